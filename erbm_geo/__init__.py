@@ -1,0 +1,40 @@
+"""erbm_geo — the Bassin minier du Nord et du Pas-de-Calais as geometries, indicators and maps.
+
+Subpackages are imported lazily so that ``import erbm_geo`` stays light::
+
+    import erbm_geo as eg
+    communes = eg.layers.communes(perimeter="bassin_minier")
+
+Layers (data flows one way; nothing imports upward):
+
+``erbm_geo.data``        catalogue of third-party datasets, resolution/download, prepared-layer cache
+``erbm_geo.layers``      the model: territory, heritage, cités, QPV, centres, friches, socio, transport
+``erbm_geo.indicators``  distance, overlap, access, context, aggregation, the indicator table
+``erbm_geo.maps``        Folium maps, static maps, the HTML atlas
+``erbm_geo.raster``      distance surfaces, densities, zonal statistics
+``erbm_geo.export``      GeoPackage / GeoParquet / CSV writers
+``erbm_geo.cli``         the ``erbm-geo`` command
+``erbm_geo.settings`` and ``erbm_geo.errors`` are leaves every layer may import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from erbm_geo import errors, settings
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "errors", "settings"]
+
+_LAZY = {"data", "layers", "indicators", "maps", "raster", "export", "cli", "validate"}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erbm_geo import data, layers, maps  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return importlib.import_module(f"erbm_geo.{name}")
+    raise AttributeError(f"module 'erbm_geo' has no attribute {name!r}")

@@ -1,0 +1,19 @@
+"""Data sources: the catalogue of third-party datasets, their resolution and the layer cache."""
+
+from erbm_geo.data.cache import cached_layer, clear_memory
+from erbm_geo.data.catalogue import CATALOGUE, Dataset, get, names
+from erbm_geo.data.resolve import DatasetStatus, fetch, resolve, sha256_file, verify
+
+__all__ = [
+    "CATALOGUE",
+    "Dataset",
+    "DatasetStatus",
+    "cached_layer",
+    "clear_memory",
+    "fetch",
+    "get",
+    "names",
+    "resolve",
+    "sha256_file",
+    "verify",
+]

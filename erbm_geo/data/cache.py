@@ -1,0 +1,107 @@
+"""Cache of prepared layers: GeoParquet files keyed by the checksums of their sources.
+
+A prepared layer (e.g. the basin communes, dissolved and joined) is written once to
+``settings.cache_dir/layers/<name>-<key>.parquet``. The key hashes the sha256 of every source
+dataset, the library version and the call parameters, so a change of source vintage or of code
+invalidates the entry. Within a process, layers are also memoised (a copy is returned each time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from erbm_geo import settings
+from erbm_geo.data.catalogue import get
+
+__all__ = ["cached_layer", "clear_memory"]
+
+_MEMORY: dict[str, gpd.GeoDataFrame] = {}
+_CACHE_VERSION = "3"
+
+
+def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
+    from erbm_geo import __version__
+
+    payload = json.dumps(
+        {
+            "v": _CACHE_VERSION,
+            "facts": _facts_fingerprint(),
+            "lib": __version__,
+            "src": {s: get(s).sha256 for s in sorted(sources)},
+            "params": params,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return f"{name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
+
+
+def _facts_fingerprint() -> str:
+    """Hash of the project fact tables, so editing one invalidates the layers built on it."""
+    from erbm_geo.data.facts import facts_dir
+
+    h = hashlib.sha256()
+    for p in sorted(facts_dir().rglob("*.csv")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def clear_memory() -> None:
+    """Forget the layers memoised in this process (the on-disk cache is kept)."""
+    _MEMORY.clear()
+
+
+def cached_layer(
+    name: str,
+    sources: Iterable[str],
+    build: Callable[[], gpd.GeoDataFrame],
+    params: dict[str, Any] | None = None,
+) -> gpd.GeoDataFrame:
+    """Return the prepared layer *name*, building it with *build* on a cache miss.
+
+    ``GeoDataFrame.attrs`` (e.g. repair reports) are kept in a JSON side file.
+    """
+    key = _key(name, sources, params or {})
+    if key in _MEMORY:
+        return _MEMORY[key].copy()
+    path = Path(settings.cache_dir) / "layers" / f"{key}.parquet"
+    gdf: gpd.GeoDataFrame | None = None
+    if settings.use_cache and path.is_file():
+        try:
+            gdf = gpd.read_parquet(path)
+            attrs_path = path.with_suffix(".attrs.json")
+            if attrs_path.is_file():
+                gdf.attrs.update(json.loads(attrs_path.read_text()))
+        except Exception:  # a damaged cache entry is rebuilt, never trusted
+            gdf = None
+    if gdf is None:
+        gdf = build()
+        if settings.use_cache:
+            _write(gdf, path)
+    _MEMORY[key] = gdf
+    return gdf.copy()
+
+
+def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+        gdf.to_parquet(tmp)
+        if gdf.attrs:
+            attrs_tmp = tmp + ".attrs"
+            Path(attrs_tmp).write_text(json.dumps(gdf.attrs, default=str))
+            os.replace(attrs_tmp, path.with_suffix(".attrs.json"))
+        os.replace(tmp, path)
+    except OSError:
+        # An unwritable cache directory must not break a computation; it only costs speed.
+        Path(tmp).unlink(missing_ok=True) if "tmp" in locals() else None

@@ -1,0 +1,72 @@
+"""Exceptions raised by erbm_geo.
+
+Every error the library raises on bad input derives from :class:`ErbmGeoError`, so callers (and the
+CLI, which maps them to exit code 2) can tell a user error from a bug. Each message names the problem
+and how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CRSError",
+    "ChecksumError",
+    "DataFormatError",
+    "DataNotFoundError",
+    "DownloadError",
+    "EmptyInputError",
+    "ErbmGeoError",
+    "InvalidGeometryError",
+    "MissingColumnError",
+    "UnknownCodeError",
+    "UnknownOptionError",
+]
+
+
+class ErbmGeoError(Exception):
+    """Base class of every error raised by erbm_geo on bad input or missing data."""
+
+
+class DataNotFoundError(ErbmGeoError, FileNotFoundError):
+    """A dataset file could not be found locally and could not be downloaded."""
+
+
+class ChecksumError(ErbmGeoError):
+    """A dataset file does not have the expected sha256 (corrupt, truncated or another vintage)."""
+
+
+class DownloadError(ErbmGeoError):
+    """A dataset could not be downloaded (network error, HTTP error)."""
+
+
+class DataFormatError(ErbmGeoError, ValueError):
+    """A file or table could not be parsed, or lacks the structure the loader expects."""
+
+
+class CRSError(ErbmGeoError, ValueError):
+    """A layer has no CRS, or a CRS that does not match what the operation needs."""
+
+
+class InvalidGeometryError(ErbmGeoError, ValueError):
+    """Geometries are invalid, empty, non-finite or of an unexpected type."""
+
+
+class EmptyInputError(ErbmGeoError, ValueError):
+    """An input layer or selection is empty."""
+
+
+class UnknownCodeError(ErbmGeoError, KeyError):
+    """An INSEE / SIREN code (or a cité identifier) is unknown or duplicated."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable.
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownOptionError(ErbmGeoError, ValueError):
+    """A keyword option has a value outside its documented choices."""
+
+
+class MissingColumnError(ErbmGeoError, KeyError):
+    """A table lacks a column the operation needs."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

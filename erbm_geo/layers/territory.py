@@ -1,0 +1,322 @@
+"""The territory: communes, EPCI, départements and the outline of the Bassin minier.
+
+Geometry comes from IGN ADMIN EXPRESS 2018 (simplified); codes, names, EPCI membership and
+municipal populations from the COG 2025 (Etalab ``decoupage-administratif`` 6.0.0). Communes merged
+since 2018 are dissolved into their 2025 commune through the COG's ``anciensCodes``.
+
+Perimeters
+----------
+``"bassin_minier"``
+    The 250 communes of the Bassin minier (251 until Enquin-les-Mines and Enguinegatte merged into
+    Enquin-lez-Guinegatte, 62295, on 1 January 2017). Their union is the Mission Bassin Minier
+    outline. The list is the project fact table ``data/communes/bassin_minier_communes.csv``,
+    derived by :func:`derive_basin_communes` (``scripts/derive_basin_communes.py``).
+``"erbm"``
+    The 336 communes of the 8 intercommunalités that signed the ERBM (224 of them in the basin).
+``"bassin_minier_erbm"``
+    The union of both (362 communes): the 26 basin communes outside the 8 EPCI belong to CC
+    Pévèle-Carembault, CC du Ternois, the Métropole Européenne de Lille, the CU d'Arras and the CA
+    du Pays de Saint-Omer.
+``"nord_pas_de_calais"``
+    Every commune of the Nord (59) and the Pas-de-Calais (62): 1,534 in 2025.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from erbm_geo import settings
+from erbm_geo.data import cached_layer
+from erbm_geo.data.facts import read_fact_table
+from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
+from erbm_geo.layers._io import read_geojson, read_json
+
+__all__ = [
+    "PERIMETERS",
+    "Perimeter",
+    "basin_outline",
+    "communes",
+    "departements",
+    "derive_basin_communes",
+    "epci",
+    "erbm_epci_sirens",
+    "select_communes",
+]
+
+Perimeter = Literal["bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"]
+PERIMETERS: tuple[str, ...] = ("bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais")
+_DEPARTEMENTS = ("59", "62")
+_COMMUNE_SOURCES = ("communes_59", "communes_62", "cog_communes", "cog_epci", "cog_departements")
+#: Share of a commune's area inside the MBM outline above which it is a basin commune.
+BASIN_SHARE_THRESHOLD = 0.5
+
+
+def erbm_epci_sirens() -> list[str]:
+    """Return the SIREN codes of the 8 EPCI signatories of the ERBM (fact table ``erbm_epci``).
+
+    Examples
+    --------
+    >>> len(erbm_epci_sirens())
+    8
+    """
+    return read_fact_table("erbm_epci")["siren_epci"].tolist()
+
+
+def _check_perimeter(perimeter: str) -> None:
+    if perimeter not in PERIMETERS:
+        raise UnknownOptionError(
+            f"unknown perimeter {perimeter!r}; choose one of {', '.join(PERIMETERS)}"
+        )
+
+
+def _build_all_communes() -> gpd.GeoDataFrame:
+    raw = pd.concat(
+        [read_geojson("communes_59"), read_geojson("communes_62")], ignore_index=True
+    )
+    cog = read_json("cog_communes")
+    current = {c["code"]: c for c in cog if c["type"] == "commune-actuelle"
+               and c.get("departement") in _DEPARTEMENTS}
+    successor = {old: c["code"] for c in current.values() for old in c.get("anciensCodes", [])}
+    raw["code_insee"] = raw["code"].map(lambda c: c if c in current else successor.get(c))
+    unknown = raw.loc[raw["code_insee"].isna(), "code"].tolist()
+    if unknown:
+        raise UnknownCodeError(
+            f"commune polygons {unknown} match no COG 2025 commune nor any of their former codes; "
+            "the catalogue's ADMIN EXPRESS and COG vintages disagree."
+        )
+    gdf = raw[["code_insee", "geometry"]].dissolve(by="code_insee")
+    missing = sorted(set(current) - set(gdf.index))
+    if missing:
+        raise UnknownCodeError(f"COG 2025 communes without a polygon: {missing}")
+    epcis = read_json("cog_epci")
+    member_of = {m["code"]: (e["code"], e["nom"]) for e in epcis for m in e["membres"]}
+    deps = {d["code"]: d["nom"] for d in read_json("cog_departements")}
+    basin = set(read_fact_table("bassin_minier_communes")["code_insee"])
+    erbm = set(erbm_epci_sirens())
+    codes = gdf.index.to_numpy()
+    gdf["nom"] = [current[c]["nom"] for c in codes]
+    gdf["departement"] = [current[c]["departement"] for c in codes]
+    gdf["nom_departement"] = [deps[d] for d in gdf["departement"]]
+    gdf["siren_epci"] = [member_of.get(c, (None, None))[0] for c in codes]
+    gdf["nom_epci"] = [member_of.get(c, (None, None))[1] for c in codes]
+    gdf["population"] = np.array([current[c].get("population", 0) for c in codes], dtype="int64")
+    gdf["area_km2"] = gdf.geometry.area / 1e6
+    gdf["in_basin"] = gdf.index.isin(list(basin))
+    gdf["in_erbm_epci"] = gdf["siren_epci"].isin(list(erbm))
+    gdf.index.name = "code_insee"
+    cols = ["nom", "departement", "nom_departement", "siren_epci", "nom_epci", "population",
+            "area_km2", "in_basin", "in_erbm_epci", "geometry"]
+    out = gpd.GeoDataFrame(gdf[cols], geometry="geometry", crs=settings.crs)
+    out["siren_epci"] = out["siren_epci"].astype("string")
+    out["nom_epci"] = out["nom_epci"].astype("string")
+    out.attrs["sources"] = list(_COMMUNE_SOURCES)
+    return out
+
+
+def communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
+    """Return the communes of a perimeter, in EPSG:2154, indexed by INSEE code.
+
+    Parameters
+    ----------
+    perimeter : {"bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"}
+        See the module docstring. Default: the 250 basin communes.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``code_insee`` (text, COG 2025); columns ``nom``, ``departement``,
+        ``nom_departement``, ``siren_epci``, ``nom_epci``, ``population`` (municipal population,
+        COG 2025), ``area_km2``, ``in_basin``, ``in_erbm_epci``, ``geometry``.
+
+    Raises
+    ------
+    UnknownOptionError
+        For an unknown *perimeter*.
+
+    Examples
+    --------
+    >>> c = communes()
+    >>> len(c), c.crs.to_epsg()
+    (250, 2154)
+    >>> c.loc["62498", "nom"]
+    'Lens'
+    >>> len(communes(perimeter="erbm"))
+    336
+    """
+    _check_perimeter(perimeter)
+    allc = cached_layer("communes_59_62", (*_COMMUNE_SOURCES, "bassin_minier"),
+                        _build_all_communes)
+    if perimeter == "bassin_minier":
+        mask = allc["in_basin"]
+    elif perimeter == "erbm":
+        mask = allc["in_erbm_epci"]
+    elif perimeter == "bassin_minier_erbm":
+        mask = allc["in_basin"] | allc["in_erbm_epci"]
+    else:
+        mask = pd.Series(True, index=allc.index)
+    out = allc[mask.to_numpy()].copy()
+    out.attrs = {"perimeter": perimeter, **allc.attrs}
+    return out
+
+
+def select_communes(codes: list[str] | str, *, perimeter: Perimeter = "nord_pas_de_calais"
+                    ) -> gpd.GeoDataFrame:
+    """Return the communes with the given INSEE codes.
+
+    Raises
+    ------
+    UnknownCodeError
+        Naming the codes that are not communes of *perimeter* (or are given twice).
+
+    Examples
+    --------
+    >>> select_communes(["62498", "62510"])["nom"].tolist()
+    ['Lens', 'Liévin']
+    """
+    if isinstance(codes, str):
+        codes = [codes]
+    if not codes:
+        raise EmptyInputError("select_communes: no INSEE code given.")
+    dup = sorted({c for c in codes if codes.count(c) > 1})
+    if dup:
+        raise UnknownCodeError(f"INSEE code(s) given more than once: {dup}")
+    allc = communes(perimeter=perimeter)
+    unknown = [c for c in codes if c not in allc.index]
+    if unknown:
+        raise UnknownCodeError(
+            f"unknown INSEE code(s) for perimeter {perimeter!r}: {unknown}. Codes are 5 "
+            "characters of text (e.g. '59178'), COG 2025."
+        )
+    return allc.loc[codes]
+
+
+def epci(*, perimeter: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.GeoDataFrame:
+    """Return the EPCI dissolved from the commune polygons, indexed by SIREN.
+
+    Parameters
+    ----------
+    perimeter : {"erbm", "bassin_minier_erbm"}
+        ``"erbm"``: the 8 EPCI of the ERBM; ``"bassin_minier_erbm"``: also the 5 other EPCI
+        holding basin communes (whole EPCI).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``siren_epci``; columns ``nom_epci``, ``population``, ``n_communes``,
+        ``n_communes_bassin``, ``population_bassin``, ``area_km2``, ``erbm`` and ``geometry``.
+
+    Examples
+    --------
+    >>> e = epci()
+    >>> len(e), int(e["n_communes"].sum()), int(e["n_communes_bassin"].sum())
+    (8, 336, 224)
+    """
+    if perimeter not in ("erbm", "bassin_minier_erbm"):
+        raise UnknownOptionError(
+            f"unknown EPCI perimeter {perimeter!r}; choose 'erbm' or 'bassin_minier_erbm'"
+        )
+    allc = communes(perimeter="nord_pas_de_calais")
+    sirens = set(erbm_epci_sirens())
+    if perimeter == "bassin_minier_erbm":
+        sirens |= set(allc.loc[allc["in_basin"], "siren_epci"].dropna())
+    sel = allc[allc["siren_epci"].isin(list(sirens)).to_numpy()].copy()
+    sel["pop_bassin"] = sel["population"].where(sel["in_basin"], 0)
+    g = sel.dissolve(
+        by="siren_epci",
+        aggfunc={"nom_epci": "first", "population": "sum", "in_basin": "sum", "nom": "count",
+                 "pop_bassin": "sum"},
+    )
+    g = g.rename(columns={"nom": "n_communes", "in_basin": "n_communes_bassin",
+                          "pop_bassin": "population_bassin"})
+    g["area_km2"] = g.geometry.area / 1e6
+    g["erbm"] = g.index.isin(list(erbm_epci_sirens()))
+    g.index = g.index.astype(str)
+    g.index.name = "siren_epci"
+    for col in ("population", "n_communes", "n_communes_bassin", "population_bassin"):
+        g[col] = g[col].astype("int64")
+    g["nom_epci"] = g["nom_epci"].astype(str)
+    return g[["nom_epci", "population", "n_communes", "n_communes_bassin", "population_bassin",
+              "area_km2", "erbm", "geometry"]].sort_values("nom_epci")
+
+
+def departements() -> gpd.GeoDataFrame:
+    """Return the Nord and the Pas-de-Calais dissolved from the commune polygons.
+
+    Examples
+    --------
+    >>> d = departements()
+    >>> d["nom"].tolist()
+    ['Nord', 'Pas-de-Calais']
+    """
+    allc = communes(perimeter="nord_pas_de_calais")
+    g = allc.dissolve(
+        by="departement",
+        aggfunc={"nom_departement": "first", "population": "sum", "in_basin": "sum",
+                 "nom": "count"},
+    ).rename(columns={"nom_departement": "nom", "nom": "n_communes",
+                      "in_basin": "n_communes_bassin"})
+    g["area_km2"] = g.geometry.area / 1e6
+    g["n_communes_bassin"] = g["n_communes_bassin"].astype("int64")
+    g.index.name = "departement"
+    return g[["nom", "population", "n_communes", "n_communes_bassin", "area_km2", "geometry"]]
+
+
+def basin_outline(*, source: Literal["mbm", "communes"] = "mbm") -> gpd.GeoDataFrame:
+    """Return the outline of the Bassin minier as a one-row GeoDataFrame in EPSG:2154.
+
+    Parameters
+    ----------
+    source : {"mbm", "communes"}
+        ``"mbm"``: the Mission Bassin Minier polygon (``mbm/bassin-minier.geojson``), with its
+        ``population`` attribute; ``"communes"``: the union of the 250 basin communes, with the
+        COG 2025 population.
+
+    Examples
+    --------
+    >>> round(float(basin_outline().area.iloc[0]) / 1e6)
+    1795
+    """
+    if source == "mbm":
+        return cached_layer("basin_outline", ("bassin_minier",),
+                            lambda: read_geojson("bassin_minier")[["nom", "population",
+                                                                    "geometry"]])
+    if source == "communes":
+        c = communes()
+        return gpd.GeoDataFrame(
+            {"nom": ["Bassin minier"], "population": [int(c["population"].sum())]},
+            geometry=[c.union_all()], crs=settings.crs,
+        )
+    raise UnknownOptionError(f"unknown outline source {source!r}; choose 'mbm' or 'communes'")
+
+
+def derive_basin_communes() -> pd.DataFrame:
+    """Derive the list of basin communes from the mirror (the recipe of the fact table).
+
+    A commune (COG 2025, geometry from ADMIN EXPRESS) belongs to the basin when more than half of
+    its area lies inside the Mission Bassin Minier outline. On the mirror the shares are bimodal:
+    every commune is either ≥ 90 % or ≤ 10 % inside, so the threshold is not sensitive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code_insee``, ``nom``, ``departement``, ``siren_epci``, ``nom_epci``,
+        ``source``; sorted by code.
+    """
+    allc = communes(perimeter="nord_pas_de_calais")
+    outline = basin_outline().geometry.iloc[0]
+    share = allc.geometry.intersection(outline).area / allc.geometry.area
+    sel = allc[(share > BASIN_SHARE_THRESHOLD).to_numpy()]
+    out = pd.DataFrame({
+        "code_insee": sel.index.astype(str),
+        "nom": sel["nom"].to_numpy(),
+        "departement": sel["departement"].to_numpy(),
+        "siren_epci": sel["siren_epci"].astype(str).to_numpy(),
+        "nom_epci": sel["nom_epci"].astype(str).to_numpy(),
+    })
+    out["source"] = ("mbm/bassin-minier.geojson (Mission Bassin Minier) ∩ IGN ADMIN EXPRESS 2018, "
+                     "share > 0.5; names and EPCI: COG 2025")
+    return out.sort_values("code_insee").reset_index(drop=True)

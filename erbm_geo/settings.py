@@ -1,0 +1,87 @@
+"""Global settings of erbm_geo (osmnx style: typed module globals).
+
+Change them by assignment, e.g. ``erbm_geo.settings.verbose = False``.
+
+Attributes
+----------
+data_dir : pathlib.Path or None
+    Folder holding the third-party datasets in the layout of the team mirror
+    (``mbm/``, ``admin/``, ``qpv/``…). Default: the ``ERBM_GEO_DATA`` environment variable, else the
+    mirror ``../shared/erbm-data`` next to the checkout (or next to the current directory) when it
+    exists, else ``None`` (datasets are then downloaded into :data:`cache_dir`).
+cache_dir : pathlib.Path
+    Where downloaded datasets and prepared layers (GeoParquet) are cached. Default: the
+    ``ERBM_GEO_CACHE`` environment variable, else ``$XDG_CACHE_HOME/erbm_geo`` (``~/.cache/erbm_geo``).
+mirror_url : str or None
+    Base URL of an HTTP copy of the mirror tree (``ERBM_GEO_MIRROR_URL``), tried before each
+    dataset's own download URL.
+use_cache : bool
+    Cache prepared layers as GeoParquet keyed by the source checksums (default True;
+    ``ERBM_GEO_NO_CACHE=1`` turns it off).
+crs : str
+    Working CRS of every layer and indicator: Lambert-93, ``"EPSG:2154"``.
+web_crs : str
+    CRS of web maps: ``"EPSG:4326"``.
+verbose : bool
+    Show progress bars and informational messages (``ERBM_GEO_VERBOSE=0`` turns them off).
+download_timeout : float
+    Seconds before a download attempt is abandoned.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "cache_dir",
+    "crs",
+    "data_dir",
+    "default_cache_dir",
+    "default_data_dir",
+    "download_timeout",
+    "mirror_url",
+    "use_cache",
+    "verbose",
+    "web_crs",
+]
+
+_PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def default_data_dir() -> Path | None:
+    """Return the data directory chosen when none is set explicitly.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``$ERBM_GEO_DATA`` if set, else the first existing ``shared/erbm-data`` beside the
+        checkout holding this package or beside the current directory, else ``None``.
+    """
+    env = os.environ.get("ERBM_GEO_DATA")
+    if env:
+        return Path(env).expanduser()
+    for base in (_PACKAGE_ROOT.parent, Path.cwd()):
+        for candidate in (base.parent / "shared" / "erbm-data", base / "shared" / "erbm-data"):
+            if (candidate / "MANIFEST.tsv").is_file():
+                return candidate
+    return None
+
+
+def default_cache_dir() -> Path:
+    """Return the cache directory chosen when none is set explicitly."""
+    env = os.environ.get("ERBM_GEO_CACHE")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "erbm_geo"
+
+
+data_dir: Path | None = default_data_dir()
+cache_dir: Path = default_cache_dir()
+mirror_url: str | None = os.environ.get("ERBM_GEO_MIRROR_URL") or None
+use_cache: bool = os.environ.get("ERBM_GEO_NO_CACHE", "") not in ("1", "true", "yes")
+crs: str = "EPSG:2154"
+web_crs: str = "EPSG:4326"
+verbose: bool = os.environ.get("ERBM_GEO_VERBOSE", "1") not in ("0", "false", "no")
+download_timeout: float = 60.0

@@ -1,0 +1,128 @@
+"""The territory on the real mirror: exact counts, populations, tiling, validity."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+import erbm_geo as eg
+from erbm_geo.data import clear_memory, resolve
+from erbm_geo.data.facts import read_fact_table
+from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
+from erbm_geo.layers import territory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_basin_has_250_communes(basin_communes: gpd.GeoDataFrame) -> None:
+    assert len(basin_communes) == 250
+    assert basin_communes.index.is_unique
+    assert basin_communes.crs.to_epsg() == 2154
+    assert basin_communes["in_basin"].all()
+    # the 2017 merger: Enquin-lez-Guinegatte (62295) replaces two communes, one of them 62294
+    assert basin_communes.loc["62295", "nom"] == "Enquin-lez-Guinegatte"
+    assert "62294" not in basin_communes.index
+
+
+def test_erbm_has_336_communes_and_26_basin_communes_outside(
+    basin_communes: gpd.GeoDataFrame, erbm_communes: gpd.GeoDataFrame
+) -> None:
+    assert len(erbm_communes) == 336
+    assert erbm_communes["siren_epci"].nunique() == 8
+    outside = basin_communes.index.difference(erbm_communes.index)
+    assert len(outside) == 26
+    assert int(erbm_communes["in_basin"].sum()) == 224
+    assert len(eg.layers.communes(perimeter="bassin_minier_erbm")) == 362
+    assert len(eg.layers.communes(perimeter="nord_pas_de_calais")) == 1534
+
+
+def test_populations_match_sources(erbm_communes: gpd.GeoDataFrame) -> None:
+    import json
+
+    epcis = json.loads(resolve("cog_epci").read_text("utf-8"))
+    official = {e["code"]: e["populationMunicipale"] for e in epcis}
+    e = eg.layers.epci()
+    for siren, pop in e["population"].items():
+        assert pop == pytest.approx(official[siren], rel=0.01)
+    assert int(e["population"].sum()) == int(erbm_communes["population"].sum())
+    # The basin's municipal population (COG 2025) within 1.5 % of the MBM outline's 1,201,615
+    # (an older census); the ERBM speaks of 1.2 million people.
+    basin_pop = int(eg.layers.communes()["population"].sum())
+    assert basin_pop == 1_184_821
+    assert basin_pop == pytest.approx(1_201_615, rel=0.015)
+
+
+def test_union_equals_outline(basin_communes: gpd.GeoDataFrame) -> None:
+    outline = eg.layers.basin_outline().geometry.iloc[0]
+    union = basin_communes.union_all()
+    assert union.area == pytest.approx(outline.area, rel=0.005)
+    assert union.symmetric_difference(outline).area / outline.area < 0.005
+    assert outline.area / 1e6 == pytest.approx(1795, rel=0.005)
+
+
+@pytest.mark.parametrize("perimeter", territory.PERIMETERS)
+def test_no_overlaps_and_valid(perimeter: str) -> None:
+    c = eg.layers.communes(perimeter=perimeter)  # type: ignore[arg-type]
+    assert c.is_valid.all() and not c.is_empty.any()
+    tree = shapely.STRtree(c.geometry.values)
+    left, right = tree.query(c.geometry.values, predicate="intersects")
+    keep = left < right
+    inter = shapely.intersection(c.geometry.values[left[keep]], c.geometry.values[right[keep]])
+    assert shapely.area(inter).sum() < 1.0  # m²: shared edges only
+
+
+def test_epci_and_departements_tile(erbm_communes: gpd.GeoDataFrame) -> None:
+    e = eg.layers.epci()
+    assert len(e) == 8 and e.is_valid.all()
+    assert e["n_communes"].sum() == 336 and e["n_communes_bassin"].sum() == 224
+    assert e.loc["246200364", "n_communes"] == 36  # CA de Lens-Liévin
+    assert e.area.sum() == pytest.approx(erbm_communes.area.sum(), rel=1e-6)
+    d = eg.layers.departements()
+    assert d["n_communes"].tolist() == [647, 887]  # COG 2025
+    assert d["n_communes_bassin"].sum() == 250
+    assert d.loc["59", "population"] == pytest.approx(2_600_000, rel=0.02)
+    wider = eg.layers.epci(perimeter="bassin_minier_erbm")
+    assert len(wider) == 13 and wider["n_communes_bassin"].sum() == 250
+
+
+def test_fact_table_rederived() -> None:
+    committed = read_fact_table("bassin_minier_communes")
+    clear_memory()
+    derived = territory.derive_basin_communes()
+    pd.testing.assert_frame_equal(committed, derived, check_dtype=False)
+    assert committed["source"].notna().all()
+
+
+def test_derivation_script_check() -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "scripts/derive_basin_communes.py"), "--check"],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert "ok: 250 communes" in r.stdout
+
+
+def test_errors() -> None:
+    with pytest.raises(UnknownOptionError, match="unknown perimeter 'basin'.*bassin_minier"):
+        eg.layers.communes(perimeter="basin")  # type: ignore[arg-type]
+    with pytest.raises(UnknownCodeError, match=r"\['99999'\]"):
+        eg.layers.select_communes(["62498", "99999"])
+    with pytest.raises(UnknownCodeError, match="more than once"):
+        eg.layers.select_communes(["62498", "62498"])
+    with pytest.raises(EmptyInputError):
+        eg.layers.select_communes([])
+    with pytest.raises(UnknownOptionError):
+        eg.layers.epci(perimeter="france")  # type: ignore[arg-type]
+
+
+def test_import_is_light() -> None:
+    code = "import time; t=time.perf_counter(); import erbm_geo; print(time.perf_counter()-t)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(out.stdout) < 1.0
+    mods = subprocess.run([sys.executable, "-c", "import erbm_geo, sys; print('geopandas' in "
+                           "sys.modules)"], capture_output=True, text=True, check=True)
+    assert mods.stdout.strip() == "False"
