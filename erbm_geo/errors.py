@@ -70,3 +70,7 @@ class MissingColumnError(ErbmGeoError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class DataQualityWarning(UserWarning):
+    """A source dataset had a defect that the loader handled (and reported in ``gdf.attrs``)."""

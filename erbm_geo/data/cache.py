@@ -8,6 +8,7 @@ invalidates the entry. Within a process, layers are also memoised (a copy is ret
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
         {
             "v": _CACHE_VERSION,
             "facts": _facts_fingerprint(),
+            "code": _code_fingerprint(),
             "lib": __version__,
             "src": {s: get(s).sha256 for s in sorted(sources)},
             "params": params,
@@ -42,6 +44,15 @@ def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
         default=str,
     )
     return f"{name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Hash of the package's source, so a code change never serves a stale prepared layer."""
+    h = hashlib.sha256()
+    for p in sorted(Path(__file__).resolve().parent.parent.rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 def _facts_fingerprint() -> str:

@@ -1,0 +1,84 @@
+"""Spatial helpers shared by layer modules: assign commune codes to features, vectorised."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+__all__ = ["assign_communes", "measure", "repair_geometries"]
+
+
+def measure(geoms: np.ndarray) -> np.ndarray:
+    """Area for polygons, length for lines, 1 for points (the weight of an intersection)."""
+    dim = shapely.get_dimensions(geoms)
+    return np.where(dim == 2, shapely.area(geoms), np.where(dim == 1, shapely.length(geoms), 1.0))
+
+
+def assign_communes(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *,
+                    max_distance: float = 1000.0) -> pd.DataFrame:
+    """Return, for each feature, its main commune and every commune it lies in.
+
+    The main commune (``code_insee``) is the one holding the largest part of the feature (area for
+    polygons, length for lines; for points the commune containing it). ``codes_insee`` lists every
+    commune holding a part of positive measure, main commune first, separated by ``;``. Both are
+    computed from geometry, never from the commune names stored in the source files.
+
+    A feature lying in no commune polygon (e.g. a point a few metres beyond the simplified
+    national border) is given the nearest commune within *max_distance* metres; beyond that it
+    gets ``<NA>`` and callers decide whether that is an error.
+    """
+    geoms = gdf.geometry.values
+    cgeoms = communes.geometry.values
+    tree = shapely.STRtree(cgeoms)
+    fi, ci = tree.query(geoms, predicate="intersects")
+    inter = shapely.intersection(np.asarray(geoms)[fi], np.asarray(cgeoms)[ci])
+    m = measure(inter)
+    # a point on a shared edge intersects two communes: keep both, the first wins as main
+    keep = (m > 0) | (shapely.get_dimensions(np.asarray(geoms)[fi]) == 0)
+    pairs = pd.DataFrame({"f": fi[keep], "code": communes.index.to_numpy()[ci[keep]], "m": m[keep]})
+    lost = np.setdiff1d(np.arange(len(gdf)), pairs["f"].to_numpy())
+    if lost.size:
+        li, lc = tree.query_nearest(np.asarray(geoms)[lost], max_distance=max_distance)
+        near = pd.DataFrame({"f": lost[li], "code": communes.index.to_numpy()[lc], "m": 0.0})
+        pairs = pd.concat([pairs, near.drop_duplicates("f")], ignore_index=True)
+    pairs = pairs.sort_values(["f", "m", "code"], ascending=[True, False, True], kind="stable")
+    main = pairs.drop_duplicates("f").set_index("f")["code"]
+    allc = pairs.groupby("f", sort=False)["code"].agg(";".join)
+    n = len(gdf)
+    out = pd.DataFrame(index=gdf.index)
+    out["code_insee"] = pd.array(main.reindex(range(n)).to_numpy(), dtype="string")
+    out["codes_insee"] = pd.array(allc.reindex(range(n)).to_numpy(), dtype="string")
+    return out
+
+
+def repair_geometries(geoms: np.ndarray) -> np.ndarray:
+    """``make_valid`` each geometry, keeping only the parts of its original dimension.
+
+    ``make_valid`` can turn a self-touching polygon into a GeometryCollection with slivers of
+    lines or points; those are dropped so a polygon stays polygonal (a line stays linear).
+    Results are MultiPolygon / MultiLineString / MultiPoint, or the single part when only one.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    dims = shapely.get_dimensions(geoms)
+    fixed = shapely.make_valid(geoms)
+    parts, owner = shapely.get_parts(fixed, return_index=True)
+    # flatten nested multi-parts of collections
+    parts, sub = shapely.get_parts(parts, return_index=True)
+    owner = owner[sub]
+    keep = shapely.get_dimensions(parts) == dims[owner]
+    parts, owner = parts[keep], owner[keep]
+    out = np.full(n, None, dtype=object)
+    for d, maker in ((2, shapely.multipolygons), (1, shapely.multilinestrings),
+                     (0, shapely.multipoints)):
+        sel = dims[owner] == d
+        if sel.any():
+            merged = maker(parts[sel], indices=owner[sel], out_size=n)
+            take = np.unique(owner[sel])
+            out[take] = merged[take]
+    counts = np.bincount(owner, minlength=n)
+    single = counts == 1
+    out[single] = shapely.get_geometry(out[single], 0)
+    return out

@@ -1,0 +1,167 @@
+"""The unified cités layer and the programme fact tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+import erbm_geo as eg
+from erbm_geo.data.facts import read_fact_table
+from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
+from erbm_geo.layers.cites import normalise_name
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def cites() -> gpd.GeoDataFrame:
+    return eg.layers.cites()
+
+
+def test_counts_and_flags(cites: gpd.GeoDataFrame) -> None:
+    assert int(cites["unesco_inscribed"].sum()) == 124
+    assert int(cites["erbm_programme"].sum()) == 59
+    assert int(cites["in_buffer_zone"].sum()) == 162
+    assert len(cites) == 289
+    assert cites.index.is_unique
+    assert cites["id_unesco"].dropna().is_unique
+    assert cites["id_lsm"].dropna().is_unique
+    # the 35 non-inscribed records of cites-minieres all belong to ERBM cités: 30 rows of their
+    # own, 5 merged (same id_lsm) into the inscribed cité they duplicate
+    from_cm = cites["sources"].str.split(";").map(lambda s: "cites_minieres" in s).astype(bool)
+    cm_only = cites[from_cm & ~cites["unesco_inscribed"]]
+    assert len(cm_only) == 30
+    # … 25 of them are in the current 59-polygon ERBM layer; 5 came from an earlier vintage of it
+    assert sorted(cm_only.index[~cm_only["erbm_programme"]]) == [
+        "L100044", "L227", "L348", "L671", "L682"]
+    merged = cites.loc[["U16A", "U96A", "U63AB", "U48F", "U48M"]]
+    assert merged["erbm_programme"].all() and merged["unesco_inscribed"].all()
+    assert (merged["n_records"] >= 3).all()
+
+
+def test_every_cite_in_a_basin_commune(cites: gpd.GeoDataFrame,
+                                       basin_communes: gpd.GeoDataFrame) -> None:
+    assert cites["code_insee"].isin(basin_communes.index).all()
+    assert cites.is_valid.all() and (cites.crs.to_epsg() == 2154)
+
+
+def test_no_duplicate_cite_rows(cites: gpd.GeoDataFrame) -> None:
+    import shapely
+
+    g = cites.geometry.values
+    tree = shapely.STRtree(g)
+    i, j = tree.query(g, predicate="intersects")
+    k = i < j
+    inter = shapely.area(shapely.intersection(g[i[k]], g[j[k]]))
+    smaller = shapely.area(g[i[k]]).clip(max=shapely.area(g[j[k]]))
+    assert (inter < 0.5 * smaller).all()
+
+
+def test_matching_rule_on_named_examples(cites: gpd.GeoDataFrame) -> None:
+    # inscribed cité also in the ERBM programme and partly in the buffer zone: one row
+    af = cites[cites["nom"].str.startswith("Cité Anatole France")]
+    assert len(af) == 1
+    row = af.iloc[0]
+    assert row["unesco_inscribed"] and row["erbm_programme"] and row["in_buffer_zone"]
+    assert row["n_records"] == 4  # 2 records in cites-minieres, 1 ERBM, 1 buffer-zone part
+    # rule 3: « Cité du Moulin (partie en zone-tampon) » joins the inscribed Cité du Moulin
+    moulin = cites[(cites["nom"] == "Cité du Moulin") & cites["unesco_inscribed"]]
+    assert moulin["in_buffer_zone"].sum() >= 1
+    per_commune = cites[cites["nom"] == "Cité du Moulin"].groupby("code_insee").size()
+    assert (per_commune == 1).all()
+    # ERBM cité not inscribed, not in the buffer zone: Cité Heurteau at Hornaing
+    h = cites.loc["L853"]
+    assert (h["nom"], h["code_insee"]) == ("Cité Heurteau", "59314")
+    assert h["erbm_programme"] and not h["unesco_inscribed"]
+    assert h["type_cite"] == "cité-jardin" and h["interet"] == "remarquable"
+
+
+def test_vocabularies(cites: gpd.GeoDataFrame) -> None:
+    assert set(cites["type_cite"].dropna()) == {"corons", "cité pavillonnaire", "cité-jardin",
+                                                "cité moderne"}
+    assert set(cites["interet"].dropna()) == {"exceptionnel", "remarquable", "témoin"}
+
+
+def test_normalise_name() -> None:
+    assert normalise_name("Cité du Moulin (partie en zone-tampon)") == "moulin"
+    assert normalise_name("Rés. de la Motte") == "motte"
+    assert normalise_name(None) == ""
+
+
+def test_select() -> None:
+    lens = eg.layers.select_cites(commune="62498")
+    assert (lens["codes_insee"].str.contains("62498")).all()
+    ll = eg.layers.select_cites(epci="246200364", flag="erbm_programme")
+    assert ll["erbm_programme"].all() and len(ll) > 0
+    with pytest.raises(UnknownCodeError):
+        eg.layers.select_cites(commune="00000")
+    with pytest.raises(UnknownCodeError, match="SIREN"):
+        eg.layers.select_cites(epci="123")
+    with pytest.raises(UnknownOptionError):
+        eg.layers.select_cites(flag="bogus")  # type: ignore[arg-type]
+    with pytest.raises(EmptyInputError):
+        eg.layers.select_cites(commune="62295", flag="unesco_inscribed")  # Enquin: none
+
+
+def test_overview_by_epci(cites: gpd.GeoDataFrame) -> None:
+    o = eg.layers.overview_by_epci()
+    assert len(o) == 8
+    assert o["n_erbm_programme"].sum() == 59
+    assert o.loc["200044048", "n_cites"] == 0  # Osartis-Marquion has no cité minière
+    total = eg.layers.overview_by_epci(perimeter="bassin_minier_erbm")
+    assert total["n_cites"].sum() == len(cites)
+    assert total["bien_inscrit_ha"].sum() == pytest.approx(
+        eg.layers.bien_inscrit().area.sum() / 1e4, rel=1e-3)
+
+
+def test_programme_cites_joined() -> None:
+    p = eg.layers.programme_cites()
+    got = dict(zip(p["nom"], p["cite_id"], strict=True))
+    assert got["Cité Heurteau"] == "L853"
+    assert got["Cité des Genettes"] == "L262"
+    assert got["Cité Sabatier"] == "U8X"
+    assert pd.isna(got["Cité des Arts"])  # Lens eco-district (ex-Îlot Parmentier): no polygon
+    assert p.loc[p["nom"] == "Cité des Genettes", "logements"].item() == 162
+
+
+@pytest.mark.parametrize("table", ["programme_cites", "programme_milestones", "inventory_figures"])
+def test_fact_rows_cite_a_seed_document(table: str) -> None:
+    t = read_fact_table(table)
+    assert t["source"].notna().all()
+    for src in t["source"]:
+        fname = src.split(" ")[0]
+        assert (SEEDS / fname).is_file(), fname
+
+
+def _seed(name: str) -> str:
+    return next(SEEDS.glob(name + "*.txt")).read_text("utf-8")
+
+
+def test_figures_are_in_the_documents() -> None:
+    """Every number of the fact tables appears in the document it cites (French formatting)."""
+    for table, col in (("programme_cites", "logements"), ("programme_milestones", "value"),
+                       ("inventory_figures", "value")):
+        t = read_fact_table(table)
+        for value, src in zip(t[col], t["source"], strict=True):
+            text = _seed(src.split("_")[0]).replace("\u202f", " ").replace("\xa0", " ")
+            v = int(value)
+            forms = {str(v), f"{v:,}".replace(",", " "), f"{v:,}".replace(",", ".")}
+            assert any(f in text for f in forms), (table, v, src)
+
+
+def test_milestones_monotonic() -> None:
+    m = read_fact_table("programme_milestones")
+    done = m[m["indicator"] == "logements_rehabilites"].sort_values("date")
+    assert done["value"].is_monotonic_increasing
+    assert done["value"].tolist() == [3300, 8000, 15500]
+    target = m.loc[m["indicator"] == "objectif_logements_rehabilites", "value"].item()
+    assert target == 23000 and done["value"].max() < target
+    prio = m[m["indicator"] == "logements_cites_prioritaires"]["value"]
+    assert set(prio) == {7200, 7300}
+    inv = read_fact_table("inventory_figures").set_index("indicator")["value"]
+    assert inv["cites_minieres_recensees"] == 543 and inv["cites_inscrites_unesco"] == 124
+    assert inv["logements_cites_minieres"] == 70000
+    assert inv["logements_cites_inscrites_unesco"] == 27000
