@@ -24,7 +24,7 @@ FACT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "programme_cites": ("cites/programme_cites.csv", ("code_insee",)),
     "programme_milestones": ("cites/programme_milestones.csv", ()),
     "inventory_figures": ("cites/inventory_figures.csv", ()),
-    "strategic_sites": ("friches/strategic_sites.csv", ("code_insee",)),
+    "strategic_sites": ("friches/strategic_sites.csv", ("location_key",)),
     "main_centralities": ("communes/main_centralities.csv", ("code_insee",)),
 }
 

@@ -1,7 +1,9 @@
 """The model: each function returns a clean GeoDataFrame in EPSG:2154 with a stable index."""
 
 from erbm_geo.layers import heritage
+from erbm_geo.layers.centres import as_centres, centres
 from erbm_geo.layers.cites import cites, overview_by_epci, programme_cites, select_cites
+from erbm_geo.layers.friches import cartofriches_sites, friches_communes, strategic_sites
 from erbm_geo.layers.heritage import (
     HERITAGE_LAYERS,
     batis,
@@ -18,24 +20,42 @@ from erbm_geo.layers.heritage import (
     zt_parvis_agricoles,
     zt_terrils,
 )
+from erbm_geo.layers.qpv import qpv
+from erbm_geo.layers.socio import income_communes, income_iris, iris
 from erbm_geo.layers.territory import (
     PERIMETERS,
     basin_outline,
+    codes_from_names,
     communes,
     departements,
     epci,
     erbm_epci_sirens,
+    filter_to_territory,
     select_communes,
+)
+from erbm_geo.layers.transport import (
+    bhns_lines,
+    eurovelo5,
+    eveole_stops,
+    mining_railways,
+    rail_lines,
+    stations,
+    user_layer,
 )
 
 __all__ = [
     "HERITAGE_LAYERS",
     "PERIMETERS",
+    "as_centres",
     "basin_outline",
     "batis",
+    "bhns_lines",
     "bien_inscrit",
+    "cartofriches_sites",
     "cavaliers",
+    "centres",
     "cites",
+    "codes_from_names",
     "communes",
     "departements",
     "epci",
@@ -43,13 +63,26 @@ __all__ = [
     "equipements_extraction",
     "erbm_epci_sirens",
     "espaces_neonaturels",
+    "eurovelo5",
+    "eveole_stops",
+    "filter_to_territory",
+    "friches_communes",
     "heritage",
+    "income_communes",
+    "income_iris",
+    "iris",
+    "mining_railways",
     "overview_by_epci",
     "programme_cites",
     "puits_de_mines",
+    "qpv",
+    "rail_lines",
     "select_cites",
     "select_communes",
+    "stations",
+    "strategic_sites",
     "terrils",
+    "user_layer",
     "zone_tampon",
     "zt_cavaliers",
     "zt_espaces_neonaturels",

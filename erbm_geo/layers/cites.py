@@ -53,6 +53,7 @@ from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.layers._io import read_geojson
 from erbm_geo.layers._spatial import assign_communes, repair_geometries
+from erbm_geo.layers.territory import codes_from_names
 from erbm_geo.layers.territory import communes as _communes
 
 __all__ = [
@@ -303,12 +304,7 @@ def programme_cites() -> pd.DataFrame:
     [[153, 'L853']]
     """
     facts = read_fact_table("programme_cites")
-    allc = _communes(perimeter="nord_pas_de_calais")
-    by_name = {_ascii(n): code for code, n in allc["nom"].items()}
-    facts["code_insee"] = facts["commune"].map(lambda n: by_name.get(_ascii(n)))
-    if facts["code_insee"].isna().any():
-        bad = facts.loc[facts["code_insee"].isna(), "commune"].tolist()
-        raise UnknownCodeError(f"programme_cites: commune name(s) not found in 59/62: {bad}")
+    facts["code_insee"] = codes_from_names(facts["commune"])
     c = cites()
     cn = c["nom"].map(normalise_name)
     cn2 = c["nom_2"].map(normalise_name)

@@ -23,11 +23,12 @@ Perimeters
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from erbm_geo import settings
 from erbm_geo.data import cached_layer
@@ -39,12 +40,15 @@ __all__ = [
     "PERIMETERS",
     "Perimeter",
     "basin_outline",
+    "codes_from_names",
     "communes",
     "departements",
     "derive_basin_communes",
     "epci",
     "erbm_epci_sirens",
+    "filter_to_territory",
     "select_communes",
+    "territory_geometry",
 ]
 
 Perimeter = Literal["bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"]
@@ -320,3 +324,86 @@ def derive_basin_communes() -> pd.DataFrame:
     out["source"] = ("mbm/bassin-minier.geojson (Mission Bassin Minier) ∩ IGN ADMIN EXPRESS 2018, "
                      "share > 0.5; names and EPCI: COG 2025")
     return out.sort_values("code_insee").reset_index(drop=True)
+
+
+def _fold(name: str) -> str:
+    import unicodedata
+
+    s = name.replace("Œ", "Oe").replace("œ", "oe")
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower().strip()
+
+
+def codes_from_names(names: list[str] | pd.Series) -> list[str]:
+    """Return the INSEE codes of communes of the Nord / Pas-de-Calais given by name.
+
+    Names are compared without accents or case. Used to attach fact-table rows (which name
+    communes as the documents do) to the territory.
+
+    Raises
+    ------
+    UnknownCodeError
+        Naming every name that matches no commune or several.
+
+    Examples
+    --------
+    >>> codes_from_names(["Hornaing", "Condé-sur-l'Escaut"])
+    ['59314', '59153']
+    """
+    allc = communes(perimeter="nord_pas_de_calais")
+    index: dict[str, list[str]] = {}
+    for code, nom in allc["nom"].items():
+        index.setdefault(_fold(str(nom)), []).append(str(code))
+    out, bad = [], []
+    for n in names:
+        hits = index.get(_fold(str(n)), [])
+        if len(hits) == 1:
+            out.append(hits[0])
+        else:
+            bad.append(f"{n!r} ({'ambiguous' if hits else 'unknown'})")
+    if bad:
+        raise UnknownCodeError(f"commune name(s) not resolved in the Nord / Pas-de-Calais: {bad}")
+    return out
+
+
+Territory: TypeAlias = str | gpd.GeoDataFrame
+
+
+def territory_geometry(territory: Territory) -> shapely.Geometry | None:
+    """Return the polygon of *territory*, or ``None`` for ``"france"`` (no filter).
+
+    *territory* is a perimeter name (see :data:`PERIMETERS`), ``"france"``, or a GeoDataFrame
+    (any CRS; its union is used).
+    """
+    from erbm_geo.validate import check_not_empty, to_working_crs
+
+    if isinstance(territory, gpd.GeoDataFrame):
+        check_not_empty(territory, name="territory")
+        return to_working_crs(territory, name="territory").union_all()
+    if territory == "france":
+        return None
+    _check_perimeter(territory)
+    key = f"territory_union_{territory}"
+    if key not in _UNIONS:
+        _UNIONS[key] = communes(perimeter=territory).union_all()  # type: ignore[arg-type]
+    return _UNIONS[key]
+
+
+_UNIONS: dict[str, shapely.Geometry] = {}
+
+
+def filter_to_territory(gdf: gpd.GeoDataFrame, territory: Territory) -> gpd.GeoDataFrame:
+    """Keep the features of *gdf* (EPSG:2154) lying in *territory* (geometries unchanged).
+
+    Polygons must share a positive area (≥ 1 m²) with the territory, so a QPV or cité merely
+    touching its edge from outside is not kept; points and lines must intersect it.
+    """
+    geom = territory_geometry(territory)
+    if geom is None:
+        return gdf
+    shapely.prepare(geom)
+    g = gdf.geometry.values
+    mask = shapely.intersects(geom, g)
+    poly = mask & (shapely.get_dimensions(g) == 2)
+    if poly.any():
+        mask[poly] = shapely.area(shapely.intersection(g[poly], geom)) >= 1.0
+    return gdf[mask]

@@ -1,0 +1,160 @@
+"""Friches (brownfields): Cartofriches aggregates per commune, the programme's strategic sites, and
+a loader for the full Cartofriches sites file for users who have it.
+
+The mirror holds only per-commune aggregates of Cartofriches (Cerema, extract of 2026-04-15):
+number of sites, by type, by status, total surface. **Site geometry is not available offline**;
+:func:`cartofriches_sites` reads the national sites CSV (with coordinates) when the user provides it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from erbm_geo import settings
+from erbm_geo.data.facts import read_fact_table
+from erbm_geo.errors import DataFormatError, DataNotFoundError
+from erbm_geo.layers._io import read_json
+from erbm_geo.layers.territory import Perimeter, codes_from_names
+from erbm_geo.layers.territory import communes as _communes
+from erbm_geo.validate import check_columns
+
+__all__ = ["CARTOFRICHES_COLUMNS", "cartofriches_sites", "friches_communes", "strategic_sites"]
+
+
+def _slug(s: str) -> str:
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+
+
+def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
+    """Communes of *perimeter* with their Cartofriches aggregates.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The commune layer plus ``friches_n`` (sites referenced), ``friches_surface_m2``,
+        ``friches_per_km2``, ``friches_surface_share`` (surface / commune area), one
+        ``friches_type_<type>`` and one ``friches_statut_<status>`` count column per category
+        present. Communes without any referenced site have 0 (Cartofriches lists only communes
+        with sites).
+
+    Examples
+    --------
+    >>> f = friches_communes()
+    >>> int(f["friches_n"].sum()) > 0, len(f)
+    (True, 250)
+    """
+    c = _communes(perimeter=perimeter)
+    data = read_json("cartofriches_communes")
+    try:
+        rows = data["communes"]
+    except (KeyError, TypeError) as exc:
+        raise DataFormatError("cartofriches-communes.json: no 'communes' mapping") from exc
+    recs = []
+    for code in c.index:
+        r = rows.get(code) or {}
+        rec: dict[str, float] = {"friches_n": r.get("n", 0),
+                                 "friches_surface_m2": r.get("total_surface_m2", 0) or 0}
+        for k, v in (r.get("by_type") or {}).items():
+            rec[f"friches_type_{_slug(k)}"] = v
+        for k, v in (r.get("by_status") or {}).items():
+            rec[f"friches_statut_{_slug(k)}"] = v
+        recs.append(rec)
+    table = pd.DataFrame(recs, index=c.index).fillna(0)
+    table = table.astype({col: "int64" for col in table.columns})
+    out = c.join(table)
+    out["friches_per_km2"] = out["friches_n"] / out["area_km2"]
+    out["friches_surface_share"] = out["friches_surface_m2"] / (out["area_km2"] * 1e6)
+    out.attrs = {**c.attrs, "sources": [*c.attrs.get("sources", []), "cartofriches_communes"]}
+    return out
+
+
+def strategic_sites() -> gpd.GeoDataFrame:
+    """Strategic brownfield / mining sites named by the programme documents.
+
+    A location is given only where an open layer holds the site (``location_layer`` /
+    ``location_key``: e.g. the headframe of the 11/19 in the UNESCO extraction facilities);
+    other sites have an empty geometry and their communes only — nothing is invented.
+
+    Examples
+    --------
+    >>> s = strategic_sites()
+    >>> s.loc["Base 11/19", "code_insee"], bool(s.loc["Base 11/19"].geometry.is_empty)
+    ('62528', False)
+    """
+    from erbm_geo.layers import heritage
+
+    t = read_fact_table("strategic_sites")
+    first = t["communes"].str.split(";").str[0]
+    t["code_insee"] = codes_from_names(first)
+    t["codes_insee"] = [";".join(codes_from_names(s.split(";"))) for s in t["communes"]]
+    geoms = np.full(len(t), None, dtype=object)
+    for i, (layer, key) in enumerate(zip(t["location_layer"], t["location_key"], strict=True)):
+        if isinstance(layer, str) and layer:
+            g = heritage.HERITAGE_LAYERS[layer]()
+            hit = g[g["id_unesco"] == key]
+            if len(hit) != 1:
+                raise DataFormatError(f"strategic site location {layer}:{key} matches {len(hit)} rows")
+            geoms[i] = hit.geometry.iloc[0].representative_point()
+    from shapely import Point
+
+    geoms = np.array([g if g is not None else Point() for g in geoms], dtype=object)
+    out = gpd.GeoDataFrame(t.drop(columns=["communes"]), geometry=geoms, crs=settings.crs)
+    out["communes"] = t["communes"].to_numpy()
+    return out.set_index("site")
+
+
+#: Columns of the Cartofriches national sites CSV that :func:`cartofriches_sites` needs.
+CARTOFRICHES_COLUMNS = ("site_id", "site_nom", "comm_insee", "site_type", "site_statut",
+                        "latitude", "longitude")
+
+
+def cartofriches_sites(path: str | Path) -> gpd.GeoDataFrame:
+    """Read the Cartofriches sites CSV (``friches-standard-*.csv``, not in the mirror).
+
+    Parameters
+    ----------
+    path : str or Path
+        The national CSV as downloaded from data.gouv.fr (comma- or semicolon-separated, UTF-8).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One point per site with coordinates, EPSG:2154, index ``site_id``; ``site_nom``,
+        ``code_insee``, ``site_type``, ``site_statut`` and, when present, ``unite_fonciere_surface``.
+        Sites without coordinates are listed in ``attrs["without_coordinates"]`` (not dropped
+        silently).
+
+    Raises
+    ------
+    DataNotFoundError, MissingColumnError, DataFormatError
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataNotFoundError(
+            f"Cartofriches sites file not found: {p}. Download « friches-standard » CSV from "
+            "https://www.data.gouv.fr/fr/datasets/cartofriches-friches-urbaines-et-industrielles/"
+        )
+    try:
+        df = pd.read_csv(p, sep=None, engine="python", dtype={"comm_insee": str, "site_id": str})
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataFormatError(f"cannot parse {p} as the Cartofriches CSV: {exc}") from exc
+    check_columns(df, CARTOFRICHES_COLUMNS, name=str(p))
+    lat = pd.to_numeric(df["latitude"], errors="coerce")
+    lon = pd.to_numeric(df["longitude"], errors="coerce")
+    ok = lat.notna() & lon.notna() & lat.between(-90, 90) & lon.between(-180, 180)
+    keep = ["site_id", "site_nom", "comm_insee", "site_type", "site_statut"]
+    if "unite_fonciere_surface" in df:
+        keep.append("unite_fonciere_surface")
+    out = gpd.GeoDataFrame(df.loc[ok, keep].rename(columns={"comm_insee": "code_insee"}),
+                           geometry=gpd.points_from_xy(lon[ok], lat[ok]), crs="EPSG:4326")
+    out = out.to_crs(settings.crs).set_index("site_id")
+    out.attrs["without_coordinates"] = df.loc[~ok, "site_id"].tolist()
+    return out

@@ -1,0 +1,94 @@
+"""Quartiers prioritaires de la politique de la ville (QPV) 2024, ANCT (Licence Ouverte).
+
+The mirrored national file holds 1,584 QPV (decree 2023-1314) with coordinates rounded to 4
+decimals (~10 m): about 37 % of the polygons are invalid as stored (self-intersections created by
+the rounding). They are repaired with ``make_valid`` keeping only polygonal parts; every QPV is kept
+(none is dropped), the ``repaired`` column flags the repaired ones and ``gdf.attrs["repaired"]``
+counts them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from erbm_geo import settings
+from erbm_geo.data import cached_layer
+from erbm_geo.errors import DataFormatError, EmptyInputError
+from erbm_geo.layers._io import read_json
+from erbm_geo.layers._spatial import repair_geometries
+from erbm_geo.layers.territory import Territory, filter_to_territory
+
+__all__ = ["N_QPV_FRANCE", "qpv"]
+
+#: Number of QPV in the 2024 national list.
+N_QPV_FRANCE = 1584
+
+
+def _build_france() -> gpd.GeoDataFrame:
+    raw = read_json("qpv")
+    try:
+        rows = raw["qpvs"]
+        codes = [r["code"] for r in rows]
+        labels = [r["label"] for r in rows]
+        insee = [";".join(r.get("insee") or []) for r in rows]
+        geojson = [json.dumps({"type": "MultiPolygon", "coordinates": r["g"]}) for r in rows]
+    except (KeyError, TypeError) as exc:
+        raise DataFormatError(f"qpv: unexpected structure of the QPV file ({exc!r})") from exc
+    geoms = shapely.from_geojson(geojson)
+    gdf = gpd.GeoDataFrame(
+        {"nom": pd.array(labels, dtype="string"), "codes_insee": pd.array(insee, dtype="string")},
+        geometry=geoms, crs="EPSG:4326", index=pd.Index(codes, name="code_qpv"),
+    )
+    if not gdf.index.is_unique:
+        raise DataFormatError("qpv: duplicate QPV codes in the source file")
+    empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
+    if empty.any():
+        raise DataFormatError(f"qpv: QPV without geometry: {list(gdf.index[empty])}")
+    gdf = gdf.to_crs(settings.crs)
+    invalid = ~shapely.is_valid(gdf.geometry.values)
+    if invalid.any():
+        gdf.loc[invalid, "geometry"] = repair_geometries(gdf.geometry.values[invalid])
+    gdf["repaired"] = invalid
+    gdf["n_communes"] = gdf["codes_insee"].str.count(";").astype("int64") + 1
+    gdf["area_ha"] = gdf.geometry.area / 1e4
+    gdf.attrs["repaired"] = int(invalid.sum())
+    gdf.attrs["sources"] = ["qpv"]
+    return gdf[["nom", "codes_insee", "n_communes", "area_ha", "repaired", "geometry"]]
+
+
+def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
+    """Return the QPV 2024 intersecting *territory*, repaired, in EPSG:2154.
+
+    Parameters
+    ----------
+    territory : str or GeoDataFrame
+        A perimeter (``"bassin_minier"``, ``"erbm"``, ``"bassin_minier_erbm"``,
+        ``"nord_pas_de_calais"``), ``"france"`` (all 1,584), or any polygon layer.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``code_qpv``; columns ``nom``, ``codes_insee`` (communes of the QPV, as listed by
+        the ANCT, ``;``-separated), ``n_communes``, ``area_ha``, ``repaired`` (the stored polygon
+        was invalid and was repaired). ``attrs["repaired"]`` counts the repairs in the result.
+
+    Examples
+    --------
+    >>> q = qpv(territory="france")
+    >>> len(q), bool(q.is_valid.all())
+    (1584, True)
+    >>> 0.3 < q.attrs["repaired"] / len(q) < 0.45
+    True
+    """
+    france = cached_layer("qpv_france", ("qpv",), _build_france)
+    out = filter_to_territory(france, territory).copy()
+    if out.empty:
+        raise EmptyInputError("no QPV intersects the territory given")
+    out.attrs = {**france.attrs, "repaired": int(np.sum(out["repaired"])),
+                 "territory": territory if isinstance(territory, str) else "user polygon"}
+    return out

@@ -1,0 +1,95 @@
+"""Income context: INSEE Filosofi 2021 per commune and per IRIS (Licence Ouverte).
+
+Per commune: median disposable income per consumption unit (``revenu_median_uc``, €/year) and the
+share of minima sociaux in disposable income (``part_minima_sociaux_pct``). Per IRIS (communes of
+≥ 5,000 inhabitants only; suppressed cells absent): median income, poverty rate at 60 %
+(``taux_pauvrete_pct``) and Gini index. IRIS contours are IGN CONTOURS-IRIS 2020 decoded from
+vector tiles (~12–20 m precision, small overlaps).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from erbm_geo.data import cached_layer
+from erbm_geo.errors import DataFormatError
+from erbm_geo.layers._io import read_geojson, read_json
+from erbm_geo.layers._spatial import repair_geometries
+from erbm_geo.layers.territory import Perimeter, Territory, filter_to_territory
+from erbm_geo.layers.territory import communes as _communes
+
+__all__ = ["NATIONAL_MEDIAN_EUR", "income_communes", "income_iris", "iris"]
+
+#: National median disposable income per consumption unit, Filosofi 2021 (as given by the file).
+NATIONAL_MEDIAN_EUR = 22810
+
+
+def income_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
+    """Communes with Filosofi 2021 median income and minima-sociaux share.
+
+    Communes whose figures INSEE suppressed (statistical secrecy) have <NA>.
+
+    Examples
+    --------
+    >>> inc = income_communes()
+    >>> int(inc.loc["62498", "revenu_median_uc"]) < NATIONAL_MEDIAN_EUR  # Lens
+    True
+    """
+    c = _communes(perimeter=perimeter)
+    data = read_json("filosofi_communes")
+    try:
+        rows = data["communes"]
+    except (KeyError, TypeError) as exc:
+        raise DataFormatError("filosofi-2021-communes.json: no 'communes' mapping") from exc
+    med = [rows.get(code, {}).get("median_eur") for code in c.index]
+    mini = [rows.get(code, {}).get("minima_pct") for code in c.index]
+    c["revenu_median_uc"] = pd.array(med, dtype="Int64")
+    c["part_minima_sociaux_pct"] = pd.array(mini, dtype="Float64")
+    c.attrs["sources"] = [*c.attrs.get("sources", []), "filosofi_communes"]
+    return c
+
+
+def _build_iris() -> gpd.GeoDataFrame:
+    g = read_geojson("iris")
+    g = g.rename(columns={"CODE_IRIS": "code_iris", "NOM_IRIS": "nom_iris", "INSEE_COM": "code_insee",
+                          "NOM_COM": "nom_commune", "TYP_IRIS": "type_iris"})
+    g = g[["code_iris", "nom_iris", "code_insee", "nom_commune", "type_iris", "geometry"]]
+    invalid = ~g.is_valid.to_numpy()
+    if invalid.any():
+        g.loc[invalid, "geometry"] = repair_geometries(g.geometry.values[invalid])
+    g = g.set_index("code_iris")
+    g.attrs["repaired"] = int(invalid.sum())
+    g.attrs["sources"] = ["iris"]
+    return g
+
+
+def iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
+    """IRIS 2020 contours of the Nord and Pas-de-Calais lying in *territory* (index ``code_iris``)."""
+    g = cached_layer("iris_59_62", ("iris",), _build_iris)
+    return filter_to_territory(g, territory)
+
+
+def income_iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
+    """IRIS contours with Filosofi 2021 median income, poverty rate and Gini.
+
+    IRIS without figures (communes under 5,000 inhabitants, suppressed cells) have <NA>.
+
+    Examples
+    --------
+    >>> ii = income_iris()
+    >>> bool(ii["taux_pauvrete_pct"].notna().any())
+    True
+    """
+    g = iris(territory=territory).copy()
+    rows = read_json("filosofi_iris").get("iris", {})
+    codes = g.index.to_numpy()
+    g["revenu_median_uc"] = pd.array([rows.get(c, {}).get("median_eur") for c in codes],
+                                     dtype="Int64")
+    g["taux_pauvrete_pct"] = pd.array([rows.get(c, {}).get("poverty_rate_pct") for c in codes],
+                                      dtype="Float64")
+    g["gini"] = pd.array([rows.get(c, {}).get("gini") for c in codes], dtype="Float64")
+    g.attrs["sources"] = ["iris", "filosofi_iris"]
+    g.attrs["with_income"] = int(np.sum(g["revenu_median_uc"].notna()))
+    return g

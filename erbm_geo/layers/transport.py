@@ -1,0 +1,326 @@
+"""Transport: railway lines in operation, passenger stations, EuroVelo 5, historic mining railways,
+Évéole (Douai) stops and BHNS lines — and any user line/point layer.
+
+Not available offline (see the mirror's known gaps): motorways and national roads (A1, A2, A21,
+A26, RN17…), the Tadao « Bulles » BHNS and the Valenciennes tram line shapes. Bring them with
+:func:`user_layer` (a file path or a GeoDataFrame, any CRS): they then flow into the indicators
+like the built-in layers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from erbm_geo import settings
+from erbm_geo.data import cached_layer
+from erbm_geo.errors import DataFormatError, DataNotFoundError, UnknownOptionError
+from erbm_geo.layers._io import dataset_path, read_csv, read_geojson, read_json
+from erbm_geo.layers._spatial import assign_communes
+from erbm_geo.layers.territory import Territory, filter_to_territory
+from erbm_geo.layers.territory import communes as _communes
+from erbm_geo.validate import (
+    LINEAR,
+    POLYGONAL,
+    PUNCTUAL,
+    check_geometries,
+    check_not_empty,
+    to_working_crs,
+)
+
+__all__ = [
+    "DEDUP_DISTANCE_M",
+    "STATION_MODES",
+    "bhns_lines",
+    "eurovelo5",
+    "eveole_stops",
+    "mining_railways",
+    "rail_lines",
+    "stations",
+    "user_layer",
+]
+
+STATION_MODES = ("train", "tram", "metro")
+#: An OSM train station this close to an SNCF passenger station is the same station.
+DEDUP_DISTANCE_M = 300.0
+#: OSM stops of one mode with the same name this close are one stop (platform pairs).
+PLATFORM_MERGE_M = 150.0
+
+
+def rail_lines(*, territory: Territory = "bassin_minier_erbm",
+               source: Literal["nord_pas_de_calais", "national"] = "nord_pas_de_calais"
+               ) -> gpd.GeoDataFrame:
+    """Railway lines in operation (SNCF Réseau, régime d'exploitation 2021, ODbL).
+
+    Parameters
+    ----------
+    territory : str or GeoDataFrame
+        Keep the line sections intersecting it (``"france"`` keeps all).
+    source : {"nord_pas_de_calais", "national"}
+        The 93 sections of the 59/62 extract, or the national shapefile (zip).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code_ligne``, ``nom_ligne``, ``voie`` (« Double voie », « Voie unique »…),
+        ``pk_debut``, ``pk_fin``; line geometry.
+
+    Examples
+    --------
+    >>> r = rail_lines()
+    >>> "Ligne de Douai à Blanc-Misseron" in set(r["nom_ligne"])
+    True
+    """
+    if source == "nord_pas_de_calais":
+        def build() -> gpd.GeoDataFrame:
+            g = read_geojson("rfn_lignes")
+            return _rail_schema(g)
+
+        lines = cached_layer("rail_lines_5962", ("rfn_lignes",), build)
+    elif source == "national":
+        def build_nat() -> gpd.GeoDataFrame:
+            path = dataset_path("rfn_regime")
+            try:
+                g = gpd.read_file(f"zip://{path}", engine="pyogrio")
+            except Exception as exc:
+                raise DataFormatError(f"cannot read the national RFN shapefile {path}: {exc}") from exc
+            return _rail_schema(g.to_crs(settings.crs))
+
+        lines = cached_layer("rail_lines_france", ("rfn_regime",), build_nat)
+    else:
+        raise UnknownOptionError(f"unknown rail source {source!r}; choose nord_pas_de_calais or national")
+    return filter_to_territory(lines, territory)
+
+
+def _rail_schema(g: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    cols = {"code_ligne": "code_ligne", "lib_ligne": "nom_ligne", "exploitati": "voie",
+            "pkd": "pk_debut", "pkf": "pk_fin"}
+    missing = [c for c in cols if c not in g.columns]
+    if missing:
+        raise DataFormatError(f"railway lines lack columns {missing}")
+    out = g[[*cols, "geometry"]].rename(columns=cols)
+    out = out[out.geometry.notna() & ~out.geometry.is_empty]
+    out.index = pd.RangeIndex(len(out), name="fid")
+    out.attrs["sources"] = ["rfn_lignes"]
+    return out
+
+
+def _build_stations() -> gpd.GeoDataFrame:
+    sncf = read_csv("gares_voyageurs", sep=";", dtype=str, encoding="utf-8-sig")
+    need = ["Nom", "Position géographique", "Code commune", "Code(s) UIC"]
+    missing = [c for c in need if c not in sncf.columns]
+    if missing:
+        raise DataFormatError(f"gares-de-voyageurs.csv lacks columns {missing}")
+    latlon = sncf["Position géographique"].str.split(",", expand=True)
+    lat = pd.to_numeric(latlon[0], errors="coerce")
+    lon = pd.to_numeric(latlon[1], errors="coerce")
+    ok = lat.notna() & lon.notna()
+    s = gpd.GeoDataFrame(
+        {"nom": sncf.loc[ok, "Nom"].to_numpy(), "mode": "train", "source": "sncf",
+         "lignes": pd.array([pd.NA] * int(ok.sum()), dtype="string"),
+         "code_uic": sncf.loc[ok, "Code(s) UIC"].to_numpy()},
+        geometry=gpd.points_from_xy(lon[ok], lat[ok]), crs="EPSG:4326",
+        index=pd.Index("SNCF:" + sncf.loc[ok, "Code(s) UIC"].str.split(",").str[0].str.strip(),
+                       name="station_id"),
+    ).to_crs(settings.crs)
+    s = s[~s.index.duplicated()]
+    osm_raw = read_json("osm_stations").get("stations", [])
+    osm = pd.DataFrame(osm_raw)
+    osm = osm[osm["type"].isin(STATION_MODES)].copy()
+    osm["lines"] = osm.get("lines", pd.Series([None] * len(osm), index=osm.index))
+    o = gpd.GeoDataFrame(
+        {"nom": osm["name"].fillna("").to_numpy(), "mode": osm["type"].to_numpy(), "source": "osm",
+         "lignes": pd.array([";".join(x) if isinstance(x, list) else pd.NA for x in osm["lines"]],
+                            dtype="string"),
+         "code_uic": pd.array([pd.NA] * len(osm), dtype="string")},
+        geometry=gpd.points_from_xy(osm["lon"], osm["lat"]), crs="EPSG:4326",
+        index=pd.Index("OSM:" + osm["osm_type"].astype(str) + "/" + osm["osm_id"].astype(str),
+                       name="station_id"),
+    ).to_crs(settings.crs)
+    # 1. OSM train stations near an SNCF station are that station (keep SNCF, add OSM lines)
+    trains = o[o["mode"] == "train"]
+    tree = shapely.STRtree(s.geometry.values)
+    oi, si = tree.query_nearest(trains.geometry.values, max_distance=DEDUP_DISTANCE_M)
+    dup_ids = trains.index[oi]
+    s_lines = pd.Series(trains["lignes"].to_numpy()[oi], index=s.index[si]).dropna()
+    s_lines = s_lines.groupby(level=0).agg(lambda v: ";".join(sorted(set(";".join(v).split(";")))))
+    s.loc[s_lines.index, "lignes"] = s_lines.to_numpy()
+    s.loc[np.unique(s.index[si]), "source"] = "sncf+osm"
+    o = o.drop(index=dup_ids)
+    # 2. OSM platform pairs: same mode and name within PLATFORM_MERGE_M -> one stop
+    o = _merge_platforms(o)
+    out = pd.concat([s, o])
+    out.attrs["sources"] = ["gares_voyageurs", "osm_stations"]
+    out.attrs["osm_merged_into_sncf"] = len(dup_ids)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=settings.crs)
+
+
+def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    g = o.geometry.values
+    tree = shapely.STRtree(g)
+    i, j = tree.query(g, predicate="dwithin", distance=PLATFORM_MERGE_M)
+    same = (i < j) & (o["mode"].to_numpy()[i] == o["mode"].to_numpy()[j]) & \
+        (o["nom"].to_numpy()[i] == o["nom"].to_numpy()[j]) & (o["nom"].to_numpy()[i] != "")
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(o)
+    graph = coo_matrix((np.ones(int(same.sum())), (i[same], j[same])), shape=(n, n))
+    _, lab = connected_components(graph, directed=False)
+    o = o.assign(_grp=lab)
+    first = o.groupby("_grp", sort=False).head(1)
+    cent = o.groupby("_grp").geometry.agg(lambda s: shapely.centroid(shapely.union_all(s.values)))
+    lines = o.groupby("_grp")["lignes"].agg(
+        lambda v: ";".join(sorted({x for s in v.dropna() for x in s.split(";")})) or pd.NA)
+    first = first.set_index("_grp", append=True)
+    grp = first.index.get_level_values("_grp")
+    out = gpd.GeoDataFrame(first.droplevel("_grp").drop(columns="geometry"),
+                           geometry=cent.reindex(grp).to_numpy(), crs=o.crs)
+    out["lignes"] = pd.array(lines.reindex(grp).to_numpy(), dtype="string")
+    return out
+
+
+def stations(*, territory: Territory = "bassin_minier_erbm",
+             mode: str | list[str] | None = None) -> gpd.GeoDataFrame:
+    """Passenger stations: SNCF stations and OSM train, tram and métro stops, de-duplicated.
+
+    De-duplication: an OSM train station within ``DEDUP_DISTANCE_M`` (300 m) of an SNCF station is
+    the same station (the SNCF row is kept, ``source = "sncf+osm"``, OSM line tags added); OSM
+    stops of one mode with the same name within 150 m (e.g. the two platforms of a Valenciennes
+    tram stop) are merged into one at their centroid.
+
+    Parameters
+    ----------
+    territory : str or GeoDataFrame
+    mode : {"train", "tram", "metro"} or list, optional
+        Keep these modes only.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``station_id`` (``"SNCF:<UIC>"`` or ``"OSM:<type>/<id>"``); ``nom``, ``mode``,
+        ``source``, ``lignes``, ``code_uic``, ``code_insee`` (spatial); points.
+
+    Examples
+    --------
+    >>> st = stations(territory="bassin_minier")
+    >>> sorted(st["mode"].unique())
+    ['train', 'tram']
+    """
+    allst = cached_layer("stations_france", ("gares_voyageurs", "osm_stations"), _build_stations)
+    out = filter_to_territory(allst, territory)
+    if mode is not None:
+        modes = [mode] if isinstance(mode, str) else list(mode)
+        bad = [m for m in modes if m not in STATION_MODES]
+        if bad:
+            raise UnknownOptionError(f"unknown station mode(s) {bad}; choose among {STATION_MODES}")
+        out = out[out["mode"].isin(modes).to_numpy()]
+    out = out.copy()
+    codes = assign_communes(out, _communes(perimeter="nord_pas_de_calais"))
+    out["code_insee"] = codes["code_insee"]
+    return out
+
+
+def eurovelo5(*, territory: Territory = "bassin_minier_erbm") -> gpd.GeoDataFrame:
+    """EuroVelo 5 (Via Romea Francigena) from OSM relation 5245117, 2022 (ODbL)."""
+    def build() -> gpd.GeoDataFrame:
+        g = read_geojson("eurovelo5")
+        g = g[["name", "segment", "geometry"]].rename(columns={"name": "nom"})
+        g.index = pd.RangeIndex(len(g), name="fid")
+        g.attrs["sources"] = ["eurovelo5"]
+        return g
+
+    return filter_to_territory(cached_layer("eurovelo5", ("eurovelo5",), build), territory)
+
+
+def mining_railways() -> gpd.GeoDataFrame:
+    """Historic mining railways (cavaliers of the UNESCO buffer zone, 1,316 line sections)."""
+    from erbm_geo.layers.heritage import zt_cavaliers
+
+    return zt_cavaliers()
+
+
+def eveole_stops() -> gpd.GeoDataFrame:
+    """Évéole (Douai) GTFS stops, 2025. **Licence unconfirmed: not for publication.**"""
+    g = read_geojson("eveole_stops")
+    g = g.set_index("stop_id")
+    g.attrs["publishable"] = False
+    return g
+
+
+def bhns_lines() -> gpd.GeoDataFrame:
+    """Évéole BHNS lines A and B as stop sequences.
+
+    **Schematic**: straight segments between consecutive stops (the feed has no shapes), so
+    lengths and buffers are approximate; ``schematic`` is True on every row. Licence
+    unconfirmed: not for publication.
+    """
+    g = read_geojson("eveole_bhns")
+    g = g.rename(columns={"route_short_name": "ligne", "route_long_name": "nom"})
+    g["schematic"] = True
+    g = g[["ligne", "nom", "headsign", "n_stops", "schematic", "geometry"]]
+    g.attrs["publishable"] = False
+    g.attrs["schematic"] = True
+    return g
+
+
+_KINDS = {"line": LINEAR, "point": PUNCTUAL, "polygon": POLYGONAL}
+
+
+def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer",
+               kind: Literal["line", "point", "polygon"] | None = None) -> gpd.GeoDataFrame:
+    """Bring a user layer (file or GeoDataFrame, any CRS) into the library's conventions.
+
+    Use it for what the mirror lacks: motorways (A1, A2, A21…), RN17, the Tadao BHNS, the
+    Valenciennes tram lines, a population grid…
+
+    Parameters
+    ----------
+    source : path or GeoDataFrame
+        Any file GDAL reads (GeoPackage, GeoJSON, Shapefile, GeoParquet via ``.parquet``).
+    name : str
+        Used in error messages.
+    kind : {"line", "point", "polygon"}, optional
+        Expected geometry family.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer in EPSG:2154, geometries checked.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS (never guessed).
+    DataNotFoundError, DataFormatError, InvalidGeometryError, EmptyInputError
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> road = gpd.GeoDataFrame({"nom": ["A21"]}, crs="EPSG:4326",
+    ...     geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
+    >>> user_layer(road, kind="line").crs.to_epsg()
+    2154
+    """
+    if isinstance(source, gpd.GeoDataFrame):
+        gdf = source
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise DataNotFoundError(f"{name}: file not found: {path}")
+        try:
+            gdf = (gpd.read_parquet(path) if path.suffix == ".parquet"
+                   else gpd.read_file(path, engine="pyogrio"))
+        except Exception as exc:
+            raise DataFormatError(f"{name}: cannot read {path}: {exc}") from exc
+    if kind is not None and kind not in _KINDS:
+        raise UnknownOptionError(f"unknown kind {kind!r}; choose line, point or polygon")
+    check_not_empty(gdf, name=name)
+    out = to_working_crs(gdf, name=name)
+    check_geometries(out, name=name, types=_KINDS[kind] if kind else None)
+    return out

@@ -1,0 +1,154 @@
+"""Context layers on the real mirror: QPV, centres, friches, income, transport, user layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+import erbm_geo as eg
+from erbm_geo.data.facts import read_fact_table
+from erbm_geo.errors import CRSError, DataNotFoundError, InvalidGeometryError, UnknownOptionError
+
+
+def test_qpv_national_repaired_none_lost() -> None:
+    q = eg.layers.qpv(territory="france")
+    assert len(q) == 1584 and q.index.is_unique
+    assert q.is_valid.all()
+    assert q.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert q.attrs["repaired"] == int(q["repaired"].sum()) == 559  # 35 % of the stored polygons
+    assert (q.area > 0).all()
+
+
+def test_qpv_basin() -> None:
+    q = eg.layers.qpv()
+    assert len(q) == 88
+    assert q.crs.to_epsg() == 2154
+    assert q["codes_insee"].str.len().gt(0).all()
+    assert len(eg.layers.qpv(territory="erbm")) == 88
+    # a user polygon works as a territory: the commune of Lens
+    lens = eg.layers.select_communes("62498")
+    assert 0 < len(eg.layers.qpv(territory=lens)) < 88
+
+
+def test_centres_hierarchy() -> None:
+    c = eg.layers.centres()
+    assert len(c) == 362
+    main = c[c["niveau"] == 1]
+    assert set(main.index) == set(read_fact_table("main_centralities")["code_insee"])
+    assert set(main["nom"]) == set(read_fact_table("main_centralities")["nom"])
+    # ACV / PVD named by the mid-term review are level ≤ 2
+    for name in ["Lillers", "Auchel", "Carvin", "Libercourt", "Aniche", "Somain",
+                 "Condé-sur-l'Escaut", "Bully-les-Mines"]:
+        assert c.loc[c["nom"] == name, "niveau"].item() == 2, name
+    # every centre lies inside its commune
+    communes = eg.layers.communes(perimeter="bassin_minier_erbm")
+    assert shapely.covers(communes.geometry.reindex(c.index).values, c.geometry.values).all()
+    assert (c["source_point"] == "mairie").sum() == 346
+
+
+def test_user_centres() -> None:
+    pts = gpd.GeoDataFrame({"nom": ["A", "B"]}, geometry=gpd.points_from_xy([2.83, 3.1], [50.43, 50.37]),
+                           crs="EPSG:4326")
+    assert eg.layers.as_centres(pts).crs.to_epsg() == 2154
+    with pytest.raises(CRSError):
+        eg.layers.as_centres(pts.set_crs(None, allow_override=True))
+    with pytest.raises(UnknownOptionError):
+        eg.layers.centres(level="capital")  # type: ignore[arg-type]
+
+
+def test_friches() -> None:
+    f = eg.layers.friches_communes()
+    assert len(f) == 250
+    assert int(f["friches_n"].sum()) == 669
+    type_cols = [c for c in f.columns if c.startswith("friches_type_")]
+    assert (f[type_cols].sum(axis=1) == f["friches_n"]).all()
+    s = eg.layers.strategic_sites()
+    assert len(s) == 9
+    located = s[~s.geometry.is_empty]
+    assert set(located.index) == {"Base 11/19", "9/9bis", "Wallers-Arenberg"}
+    c = eg.layers.communes(perimeter="nord_pas_de_calais")
+    assert shapely.covers(c.geometry.reindex(located["code_insee"]).values,
+                          located.geometry.values).all()
+    assert s.loc["Friche des Pierres Blanches", "area_ha"] == pytest.approx(81.8)
+
+
+def test_cartofriches_sites_loader(tmp_path: Path) -> None:
+    csv = tmp_path / "friches.csv"
+    csv.write_text("site_id;site_nom;comm_insee;site_type;site_statut;latitude;longitude\n"
+                   "A1;Usine;59172;friche industrielle;friche sans projet;50.33;3.39\n"
+                   "A2;Sans coord;59172;autre;friche avec projet;;\n", encoding="utf-8")
+    s = eg.layers.cartofriches_sites(csv)
+    assert list(s.index) == ["A1"] and s.attrs["without_coordinates"] == ["A2"]
+    assert s["code_insee"].iloc[0] == "59172"
+    with pytest.raises(DataNotFoundError):
+        eg.layers.cartofriches_sites(tmp_path / "none.csv")
+
+
+def test_income() -> None:
+    inc = eg.layers.income_communes()
+    assert inc["revenu_median_uc"].notna().all()
+    # the basin is poorer than France: two thirds of its communes under the national median
+    assert int((inc["revenu_median_uc"] < 22810).sum()) == 168
+    ii = eg.layers.income_iris()
+    assert len(ii) == 631 and ii.attrs["with_income"] == 354
+    assert ii["taux_pauvrete_pct"].dropna().between(0, 100).all()
+
+
+def test_transport() -> None:
+    r = eg.layers.rail_lines(territory="bassin_minier")
+    assert len(r) == 31 and r.crs.to_epsg() == 2154
+    assert r["voie"].notna().all() and "Double voie" in set(r["voie"])
+    assert r["code_ligne"].str.fullmatch(r"\d{6}").all()
+    st = eg.layers.stations(territory="bassin_minier")
+    assert len(st) == 99
+    assert (st["mode"] == "train").sum() == 51 and (st["mode"] == "tram").sum() == 48
+    assert st.index.is_unique
+    # no two stops of the same mode within 150 m with the same name
+    g = st.geometry.values
+    i, j = shapely.STRtree(g).query(g, predicate="dwithin", distance=150)
+    k = i < j
+    same = (st["nom"].to_numpy()[i[k]] == st["nom"].to_numpy()[j[k]]) & \
+        (st["mode"].to_numpy()[i[k]] == st["mode"].to_numpy()[j[k]])
+    assert not same.any()
+    tram = eg.layers.stations(territory="bassin_minier", mode="tram")
+    assert tram["lignes"].str.contains("T1").any()
+    with pytest.raises(UnknownOptionError):
+        eg.layers.stations(mode="bus")
+    b = eg.layers.bhns_lines()
+    assert b["schematic"].all() and b.attrs["publishable"] is False
+    assert len(eg.layers.eurovelo5()) > 0
+
+
+def test_user_layer_reprojects_and_rejects_missing_crs(tmp_path: Path) -> None:
+    line = gpd.GeoDataFrame({"nom": ["A21"]}, crs="EPSG:4326",
+                            geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
+    out = eg.layers.user_layer(line, kind="line")
+    assert out.crs.to_epsg() == 2154
+    x, _ = out.geometry.iloc[0].coords[0]
+    assert 600_000 < x < 800_000
+    path = tmp_path / "road.gpkg"
+    line.to_file(path)
+    assert eg.layers.user_layer(path, kind="line").crs.to_epsg() == 2154
+    nocrs = gpd.GeoDataFrame({"nom": ["A21"]},
+                             geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
+    with pytest.raises(CRSError, match="no CRS"):
+        eg.layers.user_layer(nocrs, name="A21")
+    with pytest.raises(InvalidGeometryError, match="expected"):
+        eg.layers.user_layer(line, kind="point")
+    with pytest.raises(DataNotFoundError):
+        eg.layers.user_layer(tmp_path / "missing.gpkg")
+
+
+@pytest.mark.parametrize("loader", [
+    lambda: eg.layers.qpv(), lambda: eg.layers.centres(), lambda: eg.layers.stations(),
+    lambda: eg.layers.rail_lines(), lambda: eg.layers.iris(), lambda: eg.layers.eurovelo5(),
+])
+def test_context_invariants(loader: object) -> None:
+    g = loader()  # type: ignore[operator]
+    assert g.crs.to_epsg() == 2154
+    assert g.is_valid.all() and not g.is_empty.any()
+    assert np.isfinite(shapely.get_coordinates(g.geometry.values)).all()
