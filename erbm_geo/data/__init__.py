@@ -1,6 +1,6 @@
 """Data sources: the catalogue of third-party datasets, their resolution and the layer cache."""
 
-from erbm_geo.data.cache import cached_layer, clear_memory
+from erbm_geo.data.cache import cached_layer, clear_memory, memo
 from erbm_geo.data.catalogue import CATALOGUE, Dataset, get, names
 from erbm_geo.data.resolve import DatasetStatus, fetch, resolve, sha256_file, verify
 
@@ -12,6 +12,7 @@ __all__ = [
     "clear_memory",
     "fetch",
     "get",
+    "memo",
     "names",
     "resolve",
     "sha256_file",

@@ -22,7 +22,7 @@ import geopandas as gpd
 from erbm_geo import settings
 from erbm_geo.data.catalogue import get
 
-__all__ = ["cached_layer", "clear_memory"]
+__all__ = ["cached_layer", "clear_memory", "memo"]
 
 _MEMORY: dict[str, gpd.GeoDataFrame] = {}
 _CACHE_VERSION = "3"
@@ -55,6 +55,7 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def _facts_fingerprint() -> str:
     """Hash of the project fact tables, so editing one invalidates the layers built on it."""
     from erbm_geo.data.facts import facts_dir
@@ -67,8 +68,22 @@ def _facts_fingerprint() -> str:
 
 
 def clear_memory() -> None:
-    """Forget the layers memoised in this process (the on-disk cache is kept)."""
+    """Forget the layers and objects memoised in this process (the on-disk cache is kept)."""
     _MEMORY.clear()
+    _OBJECTS.clear()
+
+
+_OBJECTS: dict[str, Any] = {}
+
+
+def memo(key: str, build: Callable[[], Any]) -> Any:
+    """Memoise a derived object (a union of parts, a lookup table) for this process.
+
+    Callers must treat the result as read-only.
+    """
+    if key not in _OBJECTS:
+        _OBJECTS[key] = build()
+    return _OBJECTS[key]
 
 
 def cached_layer(

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from erbm_geo import settings
+from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import DataFormatError, DataNotFoundError
 from erbm_geo.layers._io import read_json
@@ -51,7 +52,14 @@ def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFr
     >>> int(f["friches_n"].sum()) > 0, len(f)
     (True, 250)
     """
-    c = _communes(perimeter=perimeter)
+    allf = cached_layer("friches_communes_5962",
+                        ("cartofriches_communes", "communes_59", "communes_62", "cog_communes",
+                         "cog_epci"), _build_friches)
+    return allf.loc[_communes(perimeter=perimeter).index]
+
+
+def _build_friches() -> gpd.GeoDataFrame:
+    c = _communes(perimeter="nord_pas_de_calais")
     data = read_json("cartofriches_communes")
     try:
         rows = data["communes"]

@@ -37,18 +37,24 @@ def income_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFra
     >>> int(inc.loc["62498", "revenu_median_uc"]) < NATIONAL_MEDIAN_EUR  # Lens
     True
     """
-    c = _communes(perimeter=perimeter)
-    data = read_json("filosofi_communes")
-    try:
-        rows = data["communes"]
-    except (KeyError, TypeError) as exc:
-        raise DataFormatError("filosofi-2021-communes.json: no 'communes' mapping") from exc
-    med = [rows.get(code, {}).get("median_eur") for code in c.index]
-    mini = [rows.get(code, {}).get("minima_pct") for code in c.index]
-    c["revenu_median_uc"] = pd.array(med, dtype="Int64")
-    c["part_minima_sociaux_pct"] = pd.array(mini, dtype="Float64")
-    c.attrs["sources"] = [*c.attrs.get("sources", []), "filosofi_communes"]
-    return c
+    def build() -> gpd.GeoDataFrame:
+        c = _communes(perimeter="nord_pas_de_calais")
+        data = read_json("filosofi_communes")
+        try:
+            rows = data["communes"]
+        except (KeyError, TypeError) as exc:
+            raise DataFormatError("filosofi-2021-communes.json: no 'communes' mapping") from exc
+        med = [rows.get(code, {}).get("median_eur") for code in c.index]
+        mini = [rows.get(code, {}).get("minima_pct") for code in c.index]
+        c["revenu_median_uc"] = pd.array(med, dtype="Int64")
+        c["part_minima_sociaux_pct"] = pd.array(mini, dtype="Float64")
+        c.attrs["sources"] = [*c.attrs.get("sources", []), "filosofi_communes"]
+        return c
+
+    allc = cached_layer("income_communes_5962", ("filosofi_communes", "communes_59", "communes_62",
+                                                 "cog_communes", "cog_epci"), build)
+    keep = _communes(perimeter=perimeter).index
+    return allc.loc[keep]
 
 
 def _build_iris() -> gpd.GeoDataFrame:
@@ -68,7 +74,7 @@ def _build_iris() -> gpd.GeoDataFrame:
 def iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     """IRIS 2020 contours of the Nord and Pas-de-Calais lying in *territory* (index ``code_iris``)."""
     g = cached_layer("iris_59_62", ("iris",), _build_iris)
-    return filter_to_territory(g, territory)
+    return g if territory == "nord_pas_de_calais" else filter_to_territory(g, territory)
 
 
 def income_iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
@@ -82,14 +88,19 @@ def income_iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     >>> bool(ii["taux_pauvrete_pct"].notna().any())
     True
     """
-    g = iris(territory=territory).copy()
-    rows = read_json("filosofi_iris").get("iris", {})
-    codes = g.index.to_numpy()
-    g["revenu_median_uc"] = pd.array([rows.get(c, {}).get("median_eur") for c in codes],
-                                     dtype="Int64")
-    g["taux_pauvrete_pct"] = pd.array([rows.get(c, {}).get("poverty_rate_pct") for c in codes],
-                                      dtype="Float64")
-    g["gini"] = pd.array([rows.get(c, {}).get("gini") for c in codes], dtype="Float64")
-    g.attrs["sources"] = ["iris", "filosofi_iris"]
-    g.attrs["with_income"] = int(np.sum(g["revenu_median_uc"].notna()))
+    def build() -> gpd.GeoDataFrame:
+        g = cached_layer("iris_59_62", ("iris",), _build_iris)
+        rows = read_json("filosofi_iris").get("iris", {})
+        codes = g.index.to_numpy()
+        g["revenu_median_uc"] = pd.array([rows.get(c, {}).get("median_eur") for c in codes],
+                                         dtype="Int64")
+        g["taux_pauvrete_pct"] = pd.array([rows.get(c, {}).get("poverty_rate_pct") for c in codes],
+                                          dtype="Float64")
+        g["gini"] = pd.array([rows.get(c, {}).get("gini") for c in codes], dtype="Float64")
+        g.attrs["sources"] = ["iris", "filosofi_iris"]
+        return g
+
+    allg = cached_layer("income_iris_5962", ("iris", "filosofi_iris"), build)
+    g = filter_to_territory(allg, territory) if territory != "nord_pas_de_calais" else allg
+    g.attrs = {**allg.attrs, "with_income": int(np.sum(g["revenu_median_uc"].notna()))}
     return g

@@ -403,7 +403,9 @@ def filter_to_territory(gdf: gpd.GeoDataFrame, territory: Territory) -> gpd.GeoD
     shapely.prepare(geom)
     g = gdf.geometry.values
     mask = shapely.intersects(geom, g)
+    # polygons on the territory's edge only: those strictly inside need no area computation
     poly = mask & (shapely.get_dimensions(g) == 2)
+    poly[poly] = ~shapely.contains_properly(geom, g[poly])
     if poly.any():
         mask[poly] = shapely.area(shapely.intersection(g[poly], geom)) >= 1.0
     return gdf[mask]

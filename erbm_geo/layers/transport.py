@@ -154,10 +154,13 @@ def _build_stations() -> gpd.GeoDataFrame:
     o = o.drop(index=dup_ids)
     # 2. OSM platform pairs: same mode and name within PLATFORM_MERGE_M -> one stop
     o = _merge_platforms(o)
-    out = pd.concat([s, o])
+    out = gpd.GeoDataFrame(pd.concat([s, o]), geometry="geometry", crs=settings.crs)
+    # commune of stations in the Nord / Pas-de-Calais (NA elsewhere)
+    out["code_insee"] = assign_communes(out, _communes(perimeter="nord_pas_de_calais"),
+                                        max_distance=200.0)["code_insee"]
     out.attrs["sources"] = ["gares_voyageurs", "osm_stations"]
     out.attrs["osm_merged_into_sncf"] = len(dup_ids)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=settings.crs)
+    return out
 
 
 def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -212,7 +215,8 @@ def stations(*, territory: Territory = "bassin_minier_erbm",
     >>> sorted(st["mode"].unique())
     ['train', 'tram']
     """
-    allst = cached_layer("stations_france", ("gares_voyageurs", "osm_stations"), _build_stations)
+    allst = cached_layer("stations_france", ("gares_voyageurs", "osm_stations", "communes_59",
+                                             "communes_62", "cog_communes"), _build_stations)
     out = filter_to_territory(allst, territory)
     if mode is not None:
         modes = [mode] if isinstance(mode, str) else list(mode)
@@ -220,9 +224,6 @@ def stations(*, territory: Territory = "bassin_minier_erbm",
         if bad:
             raise UnknownOptionError(f"unknown station mode(s) {bad}; choose among {STATION_MODES}")
         out = out[out["mode"].isin(modes).to_numpy()]
-    out = out.copy()
-    codes = assign_communes(out, _communes(perimeter="nord_pas_de_calais"))
-    out["code_insee"] = codes["code_insee"]
     return out
 
 

@@ -1,0 +1,49 @@
+"""Input preparation shared by the indicators: checks, CRS, geometry arrays."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+
+from erbm_geo.errors import CRSError, InvalidGeometryError
+from erbm_geo.validate import check_geometries, check_not_empty, to_working_crs
+
+__all__ = ["prepare", "prepare_target"]
+
+
+def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features") -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Check *gdf* (not empty, CRS set, geometries valid) and return it in EPSG:2154 + geometries."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
+    check_not_empty(gdf, name=name)
+    out = to_working_crs(gdf, name=name)
+    check_geometries(out, name=name)
+    return out, np.asarray(out.geometry.values, dtype=object)
+
+
+def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name: str,
+                   polygonal: bool = False, allow_empty: bool = False) -> np.ndarray:
+    """Geometries of a user-supplied target layer, which must share the features' CRS."""
+    if not isinstance(target, gpd.GeoDataFrame):
+        raise TypeError(f"{name} must be a GeoDataFrame, got {type(target).__name__}")
+    if target.crs is None:
+        raise CRSError(f"{name} has no CRS; set it, e.g. {name}.set_crs('EPSG:2154').")
+    if features.crs is not None and not target.crs.equals(features.crs):
+        raise CRSError(
+            f"{name} is in {target.crs.to_string()} but the features are in "
+            f"{features.crs.to_string()}; reproject it first, e.g. {name}.to_crs(features.crs)."
+        )
+    if not allow_empty:
+        check_not_empty(target, name=name)
+    t = to_working_crs(target, name=name)
+    check_geometries(t, name=name)
+    g = np.asarray(t.geometry.values, dtype=object)
+    if polygonal and len(g) and not np.all(shapely_dims(g) == 2):
+        raise InvalidGeometryError(f"{name} must hold polygons only")
+    return g
+
+
+def shapely_dims(g: np.ndarray) -> np.ndarray:
+    import shapely
+
+    return shapely.get_dimensions(g)

@@ -1,0 +1,218 @@
+"""Vectorised kernels (shapely 2): nearest, covered area, intersecting ids, counts within radius.
+
+No Python loop over features: every kernel is one bulk STRtree query plus array operations.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import shapely
+
+__all__ = [
+    "count_within",
+    "covered_area",
+    "dissolve_parts",
+    "intersecting_ids",
+    "nearest",
+    "overlay",
+    "pair_areas",
+    "source_geoms",
+]
+
+
+def source_geoms(geoms: np.ndarray, measure_from: Literal["edge", "point"]) -> np.ndarray:
+    """The geometries distances are measured from: the features themselves or a point in each."""
+    if measure_from == "edge":
+        return geoms
+    return shapely.point_on_surface(geoms)
+
+
+def _segments(tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Explode line and polygon targets into 2-point segments (their boundaries for polygons).
+
+    A nearest-neighbour search over short segments lets the tree prune well and keeps each exact
+    distance cheap; the distance to a polygon that does not intersect the source is the distance
+    to its boundary. Points are returned unchanged.
+    """
+    dims = shapely.get_dimensions(tgt)
+    if (dims == 0).all():
+        return tgt, np.arange(len(tgt))
+    lines = np.where(dims == 2, shapely.boundary(tgt), tgt)
+    parts, owner = shapely.get_parts(lines, return_index=True)
+    parts, sub = shapely.get_parts(parts, return_index=True)  # MultiLineString boundaries
+    owner = owner[sub]
+    coords, ci = shapely.get_coordinates(parts, return_index=True)
+    same = ci[1:] == ci[:-1]
+    starts = np.flatnonzero(same)
+    segs = shapely.linestrings(
+        np.stack([coords[starts], coords[starts + 1]], axis=1))
+    seg_owner = owner[ci[starts]]
+    pts = dims == 0  # points mixed with lines (rare): keep them whole
+    if pts.any():
+        segs = np.concatenate([segs, tgt[pts]])
+        seg_owner = np.concatenate([seg_owner, np.flatnonzero(pts)])
+    return segs, seg_owner
+
+
+def _segment_tree(tgt: np.ndarray) -> tuple[np.ndarray, shapely.STRtree]:
+    segs, owner = _segments(tgt)
+    return owner, shapely.STRtree(segs)
+
+
+def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None,
+            cache_key: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the nearest target of each source (-1 if none within *max_distance*) and distance.
+
+    Sources intersecting a target get distance 0 (found by one bulk ``intersects`` query);
+    the others are searched with ``query_nearest`` over the targets' segments. Ties are broken by
+    the lowest target index, so results do not depend on row order or tree internals.
+    *cache_key* names a built-in target layer whose segment tree may be reused in this process.
+    """
+    n = len(src)
+    idx = np.full(n, -1, dtype=np.int64)
+    out = np.full(n, np.nan)
+    if n == 0 or len(tgt) == 0:
+        return idx, out
+    tree = shapely.STRtree(tgt)
+    si, ti = tree.query(src, predicate="intersects")
+    if len(si):
+        order = np.lexsort((ti, si))
+        si, ti = si[order], ti[order]
+        first = np.r_[True, si[1:] != si[:-1]]
+        idx[si[first]] = ti[first]
+        out[si[first]] = 0.0
+    rest = np.flatnonzero(idx < 0)
+    if len(rest):
+        if cache_key is None:
+            owner, stree = _segment_tree(tgt)
+        else:
+            from erbm_geo.data import memo
+
+            owner, stree = memo(f"segments:{cache_key}:{len(tgt)}", lambda: _segment_tree(tgt))
+        (ri, gi), dist = stree.query_nearest(src[rest], max_distance=max_distance,
+                                             return_distance=True, all_matches=True)
+        if len(ri):
+            oi = owner[gi]
+            order = np.lexsort((oi, dist, ri))
+            ri, oi, dist = ri[order], oi[order], dist[order]
+            first = np.r_[True, ri[1:] != ri[:-1]]
+            idx[rest[ri[first]]] = oi[first]
+            out[rest[ri[first]]] = dist[first]
+    return idx, out
+
+
+def take_labels(labels: np.ndarray, idx: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[idx]`` as a string array, <NA> where ``idx`` is -1 (nothing found)."""
+    s = pd.Series(labels, dtype="string")
+    if len(s) == 0:
+        return pd.Series([pd.NA] * len(idx), dtype="string").array
+    res = s.iloc[np.maximum(idx, 0)].reset_index(drop=True)
+    res[idx < 0] = pd.NA
+    return res.array
+
+
+def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
+    """Union of polygons as non-overlapping parts (so overlapping targets count once)."""
+    if len(geoms) == 0:
+        return np.array([], dtype=object)
+    return shapely.get_parts(shapely.union_all(geoms))
+
+
+def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Area of ``a[k] ∩ b[k]`` for each pair, skipping the overlay where one contains the other.
+
+    A commune holding a whole QPV, IRIS or UNESCO part needs no intersection: the area is the
+    part's. Containment is tested on prepared geometries, far cheaper than an overlay.
+    """
+    out = np.empty(len(a))
+    if len(a) == 0:
+        return out
+    shapely.prepare(a)
+    shapely.prepare(b)
+    b_in_a = shapely.contains_properly(a, b)
+    out[b_in_a] = shapely.area(b[b_in_a])
+    rest = ~b_in_a
+    a_in_b = np.zeros(len(a), dtype=bool)
+    a_in_b[rest] = shapely.contains_properly(b[rest], a[rest])
+    out[a_in_b] = shapely.area(a[a_in_b])
+    rest &= ~a_in_b
+    out[rest] = shapely.area(shapely.intersection(a[rest], b[rest]))
+    return out
+
+
+def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
+    """Area of each source polygon covered by the (non-overlapping) *cover_parts*."""
+    out = np.zeros(len(src))
+    if len(cover_parts) == 0 or len(src) == 0:
+        return out
+    tree = shapely.STRtree(cover_parts)
+    si, ci = tree.query(src, predicate="intersects")
+    if len(si):
+        np.add.at(out, si, pair_areas(src[si], cover_parts[ci]))
+    return out
+
+
+def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0
+            ) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """Covered area, ids touched and their count, in one pass (tobler's pattern).
+
+    Pair areas are summed per source; where the targets a source touches overlap each other,
+    that source's covered area is recomputed against their union, so a surface is counted once.
+    """
+    n = len(src)
+    area = np.zeros(n)
+    if n == 0 or len(tgt) == 0:
+        return area, pd.Series([""] * n), np.zeros(n, dtype=np.int64)
+    tree = shapely.STRtree(tgt)
+    si, ti = tree.query(src, predicate="intersects")
+    a = pair_areas(src[si], tgt[ti]) if len(si) else np.zeros(0)
+    keep = a >= min_area
+    np.add.at(area, si[keep], a[keep])
+    # targets overlapping one another (not merely touching)
+    oi, oj = tree.query(tgt, predicate="overlaps")
+    overlapping = np.zeros(len(tgt), dtype=bool)
+    overlapping[oi] = True
+    overlapping[oj] = True
+    redo = np.unique(si[keep & overlapping[ti]])
+    for k in redo:  # rare: only sources touching mutually overlapping targets
+        parts = tgt[ti[(si == k) & keep]]
+        area[k] = shapely.area(shapely.intersection(src[k], shapely.union_all(parts)))
+    s2, t2 = si[keep], ti[keep]
+    pairs = pd.DataFrame({"s": s2, "id": ids[t2]}).sort_values(["s", "id"])
+    joined = pairs.groupby("s")["id"].agg(";".join).reindex(range(n), fill_value="")
+    counts = np.bincount(s2, minlength=n).astype(np.int64)
+    return area, joined.reset_index(drop=True), counts
+
+
+def intersecting_ids(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0
+                     ) -> tuple[pd.Series, np.ndarray]:
+    """For each source polygon, the ids of the target polygons it overlaps (≥ *min_area* m²).
+
+    Returns the ``;``-joined sorted ids (empty string when none) and their count.
+    """
+    n = len(src)
+    if len(tgt) == 0 or n == 0:
+        return pd.Series([""] * n), np.zeros(n, dtype=np.int64)
+    tree = shapely.STRtree(tgt)
+    si, ti = tree.query(src, predicate="intersects")
+    if len(si):
+        dims = shapely.get_dimensions(src[si])
+        inter = shapely.area(shapely.intersection(src[si], tgt[ti]))
+        keep = (inter >= min_area) | (dims < 2)
+        si, ti = si[keep], ti[keep]
+    pairs = pd.DataFrame({"s": si, "id": ids[ti]}).sort_values(["s", "id"])
+    joined = pairs.groupby("s")["id"].agg(";".join).reindex(range(n), fill_value="")
+    counts = np.bincount(si, minlength=n).astype(np.int64)
+    return joined.reset_index(drop=True), counts
+
+
+def count_within(src: np.ndarray, pts: np.ndarray, radius: float) -> np.ndarray:
+    """Number of target geometries within *radius* metres of each source geometry."""
+    if len(pts) == 0:
+        return np.zeros(len(src), dtype=np.int64)
+    tree = shapely.STRtree(pts)
+    si, _ = tree.query(src, predicate="dwithin", distance=radius)
+    return np.bincount(si, minlength=len(src)).astype(np.int64)

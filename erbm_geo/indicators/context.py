@@ -1,0 +1,117 @@
+"""Context indicators: brownfields and income of the commune (and of the overlapping IRIS), and
+heritage elements (shafts, terrils) within a radius."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from erbm_geo.indicators._inputs import prepare
+from erbm_geo.indicators._kernels import count_within, pair_areas
+from erbm_geo.layers._spatial import assign_communes
+from erbm_geo.layers.friches import friches_communes
+from erbm_geo.layers.heritage import puits_de_mines, terrils, zt_terrils
+from erbm_geo.layers.socio import income_communes, income_iris
+from erbm_geo.layers.territory import communes as _communes
+
+__all__ = ["commune_of", "friches_context", "heritage_within", "income_context"]
+
+
+def commune_of(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """INSEE code of each feature's main commune: its ``code_insee`` column or index when it is
+    a commune layer, else computed spatially (largest share of the feature)."""
+    if gdf.index.name == "code_insee":
+        return pd.Series(gdf.index.astype(str), index=gdf.index, name="code_insee")
+    if "code_insee" in gdf.columns:
+        return gdf["code_insee"].astype("string").rename("code_insee")
+    feats, _ = prepare(gdf, name="features")
+    codes = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))
+    return codes["code_insee"].rename("code_insee")
+
+
+def friches_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Brownfields of each feature's commune (Cartofriches): count, surface, per km².
+
+    Returns ``friches_n``, ``friches_surface_m2``, ``friches_per_km2`` and
+    ``friches_surface_share`` of the main commune (NaN outside the Nord and Pas-de-Calais).
+
+    Examples
+    --------
+    >>> from erbm_geo.layers import communes
+    >>> f = friches_context(communes())
+    >>> list(f.columns)
+    ['friches_n', 'friches_surface_m2', 'friches_per_km2', 'friches_surface_share']
+    """
+    codes = commune_of(gdf)
+    f = friches_communes(perimeter="nord_pas_de_calais")
+    cols = ["friches_n", "friches_surface_m2", "friches_per_km2", "friches_surface_share"]
+    out = f[cols].reindex(codes.to_numpy())
+    out.index = gdf.index
+    return out.astype("float64")
+
+
+def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Income of each feature's commune and of the IRIS it overlaps (area-weighted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``revenu_median_commune`` and ``part_minima_sociaux_pct`` (Filosofi 2021, main commune);
+        ``revenu_median_iris`` and ``taux_pauvrete_iris_pct``: means of the overlapping IRIS
+        weighted by overlap area, over IRIS that have figures (communes ≥ 5,000 inhabitants);
+        NaN where none does. For point features, the IRIS containing the point.
+
+    Examples
+    --------
+    >>> from erbm_geo.layers import cites
+    >>> inc = income_context(cites())
+    >>> bool((inc["revenu_median_iris"].dropna() > 0).all())
+    True
+    """
+    feats, geoms = prepare(gdf, name="features")
+    codes = commune_of(gdf)
+    inc = income_communes(perimeter="nord_pas_de_calais")
+    out = pd.DataFrame(index=feats.index)
+    out["revenu_median_commune"] = inc["revenu_median_uc"].reindex(codes.to_numpy()).astype(
+        "float64").to_numpy()
+    out["part_minima_sociaux_pct"] = inc["part_minima_sociaux_pct"].reindex(
+        codes.to_numpy()).astype("float64").to_numpy()
+    ii = income_iris(territory="nord_pas_de_calais")
+    ii = ii[ii["revenu_median_uc"].notna().to_numpy()]
+    ig = np.asarray(ii.geometry.values, dtype=object)
+    tree = shapely.STRtree(ig)
+    si, ti = tree.query(geoms, predicate="intersects")
+    dims = shapely.get_dimensions(geoms[si])
+    w = np.ones(len(si))
+    poly = dims == 2
+    w[poly] = pair_areas(geoms[si][poly], ig[ti][poly])
+    n = len(geoms)
+    for col, name in (("revenu_median_uc", "revenu_median_iris"),
+                      ("taux_pauvrete_pct", "taux_pauvrete_iris_pct")):
+        v = ii[col].astype("float64").to_numpy()[ti]
+        ok = ~np.isnan(v) & (w > 0)
+        num = np.bincount(si[ok], weights=w[ok] * v[ok], minlength=n)
+        den = np.bincount(si[ok], weights=w[ok], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[name] = np.where(den > 0, num / den, np.nan)
+    return out
+
+
+def heritage_within(gdf: gpd.GeoDataFrame, *, radius: float = 1000.0) -> pd.DataFrame:
+    """Former shafts and terrils (property and buffer zone) within *radius* metres of each feature.
+
+    Examples
+    --------
+    >>> from erbm_geo.layers import cites
+    >>> h = heritage_within(cites(), radius=1000)
+    >>> list(h.columns)
+    ['puits_within', 'terrils_within']
+    """
+    feats, geoms = prepare(gdf, name="features")
+    shafts = np.asarray(puits_de_mines().geometry.values, dtype=object)
+    ter = np.concatenate([np.asarray(terrils().geometry.values, dtype=object),
+                          np.asarray(zt_terrils().geometry.values, dtype=object)])
+    return pd.DataFrame({"puits_within": count_within(geoms, shafts, radius),
+                         "terrils_within": count_within(geoms, ter, radius)}, index=feats.index)

@@ -1,0 +1,155 @@
+"""The full indicator tables of the basin: one row per cité and one per commune."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from erbm_geo.data.catalogue import CATALOGUE
+from erbm_geo.errors import UnknownOptionError
+from erbm_geo.indicators.access import distance_to_lines, station_access
+from erbm_geo.indicators.context import friches_context, heritage_within, income_context
+from erbm_geo.indicators.distance import distance_to_centres
+from erbm_geo.indicators.overlap import qpv_overlap, unesco_overlap
+from erbm_geo.layers.centres import centres as _centres
+from erbm_geo.layers.cites import cites as _cites
+from erbm_geo.layers.territory import Perimeter, filter_to_territory
+from erbm_geo.layers.territory import communes as _communes
+
+__all__ = ["INDICATOR_DOC", "TABLE_SOURCES", "indicator_table", "sources_table"]
+
+#: Datasets the indicator tables are computed from.
+TABLE_SOURCES = ("bassin_minier", "communes_59", "communes_62", "cog_communes", "cog_epci",
+                 "cites_minieres", "zt_cites_minieres", "cites_erbm", "bien_inscrit", "zone_tampon",
+                 "qpv", "mairies", "acv_pvd_ort", "gares_voyageurs", "osm_stations", "rfn_regime",
+                 "eurovelo5", "cartofriches_communes", "filosofi_communes", "filosofi_iris", "iris",
+                 "puits_de_mines", "terrils", "zt_terrils")
+
+#: column -> (French label, unit, definition). Used by the docs, the atlas and the exports.
+INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
+    "centre_distance_m": ("Distance à la centralité principale", "m",
+                          "to the nearest of the 8 main centralities (edge of the cité; town hall "
+                          "of the commune)"),
+    "centre_nom": ("Centralité la plus proche", "", "name of that centrality"),
+    "acv_pvd_distance_m": ("Distance au pôle ACV/PVD le plus proche", "m",
+                           "to the nearest main centrality, Action Cœur de Ville or Petite Ville "
+                           "de Demain"),
+    "qpv_share": ("Part en QPV", "0–1", "share of the area inside a QPV 2024"),
+    "qpv_area_m2": ("Surface en QPV", "m²", "area inside QPV (QPV unioned first)"),
+    "n_qpv": ("Nombre de QPV", "", "QPV overlapped by at least 1 m²"),
+    "qpv_codes": ("QPV concernés", "", "codes of the QPV overlapped"),
+    "bien_inscrit_share": ("Part dans le bien UNESCO", "0–1",
+                           "share of the area inside the World Heritage property"),
+    "zone_tampon_share": ("Part dans la zone tampon", "0–1", "share of the area in the buffer zone"),
+    "bien_inscrit_distance_m": ("Distance au bien UNESCO", "m",
+                                "to the nearest of the 109 component parts"),
+    "station_distance_m": ("Distance à la gare/station", "m", "to the nearest station, any mode"),
+    "train_distance_m": ("Distance à la gare", "m", "to the nearest train station"),
+    "tram_distance_m": ("Distance au tram", "m", "to the nearest tram stop"),
+    "stations_within": ("Stations à 800 m", "", "stations within 800 m"),
+    "share_within_walk": ("Part à 800 m d'une station", "0–1",
+                          "share of the area within 800 m of a station"),
+    "rail_distance_m": ("Distance à la voie ferrée", "m", "to the nearest railway line in operation"),
+    "eurovelo5_distance_m": ("Distance à l'EuroVelo 5", "m", "to EuroVelo 5"),
+    "friches_n": ("Friches (commune)", "", "Cartofriches sites in the commune"),
+    "friches_per_km2": ("Friches par km²", "1/km²", "Cartofriches sites per km² of the commune"),
+    "friches_surface_m2": ("Surface de friches (commune)", "m²", "Cartofriches total surface"),
+    "friches_surface_share": ("Part de friches", "0–1", "friche surface / commune area"),
+    "revenu_median_commune": ("Revenu médian (commune)", "€/UC/an", "Filosofi 2021"),
+    "part_minima_sociaux_pct": ("Part des minima sociaux", "%", "Filosofi 2021, commune"),
+    "revenu_median_iris": ("Revenu médian (IRIS)", "€/UC/an",
+                           "Filosofi 2021 IRIS, weighted by overlap area"),
+    "taux_pauvrete_iris_pct": ("Taux de pauvreté (IRIS)", "%",
+                               "Filosofi 2021 IRIS poverty rate (60 %), area-weighted"),
+    "puits_within": ("Puits à 1 km", "", "former shafts within 1 km"),
+    "terrils_within": ("Terrils à 1 km", "", "terrils within 1 km"),
+    "n_cites": ("Cités minières", "", "cités whose main commune it is"),
+    "n_cites_unesco": ("Cités inscrites", "", "of which inscribed"),
+    "n_cites_erbm": ("Cités ERBM", "", "of which in the ERBM programme"),
+}
+
+
+def _common(feats: gpd.GeoDataFrame, *, point_source: gpd.GeoDataFrame | None = None
+            ) -> pd.DataFrame:
+    """Indicators shared by both tables. *point_source*: points to measure centre distance from."""
+    src = feats if point_source is None else point_source
+    d_main = distance_to_centres(src, level="main")
+    d_acv = distance_to_centres(src, level="acv_pvd")
+    parts = [
+        d_main[["distance_m", "centre_nom"]].rename(columns={"distance_m": "centre_distance_m"}),
+        d_acv[["distance_m"]].rename(columns={"distance_m": "acv_pvd_distance_m"}),
+        qpv_overlap(feats),
+        unesco_overlap(feats)[["bien_inscrit_share", "zone_tampon_share", "bien_inscrit_distance_m"]],
+        station_access(feats)[["station_distance_m", "train_distance_m", "tram_distance_m",
+                               "stations_within", "share_within_walk"]],
+        distance_to_lines(feats, name="rail").to_frame(),
+        distance_to_lines(feats, name="eurovelo5").to_frame(),
+        friches_context(feats)[["friches_n", "friches_per_km2", "friches_surface_share"]],
+        income_context(feats),
+        heritage_within(feats),
+    ]
+    for p in parts:
+        p.index = feats.index
+    return pd.concat(parts, axis=1)
+
+
+def indicator_table(*, perimeter: Perimeter = "bassin_minier",
+                    of: Literal["communes", "cites"] = "communes") -> gpd.GeoDataFrame:
+    """Every indicator for the communes or the cités of a perimeter, in one GeoDataFrame.
+
+    Parameters
+    ----------
+    perimeter : str
+        Communes of the perimeter, or cités lying in it.
+    of : {"communes", "cites"}
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer's descriptive columns, then the indicators documented in
+        :data:`INDICATOR_DOC` (distances in m, shares 0–1), geometry last. For communes, centre
+        distances are measured from the commune's centre (town hall); for cités, from their edge.
+
+    Examples
+    --------
+    >>> t = indicator_table(of="communes")
+    >>> len(t), float(t.loc["62498", "centre_distance_m"])
+    (250, 0.0)
+    """
+    if of == "communes":
+        c = _communes(perimeter=perimeter)
+        pts = _centres(level="all", perimeter="nord_pas_de_calais").reindex(c.index)
+        ind = _common(c, point_source=pts)
+        ct = _cites()
+        counts = ct.groupby("code_insee").agg(
+            n_cites=("nom", "size"), n_cites_unesco=("unesco_inscribed", "sum"),
+            n_cites_erbm=("erbm_programme", "sum")).reindex(c.index).fillna(0).astype("int64")
+        base = c[["nom", "departement", "siren_epci", "nom_epci", "population", "area_km2",
+                  "in_basin", "in_erbm_epci"]]
+        out = pd.concat([base, counts, ind], axis=1)
+        return gpd.GeoDataFrame(out, geometry=c.geometry.values, crs=c.crs)
+    if of == "cites":
+        ct = filter_to_territory(_cites(), perimeter)
+        ind = _common(ct)
+        base = ct[["nom", "type_cite", "interet", "bailleur", "unesco_inscribed", "in_buffer_zone",
+                   "erbm_programme", "code_insee", "codes_insee", "area_ha"]]
+        return gpd.GeoDataFrame(pd.concat([base, ind], axis=1), geometry=ct.geometry.values,
+                                crs=ct.crs)
+    raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
+
+
+def sources_table(names: tuple[str, ...] = TABLE_SOURCES) -> pd.DataFrame:
+    """The data-sources sheet: dataset, title, producer/attribution, licence, vintage, upstream.
+
+    Examples
+    --------
+    >>> s = sources_table()
+    >>> s.loc["qpv", "licence"]
+    'Licence Ouverte / Etalab 2.0'
+    """
+    rows = [{"dataset": n, "title": CATALOGUE[n].title, "attribution": CATALOGUE[n].attribution,
+             "licence": CATALOGUE[n].licence, "vintage": CATALOGUE[n].vintage,
+             "upstream": CATALOGUE[n].upstream, "sha256": CATALOGUE[n].sha256} for n in names]
+    return pd.DataFrame(rows).set_index("dataset")

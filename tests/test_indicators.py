@@ -1,0 +1,236 @@
+"""Indicators on real data (hand-checked values), invariants (hypothesis) and errors."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import erbm_geo as eg
+from erbm_geo.errors import CRSError, EmptyInputError, InvalidGeometryError, UnknownOptionError
+from erbm_geo.indicators import (
+    aggregate,
+    area_share,
+    distance_to_centres,
+    distance_to_lines,
+    heritage_within,
+    income_context,
+    qpv_overlap,
+    station_access,
+    unesco_overlap,
+)
+
+# ---------------------------------------------------------------- hand-checked values
+
+
+def test_centre_distance_zero_at_itself(basin_communes: gpd.GeoDataFrame) -> None:
+    d = distance_to_centres(basin_communes, level="main")
+    for code, name in [("62498", "Lens"), ("59606", "Valenciennes"), ("62119", "Béthune")]:
+        assert d.loc[code, "distance_m"] == 0.0 and d.loc[code, "centre_nom"] == name
+    # Liévin's centre is its own, not Lens'
+    assert d.loc["62510", "centre_id"] == "62510"
+    # from a representative point, Lens is still closest to Lens, at less than 3 km
+    p = distance_to_centres(basin_communes.loc[["62498"]], level="main", measure_from="point")
+    assert p.loc["62498", "centre_nom"] == "Lens" and p.loc["62498", "distance_m"] < 3000
+
+
+def test_centre_distance_matches_geopandas(basin_communes: gpd.GeoDataFrame) -> None:
+    main = eg.layers.centres(level="main")
+    ours = distance_to_centres(basin_communes, level="main")["distance_m"]
+    ref = basin_communes.geometry.apply(lambda g: main.distance(g).min())
+    np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), atol=1e-6)
+
+
+def test_qpv_overlap_known_cite() -> None:
+    cites = eg.layers.cites()
+    q = qpv_overlap(cites)
+    inside = q[q["qpv_share"] > 0.99]
+    assert len(inside) > 10  # many cités are QPV
+    # the QPV codes of a cité fully inside a QPV list at least one QPV of its commune
+    qpv = eg.layers.qpv(territory="france")
+    one = inside.index[0]
+    code = inside.loc[one, "qpv_codes"].split(";")[0]
+    assert cites.loc[one, "code_insee"] in qpv.loc[code, "codes_insee"].split(";")
+    assert (q["n_qpv"] == q["qpv_codes"].str.split(";").map(lambda x: len([c for c in x if c]))).all()
+
+
+def test_qpv_overlap_matches_overlay(basin_communes: gpd.GeoDataFrame) -> None:
+    qpv = eg.layers.qpv()
+    ours = qpv_overlap(basin_communes, qpv)
+    # reference: overlay against the dissolved QPV (two repaired QPV overlap by ~170 m² in one
+    # commune; a plain overlay would count that twice)
+    dissolved = gpd.GeoDataFrame(geometry=[qpv.union_all()], crs=qpv.crs)
+    ov = gpd.overlay(basin_communes.reset_index()[["code_insee", "geometry"]], dissolved,
+                     how="intersection")
+    ref = ov.assign(a=ov.area).groupby("code_insee")["a"].sum().reindex(basin_communes.index,
+                                                                          fill_value=0)
+    np.testing.assert_allclose(ours["qpv_area_m2"].to_numpy(), ref.to_numpy(), rtol=1e-6, atol=1.0)
+
+
+def test_overlapping_targets_counted_once() -> None:
+    sq = shapely.box(0, 0, 100, 100)
+    feats = gpd.GeoDataFrame({"n": [1]}, geometry=[sq], crs=2154)
+    q = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 60, 100),
+                                                         shapely.box(40, 0, 100, 100)],
+                         crs=2154).set_index("code")
+    r = qpv_overlap(feats, q)
+    assert r["qpv_share"].iloc[0] == pytest.approx(1.0)
+    assert r["qpv_area_m2"].iloc[0] == pytest.approx(10_000)
+    assert r["qpv_codes"].iloc[0] == "A;B" and r["n_qpv"].iloc[0] == 2
+    touching = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 50, 100),
+                                                               shapely.box(50, 0, 100, 100)],
+                                crs=2154).set_index("code")
+    assert qpv_overlap(feats, touching)["qpv_share"].iloc[0] == pytest.approx(1.0)
+
+
+def test_unesco_overlap_on_property_itself() -> None:
+    prop = eg.layers.bien_inscrit()
+    u = unesco_overlap(prop)
+    assert np.allclose(u["bien_inscrit_share"], 1.0)
+    assert (u["bien_inscrit_distance_m"] == 0).all()
+    assert u["zone_tampon_share"].median() < 0.01  # the buffer is drawn around the parts
+
+
+def test_station_access(basin_communes: gpd.GeoDataFrame) -> None:
+    a = station_access(basin_communes)
+    assert a.loc["62498", "station_distance_m"] == 0.0  # Lens station lies in Lens
+    assert a.loc["59606", "tram_distance_m"] == 0.0  # Valenciennes tram
+    assert a["share_within_walk"].between(0, 1).all()
+    assert (a["stations_within"] >= 0).all()
+    pts = eg.layers.stations(territory="bassin_minier")
+    at = station_access(pts)
+    assert (at["station_distance_m"] == 0).all() and (at["share_within_walk"] == 1).all()
+
+
+def test_user_line_layer_flows_into_indicators(basin_communes: gpd.GeoDataFrame) -> None:
+    road = eg.layers.user_layer(gpd.GeoDataFrame(
+        {"nom": ["segment"]}, crs="EPSG:4326",
+        geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])]), kind="line")
+    d = distance_to_lines(basin_communes, lines=road, name="route")
+    assert d.name == "route_distance_m" and (d >= 0).all() and (d == 0).sum() > 3
+
+
+def test_context(basin_communes: gpd.GeoDataFrame) -> None:
+    inc = income_context(basin_communes)
+    assert inc.loc["62498", "revenu_median_commune"] == 17250
+    # Lens's IRIS are poorer than 0 and richer than nothing: weighted mean within their range
+    ii = eg.layers.income_iris()
+    lens = ii[ii["code_insee"] == "62498"]["revenu_median_uc"].astype(float)
+    assert lens.min() <= inc.loc["62498", "revenu_median_iris"] <= lens.max()
+    h = heritage_within(basin_communes, radius=0.0)
+    shafts = eg.layers.puits_de_mines()
+    ref = gpd.sjoin(shafts, basin_communes[["geometry"]], predicate="intersects")
+    assert int(h["puits_within"].sum()) == len(ref)
+
+
+def test_aggregate_by_epci(erbm_communes: gpd.GeoDataFrame) -> None:
+    q = qpv_overlap(erbm_communes)
+    by = aggregate(q[["qpv_share"]], erbm_communes, by="epci", weights="area")
+    assert len(by) == 8 and by["n"].sum() == 336
+    # area-weighted share of QPV = total QPV area / total area, per EPCI
+    ll = erbm_communes["siren_epci"] == "246200364"
+    expect = q.loc[ll, "qpv_area_m2"].sum() / erbm_communes[ll].area.sum()
+    assert by.loc["246200364", "qpv_share"] == pytest.approx(expect, rel=1e-9)
+    pop = aggregate(q[["qpv_share"]], erbm_communes, by="departement", weights="population")
+    assert set(pop.index) == {"59", "62"}
+    with pytest.raises(UnknownOptionError):
+        aggregate(q, erbm_communes, by="region")  # type: ignore[arg-type]
+
+
+def test_indicator_tables() -> None:
+    t = eg.indicators.indicator_table(of="communes")
+    assert len(t) == 250 and t.index.name == "code_insee"
+    assert t["n_cites"].sum() == 289
+    c = eg.indicators.indicator_table(of="cites")
+    assert len(c) == 289
+    for col in ("qpv_share", "bien_inscrit_share", "zone_tampon_share", "share_within_walk"):
+        assert c[col].between(0, 1).all(), col
+    for col in [k for k in c.columns if k.endswith("_distance_m")]:
+        assert (c[col].dropna() >= 0).all(), col
+    assert set(eg.indicators.INDICATOR_DOC) >= {k for k in t.columns if k.endswith("_distance_m")}
+    s = eg.indicators.sources_table()
+    assert s["licence"].notna().all() and len(s) == len(eg.indicators.TABLE_SOURCES)
+
+
+# ---------------------------------------------------------------- errors
+
+
+def test_errors(basin_communes: gpd.GeoDataFrame) -> None:
+    with pytest.raises(EmptyInputError):
+        qpv_overlap(basin_communes.iloc[:0])
+    nocrs = basin_communes.iloc[:3].set_crs(None, allow_override=True)
+    with pytest.raises(CRSError, match="no CRS"):
+        distance_to_centres(nocrs)
+    pts = eg.layers.centres(level="main").to_crs(4326)
+    with pytest.raises(CRSError, match="reproject"):
+        distance_to_centres(basin_communes, centres=pts)
+    bad = basin_communes.iloc[:2].copy()
+    bad.loc[bad.index[0], "geometry"] = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    with pytest.raises(InvalidGeometryError, match="invalid"):
+        station_access(bad)
+    with pytest.raises(UnknownOptionError):
+        distance_to_centres(basin_communes, level="capital")  # type: ignore[arg-type]
+    with pytest.raises(UnknownOptionError):
+        station_access(basin_communes, radius=-5)
+    with pytest.raises(UnknownOptionError):
+        distance_to_centres(basin_communes, measure_from="centroid")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- invariants
+
+X0, Y0 = 680_000, 7_030_000  # the basin, Lambert-93
+
+
+@st.composite
+def polygons(draw: st.DrawFn) -> gpd.GeoDataFrame:
+    n = draw(st.integers(1, 12))
+    xs = draw(st.lists(st.floats(0, 60_000), min_size=n, max_size=n))
+    ys = draw(st.lists(st.floats(0, 40_000), min_size=n, max_size=n))
+    rs = draw(st.lists(st.floats(5, 3_000), min_size=n, max_size=n))
+    geoms = [shapely.Point(X0 + x, Y0 + y).buffer(r, quad_segs=4) for x, y, r in zip(xs, ys, rs,
+                                                                                     strict=True)]
+    return gpd.GeoDataFrame({"k": range(n)}, geometry=geoms, crs=2154,
+                            index=pd.Index([f"f{i}" for i in range(n)]))
+
+
+_settings = settings(max_examples=25, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_settings
+@given(polygons(), st.randoms(use_true_random=False))
+def test_invariants(gdf: gpd.GeoDataFrame, rnd: object) -> None:
+    q = qpv_overlap(gdf)
+    assert q["qpv_share"].between(0, 1).all()
+    d = distance_to_centres(gdf, level="acv_pvd")
+    assert (d["distance_m"] >= 0).all()
+    a = station_access(gdf)
+    assert a["share_within_walk"].between(0, 1).all()
+    u = unesco_overlap(gdf)
+    assert u["bien_inscrit_share"].between(0, 1).all() and (u["bien_inscrit_distance_m"] >= 0).all()
+    # reordering rows changes nothing but the order
+    perm = list(gdf.index)
+    rnd.shuffle(perm)  # type: ignore[attr-defined]
+    q2 = qpv_overlap(gdf.loc[perm])
+    pd.testing.assert_frame_equal(q2.loc[gdf.index], q)
+    d2 = distance_to_centres(gdf.loc[perm], level="acv_pvd")
+    pd.testing.assert_frame_equal(d2.loc[gdf.index], d)
+    # reprojecting the input changes results by far less than a metre
+    g4326 = gdf.to_crs(4326)
+    d3 = distance_to_centres(g4326, level="acv_pvd")
+    np.testing.assert_allclose(d3["distance_m"], d["distance_m"], atol=2.0)
+    assert (d3["centre_id"] == d["centre_id"]).mean() >= 0.9
+
+
+@_settings
+@given(polygons())
+def test_area_share_additive(gdf: gpd.GeoDataFrame) -> None:
+    """Share inside the property + share outside it = 1, for any polygons."""
+    prop = eg.layers.bien_inscrit()
+    s = area_share(gdf, prop)
+    inside = gdf.geometry.intersection(prop.union_all()).area / gdf.area
+    np.testing.assert_allclose(s.to_numpy(), inside.to_numpy(), atol=1e-6)
