@@ -11,14 +11,36 @@ from erbm_geo.validate import check_geometries, check_not_empty, to_working_crs
 __all__ = ["prepare", "prepare_target"]
 
 
-def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features") -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """Check *gdf* (not empty, CRS set, geometries valid) and return it in EPSG:2154 + geometries."""
+def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = False
+            ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Check *gdf* and return it in EPSG:2154 with its geometry array.
+
+    Always checked: not empty, CRS set, no missing, empty or non-finite geometry. Validity (OGC)
+    is checked only when *validity* is True: distances are well defined on invalid polygons, so
+    distance indicators skip that costly test; area indicators check the features that actually
+    overlap a target (:func:`check_valid_subset`).
+    """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
     check_not_empty(gdf, name=name)
     out = to_working_crs(gdf, name=name)
-    check_geometries(out, name=name)
+    check_geometries(out, name=name, allow_invalid=not validity)
     return out, np.asarray(out.geometry.values, dtype=object)
+
+
+def check_valid_subset(gdf: gpd.GeoDataFrame, rows: np.ndarray, *, name: str = "features") -> None:
+    """Raise :class:`InvalidGeometryError` if any geometry at positions *rows* is invalid."""
+    import shapely
+
+    rows = np.unique(rows)
+    if len(rows) == 0:
+        return
+    bad = rows[~shapely.is_valid(np.asarray(gdf.geometry.values, dtype=object)[rows])]
+    if len(bad):
+        raise InvalidGeometryError(
+            f"{name}: {len(bad)} feature(s) are invalid (index {list(gdf.index[bad][:10])}); "
+            "repair them, e.g. gdf.geometry = gdf.make_valid(), and pass the layer again."
+        )
 
 
 def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name: str,
@@ -36,7 +58,7 @@ def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name
     if not allow_empty:
         check_not_empty(target, name=name)
     t = to_working_crs(target, name=name)
-    check_geometries(t, name=name)
+    check_geometries(t, name=name, allow_invalid=not polygonal)
     g = np.asarray(t.geometry.values, dtype=object)
     if polygonal and len(g) and not np.all(shapely_dims(g) == 2):
         raise InvalidGeometryError(f"{name} must hold polygons only")

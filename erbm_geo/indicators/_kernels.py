@@ -5,6 +5,7 @@ No Python loop over features: every kernel is one bulk STRtree query plus array 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -155,8 +156,19 @@ def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
     return out
 
 
-def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0
-            ) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+def overlapping_mask(tgt: np.ndarray, tree: shapely.STRtree | None = None) -> np.ndarray:
+    """Which targets overlap another target (share area, not merely an edge)."""
+    tree = tree if tree is not None else shapely.STRtree(tgt)
+    oi, oj = tree.query(tgt, predicate="overlaps")
+    mask = np.zeros(len(tgt), dtype=bool)
+    mask[oi] = True
+    mask[oj] = True
+    return mask
+
+
+def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0,
+            validate: Callable[[np.ndarray], None] | None = None,
+            overlapping: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Covered area, ids touched and their count, in one pass (tobler's pattern).
 
     Pair areas are summed per source; where the targets a source touches overlap each other,
@@ -168,14 +180,13 @@ def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: floa
         return area, pd.Series([""] * n), np.zeros(n, dtype=np.int64)
     tree = shapely.STRtree(tgt)
     si, ti = tree.query(src, predicate="intersects")
+    if validate is not None:
+        validate(si)  # only features that overlap a target need to be valid
     a = pair_areas(src[si], tgt[ti]) if len(si) else np.zeros(0)
     keep = a >= min_area
     np.add.at(area, si[keep], a[keep])
-    # targets overlapping one another (not merely touching)
-    oi, oj = tree.query(tgt, predicate="overlaps")
-    overlapping = np.zeros(len(tgt), dtype=bool)
-    overlapping[oi] = True
-    overlapping[oj] = True
+    if overlapping is None:  # targets overlapping one another (not merely touching)
+        overlapping = overlapping_mask(tgt, tree)
     redo = np.unique(si[keep & overlapping[ti]])
     for k in redo:  # rare: only sources touching mutually overlapping targets
         parts = tgt[ti[(si == k) & keep]]

@@ -70,7 +70,7 @@ def station_access(
     _check_measure(measure_from)
     if radius <= 0 or not np.isfinite(radius):
         raise UnknownOptionError(f"radius must be a positive number of metres, got {radius!r}")
-    feats, geoms = prepare(gdf, name="features")
+    feats, geoms = prepare(gdf, name="features", validity=True)
     if stations is None:
         st = _stations(territory="france")
         sg = np.asarray(st.geometry.values, dtype=object)

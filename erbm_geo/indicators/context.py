@@ -70,7 +70,7 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     >>> bool((inc["revenu_median_iris"].dropna() > 0).all())
     True
     """
-    feats, geoms = prepare(gdf, name="features")
+    feats, geoms = prepare(gdf, name="features", validity=True)
     codes = commune_of(gdf)
     inc = income_communes(perimeter="nord_pas_de_calais")
     out = pd.DataFrame(index=feats.index)

