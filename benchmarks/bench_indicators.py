@@ -40,7 +40,8 @@ def naive(features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDat
         .reindex(f["fid"]).fillna(0.0).to_numpy()
     dc = gpd.sjoin_nearest(f, centres[["geometry"]], distance_col="d").drop_duplicates("fid")
     ds = gpd.sjoin_nearest(f, stations[["geometry"]], distance_col="d").drop_duplicates("fid")
-    return pd.DataFrame({"qpv_share": share, "centre_m": dc.set_index("fid")["d"].reindex(f["fid"]).to_numpy(),
+    return pd.DataFrame({"qpv_share": share,
+                         "centre_m": dc.set_index("fid")["d"].reindex(f["fid"]).to_numpy(),
                          "station_m": ds.set_index("fid")["d"].reindex(f["fid"]).to_numpy()},
                         index=features.index)
 

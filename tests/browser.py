@@ -1,0 +1,76 @@
+"""Open generated HTML in a real headless Chromium (Debian ``chromium``), with no network.
+
+The page is copied with a probe script that records JavaScript errors and, after load, writes a
+JSON report (errors, features drawn per layer, legends, layer control) into the DOM, which
+``--dump-dom`` returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars"]
+
+PROBE = """<script>
+window.__errors = [];
+window.addEventListener("error", function (e) { window.__errors.push(String(e.message || e)); });
+window.addEventListener("unhandledrejection", function (e) { window.__errors.push(String(e.reason)); });
+window.addEventListener("load", function () { setTimeout(function () {
+  var r = { errors: window.__errors,
+            layers: window.ERBM ? window.ERBM.report() : null,
+            legends: document.querySelectorAll(".erbm-legend").length,
+            layer_control: !!document.querySelector(".leaflet-control-layers"),
+            paths: document.querySelectorAll("path.leaflet-interactive").length,
+            text: document.body.innerText.slice(0, 20000) };
+  var pre = document.createElement("pre"); pre.id = "__report";
+  pre.textContent = JSON.stringify(r); document.body.appendChild(pre);
+}, 300); });
+</script>"""
+
+
+def _run(args: list[str], timeout: int = 60) -> str:
+    assert CHROMIUM, "Debian chromium is required for browser tests (apt-get install chromium)"
+    with tempfile.TemporaryDirectory() as profile:
+        try:
+            out = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+                                 capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError(
+                "the page never finished loading (a blocking dialog such as alert() — i.e. "
+                f"script injected from data — would do that): {args[-1]}") from exc
+    return out.stdout
+
+
+def inspect(html_path: Path) -> dict[str, Any]:
+    """Load *html_path* (in a copy with the probe) and return the report."""
+    text = html_path.read_text("utf-8")
+    probed = html_path.with_name(f".probe-{html_path.name}")
+    head = re.search(r"<head[^>]*>", text)
+    pos = head.end() if head else 0
+    probed.write_text(text[:pos] + PROBE + text[pos:], "utf-8")
+    try:
+        dom = _run(["--virtual-time-budget=10000", "--dump-dom", probed.as_uri()])
+    finally:
+        probed.unlink(missing_ok=True)
+    m = re.search(r'<pre id="__report">(.*?)</pre>', dom, re.S)
+    assert m, f"no report from the page (chromium output: {dom[:500]!r})"
+    import html
+
+    return json.loads(html.unescape(m.group(1)))
+
+
+def screenshot(html_path: Path, png: Path, size: str = "1280,900") -> Path:
+    """Save a screenshot of *html_path* to *png*."""
+    _run([f"--window-size={size}", "--virtual-time-budget=10000", f"--screenshot={png}",
+          html_path.as_uri()])
+    assert png.is_file() and png.stat().st_size > 1000, "chromium wrote no screenshot"
+    return png

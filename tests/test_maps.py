@@ -1,0 +1,154 @@
+"""Maps: interactive (checked in headless Chromium, no network), static, and the atlas."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+import erbm_geo as eg
+from erbm_geo.errors import EmptyInputError, MissingColumnError, UnknownOptionError
+from erbm_geo.maps import add_layer, basin_map, finalize, new_map, save_figure, static_map, to_html
+from erbm_geo.maps.style import fmt_number, web_geometries
+
+from . import browser
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = '<script>alert(1)</script>"\'&<img src=x onerror=alert(2)>'
+
+
+@pytest.fixture(scope="module")
+def basin_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("maps") / "basin.html"
+    to_html(basin_map(), out)
+    return out
+
+
+def test_basin_map_renders_offline(basin_html: Path, artifacts: Path) -> None:
+    r = browser.inspect(basin_html)
+    assert r["errors"] == []
+    expected = {"Communes du Bassin minier": 250, "Intercommunalités (EPCI) de l'ERBM": 8,
+                "Zone tampon UNESCO": 15, "Bien inscrit UNESCO (109 éléments)": 109,
+                "Quartiers prioritaires (QPV 2024)": 88, "Cités minières": 289,
+                "Voies ferrées exploitées": 31, "Gares et stations": 99}
+    assert {k: v["drawn"] for k, v in r["layers"].items()} == expected
+    assert r["legends"] == 1 and r["layer_control"]
+    for word in ("Cités minières", "Gares et stations", "Licence Ouverte", "ODbL"):
+        assert word in r["text"]
+    browser.screenshot(basin_html, artifacts / "basin_map.png")
+
+
+def test_basin_map_is_light_and_deterministic(basin_html: Path) -> None:
+    size = basin_html.stat().st_size
+    assert size < 1_000_000, size
+    assert to_html(basin_map()) == basin_html.read_text("utf-8")
+    import re
+
+    text = basin_html.read_text("utf-8")
+    assert not re.search(r"<script[^>]+src=", text)  # every script is inline: works offline
+    assert not re.search(r"<link[^>]+stylesheet", text)
+
+
+def test_coverage_simplification_keeps_shared_edges() -> None:
+    c = eg.layers.communes()
+    g = web_geometries(c, tolerance=25)
+    web = gpd.GeoSeries(g, crs=4326).to_crs(2154)
+    # no gaps or overlaps created: total area within 0.5 %, pairwise overlaps tiny
+    assert web.area.sum() == pytest.approx(c.area.sum(), rel=0.005)
+    tree = shapely.STRtree(web.values)
+    i, j = tree.query(web.values, predicate="overlaps")
+    inter = shapely.area(shapely.intersection(web.values[i], web.values[j])).sum() / 2
+    assert inter < 0.001 * c.area.sum()
+
+
+def test_hostile_names_are_text(tmp_path: Path) -> None:
+    cites = eg.layers.cites().head(5).copy()
+    cites["nom"] = HOSTILE
+    cites["bailleur"] = HOSTILE
+    m = new_map(basemap=None)
+    add_layer(m, cites, name=HOSTILE, column="bailleur", tooltip=["nom"], popup=["nom", "bailleur"],
+              search=True)
+    out = tmp_path / "hostile.html"
+    to_html(finalize(m), out)
+    html_ = out.read_text("utf-8")
+    assert "<script>alert(1)</script>" not in html_
+    assert "<img src=x" not in html_
+    r = browser.inspect(out)
+    assert r["errors"] == []
+    assert r["layers"][HOSTILE]["drawn"] == 5
+    assert "<script>alert(1)</script>" in r["text"]  # shown as text in the legend/control
+
+
+def test_add_layer_errors() -> None:
+    m = new_map(basemap=None)
+    with pytest.raises(EmptyInputError):
+        add_layer(m, eg.layers.epci().iloc[:0], name="x")
+    with pytest.raises(MissingColumnError):
+        add_layer(m, eg.layers.epci(), name="x", column="nope")
+    with pytest.raises(UnknownOptionError):
+        new_map(basemap="google")
+
+
+def test_static_map_formats(tmp_path: Path, artifacts: Path) -> None:
+    t = eg.indicators.indicator_table(of="communes")
+    fig = static_map(t, column="qpv_share", title="Part en QPV", sources=["qpv", "communes_59"],
+                     context=[(eg.layers.epci(), {"facecolor": "none", "edgecolor": "black"})])
+    for ext in ("png", "svg", "pdf"):
+        p = save_figure(fig, tmp_path / f"qpv.{ext}", dpi=60)
+        assert p.stat().st_size > 1000
+    save_figure(fig, artifacts / "static_qpv.png", dpi=80)
+    a = (tmp_path / "a.png")
+    b = (tmp_path / "b.png")
+    save_figure(fig, a, dpi=60)
+    save_figure(fig, b, dpi=60)
+    assert a.read_bytes() == b.read_bytes()
+    assert "Licence Ouverte" in (tmp_path / "qpv.svg").read_text("utf-8")
+
+
+def test_fmt_number() -> None:
+    assert fmt_number(1234.5, 1) == "1\u202f234,5"
+    assert fmt_number(float("nan")) == "–"
+
+
+@pytest.fixture(scope="module")
+def atlas_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("atlas")
+    eg.maps.build_atlas(out, basemap=None)
+    return out
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_atlas_structure_and_browser(atlas_dir: Path, artifacts: Path) -> None:
+    files = {p.relative_to(atlas_dir).as_posix() for p in atlas_dir.rglob("*") if p.is_file()}
+    assert {"index.html", "sources.html", "telechargements.html", "style.css",
+            "donnees/communes.csv", "donnees/communes.gpkg", "donnees/cites.csv",
+            "donnees/cites.gpkg", "cartes/bassin.html"} <= files
+    assert len([f for f in files if f.startswith("epci/")]) == 8
+    assert len([f for f in files if f.startswith("indicateurs/")]) == len(eg.maps.ATLAS_INDICATORS) + 1
+    assert not [f for f in files if "/." in f or f.startswith(".")]  # no temporary leftovers
+    for page in ("index.html", "epci/246200364.html", "indicateurs/qpv_share.html",
+                 "cartes/epci-246200364.html", "cartes/ind-qpv_share.html"):
+        r = browser.inspect(atlas_dir / page)
+        assert r["errors"] == [], page
+    r = browser.inspect(atlas_dir / "cartes" / "epci-246200364.html")
+    assert r["layers"]["Communes"]["drawn"] == 33  # CA de Lens-Liévin: 33 of 36 in the basin
+    cites = eg.indicators.indicator_table(of="cites")
+    communes = eg.layers.communes(perimeter="nord_pas_de_calais")
+    n = int((communes["siren_epci"].reindex(cites["code_insee"]).to_numpy() == "246200364").sum())
+    assert r["layers"]["Cités minières"]["drawn"] == n
+    browser.screenshot(atlas_dir / "index.html", artifacts / "atlas_index.png", size="1280,1400")
+    csv = (atlas_dir / "donnees" / "communes.csv").read_text("utf-8")
+    assert "\n59002," in csv  # INSEE codes kept as text
+
+
+def test_atlas_is_deterministic(atlas_dir: Path, tmp_path: Path) -> None:
+    eg.maps.build_atlas(tmp_path, basemap=None)
+    assert _digest(tmp_path) == _digest(atlas_dir)
