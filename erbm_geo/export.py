@@ -29,7 +29,7 @@ __all__ = ["FORMATS", "read_parquet_sources", "write", "write_atomic", "write_te
 FORMATS = ("csv", "gpkg", "parquet")
 
 
-def write_atomic(path: str | Path, writer: Callable[[Path], None]) -> Path:
+def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
     """Call ``writer(tmp)`` on a temporary path next to *path*, then rename it to *path*."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

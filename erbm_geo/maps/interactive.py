@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import folium
 import geopandas as gpd
@@ -126,8 +126,8 @@ def _assets() -> str:
 class _OfflineMap(folium.Map):
     """A folium.Map whose Leaflet comes inlined (no CDN)."""
 
-    default_js: ClassVar[list[tuple[str, str]]] = []
-    default_css: ClassVar[list[tuple[str, str]]] = []
+    default_js = []  # noqa: RUF012  (folium's own attribute, emptied: no CDN)
+    default_css = []  # noqa: RUF012
 
 
 class _Script(MacroElement):
