@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 user error (bad option, missing data, bad input: an
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,15 +36,101 @@ def _echo(msg: str) -> None:
         click.echo(msg)
 
 
+def _progress(msg: str) -> None:
+    if settings.verbose:
+        click.echo(f"… {msg}", err=True)
+
+
 @cli.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the atlas into.")
-def atlas(out: Path) -> None:
+@click.option("--basemap", type=click.Choice(["positron", "osm", "none"]), default="positron",
+              show_default=True, help="Tiles under the vector layers (need network to show).")
+def atlas(out: Path, basemap: str) -> None:
     """Build the publishable HTML atlas of the basin into OUT."""
     from erbm_geo.maps import build_atlas
 
-    index = build_atlas(out)
+    index = build_atlas(out, basemap=None if basemap == "none" else basemap, progress=_progress)
     _echo(f"atlas written: {index}")
+
+
+@cli.command()
+def layers() -> None:
+    """List the built-in layers with their feature counts and sources."""
+    from erbm_geo.layers import LAYERS
+
+    items = list(LAYERS.values())
+    with click.progressbar(items, label="loading layers", file=sys.stderr,
+                           hidden=not settings.verbose) as bar:
+        rows = [(info, len(info.loader())) for info in bar]
+    for info, n in rows:
+        click.echo(f"{info.name:24} {n:6d}  {info.title}  [{', '.join(info.sources)}]")
+
+
+@cli.command()
+@click.option("--of", "of", type=click.Choice(["communes", "cites"]), default="communes",
+              show_default=True, help="One row per commune or per cité.")
+@click.option("--perimeter", type=click.Choice(["bassin_minier", "erbm", "bassin_minier_erbm",
+                                                "nord_pas_de_calais"]),
+              default="bassin_minier", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .csv, .gpkg or .parquet (with the data sources).")
+def indicators(of: str, perimeter: str, out: Path) -> None:
+    """Compute the indicator table and write it to OUT."""
+    from erbm_geo.errors import UnknownOptionError
+    from erbm_geo.export import FORMATS, write
+    from erbm_geo.indicators import indicator_table, sources_table
+
+    if out.suffix.lower().lstrip(".") not in FORMATS:
+        raise UnknownOptionError(f"unsupported export format {out.suffix!r}; use .csv, .gpkg or .parquet")
+    _progress(f"computing the {of} indicators for {perimeter}")
+    table = indicator_table(perimeter=perimeter, of=of)  # type: ignore[arg-type]
+    write(table, out, sources=sources_table())
+    _echo(f"{len(table)} rows written: {out}")
+
+
+@cli.command("map")
+@click.option("--layer", "layer_name", help="A built-in layer (see `erbm-geo layers`).")
+@click.option("--indicator", help="A commune indicator column, e.g. qpv_share.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output: .html (interactive) or .png/.svg/.pdf (static, A4).")
+@click.option("--title", default=None, help="Title (static maps).")
+def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | None) -> None:
+    """Map one layer or one indicator (communes of the basin) to HTML or an image."""
+    from erbm_geo.errors import UnknownOptionError
+    from erbm_geo.indicators import INDICATOR_DOC, indicator_table
+    from erbm_geo.layers import LAYERS, load
+    from erbm_geo.maps import add_layer, finalize, new_map, save_figure, static_map, to_html
+    from erbm_geo.maps.style import label
+
+    if (layer_name is None) == (indicator is None):
+        raise UnknownOptionError("give exactly one of --layer or --indicator")
+    if indicator is not None:
+        if indicator not in INDICATOR_DOC:
+            raise UnknownOptionError(f"unknown indicator {indicator!r}; known: "
+                                     f"{', '.join(sorted(INDICATOR_DOC))}")
+        gdf = indicator_table(of="communes")
+        column: str | None = indicator
+        name = label(indicator)
+        sources = ["communes_59", "communes_62", "cog_communes"]
+    else:
+        assert layer_name is not None
+        gdf = load(layer_name)
+        column = None
+        name = LAYERS[layer_name].title
+        sources = list(LAYERS[layer_name].sources)
+    suffix = out.suffix.lower()
+    if suffix == ".html":
+        m = new_map()
+        tooltip = ["nom"] if "nom" in gdf.columns else None
+        add_layer(m, gdf, name=name, column=column, tooltip=tooltip, sources=sources,
+                  coverage=layer_name in (None, "communes", "communes_erbm", "epci"))
+        to_html(finalize(m), out)
+    elif suffix in (".png", ".svg", ".pdf"):
+        save_figure(static_map(gdf, column=column, title=title or name, sources=sources), out)
+    else:
+        raise UnknownOptionError(f"unsupported map format {out.suffix!r}; use .html, .png, .svg or .pdf")
+    _echo(f"map written: {out}")
 
 
 @cli.group()
@@ -97,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     except ErbmGeoError as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
+    except Exception as exc:  # a bug, not a user error: say so, keep the traceback available
+        click.echo(f"internal error ({type(exc).__name__}): {exc}", err=True)
+        if os.environ.get("ERBM_GEO_DEBUG"):
+            raise
+        return 1
     return 0
 
 

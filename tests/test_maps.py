@@ -139,7 +139,7 @@ def test_atlas_structure_and_browser(atlas_dir: Path, artifacts: Path) -> None:
         r = browser.inspect(atlas_dir / page)
         assert r["errors"] == [], page
     r = browser.inspect(atlas_dir / "cartes" / "epci-246200364.html")
-    assert r["layers"]["Communes"]["drawn"] == 33  # CA de Lens-Liévin: 33 of 36 in the basin
+    assert r["layers"]["Communes"]["drawn"] == 36  # CA de Lens-Liévin: 36 communes
     cites = eg.indicators.indicator_table(of="cites")
     communes = eg.layers.communes(perimeter="nord_pas_de_calais")
     n = int((communes["siren_epci"].reindex(cites["code_insee"]).to_numpy() == "246200364").sum())

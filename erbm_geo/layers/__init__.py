@@ -21,6 +21,7 @@ from erbm_geo.layers.heritage import (
     zt_terrils,
 )
 from erbm_geo.layers.qpv import qpv
+from erbm_geo.layers.registry import LAYERS, load
 from erbm_geo.layers.socio import income_communes, income_iris, iris
 from erbm_geo.layers.territory import (
     PERIMETERS,
@@ -45,6 +46,7 @@ from erbm_geo.layers.transport import (
 
 __all__ = [
     "HERITAGE_LAYERS",
+    "LAYERS",
     "PERIMETERS",
     "as_centres",
     "basin_outline",
@@ -71,6 +73,7 @@ __all__ = [
     "income_communes",
     "income_iris",
     "iris",
+    "load",
     "mining_railways",
     "overview_by_epci",
     "programme_cites",

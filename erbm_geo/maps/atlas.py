@@ -18,7 +18,7 @@ are pinned).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +138,8 @@ def _indicator_map(col: str, communes: gpd.GeoDataFrame, cmap: str, basemap: str
     return finalize(m, minimap_layer=layers.basin_outline())
 
 
-def build_atlas(out: str | Path, *, basemap: str | None = "positron") -> Path:
+def build_atlas(out: str | Path, *, basemap: str | None = "positron",
+                progress: Callable[[str], None] | None = None) -> Path:
     """Write the atlas into folder *out* and return the path of its index page.
 
     Parameters
@@ -147,12 +148,17 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron") -> Path:
         Output folder (created). Existing files of the atlas are replaced atomically.
     basemap : {"positron", "osm"} or None
         Tiles under the vector layers when the reader is online.
+    progress : callable, optional
+        Called with a short message at each step (the CLI prints them).
     """
+    step = progress or (lambda _msg: None)
     import pyogrio
 
     out = Path(out)
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-01-01T00:00:00.000Z"})
+    step("indicators of the communes and the cités")
     communes = indicator_table(of="communes")
+    communes_erbm = indicator_table(perimeter="erbm", of="communes")
     cites = indicator_table(of="cites")
     e = layers.epci()
     qpv = layers.qpv()
@@ -166,23 +172,20 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron") -> Path:
     for name, table in (("communes", communes), ("cites", cites)):
         write(table, data / f"{name}.csv", sources=srcs)
         write(table, data / f"{name}.gpkg", sources=srcs, layer=name)
-    # maps
+    step("basin map")
     to_html(basin_map(basemap=basemap), out / "cartes" / "bassin.html")
     overview = layers.overview_by_epci()
     epci_rows = e.join(overview.drop(columns="nom_epci"))
     for siren in e.index:
-        cm = communes[communes["siren_epci"] == siren]
-        erbm_c = indicator_table(perimeter="erbm", of="communes") if cm.empty else None
-        if erbm_c is not None:
-            cm = erbm_c[erbm_c["siren_epci"] == siren]
+        step(f"EPCI page {e.loc[siren, 'nom_epci']}")
+        cm = communes_erbm[communes_erbm["siren_epci"] == siren]
         ct = cites[cites["siren_epci"] == siren]
         qp = qpv[qpv["codes_insee"].str.split(";").map(lambda xs, s=set(cm.index): bool(s & set(xs)))
                  .to_numpy(dtype=bool)]
         to_html(_epci_map(siren, cm, ct, qp, basemap), out / "cartes" / f"epci-{siren}.html")
         nom = str(e.loc[siren, "nom_epci"])
-        body = (f"<p>{len(cm)} communes du Bassin minier dans l'EPCI (sur "
-                f"{int(e.loc[siren, 'n_communes'])}), {len(ct)} cités minières, "
-                f"{len(qp)} quartiers prioritaires.</p>"
+        body = (f"<p>{len(cm)} communes, dont {int(cm['in_basin'].sum())} dans le Bassin minier ; "
+                f"{len(ct)} cités minières ; {len(qp)} quartiers prioritaires.</p>"
                 + _iframe(f"../cartes/epci-{siren}.html", f"Carte — {nom}")
                 + "<h2>Communes</h2>" + _table(cm.sort_values("nom"), _COMMUNE_COLS)
                 + "<h2>Cités minières</h2>"
@@ -193,6 +196,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron") -> Path:
     items = []
     for col, cmap in ATLAS_INDICATORS.items():
         name, unit, definition = INDICATOR_DOC[col]
+        step(f"indicator page {col}")
         to_html(_indicator_map(col, communes, cmap, basemap), out / "cartes" / f"ind-{col}.html")
         ranked = communes.sort_values(col, ascending=False)
         body = (f"<p><b>Définition</b> : {escape(definition)}. <b>Unité</b> : "

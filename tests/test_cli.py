@@ -1,0 +1,82 @@
+"""The erbm-geo command on real data: exit codes, outputs present and readable, error paths."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from erbm_geo.cli import main
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    for cmd in ([], ["atlas"], ["layers"], ["indicators"], ["map"], ["data"], ["data", "verify"]):
+        assert run(*cmd, "--help") == 0
+    assert "atlas" in capsys.readouterr().out
+
+
+def test_layers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("-q", "layers") == 0
+    out = capsys.readouterr().out
+    assert "communes                    250" in out and "cites" in out
+
+
+@pytest.mark.parametrize("ext", ["csv", "gpkg", "parquet"])
+def test_indicators(tmp_path: Path, ext: str) -> None:
+    out = tmp_path / f"t.{ext}"
+    assert run("-q", "indicators", "--of", "cites", "--out", str(out)) == 0
+    if ext == "csv":
+        df = pd.read_csv(out, dtype={"code_insee": str})
+        assert (tmp_path / "t.sources.csv").is_file()
+    elif ext == "gpkg":
+        df = gpd.read_file(out, layer="t")
+    else:
+        df = gpd.read_parquet(out)
+    assert len(df) == 289 and "qpv_share" in df.columns
+
+
+def test_map(tmp_path: Path) -> None:
+    assert run("-q", "map", "--indicator", "qpv_share", "--out", str(tmp_path / "q.png")) == 0
+    assert (tmp_path / "q.png").stat().st_size > 10_000
+    assert run("-q", "map", "--layer", "epci", "--out", str(tmp_path / "e.html")) == 0
+    assert "ERBM.layer" in (tmp_path / "e.html").read_text("utf-8")
+
+
+def test_atlas_cli(tmp_path: Path) -> None:
+    assert run("-q", "atlas", "--out", str(tmp_path / "a"), "--basemap", "none") == 0
+    assert (tmp_path / "a" / "index.html").is_file()
+
+
+def test_data_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("data", "where") == 0
+    assert run("data", "verify") == 0
+    out = capsys.readouterr().out
+    assert out.count("ok ") >= 30
+
+
+def test_user_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("map", "--layer", "nope", "--out", str(tmp_path / "x.html")) == 2
+    assert "unknown layer 'nope'" in capsys.readouterr().err
+    assert run("map", "--out", str(tmp_path / "x.html")) == 2
+    assert run("indicators", "--out", str(tmp_path / "x.txt")) == 2
+    assert run("indicators", "--perimeter", "paris", "--out", str(tmp_path / "x.csv")) == 2
+    assert run("--data-dir", str(tmp_path / "empty"), "data", "verify") == 2
+    assert run("nope") == 2
+
+
+def test_missing_data_exit_2(tmp_path: Path) -> None:
+    env = {"ERBM_GEO_DATA": str(tmp_path / "none"), "ERBM_GEO_CACHE": str(tmp_path / "cache"),
+           "PATH": "/usr/bin:/bin"}
+    r = subprocess.run([sys.executable, "-m", "erbm_geo.cli", "indicators", "--out",
+                        str(tmp_path / "t.csv")], env=env, capture_output=True, text=True,
+                       check=False)
+    assert r.returncode == 2, r.stderr
+    assert "not found" in r.stderr and "ERBM_GEO_DATA" in r.stderr
