@@ -13,6 +13,15 @@ import pytest
 from erbm_geo.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _restore_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI sets global settings (--data-dir, --quiet): restore them after each test."""
+    from erbm_geo import settings
+
+    monkeypatch.setattr(settings, "data_dir", settings.data_dir)
+    monkeypatch.setattr(settings, "verbose", settings.verbose)
+
+
 def run(*args: str) -> int:
     return main(list(args))
 

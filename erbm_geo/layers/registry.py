@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from erbm_geo.layers import centres, cites, friches, heritage, qpv, socio, territory, transport
+import erbm_geo.layers.heritage as heritage
+import erbm_geo.layers.territory as territory
+import erbm_geo.layers.transport as transport
+from erbm_geo.layers.centres import centres as _centres
+from erbm_geo.layers.cites import cites as _cites
+from erbm_geo.layers.friches import friches_communes, strategic_sites
+from erbm_geo.layers.qpv import qpv as _qpv
+from erbm_geo.layers.socio import income_communes, income_iris
 
 __all__ = ["LAYERS", "LayerInfo", "load"]
 
@@ -52,18 +59,18 @@ LAYERS: dict[str, LayerInfo] = {i.name: i for i in [
     LayerInfo("zt_parvis_agricoles", "Parvis agricoles", _H.zt_parvis_agricoles,
               ("zt_parvis_agricoles",)),
     LayerInfo("puits_de_mines", "Anciens puits de mine", _H.puits_de_mines, ("puits_de_mines",)),
-    LayerInfo("cites", "Cités minières", cites.cites,
+    LayerInfo("cites", "Cités minières", _cites,
               ("cites_minieres", "zt_cites_minieres", "cites_erbm")),
-    LayerInfo("qpv", "Quartiers prioritaires 2024", qpv.qpv, ("qpv",)),
-    LayerInfo("centres", "Centres (mairies) et hiérarchie", centres.centres,
+    LayerInfo("qpv", "Quartiers prioritaires 2024", _qpv, ("qpv",)),
+    LayerInfo("centres", "Centres (mairies) et hiérarchie", _centres,
               ("mairies", "acv_pvd_ort")),
-    LayerInfo("friches_communes", "Friches (Cartofriches) par commune", friches.friches_communes,
+    LayerInfo("friches_communes", "Friches (Cartofriches) par commune", friches_communes,
               ("cartofriches_communes",)),
     LayerInfo("strategic_sites", "Sites stratégiques (documents du programme)",
-              friches.strategic_sites, ("equipements_extraction",)),
-    LayerInfo("income_communes", "Revenus Filosofi 2021 par commune", socio.income_communes,
+              strategic_sites, ("equipements_extraction",)),
+    LayerInfo("income_communes", "Revenus Filosofi 2021 par commune", income_communes,
               ("filosofi_communes",)),
-    LayerInfo("income_iris", "Revenus Filosofi 2021 par IRIS", socio.income_iris,
+    LayerInfo("income_iris", "Revenus Filosofi 2021 par IRIS", income_iris,
               ("iris", "filosofi_iris")),
     LayerInfo("rail_lines", "Voies ferrées exploitées", transport.rail_lines, ("rfn_lignes",)),
     LayerInfo("stations", "Gares et stations", transport.stations,
