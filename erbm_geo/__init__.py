@@ -31,7 +31,7 @@ __all__ = ["__version__", "errors", "settings"]
 _LAZY = {"data", "layers", "indicators", "maps", "raster", "export", "cli", "validate"}
 
 if TYPE_CHECKING:  # pragma: no cover
-    from erbm_geo import data, layers, maps  # noqa: F401
+    from erbm_geo import data, export, indicators, layers, maps, raster  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

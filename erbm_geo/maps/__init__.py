@@ -11,6 +11,7 @@ from erbm_geo.maps.interactive import (
     new_map,
     to_html,
 )
+from erbm_geo.maps.raster_overlay import add_raster, plot_raster
 from erbm_geo.maps.static_maps import save_figure, static_map
 
 __all__ = [
@@ -19,10 +20,12 @@ __all__ = [
     "add_attribution",
     "add_layer",
     "add_legend",
+    "add_raster",
     "basin_map",
     "build_atlas",
     "finalize",
     "new_map",
+    "plot_raster",
     "save_figure",
     "static_map",
     "to_html",

@@ -1,0 +1,92 @@
+"""An explicit raster grid in Lambert-93: origin, resolution, shape, and the basin mask."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from affine import Affine
+
+from erbm_geo import settings
+from erbm_geo.errors import UnknownOptionError
+
+__all__ = ["Grid", "basin_grid"]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A north-up grid: ``transform`` (rasterio Affine), ``width``, ``height``, CRS EPSG:2154.
+
+    ``mask`` (optional, bool, True inside the area of interest) marks the cells that hold data;
+    the others are nodata in every surface computed on the grid.
+    """
+
+    transform: Affine
+    width: int
+    height: int
+    crs: str = settings.crs
+    mask: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def resolution(self) -> float:
+        """Cell size in metres."""
+        return float(self.transform.a)
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) of the grid."""
+        x0, y1 = self.transform.c, self.transform.f
+        return (x0, y1 - self.height * self.resolution, x0 + self.width * self.resolution, y1)
+
+    def cell_centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of every cell centre, shape (height, width)."""
+        cols = np.arange(self.width) + 0.5
+        rows = np.arange(self.height) + 0.5
+        x = self.transform.c + cols * self.resolution
+        y = self.transform.f - rows * self.resolution
+        return np.meshgrid(x, y)
+
+
+def basin_grid(*, resolution: float = 50.0, align: float | None = None,
+               area: shapely.Geometry | None = None, margin: float = 0.0) -> Grid:
+    """A grid covering the basin outline (or *area*), with the outline as mask.
+
+    Parameters
+    ----------
+    resolution : float, default 50
+        Cell size (m).
+    align : float, optional
+        Snap the origin to multiples of this (default: the resolution), so grids of different
+        runs and resolutions nest.
+    area : shapely geometry, optional
+        Area of interest in EPSG:2154 (default: the Mission Bassin Minier outline).
+    margin : float
+        Extra margin (m) around the area.
+
+    Examples
+    --------
+    >>> g = basin_grid(resolution=100)
+    >>> g.resolution, g.mask.sum() * 0.01 > 1700   # km² of the basin inside the mask
+    (100.0, np.True_)
+    """
+    if not resolution > 0:
+        raise UnknownOptionError(f"resolution must be positive, got {resolution!r}")
+    if area is None:
+        from erbm_geo.layers.territory import basin_outline
+
+        area = basin_outline().geometry.iloc[0]
+    step = align or resolution
+    xmin, ymin, xmax, ymax = shapely.bounds(area)
+    xmin = math.floor((xmin - margin) / step) * step
+    ymin = math.floor((ymin - margin) / step) * step
+    xmax = math.ceil((xmax + margin) / step) * step
+    ymax = math.ceil((ymax + margin) / step) * step
+    width = round((xmax - xmin) / resolution)
+    height = round((ymax - ymin) / resolution)
+    transform = Affine(resolution, 0, xmin, 0, -resolution, ymax)
+    from rasterio.features import geometry_mask
+
+    mask = geometry_mask([area], out_shape=(height, width), transform=transform, invert=True)
+    return Grid(transform, width, height, settings.crs, mask)
