@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import machine, write_section  # noqa: E402
+from _common import machine, write_section
 
 CODE = """
 import json, resource, time, tempfile, pathlib
@@ -23,7 +23,8 @@ eg.layers.centres(level="main"); eg.layers.stations(territory="nord_pas_de_calai
 t = time.perf_counter(); g = basin_grid(resolution=res); t_grid = time.perf_counter() - t
 t = time.perf_counter(); arr, g, tags = distance_to("stations", grid=g); t_surf = time.perf_counter() - t
 with tempfile.TemporaryDirectory() as d:
-    t = time.perf_counter(); write_cog(arr, g, pathlib.Path(d) / "s.tif", tags=tags); t_cog = time.perf_counter() - t
+    t = time.perf_counter(); write_cog(arr, g, pathlib.Path(d) / "s.tif", tags=tags)
+    t_cog = time.perf_counter() - t
 t = time.perf_counter(); zonal_stats(arr, g, eg.layers.cites()); t_zonal = time.perf_counter() - t
 print(json.dumps(dict(res=res, cells=g.width * g.height, grid=t_grid, surface=t_surf, cog=t_cog,
                       zonal=t_zonal, rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))

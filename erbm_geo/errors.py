@@ -72,5 +72,13 @@ class MissingColumnError(ErbmGeoError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class DuplicateIndexError(ErbmGeoError, ValueError):
+    """A layer's index has duplicate labels, so results could not be aligned on it."""
+
+
+class OutOfAreaError(ErbmGeoError, ValueError):
+    """A layer lies nowhere near the territory (often coordinates in another CRS than declared)."""
+
+
 class DataQualityWarning(UserWarning):
     """A source dataset had a defect that the loader handled (and reported in ``gdf.attrs``)."""

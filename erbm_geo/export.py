@@ -101,23 +101,31 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
             raise UnknownOptionError("GeoPackage export needs a GeoDataFrame; use .csv for tables")
         lname = layer or path.stem
 
-        def gpkg(p: Path) -> None:
-            frame.to_file(p, layer=lname, driver="GPKG", engine="pyogrio")
-            if sources is not None:
-                import pyogrio
+        schema = pd.DataFrame({
+            "layer": lname, "column": [c for c in frame.columns if c != frame.geometry.name],
+            "dtype": [str(frame[c].dtype) for c in frame.columns if c != frame.geometry.name],
+            "index": [c == index_name for c in frame.columns if c != frame.geometry.name]})
 
-                pyogrio.write_dataframe(sources.reset_index(), p, layer="sources", driver="GPKG",
-                                        append=False)
+        def gpkg(p: Path) -> None:
+            import pyogrio
+
+            # mixed Polygon/MultiPolygon are kept as they are (no promotion to multi)
+            frame.to_file(p, layer=lname, driver="GPKG", engine="pyogrio", promote_to_multi=False,
+                          geometry_type="Unknown")
+            # the pandas dtypes (nullable strings and integers…), so that read() restores them
+            pyogrio.write_dataframe(schema, p, layer="erbm_schema", driver="GPKG")
+            if sources is not None:
+                pyogrio.write_dataframe(sources.reset_index(), p, layer="sources", driver="GPKG")
 
         write_atomic(path, gpkg)
     else:
-        if not isinstance(frame, gpd.GeoDataFrame):
+        if not isinstance(gdf, gpd.GeoDataFrame):
             raise UnknownOptionError("GeoParquet export needs a GeoDataFrame; use .csv for tables")
 
         def parquet(p: Path) -> None:
             import pyarrow.parquet as pq
 
-            frame.to_parquet(p)
+            gdf.to_parquet(p)  # the index and the pandas dtypes are kept in the file
             if sources is not None:
                 table = pq.read_table(p)
                 meta = dict(table.schema.metadata or {})
@@ -136,3 +144,46 @@ def read_parquet_sources(path: str | Path) -> pd.DataFrame:
     meta = pq.read_schema(path).metadata or {}
     raw = meta.get(b"erbm_geo:sources")
     return pd.DataFrame(json.loads(raw)) if raw else pd.DataFrame()
+
+
+def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
+    """Read a file written by :func:`write` back with its dtypes and index.
+
+    GeoParquet keeps the pandas dtypes itself; for GeoPackage the ``erbm_schema`` table written
+    alongside restores nullable strings / integers and the index; CSV keeps INSEE and SIREN codes
+    (and every ``code*`` / ``siren*`` column) as text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.layers import epci
+    >>> p = write(epci(), pathlib.Path(tempfile.mkdtemp()) / "e.gpkg")
+    >>> read(p).index.name
+    'siren_epci'
+    """
+    import pyogrio
+
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt == "parquet":
+        df: pd.DataFrame = gpd.read_parquet(path)
+        return df
+    if fmt == "csv":
+        head = pd.read_csv(path, nrows=0).columns
+        text = {c: str for c in head if c.startswith(("code", "siren")) or c == "departement"}
+        return pd.read_csv(path, dtype=text, keep_default_na=True)
+    if fmt != "gpkg":
+        raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg or .parquet")
+    lname = layer or path.stem
+    gdf = gpd.read_file(path, layer=lname, engine="pyogrio")
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    if "erbm_schema" in layers:
+        schema = pyogrio.read_dataframe(path, layer="erbm_schema")
+        schema = schema[schema["layer"] == lname]
+        for col, dtype in zip(schema["column"], schema["dtype"], strict=True):
+            if col in gdf.columns and str(gdf[col].dtype) != dtype:
+                gdf[col] = gdf[col].astype(dtype)
+        idx = schema.loc[schema["index"].astype(bool), "column"].tolist()
+        if idx:
+            gdf = gdf.set_index(idx[0])
+    return gdf

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with everything erbm_geo needs, then run one job.
 #   bash scripts/dev.sh atlas   -> builds the basin atlas from the mirror into build/atlas
-#   bash scripts/dev.sh test    -> ruff, mypy, the test suite (incl. headless Chromium), docs
+#   bash scripts/dev.sh test    -> ruff, mypy, the docs (mkdocs --strict), the test suite
+#                                  (incl. headless Chromium and the notebooks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 job="${1:-test}"
@@ -11,7 +12,13 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
-.venv/bin/python -m pip install --quiet -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+extras="dev"
+[ "$job" = "test" ] && extras="dev,docs"
+if ! .venv/bin/python -m pip install --quiet -e ".[$extras]" > .venv/pip-install.log 2>&1; then
+  grep -v "^WARNING: Location" .venv/pip-install.log >&2
+  echo "pip install failed" >&2
+  exit 1
+fi
 .venv/bin/python -c "import erbm_geo, geopandas, folium, rasterio" # fail early if the install broke
 
 need_chromium() {
@@ -34,6 +41,7 @@ case "$job" in
     need_chromium
     .venv/bin/ruff check erbm_geo tests scripts benchmarks
     .venv/bin/mypy
+    NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
     .venv/bin/python -m pytest
     ;;
   *)

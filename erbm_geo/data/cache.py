@@ -110,7 +110,18 @@ def cached_layer(
         except Exception:  # a damaged cache entry is rebuilt, never trusted
             gdf = None
     if gdf is None:
-        gdf = build()
+        try:
+            gdf = build()
+        except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+            from erbm_geo.errors import DataFormatError, ErbmGeoError
+
+            if isinstance(exc, ErbmGeoError):
+                raise
+            raise DataFormatError(
+                f"layer {name!r}: its source data ({', '.join(sorted(sources))}) do not have the "
+                f"expected structure ({type(exc).__name__}: {exc}). The file may be damaged or of "
+                "another format version: run `erbm-geo data verify`."
+            ) from exc
         if settings.use_cache:
             _write(gdf, path)
     _MEMORY[key] = gdf

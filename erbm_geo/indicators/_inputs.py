@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 
-from erbm_geo.errors import CRSError, InvalidGeometryError
+from erbm_geo.errors import CRSError, DuplicateIndexError, InvalidGeometryError
 from erbm_geo.validate import check_geometries, check_not_empty, to_working_crs
 
 __all__ = ["prepare", "prepare_target"]
@@ -23,6 +23,12 @@ def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = F
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
     check_not_empty(gdf, name=name)
+    if not gdf.index.is_unique:
+        dup = list(gdf.index[gdf.index.duplicated()][:10])
+        raise DuplicateIndexError(
+            f"{name}: the index has duplicate labels {dup}, so results could not be aligned on "
+            "it; make it unique first, e.g. gdf = gdf.reset_index(drop=True)."
+        )
     out = to_working_crs(gdf, name=name)
     check_geometries(out, name=name, allow_invalid=not validity)
     return out, np.asarray(out.geometry.values, dtype=object)

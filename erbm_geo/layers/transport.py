@@ -274,7 +274,9 @@ _KINDS = {"line": LINEAR, "point": PUNCTUAL, "polygon": POLYGONAL}
 
 
 def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer",
-               kind: Literal["line", "point", "polygon"] | None = None) -> gpd.GeoDataFrame:
+               kind: Literal["line", "point", "polygon"] | None = None,
+               near: str | None = "nord_pas_de_calais", max_gap_m: float = 50_000.0
+               ) -> gpd.GeoDataFrame:
     """Bring a user layer (file or GeoDataFrame, any CRS) into the library's conventions.
 
     Use it for what the mirror lacks: motorways (A1, A2, A21…), RN17, the Tadao BHNS, the
@@ -288,6 +290,10 @@ def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer
         Used in error messages.
     kind : {"line", "point", "polygon"}, optional
         Expected geometry family.
+    near : str or None
+        Perimeter the layer must come within *max_gap_m* of (default: the Nord and
+        Pas-de-Calais); ``None`` disables the check. A layer far away usually has coordinates in
+        another CRS than the one declared.
 
     Returns
     -------
@@ -298,6 +304,8 @@ def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer
     ------
     CRSError
         If the layer has no CRS (never guessed).
+    OutOfAreaError
+        If no feature comes within *max_gap_m* of *near*.
     DataNotFoundError, DataFormatError, InvalidGeometryError, EmptyInputError
 
     Examples
@@ -324,4 +332,18 @@ def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer
     check_not_empty(gdf, name=name)
     out = to_working_crs(gdf, name=name)
     check_geometries(out, name=name, types=_KINDS[kind] if kind else None)
+    if near is not None:
+        from erbm_geo.errors import OutOfAreaError
+        from erbm_geo.layers.territory import territory_geometry
+
+        area = territory_geometry(near)
+        if area is not None:
+            gap = float(shapely.distance(shapely.box(*out.total_bounds), shapely.envelope(area)))
+            if gap > max_gap_m:
+                raise OutOfAreaError(
+                    f"{name} lies {gap / 1000:,.0f} km from the {near} perimeter (bounds "
+                    f"{out.total_bounds.round(1).tolist()} in EPSG:2154). Its coordinates are "
+                    f"probably in another CRS than the declared {gdf.crs.to_string()}: fix it with "
+                    "set_crs(…, allow_override=True), or pass near=None."
+                )
     return out
