@@ -43,6 +43,15 @@ def read_json(name: str) -> Any:
         raise DataFormatError(f"dataset {name!r}: {path} is not valid JSON: {exc}") from exc
 
 
+def read_json_mapping(name: str, key: str) -> dict[str, Any]:
+    """The mapping stored under *key* of catalogued JSON dataset *name* (e.g. per-commune rows)."""
+    data = read_json(name)
+    rows = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(rows, dict):
+        raise DataFormatError(f"dataset {name!r}: no {key!r} mapping at the top of the file")
+    return rows
+
+
 def read_csv(name: str, **kwargs: Any) -> pd.DataFrame:
     """Read catalogued CSV dataset *name*."""
     path = dataset_path(name)

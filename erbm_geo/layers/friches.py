@@ -19,7 +19,7 @@ from erbm_geo import settings
 from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import DataFormatError, DataNotFoundError
-from erbm_geo.layers._io import read_json
+from erbm_geo.layers._io import read_json_mapping
 from erbm_geo.layers.territory import Perimeter, codes_from_names
 from erbm_geo.layers.territory import communes as _communes
 from erbm_geo.validate import check_columns
@@ -60,11 +60,7 @@ def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFr
 
 def _build_friches() -> gpd.GeoDataFrame:
     c = _communes(perimeter="nord_pas_de_calais")
-    data = read_json("cartofriches_communes")
-    try:
-        rows = data["communes"]
-    except (KeyError, TypeError) as exc:
-        raise DataFormatError("cartofriches-communes.json: no 'communes' mapping") from exc
+    rows = read_json_mapping("cartofriches_communes", "communes")
     recs = []
     for code in c.index:
         r = rows.get(code) or {}

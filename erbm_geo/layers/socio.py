@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from erbm_geo.data import cached_layer
-from erbm_geo.errors import DataFormatError
-from erbm_geo.layers._io import read_geojson, read_json
+from erbm_geo.layers._io import read_geojson, read_json_mapping
 from erbm_geo.layers._spatial import repair_geometries
 from erbm_geo.layers.territory import Perimeter, Territory, filter_to_territory
 from erbm_geo.layers.territory import communes as _communes
@@ -39,11 +38,7 @@ def income_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFra
     """
     def build() -> gpd.GeoDataFrame:
         c = _communes(perimeter="nord_pas_de_calais")
-        data = read_json("filosofi_communes")
-        try:
-            rows = data["communes"]
-        except (KeyError, TypeError) as exc:
-            raise DataFormatError("filosofi-2021-communes.json: no 'communes' mapping") from exc
+        rows = read_json_mapping("filosofi_communes", "communes")
         med = [rows.get(code, {}).get("median_eur") for code in c.index]
         mini = [rows.get(code, {}).get("minima_pct") for code in c.index]
         c["revenu_median_uc"] = pd.array(med, dtype="Int64")
@@ -90,7 +85,7 @@ def income_iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     """
     def build() -> gpd.GeoDataFrame:
         g = cached_layer("iris_59_62", ("iris",), _build_iris)
-        rows = read_json("filosofi_iris").get("iris", {})
+        rows = read_json_mapping("filosofi_iris", "iris")
         codes = g.index.to_numpy()
         g["revenu_median_uc"] = pd.array([rows.get(c, {}).get("median_eur") for c in codes],
                                          dtype="Int64")
