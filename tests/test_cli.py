@@ -89,3 +89,10 @@ def test_missing_data_exit_2(tmp_path: Path) -> None:
                        check=False)
     assert r.returncode == 2, r.stderr
     assert "not found" in r.stderr and "ERBM_GEO_DATA" in r.stderr
+
+
+def test_data_fetch(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("data", "fetch", "qpv", "bassin_minier") == 0
+    out = capsys.readouterr().out
+    assert "ok qpv" in out and "ok bassin_minier" in out
+    assert run("data", "fetch", "nope") == 2
