@@ -13,7 +13,6 @@ from erbm_geo.indicators._kernels import (
     covered_area,
     dissolve_parts,
     nearest,
-    overlapping_mask,
     overlay,
 )
 from erbm_geo.layers.heritage import bien_inscrit, zone_tampon
@@ -88,8 +87,7 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame | None = None) -> p
     area = _areas(geoms)
     cov, codes, n = overlay(geoms, qg, qids,
                             validate=lambda rows: check_valid_subset(feats, rows),
-                            overlapping=memo("qpv_overlapping", lambda: overlapping_mask(
-                                np.asarray(q.geometry.values, dtype=object)))[near]
+                            overlapping=q["overlaps_other"].to_numpy()[near]
                             if qpv is None else None)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(area > 0, np.clip(cov / area, 0.0, 1.0), np.nan)

@@ -54,11 +54,16 @@ def _build_france() -> gpd.GeoDataFrame:
     if invalid.any():
         gdf.loc[invalid, "geometry"] = repair_geometries(gdf.geometry.values[invalid])
     gdf["repaired"] = invalid
+    # QPV sharing area with another QPV (after repair): indicators union them to count once
+    tree = shapely.STRtree(gdf.geometry.values)
+    oi, oj = tree.query(gdf.geometry.values, predicate="overlaps")
+    gdf["overlaps_other"] = np.isin(np.arange(len(gdf)), np.concatenate([oi, oj]))
     gdf["n_communes"] = gdf["codes_insee"].str.count(";").astype("int64") + 1
     gdf["area_ha"] = gdf.geometry.area / 1e4
     gdf.attrs["repaired"] = int(invalid.sum())
     gdf.attrs["sources"] = ["qpv"]
-    return gdf[["nom", "codes_insee", "n_communes", "area_ha", "repaired", "geometry"]]
+    return gdf[["nom", "codes_insee", "n_communes", "area_ha", "repaired", "overlaps_other",
+                "geometry"]]
 
 
 def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
@@ -75,7 +80,8 @@ def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Index ``code_qpv``; columns ``nom``, ``codes_insee`` (communes of the QPV, as listed by
         the ANCT, ``;``-separated), ``n_communes``, ``area_ha``, ``repaired`` (the stored polygon
-        was invalid and was repaired). ``attrs["repaired"]`` counts the repairs in the result.
+        was invalid and was repaired), ``overlaps_other`` (shares area with another QPV).
+        ``attrs["repaired"]`` counts the repairs in the result.
 
     Examples
     --------
