@@ -123,7 +123,7 @@ def _epci_map(siren: str, communes: gpd.GeoDataFrame, cites: gpd.GeoDataFrame,
                   sources=["cites_minieres", "zt_cites_minieres", "cites_erbm"])
     b = communes.to_crs(4326).total_bounds
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
-    return finalize(m)
+    return finalize(m, collapsed=True)
 
 
 def _indicator_map(col: str, communes: gpd.GeoDataFrame, cmap: str, basemap: str | None) -> Any:
@@ -135,7 +135,7 @@ def _indicator_map(col: str, communes: gpd.GeoDataFrame, cmap: str, basemap: str
               sources=["communes_59", "communes_62", "cog_communes"])
     add_layer(m, layers.epci(), name="EPCI de l'ERBM", tooltip=["nom_epci"], color="#000000",
               fill_opacity=0.0, weight=2.0, coverage=True, legend=False)
-    return finalize(m, minimap_layer=layers.basin_outline())
+    return finalize(m, minimap_layer=layers.basin_outline(), collapsed=True)
 
 
 def build_atlas(out: str | Path, *, basemap: str | None = "positron",
@@ -173,7 +173,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron",
         write(table, data / f"{name}.csv", sources=srcs)
         write(table, data / f"{name}.gpkg", sources=srcs, layer=name)
     step("basin map")
-    to_html(basin_map(basemap=basemap), out / "cartes" / "bassin.html")
+    to_html(basin_map(basemap=basemap, collapsed=True), out / "cartes" / "bassin.html")
     overview = layers.overview_by_epci()
     epci_rows = e.join(overview.drop(columns="nom_epci"))
     for siren in e.index:

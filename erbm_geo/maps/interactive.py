@@ -380,8 +380,11 @@ def add_attribution(m: folium.Map, sources: Sequence[str]) -> folium.Map:
 
 
 def finalize(m: folium.Map, *, minimap_layer: gpd.GeoDataFrame | None = None,
-             controls: bool = True) -> folium.Map:
-    """Add the attribution line, the controls and the layer control (after every layer)."""
+             controls: bool = True, collapsed: bool = False) -> folium.Map:
+    """Add the attribution line, the controls and the layer control (after every layer).
+
+    ``collapsed=True`` folds the layer control into an icon (for maps embedded in pages).
+    """
     add_attribution(m, m._erbm_sources)  # type: ignore[attr-defined]
     if controls:
         _Script("ERBM.fullscreen", m).add_to(m)
@@ -390,7 +393,7 @@ def finalize(m: folium.Map, *, minimap_layer: gpd.GeoDataFrame | None = None,
             g = web_geometries(minimap_layer, tolerance=300, decimals=3)
             _Script("ERBM.minimap", m, raw=[_feature_collection(g)]).add_to(m)
     _Script("ERBM.register", m).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=collapsed).add_to(m)
     return m
 
 
@@ -419,8 +422,8 @@ def to_html(m: folium.Map, path: str | Path | None = None) -> str:
     return html_
 
 
-def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TOLERANCE
-              ) -> folium.Map:
+def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TOLERANCE,
+              collapsed: bool = False) -> folium.Map:
     """The default map of the basin: communes, EPCI, UNESCO property and buffer zone, cités by
     flag, QPV, stations and railway lines, with legends, popups, search and attribution.
 
@@ -469,4 +472,4 @@ def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TO
     add_layer(m, st, name="Gares et stations", column="mode", tooltip=["nom", "mode", "lignes"],
               legend_caption="Gares et stations", radius=5, tolerance=0,
               sources=["gares_voyageurs", "osm_stations"])
-    return finalize(m, minimap_layer=layers.basin_outline())
+    return finalize(m, minimap_layer=layers.basin_outline(), collapsed=collapsed)
