@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import machine, write_section  # noqa: E402
+from _common import machine, write_section
 
-import erbm_geo as eg  # noqa: E402
+import erbm_geo as eg
 
 
 def explore_size() -> tuple[int, int]:
@@ -41,12 +41,18 @@ def main() -> None:
     t_build = time.perf_counter() - t
     assets = len(eg.maps.interactive._assets().encode())
     print(f"explore {size_explore / 1e6:.2f} MB, erbm_geo {ours / 1e6:.2f} MB")
+    explore_row = (f"| geopandas `explore()` of communes, QPV, cités, UNESCO property and buffer, "
+                   f"rail lines | {n} | {size_explore / 1e6:.2f} MB | no (Leaflet and plugins "
+                   "from CDNs) |")
+    ours_row = (f"| `erbm_geo.maps.basin_map()` — the same plus EPCI and stations, popups, legends, "
+                f"search, minimap | 8 | **{ours / 1e6:.2f} MB** (of which {assets / 1e3:.0f} KB of "
+                "inlined Leaflet + runtime) | yes |")
     write_section("maps", f"""## Map weight ({machine()})
 
 | map | layers | HTML size | works offline |
 |---|---|---|---|
-| geopandas `explore()` of communes, QPV, cités, UNESCO property and buffer, rail lines | {n} | {size_explore / 1e6:.2f} MB | no (Leaflet and plugins from CDNs) |
-| `erbm_geo.maps.basin_map()` — the same plus EPCI and stations, popups, legends, search, minimap | 8 | **{ours / 1e6:.2f} MB** (of which {assets / 1e3:.0f} KB of inlined Leaflet + runtime) | yes |
+{explore_row}
+{ours_row}
 
 Built in {t_build:.1f} s (layers cached). Simplification is coverage-preserving for communes and
 EPCI (25 m), coordinates are quantised to 1e-5° and delta-encoded.""")

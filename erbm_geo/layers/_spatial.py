@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["assign_communes", "measure", "repair_geometries"]
+__all__ = ["assign_communes", "measure", "overlapping_mask", "repair_geometries"]
 
 
 def measure(geoms: np.ndarray) -> np.ndarray:
@@ -82,3 +82,22 @@ def repair_geometries(geoms: np.ndarray) -> np.ndarray:
     single = counts == 1
     out[single] = shapely.get_geometry(out[single], 0)
     return out
+
+
+def overlapping_mask(geoms: np.ndarray) -> np.ndarray:
+    """Which geometries share area with another one of the array (not merely an edge).
+
+    Candidate pairs come from a bounding-box query; ``shapely.overlaps`` is then evaluated on the
+    pairs in one vectorised call (much faster than the tree's own ``overlaps`` predicate).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    mask = np.zeros(len(geoms), dtype=bool)
+    if len(geoms) < 2:
+        return mask
+    i, j = shapely.STRtree(geoms).query(geoms)
+    keep = i < j
+    i, j = i[keep], j[keep]
+    hit = shapely.overlaps(geoms[i], geoms[j])
+    mask[i[hit]] = True
+    mask[j[hit]] = True
+    return mask

@@ -20,7 +20,7 @@ from erbm_geo import settings
 from erbm_geo.data import cached_layer
 from erbm_geo.errors import DataFormatError, EmptyInputError
 from erbm_geo.layers._io import read_json
-from erbm_geo.layers._spatial import repair_geometries
+from erbm_geo.layers._spatial import overlapping_mask, repair_geometries
 from erbm_geo.layers.territory import Territory, filter_to_territory
 
 __all__ = ["N_QPV_FRANCE", "qpv"]
@@ -55,9 +55,7 @@ def _build_france() -> gpd.GeoDataFrame:
         gdf.loc[invalid, "geometry"] = repair_geometries(gdf.geometry.values[invalid])
     gdf["repaired"] = invalid
     # QPV sharing area with another QPV (after repair): indicators union them to count once
-    tree = shapely.STRtree(gdf.geometry.values)
-    oi, oj = tree.query(gdf.geometry.values, predicate="overlaps")
-    gdf["overlaps_other"] = np.isin(np.arange(len(gdf)), np.concatenate([oi, oj]))
+    gdf["overlaps_other"] = overlapping_mask(np.asarray(gdf.geometry.values, dtype=object))
     gdf["n_communes"] = gdf["codes_insee"].str.count(";").astype("int64") + 1
     gdf["area_ha"] = gdf.geometry.area / 1e4
     gdf.attrs["repaired"] = int(invalid.sum())
