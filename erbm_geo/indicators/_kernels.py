@@ -89,8 +89,24 @@ def _first_vertex(geoms: np.ndarray) -> np.ndarray:
     return coords[first]
 
 
-def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree | None = None
-                    ) -> tuple[np.ndarray, np.ndarray] | None:
+def _voronoi(pts: np.ndarray, extent: tuple[float, float, float, float]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Unique points, index of their first occurrence, their coordinates and Voronoi cells."""
+    xy = shapely.get_coordinates(pts)
+    uniq, first = np.unique(xy, axis=0, return_index=True)
+    up = shapely.points(uniq)
+    if len(up) < 2:
+        return None
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(up),
+                                                       extend_to=shapely.box(*extent),
+                                                       ordered=True))
+    if len(cells) != len(up):
+        return None
+    return up, first, uniq, cells
+
+
+def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree | None = None,
+                    cache_key: str | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Nearest point of *pts* for every source, through the points' Voronoi diagram.
 
     The point nearest to a geometry owns the Voronoi cell holding the geometry's closest
@@ -99,19 +115,21 @@ def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree 
     only (one vectorised call), which avoids the tree's costly nearest-neighbour search from
     large polygons. Returns None when the diagram cannot be built (the caller falls back).
     """
-    xy = shapely.get_coordinates(pts)
-    uniq, first, _ = np.unique(xy, axis=0, return_index=True, return_inverse=True)
-    up = shapely.points(uniq)
-    if len(up) == 1:
-        return np.full(len(src), first[0], dtype=np.int64), shapely.distance(src, up[0])
     sb = shapely.bounds(src)
-    lo = np.minimum(np.nanmin(sb[:, :2], axis=0), uniq.min(axis=0)) - 1.0
-    hi = np.maximum(np.nanmax(sb[:, 2:], axis=0), uniq.max(axis=0)) + 1.0
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(up),
-                                                       extend_to=shapely.box(*lo, *hi),
-                                                       ordered=True))
-    if len(cells) != len(up):
+    if cache_key is None:
+        tb = shapely.bounds(pts)
+        lo = np.minimum(sb[:, :2].min(axis=0), tb[:, :2].min(axis=0)) - 1.0
+        hi = np.maximum(sb[:, 2:].max(axis=0), tb[:, 2:].max(axis=0)) + 1.0
+        vor = _voronoi(pts, (*lo, *hi))
+    else:  # built-in targets: one diagram per process, reaching 300 km beyond the targets
+        from erbm_geo.data import memo
+
+        tb = shapely.bounds(pts)
+        ext = (*(tb[:, :2].min(axis=0) - 3e5), *(tb[:, 2:].max(axis=0) + 3e5))
+        vor = memo(f"voronoi:{cache_key}:{len(pts)}", lambda: _voronoi(pts, ext))
+    if vor is None:
         return None
+    up, first, uniq, cells = vor
     ci, si = (src_tree or shapely.STRtree(src)).query(cells)  # bounding boxes: a superset
     # prune with bounds before any exact distance: a vertex of the source gives an upper bound
     # of its distance to a point, the source's bounding box a lower bound
@@ -165,7 +183,8 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
     rest = np.flatnonzero(idx < 0)
     if len(rest) and (shapely.get_dimensions(tgt) == 0).all() and len(rest) > 50:
         found = _nearest_points(src[rest], tgt,
-                                src_tree if src_tree is not None and len(rest) == n else None)
+                                src_tree if src_tree is not None and len(rest) == n else None,
+                                cache_key=cache_key)
         if found is not None:
             ri, rd = found
             if max_distance is not None:

@@ -80,7 +80,8 @@ def station_access(
     mode_col = st["mode"].astype(str).to_numpy() if "mode" in st else np.full(len(st), "train")
     names = st["nom"].astype(str).to_numpy() if "nom" in st else st.index.astype(str).to_numpy()
     src = source_geoms(geoms, measure_from)
-    idx, dist = nearest(src, sg)
+    key = "stations" if stations is None else None  # built-in: diagrams reused in this process
+    idx, dist = nearest(src, sg, cache_key=key)
     out = pd.DataFrame({"station_distance_m": dist,
                         "station_nom": take_labels(names, idx)}, index=feats.index)
     wanted = modes or tuple(m for m in STATION_MODES if (mode_col == m).any())
@@ -89,7 +90,7 @@ def station_access(
         if not sel.any():
             out[f"{m}_distance_m"] = np.nan
             continue
-        _, d = nearest(src, sg[sel])
+        _, d = nearest(src, sg[sel], cache_key=f"{key}:{m}" if key else None)
         out[f"{m}_distance_m"] = d
     out["stations_within"] = count_within(geoms, sg, radius)
     # walkable area: union of station buffers near the features only

@@ -79,7 +79,8 @@ def distance_to_centres(
     names = (ctab["nom"].astype(str).to_numpy() if "nom" in ctab
              else ctab.index.astype(str).to_numpy())
     ids = ctab.index.astype(str).to_numpy()
-    idx, dist = nearest(source_geoms(geoms, measure_from), cgeoms, max_distance=max_distance)
+    idx, dist = nearest(source_geoms(geoms, measure_from), cgeoms, max_distance=max_distance,
+                        cache_key=f"centres:{level}" if centres is None else None)
     return pd.DataFrame(
         {
             "distance_m": dist,
