@@ -18,7 +18,6 @@ __all__ = [
     "count_within",
     "covered_area",
     "dissolve_parts",
-    "intersecting_ids",
     "nearest",
     "overlay",
     "pair_areas",
@@ -290,28 +289,6 @@ def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: floa
     joined = pairs.groupby("s")["id"].agg(";".join).reindex(range(n), fill_value="")
     counts = np.bincount(s2, minlength=n).astype(np.int64)
     return area, joined.reset_index(drop=True), counts
-
-
-def intersecting_ids(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0
-                     ) -> tuple[pd.Series, np.ndarray]:
-    """For each source polygon, the ids of the target polygons it overlaps (≥ *min_area* m²).
-
-    Returns the ``;``-joined sorted ids (empty string when none) and their count.
-    """
-    n = len(src)
-    if len(tgt) == 0 or n == 0:
-        return pd.Series([""] * n), np.zeros(n, dtype=np.int64)
-    tree = shapely.STRtree(tgt)
-    si, ti = tree.query(src, predicate="intersects")
-    if len(si):
-        dims = shapely.get_dimensions(src[si])
-        inter = shapely.area(shapely.intersection(src[si], tgt[ti]))
-        keep = (inter >= min_area) | (dims < 2)
-        si, ti = si[keep], ti[keep]
-    pairs = pd.DataFrame({"s": si, "id": ids[ti]}).sort_values(["s", "id"])
-    joined = pairs.groupby("s")["id"].agg(";".join).reindex(range(n), fill_value="")
-    counts = np.bincount(si, minlength=n).astype(np.int64)
-    return joined.reset_index(drop=True), counts
 
 
 def count_within(src: np.ndarray, pts: np.ndarray, radius: float) -> np.ndarray:
