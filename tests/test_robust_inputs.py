@@ -51,3 +51,15 @@ def test_indicators_reject_bad_features() -> None:
         eg.indicators.area_share(bowtie, eg.layers.bien_inscrit())
     with pytest.raises(EmptyInputError):
         eg.indicators.distance_to_centres(c.iloc[:0])
+
+
+def test_remembered_checks_follow_in_place_edits() -> None:
+    """Checks remembered for a geometry array never vouch for a geometry replaced in place."""
+    c = eg.layers.communes().iloc[:5].copy()
+    eg.indicators.area_share(c, eg.layers.bien_inscrit())  # checks now remembered
+    c.loc[c.index[0], "geometry"] = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    with pytest.raises(InvalidGeometryError):
+        eg.indicators.area_share(c, eg.layers.bien_inscrit())
+    c.loc[c.index[1], "geometry"] = shapely.LineString([(np.nan, 0), (1, 1)])
+    with pytest.raises(InvalidGeometryError, match="NaN"):
+        eg.indicators.distance_to_centres(c)

@@ -19,7 +19,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from erbm_geo import settings
+from erbm_geo import _geomcache, settings
 from erbm_geo.data.catalogue import get
 
 __all__ = ["cached_layer", "clear_memory", "memo"]
@@ -71,6 +71,7 @@ def clear_memory() -> None:
     """Forget the layers and objects memoised in this process (the on-disk cache is kept)."""
     _MEMORY.clear()
     _OBJECTS.clear()
+    _geomcache.clear()
 
 
 _OBJECTS: dict[str, Any] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 
+from erbm_geo._geomcache import memo_for
 from erbm_geo.errors import CRSError, DuplicateIndexError, InvalidGeometryError
 from erbm_geo.validate import check_geometries, check_not_empty, to_working_crs
 
@@ -30,18 +31,21 @@ def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = F
             "it; make it unique first, e.g. gdf = gdf.reset_index(drop=True)."
         )
     out = to_working_crs(gdf, name=name)
-    check_geometries(out, name=name, allow_invalid=not validity)
-    return out, np.asarray(out.geometry.values, dtype=object)
+    geoms = np.asarray(out.geometry.values, dtype=object)
+    m = memo_for(geoms)
+    if not m.basic_ok:
+        check_geometries(out, name=name, allow_invalid=True)
+        m.basic_ok = True
+    if validity:
+        check_valid_subset(out, np.arange(len(out)), name=name)
+    return out, m.geoms
 
 
 def check_valid_subset(gdf: gpd.GeoDataFrame, rows: np.ndarray, *, name: str = "features") -> None:
     """Raise :class:`InvalidGeometryError` if any geometry at positions *rows* is invalid."""
-    import shapely
-
-    rows = np.unique(rows)
     if len(rows) == 0:
         return
-    bad = rows[~shapely.is_valid(np.asarray(gdf.geometry.values, dtype=object)[rows])]
+    bad = memo_for(np.asarray(gdf.geometry.values, dtype=object)).invalid_rows(rows)
     if len(bad):
         raise InvalidGeometryError(
             f"{name}: {len(bad)} feature(s) are invalid (index {list(gdf.index[bad][:10])}); "

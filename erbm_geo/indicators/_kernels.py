@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from erbm_geo._geomcache import memo_for
 from erbm_geo.layers._spatial import overlapping_mask
 
 __all__ = [
@@ -69,7 +70,7 @@ def intersecting_pairs(src: np.ndarray, tgt: np.ndarray, *, tgt_tree: shapely.ST
     if len(src) == 0 or len(tgt) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if len(tgt) < len(src):
-        ti, si = (src_tree or shapely.STRtree(src)).query(tgt, predicate="intersects")
+        ti, si = (src_tree or memo_for(src).get_tree()).query(tgt, predicate="intersects")
         order = np.lexsort((ti, si))
         return si[order], ti[order]
     tree = tgt_tree if tgt_tree is not None else shapely.STRtree(tgt)
@@ -82,10 +83,13 @@ def _segment_tree(tgt: np.ndarray) -> tuple[np.ndarray, shapely.STRtree]:
 
 
 def _first_vertex(geoms: np.ndarray) -> np.ndarray:
-    """A vertex of each geometry (its first), as an (n, 2) array."""
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    first = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
-    return coords[first]
+    """A vertex of each geometry (its first), as an (n, 2) array (remembered per array)."""
+    m = memo_for(geoms)
+    if m.first_vertex is None:
+        coords, owner = shapely.get_coordinates(m.geoms, return_index=True)
+        first = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
+        m.first_vertex = coords[first]
+    return m.first_vertex
 
 
 def _voronoi(pts: np.ndarray, extent: tuple[float, float, float, float]
@@ -129,7 +133,7 @@ def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree 
     if vor is None:
         return None
     up, first, uniq, cells = vor
-    ci, si = (src_tree or shapely.STRtree(src)).query(cells)  # bounding boxes: a superset
+    ci, si = (src_tree or memo_for(src).get_tree()).query(cells)  # bounding boxes: a superset
     # prune with bounds before any exact distance: a vertex of the source gives an upper bound
     # of its distance to a point, the source's bounding box a lower bound
     v = _first_vertex(src)
@@ -171,7 +175,7 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
     out = np.full(n, np.nan)
     if n == 0 or len(tgt) == 0:
         return idx, out
-    src_tree = shapely.STRtree(src) if len(tgt) < len(src) else None
+    src_tree = memo_for(src).get_tree() if len(tgt) < len(src) else None
     si, ti = intersecting_pairs(src, tgt, src_tree=src_tree)
     if len(si):
         order = np.lexsort((ti, si))
