@@ -13,41 +13,18 @@ stay text (leading zeros kept).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 
+from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.errors import UnknownOptionError
 
-__all__ = ["FORMATS", "read_parquet_sources", "write", "write_atomic", "write_text_atomic"]
+__all__ = ["FORMATS", "read", "read_parquet_sources", "write", "write_atomic", "write_text_atomic"]
 
 FORMATS = ("csv", "gpkg", "parquet")
-
-
-def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
-    """Call ``writer(tmp)`` on a temporary path next to *path*, then rename it to *path*."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # some drivers refuse to overwrite an existing file
-    try:
-        writer(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write UTF-8 *text* to *path* atomically."""
-    return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def _csv_frame(gdf: pd.DataFrame, geometry: Literal["drop", "wkt"]) -> pd.DataFrame:

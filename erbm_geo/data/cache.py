@@ -8,11 +8,10 @@ invalidates the entry. Within a process, layers are also memoised (a copy is ret
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import geopandas as gpd
 
 from erbm_geo import _geomcache, settings
+from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.data.catalogue import get
 
 __all__ = ["cached_layer", "clear_memory", "memo"]
@@ -130,16 +130,8 @@ def cached_layer(
 
 
 def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        gdf.to_parquet(tmp)
+    """Store a prepared layer (and its attrs) atomically; an unwritable cache only costs speed."""
+    with contextlib.suppress(OSError):
         if gdf.attrs:
-            attrs_tmp = tmp + ".attrs"
-            Path(attrs_tmp).write_text(json.dumps(gdf.attrs, default=str))
-            os.replace(attrs_tmp, path.with_suffix(".attrs.json"))
-        os.replace(tmp, path)
-    except OSError:
-        # An unwritable cache directory must not break a computation; it only costs speed.
-        Path(tmp).unlink(missing_ok=True) if "tmp" in locals() else None
+            write_text_atomic(path.with_suffix(".attrs.json"), json.dumps(gdf.attrs, default=str))
+        write_atomic(path, gdf.to_parquet)

@@ -37,7 +37,6 @@ Identifier ``cite_id``: ``"U<id_unesco>"`` for inscribed cités (e.g. ``"U92"``)
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Literal
 
 import geopandas as gpd
@@ -48,6 +47,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from erbm_geo import settings
+from erbm_geo._text import fold
 from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
@@ -75,10 +75,6 @@ _INTERET = {"exceptionnelle": "exceptionnel", "exceptionnel": "exceptionnel",
 _SOURCES = ("cites_minieres", "zt_cites_minieres", "cites_erbm")
 
 
-def _ascii(s: str) -> str:
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-
-
 def normalise_name(name: object) -> str:
     """Normalise a cité name for matching: lowercase ASCII, no « cité/résidence », no articles.
 
@@ -91,7 +87,7 @@ def normalise_name(name: object) -> str:
     """
     if not isinstance(name, str) or not name:
         return ""
-    s = _ascii(re.sub(r"\bn°\s*", " ", _PART_SUFFIX.sub("", str(name))))
+    s = fold(re.sub(r"\bn°\s*", " ", _PART_SUFFIX.sub("", str(name))))
     s = re.sub(r"\bst\b", "saint", s)
     s = re.sub(r"\bres\b\.?", "residence", s)
     s = re.sub(r"[^a-z0-9]+", " ", s)
@@ -104,7 +100,7 @@ def _clean_vocab(series: pd.Series, mapping: dict[str, str]) -> pd.Series:
     def f(v: object) -> object:
         if v is None or (isinstance(v, float) and np.isnan(v)):
             return pd.NA
-        return mapping.get(_ascii(str(v)).strip(), str(v))
+        return mapping.get(fold(str(v)).strip(), str(v))
 
     return series.map(f).astype("string")
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from erbm_geo import settings
+from erbm_geo._text import fold
 from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import DataFormatError, DataNotFoundError
@@ -28,10 +29,7 @@ __all__ = ["CARTOFRICHES_COLUMNS", "cartofriches_sites", "friches_communes", "st
 
 
 def _slug(s: str) -> str:
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", fold(s)).strip("_")
 
 
 def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:

@@ -31,7 +31,8 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
-from erbm_geo.data import cached_layer
+from erbm_geo._text import fold
+from erbm_geo.data import cached_layer, memo
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.layers._io import read_geojson, read_json
@@ -326,11 +327,11 @@ def derive_basin_communes() -> pd.DataFrame:
     return out.sort_values("code_insee").reset_index(drop=True)
 
 
-def _fold(name: str) -> str:
-    import unicodedata
-
-    s = name.replace("Œ", "Oe").replace("œ", "oe")
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower().strip()
+def _name_index() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for code, nom in communes(perimeter="nord_pas_de_calais")["nom"].items():
+        index.setdefault(fold(str(nom)).strip(), []).append(str(code))
+    return index
 
 
 def codes_from_names(names: list[str] | pd.Series) -> list[str]:
@@ -349,13 +350,10 @@ def codes_from_names(names: list[str] | pd.Series) -> list[str]:
     >>> codes_from_names(["Hornaing", "Condé-sur-l'Escaut"])
     ['59314', '59153']
     """
-    allc = communes(perimeter="nord_pas_de_calais")
-    index: dict[str, list[str]] = {}
-    for code, nom in allc["nom"].items():
-        index.setdefault(_fold(str(nom)), []).append(str(code))
+    index: dict[str, list[str]] = memo("commune_name_index", _name_index)
     out, bad = [], []
     for n in names:
-        hits = index.get(_fold(str(n)), [])
+        hits = index.get(fold(str(n)).strip(), [])
         if len(hits) == 1:
             out.append(hits[0])
         else:
