@@ -21,6 +21,7 @@ import pandas as pd
 
 from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.errors import UnknownOptionError
+from erbm_geo.validate import check_geometries, check_unique_columns, to_working_crs
 
 __all__ = ["FORMATS", "read", "read_parquet_sources", "write", "write_atomic", "write_text_atomic"]
 
@@ -65,6 +66,14 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UnknownOptionError(f"unsupported export format {path.suffix!r}; use .csv, .gpkg or .parquet")
+    if isinstance(gdf, gpd.GeoDataFrame):
+        # a layer with no CRS, duplicate columns or coordinates that do not fit its CRS would be
+        # written as a file that looks right and is not
+        check_unique_columns(gdf, name="the table to export")
+        check_geometries(to_working_crs(gdf, name="the layer to export"), name="the layer to export",
+                         allow_invalid=True)
+    else:
+        check_unique_columns(gdf, name="the table to export")
     index_name = gdf.index.name
     frame = gdf.reset_index() if index_name is not None else gdf
     if fmt == "csv":

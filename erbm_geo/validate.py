@@ -16,18 +16,24 @@ import shapely
 from erbm_geo import settings
 from erbm_geo.errors import (
     CRSError,
+    DataFormatError,
     EmptyInputError,
     InvalidGeometryError,
     MissingColumnError,
+    OutOfAreaError,
 )
 
 __all__ = [
+    "AREA_BOUNDS",
     "LINEAR",
     "POLYGONAL",
     "PUNCTUAL",
+    "check_area",
     "check_columns",
     "check_geometries",
+    "check_layer",
     "check_not_empty",
+    "check_unique_columns",
     "same_crs",
     "to_working_crs",
 ]
@@ -54,13 +60,76 @@ def check_columns(df: pd.DataFrame, columns: Iterable[str], *, name: str = "laye
         )
 
 
+#: Where features may lie, in EPSG:2154 (xmin, ymin, xmax, ymax): metropolitan France with a
+#: margin of about 300 km (Belgium, Luxembourg, Switzerland, the Channel). Lambert-93 means
+#: nothing farther away; a feature outside is almost always a CRS mistake.
+AREA_BOUNDS = (-700_000.0, 5_700_000.0, 1_700_000.0, 7_500_000.0)
+
+
+def _looks_like_degrees(b: np.ndarray) -> bool:
+    return bool(np.all(np.abs(b[:, [0, 2]]) <= 180) and np.all(np.abs(b[:, [1, 3]]) <= 90))
+
+
+def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | None = None) -> None:
+    """Raise :class:`OutOfAreaError` when a feature of *gdf* (EPSG:2154) lies outside
+    :data:`AREA_BOUNDS`, naming the layer, the rows and the likely cause.
+
+    Cheap: one vectorised bounds computation, no per-geometry work in Python. Features with
+    non-finite coordinates are left to :func:`check_geometries`.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        In EPSG:2154.
+    declared : str, optional
+        The CRS the caller declared (before reprojection), quoted in the message.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> lonlat = gpd.GeoDataFrame(geometry=[shapely.Point(3.0, 50.4)], crs="EPSG:2154")
+    >>> check_area(lonlat, name="cités")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.OutOfAreaError: cités: 1 of 1 feature(s) lie outside metropolitan France in EPSG:2154 ...
+    """
+    arr = np.asarray(gdf.geometry.values, dtype=object)
+    if len(arr) == 0:
+        return
+    b = shapely.bounds(arr)
+    finite = np.isfinite(b).all(axis=1)
+    x0, y0, x1, y1 = AREA_BOUNDS
+    out = finite & ((b[:, 0] < x0) | (b[:, 1] < y0) | (b[:, 2] > x1) | (b[:, 3] > y1))
+    if not out.any():
+        return
+    bad = b[out]
+    crs = declared or (gdf.crs.to_string() if gdf.crs is not None else "EPSG:2154")
+    if _looks_like_degrees(bad):
+        cause = (f"the coordinates look like degrees (longitude/latitude) but the CRS says {crs}: "
+                 "declare the right one, e.g. gdf.set_crs('EPSG:4326', allow_override=True)")
+    else:
+        cause = (f"the coordinates are probably in another CRS than the declared {crs}: declare "
+                 "the right one with gdf.set_crs(…, allow_override=True)")
+    labels = list(gdf.index[out][:10])
+    raise OutOfAreaError(
+        f"{name}: {int(out.sum())} of {len(arr)} feature(s) lie outside metropolitan France in "
+        f"EPSG:2154 (index {labels}; bounds {np.round(bad[0], 1).tolist()}, expected within "
+        f"{list(AREA_BOUNDS)}); {cause}."
+    )
+
+
 def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoDataFrame:
     """Return *gdf* in the working CRS (EPSG:2154), reprojecting when needed.
+
+    The coordinates are checked against the declared CRS (degrees within ±180/±90, every
+    feature within metropolitan France once in Lambert-93, see :func:`check_area`).
 
     Raises
     ------
     CRSError
         When *gdf* has no CRS: erbm_geo never guesses one.
+    OutOfAreaError
+        When coordinates do not fit the declared CRS or lie far from France.
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
@@ -70,9 +139,67 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
             "gdf.set_crs('EPSG:4326') for longitude/latitude or gdf.set_crs('EPSG:2154') for "
             "Lambert-93, then pass it again."
         )
+    declared = gdf.crs.to_string()
     if gdf.crs.equals(settings.crs):
-        return gdf
-    return gdf.to_crs(settings.crs)
+        out = gdf
+    else:
+        if gdf.crs.is_geographic and len(gdf):
+            b = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
+            b = b[np.isfinite(b).all(axis=1)]
+            if len(b) and not _looks_like_degrees(b):
+                raise OutOfAreaError(
+                    f"{name}: coordinates up to {np.abs(b).max():,.0f} cannot be degrees, but the "
+                    f"CRS says {declared} (longitude/latitude). They look like projected metres, "
+                    "e.g. Lambert-93. A GeoJSON file without a 'crs' member is read as WGS84: "
+                    "declare the right CRS, e.g. gdf.set_crs('EPSG:2154', allow_override=True)."
+                )
+        out = gdf.to_crs(settings.crs)
+        after = shapely.bounds(np.asarray(out.geometry.values, dtype=object))
+        before = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
+        lost = np.isfinite(before).all(axis=1) & ~np.isfinite(after).all(axis=1)
+        if lost.any():
+            raise OutOfAreaError(
+                f"{name}: {int(lost.sum())} feature(s) (index {list(gdf.index[lost][:10])}) cannot "
+                f"be expressed in Lambert-93 (EPSG:2154) from {declared}: their coordinates lie "
+                "outside the domain of that projection. Check the declared CRS."
+            )
+    check_area(out, name=name, declared=declared)
+    return out
+
+
+def check_layer(gdf: gpd.GeoDataFrame, *, name: str = "layer", types: Iterable[str] | None = None,
+                allow_invalid: bool = True) -> gpd.GeoDataFrame:
+    """Validate a layer for any output (maps, exports) and return it in EPSG:2154.
+
+    A GeoDataFrame with rows, unique column names, a CRS, coordinates that fit it (see
+    :func:`to_working_crs`) and geometries that are present, non-empty, finite and of an allowed
+    type (see :func:`check_geometries`). Nothing is dropped: the first problem raises.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = gpd.GeoDataFrame({"nom": ["Lens"]}, geometry=[shapely.Point(2.83, 50.43)], crs=4326)
+    >>> check_layer(g, name="mairies").crs.to_epsg()
+    2154
+    """
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
+    check_not_empty(gdf, name=name)
+    check_unique_columns(gdf, name=name)
+    out = to_working_crs(gdf, name=name)
+    check_geometries(out, name=name, types=types, allow_invalid=allow_invalid)
+    return out
+
+
+def check_unique_columns(df: pd.DataFrame, *, name: str = "layer") -> None:
+    """Raise :class:`DataFormatError` when *df* has duplicate column names."""
+    cols = pd.Index(df.columns)
+    if not cols.is_unique:
+        dup = sorted({str(c) for c in cols[cols.duplicated()]})
+        raise DataFormatError(
+            f"{name} has duplicate column names {dup}; rename them first, e.g. "
+            "df.columns = [...] or df.loc[:, ~df.columns.duplicated()]."
+        )
 
 
 def same_crs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, *, names: tuple[str, str]) -> None:
@@ -130,8 +257,10 @@ def check_geometries(
         wrong = ~np.isin(names_, list(allowed))
         if wrong.any():
             found = sorted(set(names_[wrong]))
-            _fail(wrong, f"are of type {found}, expected {sorted(allowed)}",
-                  "pass a layer of the expected geometry type.")
+            fix = ("split them into simple parts, e.g. gdf.explode(index_parts=False)."
+                   if "GeometryCollection" in found else
+                   "pass a layer of the expected geometry type.")
+            _fail(wrong, f"are of type {found}, expected {sorted(allowed)}", fix)
     if not allow_invalid:
         invalid = ~shapely.is_valid(arr)
         if invalid.any():

@@ -24,13 +24,42 @@ PROBE = """<script>
 window.__errors = [];
 window.addEventListener("error", function (e) { window.__errors.push(String(e.message || e)); });
 window.addEventListener("unhandledrejection", function (e) { window.__errors.push(String(e.reason)); });
+function __text(c, l) {
+  if (typeof c === "function") { c = c(l); }
+  return c && c.textContent !== undefined ? c.textContent : String(c);
+}
+function __texts() {
+  var t = { tooltips: [], popups: [], search: [], legend: "", control: "", attribution: "" };
+  (window.ERBM ? window.ERBM.layers : []).forEach(function (layer) {
+    layer.eachLayer(function (f) {
+      if (f.getTooltip && f.getTooltip()) { t.tooltips.push(__text(f.getTooltip()._content, f)); }
+      if (f.getPopup && f.getPopup()) { t.popups.push(__text(f.getPopup()._content, f)); }
+    });
+  });
+  document.querySelectorAll(".erbm-search option").forEach(function (o) { t.search.push(o.value); });
+  document.querySelectorAll(".erbm-legend").forEach(function (e) { t.legend += e.textContent; });
+  document.querySelectorAll(".leaflet-control-layers").forEach(function (e) { t.control += e.textContent; });
+  document.querySelectorAll(".leaflet-control-attribution").forEach(function (e) {
+    t.attribution += e.textContent; });
+  return t;
+}
+function __exerciseSearch() {
+  /* names a reader may type: object-prototype keys, then every real entry */
+  document.querySelectorAll(".erbm-search input").forEach(function (inp) {
+    var names = ["toString", "constructor", "__proto__", "hasOwnProperty"];
+    inp.parentNode.querySelectorAll("option").forEach(function (o) { names.push(o.value); });
+    names.forEach(function (n) { inp.value = n; inp.dispatchEvent(new Event("change")); });
+  });
+}
 window.addEventListener("load", function () { setTimeout(function () {
-  var r = { errors: window.__errors,
-            layers: window.ERBM ? window.ERBM.report() : null,
+  var r = { layers: window.ERBM ? window.ERBM.report() : null,
             legends: document.querySelectorAll(".erbm-legend").length,
             layer_control: !!document.querySelector(".leaflet-control-layers"),
             paths: document.querySelectorAll("path.leaflet-interactive").length,
+            texts: __texts(),
             text: document.body.innerText.slice(0, 20000) };
+  __exerciseSearch();
+  r.errors = window.__errors;
   var pre = document.createElement("pre"); pre.id = "__report";
   pre.textContent = JSON.stringify(r); document.body.appendChild(pre);
 }, 300); });

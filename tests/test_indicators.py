@@ -24,8 +24,9 @@ from erbm_geo.indicators import (
     unesco_overlap,
 )
 
-# ---------------------------------------------------------------- hand-checked values
+X0, Y0 = 680_000, 7_030_000  # the basin, Lambert-93
 
+# ---------------------------------------------------------------- hand-checked values
 
 def test_centre_distance_zero_at_itself(basin_communes: gpd.GeoDataFrame) -> None:
     d = distance_to_centres(basin_communes, level="main")
@@ -72,17 +73,17 @@ def test_qpv_overlap_matches_overlay(basin_communes: gpd.GeoDataFrame) -> None:
 
 
 def test_overlapping_targets_counted_once() -> None:
-    sq = shapely.box(0, 0, 100, 100)
+    sq = shapely.box(X0, Y0, X0 + 100, Y0 + 100)
     feats = gpd.GeoDataFrame({"n": [1]}, geometry=[sq], crs=2154)
-    q = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 60, 100),
-                                                         shapely.box(40, 0, 100, 100)],
+    q = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(X0, Y0, X0 + 60, Y0 + 100),
+                                                         shapely.box(X0 + 40, Y0, X0 + 100, Y0 + 100)],
                          crs=2154).set_index("code")
     r = qpv_overlap(feats, q)
     assert r["qpv_share"].iloc[0] == pytest.approx(1.0)
     assert r["qpv_area_m2"].iloc[0] == pytest.approx(10_000)
     assert r["qpv_codes"].iloc[0] == "A;B" and r["n_qpv"].iloc[0] == 2
-    touching = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 50, 100),
-                                                               shapely.box(50, 0, 100, 100)],
+    touching = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(X0, Y0, X0 + 50, Y0 + 100),
+                                                               shapely.box(X0 + 50, Y0, X0 + 100, Y0 + 100)],
                                 crs=2154).set_index("code")
     assert qpv_overlap(feats, touching)["qpv_share"].iloc[0] == pytest.approx(1.0)
 
@@ -169,7 +170,8 @@ def test_errors(basin_communes: gpd.GeoDataFrame) -> None:
     with pytest.raises(CRSError, match="reproject"):
         distance_to_centres(basin_communes, centres=pts)
     bad = basin_communes.iloc[:2].copy()
-    bad.loc[bad.index[0], "geometry"] = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    bad.loc[bad.index[0], "geometry"] = shapely.Polygon([(X0, Y0), (X0 + 9, Y0 + 9), (X0 + 9, Y0),
+                                                         (X0, Y0 + 9)])
     with pytest.raises(InvalidGeometryError, match="invalid"):
         station_access(bad)
     with pytest.raises(UnknownOptionError):
@@ -181,9 +183,6 @@ def test_errors(basin_communes: gpd.GeoDataFrame) -> None:
 
 
 # ---------------------------------------------------------------- invariants
-
-X0, Y0 = 680_000, 7_030_000  # the basin, Lambert-93
-
 
 @st.composite
 def polygons(draw: st.DrawFn) -> gpd.GeoDataFrame:

@@ -17,6 +17,10 @@ from erbm_geo.errors import (
     OutOfAreaError,
 )
 
+#: A self-intersecting polygon in the basin (Lambert-93).
+BOWTIE = shapely.Polygon([(680_000, 7_030_000), (680_100, 7_030_100), (680_100, 7_030_000),
+                          (680_000, 7_030_100)])
+
 
 def _line(crs: object = "EPSG:4326") -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"nom": ["l"]}, geometry=[shapely.LineString([(2.83, 50.43),
@@ -46,7 +50,7 @@ def test_indicators_reject_bad_features() -> None:
     with pytest.raises(DuplicateIndexError, match="reset_index"):
         eg.indicators.qpv_overlap(dup)
     bowtie = c.copy()
-    bowtie.loc[bowtie.index[0], "geometry"] = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    bowtie.loc[bowtie.index[0], "geometry"] = BOWTIE
     with pytest.raises(InvalidGeometryError):
         eg.indicators.area_share(bowtie, eg.layers.bien_inscrit())
     with pytest.raises(EmptyInputError):
@@ -57,9 +61,9 @@ def test_remembered_checks_follow_in_place_edits() -> None:
     """Checks remembered for a geometry array never vouch for a geometry replaced in place."""
     c = eg.layers.communes().iloc[:5].copy()
     eg.indicators.area_share(c, eg.layers.bien_inscrit())  # checks now remembered
-    c.loc[c.index[0], "geometry"] = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    c.loc[c.index[0], "geometry"] = BOWTIE
     with pytest.raises(InvalidGeometryError):
         eg.indicators.area_share(c, eg.layers.bien_inscrit())
-    c.loc[c.index[1], "geometry"] = shapely.LineString([(np.nan, 0), (1, 1)])
+    c.loc[c.index[1], "geometry"] = shapely.LineString([(np.nan, 7_030_000), (680_001, 7_030_001)])
     with pytest.raises(InvalidGeometryError, match="NaN"):
         eg.indicators.distance_to_centres(c)

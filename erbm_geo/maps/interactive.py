@@ -9,9 +9,12 @@ differences that matter when publishing to partners:
 * **Light**: geometries are simplified per layer (coverage-preserving for communes and EPCI,
   ≤ 25 m by default), coordinates rounded to ~1 m, and styles shared per class instead of being
   repeated on each feature.
-* **Safe**: every text taken from data (names in tooltips, popups, legends, search) is
-  HTML-escaped; data reaches the page as JSON with ``<``, ``>`` and ``&`` escaped, never by
-  concatenating script source.
+* **Safe**: text taken from data (names in tooltips, popups, legends, search, layer names) is
+  never markup, script or template. It reaches the page as JSON values inserted by the runtime
+  with ``textContent``; in that JSON ``<``, ``>``, ``&`` and the braces ``{ }`` are
+  ``\\u``-escaped, and the scripts of erbm_geo's elements are added to the page verbatim — never
+  re-parsed as Jinja templates, which branca does with every rendered script. Names that Leaflet
+  inserts as HTML (the layer control) are HTML-escaped, braces included.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -30,13 +35,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
-from jinja2 import Template
 
 from erbm_geo.data.catalogue import CATALOGUE
-from erbm_geo.errors import EmptyInputError, MissingColumnError, UnknownOptionError
+from erbm_geo.errors import MissingColumnError, UnknownOptionError
 from erbm_geo.maps.style import (
     CATEGORY_COLORS,
     NA_COLOR,
+    css_color,
     escape,
     fmt_number,
     fmt_value,
@@ -45,6 +50,7 @@ from erbm_geo.maps.style import (
     palette,
     web_geometries,
 )
+from erbm_geo.validate import check_layer
 
 __all__ = [
     "BASEMAPS",
@@ -59,6 +65,9 @@ __all__ = [
 ]
 
 _STATIC = Path(__file__).resolve().parent / "static"
+#: Geometry types a web layer may hold (GeoJSON's, less GeometryCollection).
+_WEB_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                        "MultiPolygon"})
 DEFAULT_TOLERANCE = 25.0
 #: Optional basemaps (tiles need network access; vector layers do not).
 BASEMAPS: dict[str, tuple[str, str]] = {
@@ -98,15 +107,37 @@ def _feature_collection(geoms: np.ndarray, props: Sequence[dict[str, Any]] | Non
     return '{"type":"FeatureCollection","features":[' + feats + "]}"
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _no_braces(m: re.Match[str]) -> str:
+    return m.group(0).replace("{", "\\u007b").replace("}", "\\u007d")
+
+
 def _js_json(obj: Any) -> str:
-    """JSON safe to embed in a <script>: no way to close the tag or open a comment."""
+    """JSON safe to embed in a <script> and inert as template text.
+
+    No way to close the tag or open a comment (``< > &`` escaped), no line terminator JavaScript
+    would choke on, and no brace inside a string, so that no ``{{ }}``, ``{% %}`` or ``{# #}``
+    can reach a template engine. Structural braces of the JSON never form those pairs.
+
+    Examples
+    --------
+    >>> _js_json({"nom": "{{7*7}}</script>"})
+    '{"nom":"\\\\u007b\\\\u007b7*7\\\\u007d\\\\u007d\\\\u003c/script\\\\u003e"}'
+    """
     s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
+    s = s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _JSON_STRING.sub(_no_braces, s)
 
 
 @cache
-def _assets() -> str:
+def _assets(*, leaflet: bool = True) -> str:
+    own_js = (_STATIC / "erbm.js").read_text("utf-8")
+    own_css = (_STATIC / "erbm.css").read_text("utf-8")
+    if not leaflet:
+        return f"<style>{own_css}</style>\n<script>{own_js}</script>"
     import js_lib_leaflet
 
     root = Path(js_lib_leaflet.__file__).resolve().parent / "static" / "js_lib_leaflet"
@@ -118,8 +149,6 @@ def _assets() -> str:
 
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
     js = (root / "leaflet.js").read_text("utf-8")
-    own_js = (_STATIC / "erbm.js").read_text("utf-8")
-    own_css = (_STATIC / "erbm.css").read_text("utf-8")
     return (f"<style>{css}\n{own_css}</style>\n<script>{js}</script>\n<script>{own_js}</script>")
 
 
@@ -130,14 +159,42 @@ class _OfflineMap(folium.Map):
     default_css = []  # noqa: RUF012
 
 
-class _Script(MacroElement):
+class _Verbatim(Element):
+    """Text put in the page as it is: never parsed as a Jinja template.
+
+    branca's ``MacroElement.render`` wraps every rendered script in ``Element(text)``, which
+    compiles *text* as a template: data text there would be evaluated. erbm_geo's elements add
+    this class instead.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _VerbatimScript(MacroElement):
+    """An element whose script (``self.code()``) is added to the page verbatim."""
+
+    def code(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def render(self, **kwargs: Any) -> str:
+        figure = self.get_root()
+        figure.script.add_child(_Verbatim(self.code()), name=self.get_name())  # type: ignore[attr-defined]
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""
+
+
+class _Script(_VerbatimScript):
     """A call of the erbm_geo runtime: a fixed function name, element references and JSON args.
 
     ``call`` is the function (e.g. ``"ERBM.legend"``); ``refs`` are folium elements whose JS
     names are resolved at render time; ``args`` are JSON-encoded (escaped for <script>).
     """
-
-    _template = Template("{% macro script(this, kwargs) %}{{ this.code() }}{% endmacro %}")
 
     def __init__(self, call: str, *refs: Any, args: Sequence[Any] = (), raw: Sequence[str] = ()
                  ) -> None:
@@ -151,14 +208,10 @@ class _Script(MacroElement):
 
 
 class VectorLayer(folium.map.Layer):
-    """A GeoJSON layer rendered by the erbm_geo runtime (shared styles, escaped labels)."""
+    """A GeoJSON layer rendered by the erbm_geo runtime (shared styles, escaped labels).
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = ERBM.layer({{ this._parent.get_name() }}, {{ this.data }}, "
-        "{{ this.opts }});"
-        "{% endmacro %}"
-    )
+    Its script (geometries, texts) is added to the page verbatim, never as template text.
+    """
 
     def __init__(self, data: str, opts: dict[str, Any], *, name: str, show: bool) -> None:
         # Leaflet's layer control inserts names as HTML: the control gets the escaped name
@@ -166,6 +219,50 @@ class VectorLayer(folium.map.Layer):
         self._name = "ErbmLayer"
         self.data = data
         self.opts = _js_json({**opts, "name": name, "show": show})
+
+    def render(self, **kwargs: Any) -> str:
+        code = (f"var {self.get_name()} = ERBM.layer({self._parent.get_name()}, {self.data}, "  # type: ignore[union-attr]
+                f"{self.opts});")
+        self.get_root().script.add_child(_Verbatim(code), name=self.get_name())  # type: ignore[attr-defined]
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""
+
+
+@dataclass
+class _MapState:
+    """What erbm_geo records about a map it adds layers to (kept beside the map, not on it)."""
+
+    layers: int = 0
+    sources: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+
+    def claim(self, name: str) -> None:
+        """Reserve layer name *name*: the layer control keeps one layer per name."""
+        if not isinstance(name, str) or not name.strip():
+            raise UnknownOptionError(f"a layer needs a non-empty name, got {name!r}")
+        if name in self.names:
+            raise UnknownOptionError(
+                f"this map already has a layer named {name!r}; the layer control would show only "
+                "one of them: give each layer a distinct name")
+        self.names.add(name)
+
+
+_STATES: weakref.WeakKeyDictionary[folium.Map, _MapState] = weakref.WeakKeyDictionary()
+
+
+def map_state(m: folium.Map) -> _MapState:
+    """The erbm_geo state of *m*; a plain ``folium.Map`` gets the runtime on first use."""
+    if not isinstance(m, folium.Map):
+        raise TypeError(f"expected a folium.Map (e.g. erbm_geo.maps.new_map()), got {type(m).__name__}")
+    st = _STATES.get(m)
+    if st is None:
+        st = _STATES[m] = _MapState()
+        header = m.get_root().header  # type: ignore[attr-defined]
+        if "erbm_assets" not in header._children:
+            # Leaflet comes from folium's own links on a plain map: add only the runtime
+            header.add_child(_Verbatim(_assets(leaflet=False)), name="erbm_assets")
+    return st
 
 
 def new_map(*, basemap: str | None = "positron", location: tuple[float, float] = (50.42, 3.0),
@@ -181,12 +278,11 @@ def new_map(*, basemap: str | None = "positron", location: tuple[float, float] =
         raise UnknownOptionError(f"unknown basemap {basemap!r}; choose {sorted(BASEMAPS)} or None")
     m = _OfflineMap(location=location, zoom_start=zoom_start, tiles=None, control_scale=True,
                     prefer_canvas=False)
-    m.get_root().header.add_child(Element(_assets()), name="erbm_assets")  # type: ignore[attr-defined]
+    m.get_root().header.add_child(_Verbatim(_assets()), name="erbm_assets")  # type: ignore[attr-defined]
     if basemap is not None:
         url, attr = BASEMAPS[basemap]
         folium.TileLayer(url, attr=attr, name="Fond de carte", control=True, max_zoom=19).add_to(m)
-    m._erbm_layers = 0  # type: ignore[attr-defined]
-    m._erbm_sources = []  # type: ignore[attr-defined]
+    map_state(m)
     return m
 
 
@@ -279,19 +375,24 @@ def add_layer(
     >>> "ERBM.layer" in m.get_root().render()
     True
     """
-    if len(gdf) == 0:
-        raise EmptyInputError(f"layer {name!r} is empty")
+    state = map_state(m)
+    _check_sources(sources)
+    what = f"layer {name!r}"
+    gdf = check_layer(gdf, name=what, types=_WEB_TYPES)
     needed = [c for c in [column, *(tooltip or ()), *(popup or ())] if c]
     missing = [c for c in needed if c not in gdf.columns and c != gdf.index.name]
     if missing:
-        raise MissingColumnError(f"layer {name!r} lacks column(s) {missing}")
+        raise MissingColumnError(f"{what} lacks column(s) {missing}; available: {list(gdf.columns)}")
+    color = css_color(color, what="color")
+    state.claim(name)
+    colors = {k: css_color(v, what=f"colour of {k!r}") for k, v in (colors or {}).items()}
     df = gdf.reset_index() if gdf.index.name in needed else gdf
     geoms = web_geometries(df, tolerance=tolerance, coverage=coverage)
     dims = shapely.get_dimensions(geoms)
     geom: Literal["polygon", "line", "point"] = (
         "point" if (dims == 0).all() else ("line" if (dims == 1).all() else "polygon"))
-    idx = m._erbm_layers  # type: ignore[attr-defined]
-    m._erbm_layers += 1  # type: ignore[attr-defined]
+    idx = state.layers
+    state.layers += 1
     opts: dict[str, Any] = {"id": idx, "geom": geom, "radius": radius}
     base = {"weight": weight, "opacity": 0.9, "color": "#444444" if geom == "polygon" else color,
             "fillColor": color, "fillOpacity": fill_opacity if geom != "line" else 0.0}
@@ -308,7 +409,7 @@ def add_layer(
         if is_cat:
             values = col.astype("string").fillna("–")
             cats = sorted(values.unique())
-            cmap_cats = colors or {}
+            cmap_cats = colors
             pal = palette("tab10", max(len(cats), 1))
             cols = [cmap_cats.get(c, CATEGORY_COLORS.get(c, pal[i % len(pal)]))
                     for i, c in enumerate(cats)]
@@ -352,24 +453,45 @@ def add_layer(
     if legend and legend_items:
         add_legend(m, legend_caption or (label(column) if column else name), legend_items,
                    kind=geom)
-    m._erbm_sources.extend(s for s in sources if s not in m._erbm_sources)  # type: ignore[attr-defined]
+    state.sources.extend(s for s in sources if s not in state.sources)
     return m
 
 
 def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]],
                *, kind: Literal["polygon", "line", "point"] = "polygon") -> folium.Map:
-    """Add a legend box (title and colour/label items), escaped."""
-    cls = {"polygon": "", "line": "line", "point": "dot"}[kind]
+    """Add a legend box (title and colour/label items).
+
+    Titles and labels are shown as text (HTML-escaped, braces included); colours must be
+    colours (:func:`erbm_geo.maps.style.css_color`).
+    """
+    kinds = {"polygon": "", "line": "line", "point": "dot"}
+    if kind not in kinds:
+        raise UnknownOptionError(f"unknown legend kind {kind!r}; choose polygon, line or point")
+    cls = kinds[kind]
+    map_state(m)
+    cols = [css_color(c, what="legend colour") for _, c in items]
     rows = "".join(
-        f'<div><i class="{cls}" style="background:{escape(c) if kind != "line" else "none"};'
-        f'border-color:{escape(c)}"></i>{escape(t)}</div>' for t, c in items)
+        f'<div><i class="{cls}" style="background:{c if kind != "line" else "none"};'
+        f'border-color:{c}"></i>{escape(t)}</div>' for (t, _), c in zip(items, cols, strict=True))
     html_ = f"<h4>{escape(title)}</h4>{rows}"
     _Script("ERBM.legend", m, args=[html_]).add_to(m)
     return m
 
 
+def _check_sources(sources: Sequence[str]) -> None:
+    unknown = [s for s in sources if s not in CATALOGUE]
+    if unknown:
+        raise UnknownOptionError(
+            f"unknown dataset(s) {unknown} in sources; use catalogue names, e.g. "
+            f"{sorted(CATALOGUE)[:4]} (see erbm_geo.data.CATALOGUE)")
+
+
 def add_attribution(m: folium.Map, sources: Sequence[str]) -> folium.Map:
-    """Add an attribution line naming each dataset's producer and licence."""
+    """Add an attribution line naming each dataset's producer and licence.
+
+    *sources* are catalogue names (:data:`erbm_geo.data.CATALOGUE`); the line is text only.
+    """
+    _check_sources(sources)
     parts = []
     for s in sources:
         ds = CATALOGUE[s]
@@ -385,7 +507,7 @@ def finalize(m: folium.Map, *, minimap_layer: gpd.GeoDataFrame | None = None,
 
     ``collapsed=True`` folds the layer control into an icon (for maps embedded in pages).
     """
-    add_attribution(m, m._erbm_sources)  # type: ignore[attr-defined]
+    add_attribution(m, map_state(m).sources)
     if controls:
         _Script("ERBM.fullscreen", m).add_to(m)
         _Script("ERBM.measure", m).add_to(m)

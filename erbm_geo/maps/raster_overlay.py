@@ -9,8 +9,8 @@ from typing import Any
 import folium
 import numpy as np
 
-from erbm_geo.maps.interactive import add_legend
-from erbm_geo.maps.style import fmt_number
+from erbm_geo.maps.interactive import add_legend, map_state
+from erbm_geo.maps.style import INERT_TEXT, escape, fmt_number
 from erbm_geo.raster.grid import Grid
 
 __all__ = ["add_raster", "plot_raster"]
@@ -28,6 +28,7 @@ def add_raster(m: folium.Map, array: np.ndarray, grid: Grid, *, name: str, cmap:
     from matplotlib.image import imsave
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
+    map_state(m).claim(name)
     h, w = array.shape
     scale = max(1.0, float(np.sqrt(h * w / max_pixels)))
     left, bottom, right, top = grid.bounds
@@ -50,7 +51,8 @@ def add_raster(m: folium.Map, array: np.ndarray, grid: Grid, *, name: str, cmap:
     x0, y1 = dst_t.c, dst_t.f
     x1, y0 = x0 + dw * dst_t.a, y1 + dh * dst_t.e
     (lon0, lon1), (lat0, lat1) = tr.transform([x0, x1], [y0, y1])
-    folium.raster_layers.ImageOverlay(uri, bounds=[[lat0, lon0], [lat1, lon1]], name=name,
+    # the layer control inserts the name as HTML (and folium renders it through a template)
+    folium.raster_layers.ImageOverlay(uri, bounds=[[lat0, lon0], [lat1, lon1]], name=escape(name),
                                       opacity=1.0, interactive=False, cross_origin=False,
                                       zindex=1).add_to(m)
     from matplotlib.colors import to_hex
@@ -70,13 +72,14 @@ def plot_raster(array: np.ndarray, grid: Grid, *, title: str = "", cmap: str = "
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(11.69, 8.27))
-    else:
-        fig = ax.figure
-    left, bottom, right, top = grid.bounds
-    im = ax.imshow(array, extent=(left, right, bottom, top), cmap=cmap, origin="upper")
-    fig.colorbar(im, ax=ax, shrink=0.6, label=unit)
-    ax.set_title(title, loc="left")
-    ax.set_axis_off()
+    with plt.rc_context(INERT_TEXT):  # title and unit are shown as given, never as mathtext
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(11.69, 8.27))
+        else:
+            fig = ax.figure
+        left, bottom, right, top = grid.bounds
+        im = ax.imshow(array, extent=(left, right, bottom, top), cmap=cmap, origin="upper")
+        fig.colorbar(im, ax=ax, shrink=0.6, label=unit)
+        ax.set_title(title, loc="left")
+        ax.set_axis_off()
     return fig

@@ -10,10 +10,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from erbm_geo import settings
 from erbm_geo.data.catalogue import CATALOGUE
-from erbm_geo.errors import EmptyInputError, MissingColumnError, UnknownOptionError
-from erbm_geo.maps.style import NA_COLOR, fmt_number, label
+from erbm_geo.errors import MissingColumnError, UnknownOptionError
+from erbm_geo.maps.style import INERT_TEXT, NA_COLOR, fmt_number, label
+from erbm_geo.validate import check_layer
 
 __all__ = ["A4_LANDSCAPE", "A4_PORTRAIT", "save_figure", "static_map"]
 
@@ -87,46 +87,46 @@ def static_map(
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    if len(gdf) == 0:
-        raise EmptyInputError("static_map: the layer is empty")
-    if column is not None and column not in gdf.columns:
-        raise MissingColumnError(f"static_map: no column {column!r}")
-    g = gdf.to_crs(settings.crs)
-    fig, ax = plt.subplots(figsize=figsize)
-    for layer, kw in context:
-        layer.to_crs(settings.crs).plot(ax=ax, **kw)
-    kwargs: dict[str, Any] = {"edgecolor": "#555555", "linewidth": 0.3}
-    if column is None:
-        g.plot(ax=ax, color="#3182bd", **kwargs)
-    else:
-        numeric = g[column].dtype.kind in "if" and g[column].dtype != bool
-        legend_kwds: dict[str, Any] = {"title": legend_title or label(column), "loc": "lower right",
-                                       "fontsize": 8, "title_fontsize": 9}
-        if numeric:
-            ok = g[column].notna()
-            if (~ok).any():
-                g[~ok].plot(ax=ax, color=NA_COLOR, **kwargs)
-            if scheme is not None and g.loc[ok, column].nunique() > k:
-                legend_kwds["fmt"] = "{:,.0f}" if g[column].abs().max() >= 100 else "{:.2f}"
-                g[ok].plot(ax=ax, column=column, scheme=scheme, k=k, cmap=cmap, legend=True,
-                           legend_kwds=legend_kwds, **kwargs)
-            else:
-                g[ok].plot(ax=ax, column=column, cmap=cmap, legend=True, **kwargs)
+    g = check_layer(gdf, name="static_map layer")  # nothing is silently left undrawn
+    if column is not None and column not in g.columns:
+        raise MissingColumnError(f"static_map: no column {column!r}; available: {list(g.columns)}")
+    # titles, labels and category names are drawn as given: never parsed as mathtext
+    with plt.rc_context(INERT_TEXT):
+        fig, ax = plt.subplots(figsize=figsize)
+        for layer, kw in context:
+            check_layer(layer, name="static_map context layer").plot(ax=ax, **kw)
+        kwargs: dict[str, Any] = {"edgecolor": "#555555", "linewidth": 0.3}
+        if column is None:
+            g.plot(ax=ax, color="#3182bd", **kwargs)
         else:
-            g.plot(ax=ax, column=g[column].astype(str), categorical=True, cmap="tab10",
-                   legend=True, legend_kwds=legend_kwds, **kwargs)
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    if title:
-        ax.set_title(title, fontsize=14, loc="left")
-    _scale_bar(ax)
-    _north_arrow(ax)
-    caption = " · ".join(dict.fromkeys(
-        f"{CATALOGUE[s].attribution} ({CATALOGUE[s].licence}, {CATALOGUE[s].vintage})"
-        for s in sources))
-    fig.text(0.01, 0.01, ("Sources : " + caption) if caption else "Lambert-93 (EPSG:2154)",
-             fontsize=7, color="#333333", wrap=True)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+            numeric = g[column].dtype.kind in "if" and g[column].dtype != bool
+            legend_kwds: dict[str, Any] = {"title": legend_title or label(column), "loc": "lower right",
+                                           "fontsize": 8, "title_fontsize": 9}
+            if numeric:
+                ok = g[column].notna()
+                if (~ok).any():
+                    g[~ok].plot(ax=ax, color=NA_COLOR, **kwargs)
+                if scheme is not None and g.loc[ok, column].nunique() > k:
+                    legend_kwds["fmt"] = "{:,.0f}" if g[column].abs().max() >= 100 else "{:.2f}"
+                    g[ok].plot(ax=ax, column=column, scheme=scheme, k=k, cmap=cmap, legend=True,
+                               legend_kwds=legend_kwds, **kwargs)
+                else:
+                    g[ok].plot(ax=ax, column=column, cmap=cmap, legend=True, **kwargs)
+            else:
+                g.plot(ax=ax, column=g[column].astype(str), categorical=True, cmap="tab10",
+                       legend=True, legend_kwds=legend_kwds, **kwargs)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        if title:
+            ax.set_title(title, fontsize=14, loc="left")
+        _scale_bar(ax)
+        _north_arrow(ax)
+        caption = " · ".join(dict.fromkeys(
+            f"{CATALOGUE[s].attribution} ({CATALOGUE[s].licence}, {CATALOGUE[s].vintage})"
+            for s in sources))
+        fig.text(0.01, 0.01, ("Sources : " + caption) if caption else "Lambert-93 (EPSG:2154)",
+                 fontsize=7, color="#333333", wrap=True)
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
 

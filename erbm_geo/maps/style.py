@@ -12,12 +12,15 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
+from erbm_geo.errors import UnknownOptionError
 
 __all__ = [
     "CATEGORY_COLORS",
+    "INERT_TEXT",
     "LABELS",
     "NA_COLOR",
     "VALUE_LABELS",
+    "css_color",
     "escape",
     "fmt_number",
     "fmt_value",
@@ -28,6 +31,10 @@ __all__ = [
 ]
 
 NA_COLOR = "#cccccc"
+
+#: matplotlib settings under which text is drawn as given: ``$…$`` is not parsed as mathtext
+#: (data text and titles are inert) and TeX is never called.
+INERT_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
 
 #: French labels of the columns shown to people (tooltips, popups, legends, tables).
 LABELS: dict[str, str] = {
@@ -102,9 +109,22 @@ def fmt_value(col: str, v: Any) -> str:
     return VALUE_LABELS.get(str(v), str(v))
 
 
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def escape(text: Any) -> str:
-    """HTML-escape any text taken from data (quotes included)."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape any text taken from data: ``< > & " '`` and the template braces ``{ }``.
+
+    Braces are encoded too (``&#123;``, ``&#125;``), so that text which later passes through a
+    Jinja/branca template (Folium re-parses rendered scripts as templates) can never open a
+    ``{{ … }}``, ``{% … %}`` or ``{# … #}`` block. Browsers show the text unchanged.
+
+    Examples
+    --------
+    >>> escape("<b>{{7*7}}</b>")
+    '&lt;b&gt;&#123;&#123;7*7&#125;&#125;&lt;/b&gt;'
+    """
+    return html.escape(str(text), quote=True).translate(_BRACES)
 
 
 #: Colours of the categorical layers (colour-blind-safe where they meet).
@@ -113,6 +133,25 @@ CATEGORY_COLORS: dict[str, str] = {
     "Cité de la zone tampon": "#f4a582", "train": "#1b9e77", "tram": "#d95f02",
     "metro": "#7570b3",
 }
+
+
+def css_color(value: Any, *, what: str = "colour") -> str:
+    """*value* as a ``#rrggbb`` (or ``#rrggbbaa``) colour, or :class:`UnknownOptionError`.
+
+    Colours end up in style attributes and scripts: only colours matplotlib understands are
+    accepted, and they are written in hexadecimal, so no other text can get through.
+
+    Examples
+    --------
+    >>> css_color("red"), css_color("#3182BD")
+    ('#ff0000', '#3182bd')
+    """
+    from matplotlib.colors import is_color_like, to_hex
+
+    if not isinstance(value, str) or not is_color_like(value):
+        raise UnknownOptionError(
+            f"{what} {value!r} is not a colour; give a name ('red') or a hex code ('#3182bd')")
+    return to_hex(value, keep_alpha=len(value) in (5, 9) and value.startswith("#"))
 
 
 def palette(cmap: str, k: int) -> list[str]:

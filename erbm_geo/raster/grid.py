@@ -10,7 +10,8 @@ import shapely
 from affine import Affine
 
 from erbm_geo import settings
-from erbm_geo.errors import UnknownOptionError
+from erbm_geo.errors import CRSError, OutOfAreaError, UnknownOptionError
+from erbm_geo.validate import AREA_BOUNDS
 
 __all__ = ["Grid", "basin_grid"]
 
@@ -28,6 +29,27 @@ class Grid:
     height: int
     crs: str = settings.crs
     mask: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        t = self.transform
+        if not (isinstance(self.width, int | np.integer) and isinstance(self.height, int | np.integer)
+                and self.width > 0 and self.height > 0):
+            raise UnknownOptionError(f"a grid needs a positive width and height, got "
+                                     f"{self.width} x {self.height}")
+        if not (math.isfinite(t.a) and t.a > 0 and math.isclose(-t.e, t.a) and t.b == 0 == t.d):
+            raise UnknownOptionError(f"a grid must be north-up with square cells: got transform {t}")
+        if self.crs != settings.crs:
+            raise CRSError(f"a grid must be in {settings.crs} (Lambert-93), got {self.crs}")
+        x0, y0, x1, y1 = self.bounds
+        ax0, ay0, ax1, ay1 = AREA_BOUNDS
+        if not (ax0 <= x0 and ay0 <= y0 and x1 <= ax1 and y1 <= ay1):
+            raise OutOfAreaError(
+                f"grid bounds {[round(v, 1) for v in self.bounds]} lie outside metropolitan France "
+                f"in EPSG:2154 (expected within {list(AREA_BOUNDS)}): check the transform's origin "
+                "(in metres, Lambert-93) and the resolution.")
+        if self.mask is not None and np.shape(self.mask) != (self.height, self.width):
+            raise UnknownOptionError(f"grid mask has shape {np.shape(self.mask)}, expected "
+                                     f"{(self.height, self.width)}")
 
     @property
     def resolution(self) -> float:

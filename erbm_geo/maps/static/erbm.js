@@ -164,15 +164,23 @@
       var listId = "erbm-search-" + ERBM.maps.length;
       inp.setAttribute("list", listId);
       var dl = L.DomUtil.create("datalist", "", d); dl.id = listId;
-      var index = {};
+      /* A Map, not an object: names typed by readers ("toString", "__proto__"…) are plain keys. */
+      var index = new Map();
       layer.eachLayer(function (l) {
         var n = l.feature && l.feature.properties && l.feature.properties.n;
-        if (n) { index[n] = l; var o = document.createElement("option"); o.value = n; dl.appendChild(o); }
+        if (typeof n === "string" && n && !index.has(n)) {
+          index.set(n, l); var o = document.createElement("option"); o.value = n; dl.appendChild(o);
+        }
       });
       L.DomEvent.disableClickPropagation(d);
       L.DomEvent.on(inp, "change", function () {
-        var l = index[inp.value];
-        if (l) { map.fitBounds(l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng()])); if (l.openTooltip) { l.openTooltip(); } }
+        var l = index.get(inp.value);
+        if (!l) { return; }
+        /* Points have no extent: centre on them (a zero-size fitBounds on a map without tiles,
+           hence without maxZoom, zooms to infinity). */
+        if (l.getLatLng) { map.setView(l.getLatLng(), Math.max(map.getZoom(), 14)); }
+        else { map.fitBounds(l.getBounds(), { maxZoom: 16 }); }
+        if (l.openTooltip) { l.openTooltip(); }
       });
       return d;
     };

@@ -1,0 +1,211 @@
+"""Security 1: text from data is never executed — not as a Jinja/branca template, not as HTML or
+JavaScript, not as matplotlib mathtext — in any sink of any output.
+
+Every sink (feature names, tooltip and popup values, categories, layer names, legend captions,
+``add_legend``, the search index, raster names, static-map titles and labels, atlas pages) gets
+every payload. In Python: rendering succeeds, nothing runs, nothing is evaluated. In headless
+Chromium (one page per payload holding every sink): each sink shows the payload literally.
+Synthetic layers only: no mirror needed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from affine import Affine
+
+import erbm_geo as eg
+
+MARKER = Path("/tmp/erbm_geo_template_injection_marker")
+
+PAYLOADS = {
+    "expression": "{{7*191}}",
+    "raw-block": "{% raw %}",
+    "comment": "{#",
+    "rce": "{{ cycler.__init__.__globals__.os.system('touch " + str(MARKER) + "') }}",
+    "loop": "{% for x in range(3) %}x{% endfor %}",
+    "closers": "}} %} #} {{",
+    "html": "<script>alert(1)</script><img src=x onerror=alert(2)>&\"'",
+    "script-end": "</script><script>alert(3)</script>",
+    "mathtext": r"$\frac{1}{0}$ ${x} \$",
+}
+
+
+def _layers(text: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Two polygons and two points near Lens, every text column holding *text*."""
+    polys = [shapely.box(2.80, 50.41, 2.82, 50.43), shapely.box(2.83, 50.41, 2.85, 50.43)]
+    a = gpd.GeoDataFrame({"nom": [text, "Liévin"], "autre": [text, text], "cat": [text, "b"],
+                          "valeur": [1.5, 2.5]}, geometry=polys, crs="EPSG:4326")
+    b = gpd.GeoDataFrame({"nom": [text, "Gare"], "cat": [text, "train"]},
+                         geometry=[shapely.Point(2.81, 50.42), shapely.Point(2.84, 50.42)],
+                         crs="EPSG:4326")
+    return a, b
+
+
+def _every_sink(text: str) -> object:
+    """One map where every sink carries *text*."""
+    a, b = _layers(text)
+    m = eg.maps.new_map(basemap=None)
+    eg.maps.add_layer(m, a, name=text, column="cat", tooltip=["nom", "autre"],
+                      popup=["nom", "autre", "cat"], legend_caption=text, search=True)
+    eg.maps.add_layer(m, b, name=f"points {text}", column="cat", tooltip=["nom"], search=True)
+    eg.maps.add_legend(m, text, [(text, "#ff0000")])
+    grid = eg.raster.Grid(transform=Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), width=20,
+                          height=20)
+    eg.maps.add_raster(m, np.arange(400, dtype=float).reshape(20, 20), grid, name=f"surface {text}",
+                       unit=text)
+    return eg.maps.finalize(m)
+
+
+SINKS = ["feature name", "tooltip value", "popup value", "category", "layer name",
+         "legend caption", "add_legend", "search index", "raster name"]
+
+
+def _one_sink(sink: str, text: str) -> object:
+    a, _ = _layers("Lens")
+    m = eg.maps.new_map(basemap=None)
+    col = {"feature name": "nom", "tooltip value": "autre", "popup value": "autre",
+           "category": "cat", "search index": "nom"}.get(sink)
+    if col:
+        a[col] = text
+    eg.maps.add_layer(
+        m, a, name=text if sink == "layer name" else "Communes",
+        column="cat" if sink == "category" else None,
+        tooltip=["nom", "autre"], popup=["autre"] if sink == "popup value" else None,
+        legend_caption=text if sink == "legend caption" else None,
+        search=sink == "search index")
+    if sink == "add_legend":
+        eg.maps.add_legend(m, text, [(text, "red")])
+    if sink == "raster name":
+        grid = eg.raster.Grid(transform=Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000),
+                              width=4, height=4)
+        eg.maps.add_raster(m, np.arange(16, dtype=float).reshape(4, 4), grid, name=text, unit=text)
+    return eg.maps.finalize(m)
+
+
+@pytest.fixture(autouse=True)
+def _no_marker() -> None:
+    MARKER.unlink(missing_ok=True)
+    yield
+    assert not MARKER.exists(), "a shell command from data text ran"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+@pytest.mark.parametrize("sink", SINKS)
+def test_sink_renders_payload_inert(sink: str, payload: str, tmp_path: Path) -> None:
+    from erbm_geo.maps.interactive import _js_json
+    from erbm_geo.maps.style import escape
+
+    out = eg.maps.to_html(_one_sink(sink, payload), tmp_path / "m.html")  # no crash, nothing ran
+    # the text is in the page in its encoded, inert form (JSON string, or escaped HTML in JSON)…
+    forms = (_js_json(payload)[1:-1], _js_json(escape(payload))[1:-1])
+    assert any(f in out for f in forms), sink
+    # …and never raw: no template delimiter, tag or script end taken from data
+    if re.search(r"[{}<>]", payload):
+        assert payload not in out
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_every_sink_shows_payload_literally(payload: str, tmp_path: Path) -> None:
+    from . import browser
+
+    page = tmp_path / "sinks.html"
+    eg.maps.to_html(_every_sink(payload), page)
+    r = browser.inspect(page)
+    assert r["errors"] == [], r["errors"]
+    t = r["texts"]
+    assert payload in t["tooltips"], t["tooltips"]                      # feature name
+    assert any(f"\u00a0: {payload}" in x for x in t["tooltips"])        # tooltip value
+    assert any(x.count(payload) >= 3 for x in t["popups"]), t["popups"]   # popup values
+    assert t["legend"].count(payload) >= 4, t["legend"]                 # categories, caption, add_legend
+    assert t["control"].count(payload) >= 3, t["control"]               # layer names, raster name
+    assert payload in t["search"], t["search"]                          # search index
+    assert sorted(r["layers"]) == sorted([payload, f"points {payload}"])
+
+
+def test_two_layers_with_one_name_are_refused() -> None:
+    a, _ = _layers("Lens")
+    m = eg.maps.new_map(basemap=None)
+    eg.maps.add_layer(m, a, name="Communes")
+    with pytest.raises(eg.errors.UnknownOptionError, match="already has a layer named"):
+        eg.maps.add_layer(m, a, name="Communes")
+
+
+def test_static_map_text_is_inert(tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    text = PAYLOADS["mathtext"] + " " + PAYLOADS["expression"]
+    a, _ = _layers(text)
+    with plt.rc_context({"svg.fonttype": "none"}):  # keep text as text in the SVG
+        fig = eg.maps.static_map(a, column="cat", title=text, legend_title=text)
+        out = eg.maps.save_figure(fig, tmp_path / "m.svg")
+    svg = html.unescape(out.read_text("utf-8"))
+    assert svg.count(text) >= 3  # title, legend title, category label, drawn as given
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_atlas_page_text_is_inert(payload: str) -> None:
+    import pandas as pd
+
+    from erbm_geo.maps.atlas import _page, _table
+
+    df = pd.DataFrame({"nom": [payload], "population": [1234]}, index=pd.Index(["62498"]))
+    page = _page(payload, _table(df, ["nom", "population"], link={"62498": payload}), 0)
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    p = Text()
+    p.feed(page)
+    assert "".join(p.parts).count(payload) >= 3  # <title>, <h1>, table cell
+    assert "script" not in p.tags and "img" not in p.tags
+    assert "{" not in page and "}" not in page  # braces from data are encoded as &#123; &#125;
+
+
+def test_plain_folium_map_gets_the_runtime(tmp_path: Path) -> None:
+    import folium
+
+    a, _ = _layers("Lens")
+    m = folium.Map(tiles=None)
+    eg.maps.add_layer(m, a, name="Communes", tooltip=["nom"])
+    out = eg.maps.to_html(eg.maps.finalize(m), tmp_path / "plain.html")
+    assert "ERBM.layer(" in out and "window.ERBM = ERBM" in out
+
+
+def test_only_catalogue_sources_and_real_colours() -> None:
+    a, _ = _layers("Lens")
+    m = eg.maps.new_map(basemap=None)
+    with pytest.raises(eg.errors.UnknownOptionError, match="unknown dataset"):
+        eg.maps.add_layer(m, a, name="x", sources=["{{7*7}}"])
+    with pytest.raises(eg.errors.UnknownOptionError, match="not a colour"):
+        eg.maps.add_layer(m, a, name="x", color="red;background:url(javascript:alert(1))")
+    with pytest.raises(eg.errors.UnknownOptionError, match="not a colour"):
+        eg.maps.add_legend(m, "t", [("a", "</style><script>")])
+
+
+def test_cli_title_is_inert(tmp_path: Path) -> None:
+    from erbm_geo.cli import main
+
+    title = PAYLOADS["rce"] + " " + PAYLOADS["mathtext"]
+    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out",
+                 str(tmp_path / "e.png")]) == 0
+    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out",
+                 str(tmp_path / "e.html")]) == 0
+    assert (tmp_path / "e.png").stat().st_size > 10_000
