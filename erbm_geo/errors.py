@@ -9,14 +9,18 @@ from __future__ import annotations
 
 __all__ = [
     "CRSError",
+    "CacheWarning",
     "ChecksumError",
     "DataFormatError",
     "DataNotFoundError",
+    "DataQualityWarning",
     "DownloadError",
+    "DuplicateIndexError",
     "EmptyInputError",
     "ErbmGeoError",
     "InvalidGeometryError",
     "MissingColumnError",
+    "OutOfAreaError",
     "UnknownCodeError",
     "UnknownOptionError",
 ]
@@ -78,6 +82,10 @@ class DuplicateIndexError(ErbmGeoError, ValueError):
 
 class OutOfAreaError(ErbmGeoError, ValueError):
     """A layer lies nowhere near the territory (often coordinates in another CRS than declared)."""
+
+
+class CacheWarning(UserWarning):
+    """A cache entry failed verification (damaged, edited, foreign) and was rebuilt."""
 
 
 class DataQualityWarning(UserWarning):

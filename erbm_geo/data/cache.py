@@ -1,9 +1,19 @@
-"""Cache of prepared layers: GeoParquet files keyed by the checksums of their sources.
+"""Cache of prepared layers: GeoParquet files keyed by the checksums of their sources, verified
+on every read.
 
 A prepared layer (e.g. the basin communes, dissolved and joined) is written once to
 ``settings.cache_dir/layers/<name>-<key>.parquet``. The key hashes the sha256 of every source
-dataset, the library version and the call parameters, so a change of source vintage or of code
-invalidates the entry. Within a process, layers are also memoised (a copy is returned each time).
+dataset, the fact tables, the package's code and the call parameters, so a change of source
+vintage or of code invalidates the entry. Within a process, layers are also memoised (a copy is
+returned each time).
+
+Entries are never trusted. Beside each parquet file, a manifest ``<name>-<key>.json`` records
+the expected schema (row count, columns, dtypes, index, CRS), the layer's ``attrs`` and a
+keyed digest (HMAC-SHA256) of the parquet bytes and of the manifest. The key is a secret of the
+user, kept outside the cache directory (:func:`cache_secret_path`), so that an entry written by
+someone else — in a shared or tampered cache directory — fails verification just as a damaged
+one does. On any mismatch the entry is rebuilt from the (checksum-verified) sources, with one
+:class:`~erbm_geo.errors.CacheWarning`.
 """
 
 from __future__ import annotations
@@ -11,7 +21,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
+import io
 import json
+import os
+import secrets
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -21,11 +36,12 @@ import geopandas as gpd
 from erbm_geo import _geomcache, settings
 from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.data.catalogue import get
+from erbm_geo.errors import CacheWarning
 
-__all__ = ["cached_layer", "clear_memory", "memo"]
+__all__ = ["cache_secret_path", "cached_layer", "clear_memory", "memo"]
 
 _MEMORY: dict[str, gpd.GeoDataFrame] = {}
-_CACHE_VERSION = "3"
+_CACHE_VERSION = "4"  # 4: manifests with keyed digests (attrs no longer in .attrs.json)
 
 
 def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
@@ -95,21 +111,21 @@ def cached_layer(
 ) -> gpd.GeoDataFrame:
     """Return the prepared layer *name*, building it with *build* on a cache miss.
 
-    ``GeoDataFrame.attrs`` (e.g. repair reports) are kept in a JSON side file.
+    An entry found on disk is used only if its manifest and keyed digest verify (see the
+    module docstring); otherwise it is rebuilt, with a :class:`~erbm_geo.errors.CacheWarning`.
+    ``GeoDataFrame.attrs`` (e.g. repair reports) are kept in the manifest.
     """
     key = _key(name, sources, params or {})
     if key in _MEMORY:
         return _MEMORY[key].copy()
     path = Path(settings.cache_dir) / "layers" / f"{key}.parquet"
     gdf: gpd.GeoDataFrame | None = None
-    if settings.use_cache and path.is_file():
+    if settings.use_cache and (path.exists() or path.with_suffix(".json").exists()):
         try:
-            gdf = gpd.read_parquet(path)
-            attrs_path = path.with_suffix(".attrs.json")
-            if attrs_path.is_file():
-                gdf.attrs.update(json.loads(attrs_path.read_text()))
-        except Exception:  # a damaged cache entry is rebuilt, never trusted
-            gdf = None
+            gdf = _read_verified(path)
+        except _Untrusted as exc:
+            warnings.warn(f"cache entry {path.name} not used ({exc}); rebuilt from the sources",
+                          CacheWarning, stacklevel=3)
     if gdf is None:
         try:
             gdf = build()
@@ -129,9 +145,106 @@ def cached_layer(
     return gdf.copy()
 
 
+class _Untrusted(Exception):
+    """A cache entry failed verification (the message says how)."""
+
+
+def cache_secret_path() -> Path:
+    """Where the user's cache key lives: ``ERBM_GEO_CACHE_SECRET`` (a file path), else
+    ``$XDG_CONFIG_HOME/erbm_geo/cache.key`` (``~/.config/erbm_geo/cache.key``).
+
+    It is kept outside the cache directory on purpose: whoever can write into the cache but not
+    read this file cannot make an entry that verifies. Users who share a cache directory share
+    entries only if they share this file.
+    """
+    env = os.environ.get("ERBM_GEO_CACHE_SECRET")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".config") / "erbm_geo" / "cache.key"
+
+
+@functools.cache
+def _secret() -> bytes:
+    """The user's cache key (created on first use, mode 0600); a key for this process only when
+    the file cannot be read or created (the cache then only serves this process)."""
+    path = cache_secret_path()
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    key = secrets.token_hex(32).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+    except FileExistsError:  # created meanwhile by another process: use theirs
+        with contextlib.suppress(OSError):
+            data = path.read_bytes()
+            if len(data) >= 32:
+                return data
+    except OSError:
+        pass
+    return key
+
+
+def _schema(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    return {
+        "rows": len(gdf),
+        "columns": [str(c) for c in gdf.columns],
+        "dtypes": [str(t) for t in gdf.dtypes],
+        "index": [str(gdf.index.name), str(gdf.index.dtype)],
+        "geometry": gdf.geometry.name,
+        "crs": gdf.crs.to_string() if gdf.crs is not None else None,
+    }
+
+
+def _digest(data: bytes, manifest: dict[str, Any]) -> str:
+    body = json.dumps({k: v for k, v in manifest.items() if k != "digest"}, sort_keys=True,
+                      default=str).encode()
+    mac = hmac.new(_secret(), data, hashlib.sha256)
+    mac.update(b"\0manifest\0" + body)
+    return mac.hexdigest()
+
+
+def _read_verified(path: Path) -> gpd.GeoDataFrame:
+    """Read the entry at *path* or raise :class:`_Untrusted` saying why it cannot be used."""
+    mpath = path.with_suffix(".json")
+    try:
+        manifest = json.loads(mpath.read_text("utf-8"))
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise _Untrusted(f"{Path(exc.filename).name} is missing") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _Untrusted(f"unreadable: {exc}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("digest"), str):
+        raise _Untrusted("its manifest is not one erbm_geo wrote")
+    if not hmac.compare_digest(manifest["digest"], _digest(data, manifest)):
+        raise _Untrusted("its content does not match the digest recorded when it was written: "
+                         "damaged, edited, or written by someone else")
+    try:
+        gdf = gpd.read_parquet(io.BytesIO(data))  # the very bytes that were verified
+    except Exception as exc:
+        raise _Untrusted(f"unreadable parquet: {type(exc).__name__}") from None
+    got = _schema(gdf)
+    if got != manifest.get("schema"):
+        diff = sorted(k for k in got if got[k] != manifest.get("schema", {}).get(k))
+        raise _Untrusted(f"its schema differs from the one recorded ({', '.join(diff)})")
+    gdf.attrs.update(manifest.get("attrs") or {})
+    return gdf
+
+
 def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    """Store a prepared layer (and its attrs) atomically; an unwritable cache only costs speed."""
+    """Store a prepared layer and its manifest atomically; an unwritable cache only costs speed."""
     with contextlib.suppress(OSError):
-        if gdf.attrs:
-            write_text_atomic(path.with_suffix(".attrs.json"), json.dumps(gdf.attrs, default=str))
-        write_atomic(path, gdf.to_parquet)
+        buf = io.BytesIO()
+        gdf.to_parquet(buf)
+        data = buf.getvalue()
+        manifest: dict[str, Any] = {"format": _CACHE_VERSION, "schema": _schema(gdf),
+                                    "attrs": json.loads(json.dumps(gdf.attrs, default=str))}
+        manifest["digest"] = _digest(data, manifest)
+        write_atomic(path, lambda p: p.write_bytes(data))
+        write_text_atomic(path.with_suffix(".json"), json.dumps(manifest, sort_keys=True))
