@@ -1,32 +1,107 @@
-"""Atomic file writes (a leaf module): write to a temporary file beside the target, then rename.
+"""Atomic file writes (a leaf module): write in a private folder beside the target, then rename.
 
 An interrupted write never leaves a half-written file that looks complete, and the previous
 version of the target stays intact until the new one is whole.
+
+The writer works in a private temporary folder ``.<name>.<host>-<pid>.<random>`` next to the
+target, so that whatever a library creates beside the file it writes (GDAL's ``-journal`` and
+``.tmp_rtree_*.db`` for a GeoPackage) stays inside it and goes with it. A process killed
+mid-write (``kill -9``) leaves that folder behind; the next write to the same place removes the
+folders of processes of this host that no longer run (never those of a live writer).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["write_atomic", "write_text_atomic"]
+__all__ = ["clean_stale", "write_atomic", "write_text_atomic"]
+
+#: Temporaries of erbm_geo 0.1 (``.<name>.<random><suffix>`` files, GDAL's side files next to
+#: them) carry no owner: they are removed once older than this (seconds).
+LEGACY_STALE_AFTER = 3600.0
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname())[:40] or "host"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def _remove(p: Path) -> None:
+    with contextlib.suppress(OSError):
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+
+
+def clean_stale(path: str | Path) -> list[Path]:
+    """Remove the temporaries that interrupted writes of *path* left behind; return them.
+
+    Only temporaries of dead processes of this host, and ownerless ones of erbm_geo 0.1 older
+    than :data:`LEGACY_STALE_AFTER`, are removed.
+    """
+    path = Path(path)
+    removed = []
+    own = re.compile(re.escape(f".{path.name}.") + r"(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)\.")
+    host, now = _host(), time.time()
+    with contextlib.suppress(OSError):
+        for p in path.parent.glob(f".{glob_escape(path.name)}.*"):
+            m = own.match(p.name)
+            if m:
+                stale = m["host"] == host and not _alive(int(m["pid"]))
+            else:
+                with contextlib.suppress(OSError):
+                    stale = now - p.lstat().st_mtime > LEGACY_STALE_AFTER
+            if stale:
+                _remove(p)
+                removed.append(p)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    """*name* with glob's special characters escaped."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
-    """Call ``writer(tmp)`` on a temporary path next to *path*, then rename it to *path*."""
+    """Call ``writer(tmp)`` on a path in a private folder next to *path*, then rename it to *path*.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> write_atomic(out, lambda p: p.write_text("bonjour")).read_text()
+    'bonjour'
+    >>> sorted(q.name for q in out.parent.iterdir())
+    ['a.txt']
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # some drivers refuse to overwrite an existing file
+    clean_stale(path)
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_host()}-{os.getpid()}.", dir=path.parent))
     try:
+        tmp = work / path.name
         writer(tmp)
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
     return path
 
 

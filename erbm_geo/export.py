@@ -5,14 +5,27 @@ export never leaves a half-written file that looks complete. INSEE codes and oth
 stay text (leading zeros kept).
 
 * CSV: geometry dropped (or as WKT with ``geometry="wkt"``); the data-sources sheet is written
-  next to it as ``<name>.sources.csv``.
-* GeoPackage: the layer, plus a non-spatial ``sources`` table in the same file.
+  next to it as ``<name>.sources.csv``. Text cells (and headers) that a spreadsheet would take
+  for a formula — starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — are
+  prefixed with ``'`` (OWASP's CSV-injection guidance); numbers stay numbers. :func:`read`
+  removes the prefix again (the rule is reversible: text already starting with quotes before
+  such a character gets one more).
+* GeoPackage: the layer, plus a non-spatial ``sources`` table in the same file. The file's
+  timestamps are pinned (``SOURCE_DATE_EPOCH`` if set, else 2000-01-01), so that the same
+  table gives the same bytes.
 * GeoParquet: the sources as JSON in the file's key-value metadata (``erbm_geo:sources``).
+
+Text holding a NUL character is refused for CSV and GeoPackage, which would cut it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
+import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -20,12 +33,78 @@ import geopandas as gpd
 import pandas as pd
 
 from erbm_geo._atomic import write_atomic, write_text_atomic
-from erbm_geo.errors import UnknownOptionError
+from erbm_geo.errors import DataFormatError, UnknownOptionError
 from erbm_geo.validate import check_geometries, check_unique_columns, to_working_crs
 
-__all__ = ["FORMATS", "read", "read_parquet_sources", "write", "write_atomic", "write_text_atomic"]
+__all__ = ["FORMATS", "FORMULA_TRIGGERS", "neutralise_formulas", "read", "read_parquet_sources", "write",
+           "write_atomic", "write_text_atomic"]
 
 FORMATS = ("csv", "gpkg", "parquet")
+
+#: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_PREFIXED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix with ``'`` every text cell and header a spreadsheet would read as a formula.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"nom": ["=1+2", "Lens", "-1+1", "@SUM(A1)"], "n": [-1, 2, 3, 4]})
+    >>> neutralise_formulas(df)["nom"].tolist()
+    ["'=1+2", 'Lens', "'-1+1", "'@SUM(A1)"]
+    >>> neutralise_formulas(df)["n"].tolist()
+    [-1, 2, 3, 4]
+    """
+    out = df.copy()
+    out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col) or \
+                isinstance(col.dtype, pd.CategoricalDtype):
+            out[c] = col.map(_neutral, na_action="ignore")
+    return out
+
+
+def _neutral(v: object) -> object:
+    return "'" + v if isinstance(v, str) and _FORMULA.match(v) else v
+
+
+def _restore(v: object) -> object:
+    return v[1:] if isinstance(v, str) and _PREFIXED.match(v) else v
+
+
+def _refuse_nul(df: pd.DataFrame, fmt: str) -> None:
+    df = df.reset_index(names="index" if df.index.name is None else None).set_index(df.index)
+    for c in df.columns:
+        col = df[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            bad = col.map(lambda v: isinstance(v, str) and "\x00" in v, na_action="ignore") \
+                .fillna(False).astype(bool).to_numpy()
+            if bad.any():
+                raise DataFormatError(
+                    f"column {c!r} holds text with a NUL character (rows {list(df.index[bad][:10])}); "
+                    f"{fmt} would cut it there. Remove it first, e.g. "
+                    f"df[{c!r}] = df[{c!r}].str.replace('\\x00', '')."
+                )
+
+
+@contextlib.contextmanager
+def _pinned_gpkg_date() -> Iterator[None]:
+    """Pin GDAL's GeoPackage timestamps for one write, then restore the previous setting."""
+    import pyogrio
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch and epoch.isdigit()
+            else datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
 def _csv_frame(gdf: pd.DataFrame, geometry: Literal["drop", "wkt"]) -> pd.DataFrame:
@@ -77,14 +156,20 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     index_name = gdf.index.name
     frame = gdf.reset_index() if index_name is not None else gdf
     if fmt == "csv":
-        df = _csv_frame(frame, geometry)
-        write_atomic(path, lambda p: df.to_csv(p, index=False, encoding="utf-8"))
+        _refuse_nul(gdf, "CSV")
+        df = neutralise_formulas(_csv_frame(frame, geometry))
+        # CRLF (RFC 4180): a field holding a carriage return is then quoted, not split
+        write_atomic(path, lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
         if sources is not None:
+            src = neutralise_formulas(sources.reset_index())
             write_atomic(path.with_suffix(".sources.csv"),
-                         lambda p: sources.reset_index().to_csv(p, index=False, encoding="utf-8"))
+                         lambda p: src.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
     elif fmt == "gpkg":
         if not isinstance(frame, gpd.GeoDataFrame):
             raise UnknownOptionError("GeoPackage export needs a GeoDataFrame; use .csv for tables")
+        _refuse_nul(gdf, "a GeoPackage")
+        if sources is not None:
+            _refuse_nul(sources.reset_index(), "a GeoPackage")
         lname = layer or path.stem
 
         schema = pd.DataFrame({
@@ -103,7 +188,8 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
             if sources is not None:
                 pyogrio.write_dataframe(sources.reset_index(), p, layer="sources", driver="GPKG")
 
-        write_atomic(path, gpkg)
+        with _pinned_gpkg_date():
+            write_atomic(path, gpkg)
     else:
         if not isinstance(gdf, gpd.GeoDataFrame):
             raise UnknownOptionError("GeoParquet export needs a GeoDataFrame; use .csv for tables")
@@ -157,7 +243,12 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     if fmt == "csv":
         head = pd.read_csv(path, nrows=0).columns
         text = {c: str for c in head if c.startswith(("code", "siren")) or c == "departement"}
-        return pd.read_csv(path, dtype=text, keep_default_na=True)
+        df = pd.read_csv(path, dtype=text, keep_default_na=True)
+        df.columns = [_restore(c) for c in df.columns]
+        for c in df.columns:
+            if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+                df[c] = df[c].map(_restore, na_action="ignore")
+        return df
     if fmt != "gpkg":
         raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg or .parquet")
     lname = layer or path.stem

@@ -152,10 +152,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron",
         Called with a short message at each step (the CLI prints them).
     """
     step = progress or (lambda _msg: None)
-    import pyogrio
-
     out = Path(out)
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2025-01-01T00:00:00.000Z"})
     step("indicators of the communes and the cités")
     communes = indicator_table(of="communes")
     communes_erbm = indicator_table(perimeter="erbm", of="communes")

@@ -1,0 +1,154 @@
+"""Robustness 4 and 7: exports a spreadsheet cannot turn into formulas, that keep text whole,
+that are byte-identical between runs, and whose interrupted writes leave nothing behind for long.
+Synthetic tables (no mirror)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from erbm_geo import export
+from erbm_geo._atomic import clean_stale, write_atomic
+from erbm_geo.errors import DataFormatError
+
+FORMULAS = ['=HYPERLINK("http://x","clic")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "-1+1", "\tTAB", "\rCR", "'=already quoted", "''-twice"]
+SAFE = ["Lens", "L'Ermitage", "'apostrophe", "", "Cité n°12-bis", "1-2"]
+
+
+def _table() -> gpd.GeoDataFrame:
+    texts = FORMULAS + SAFE
+    n = len(texts)
+    return gpd.GeoDataFrame(
+        {"nom": texts, "=cmd": ["x"] * n, "valeur": [-1.5 + i for i in range(n)],
+         "entier": pd.array(range(-3, n - 3), dtype="Int64")},
+        geometry=[shapely.Point(687_000 + i, 7_037_000) for i in range(n)], crs="EPSG:2154",
+        index=pd.Index([f"-{i}" if i % 2 else f"c{i}" for i in range(n)], name="code"))
+
+
+def test_csv_cells_and_headers_cannot_be_formulas(tmp_path: Path) -> None:
+    src = pd.DataFrame({"dataset": ["=evil"], "licence": ["Licence Ouverte"]}).set_index("dataset")
+    p = export.write(_table(), tmp_path / "t.csv", sources=src)
+    with open(p.with_suffix(".sources.csv"), encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh)) == [["dataset", "licence"], ["'=evil", "Licence Ouverte"]]
+    with open(p, encoding="utf-8", newline="") as fh:
+        header, *body = list(csv.reader(fh))
+    assert header == ["code", "nom", "'=cmd", "valeur", "entier"]
+    assert len(body) == len(FORMULAS) + len(SAFE)  # a carriage return did not split a row
+    for row in body:  # text columns: code, nom, =cmd
+        for cell in (row[0], row[1], row[2]):
+            assert not cell.startswith(export.FORMULA_TRIGGERS), cell
+    assert [r[1] for r in body][:len(FORMULAS)] == ["'" + f for f in FORMULAS]
+    assert [r[1] for r in body][len(FORMULAS):] == SAFE  # safe text untouched
+    assert [float(r[3]) for r in body][:2] == [-1.5, -0.5]  # numbers stay numbers
+    assert [r[4] for r in body][:2] == ["-3", "-2"]
+
+
+def test_csv_round_trip_restores_the_text(tmp_path: Path) -> None:
+    t = _table()
+    back = export.read(export.write(t, tmp_path / "t.csv"))
+    assert list(back.columns) == ["code", "nom", "=cmd", "valeur", "entier"]
+    assert back["nom"].fillna("").tolist() == t["nom"].tolist()
+    assert back["code"].tolist() == t.index.tolist()
+    assert back["valeur"].tolist() == t["valeur"].tolist()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".gpkg"])
+def test_nul_text_is_refused(tmp_path: Path, suffix: str) -> None:
+    t = _table()
+    t.loc["c0", "nom"] = "Lens\x00cut here"
+    with pytest.raises(DataFormatError, match=r"'nom' holds text with a NUL.*\['c0'\]"):
+        export.write(t, tmp_path / f"t{suffix}")
+    assert not list(tmp_path.iterdir())
+
+
+def test_parquet_keeps_nul_text(tmp_path: Path) -> None:
+    t = _table()
+    t.loc["c0", "nom"] = "Lens\x00kept"
+    assert export.read(export.write(t, tmp_path / "t.parquet")).loc["c0", "nom"] == "Lens\x00kept"
+
+
+def test_duplicate_columns_are_refused(tmp_path: Path) -> None:
+    t = _table()
+    t.columns = ["nom", "nom", "valeur", "entier", "geometry"]
+    with pytest.raises(DataFormatError, match=r"duplicate column names \['nom'\]"):
+        export.write(t, tmp_path / "t.gpkg")
+
+
+def test_geopackage_is_byte_deterministic_and_env_restored(tmp_path: Path) -> None:
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    a = export.write(_table(), tmp_path / "a" / "t.gpkg")
+    time.sleep(1.1)
+    b = export.write(_table(), tmp_path / "b" / "t.gpkg")
+    assert a.read_bytes() == b.read_bytes()
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "1999-09-09T00:00:00.000Z"})
+    try:
+        export.write(_table(), tmp_path / "c" / "t.gpkg")
+        assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") == "1999-09-09T00:00:00.000Z"
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+
+
+KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+from erbm_geo._atomic import write_atomic
+
+def slow(p: Path) -> None:
+    p.write_text("half")
+    (p.parent / (p.name + "-journal")).write_text("journal")
+    print("writing", flush=True)
+    time.sleep(60)
+
+write_atomic(Path(sys.argv[1]), slow)
+"""
+
+
+def test_kill_9_leftovers_are_cleaned_by_the_next_write(tmp_path: Path) -> None:
+    target = tmp_path / "x.gpkg"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(target)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".x.gpkg.") and not target.exists()
+    # a live writer's folder is never touched
+    live = tmp_path / f".x.gpkg.{left[0].split('.')[3].rsplit('-', 1)[0]}-{os.getpid()}.abc"
+    live.mkdir()
+    # 0.1 leftovers: removed once old, kept while they may still be written
+    old = [tmp_path / ".x.gpkg.k2j3h4.gpkg", tmp_path / ".x.gpkg.k2j3h4.gpkg-journal"]
+    for p in old:
+        p.write_text("old")
+        os.utime(p, (time.time() - 7200, time.time() - 7200))
+    young = tmp_path / ".x.gpkg.zz9.gpkg"
+    young.write_text("young")
+    export.write(_table(), target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["x.gpkg", live.name, young.name])
+    assert clean_stale(target) == []
+
+
+def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("previous complete version", "utf-8")
+
+    def crash(p: Path) -> None:
+        p.write_text("half a fi", "utf-8")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, crash)
+    assert target.read_text("utf-8") == "previous complete version"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
