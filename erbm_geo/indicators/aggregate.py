@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from erbm_geo.errors import MissingColumnError, UnknownOptionError
+from erbm_geo.errors import DataFormatError, MissingColumnError, UnknownCodeError, UnknownOptionError
 from erbm_geo.indicators.context import commune_of
 from erbm_geo.layers.territory import communes as _communes
 
@@ -48,6 +48,15 @@ def aggregate(
         Indexed by ``code_insee``, ``siren_epci`` or ``departement``; one column per indicator
         plus ``n`` (features counted) and the group's name.
 
+    Raises
+    ------
+    UnknownCodeError
+        A feature has no known commune of the Nord or the Pas-de-Calais (codes listed): no
+        feature is silently left out of the groups.
+    DataFormatError
+        A values column or the weights column is not numeric, or a weight is negative.
+    MissingColumnError, UnknownOptionError
+
     Examples
     --------
     >>> from erbm_geo.layers import communes
@@ -64,18 +73,34 @@ def aggregate(
     frame = values.to_frame() if isinstance(values, pd.Series) else values.copy()
     if not frame.index.equals(gdf.index):
         raise UnknownOptionError("values must be aligned on gdf.index (same labels, same order)")
-    frame = frame.select_dtypes(include="number").astype("float64")
+    text = [c for c in frame.columns
+            if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
+    if text:
+        raise DataFormatError(
+            f"values column(s) {text} are not numeric ({[str(frame[c].dtype) for c in text]}); "
+            "pass numeric indicators only, e.g. values[numeric_columns]")
+    frame = frame.astype("float64")
     allc = _communes(perimeter="nord_pas_de_calais")
-    codes = commune_of(gdf).to_numpy()
+    codes = commune_of(gdf).to_numpy()  # every code checked: none is silently dropped
     key_col = {"commune": None, "epci": "siren_epci", "departement": "departement"}[by]
     keys = codes if key_col is None else allc[key_col].reindex(codes).to_numpy()
+    if pd.isna(keys).any():
+        raise UnknownCodeError(f"communes {sorted(set(codes[pd.isna(keys)]))[:10]} have no "
+                               f"{key_col} in the COG 2025 table")
     if weights is None or how != "mean":
         w = np.ones(len(frame))
     elif weights == "area":
         w = shapely.area(np.asarray(gdf.to_crs(2154).geometry.values if gdf.crs is not None
                                     else gdf.geometry.values, dtype=object))
     elif weights in gdf.columns:
-        w = pd.to_numeric(gdf[weights], errors="coerce").to_numpy(dtype=float)
+        if not pd.api.types.is_numeric_dtype(gdf[weights]) or pd.api.types.is_bool_dtype(gdf[weights]):
+            raise DataFormatError(
+                f"weights column {weights!r} is not numeric ({gdf[weights].dtype}); use 'area', "
+                "None or a numeric column such as 'population' or 'logements'")
+        w = gdf[weights].astype("float64").to_numpy()
+        if (w < 0).any():
+            raise DataFormatError(f"weights column {weights!r} has negative values (rows "
+                                  f"{list(gdf.index[w < 0][:10])}); weights must be ≥ 0")
     else:
         raise MissingColumnError(f"weights column {weights!r} not in the layer; use 'area', None "
                                  f"or one of {list(gdf.columns)}")

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from erbm_geo.errors import UnknownCodeError
 from erbm_geo.indicators._inputs import prepare
 from erbm_geo.indicators._kernels import count_within, pair_areas
 from erbm_geo.layers._spatial import assign_communes
@@ -20,15 +21,46 @@ __all__ = ["commune_of", "friches_context", "heritage_within", "income_context"]
 
 
 def commune_of(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """INSEE code of each feature's main commune: its ``code_insee`` column or index when it is
-    a commune layer, else computed spatially (largest share of the feature)."""
+    """INSEE code of each feature's main commune (Nord and Pas-de-Calais, COG 2025).
+
+    Taken from the ``code_insee`` index or column when the layer has one (every code is then
+    checked), else computed spatially (the commune holding the largest part of the feature).
+
+    Raises
+    ------
+    UnknownCodeError
+        A code is missing or not a commune of the Nord or the Pas-de-Calais (codes and rows
+        listed), or a feature lies in no commune of the two départements.
+    InvalidGeometryError
+        A geometry is invalid (e.g. a self-intersecting polygon), for the spatial assignment.
+    """
     if gdf.index.name == "code_insee":
-        return pd.Series(gdf.index.astype(str), index=gdf.index, name="code_insee")
+        codes = pd.Series(gdf.index.astype("string"), index=gdf.index, name="code_insee")
+        return _checked_codes(codes, "the code_insee index")
     if "code_insee" in gdf.columns:
-        return gdf["code_insee"].astype("string").rename("code_insee")
-    feats, _ = prepare(gdf, name="features")
-    codes = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))
-    return codes["code_insee"].rename("code_insee")
+        codes = gdf["code_insee"].astype("string").rename("code_insee")
+        return _checked_codes(codes, "the code_insee column")
+    feats, _ = prepare(gdf, name="features", validity=True)
+    codes = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))["code_insee"]
+    return _checked_codes(codes.rename("code_insee"), "the spatial assignment")
+
+
+def _checked_codes(codes: pd.Series, where: str) -> pd.Series:
+    known = _communes(perimeter="nord_pas_de_calais").index
+    bad = codes.isna().to_numpy() | ~codes.isin(known).to_numpy()
+    if bad.any():
+        shown = sorted({str(c) for c in codes[bad].fillna("<NA>")})[:10]
+        rows = list(codes.index[bad][:10])
+        hint = ("those features lie in no commune of the Nord or the Pas-de-Calais"
+                if where == "the spatial assignment" else
+                "codes are 5-character INSEE codes (COG 2025) of the Nord (59…) or the "
+                "Pas-de-Calais (62…), as text; codes of communes merged since have to be "
+                "replaced by the new commune's; find codes with erbm_geo.layers.codes_from_names")
+        raise UnknownCodeError(
+            f"{int(bad.sum())} feature(s) have no known commune in {where}: {shown} "
+            f"(rows {rows}); {hint}."
+        )
+    return codes
 
 
 def friches_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:

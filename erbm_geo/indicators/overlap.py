@@ -66,6 +66,12 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame | None = None) -> p
         QPV polygons are unioned before measuring, so where they touch or overlap a surface is
         counted once.
 
+    Raises
+    ------
+    InvalidGeometryError
+        A feature is invalid (e.g. a self-intersecting polygon), whether or not it touches a QPV.
+    CRSError, OutOfAreaError, EmptyInputError, DuplicateIndexError
+
     Examples
     --------
     >>> from erbm_geo.layers import communes
@@ -73,7 +79,8 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame | None = None) -> p
     >>> int(q.loc["62498", "n_qpv"]) > 0, bool(q["qpv_share"].between(0, 1).all())
     (True, True)
     """
-    feats, geoms = prepare(gdf, name="features")
+    # every feature must be valid: an invalid polygon has a wrong area even where it touches no QPV
+    feats, geoms = prepare(gdf, name="features", validity=True)
     if qpv is None:
         q = _qpv(territory="france")
         qg = np.asarray(q.geometry.values, dtype=object)
