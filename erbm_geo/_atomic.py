@@ -93,13 +93,19 @@ def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
     ['a.txt']
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(path)
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_host()}-{os.getpid()}.", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(path)
+        work = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_host()}-{os.getpid()}.",
+                                     dir=path.parent))
+    except OSError as exc:  # name the file the caller asked for, not a temporary
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     try:
         tmp = work / path.name
         writer(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return path

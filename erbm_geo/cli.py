@@ -1,14 +1,24 @@
 """The ``erbm-geo`` command line.
 
-Exit codes: 0 success, 2 user error (bad option, missing data, bad input: an
-:class:`erbm_geo.errors.ErbmGeoError`), 1 unexpected failure.
+Exit codes: 0 success; 2 user or environment error — bad option, missing data, bad input (an
+:class:`erbm_geo.errors.ErbmGeoError`), or a file that cannot be read or written (read-only
+folder, a path under a regular file, disk full: the path and the cause are printed); 1 an
+unexpected failure (a bug: ``ERBM_GEO_DEBUG=1`` shows the traceback).
+
+Warnings (a defect found in a source dataset, a cache entry rebuilt…) are printed as one line
+each on standard error: ``warning: <what, where, consequence>``; library users get them as
+Python warnings.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,7 +30,7 @@ __all__ = ["cli", "main", "run"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of the erbm-data mirror (default: ERBM_GEO_DATA or ../shared/erbm-data).")
 @click.version_option(package_name="erbm_geo")
 def cli(quiet: bool, data_dir: Path | None) -> None:
@@ -41,6 +51,13 @@ def _progress(msg: str) -> None:
         click.echo(f"… {msg}", err=True)
 
 
+def _announce_data() -> None:
+    """Say where the data comes from (a wrong --data-dir must not go unnoticed)."""
+    where = (str(settings.data_dir) if settings.data_dir is not None else
+             "none (datasets are downloaded into the cache)")
+    _progress(f"data: {where}; prepared layers cached in {settings.cache_dir}")
+
+
 @cli.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the atlas into.")
@@ -50,6 +67,7 @@ def atlas(out: Path, basemap: str) -> None:
     """Build the publishable HTML atlas of the basin into OUT."""
     from erbm_geo.maps import build_atlas
 
+    _announce_data()
     index = build_atlas(out, basemap=None if basemap == "none" else basemap, progress=_progress)
     _echo(f"atlas written: {index}")
 
@@ -59,6 +77,7 @@ def layers() -> None:
     """List the built-in layers with their feature counts and sources."""
     from erbm_geo.layers import LAYERS
 
+    _announce_data()
     items = list(LAYERS.values())
     with click.progressbar(items, label="loading layers", file=sys.stderr,
                            hidden=not settings.verbose) as bar:
@@ -83,6 +102,7 @@ def indicators(of: str, perimeter: str, out: Path) -> None:
 
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UnknownOptionError(f"unsupported export format {out.suffix!r}; use .csv, .gpkg or .parquet")
+    _announce_data()
     _progress(f"computing the {of} indicators for {perimeter}")
     table = indicator_table(perimeter=perimeter, of=of)  # type: ignore[arg-type]
     write(table, out, sources=sources_table())
@@ -105,6 +125,7 @@ def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | 
 
     if (layer_name is None) == (indicator is None):
         raise UnknownOptionError("give exactly one of --layer or --indicator")
+    _announce_data()
     if indicator is not None:
         if indicator not in INDICATOR_DOC:
             raise UnknownOptionError(f"unknown indicator {indicator!r}; known: "
@@ -169,10 +190,49 @@ def data_fetch(names: tuple[str, ...]) -> None:
         _echo(f"ok {name:24} {path}")
 
 
+def _one_line(message: Warning | str, category: type[Warning], filename: str) -> str:
+    """A warning as one clean line: its text, and the library it comes from if not erbm_geo."""
+    text = " ".join(str(message).split())
+    parts = Path(filename).parts
+    origin = next((parts[i + 1] for i, p in enumerate(parts[:-1]) if p == "site-packages"), None)
+    if origin is not None and origin != "erbm_geo":
+        return f"warning ({origin.split('.')[0]}): {text}"
+    return f"warning: {text}"
+
+
+@contextmanager
+def _clean_warnings() -> Iterator[None]:
+    """Show each distinct warning once, as one line on stderr (no file paths, no source line)."""
+    seen: set[str] = set()
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        text = _one_line(message, category, filename)
+        if text not in seen:
+            seen.add(text)
+            click.echo(text, err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = show
+        yield
+
+
+def _os_error(exc: OSError) -> str:
+    """What an OS error means for the user: the path and the cause, in one line."""
+    path = exc.filename if exc.filename is not None else None
+    cause = exc.strerror or str(exc)
+    where = f" {path}" if path is not None else ""
+    extra = f" → {exc.filename2}" if getattr(exc, "filename2", None) else ""
+    return (f"error: cannot read or write{where}{extra}: {cause}. Check that the folder exists, "
+            "is writable and has free space, and that no part of the path is a file.")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; map library errors to exit code 2."""
+    """Run the CLI; map user and environment errors to exit code 2, bugs to 1."""
     try:
-        cli.main(args=argv, standalone_mode=False)
+        with _clean_warnings():
+            cli.main(args=argv, standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -183,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except ErbmGeoError as exc:
         click.echo(f"error: {exc}", err=True)
+        return 2
+    except OSError as exc:  # the environment, not a bug: unwritable folder, disk full…
+        click.echo(_os_error(exc), err=True)
         return 2
     except Exception as exc:  # a bug, not a user error: say so, keep the traceback available
         click.echo(f"internal error ({type(exc).__name__}): {exc}", err=True)

@@ -33,15 +33,23 @@ def sha256_file(path: Path) -> str:
     return _VERIFIED[key]
 
 
-def _check(ds: Dataset, path: Path) -> None:
+def _check(ds: Dataset, path: Path, *, cached: bool = False) -> None:
     got = sha256_file(path)
     if got != ds.sha256:
         size = path.stat().st_size
+        if cached:
+            fix = ("delete it, or run `erbm-geo data fetch " + ds.name + "`, so that it is "
+                   "downloaded again")
+        elif ds.url or settings.mirror_url:
+            fix = (f"restore it from the team mirror (shared/erbm-data/{ds.path}, see "
+                   "MANIFEST.tsv), or point ERBM_GEO_DATA elsewhere so that it is downloaded again")
+        else:
+            fix = (f"restore it from the team mirror (shared/erbm-data/{ds.path}, see "
+                   f"MANIFEST.tsv): {ds.name!r} has no upstream download URL, so it cannot be "
+                   "downloaded again")
         raise ChecksumError(
             f"dataset {ds.name!r}: {path} has sha256 {got} ({size} bytes) but the catalogue expects "
-            f"{ds.sha256}. The file is corrupt, truncated or of another vintage. Fix: restore it from "
-            f"the team mirror (shared/erbm-data/{ds.path}, see MANIFEST.tsv), or delete it so that "
-            "it is downloaded again."
+            f"{ds.sha256}. The file is corrupt, truncated or of another vintage. Fix: {fix}."
         )
 
 
@@ -131,14 +139,17 @@ def resolve(name: str, *, download: bool = True) -> Path:
             return local
         tried.append(str(local))
     cached = _download_dir() / ds.path
+    removed = ""
     if cached.is_file():
         try:
-            _check(ds, cached)
+            _check(ds, cached, cached=True)
             return cached
-        except ChecksumError:
+        except ChecksumError as exc:
             if not download:
                 raise
             cached.unlink()
+            removed = (f"\nThe copy in the download cache ({cached}) was corrupt and has been "
+                       f"removed: {exc}")
     tried.append(str(cached))
     errors: list[str] = []
     if download:
@@ -159,9 +170,10 @@ def resolve(name: str, *, download: bool = True) -> Path:
             f"can provide it (upstream: {ds.upstream})"
         )
     detail = ("\nDownload errors:\n  " + "\n  ".join(errors)) if errors else ""
-    if errors and any("sha256" in e or "was cut" in e for e in errors):
+    if removed or (errors and any("sha256" in e or "was cut" in e for e in errors)):
         raise ChecksumError(
-            f"dataset {ds.name!r} ({ds.path}) could not be obtained intact.{detail}\n{hint}."
+            f"dataset {ds.name!r} ({ds.path}) could not be obtained intact. Tried: "
+            f"{', '.join(tried)}.{removed}{detail}\n{hint}."
         )
     raise DataNotFoundError(
         f"dataset {ds.name!r} ({ds.path}) not found. Tried: {', '.join(tried)}.{detail}\n{hint}."
