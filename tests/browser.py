@@ -59,9 +59,13 @@ window.addEventListener("load", function () { setTimeout(function () {
             texts: __texts(),
             text: document.body.innerText.slice(0, 20000) };
   __exerciseSearch();
-  r.errors = window.__errors;
-  var pre = document.createElement("pre"); pre.id = "__report";
-  pre.textContent = JSON.stringify(r); document.body.appendChild(pre);
+  setTimeout(function () {  /* after the (animated) moves the search made */
+    r.views = (window.ERBM ? window.ERBM.maps : []).map(function (m) {
+      var c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; });
+    r.errors = window.__errors;
+    var pre = document.createElement("pre"); pre.id = "__report";
+    pre.textContent = JSON.stringify(r); document.body.appendChild(pre);
+  }, 1000);
 }, 300); });
 </script>"""
 
