@@ -230,6 +230,7 @@ def _os_error(exc: OSError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map user and environment errors to exit code 2, bugs to 1."""
+    saved = (settings.verbose, settings.data_dir)  # options of one run do not outlive it
     try:
         with _clean_warnings():
             cli.main(args=argv, standalone_mode=False)
@@ -252,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("ERBM_GEO_DEBUG"):
             raise
         return 1
+    finally:
+        settings.verbose, settings.data_dir = saved
     return 0
 
 

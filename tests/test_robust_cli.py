@@ -126,3 +126,9 @@ def test_third_party_warning_line() -> None:
     line = _one_line(UserWarning("Not enough unique\n values"), UserWarning,
                      "/x/site-packages/mapclassify/classifiers.py")
     assert line == "warning (mapclassify): Not enough unique values"
+
+
+def test_options_of_one_run_do_not_outlive_it(tmp_path: Path) -> None:
+    before = (settings.verbose, settings.data_dir)
+    assert main(["-q", "--data-dir", str(tmp_path), "data", "where"]) == 0
+    assert (settings.verbose, settings.data_dir) == before

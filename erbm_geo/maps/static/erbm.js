@@ -178,8 +178,8 @@
         if (!l) { return; }
         /* Points have no extent: centre on them (a zero-size fitBounds on a map without tiles,
            hence without maxZoom, zooms to infinity). */
-        if (l.getLatLng) { map.setView(l.getLatLng(), Math.max(map.getZoom(), 14)); }
-        else { map.fitBounds(l.getBounds(), { maxZoom: 16 }); }
+        if (l.getLatLng) { map.setView(l.getLatLng(), Math.max(map.getZoom(), 14), { animate: false }); }
+        else { map.fitBounds(l.getBounds(), { maxZoom: 16, animate: false }); }
         if (l.openTooltip) { l.openTooltip(); }
       });
       return d;
