@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from erbm_geo.data import memo
 from erbm_geo.errors import UnknownCodeError
 from erbm_geo.indicators._inputs import prepare
 from erbm_geo.indicators._kernels import count_within, pair_areas
@@ -46,7 +47,7 @@ def commune_of(gdf: gpd.GeoDataFrame) -> pd.Series:
 
 
 def _checked_codes(codes: pd.Series, where: str) -> pd.Series:
-    known = _communes(perimeter="nord_pas_de_calais").index
+    known = memo("codes_insee_5962", lambda: _communes(perimeter="nord_pas_de_calais").index)
     bad = codes.isna().to_numpy() | ~codes.isin(known).to_numpy()
     if bad.any():
         shown = sorted({str(c) for c in codes[bad].fillna("<NA>")})[:10]
