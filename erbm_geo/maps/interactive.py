@@ -175,21 +175,15 @@ class _Verbatim(Element):
         return self._text
 
 
-class _VerbatimScript(MacroElement):
-    """An element whose script (``self.code()``) is added to the page verbatim."""
-
-    def code(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def render(self, **kwargs: Any) -> str:
-        figure = self.get_root()
-        figure.script.add_child(_Verbatim(self.code()), name=self.get_name())  # type: ignore[attr-defined]
-        for child in self._children.values():
-            child.render(**kwargs)
-        return ""
+def _render_verbatim(el: Element, code: str, **kwargs: Any) -> str:
+    """Render *el* as branca would, but add its script *code* to the page verbatim."""
+    el.get_root().script.add_child(_Verbatim(code), name=el.get_name())  # type: ignore[attr-defined]
+    for child in el._children.values():
+        child.render(**kwargs)
+    return ""
 
 
-class _Script(_VerbatimScript):
+class _Script(MacroElement):
     """A call of the erbm_geo runtime: a fixed function name, element references and JSON args.
 
     ``call`` is the function (e.g. ``"ERBM.legend"``); ``refs`` are folium elements whose JS
@@ -205,6 +199,9 @@ class _Script(_VerbatimScript):
     def code(self) -> str:
         parts = [r.get_name() for r in self.refs] + [_js_json(a) for a in self.args] + self.raw
         return f"{self.call}({', '.join(parts)});"
+
+    def render(self, **kwargs: Any) -> str:
+        return _render_verbatim(self, self.code(), **kwargs)
 
 
 class VectorLayer(folium.map.Layer):
@@ -223,10 +220,7 @@ class VectorLayer(folium.map.Layer):
     def render(self, **kwargs: Any) -> str:
         code = (f"var {self.get_name()} = ERBM.layer({self._parent.get_name()}, {self.data}, "  # type: ignore[union-attr]
                 f"{self.opts});")
-        self.get_root().script.add_child(_Verbatim(code), name=self.get_name())  # type: ignore[attr-defined]
-        for child in self._children.values():
-            child.render(**kwargs)
-        return ""
+        return _render_verbatim(self, code, **kwargs)
 
 
 @dataclass
