@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -74,6 +75,23 @@ def test_friches() -> None:
     assert shapely.covers(c.geometry.reindex(located["code_insee"]).values,
                           located.geometry.values).all()
     assert s.loc["Friche des Pierres Blanches", "area_ha"] == pytest.approx(81.8)
+
+
+def test_friche_surfaces_larger_than_the_commune_are_flagged_not_published() -> None:
+    """Issue 13, figure 4: Cartofriches gives Bruay-sur-l'Escaut 74 km² of friches in 6.7 km²."""
+    with pytest.warns(eg.errors.DataQualityWarning, match=r"3 commune\(s\) have a friche surface"):
+        f = eg.layers.friches_communes(perimeter="nord_pas_de_calais")
+    bad = f[f["friches_surface_quality"] == "surface_exceeds_commune"]
+    assert sorted(bad.index) == ["59008", "59112", "62351"]
+    assert bad["friches_surface_share"].isna().all() and bad["friches_surface_m2"].isna().all()
+    assert bad.loc["59112", "friches_surface_m2_source"] / 1e6 == pytest.approx(74.04, abs=0.01)
+    ok = f.drop(bad.index)
+    assert (ok["friches_surface_quality"] == "ok").all()
+    assert ok["friches_surface_share"].notna().all() and ok["friches_surface_share"].max() <= 1
+    assert [q["code_insee"] for q in f.attrs["quality"]] == ["59008", "59112", "62351"]
+    t = eg.indicators.indicator_table(of="communes")
+    assert t["friches_surface_share"].max() <= 1 and pd.isna(t.loc["59112", "friches_surface_share"])
+    assert t.loc["59112", "friches_surface_quality"] == "surface_exceeds_commune"
 
 
 def test_cartofriches_sites_loader(tmp_path: Path) -> None:

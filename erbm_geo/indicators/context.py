@@ -68,21 +68,24 @@ def friches_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Brownfields of each feature's commune (Cartofriches): count, surface, per km².
 
     Returns ``friches_n``, ``friches_surface_m2``, ``friches_per_km2`` and
-    ``friches_surface_share`` of the main commune (NaN outside the Nord and Pas-de-Calais).
+    ``friches_surface_share`` of the main commune, and ``friches_surface_quality``
+    (``"ok"``, or ``"surface_exceeds_commune"`` where the source surface is larger than the
+    commune: surface and share are then NA, never a share above 1).
 
     Examples
     --------
     >>> from erbm_geo.layers import communes
     >>> f = friches_context(communes())
     >>> list(f.columns)
-    ['friches_n', 'friches_surface_m2', 'friches_per_km2', 'friches_surface_share']
+    ['friches_n', 'friches_surface_m2', 'friches_per_km2', 'friches_surface_share', 'friches_surface_quality']
     """
     codes = commune_of(gdf)
     f = friches_communes(perimeter="nord_pas_de_calais")
     cols = ["friches_n", "friches_surface_m2", "friches_per_km2", "friches_surface_share"]
-    out = f[cols].reindex(codes.to_numpy())
+    out = f[cols].reindex(codes.to_numpy()).astype("float64")
+    out["friches_surface_quality"] = f["friches_surface_quality"].reindex(codes.to_numpy()).to_numpy()
     out.index = gdf.index
-    return out.astype("float64")
+    return out
 
 
 def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -56,7 +56,12 @@ INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
     "friches_n": ("Friches (commune)", "", "Cartofriches sites in the commune"),
     "friches_per_km2": ("Friches par km²", "1/km²", "Cartofriches sites per km² of the commune"),
     "friches_surface_m2": ("Surface de friches (commune)", "m²", "Cartofriches total surface"),
-    "friches_surface_share": ("Part de friches", "0–1", "friche surface / commune area"),
+    "friches_surface_share": ("Part de friches", "0–1",
+                              "friche surface / commune area; NA where the source surface exceeds "
+                              "the commune (see friches_surface_quality)"),
+    "friches_surface_quality": ("Qualité de la surface de friches", "",
+                                "ok, or surface_exceeds_commune: the Cartofriches surface is larger "
+                                "than the commune (upstream error), surface and share not published"),
     "revenu_median_commune": ("Revenu médian (commune)", "€/UC/an", "Filosofi 2021"),
     "part_minima_sociaux_pct": ("Part des minima sociaux", "%", "Filosofi 2021, commune"),
     "revenu_median_iris": ("Revenu médian (IRIS)", "€/UC/an",
@@ -86,7 +91,8 @@ def _common(feats: gpd.GeoDataFrame, *, point_source: gpd.GeoDataFrame | None = 
                                "stations_within", "share_within_walk"]],
         distance_to_lines(feats, name="rail").to_frame(),
         distance_to_lines(feats, name="eurovelo5").to_frame(),
-        friches_context(feats)[["friches_n", "friches_per_km2", "friches_surface_share"]],
+        friches_context(feats)[["friches_n", "friches_per_km2", "friches_surface_share",
+                                "friches_surface_quality"]],
         income_context(feats),
         heritage_within(feats),
     ]

@@ -9,6 +9,7 @@ number of sites, by type, by status, total surface. **Site geometry is not avail
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ from erbm_geo import settings
 from erbm_geo._text import fold
 from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
-from erbm_geo.errors import DataFormatError, DataNotFoundError
+from erbm_geo.errors import DataFormatError, DataNotFoundError, DataQualityWarning
 from erbm_geo.layers._io import read_json_mapping
 from erbm_geo.layers.territory import Perimeter, codes_from_names
 from erbm_geo.layers.territory import communes as _communes
@@ -44,6 +45,13 @@ def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFr
         present. Communes without any referenced site have 0 (Cartofriches lists only communes
         with sites).
 
+        ``friches_surface_quality`` is ``"ok"`` or ``"surface_exceeds_commune"``: where the
+        Cartofriches surface is larger than the commune itself (an upstream surface error, e.g.
+        Bruay-sur-l'Escaut: 11 times its area), the surface and the share are NA — a share
+        is never published above 1. The source values are kept in ``friches_surface_m2_source``
+        and listed in ``attrs["quality"]``; a :class:`~erbm_geo.errors.DataQualityWarning`
+        counts them.
+
     Examples
     --------
     >>> f = friches_communes()
@@ -53,7 +61,9 @@ def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFr
     allf = cached_layer("friches_communes_5962",
                         ("cartofriches_communes", "communes_59", "communes_62", "cog_communes",
                          "cog_epci"), _build_friches)
-    return allf.loc[_communes(perimeter=perimeter).index]
+    out = allf.loc[_communes(perimeter=perimeter).index]
+    _warn_quality(out)
+    return out
 
 
 def _build_friches() -> gpd.GeoDataFrame:
@@ -73,9 +83,33 @@ def _build_friches() -> gpd.GeoDataFrame:
     table = table.astype({col: "int64" for col in table.columns})
     out = c.join(table)
     out["friches_per_km2"] = out["friches_n"] / out["area_km2"]
-    out["friches_surface_share"] = out["friches_surface_m2"] / (out["area_km2"] * 1e6)
-    out.attrs = {**c.attrs, "sources": [*c.attrs.get("sources", []), "cartofriches_communes"]}
+    source = out["friches_surface_m2"].astype("float64")
+    share = source / (out["area_km2"] * 1e6)
+    impossible = (share > 1).to_numpy()
+    out["friches_surface_m2_source"] = source
+    out["friches_surface_m2"] = source.where(~impossible)
+    out["friches_surface_share"] = share.where(~impossible)
+    out["friches_surface_quality"] = pd.array(
+        np.where(impossible, "surface_exceeds_commune", "ok"), dtype="string")
+    quality = [
+        {"dataset": "cartofriches_communes", "code_insee": str(code), "nom": str(r["nom"]),
+         "column": "friches_surface_m2", "value": float(r["friches_surface_m2_source"]),
+         "commune_area_m2": float(r["area_km2"]) * 1e6, "problem": "surface_exceeds_commune"}
+        for code, r in out[impossible].iterrows()]
+    out.attrs = {**c.attrs, "sources": [*c.attrs.get("sources", []), "cartofriches_communes"],
+                 "quality": quality}
     return out
+
+
+def _warn_quality(f: gpd.GeoDataFrame) -> None:
+    bad = [q for q in f.attrs.get("quality", []) if q["code_insee"] in f.index]
+    if bad:
+        names = ", ".join(f"{q['nom']} {q['code_insee']}" for q in bad)
+        warnings.warn(
+            f"cartofriches_communes: {len(bad)} commune(s) have a friche surface larger than the "
+            f"commune ({names}); their surface "
+            "and share are NA (friches_surface_quality, attrs['quality'])",
+            DataQualityWarning, stacklevel=3)
 
 
 def strategic_sites() -> gpd.GeoDataFrame:

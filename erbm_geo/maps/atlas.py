@@ -32,7 +32,7 @@ from erbm_geo.data.facts import FACT_TABLES, read_fact_table
 from erbm_geo.export import write, write_text_atomic
 from erbm_geo.indicators import INDICATOR_DOC, indicator_table, sources_table
 from erbm_geo.maps.interactive import add_layer, basin_map, finalize, new_map, to_html
-from erbm_geo.maps.style import escape, fmt_value, label
+from erbm_geo.maps.style import escape, fmt_number, fmt_value, label
 
 __all__ = ["ATLAS_INDICATORS", "build_atlas"]
 
@@ -215,11 +215,20 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron",
     facts = "".join(
         f"<li><code>data/{escape(rel)}</code> — {len(read_fact_table(name))} lignes, chacune avec sa "
         "source</li>" for name, (rel, _) in sorted(FACT_TABLES.items()))
+    quality = "".join(
+        f"<li>{escape(q['nom'])} ({escape(q['code_insee'])}) : Cartofriches indique "
+        f"{escape(fmt_number(q['value'] / 1e6, 2))} km² de friches pour une commune de "
+        f"{escape(fmt_number(q['commune_area_m2'] / 1e6, 2))} km² — erreur de surface de la "
+        "source ; surface et part de friches non publiées (valeur manquante).</li>"
+        for q in layers.friches_communes(perimeter="nord_pas_de_calais").attrs.get("quality", [])
+        if q["code_insee"] in communes.index or q["code_insee"] in communes_erbm.index)
     unpublished = [d for d in CATALOGUE.values() if not d.publishable]
     note = "".join(f"<li>{escape(d.title)} — licence non confirmée, non publié ici</li>"
                    for d in unpublished)
     write_text_atomic(out / "sources.html", _page("Sources et licences", (
         "<h2>Jeux de données</h2>" + src_html + "<h2>Tables de faits du projet</h2><ul>" + facts
+        + "</ul><h2>Qualité des données</h2><p>Valeurs des sources jugées impossibles, signalées "
+        "et non publiées :</p><ul>" + (quality or "<li>aucune</li>")
         + "</ul><h2>Non publiés</h2><ul>" + note + "</ul>"), 0))
     # index
     rows = epci_rows.copy()
