@@ -115,6 +115,34 @@ def test_user_line_layer_flows_into_indicators(basin_communes: gpd.GeoDataFrame)
     assert d.name == "route_distance_m" and (d >= 0).all() and (d == 0).sum() > 3
 
 
+def test_iris_income_only_from_own_communes(basin_communes: gpd.GeoDataFrame) -> None:
+    """Issue 13, figure 1: no IRIS value borrowed from a neighbour's boundary sliver."""
+    inc = income_context(basin_communes)
+    ii = eg.layers.income_iris(territory="nord_pas_de_calais")
+    with_figures = set(ii.loc[ii["revenu_median_uc"].notna(), "code_insee"])
+    has = inc["revenu_median_iris"].notna()
+    # exactly the communes with IRIS figures of their own (84 of the 197 that had a value)
+    assert set(inc.index[has]) == with_figures & set(basin_communes.index) and has.sum() == 84
+    assert pd.isna(inc.loc["62508", "revenu_median_iris"])  # Lières: was 23,600 € from 0.05 ha
+    assert pd.isna(inc.loc["62508", "taux_pauvrete_iris_pct"])
+    # a commune and its cités agree: Hornaing has no IRIS figures, nor has its Cité Heurteau
+    cites = eg.layers.cites()
+    hornaing = cites[cites["code_insee"] == "59314"]
+    assert pd.isna(inc.loc["59314", "revenu_median_iris"])
+    assert income_context(hornaing)["revenu_median_iris"].isna().all()
+    # cités straddling communes: the IRIS of all their communes, weighted by area (brute force)
+    two = cites[cites["codes_insee"].str.contains(";")]
+    got = income_context(two)["revenu_median_iris"]
+    fig = ii[ii["revenu_median_uc"].notna()]
+    for cid, cite in two.iterrows():
+        own = fig[fig["code_insee"].isin(cite["codes_insee"].split(";"))]
+        w = own.geometry.intersection(cite.geometry).area.to_numpy()
+        v = own["revenu_median_uc"].astype(float).to_numpy()
+        expected = (w * v).sum() / w.sum() if w.sum() > 0 else np.nan
+        assert got[cid] == pytest.approx(expected, rel=1e-6, nan_ok=True), cid
+    assert got.notna().sum() > 10
+
+
 def test_context(basin_communes: gpd.GeoDataFrame) -> None:
     inc = income_context(basin_communes)
     assert inc.loc["62498", "revenu_median_commune"] == 17250

@@ -96,8 +96,13 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``revenu_median_commune`` and ``part_minima_sociaux_pct`` (Filosofi 2021, main commune);
         ``revenu_median_iris`` and ``taux_pauvrete_iris_pct``: means of the overlapping IRIS
-        weighted by overlap area, over IRIS that have figures (communes ≥ 5,000 inhabitants);
-        NaN where none does. For point features, the IRIS containing the point.
+        weighted by overlap area, over the IRIS **of the feature's own commune(s)** that have
+        figures. Filosofi publishes IRIS figures only for communes of 5,000 inhabitants or more,
+        so a feature lying in smaller communes gets NaN — never a value borrowed from a
+        neighbouring commune's IRIS through a boundary sliver. A feature's communes are its
+        ``code_insee`` index, else its ``codes_insee`` column (every commune holding a part),
+        else its ``code_insee`` column, else the communes it overlaps. For point features, the
+        IRIS containing the point.
 
     Examples
     --------
@@ -119,6 +124,11 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     ig = np.asarray(ii.geometry.values, dtype=object)
     tree = shapely.STRtree(ig)
     si, ti = tree.query(geoms, predicate="intersects")
+    # only IRIS of the feature's own commune(s): no value from a neighbour's boundary sliver
+    fpos, fcode = _feature_communes(feats, codes)
+    own = pd.MultiIndex.from_arrays([si, ii["code_insee"].astype(str).to_numpy()[ti]]).isin(
+        pd.MultiIndex.from_arrays([fpos, fcode]))
+    si, ti = si[own], ti[own]
     dims = shapely.get_dimensions(geoms[si])
     w = np.ones(len(si))
     poly = dims == 2
@@ -133,6 +143,22 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             out[name] = np.where(den > 0, num / den, np.nan)
     return out
+
+
+def _feature_communes(feats: gpd.GeoDataFrame, main: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(feature position, INSEE code) pairs: every commune each feature belongs to."""
+    if feats.index.name != "code_insee" and "codes_insee" in feats.columns:
+        lists = feats["codes_insee"].astype("string").fillna("").str.split(";")
+    elif feats.index.name == "code_insee" or "code_insee" in feats.columns:
+        lists = main.astype(str).str.split(";")
+    else:
+        lists = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))["codes_insee"] \
+            .astype("string").fillna("").str.split(";")
+    lengths = lists.str.len().to_numpy()
+    pos = np.repeat(np.arange(len(feats)), lengths)
+    codes = np.concatenate([np.asarray(x, dtype=object) for x in lists]) if len(lists) else \
+        np.array([], dtype=object)
+    return pos, codes.astype(str)
 
 
 def heritage_within(gdf: gpd.GeoDataFrame, *, radius: float = 1000.0) -> pd.DataFrame:

@@ -65,9 +65,13 @@ INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
     "revenu_median_commune": ("Revenu médian (commune)", "€/UC/an", "Filosofi 2021"),
     "part_minima_sociaux_pct": ("Part des minima sociaux", "%", "Filosofi 2021, commune"),
     "revenu_median_iris": ("Revenu médian (IRIS)", "€/UC/an",
-                           "Filosofi 2021 IRIS, weighted by overlap area"),
+                           "Filosofi 2021 IRIS of the feature's own commune(s), weighted by overlap "
+                           "area; NA where those communes have no IRIS figures (Filosofi publishes "
+                           "them only for communes of 5,000 inhabitants or more)"),
     "taux_pauvrete_iris_pct": ("Taux de pauvreté (IRIS)", "%",
-                               "Filosofi 2021 IRIS poverty rate (60 %), area-weighted"),
+                               "Filosofi 2021 IRIS poverty rate (60 %) of the feature's own "
+                               "commune(s), area-weighted; NA where they have no IRIS figures "
+                               "(communes under 5,000 inhabitants)"),
     "puits_within": ("Puits à 1 km", "", "former shafts within 1 km"),
     "terrils_within": ("Terrils à 1 km", "", "terrils within 1 km"),
     "n_cites": ("Cités minières", "", "cités whose main commune it is"),
