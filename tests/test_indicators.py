@@ -143,6 +143,27 @@ def test_iris_income_only_from_own_communes(basin_communes: gpd.GeoDataFrame) ->
     assert got.notna().sum() > 10
 
 
+def test_stations_across_the_border_do_not_count_by_default() -> None:
+    """Issue 13, figure 3: Cité de l'Ermitage, 3,660 m from Péruwelz (Belgium)."""
+    cites = eg.layers.cites()
+    ermitage = cites[cites["nom"].str.contains("Ermitage")]
+    assert len(ermitage) == 1
+    fr = station_access(ermitage)
+    assert fr["train_distance_m"].iloc[0] == pytest.approx(11_146, abs=1)
+    every = station_access(ermitage, scope="all")
+    assert every["train_distance_m"].iloc[0] == pytest.approx(3_660, abs=1)
+    st_all = eg.layers.stations(territory="france", scope="all")
+    st_fr = eg.layers.stations(territory="france")
+    assert "Péruwelz" in set(st_all["nom"]) and "Péruwelz" not in set(st_fr["nom"])
+    assert st_fr["in_france"].all() and not st_all["in_france"].all()
+    # the stations layer and the indicator agree: nearest French train station is in stations()
+    assert fr["station_nom"].iloc[0] in set(st_fr["nom"])
+    with pytest.raises(UnknownOptionError, match="scope"):
+        station_access(ermitage, scope="europe")
+    with pytest.raises(UnknownOptionError, match="scope"):
+        eg.layers.stations(scope="belgique")
+
+
 def test_context(basin_communes: gpd.GeoDataFrame) -> None:
     inc = income_context(basin_communes)
     assert inc.loc["62498", "revenu_median_commune"] == 17250

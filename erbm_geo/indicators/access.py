@@ -20,7 +20,7 @@ from erbm_geo.indicators._kernels import (
     take_labels,
 )
 from erbm_geo.indicators.distance import MeasureFrom, _check_measure
-from erbm_geo.layers.transport import STATION_MODES, eurovelo5, rail_lines
+from erbm_geo.layers.transport import STATION_MODES, STATION_SCOPES, eurovelo5, rail_lines
 from erbm_geo.layers.transport import stations as _stations
 
 __all__ = ["WALK_RADIUS_M", "distance_to_lines", "station_access"]
@@ -36,6 +36,7 @@ def station_access(
     radius: float = WALK_RADIUS_M,
     modes: tuple[str, ...] | None = None,
     measure_from: MeasureFrom = "edge",
+    scope: str = "france",
 ) -> pd.DataFrame:
     """Access of each feature to passenger stations.
 
@@ -44,13 +45,17 @@ def station_access(
     gdf : GeoDataFrame
     stations : GeoDataFrame, optional
         Station points (same CRS as *gdf*) with a ``mode`` column; default
-        :func:`erbm_geo.layers.stations` (France-wide, so features near the basin edge find
-        stations beyond it).
+        :func:`erbm_geo.layers.stations` of all France (so that features near the basin edge
+        find stations beyond it) with the given *scope*.
     radius : float, default 800
         Walking radius (m).
     modes : tuple of str, optional
         Modes reported separately (default: those present among ``train``, ``tram``, ``metro``).
     measure_from : {"edge", "point"}
+    scope : {"france", "all"}
+        For the built-in stations: those known to be in France (default: SNCF stations, and
+        OSM stops in the Nord and Pas-de-Calais — no Belgian station), or every station of the
+        mirror. See :func:`erbm_geo.layers.stations`.
 
     Returns
     -------
@@ -68,11 +73,13 @@ def station_access(
     0.0
     """
     _check_measure(measure_from)
+    if scope not in STATION_SCOPES:
+        raise UnknownOptionError(f"unknown station scope {scope!r}; choose among {STATION_SCOPES}")
     if radius <= 0 or not np.isfinite(radius):
         raise UnknownOptionError(f"radius must be a positive number of metres, got {radius!r}")
     feats, geoms = prepare(gdf, name="features", validity=True)
     if stations is None:
-        st = _stations(territory="france")
+        st = _stations(territory="france", scope=scope)
         sg = np.asarray(st.geometry.values, dtype=object)
     else:
         sg = prepare_target(stations, gdf, name="stations")
@@ -80,7 +87,7 @@ def station_access(
     mode_col = st["mode"].astype(str).to_numpy() if "mode" in st else np.full(len(st), "train")
     names = st["nom"].astype(str).to_numpy() if "nom" in st else st.index.astype(str).to_numpy()
     src = source_geoms(geoms, measure_from)
-    key = "stations" if stations is None else None  # built-in: diagrams reused in this process
+    key = f"stations:{scope}" if stations is None else None  # built-in: reused in this process
     idx, dist = nearest(src, sg, cache_key=key)
     out = pd.DataFrame({"station_distance_m": dist,
                         "station_nom": take_labels(names, idx)}, index=feats.index)
@@ -103,7 +110,7 @@ def station_access(
         import hashlib
 
         key = hashlib.sha1(near.tobytes()).hexdigest()
-        walk = memo(f"walk:{radius}:{key}", build_walk)
+        walk = memo(f"walk:{scope}:{radius}:{key}", build_walk)
     else:
         walk = build_walk()
     area = shapely.area(geoms)

@@ -36,6 +36,7 @@ from erbm_geo.validate import (
 __all__ = [
     "DEDUP_DISTANCE_M",
     "STATION_MODES",
+    "STATION_SCOPES",
     "bhns_lines",
     "eurovelo5",
     "eveole_stops",
@@ -158,6 +159,10 @@ def _build_stations() -> gpd.GeoDataFrame:
     # commune of stations in the Nord / Pas-de-Calais (NA elsewhere)
     out["code_insee"] = assign_communes(out, _communes(perimeter="nord_pas_de_calais"),
                                         max_distance=200.0)["code_insee"]
+    # known to be in France: on the SNCF list of French passenger stations, or lying in a commune
+    # of the Nord or the Pas-de-Calais (OSM's extract is a bounding box that reaches Belgium)
+    out["in_france"] = out["source"].isin(["sncf", "sncf+osm"]).to_numpy() | \
+        out["code_insee"].notna().to_numpy()
     out.attrs["sources"] = ["gares_voyageurs", "osm_stations"]
     out.attrs["osm_merged_into_sncf"] = len(dup_ids)
     return out
@@ -188,9 +193,22 @@ def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+#: Which stations count (``stations(scope=…)``, ``station_access(scope=…)``).
+STATION_SCOPES = ("france", "all")
+
+
 def stations(*, territory: Territory = "bassin_minier_erbm",
-             mode: str | list[str] | None = None) -> gpd.GeoDataFrame:
+             mode: str | list[str] | None = None, scope: str = "france") -> gpd.GeoDataFrame:
     """Passenger stations: SNCF stations and OSM train, tram and métro stops, de-duplicated.
+
+    Which stations count (*scope*): by default ``"france"``, the stations known to be in France —
+    every SNCF passenger station, and the OpenStreetMap stops (tram, métro, train stops missing
+    from the SNCF list) that lie in a commune of the Nord or the Pas-de-Calais. The OSM extract
+    covers a bounding box that reaches into Belgium (Péruwelz, Quiévrain…): those stations are
+    left out, so that the distance from a cité of the border to "the nearest station" is to a
+    station a French traveller's ticket reaches. ``"all"`` keeps every station, Belgian ones
+    included (and OSM-only stops elsewhere in France, which the mirror cannot place in a
+    country). Column ``in_france`` says which stations are known to be in France.
 
     De-duplication: an OSM train station within ``DEDUP_DISTANCE_M`` (300 m) of an SNCF station is
     the same station (the SNCF row is kept, ``source = "sncf+osm"``, OSM line tags added); OSM
@@ -202,12 +220,14 @@ def stations(*, territory: Territory = "bassin_minier_erbm",
     territory : str or GeoDataFrame
     mode : {"train", "tram", "metro"} or list, optional
         Keep these modes only.
+    scope : {"france", "all"}
+        Stations known to be in France (default) or every station of the mirror.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Index ``station_id`` (``"SNCF:<UIC>"`` or ``"OSM:<type>/<id>"``); ``nom``, ``mode``,
-        ``source``, ``lignes``, ``code_uic``, ``code_insee`` (spatial); points.
+        ``source``, ``lignes``, ``code_uic``, ``code_insee`` (spatial), ``in_france``; points.
 
     Examples
     --------
@@ -217,7 +237,11 @@ def stations(*, territory: Territory = "bassin_minier_erbm",
     """
     allst = cached_layer("stations_france", ("gares_voyageurs", "osm_stations", "communes_59",
                                              "communes_62", "cog_communes"), _build_stations)
+    if scope not in STATION_SCOPES:
+        raise UnknownOptionError(f"unknown station scope {scope!r}; choose among {STATION_SCOPES}")
     out = filter_to_territory(allst, territory)
+    if scope == "france":
+        out = out[out["in_france"].to_numpy(dtype=bool)]
     if mode is not None:
         modes = [mode] if isinstance(mode, str) else list(mode)
         bad = [m for m in modes if m not in STATION_MODES]
