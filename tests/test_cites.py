@@ -165,3 +165,32 @@ def test_milestones_monotonic() -> None:
     assert inv["cites_minieres_recensees"] == 543 and inv["cites_inscrites_unesco"] == 124
     assert inv["logements_cites_minieres"] == 70000
     assert inv["logements_cites_inscrites_unesco"] == 27000
+
+
+def test_inscribed_and_buffer_parts_carried_separately() -> None:
+    """Issue 13, figure 2: a row of an inscribed cité can be mostly buffer zone."""
+    c = eg.layers.cites()
+    assert c.loc["U63U", "nom"] == "Cité n°12 bis de Lens"
+    assert c.loc["U63U", "area_inscribed_ha"] == pytest.approx(2.47, abs=0.005)
+    assert c.loc["U63U", "area_buffer_ha"] == pytest.approx(40.01, abs=0.005)
+    ins, buf = eg.layers.cite_parts("inscribed"), eg.layers.cite_parts("buffer")
+    assert set(ins.index) == set(c.index[c["unesco_inscribed"]]) and len(ins) == 124
+    assert set(buf.index) == set(c.index[c["in_buffer_zone"]]) and len(buf) == 162
+    # parts lie in their row and do not overlap each other
+    both = ins.index.intersection(buf.index)
+    assert len(both) == 13
+    assert (ins.geometry.intersection(buf.geometry.reindex(ins.index)).area.fillna(0) < 1).all()
+    assert (c.geometry.reindex(ins.index).buffer(0.01).covers(ins.geometry)).all()
+    assert (c["area_inscribed_ha"] + c["area_buffer_ha"] <= c["area_ha"] + 1e-6).all()
+    # statistics about inscribed cités on their inscribed parts: 0.580, not 0.559 on whole rows
+    q_rows = eg.indicators.qpv_overlap(c[c["unesco_inscribed"]])
+    q_parts = eg.indicators.qpv_overlap(ins)
+    rows_share = q_rows["qpv_area_m2"].sum() / (c.loc[c["unesco_inscribed"], "area_ha"].sum() * 1e4)
+    parts_share = q_parts["qpv_area_m2"].sum() / (ins["area_ha"].sum() * 1e4)
+    assert rows_share == pytest.approx(0.559, abs=5e-4)
+    assert parts_share == pytest.approx(0.580, abs=5e-4)
+    t = eg.indicators.indicator_table(of="cites")
+    assert t.loc["U63U", "qpv_share_inscribed"] == pytest.approx(q_parts.loc["U63U", "qpv_share"])
+    assert t["qpv_share_inscribed"].notna().sum() == 124
+    with pytest.raises(eg.errors.UnknownOptionError, match="part"):
+        eg.layers.cite_parts("erbm")  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from erbm_geo.indicators.context import friches_context, heritage_within, income
 from erbm_geo.indicators.distance import distance_to_centres
 from erbm_geo.indicators.overlap import qpv_overlap, unesco_overlap
 from erbm_geo.layers.centres import centres as _centres
+from erbm_geo.layers.cites import cite_parts
 from erbm_geo.layers.cites import cites as _cites
 from erbm_geo.layers.territory import Perimeter, filter_to_territory
 from erbm_geo.layers.territory import communes as _communes
@@ -38,6 +39,13 @@ INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
                            "de Demain"),
     "qpv_share": ("Part en QPV", "0–1", "share of the area inside a QPV 2024"),
     "qpv_area_m2": ("Surface en QPV", "m²", "area inside QPV (QPV unioned first)"),
+    "qpv_share_inscribed": ("Part en QPV de la partie inscrite", "0–1",
+                            "share of the cité's inscribed part (without its buffer-zone part) "
+                            "inside a QPV 2024; NA for cités that are not inscribed"),
+    "area_inscribed_ha": ("Surface de la partie inscrite", "ha",
+                          "area of the cité's polygons inscribed on the World Heritage List"),
+    "area_buffer_ha": ("Surface de la partie en zone tampon", "ha",
+                       "area of the cité's buffer-zone polygons, less the inscribed part"),
     "n_qpv": ("Nombre de QPV", "", "QPV overlapped by at least 1 m²"),
     "qpv_codes": ("QPV concernés", "", "codes of the QPV overlapped"),
     "bien_inscrit_share": ("Part dans le bien UNESCO", "0–1",
@@ -148,8 +156,13 @@ def indicator_table(*, perimeter: Perimeter = "bassin_minier",
         ct = filter_to_territory(_cites(), perimeter)
         ind = _common(ct)
         base = ct[["nom", "type_cite", "interet", "bailleur", "unesco_inscribed", "in_buffer_zone",
-                   "erbm_programme", "code_insee", "codes_insee", "area_ha"]]
-        return gpd.GeoDataFrame(pd.concat([base, ind], axis=1), geometry=ct.geometry.values,
+                   "erbm_programme", "code_insee", "codes_insee", "area_ha", "area_inscribed_ha",
+                   "area_buffer_ha"]]
+        # statistics about the inscribed cités are measured on their inscribed parts only
+        parts = cite_parts("inscribed")
+        parts = parts[parts.index.isin(ct.index)]
+        ins = qpv_overlap(parts)["qpv_share"].rename("qpv_share_inscribed").reindex(ct.index)
+        return gpd.GeoDataFrame(pd.concat([base, ind, ins], axis=1), geometry=ct.geometry.values,
                                 crs=ct.crs)
     raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
 

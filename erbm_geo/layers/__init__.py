@@ -2,7 +2,7 @@
 
 from erbm_geo.layers import heritage
 from erbm_geo.layers.centres import as_centres, centres
-from erbm_geo.layers.cites import cites, overview_by_epci, programme_cites, select_cites
+from erbm_geo.layers.cites import cite_parts, cites, overview_by_epci, programme_cites, select_cites
 from erbm_geo.layers.friches import cartofriches_sites, friches_communes, strategic_sites
 from erbm_geo.layers.heritage import (
     HERITAGE_LAYERS,
@@ -56,6 +56,7 @@ __all__ = [
     "cartofriches_sites",
     "cavaliers",
     "centres",
+    "cite_parts",
     "cites",
     "codes_from_names",
     "communes",

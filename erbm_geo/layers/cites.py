@@ -30,6 +30,16 @@ record; the geometry is the union of the component's polygons. Flags: ``unesco_i
 record has ``id_unesco``), ``in_buffer_zone`` (a record comes from the buffer-zone layer),
 ``erbm_programme`` (a record comes from the ERBM layer).
 
+Inscribed and buffer-zone parts
+-------------------------------
+Rule 3 merges the 8 « (partie en zone-tampon) » records into their inscribed cité, so the row of
+an inscribed cité can be mostly buffer zone (Cité n°12 bis de Lens: 2.47 ha inscribed, 40.01 ha
+in the buffer zone). The row is kept, and its parts are carried separately: ``area_inscribed_ha``
+(union of the inscribed records) and ``area_buffer_ha`` (union of the buffer-zone records, less
+the inscribed part). :func:`cite_parts` gives the part polygons: every statistic about
+*inscribed cités* (a share of their area in QPV, a density…) is computed on
+``cite_parts("inscribed")``, not on the whole rows.
+
 Identifier ``cite_id``: ``"U<id_unesco>"`` for inscribed cités (e.g. ``"U92"``), else
 ``"L<id_lsm>"`` (e.g. ``"L853"``) — stable across releases of the sources.
 """
@@ -58,6 +68,7 @@ from erbm_geo.layers.territory import communes as _communes
 
 __all__ = [
     "MATCH_OVERLAP",
+    "cite_parts",
     "cites",
     "normalise_name",
     "overview_by_epci",
@@ -156,6 +167,11 @@ def _components(recs: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _build() -> gpd.GeoDataFrame:
+    return _unified()[0]
+
+
+def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
+    """The unified layer and its inscribed / buffer-zone part polygons (indexed by cite_id)."""
     recs = _read_sources()
     recs["comp"] = _components(recs)
     prio = {"cites_minieres": 0, "cites_erbm": 1, "zt_cites_minieres": 2}
@@ -190,17 +206,44 @@ def _build() -> gpd.GeoDataFrame:
     if out["cite_id"].duplicated().any():
         dups = out.loc[out["cite_id"].duplicated(keep=False), "cite_id"].tolist()
         raise UnknownCodeError(f"duplicate cité identifiers after matching: {dups}")
+    recs["cite_id"] = recs["comp"].map(pd.Series(out["cite_id"].to_numpy(), index=first.index))
     out = out.set_index("cite_id").sort_index()
     codes = assign_communes(out, _communes(perimeter="nord_pas_de_calais"))
     out["code_insee"] = codes["code_insee"]
     out["codes_insee"] = codes["codes_insee"]
     out["area_ha"] = out.geometry.area / 1e4
+    parts = _parts(recs, out)
+    out["area_inscribed_ha"] = (parts["inscribed"]["area_ha"].reindex(out.index).fillna(0.0)
+                                .to_numpy())
+    out["area_buffer_ha"] = parts["buffer"]["area_ha"].reindex(out.index).fillna(0.0).to_numpy()
     out.attrs["sources"] = list(_SOURCES)
     out.attrs["repaired"] = recs.attrs.get("repaired", 0)
     cols = ["nom", "nom_2", "type_cite", "compagnie", "interet", "bailleur", "unesco_inscribed",
             "in_buffer_zone", "erbm_programme", "id_unesco", "id_lsm", "code_insee", "codes_insee",
-            "area_ha", "n_records", "sources", "geometry"]
-    return out[cols]
+            "area_ha", "area_inscribed_ha", "area_buffer_ha", "n_records", "sources", "geometry"]
+    return out[cols], parts
+
+
+def _parts(recs: gpd.GeoDataFrame, out: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """Inscribed part (union of records with ``id_unesco``) and buffer-zone part (union of the
+    buffer-zone records less the inscribed part) of every cité that has one."""
+    ids = recs.groupby("comp")["cite_id"].first()  # one cite_id per component
+    insc = recs[recs["id_unesco"].notna().to_numpy()].dissolve(by="comp").geometry
+    buf = recs[(recs["source"] == "zt_cites_minieres").to_numpy()].dissolve(by="comp").geometry
+    ins_for_buf = insc.reindex(buf.index)
+    has = ins_for_buf.notna().to_numpy()
+    bgeoms = np.asarray(buf.values, dtype=object)
+    bgeoms[has] = shapely.difference(bgeoms[has], np.asarray(ins_for_buf.values, dtype=object)[has])
+    result = {}
+    for part, geoms, comps in (("inscribed", np.asarray(insc.values, dtype=object), insc.index),
+                               ("buffer", bgeoms, buf.index)):
+        keep = shapely.area(geoms) > 0
+        idx = pd.Index(ids.reindex(comps).to_numpy()[keep], name="cite_id")
+        g = gpd.GeoDataFrame({"nom": out["nom"].reindex(idx).to_numpy(),
+                              "area_ha": shapely.area(geoms[keep]) / 1e4},
+                             geometry=geoms[keep], crs=settings.crs, index=idx)
+        result[part] = g.sort_index()
+    return result
 
 
 def cites() -> gpd.GeoDataFrame:
@@ -213,7 +256,9 @@ def cites() -> gpd.GeoDataFrame:
         cité-jardin, cité moderne), ``compagnie``, ``interet`` (exceptionnel, remarquable,
         témoin), ``bailleur``, the flags ``unesco_inscribed``, ``in_buffer_zone``,
         ``erbm_programme``, ``id_unesco``, ``id_lsm``, ``code_insee`` (main commune),
-        ``codes_insee``, ``area_ha``, ``n_records`` and ``sources`` (the source layers merged).
+        ``codes_insee``, ``area_ha`` (whole row), ``area_inscribed_ha`` and ``area_buffer_ha``
+        (its inscribed and buffer-zone parts, see :func:`cite_parts`), ``n_records`` and
+        ``sources`` (the source layers merged).
 
     Examples
     --------
@@ -225,6 +270,36 @@ def cites() -> gpd.GeoDataFrame:
     """
     return cached_layer("cites", (*_SOURCES, "communes_59", "communes_62", "cog_communes"),
                         _build)
+
+
+def cite_parts(part: Literal["inscribed", "buffer"] = "inscribed") -> gpd.GeoDataFrame:
+    """The inscribed (or buffer-zone) part of every cité that has one.
+
+    A row of :func:`cites` can join an inscribed cité and its « partie en zone-tampon »; use the
+    inscribed parts for any statistic about inscribed cités.
+
+    Parameters
+    ----------
+    part : {"inscribed", "buffer"}
+        ``"inscribed"``: union of the inscribed records (124 cités); ``"buffer"``: union of the
+        buffer-zone records, less the inscribed part.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``cite_id`` (as in :func:`cites`); ``nom``, ``area_ha``; polygons in EPSG:2154.
+
+    Examples
+    --------
+    >>> p = cite_parts("inscribed")
+    >>> len(p), round(float(p.loc["U63U", "area_ha"]), 2)  # Cité n°12 bis de Lens
+    (124, 2.47)
+    """
+    if part not in ("inscribed", "buffer"):
+        raise UnknownOptionError(f"unknown part {part!r}; choose 'inscribed' or 'buffer'")
+    return cached_layer(f"cite_parts_{part}",
+                        (*_SOURCES, "communes_59", "communes_62", "cog_communes"),
+                        lambda: _unified()[1][part])
 
 
 def select_cites(
