@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from erbm_geo._geomcache import memo_for
+from erbm_geo.errors import UnknownOptionError
 from erbm_geo.layers._spatial import overlapping_mask
 
 __all__ = [
@@ -170,6 +171,8 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
     the lowest target index, so results do not depend on row order or tree internals.
     *cache_key* names a built-in target layer whose segment tree may be reused in this process.
     """
+    if max_distance is not None and not max_distance >= 0:
+        raise UnknownOptionError(f"max_distance must be a distance ≥ 0 (m), got {max_distance!r}")
     n = len(src)
     idx = np.full(n, -1, dtype=np.int64)
     out = np.full(n, np.nan)
@@ -184,6 +187,8 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
         idx[si[first]] = ti[first]
         out[si[first]] = 0.0
     rest = np.flatnonzero(idx < 0)
+    if max_distance == 0:  # only the sources touching a target
+        return idx, out
     if len(rest) and (shapely.get_dimensions(tgt) == 0).all() and len(rest) > 50:
         found = _nearest_points(src[rest], tgt,
                                 src_tree if src_tree is not None and len(rest) == n else None,

@@ -1,0 +1,171 @@
+"""The geometry kernels against brute force (hypothesis), on synthetic geometries only.
+
+Every path of ``nearest`` — sources touching a target, the segment tree for line and polygon
+targets (distance to edges, not vertices), the Voronoi diagram for many sources and point
+targets, its fallback when the diagram cannot be built, ``max_distance``, ties and duplicates —
+and the radius counts and covered areas are compared with an all-pairs computation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from erbm_geo.indicators._kernels import count_within, covered_area, dissolve_parts, nearest, overlay
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+coord = st.integers(0, 400).map(float)  # integer grid: exact ties happen
+points = st.lists(st.tuples(coord, coord), min_size=1, max_size=90).map(
+    lambda xy: shapely.points(np.array(xy)))
+far_points = st.lists(st.tuples(st.floats(-1e5, 1e5), st.floats(-1e5, 1e5)), min_size=1,
+                      max_size=70).map(lambda xy: shapely.points(np.array(xy)))
+
+
+@st.composite
+def boxes(draw: st.DrawFn, max_size: int = 12) -> np.ndarray:
+    n = draw(st.integers(1, max_size))
+    out = []
+    for _ in range(n):
+        x, y = draw(coord), draw(coord)
+        w, h = draw(st.integers(1, 120)), draw(st.integers(1, 120))
+        out.append(shapely.box(x, y, x + w, y + h))
+    return np.array(out, dtype=object)
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> np.ndarray:
+    n = draw(st.integers(1, 10))
+    out = []
+    for _ in range(n):
+        k = draw(st.integers(2, 5))
+        out.append(shapely.linestrings(np.array([(draw(coord), draw(coord)) for _ in range(k)])))
+    return np.array(out, dtype=object)
+
+
+def _brute(src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
+    return shapely.distance(src[:, None], tgt[None, :])
+
+
+def _check_nearest(src: np.ndarray, tgt: np.ndarray, *, exact_ties: bool,
+                   max_distance: float | None = None) -> None:
+    idx, dist = nearest(src, tgt, max_distance=max_distance)
+    d = _brute(src, tgt)
+    best = d.min(axis=1)
+    within = np.ones(len(src), dtype=bool) if max_distance is None else best <= max_distance
+    assert (idx[~within] == -1).all() and np.isnan(dist[~within]).all()
+    ok = within
+    np.testing.assert_allclose(dist[ok], best[ok], rtol=1e-9, atol=1e-7)
+    chosen = d[np.flatnonzero(ok), idx[ok]]
+    np.testing.assert_allclose(chosen, best[ok], rtol=1e-9, atol=1e-7)
+    if exact_ties:  # ties broken by the lowest target index
+        lowest = np.argmax(d <= best[:, None], axis=1)
+        assert (idx[ok] == lowest[ok]).all()
+
+
+@SETTINGS
+@given(points, points)
+def test_nearest_point_targets(src: np.ndarray, tgt: np.ndarray) -> None:
+    _check_nearest(src, tgt, exact_ties=True)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(coord, coord), min_size=60, max_size=120).map(
+    lambda xy: shapely.points(np.array(xy))), points)
+def test_nearest_many_sources_voronoi_path(src: np.ndarray, tgt: np.ndarray) -> None:
+    # more than 50 sources away from the targets: the Voronoi diagram answers
+    _check_nearest(src, tgt, exact_ties=True)
+
+
+@SETTINGS
+@given(boxes(max_size=80), points)
+def test_nearest_polygon_sources_to_points(src: np.ndarray, tgt: np.ndarray) -> None:
+    _check_nearest(src, tgt, exact_ties=False)
+
+
+@SETTINGS
+@given(far_points, boxes())
+def test_nearest_polygon_targets_measured_to_edges(src: np.ndarray, tgt: np.ndarray) -> None:
+    _check_nearest(src, tgt, exact_ties=False)
+
+
+@SETTINGS
+@given(points, lines())
+def test_nearest_line_targets(src: np.ndarray, tgt: np.ndarray) -> None:
+    _check_nearest(src, tgt, exact_ties=False)
+
+
+@SETTINGS
+@given(points, points, st.floats(0, 300))
+def test_nearest_max_distance(src: np.ndarray, tgt: np.ndarray, md: float) -> None:
+    _check_nearest(src, tgt, exact_ties=True, max_distance=md)
+
+
+def test_voronoi_fallback_when_all_targets_coincide() -> None:
+    rng = np.random.default_rng(1)
+    src = shapely.points(rng.uniform(0, 1000, (80, 2)))
+    tgt = shapely.points(np.array([[500.0, 500.0]] * 3))  # one unique point: no diagram
+    idx, dist = nearest(src, tgt)
+    assert (idx == 0).all()
+    np.testing.assert_allclose(dist, shapely.distance(src, tgt[0]))
+
+
+def test_edge_not_vertex() -> None:
+    """A point facing the middle of a long edge is 10 m away, not 500 m (the vertices)."""
+    sq = np.array([shapely.box(0, 0, 1000, 1000)], dtype=object)
+    src = np.array([shapely.Point(500, -10)] * 60 + [shapely.Point(500, 1010)], dtype=object)
+    _, dist = nearest(src, sq)
+    np.testing.assert_allclose(dist, 10.0)
+
+
+@SETTINGS
+@given(points, points, st.floats(0, 200))
+def test_count_within(src: np.ndarray, pts: np.ndarray, radius: float) -> None:
+    expected = (_brute(src, pts) <= radius).sum(axis=1)
+    assert count_within(src, pts, radius).tolist() == expected.tolist()
+
+
+@SETTINGS
+@given(boxes(), boxes())
+def test_covered_area_counts_overlaps_once(src: np.ndarray, cover: np.ndarray) -> None:
+    union = shapely.union_all(cover)
+    expected = shapely.area(shapely.intersection(src, union))
+    np.testing.assert_allclose(covered_area(src, dissolve_parts(cover)), expected, atol=1e-6)
+
+
+@SETTINGS
+@given(boxes(), boxes())
+def test_overlay_area_ids_and_counts(src: np.ndarray, tgt: np.ndarray) -> None:
+    ids = np.array([f"T{i:02d}" for i in range(len(tgt))], dtype=object)
+    area, codes, n = overlay(src, tgt, ids)
+    expected = shapely.area(shapely.intersection(src, shapely.union_all(tgt)))
+    pair = shapely.area(shapely.intersection(src[:, None], tgt[None, :]))
+    hit = pair >= 1.0
+    # area over the pairs of at least 1 m², overlapping targets counted once
+    np.testing.assert_allclose(area, [shapely.area(shapely.intersection(
+        s, shapely.union_all(tgt[h]))) if h.any() else 0.0 for s, h in zip(src, hit, strict=True)],
+        atol=1e-6)
+    assert (area <= expected + 1e-6).all()
+    assert n.tolist() == hit.sum(axis=1).tolist()
+    assert codes.tolist() == [";".join(ids[h]) for h in hit]
+
+
+def test_empty_inputs() -> None:
+    e = np.array([], dtype=object)
+    p = shapely.points(np.array([[0.0, 0.0]]))
+    assert nearest(e, p)[0].shape == (0,)
+    idx, dist = nearest(p, e)
+    assert idx.tolist() == [-1] and np.isnan(dist).all()
+    assert count_within(p, e, 10.0).tolist() == [0]
+    assert covered_area(p, e).tolist() == [0.0]
+
+
+@pytest.mark.parametrize("dup", [2, 5])
+def test_duplicate_targets_lowest_index_wins(dup: int) -> None:
+    src = shapely.points(np.column_stack([np.arange(70.0), np.full(70, 50.0)]))
+    tgt = shapely.points(np.array([[10.0, 0.0]] * dup + [[60.0, 0.0]]))
+    idx, _ = nearest(src, tgt)
+    assert set(idx.tolist()) == {0, dup}
