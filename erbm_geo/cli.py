@@ -89,12 +89,14 @@ def layers() -> None:
 @cli.command()
 @click.option("--of", "of", type=click.Choice(["communes", "cites"]), default="communes",
               show_default=True, help="One row per commune or per cité.")
-@click.option("--perimeter", type=click.Choice(["bassin_minier", "erbm", "bassin_minier_erbm",
-                                                "nord_pas_de_calais"]),
-              default="bassin_minier", show_default=True)
+@click.option("--territory", default="bassin_minier", show_default=True,
+              help="A perimeter (bassin_minier, erbm, bassin_minier_erbm, nord_pas_de_calais) or "
+                   "comma-separated INSEE codes of communes and SIREN codes of EPCI of the Nord "
+                   "and Pas-de-Calais, e.g. 200093201 for the Métropole Européenne de Lille.")
+@click.option("--perimeter", default=None, hidden=True, help="Former name of --territory.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Output file: .csv, .gpkg or .parquet (with the data sources).")
-def indicators(of: str, perimeter: str, out: Path) -> None:
+def indicators(of: str, territory: str, perimeter: str | None, out: Path) -> None:
     """Compute the indicator table and write it to OUT."""
     from erbm_geo.errors import UnknownOptionError
     from erbm_geo.export import FORMATS, write
@@ -102,9 +104,10 @@ def indicators(of: str, perimeter: str, out: Path) -> None:
 
     if out.suffix.lower().lstrip(".") not in FORMATS:
         raise UnknownOptionError(f"unsupported export format {out.suffix!r}; use .csv, .gpkg or .parquet")
+    territory = perimeter or territory
     _announce_data()
-    _progress(f"computing the {of} indicators for {perimeter}")
-    table = indicator_table(perimeter=perimeter, of=of)  # type: ignore[arg-type]
+    _progress(f"computing the {of} indicators for {territory}")
+    table = indicator_table(territory=territory, of=of)  # type: ignore[arg-type]
     write(table, out, sources=sources_table())
     _echo(f"{len(table)} rows written: {out}")
 

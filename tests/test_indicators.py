@@ -282,3 +282,26 @@ def test_area_share_additive(gdf: gpd.GeoDataFrame) -> None:
     s = area_share(gdf, prop)
     inside = gdf.geometry.intersection(prop.union_all()).area / gdf.area
     np.testing.assert_allclose(s.to_numpy(), inside.to_numpy(), atol=1e-6)
+
+
+def test_indicator_table_for_any_territory_of_nord_pas_de_calais() -> None:
+    """Issue 13, 'any territory': an EPCI outside the ERBM, plus a commune, by their codes."""
+    mel = eg.layers.territory_communes(["200093201"])
+    assert len(mel) == 95 and set(mel["nom_epci"]) == {"Métropole Européenne de Lille"}
+    indicator_table = eg.indicators.indicator_table
+    t = indicator_table(territory=["200093201", "62498"])
+    assert list(t.index) == sorted([*mel.index, "62498"])
+    assert t.loc["62498", "centre_distance_m"] == 0.0 and t["qpv_share"].between(0, 1).all()
+    basin = indicator_table()
+    # the same commune gets the same figures whatever the territory it is computed in
+    cols = ["qpv_share", "station_distance_m", "revenu_median_commune", "n_cites"]
+    pd.testing.assert_series_equal(t.loc["62498", cols], basin.loc["62498", cols])
+    # the MEL holds no cité minière: its cités table is refused with a clear message
+    assert int(t.loc[mel.index, "n_cites"].sum()) == 0
+    with pytest.raises(eg.errors.EmptyInputError, match="no cité minière lies in the territory"):
+        indicator_table(territory="200093201", of="cites")
+    with pytest.raises(eg.errors.UnknownCodeError, match=r"\['99999', 'Lille'\]"):
+        eg.layers.territory_communes("99999, Lille")
+    with pytest.warns(DeprecationWarning, match="territory"):
+        old = indicator_table(perimeter="erbm")
+    assert len(old) == 336

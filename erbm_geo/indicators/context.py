@@ -13,7 +13,7 @@ from erbm_geo.errors import UnknownCodeError
 from erbm_geo.indicators._inputs import prepare
 from erbm_geo.indicators._kernels import count_within, pair_areas
 from erbm_geo.layers._spatial import assign_communes
-from erbm_geo.layers.friches import friches_communes
+from erbm_geo.layers.friches import friches_communes, warn_quality
 from erbm_geo.layers.heritage import puits_de_mines, terrils, zt_terrils
 from erbm_geo.layers.socio import income_communes, income_iris
 from erbm_geo.layers.territory import communes as _communes
@@ -80,7 +80,8 @@ def friches_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     ['friches_n', 'friches_surface_m2', 'friches_per_km2', 'friches_surface_share', 'friches_surface_quality']
     """
     codes = commune_of(gdf)
-    f = friches_communes(perimeter="nord_pas_de_calais")
+    f = friches_communes(perimeter="nord_pas_de_calais", warn=False)
+    warn_quality(f, codes.to_numpy())  # only for the communes of these features
     cols = ["friches_n", "friches_surface_m2", "friches_per_km2", "friches_surface_share"]
     out = f[cols].reindex(codes.to_numpy()).astype("float64")
     out["friches_surface_quality"] = f["friches_surface_quality"].reindex(codes.to_numpy()).to_numpy()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 
 from erbm_geo.data.catalogue import CATALOGUE
-from erbm_geo.errors import UnknownOptionError
+from erbm_geo.errors import EmptyInputError, UnknownOptionError
 from erbm_geo.indicators.access import distance_to_lines, station_access
 from erbm_geo.indicators.context import friches_context, heritage_within, income_context
 from erbm_geo.indicators.distance import distance_to_centres
@@ -16,8 +18,7 @@ from erbm_geo.indicators.overlap import qpv_overlap, unesco_overlap
 from erbm_geo.layers.centres import centres as _centres
 from erbm_geo.layers.cites import cite_parts
 from erbm_geo.layers.cites import cites as _cites
-from erbm_geo.layers.territory import Perimeter, filter_to_territory
-from erbm_geo.layers.territory import communes as _communes
+from erbm_geo.layers.territory import PERIMETERS, filter_to_territory, territory_communes
 
 __all__ = ["INDICATOR_DOC", "TABLE_SOURCES", "indicator_table", "sources_table"]
 
@@ -117,15 +118,21 @@ def _common(feats: gpd.GeoDataFrame, *, point_source: gpd.GeoDataFrame | None = 
     return pd.concat(parts, axis=1)
 
 
-def indicator_table(*, perimeter: Perimeter = "bassin_minier",
-                    of: Literal["communes", "cites"] = "communes") -> gpd.GeoDataFrame:
-    """Every indicator for the communes or the cités of a perimeter, in one GeoDataFrame.
+def indicator_table(*, territory: str | Sequence[str] = "bassin_minier",
+                    of: Literal["communes", "cites"] = "communes",
+                    perimeter: str | None = None) -> gpd.GeoDataFrame:
+    """Every indicator for the communes or the cités of a territory, in one GeoDataFrame.
 
     Parameters
     ----------
-    perimeter : str
-        Communes of the perimeter, or cités lying in it.
+    territory : str or sequence of str
+        A perimeter name (``"bassin_minier"``, ``"erbm"``, ``"bassin_minier_erbm"``,
+        ``"nord_pas_de_calais"``), or INSEE codes of communes and/or SIREN codes of EPCI of the
+        Nord and the Pas-de-Calais — any of them, inside the basin or not (see
+        :func:`erbm_geo.layers.territory_communes`). For cités: those lying in it.
     of : {"communes", "cites"}
+    perimeter : str, optional
+        Former name of *territory* (deprecated).
 
     Returns
     -------
@@ -139,9 +146,18 @@ def indicator_table(*, perimeter: Perimeter = "bassin_minier",
     >>> t = indicator_table(of="communes")
     >>> len(t), float(t.loc["62498", "centre_distance_m"])
     (250, 0.0)
+    >>> len(indicator_table(territory=["200093201"]))  # Métropole Européenne de Lille
+    95
     """
+    if perimeter is not None:
+        warnings.warn("indicator_table(perimeter=…) is deprecated: use territory=…",
+                      DeprecationWarning, stacklevel=2)
+        territory = perimeter
+    if of not in ("communes", "cites"):
+        raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
+    area = territory_communes(territory)
     if of == "communes":
-        c = _communes(perimeter=perimeter)
+        c = area
         pts = _centres(level="all", perimeter="nord_pas_de_calais").reindex(c.index)
         ind = _common(c, point_source=pts)
         ct = _cites()
@@ -152,8 +168,12 @@ def indicator_table(*, perimeter: Perimeter = "bassin_minier",
                   "in_basin", "in_erbm_epci"]]
         out = pd.concat([base, counts, ind], axis=1)
         return gpd.GeoDataFrame(out, geometry=c.geometry.values, crs=c.crs)
-    if of == "cites":
-        ct = filter_to_territory(_cites(), perimeter)
+    else:
+        ct = filter_to_territory(_cites(), territory if isinstance(territory, str) and
+                                 territory in PERIMETERS else area)
+        if len(ct) == 0:
+            raise EmptyInputError(f"no cité minière lies in the territory {territory!r}; use "
+                                  "of='communes' for its communes")
         ind = _common(ct)
         base = ct[["nom", "type_cite", "interet", "bailleur", "unesco_inscribed", "in_buffer_zone",
                    "erbm_programme", "code_insee", "codes_insee", "area_ha", "area_inscribed_ha",
@@ -164,7 +184,6 @@ def indicator_table(*, perimeter: Perimeter = "bassin_minier",
         ins = qpv_overlap(parts)["qpv_share"].rename("qpv_share_inscribed").reindex(ct.index)
         return gpd.GeoDataFrame(pd.concat([base, ind, ins], axis=1), geometry=ct.geometry.values,
                                 crs=ct.crs)
-    raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
 
 
 def sources_table(names: tuple[str, ...] = TABLE_SOURCES) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from erbm_geo.layers.territory import (
     erbm_epci_sirens,
     filter_to_territory,
     select_communes,
+    territory_communes,
 )
 from erbm_geo.layers.transport import (
     bhns_lines,
@@ -86,6 +87,7 @@ __all__ = [
     "stations",
     "strategic_sites",
     "terrils",
+    "territory_communes",
     "user_layer",
     "zone_tampon",
     "zt_cavaliers",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,14 +27,16 @@ from erbm_geo.layers.territory import Perimeter, codes_from_names
 from erbm_geo.layers.territory import communes as _communes
 from erbm_geo.validate import check_columns
 
-__all__ = ["CARTOFRICHES_COLUMNS", "cartofriches_sites", "friches_communes", "strategic_sites"]
+__all__ = ["CARTOFRICHES_COLUMNS", "cartofriches_sites", "friches_communes", "strategic_sites",
+           "warn_quality"]
 
 
 def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", fold(s)).strip("_")
 
 
-def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
+def friches_communes(*, perimeter: Perimeter = "bassin_minier", warn: bool = True
+                     ) -> gpd.GeoDataFrame:
     """Communes of *perimeter* with their Cartofriches aggregates.
 
     Returns
@@ -62,7 +65,8 @@ def friches_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFr
                         ("cartofriches_communes", "communes_59", "communes_62", "cog_communes",
                          "cog_epci"), _build_friches)
     out = allf.loc[_communes(perimeter=perimeter).index]
-    _warn_quality(out)
+    if warn:
+        warn_quality(out)
     return out
 
 
@@ -101,8 +105,10 @@ def _build_friches() -> gpd.GeoDataFrame:
     return out
 
 
-def _warn_quality(f: gpd.GeoDataFrame) -> None:
-    bad = [q for q in f.attrs.get("quality", []) if q["code_insee"] in f.index]
+def warn_quality(f: gpd.GeoDataFrame, codes: Iterable[str] | None = None) -> None:
+    """Issue one DataQualityWarning for the flagged communes of *f* (among *codes* if given)."""
+    keep = set(f.index if codes is None else codes)
+    bad = [q for q in f.attrs.get("quality", []) if q["code_insee"] in keep]
     if bad:
         names = ", ".join(f"{q['nom']} {q['code_insee']}" for q in bad)
         warnings.warn(

@@ -23,6 +23,7 @@ Perimeters
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, TypeAlias
 
 import geopandas as gpd
@@ -49,6 +50,7 @@ __all__ = [
     "erbm_epci_sirens",
     "filter_to_territory",
     "select_communes",
+    "territory_communes",
     "territory_geometry",
 ]
 
@@ -364,6 +366,57 @@ def codes_from_names(names: list[str] | pd.Series) -> list[str]:
 
 
 Territory: TypeAlias = str | gpd.GeoDataFrame
+
+
+def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
+    """The communes of a territory chosen by name or by codes.
+
+    Parameters
+    ----------
+    territory : str or sequence of str
+        A perimeter name (:data:`PERIMETERS`), or INSEE codes of communes and/or SIREN codes of
+        EPCI of the Nord and the Pas-de-Calais (an EPCI stands for all its communes), as a list
+        or as one comma-separated string — e.g. ``["200093201"]`` for the Métropole Européenne
+        de Lille, outside the ERBM.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`communes`, in INSEE-code order, without duplicates.
+
+    Raises
+    ------
+    UnknownCodeError
+        Codes that are neither a commune nor an EPCI of the two départements (all listed; for
+        names, see :func:`codes_from_names`).
+
+    Examples
+    --------
+    >>> len(territory_communes("bassin_minier"))
+    250
+    >>> t = territory_communes(["200093201", "62498"])  # the MEL and Lens
+    >>> len(t), "62498" in t.index
+    (96, True)
+    """
+    if isinstance(territory, str) and territory in PERIMETERS:
+        return communes(perimeter=territory)  # type: ignore[arg-type]
+    items = territory.split(",") if isinstance(territory, str) else list(territory)
+    codes = [str(c).strip() for c in items if str(c).strip()]
+    if not codes:
+        raise EmptyInputError("the territory names no commune: give a perimeter name "
+                              f"({', '.join(PERIMETERS)}) or INSEE / SIREN codes")
+    allc = communes(perimeter="nord_pas_de_calais")
+    sirens = set(allc["siren_epci"].dropna())
+    unknown = [c for c in codes if c not in allc.index and c not in sirens]
+    if unknown:
+        raise UnknownCodeError(
+            f"unknown code(s) {unknown}: neither an INSEE code of a commune nor the SIREN of an "
+            f"EPCI of the Nord or the Pas-de-Calais (COG 2025), nor a perimeter "
+            f"({', '.join(PERIMETERS)}). Find codes from names with codes_from_names().")
+    keep = allc.index.isin(codes) | allc["siren_epci"].isin(codes).to_numpy()
+    out = allc[keep].sort_index().copy()
+    out.attrs = {**allc.attrs, "perimeter": ",".join(codes)}
+    return out
 
 
 def territory_geometry(territory: Territory) -> shapely.Geometry | None:

@@ -155,7 +155,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron",
     out = Path(out)
     step("indicators of the communes and the cités")
     communes = indicator_table(of="communes")
-    communes_erbm = indicator_table(perimeter="erbm", of="communes")
+    communes_erbm = indicator_table(territory="erbm", of="communes")
     cites = indicator_table(of="cites")
     e = layers.epci()
     qpv = layers.qpv()
