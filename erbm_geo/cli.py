@@ -29,7 +29,7 @@ __all__ = ["cli", "main", "run"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Only print errors and warnings.")
 @click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of the erbm-data mirror (default: ERBM_GEO_DATA or ../shared/erbm-data).")
 @click.version_option(package_name="erbm_geo")
