@@ -77,9 +77,9 @@ def _restore(v: object) -> object:
 
 
 def _refuse_nul(df: pd.DataFrame, fmt: str) -> None:
-    df = df.reset_index(names="index" if df.index.name is None else None).set_index(df.index)
-    for c in df.columns:
-        col = df[c]
+    """Raise :class:`DataFormatError` if a text cell (or index label) holds a NUL character."""
+    named = [(df.index.name or "index", pd.Series(df.index, index=df.index)), *df.items()]
+    for c, col in named:
         if col.dtype == object or pd.api.types.is_string_dtype(col):
             bad = col.map(lambda v: isinstance(v, str) and "\x00" in v, na_action="ignore") \
                 .fillna(False).astype(bool).to_numpy()
@@ -145,14 +145,12 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UnknownOptionError(f"unsupported export format {path.suffix!r}; use .csv, .gpkg or .parquet")
+    # duplicate columns, no CRS or coordinates that do not fit it would give a file that looks
+    # right and is not
+    check_unique_columns(gdf, name="the table to export")
     if isinstance(gdf, gpd.GeoDataFrame):
-        # a layer with no CRS, duplicate columns or coordinates that do not fit its CRS would be
-        # written as a file that looks right and is not
-        check_unique_columns(gdf, name="the table to export")
         check_geometries(to_working_crs(gdf, name="the layer to export"), name="the layer to export",
                          allow_invalid=True)
-    else:
-        check_unique_columns(gdf, name="the table to export")
     index_name = gdf.index.name
     frame = gdf.reset_index() if index_name is not None else gdf
     if fmt == "csv":

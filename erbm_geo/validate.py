@@ -70,7 +70,8 @@ def _looks_like_degrees(b: np.ndarray) -> bool:
     return bool(np.all(np.abs(b[:, [0, 2]]) <= 180) and np.all(np.abs(b[:, [1, 3]]) <= 90))
 
 
-def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | None = None) -> None:
+def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | None = None,
+               bounds: np.ndarray | None = None) -> None:
     """Raise :class:`OutOfAreaError` when a feature of *gdf* (EPSG:2154) lies outside
     :data:`AREA_BOUNDS`, naming the layer, the rows and the likely cause.
 
@@ -83,6 +84,8 @@ def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | No
         In EPSG:2154.
     declared : str, optional
         The CRS the caller declared (before reprojection), quoted in the message.
+    bounds : ndarray, optional
+        ``shapely.bounds`` of the geometries, when the caller already has them.
 
     Examples
     --------
@@ -93,10 +96,9 @@ def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | No
     ...
     erbm_geo.errors.OutOfAreaError: cités: 1 of 1 feature(s) lie outside metropolitan France in EPSG:2154 ...
     """
-    arr = np.asarray(gdf.geometry.values, dtype=object)
-    if len(arr) == 0:
+    if len(gdf) == 0:
         return
-    b = shapely.bounds(arr)
+    b = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object)) if bounds is None else bounds
     finite = np.isfinite(b).all(axis=1)
     x0, y0, x1, y1 = AREA_BOUNDS
     out = finite & ((b[:, 0] < x0) | (b[:, 1] < y0) | (b[:, 2] > x1) | (b[:, 3] > y1))
@@ -112,7 +114,7 @@ def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | No
                  "the right one with gdf.set_crs(…, allow_override=True)")
     labels = list(gdf.index[out][:10])
     raise OutOfAreaError(
-        f"{name}: {int(out.sum())} of {len(arr)} feature(s) lie outside metropolitan France in "
+        f"{name}: {int(out.sum())} of {len(gdf)} feature(s) lie outside metropolitan France in "
         f"EPSG:2154 (index {labels}; bounds {np.round(bad[0], 1).tolist()}, expected within "
         f"{list(AREA_BOUNDS)}); {cause}."
     )
@@ -140,30 +142,29 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
             "Lambert-93, then pass it again."
         )
     declared = gdf.crs.to_string()
+    after: np.ndarray | None = None
     if gdf.crs.equals(settings.crs):
         out = gdf
     else:
-        if gdf.crs.is_geographic and len(gdf):
-            b = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
-            b = b[np.isfinite(b).all(axis=1)]
-            if len(b) and not _looks_like_degrees(b):
-                raise OutOfAreaError(
-                    f"{name}: coordinates up to {np.abs(b).max():,.0f} cannot be degrees, but the "
-                    f"CRS says {declared} (longitude/latitude). They look like projected metres, "
-                    "e.g. Lambert-93. A GeoJSON file without a 'crs' member is read as WGS84: "
-                    "declare the right CRS, e.g. gdf.set_crs('EPSG:2154', allow_override=True)."
-                )
+        before = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
+        finite = np.isfinite(before).all(axis=1)
+        if gdf.crs.is_geographic and finite.any() and not _looks_like_degrees(before[finite]):
+            raise OutOfAreaError(
+                f"{name}: coordinates up to {np.abs(before[finite]).max():,.0f} cannot be degrees, "
+                f"but the CRS says {declared} (longitude/latitude). They look like projected "
+                "metres, e.g. Lambert-93. A GeoJSON file without a 'crs' member is read as WGS84: "
+                "declare the right CRS, e.g. gdf.set_crs('EPSG:2154', allow_override=True)."
+            )
         out = gdf.to_crs(settings.crs)
         after = shapely.bounds(np.asarray(out.geometry.values, dtype=object))
-        before = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
-        lost = np.isfinite(before).all(axis=1) & ~np.isfinite(after).all(axis=1)
+        lost = finite & ~np.isfinite(after).all(axis=1)
         if lost.any():
             raise OutOfAreaError(
                 f"{name}: {int(lost.sum())} feature(s) (index {list(gdf.index[lost][:10])}) cannot "
                 f"be expressed in Lambert-93 (EPSG:2154) from {declared}: their coordinates lie "
                 "outside the domain of that projection. Check the declared CRS."
             )
-    check_area(out, name=name, declared=declared)
+    check_area(out, name=name, declared=declared, bounds=after)
     return out
 
 

@@ -113,7 +113,7 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     True
     """
     feats, geoms = prepare(gdf, name="features", validity=True)
-    codes = commune_of(gdf)
+    codes, fpos, fcode = _feature_communes(feats)
     inc = income_communes(perimeter="nord_pas_de_calais")
     out = pd.DataFrame(index=feats.index)
     out["revenu_median_commune"] = inc["revenu_median_uc"].reindex(codes.to_numpy()).astype(
@@ -126,7 +126,6 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     tree = shapely.STRtree(ig)
     si, ti = tree.query(geoms, predicate="intersects")
     # only IRIS of the feature's own commune(s): no value from a neighbour's boundary sliver
-    fpos, fcode = _feature_communes(feats, codes)
     own = pd.MultiIndex.from_arrays([si, ii["code_insee"].astype(str).to_numpy()[ti]]).isin(
         pd.MultiIndex.from_arrays([fpos, fcode]))
     si, ti = si[own], ti[own]
@@ -146,20 +145,21 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     return out
 
 
-def _feature_communes(feats: gpd.GeoDataFrame, main: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(feature position, INSEE code) pairs: every commune each feature belongs to."""
-    if feats.index.name != "code_insee" and "codes_insee" in feats.columns:
-        lists = feats["codes_insee"].astype("string").fillna("").str.split(";")
-    elif feats.index.name == "code_insee" or "code_insee" in feats.columns:
-        lists = main.astype(str).str.split(";")
+def _feature_communes(feats: gpd.GeoDataFrame) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Main commune of each feature (as :func:`commune_of`) and every (feature position, INSEE
+    code) pair of the communes it belongs to — with one spatial assignment at most."""
+    if feats.index.name == "code_insee" or "code_insee" in feats.columns:
+        main = commune_of(feats)
+        lists = (feats["codes_insee"].astype("string").fillna("") if feats.index.name != "code_insee"
+                 and "codes_insee" in feats.columns else main.astype("string")).str.split(";")
     else:
-        lists = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))["codes_insee"] \
-            .astype("string").fillna("").str.split(";")
-    lengths = lists.str.len().to_numpy()
-    pos = np.repeat(np.arange(len(feats)), lengths)
+        a = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))
+        main = _checked_codes(a["code_insee"].rename("code_insee"), "the spatial assignment")
+        lists = a["codes_insee"].astype("string").fillna("").str.split(";")
+    pos = np.repeat(np.arange(len(feats)), lists.map(len).to_numpy(dtype=np.int64))
     codes = np.concatenate([np.asarray(x, dtype=object) for x in lists]) if len(lists) else \
         np.array([], dtype=object)
-    return pos, codes.astype(str)
+    return main, pos, codes.astype(str)
 
 
 def heritage_within(gdf: gpd.GeoDataFrame, *, radius: float = 1000.0) -> pd.DataFrame:

@@ -58,7 +58,7 @@ from scipy.sparse.csgraph import connected_components
 
 from erbm_geo import settings
 from erbm_geo._text import fold
-from erbm_geo.data import cached_layer
+from erbm_geo.data import cached_layer, memo
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.layers._io import read_geojson
@@ -167,7 +167,7 @@ def _components(recs: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _build() -> gpd.GeoDataFrame:
-    return _unified()[0]
+    return memo("cites_unified", _unified)[0]
 
 
 def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
@@ -299,7 +299,7 @@ def cite_parts(part: Literal["inscribed", "buffer"] = "inscribed") -> gpd.GeoDat
         raise UnknownOptionError(f"unknown part {part!r}; choose 'inscribed' or 'buffer'")
     return cached_layer(f"cite_parts_{part}",
                         (*_SOURCES, "communes_59", "communes_62", "cog_communes"),
-                        lambda: _unified()[1][part])
+                        lambda: memo("cites_unified", _unified)[1][part])
 
 
 def select_cites(
