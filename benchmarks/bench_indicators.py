@@ -49,8 +49,8 @@ def naive(features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDat
 def ours(features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame,
          stations: gpd.GeoDataFrame) -> pd.DataFrame:
     q = qpv_overlap(features, qpv)["qpv_share"]
-    c = distance_to_centres(features, centres=centres)["distance_m"]
-    s = distance_to_centres(features, centres=stations)["distance_m"]
+    c = distance_to_centres(features, centres)["distance_m"]
+    s = distance_to_centres(features, stations)["distance_m"]
     return pd.DataFrame({"qpv_share": q, "centre_m": c, "station_m": s}, index=features.index)
 
 
@@ -89,7 +89,7 @@ def basin() -> None:
     # the floor both versions share: exact intersections of the features with the QPV they cross
     import shapely
 
-    from erbm_geo.indicators._kernels import intersecting_pairs, pair_areas
+    from erbm_geo.geom.kernels import intersecting_pairs, pair_areas
 
     fg = np.asarray(features.geometry.values, dtype=object)
     qg = np.asarray(qpv.geometry.values, dtype=object)

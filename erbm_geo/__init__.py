@@ -3,13 +3,15 @@
 Subpackages are imported lazily so that ``import erbm_geo`` stays light::
 
     import erbm_geo as eg
-    communes = eg.layers.communes(perimeter="bassin_minier")
+    communes = eg.layers.communes(territory="bassin_minier")
 
 Layers (data flows one way; nothing imports upward):
 
-``erbm_geo.data``        catalogue of third-party datasets, resolution/download, prepared-layer cache
+``erbm_geo.geom``        the geometry core: kernels, input checks, validity memo (no data files)
+``erbm_geo.data``        catalogue of third-party datasets, resolution/download, the cache
 ``erbm_geo.layers``      the model: territory, heritage, cités, QPV, centres, friches, socio, transport
-``erbm_geo.indicators``  distance, overlap, access, context, aggregation, the indicator table
+``erbm_geo.indicators``  distance, overlap, access, context, aggregation; ``builtin`` targets;
+                        the indicator table
 ``erbm_geo.maps``        Folium maps, static maps, the HTML atlas
 ``erbm_geo.raster``      distance surfaces, densities, zonal statistics
 ``erbm_geo.export``      GeoPackage / GeoParquet / CSV writers
@@ -23,15 +25,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from erbm_geo import errors, settings
-
-__version__ = "0.1.0"
+from erbm_geo._version import __version__
 
 __all__ = ["__version__", "errors", "settings"]
 
-_LAZY = {"data", "layers", "indicators", "maps", "raster", "export", "cli", "validate"}
+_LAZY = {"geom", "data", "layers", "indicators", "maps", "raster", "export", "cli"}
 
 if TYPE_CHECKING:  # pragma: no cover
-    from erbm_geo import data, export, indicators, layers, maps, raster  # noqa: F401
+    from erbm_geo import data, export, geom, indicators, layers, maps, raster  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

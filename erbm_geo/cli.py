@@ -90,7 +90,7 @@ def layers() -> None:
 @click.option("--of", "of", type=click.Choice(["communes", "cites"]), default="communes",
               show_default=True, help="One row per commune or per cité.")
 @click.option("--territory", default="bassin_minier", show_default=True,
-              help="A perimeter (bassin_minier, erbm, bassin_minier_erbm, nord_pas_de_calais) or "
+              help="A territory name (bassin_minier, erbm, bassin_minier_erbm, nord_pas_de_calais) or "
                    "comma-separated INSEE codes of communes and SIREN codes of EPCI of the Nord "
                    "and Pas-de-Calais, e.g. 200093201 for the Métropole Européenne de Lille.")
 @click.option("--perimeter", default=None, hidden=True, help="Former name of --territory.")

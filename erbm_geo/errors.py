@@ -8,6 +8,7 @@ and how to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "AlignmentError",
     "CRSError",
     "CacheWarning",
     "ChecksumError",
@@ -19,7 +20,10 @@ __all__ = [
     "EmptyInputError",
     "ErbmGeoError",
     "InvalidGeometryError",
+    "InvalidOptionError",
     "MissingColumnError",
+    "MissingLayerWarning",
+    "OptionError",
     "OutOfAreaError",
     "UnknownCodeError",
     "UnknownOptionError",
@@ -65,8 +69,20 @@ class UnknownCodeError(ErbmGeoError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class UnknownOptionError(ErbmGeoError, ValueError):
-    """A keyword option has a value outside its documented choices."""
+class OptionError(ErbmGeoError, ValueError):
+    """An option (a keyword argument or a CLI option) has a value that cannot be used."""
+
+
+class UnknownOptionError(OptionError):
+    """An option names a choice that does not exist (a level, a mode, a format, a dataset…)."""
+
+
+class InvalidOptionError(OptionError):
+    """An option's value is of the right kind but out of its range (e.g. a negative radius)."""
+
+
+class AlignmentError(ErbmGeoError, ValueError):
+    """Values meant to describe a layer's features are not aligned on its index."""
 
 
 class MissingColumnError(ErbmGeoError, KeyError):
@@ -90,3 +106,7 @@ class CacheWarning(UserWarning):
 
 class DataQualityWarning(UserWarning):
     """A source dataset had a defect that the loader handled (and reported in ``gdf.attrs``)."""
+
+
+class MissingLayerWarning(UserWarning):
+    """A layer an operation would use is not available; the results that need it are left out."""

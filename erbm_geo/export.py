@@ -34,7 +34,7 @@ import pandas as pd
 
 from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.errors import DataFormatError, UnknownOptionError
-from erbm_geo.validate import check_geometries, check_unique_columns, to_working_crs
+from erbm_geo.geom.validate import check_geometries, check_unique_columns, to_working_crs
 
 __all__ = ["FORMATS", "FORMULA_TRIGGERS", "neutralise_formulas", "read", "read_parquet_sources", "write",
            "write_atomic", "write_text_atomic"]

@@ -42,7 +42,7 @@ case "$job" in
     .venv/bin/ruff check erbm_geo tests scripts benchmarks
     .venv/bin/mypy
     NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
-    .venv/bin/python -m pytest
+    ERBM_GEO_REQUIRE_MIRROR=1 .venv/bin/python -m pytest
     ;;
   *)
     echo "usage: bash scripts/dev.sh {atlas|test}" >&2

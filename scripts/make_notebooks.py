@@ -17,7 +17,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("md", "# A tour of the territory\n\nThe Bassin minier du Nord et du Pas-de-Calais: 250 "
                "communes, the 8 intercommunalités of the ERBM, the two départements. Every layer "
                "is a GeoDataFrame in Lambert-93 (EPSG:2154) read from the data mirror."),
-        ("code", "import erbm_geo as eg\n\ncommunes = eg.layers.communes()\nerbm = eg.layers.communes(perimeter=\"erbm\")\n"
+        ("code", "import erbm_geo as eg\n\ncommunes = eg.layers.communes()\nerbm = eg.layers.communes(territory=\"erbm\")\n"
                  "len(communes), len(erbm), int(communes['population'].sum())"),
         ("md", "The 251 communes of the 2016 report became 250 when Enquin-les-Mines and "
                "Enguinegatte merged (2017): `62295` is Enquin-lez-Guinegatte."),
@@ -46,15 +46,20 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     "03_indicators.ipynb": [
         ("md", "# Indicators\n\nDistance to centres, QPV overlap and transport access of the "
                "cités, then aggregated by EPCI."),
-        ("code", "import erbm_geo as eg\n\ncites = eg.layers.cites()\n"
-                 "d = eg.indicators.distance_to_centres(cites, level='main')\nd.describe()"),
+        ("code", "import erbm_geo as eg\nfrom erbm_geo.indicators import builtin\n\n"
+                 "cites = eg.layers.cites()\n"
+                 "d = eg.indicators.distance_to_centres(cites, builtin.centres('main'))\n"
+                 "d.describe()"),
+        ("md", "Every indicator takes its targets as arguments; `builtin` supplies the layers of "
+               "the data mirror (here the 8 main centralities), and your own layers go in the "
+               "same place."),
         ("md", "The median below is how far the typical cité lies from one of the 8 main "
                "centralities named by the 2016 report — the urban isolation the ERBM addresses."),
         ("code", "d['distance_m'].median()"),
-        ("code", "q = eg.indicators.qpv_overlap(cites)\n(q['qpv_share'] > 0.5).mean()"),
-        ("code", "a = eg.indicators.station_access(cites, radius=800)\na[['station_distance_m', 'share_within_walk']].describe()"),
+        ("code", "q = eg.indicators.qpv_overlap(cites, builtin.qpv())\n(q['qpv_share'] > 0.5).mean()"),
+        ("code", "a = eg.indicators.station_access(cites, builtin.stations(), radius=800)\na[['station_distance_m', 'share_within_walk']].describe()"),
         ("md", "By EPCI, weighted by cité area:"),
-        ("code", "eg.indicators.aggregate(q[['qpv_share']].join(a[['share_within_walk']]), cites, by='epci', weights='area')"),
+        ("code", "eg.indicators.aggregate(q[['qpv_share']].join(a[['share_within_walk']]), cites, builtin.communes(), by='epci', weights='area')"),
         ("code", "table = eg.indicators.indicator_table(of='communes')\ntable.sort_values('qpv_share', ascending=False).head(10)[['nom', 'qpv_share', 'n_qpv']]"),
     ],
     "04_maps_and_atlas.ipynb": [
@@ -81,7 +86,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  "eg.layers.bhns_lines().to_crs(4326).to_file(path)\n"
                  "bhns = eg.layers.user_layer(path, name='BHNS Évéole', kind='line')\nbhns.crs.to_epsg(), len(bhns)"),
         ("code", "cites = eg.layers.cites()\n"
-                 "d = eg.indicators.distance_to_lines(cites, lines=bhns.to_crs(cites.crs), name='bhns')\n"
+                 "d = eg.indicators.distance_to_lines(cites, bhns.to_crs(cites.crs), name='bhns')\n"
                  "d.describe()"),
         ("md", "A layer without CRS is refused with a message saying how to fix it:"),
         ("code", "from erbm_geo.errors import CRSError\ntry:\n    eg.layers.user_layer(bhns.set_crs(None, allow_override=True), name='BHNS')\n"

@@ -1,11 +1,16 @@
-"""Cache of prepared layers: GeoParquet files keyed by the checksums of their sources, verified
-on every read.
+"""The cache: one object, :data:`CACHE`, owns the process memory and the on-disk layer cache.
+
+* On disk, prepared layers are GeoParquet files keyed by the checksums of their sources,
+  verified on every read (below).
+* In the process, :data:`erbm_geo._memory.MEMORY` holds the prepared layers (a copy is handed
+  out each time), the objects derived from them (:meth:`Cache.memo`, keyed like the layers by
+  source checksums, code, fact tables and parameters) and the geometry memos of the geometry core.
+* :meth:`Cache.clear` forgets all of it (and, with ``disk=True``, deletes the files).
 
 A prepared layer (e.g. the basin communes, dissolved and joined) is written once to
 ``settings.cache_dir/layers/<name>-<key>.parquet``. The key hashes the sha256 of every source
 dataset, the fact tables, the package's code and the call parameters, so a change of source
-vintage or of code invalidates the entry. Within a process, layers are also memoised (a copy is
-returned each time).
+vintage or of code invalidates the entry.
 
 Entries are never trusted. Beside each parquet file, a manifest ``<name>-<key>.json`` records
 the expected schema (row count, columns, dtypes, index, CRS), the layer's ``attrs`` and a
@@ -33,19 +38,19 @@ from typing import Any
 
 import geopandas as gpd
 
-from erbm_geo import _geomcache, settings
+from erbm_geo import settings
 from erbm_geo._atomic import write_atomic, write_text_atomic
+from erbm_geo._memory import MEMORY, Memory
 from erbm_geo.data.catalogue import get
 from erbm_geo.errors import CacheWarning
 
-__all__ = ["cache_secret_path", "cached_layer", "clear_memory", "memo"]
+__all__ = ["CACHE", "Cache", "cache_secret_path", "cached_layer", "clear_memory", "memo"]
 
-_MEMORY: dict[str, gpd.GeoDataFrame] = {}
 _CACHE_VERSION = "4"  # 4: manifests with keyed digests (attrs no longer in .attrs.json)
 
 
 def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
-    from erbm_geo import __version__
+    from erbm_geo._version import __version__
 
     payload = json.dumps(
         {
@@ -83,24 +88,73 @@ def _facts_fingerprint() -> str:
     return h.hexdigest()
 
 
-def clear_memory() -> None:
-    """Forget the layers and objects memoised in this process (the on-disk cache is kept)."""
-    _MEMORY.clear()
-    _OBJECTS.clear()
-    _geomcache.clear()
+class Cache:
+    """Every cache of erbm_geo: the process memory and the on-disk layer cache.
 
-
-_OBJECTS: dict[str, Any] = {}
-
-
-def memo(key: str, build: Callable[[], Any]) -> Any:
-    """Memoise a derived object (a union of parts, a lookup table) for this process.
-
-    Callers must treat the result as read-only.
+    Examples
+    --------
+    >>> from erbm_geo.data import CACHE
+    >>> n = CACHE.memo("example_square", lambda: 7 * 7)
+    >>> n, CACHE.memo("example_square", lambda: 0)  # built once per process
+    (49, 49)
+    >>> CACHE.clear()
+    >>> CACHE.memory.sizes()
+    {'objects': 0, 'geometry_memos': 0}
     """
-    if key not in _OBJECTS:
-        _OBJECTS[key] = build()
-    return _OBJECTS[key]
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    @property
+    def directory(self) -> Path:
+        """Where prepared layers are stored: ``settings.cache_dir / "layers"``."""
+        return Path(settings.cache_dir) / "layers"
+
+    def clear(self, *, disk: bool = False) -> None:
+        """Forget everything memoised in this process; with *disk*, delete the stored layers too."""
+        self.memory.clear()
+        if disk and self.directory.is_dir():
+            for p in self.directory.iterdir():
+                if p.suffix in (".parquet", ".json"):
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+
+    def memo(self, name: str, build: Callable[[], Any], *, sources: Iterable[str] = (),
+             params: dict[str, Any] | None = None) -> Any:
+        """An object derived from datasets (a union, a lookup table), built once per process.
+
+        Keyed like the layers: by *name*, the checksums of *sources*, the code, the fact tables
+        and *params*. Callers must treat the result as read-only.
+        """
+        return self.memory.get(("memo", _key(name, sources, params or {})), build)
+
+    def layer(self, name: str, sources: Iterable[str], build: Callable[[], gpd.GeoDataFrame],
+              params: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
+        """The prepared layer *name* (a copy), from memory, from a verified disk entry or built.
+
+        An entry found on disk is used only if its manifest and keyed digest verify (see the
+        module docstring); otherwise it is rebuilt, with a :class:`~erbm_geo.errors.CacheWarning`.
+        ``GeoDataFrame.attrs`` (e.g. repair reports) are kept in the manifest.
+        """
+        sources = tuple(sources)
+        key = _key(name, sources, params or {})
+        held = self.memory.get(("layer", key), lambda: _load_or_build(name, key, sources, build))
+        return held.copy()  # never the held object: a caller's edit cannot reach other callers
+
+
+#: The one cache of erbm_geo.
+CACHE = Cache(MEMORY)
+
+
+def clear_memory() -> None:
+    """Forget everything memoised in this process (the on-disk cache is kept): ``CACHE.clear()``."""
+    CACHE.clear()
+
+
+def memo(name: str, build: Callable[[], Any], *, sources: Iterable[str] = (),
+         params: dict[str, Any] | None = None) -> Any:
+    """:meth:`Cache.memo` of :data:`CACHE`."""
+    return CACHE.memo(name, build, sources=sources, params=params)
 
 
 def cached_layer(
@@ -109,23 +163,20 @@ def cached_layer(
     build: Callable[[], gpd.GeoDataFrame],
     params: dict[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the prepared layer *name*, building it with *build* on a cache miss.
+    """:meth:`Cache.layer` of :data:`CACHE`: the prepared layer *name*, built on a cache miss."""
+    return CACHE.layer(name, sources, build, params)
 
-    An entry found on disk is used only if its manifest and keyed digest verify (see the
-    module docstring); otherwise it is rebuilt, with a :class:`~erbm_geo.errors.CacheWarning`.
-    ``GeoDataFrame.attrs`` (e.g. repair reports) are kept in the manifest.
-    """
-    key = _key(name, sources, params or {})
-    if key in _MEMORY:
-        return _MEMORY[key].copy()
-    path = Path(settings.cache_dir) / "layers" / f"{key}.parquet"
+
+def _load_or_build(name: str, key: str, sources: tuple[str, ...],
+                   build: Callable[[], gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    path = CACHE.directory / f"{key}.parquet"
     gdf: gpd.GeoDataFrame | None = None
     if settings.use_cache and (path.exists() or path.with_suffix(".json").exists()):
         try:
             gdf = _read_verified(path)
         except _Untrusted as exc:
             warnings.warn(f"cache entry {path.name} not used ({exc}); rebuilt from the sources",
-                          CacheWarning, stacklevel=3)
+                          CacheWarning, stacklevel=6)
     if gdf is None:
         try:
             gdf = build()
@@ -141,8 +192,7 @@ def cached_layer(
             ) from exc
         if settings.use_cache:
             _write(gdf, path)
-    _MEMORY[key] = gdf
-    return gdf.copy()
+    return gdf
 
 
 class _Untrusted(Exception):

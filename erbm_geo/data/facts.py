@@ -7,11 +7,11 @@ datasets of :mod:`erbm_geo.data.catalogue`, they are part of the project.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from erbm_geo._memory import MEMORY
 from erbm_geo.errors import DataNotFoundError, UnknownOptionError
 
 __all__ = ["FACT_TABLES", "facts_dir", "read_fact_table"]
@@ -41,11 +41,13 @@ def facts_dir() -> Path:
     )
 
 
-@cache
 def _read(name: str) -> pd.DataFrame:
-    rel, text_cols = FACT_TABLES[name]
-    path = facts_dir() / rel
-    return pd.read_csv(path, dtype={c: str for c in text_cols}, keep_default_na=True)
+    def build() -> pd.DataFrame:
+        rel, text_cols = FACT_TABLES[name]
+        path = facts_dir() / rel
+        return pd.read_csv(path, dtype={c: str for c in text_cols}, keep_default_na=True)
+
+    return MEMORY.get(("fact_table", name), build)
 
 
 def read_fact_table(name: str) -> pd.DataFrame:

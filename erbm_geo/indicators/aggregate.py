@@ -9,9 +9,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from erbm_geo.errors import DataFormatError, MissingColumnError, UnknownCodeError, UnknownOptionError
+from erbm_geo.errors import (
+    AlignmentError,
+    DataFormatError,
+    MissingColumnError,
+    UnknownCodeError,
+    UnknownOptionError,
+)
 from erbm_geo.indicators.context import commune_of
-from erbm_geo.layers.territory import communes as _communes
 
 __all__ = ["aggregate"]
 
@@ -21,6 +26,7 @@ By = Literal["commune", "epci", "departement"]
 def aggregate(
     values: pd.Series | pd.DataFrame,
     gdf: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
     *,
     by: By = "epci",
     weights: str | None = "area",
@@ -35,6 +41,10 @@ def aggregate(
     gdf : GeoDataFrame
         The features the values describe (cités, communes, QPV…). Each feature belongs to its
         main commune (``code_insee``, spatial when absent), hence to its EPCI and département.
+    communes : GeoDataFrame
+        Commune polygons indexed by INSEE code with ``nom``, ``siren_epci``, ``nom_epci``,
+        ``departement`` and ``nom_departement`` (as needed by *by*) — built in:
+        :func:`erbm_geo.indicators.builtin.communes`.
     by : {"commune", "epci", "departement"}
     weights : str or None
         For ``how="mean"``: ``"area"`` (feature area), ``"population"`` or any numeric column of
@@ -50,6 +60,8 @@ def aggregate(
 
     Raises
     ------
+    AlignmentError
+        *values* are not aligned on ``gdf.index``.
     UnknownCodeError
         A feature has no known commune of the Nord or the Pas-de-Calais (codes listed): no
         feature is silently left out of the groups.
@@ -59,12 +71,18 @@ def aggregate(
 
     Examples
     --------
-    >>> from erbm_geo.layers import communes
-    >>> from erbm_geo.indicators import qpv_overlap
-    >>> c = communes(perimeter="erbm")
-    >>> by_epci = aggregate(qpv_overlap(c)["qpv_share"], c, by="epci", weights="area")
-    >>> len(by_epci)
-    8
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> communes = gpd.GeoDataFrame(
+    ...     {"nom": ["A", "B"], "siren_epci": ["200000001", "200000001"], "nom_epci": ["CA X"] * 2,
+    ...      "departement": ["62", "62"], "nom_departement": ["Pas-de-Calais"] * 2},
+    ...     geometry=[box(700000, 7000000, 701000, 7001000), box(701000, 7000000, 703000, 7001000)],
+    ...     index=pd.Index(["62001", "62002"], name="code_insee"), crs=2154)
+    >>> share = pd.Series([0.1, 0.4], index=communes.index, name="qpv_share")
+    >>> aggregate(share, communes, communes, by="epci", weights="area")  # (0.1 + 2 × 0.4) / 3
+                qpv_share  n nom_epci
+    siren_epci
+    200000001         0.3  2     CA X
     """
     if by not in ("commune", "epci", "departement"):
         raise UnknownOptionError(f"unknown grouping {by!r}; choose commune, epci or departement")
@@ -72,7 +90,8 @@ def aggregate(
         raise UnknownOptionError(f"unknown aggregation {how!r}; choose mean, sum, min or max")
     frame = values.to_frame() if isinstance(values, pd.Series) else values.copy()
     if not frame.index.equals(gdf.index):
-        raise UnknownOptionError("values must be aligned on gdf.index (same labels, same order)")
+        raise AlignmentError("values must be aligned on gdf.index (same labels, same order); "
+                             "e.g. values = values.reindex(gdf.index)")
     text = [c for c in frame.columns
             if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
     if text:
@@ -80,13 +99,20 @@ def aggregate(
             f"values column(s) {text} are not numeric ({[str(frame[c].dtype) for c in text]}); "
             "pass numeric indicators only, e.g. values[numeric_columns]")
     frame = frame.astype("float64")
-    allc = _communes(perimeter="nord_pas_de_calais")
-    codes = commune_of(gdf).to_numpy()  # every code checked: none is silently dropped
+    need = {"commune": ["nom"], "epci": ["siren_epci", "nom_epci"],
+            "departement": ["departement", "nom_departement"]}[by]
+    missing = [c for c in need if c not in communes.columns]
+    if missing:
+        raise MissingColumnError(f"communes lacks column(s) {missing} needed for by={by!r}; pass "
+                                 "erbm_geo.indicators.builtin.communes() or a layer with them")
+    allc = pd.DataFrame(communes.drop(columns=communes.geometry.name))
+    allc.index = allc.index.astype(str)
+    codes = commune_of(gdf, communes).to_numpy()  # every code checked: none is silently dropped
     key_col = {"commune": None, "epci": "siren_epci", "departement": "departement"}[by]
     keys = codes if key_col is None else allc[key_col].reindex(codes).to_numpy()
     if pd.isna(keys).any():
         raise UnknownCodeError(f"communes {sorted(set(codes[pd.isna(keys)]))[:10]} have no "
-                               f"{key_col} in the COG 2025 table")
+                               f"{key_col} in the communes layer")
     if weights is None or how != "mean":
         w = np.ones(len(frame))
     elif weights == "area":

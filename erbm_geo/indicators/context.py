@@ -1,62 +1,115 @@
-"""Context indicators: brownfields and income of the commune (and of the overlapping IRIS), and
-heritage elements (shafts, terrils) within a radius."""
+"""Context indicators: what the feature's commune carries (brownfields, income), the income of
+the IRIS it overlaps, and features (shafts, terrils…) within a radius.
+
+The commune layers these indicators take are polygons indexed by INSEE code (``code_insee``)
+that carry the attributes: built in, :func:`erbm_geo.indicators.builtin.communes` (reference),
+:func:`~erbm_geo.indicators.builtin.friches_communes` and
+:func:`~erbm_geo.indicators.builtin.income_communes` — every commune of the Nord and the
+Pas-de-Calais.
+"""
 
 from __future__ import annotations
+
+import warnings
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from erbm_geo.data import memo
-from erbm_geo.errors import UnknownCodeError
-from erbm_geo.indicators._inputs import prepare
-from erbm_geo.indicators._kernels import count_within, pair_areas
-from erbm_geo.layers._spatial import assign_communes
-from erbm_geo.layers.friches import friches_communes, warn_quality
-from erbm_geo.layers.heritage import puits_de_mines, terrils, zt_terrils
-from erbm_geo.layers.socio import income_communes, income_iris
-from erbm_geo.layers.territory import communes as _communes
+from erbm_geo.errors import DataQualityWarning, MissingColumnError, UnknownCodeError
+from erbm_geo.geom.kernels import count_within, pair_areas
+from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.prepare import prepare, prepare_target
+from erbm_geo.geom.spatial import assign_communes
+from erbm_geo.indicators.access import check_radius
 
-__all__ = ["commune_of", "friches_context", "heritage_within", "income_context"]
+__all__ = ["commune_of", "count_within_radius", "friches_context", "heritage_within",
+           "income_context"]
 
 
-def commune_of(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """INSEE code of each feature's main commune (Nord and Pas-de-Calais, COG 2025).
+def _check_communes(communes: gpd.GeoDataFrame, columns: tuple[str, ...] = (), *,
+                    name: str = "communes", builtin: str = "communes") -> None:
+    if not isinstance(communes, gpd.GeoDataFrame):
+        raise TypeError(f"{name} must be a GeoDataFrame indexed by INSEE code, "
+                        f"got {type(communes).__name__}")
+    missing = [c for c in columns if c not in communes.columns]
+    if missing:
+        raise MissingColumnError(
+            f"{name} lacks column(s) {missing}; pass a layer that carries them, e.g. "
+            f"erbm_geo.indicators.builtin.{builtin}()")
+
+
+def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
+    """Code of each feature's main commune among *communes*.
 
     Taken from the ``code_insee`` index or column when the layer has one (every code is then
-    checked), else computed spatially (the commune holding the largest part of the feature).
+    checked against ``communes.index``), else computed spatially: the commune holding the
+    largest part of the feature (a feature just beyond the commune polygons — e.g. a point a few
+    metres past a simplified border — gets the nearest commune within 1 km).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+    communes : GeoDataFrame
+        Commune polygons indexed by code, in any CRS — built in:
+        :func:`erbm_geo.indicators.builtin.communes` (Nord and Pas-de-Calais, COG 2025).
 
     Raises
     ------
     UnknownCodeError
-        A code is missing or not a commune of the Nord or the Pas-de-Calais (codes and rows
-        listed), or a feature lies in no commune of the two départements.
+        A code is missing or not in ``communes.index`` (codes and rows listed), or a feature
+        lies in no commune.
     InvalidGeometryError
         A geometry is invalid (e.g. a self-intersecting polygon), for the spatial assignment.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point, box
+    >>> communes = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 701000, 7001000),
+    ...                                       box(701000, 7000000, 702000, 7001000)],
+    ...                             index=pd.Index(["62498", "62510"], name="code_insee"), crs=2154)
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(700500, 7000500), Point(701500, 7000500)], crs=2154)
+    >>> commune_of(pts, communes).tolist()
+    ['62498', '62510']
     """
+    _check_communes(communes)
+    known = communes.index.astype(str)
     if gdf.index.name == "code_insee":
         codes = pd.Series(gdf.index.astype("string"), index=gdf.index, name="code_insee")
-        return _checked_codes(codes, "the code_insee index")
+        return _checked_codes(codes, known, "the code_insee index")
     if "code_insee" in gdf.columns:
         codes = gdf["code_insee"].astype("string").rename("code_insee")
-        return _checked_codes(codes, "the code_insee column")
+        return _checked_codes(codes, known, "the code_insee column")
     feats, _ = prepare(gdf, name="features", validity=True)
-    codes = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))["code_insee"]
-    return _checked_codes(codes.rename("code_insee"), "the spatial assignment")
+    codes = assign_communes(feats, _working(communes, gdf))["code_insee"]
+    return _checked_codes(codes.rename("code_insee"), known, "the spatial assignment")
 
 
-def _checked_codes(codes: pd.Series, where: str) -> pd.Series:
-    known = memo("codes_insee_5962", lambda: _communes(perimeter="nord_pas_de_calais").index)
+def _working(communes: gpd.GeoDataFrame, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The commune polygons in EPSG:2154, checked, indexed by their codes as text."""
+    c, _ = prepare_target(communes.to_crs(gdf.crs) if gdf.crs is not None
+                          and communes.crs is not None and not communes.crs.equals(gdf.crs)
+                          else communes, gdf, name="communes", polygonal=True)
+    if not c.index.is_unique:
+        raise UnknownCodeError(f"communes: duplicate codes {list(c.index[c.index.duplicated()][:10])}")
+    c = c.copy()
+    c.index = c.index.astype(str)
+    return c
+
+
+def _checked_codes(codes: pd.Series, known: pd.Index, where: str) -> pd.Series:
     bad = codes.isna().to_numpy() | ~codes.isin(known).to_numpy()
     if bad.any():
         shown = sorted({str(c) for c in codes[bad].fillna("<NA>")})[:10]
         rows = list(codes.index[bad][:10])
-        hint = ("those features lie in no commune of the Nord or the Pas-de-Calais"
+        hint = ("those features lie in no commune of the communes layer (the built-in one covers "
+                "the Nord and the Pas-de-Calais)"
                 if where == "the spatial assignment" else
-                "codes are 5-character INSEE codes (COG 2025) of the Nord (59…) or the "
-                "Pas-de-Calais (62…), as text; codes of communes merged since have to be "
-                "replaced by the new commune's; find codes with erbm_geo.layers.codes_from_names")
+                "codes are 5-character INSEE codes (COG 2025) as text, e.g. '62498'; codes of "
+                "communes merged since have to be replaced by the new commune's; find codes with "
+                "erbm_geo.layers.codes_from_names")
         raise UnknownCodeError(
             f"{int(bad.sum())} feature(s) have no known commune in {where}: {shown} "
             f"(rows {rows}); {hint}."
@@ -64,38 +117,92 @@ def _checked_codes(codes: pd.Series, where: str) -> pd.Series:
     return codes
 
 
-def friches_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Brownfields of each feature's commune (Cartofriches): count, surface, per km².
-
-    Returns ``friches_n``, ``friches_surface_m2``, ``friches_per_km2`` and
-    ``friches_surface_share`` of the main commune, and ``friches_surface_quality``
-    (``"ok"``, or ``"surface_exceeds_commune"`` where the source surface is larger than the
-    commune: surface and share are then NA, never a share above 1).
-
-    Examples
-    --------
-    >>> from erbm_geo.layers import communes
-    >>> f = friches_context(communes())
-    >>> list(f.columns)
-    ['friches_n', 'friches_surface_m2', 'friches_per_km2', 'friches_surface_share', 'friches_surface_quality']
-    """
-    codes = commune_of(gdf)
-    f = friches_communes(perimeter="nord_pas_de_calais", warn=False)
-    warn_quality(f, codes.to_numpy())  # only for the communes of these features
-    cols = ["friches_n", "friches_surface_m2", "friches_per_km2", "friches_surface_share"]
-    out = f[cols].reindex(codes.to_numpy()).astype("float64")
-    out["friches_surface_quality"] = f["friches_surface_quality"].reindex(codes.to_numpy()).to_numpy()
-    out.index = gdf.index
-    return out
+_FRICHES_COLUMNS = ("friches_n", "friches_surface_m2", "friches_per_km2", "friches_surface_share")
 
 
-def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Income of each feature's commune and of the IRIS it overlaps (area-weighted).
+def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Brownfields of each feature's main commune: count, surface, per km², share.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+    communes : GeoDataFrame
+        Commune polygons indexed by INSEE code with the columns ``friches_n``,
+        ``friches_surface_m2``, ``friches_per_km2``, ``friches_surface_share`` and optionally
+        ``friches_surface_quality`` — built in: :func:`erbm_geo.indicators.builtin.friches_communes`
+        (Cartofriches).
 
     Returns
     -------
     pandas.DataFrame
-        ``revenu_median_commune`` and ``part_minima_sociaux_pct`` (Filosofi 2021, main commune);
+        Those columns for the main commune of each feature (:func:`commune_of`), and
+        ``friches_surface_quality``: ``"ok"``, or the reason the surface is not published (e.g.
+        ``"surface_exceeds_commune"``: the source surface is larger than the commune; surface
+        and share are then NA, never a share above 1). One :class:`DataQualityWarning` names
+        the flagged communes met.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point, box
+    >>> c = gpd.GeoDataFrame({"friches_n": [3], "friches_surface_m2": [50_000.0],
+    ...                       "friches_per_km2": [3.0], "friches_surface_share": [0.05]},
+    ...                      geometry=[box(700000, 7000000, 701000, 7001000)],
+    ...                      index=pd.Index(["62498"], name="code_insee"), crs=2154)
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(700500, 7000500)], crs=2154)
+    >>> friches_context(pts, c).T
+                                   0
+    friches_n                    3.0
+    friches_surface_m2       50000.0
+    friches_per_km2              3.0
+    friches_surface_share       0.05
+    friches_surface_quality       ok
+    """
+    _check_communes(communes, _FRICHES_COLUMNS, builtin="friches_communes")
+    codes = commune_of(gdf, communes).to_numpy()
+    table = pd.DataFrame(communes.drop(columns=communes.geometry.name))
+    table.index = table.index.astype(str)
+    out = table[list(_FRICHES_COLUMNS)].reindex(codes).astype("float64")
+    quality = (table["friches_surface_quality"].astype("string").fillna("ok")
+               if "friches_surface_quality" in table else pd.Series("ok", index=table.index,
+                                                                     dtype="string"))
+    q = quality.reindex(codes).to_numpy(dtype=object)
+    # a share above 1 is never published, flagged upstream or not
+    q[(q == "ok") & (out["friches_surface_share"].to_numpy() > 1)] = "share_above_one"
+    flagged = q != "ok"
+    if flagged.any():
+        out.loc[flagged, ["friches_surface_m2", "friches_surface_share"]] = np.nan
+        names = table["nom"].reindex(codes) if "nom" in table else pd.Series(codes, index=codes)
+        met = sorted({f"{n} {c} ({r})" for n, c, r in zip(names[flagged], codes[flagged],
+                                                            q[flagged], strict=True)})
+        warnings.warn(
+            f"friches: {len(met)} commune(s) have a surface that is not published "
+            f"({', '.join(met)}); their surface and share are NA (friches_surface_quality)",
+            DataQualityWarning, stacklevel=2)
+    out["friches_surface_quality"] = q
+    out.index = gdf.index
+    return out
+
+
+def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame
+                   ) -> pd.DataFrame:
+    """Income of each feature's commune and of the IRIS it overlaps (area-weighted).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+    communes : GeoDataFrame
+        Commune polygons indexed by INSEE code with ``revenu_median_uc`` and
+        ``part_minima_sociaux_pct`` — built in: :func:`erbm_geo.indicators.builtin.income_communes`
+        (Filosofi 2021).
+    iris : GeoDataFrame
+        IRIS polygons (CRS of *gdf*) with ``code_insee`` (their commune), ``revenu_median_uc``
+        and ``taux_pauvrete_pct`` — built in: :func:`erbm_geo.indicators.builtin.income_iris`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``revenu_median_commune`` and ``part_minima_sociaux_pct`` of the main commune;
         ``revenu_median_iris`` and ``taux_pauvrete_iris_pct``: means of the overlapping IRIS
         weighted by overlap area, over the IRIS **of the feature's own commune(s)** that have
         figures. Filosofi publishes IRIS figures only for communes of 5,000 inhabitants or more,
@@ -107,24 +214,41 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from erbm_geo.layers import cites
-    >>> inc = income_context(cites())
-    >>> bool((inc["revenu_median_iris"].dropna() > 0).all())
-    True
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> c = gpd.GeoDataFrame({"revenu_median_uc": [18000], "part_minima_sociaux_pct": [12.5]},
+    ...                      geometry=[box(700000, 7000000, 702000, 7001000)],
+    ...                      index=pd.Index(["62498"], name="code_insee"), crs=2154)
+    >>> iris = gpd.GeoDataFrame({"code_insee": ["62498", "62498"],
+    ...                          "revenu_median_uc": [16000, 22000],
+    ...                          "taux_pauvrete_pct": [30.0, 10.0]},
+    ...                         geometry=[box(700000, 7000000, 701000, 7001000),
+    ...                                   box(701000, 7000000, 702000, 7001000)], crs=2154)
+    >>> f = gpd.GeoDataFrame(geometry=[box(700500, 7000000, 701000 + 500 * 2, 7001000)],
+    ...                      crs=2154)  # 500 m in the first IRIS, 1,000 m in the second
+    >>> income_context(f, c, iris).iloc[0].round(1).tolist()
+    [18000.0, 12.5, 20000.0, 16.7]
     """
+    _check_communes(communes, ("revenu_median_uc", "part_minima_sociaux_pct"),
+                    builtin="income_communes")
+    _check_communes(iris, ("code_insee", "revenu_median_uc", "taux_pauvrete_pct"), name="iris",
+                    builtin="income_iris")
     feats, geoms = prepare(gdf, name="features", validity=True)
-    codes, fpos, fcode = _feature_communes(feats)
-    inc = income_communes(perimeter="nord_pas_de_calais")
+    codes, fpos, fcode = _feature_communes(feats, communes)
+    table = pd.DataFrame(communes.drop(columns=communes.geometry.name))
+    table.index = table.index.astype(str)
     out = pd.DataFrame(index=feats.index)
-    out["revenu_median_commune"] = inc["revenu_median_uc"].reindex(codes.to_numpy()).astype(
+    out["revenu_median_commune"] = table["revenu_median_uc"].reindex(codes.to_numpy()).astype(
         "float64").to_numpy()
-    out["part_minima_sociaux_pct"] = inc["part_minima_sociaux_pct"].reindex(
+    out["part_minima_sociaux_pct"] = table["part_minima_sociaux_pct"].reindex(
         codes.to_numpy()).astype("float64").to_numpy()
-    ii = income_iris(territory="nord_pas_de_calais")
-    ii = ii[ii["revenu_median_uc"].notna().to_numpy()]
-    ig = np.asarray(ii.geometry.values, dtype=object)
-    tree = shapely.STRtree(ig)
-    si, ti = tree.query(geoms, predicate="intersects")
+    _, ig = prepare_target(iris, gdf, name="iris", polygonal=True)
+    has = iris["revenu_median_uc"].notna().to_numpy()
+    ig, ii = ig[has], iris[has]
+    if len(ig):  # (feature, IRIS) pairs
+        si, ti = memo_for(ig).get_tree().query(geoms, predicate="intersects")
+    else:
+        si = ti = np.zeros(0, dtype=np.int64)
     # only IRIS of the feature's own commune(s): no value from a neighbour's boundary sliver
     own = pd.MultiIndex.from_arrays([si, ii["code_insee"].astype(str).to_numpy()[ti]]).isin(
         pd.MultiIndex.from_arrays([fpos, fcode]))
@@ -145,16 +269,18 @@ def income_context(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     return out
 
 
-def _feature_communes(feats: gpd.GeoDataFrame) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def _feature_communes(feats: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+                      ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Main commune of each feature (as :func:`commune_of`) and every (feature position, INSEE
     code) pair of the communes it belongs to — with one spatial assignment at most."""
     if feats.index.name == "code_insee" or "code_insee" in feats.columns:
-        main = commune_of(feats)
+        main = commune_of(feats, communes)
         lists = (feats["codes_insee"].astype("string").fillna("") if feats.index.name != "code_insee"
                  and "codes_insee" in feats.columns else main.astype("string")).str.split(";")
     else:
-        a = assign_communes(feats, _communes(perimeter="nord_pas_de_calais"))
-        main = _checked_codes(a["code_insee"].rename("code_insee"), "the spatial assignment")
+        a = assign_communes(feats, _working(communes, feats))
+        main = _checked_codes(a["code_insee"].rename("code_insee"), communes.index.astype(str),
+                              "the spatial assignment")
         lists = a["codes_insee"].astype("string").fillna("").str.split(";")
     pos = np.repeat(np.arange(len(feats)), lists.map(len).to_numpy(dtype=np.int64))
     codes = np.concatenate([np.asarray(x, dtype=object) for x in lists]) if len(lists) else \
@@ -162,19 +288,52 @@ def _feature_communes(feats: gpd.GeoDataFrame) -> tuple[pd.Series, np.ndarray, n
     return main, pos, codes.astype(str)
 
 
-def heritage_within(gdf: gpd.GeoDataFrame, *, radius: float = 1000.0) -> pd.DataFrame:
-    """Former shafts and terrils (property and buffer zone) within *radius* metres of each feature.
+def count_within_radius(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, radius: float,
+                        name: str = "within") -> pd.Series:
+    """Number of *targets* within *radius* metres (≥ 0; 0 counts those touching) of each
+    feature (any geometry types).
 
     Examples
     --------
-    >>> from erbm_geo.layers import cites
-    >>> h = heritage_within(cites(), radius=1000)
-    >>> list(h.columns)
-    ['puits_within', 'terrils_within']
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> f = gpd.GeoDataFrame(geometry=[Point(700000, 7000000)], crs=2154)
+    >>> t = gpd.GeoDataFrame(geometry=[Point(700300, 7000000), Point(701200, 7000000)], crs=2154)
+    >>> count_within_radius(f, t, radius=1000, name="puits_within").tolist()
+    [1]
     """
+    check_radius(radius, allow_zero=True)
     feats, geoms = prepare(gdf, name="features")
-    shafts = np.asarray(puits_de_mines().geometry.values, dtype=object)
-    ter = np.concatenate([np.asarray(terrils().geometry.values, dtype=object),
-                          np.asarray(zt_terrils().geometry.values, dtype=object)])
-    return pd.DataFrame({"puits_within": count_within(geoms, shafts, radius),
-                         "terrils_within": count_within(geoms, ter, radius)}, index=feats.index)
+    _, tg = prepare_target(targets, gdf, name="targets", allow_empty=True)
+    return pd.Series(count_within(geoms, tg, radius), index=feats.index, name=name)
+
+
+def heritage_within(gdf: gpd.GeoDataFrame, shafts: gpd.GeoDataFrame, terrils: gpd.GeoDataFrame,
+                    *, radius: float = 1000.0) -> pd.DataFrame:
+    """Former shafts and terrils within *radius* metres of each feature.
+
+    Parameters
+    ----------
+    shafts, terrils : GeoDataFrame
+        In the CRS of *gdf* — built in: :func:`erbm_geo.indicators.builtin.shafts` and
+        :func:`~erbm_geo.indicators.builtin.terrils` (those of the property and of the buffer
+        zone).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``puits_within`` and ``terrils_within`` (counts).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point, box
+    >>> f = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700100, 7000100)], crs=2154)
+    >>> shafts = gpd.GeoDataFrame(geometry=[Point(700600, 7000050)], crs=2154)
+    >>> terrils = gpd.GeoDataFrame(geometry=[box(702000, 7000000, 702500, 7000500)], crs=2154)
+    >>> heritage_within(f, shafts, terrils).iloc[0].tolist()
+    [1, 0]
+    """
+    return pd.concat([count_within_radius(gdf, shafts, radius=radius, name="puits_within"),
+                      count_within_radius(gdf, terrils, radius=radius, name="terrils_within")],
+                     axis=1)

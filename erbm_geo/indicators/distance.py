@@ -9,26 +9,30 @@ import numpy as np
 import pandas as pd
 
 from erbm_geo.errors import UnknownOptionError
-from erbm_geo.indicators._inputs import prepare, prepare_target
-from erbm_geo.indicators._kernels import nearest, source_geoms, take_labels
-from erbm_geo.layers.centres import LEVELS
-from erbm_geo.layers.centres import centres as _centres
+from erbm_geo.geom.kernels import nearest, source_geoms, take_labels
+from erbm_geo.geom.prepare import prepare, prepare_target
 
-__all__ = ["MeasureFrom", "distance_to_centres"]
+__all__ = ["MeasureFrom", "check_measure", "distance_to_centres"]
 
 MeasureFrom = Literal["edge", "point"]
 
 
-def _check_measure(measure_from: str) -> None:
+def check_measure(measure_from: str) -> None:
+    """Raise :class:`UnknownOptionError` unless *measure_from* is ``"edge"`` or ``"point"``."""
     if measure_from not in ("edge", "point"):
         raise UnknownOptionError(f"unknown measure_from {measure_from!r}; choose 'edge' or 'point'")
 
 
+def labels_of(layer: gpd.GeoDataFrame, column: str = "nom") -> np.ndarray:
+    """The names of a target layer's features: its *column* when present, else its index."""
+    return (layer[column].astype(str).to_numpy() if column in layer
+            else layer.index.astype(str).to_numpy())
+
+
 def distance_to_centres(
     gdf: gpd.GeoDataFrame,
+    centres: gpd.GeoDataFrame,
     *,
-    level: Literal["main", "acv_pvd", "all"] = "main",
-    centres: gpd.GeoDataFrame | None = None,
     measure_from: MeasureFrom = "edge",
     max_distance: float | None = None,
 ) -> pd.DataFrame:
@@ -38,54 +42,45 @@ def distance_to_centres(
     ----------
     gdf : GeoDataFrame
         Any layer with a CRS (reprojected to EPSG:2154).
-    level : {"main", "acv_pvd", "all"}
-        Centres considered (see :func:`erbm_geo.layers.centres`): the 8 main centralities, the
-        ACV/PVD towns and the main centralities, or every commune centre. Ignored when *centres*
-        is given.
-    centres : GeoDataFrame, optional
-        Your own centre points (same CRS as *gdf*), e.g. from :func:`erbm_geo.layers.as_centres`;
-        the name comes from its ``nom`` column when present.
+    centres : GeoDataFrame
+        Centre points (or any geometries) in the CRS of *gdf*; names come from a ``nom`` column
+        when present. Built in: :func:`erbm_geo.indicators.builtin.centres` (``level="main"``,
+        ``"acv_pvd"`` or ``"all"``); your own with :func:`erbm_geo.layers.as_centres`.
     measure_from : {"edge", "point"}
         ``"edge"`` (default): from the nearest point of the feature — 0 when the centre lies
         inside it; ``"point"``: from a representative point inside the feature
         (``point_on_surface``).
     max_distance : float, optional
-        Search radius (m); features farther from every centre get NaN.
+        Search radius (m); features farther from every centre get NaN and <NA> names.
 
     Returns
     -------
     pandas.DataFrame
-        Aligned on ``gdf.index``: ``distance_m``, ``centre_nom``, ``centre_id`` (the INSEE code of
-        the centre's commune for built-in centres).
+        Aligned on ``gdf.index``: ``distance_m``, ``centre_nom``, ``centre_id`` (the index label
+        of the centre: the INSEE code of its commune for built-in centres). Ties go to the
+        centre that comes first in *centres*.
 
     Examples
     --------
-    >>> from erbm_geo.layers import communes
-    >>> c = communes()
-    >>> d = distance_to_centres(c, level="main")
-    >>> float(d.loc["62498", "distance_m"]), d.loc["62498", "centre_nom"]
-    (0.0, 'Lens')
+    >>> import geopandas as gpd
+    >>> from shapely import Point, box
+    >>> cites = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700100, 7000100)], crs=2154)
+    >>> centres = gpd.GeoDataFrame({"nom": ["Lens", "Liévin"]},
+    ...                            geometry=[Point(700400, 7000050), Point(700050, 7000900)],
+    ...                            index=["62498", "62510"], crs=2154)
+    >>> distance_to_centres(cites, centres)
+       distance_m centre_nom centre_id
+    0       300.0       Lens     62498
     """
-    _check_measure(measure_from)
+    check_measure(measure_from)
     feats, geoms = prepare(gdf, name="features")
-    if centres is None:
-        if level not in LEVELS:
-            raise UnknownOptionError(f"unknown centre level {level!r}; choose main, acv_pvd or all")
-        ctab = _centres(level=level)
-        cgeoms = np.asarray(ctab.geometry.values, dtype=object)
-    else:
-        cgeoms = prepare_target(centres, gdf, name="centres")
-        ctab = centres
-    names = (ctab["nom"].astype(str).to_numpy() if "nom" in ctab
-             else ctab.index.astype(str).to_numpy())
-    ids = ctab.index.astype(str).to_numpy()
-    idx, dist = nearest(source_geoms(geoms, measure_from), cgeoms, max_distance=max_distance,
-                        cache_key=f"centres:{level}" if centres is None else None)
+    _, cgeoms = prepare_target(centres, gdf, name="centres")
+    idx, dist = nearest(source_geoms(geoms, measure_from), cgeoms, max_distance=max_distance)
     return pd.DataFrame(
         {
             "distance_m": dist,
-            "centre_nom": take_labels(names, idx),
-            "centre_id": take_labels(ids, idx),
+            "centre_nom": take_labels(labels_of(centres), idx),
+            "centre_id": take_labels(centres.index.astype(str).to_numpy(), idx),
         },
         index=feats.index,
     )

@@ -1,4 +1,5 @@
-"""Overlap indicators: share of each feature inside QPV, the UNESCO property and its buffer zone."""
+"""Overlap indicators: share of each feature inside target polygons (QPV, the UNESCO property and
+its buffer zone, any polygon layer)."""
 
 from __future__ import annotations
 
@@ -7,137 +8,166 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from erbm_geo.data import memo
-from erbm_geo.indicators._inputs import check_valid_subset, prepare, prepare_target
-from erbm_geo.indicators._kernels import (
-    covered_area,
-    dissolve_parts,
-    nearest,
-    overlay,
-)
-from erbm_geo.layers.heritage import bien_inscrit, zone_tampon
-from erbm_geo.layers.qpv import qpv as _qpv
+from erbm_geo.geom.kernels import covered_area, dissolve_parts, nearest, overlay, source_geoms
+from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
+from erbm_geo.indicators.distance import MeasureFrom, check_measure
 
 __all__ = ["area_share", "qpv_overlap", "unesco_overlap"]
 
 
-def _areas(geoms: np.ndarray) -> np.ndarray:
-    return shapely.area(geoms)
+def _share(covered: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """covered / area in [0, 1]; NaN for features without area (points, lines)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(area > 0, np.clip(covered / area, 0.0, 1.0), np.nan)
+
+
+def _parts(tg: np.ndarray) -> np.ndarray:
+    """The targets' union as non-overlapping parts (kept in the targets' memo)."""
+    return memo_for(tg).get("dissolved", lambda: dissolve_parts(tg))
+
+
+def _check_targets(targets: gpd.GeoDataFrame, rows: np.ndarray, name: str) -> None:
+    """Only the targets that meet a feature need to be valid (checked once per target)."""
+    check_valid_subset(targets, rows, name=name)
 
 
 def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = "share"
                ) -> pd.Series:
-    """Share (0–1) of each feature's area covered by the union of *targets* (same CRS).
+    """Share (0–1) of each feature's area covered by the union of *targets*.
 
-    Overlapping targets are unioned first, so a surface is counted once. Point and line
-    features have no area: their share is NaN.
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Polygon features, any CRS.
+    targets : GeoDataFrame
+        Polygons in the CRS of *gdf*. Overlapping targets are unioned first, so a surface is
+        counted once.
+    name : str
+        Name of the result.
+
+    Returns
+    -------
+    pandas.Series
+        Aligned on ``gdf.index``; NaN for point and line features (no area).
 
     Examples
     --------
-    >>> from erbm_geo.layers import communes, bien_inscrit
-    >>> s = area_share(communes(), bien_inscrit(), name="share_bien")
-    >>> bool(s.between(0, 1).all()), s.name
-    (True, 'share_bien')
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> sq = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700100, 7000100)], crs=2154)
+    >>> half = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700050, 7000100)], crs=2154)
+    >>> area_share(sq, half, name="share_half").tolist()
+    [0.5]
     """
     feats, geoms = prepare(gdf, name="features", validity=True)
-    tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True)
-    area = _areas(geoms)
-    cov = covered_area(geoms, dissolve_parts(tg))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(area > 0, np.clip(cov / area, 0.0, 1.0), np.nan)
-    return pd.Series(share, index=feats.index, name=name)
+    t, tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True)
+    if len(tg):
+        _check_targets(t, np.unique(memo_for(tg).get_tree().query(geoms,
+                                                                  predicate="intersects")[1]),
+                       "targets")
+    cov = covered_area(geoms, _parts(tg))
+    return pd.Series(_share(cov, shapely.area(geoms)), index=feats.index, name=name)
 
 
-def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
     """Share of each feature's area inside a QPV, the area, and the QPV touched.
 
     Parameters
     ----------
     gdf : GeoDataFrame
         Polygon features (cités, communes, IRIS…), any CRS.
-    qpv : GeoDataFrame, optional
-        QPV polygons (same CRS as *gdf*); default the national QPV 2024 layer (repaired).
+    qpv : GeoDataFrame
+        QPV polygons in the CRS of *gdf*, indexed by their code — the built-in QPV 2024 are
+        :func:`erbm_geo.indicators.builtin.qpv`. Only the QPV that meet a feature are checked
+        for validity.
 
     Returns
     -------
     pandas.DataFrame
         Aligned on ``gdf.index``: ``qpv_share`` (0–1; NaN for non-polygons), ``qpv_area_m2``,
-        ``qpv_codes`` (``;``-separated QPV codes overlapped by ≥ 1 m²) and ``n_qpv``.
-        QPV polygons are unioned before measuring, so where they touch or overlap a surface is
-        counted once.
+        ``qpv_codes`` (``;``-separated codes of the QPV overlapped by ≥ 1 m²) and ``n_qpv``.
+        Where QPV overlap one another, their union is measured, so a surface is counted once.
 
     Raises
     ------
     InvalidGeometryError
-        A feature is invalid (e.g. a self-intersecting polygon), whether or not it touches a QPV.
+        A feature is invalid (whether or not it touches a QPV), or a QPV it touches is.
     CRSError, OutOfAreaError, EmptyInputError, DuplicateIndexError
 
     Examples
     --------
-    >>> from erbm_geo.layers import communes
-    >>> q = qpv_overlap(communes())
-    >>> int(q.loc["62498", "n_qpv"]) > 0, bool(q["qpv_share"].between(0, 1).all())
-    (True, True)
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> cites = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700100, 7000100)], crs=2154)
+    >>> qpv = gpd.GeoDataFrame({"nom": ["Q"]}, geometry=[box(700075, 7000000, 700200, 7000100)],
+    ...                        index=pd.Index(["QN05901M"], name="code_qpv"), crs=2154)
+    >>> qpv_overlap(cites, qpv)
+       qpv_share  qpv_area_m2 qpv_codes  n_qpv
+    0       0.25       2500.0  QN05901M      1
     """
-    # every feature must be valid: an invalid polygon has a wrong area even where it touches no QPV
     feats, geoms = prepare(gdf, name="features", validity=True)
-    if qpv is None:
-        q = _qpv(territory="france")
-        qg = np.asarray(q.geometry.values, dtype=object)
-        # only QPV near the features matter: cut the national layer to their extent first
-        tree = shapely.STRtree(qg)
-        near = np.unique(tree.query(geoms, predicate="intersects")[1])
-        qg, qids = qg[near], q.index.to_numpy()[near]
-    else:
-        qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True)
-        qids = qpv.index.astype(str).to_numpy()
-    area = _areas(geoms)
+    q, qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True)
+    qids = qpv.index.astype(str).to_numpy()
     cov, codes, n = overlay(geoms, qg, qids,
                             validate=lambda rows: check_valid_subset(feats, rows),
-                            overlapping=q["overlaps_other"].to_numpy()[near]
-                            if qpv is None else None)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(area > 0, np.clip(cov / area, 0.0, 1.0), np.nan)
+                            validate_targets=lambda rows: _check_targets(q, rows, "qpv"))
     return pd.DataFrame(
-        {"qpv_share": share, "qpv_area_m2": cov,
+        {"qpv_share": _share(cov, shapely.area(geoms)), "qpv_area_m2": cov,
          "qpv_codes": pd.array(codes.to_numpy(), dtype="string"), "n_qpv": n},
         index=feats.index,
     )
 
 
-def unesco_overlap(gdf: gpd.GeoDataFrame, *, measure_from: str = "edge") -> pd.DataFrame:
-    """Share of each feature inside the UNESCO property and its buffer zone; distance to the
-    nearest component part.
+def unesco_overlap(gdf: gpd.GeoDataFrame, property: gpd.GeoDataFrame,
+                   buffer_zone: gpd.GeoDataFrame, *, measure_from: MeasureFrom = "edge"
+                   ) -> pd.DataFrame:
+    """Share of each feature inside a World Heritage property and its buffer zone; distance to
+    the nearest component part.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Any features, any CRS.
+    property, buffer_zone : GeoDataFrame
+        Polygons in the CRS of *gdf*: the property's component parts (indexed by their number)
+        and its buffer zone — built in: :func:`erbm_geo.indicators.builtin.unesco_property` and
+        :func:`~erbm_geo.indicators.builtin.unesco_buffer_zone` (the Nord-Pas de Calais
+        Mining Basin, 2012).
+    measure_from : {"edge", "point"}
 
     Returns
     -------
     pandas.DataFrame
-        ``bien_inscrit_share``, ``zone_tampon_share`` (0–1), ``bien_inscrit_distance_m`` (0 when
-        the feature touches a component part) and ``bien_inscrit_element`` (its number, 1–109).
+        ``bien_inscrit_share``, ``zone_tampon_share`` (0–1, NaN without area),
+        ``bien_inscrit_distance_m`` (0 when the feature touches a component part) and
+        ``bien_inscrit_element`` (the index label of the nearest part).
 
     Examples
     --------
-    >>> from erbm_geo.layers import cites
-    >>> u = unesco_overlap(cites())
-    >>> float(u["bien_inscrit_distance_m"].min())
-    0.0
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> f = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700100, 7000100)], crs=2154)
+    >>> part = gpd.GeoDataFrame(geometry=[box(700300, 7000000, 700400, 7000100)],
+    ...                         index=pd.Index([12], name="element"), crs=2154)
+    >>> zone = gpd.GeoDataFrame(geometry=[box(699950, 6999950, 700500, 7000200)], crs=2154)
+    >>> unesco_overlap(f, part, zone).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'bien_inscrit_share': 0.0, 'zone_tampon_share': 1.0,
+      'bien_inscrit_distance_m': 200.0, 'bien_inscrit_element': 12}]
     """
-    from erbm_geo.indicators._kernels import source_geoms
-
+    check_measure(measure_from)
     feats, geoms = prepare(gdf, name="features", validity=True)
-    prop = bien_inscrit()
-    pg = np.asarray(prop.geometry.values, dtype=object)
-    pparts = memo("bien_inscrit_parts", lambda: dissolve_parts(pg))
-    bparts = memo("zone_tampon_parts",
-                  lambda: dissolve_parts(np.asarray(zone_tampon().geometry.values, dtype=object)))
-    area = _areas(geoms)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sp = np.where(area > 0, np.clip(covered_area(geoms, pparts) / area, 0, 1), np.nan)
-        sb = np.where(area > 0, np.clip(covered_area(geoms, bparts) / area, 0, 1), np.nan)
-    idx, dist = nearest(source_geoms(geoms, measure_from), pg,  # type: ignore[arg-type]
-                        cache_key="bien_inscrit")
+    p, pg = prepare_target(property, gdf, name="property", polygonal=True)
+    b, bg = prepare_target(buffer_zone, gdf, name="buffer_zone", polygonal=True)
+    area = shapely.area(geoms)
+    for t, tg, label in ((p, pg, "property"), (b, bg, "buffer_zone")):
+        _check_targets(t, np.unique(memo_for(tg).get_tree().query(
+            geoms, predicate="intersects")[1]), label)
+    idx, dist = nearest(source_geoms(geoms, measure_from), pg)
     return pd.DataFrame(
-        {"bien_inscrit_share": sp, "zone_tampon_share": sb, "bien_inscrit_distance_m": dist,
-         "bien_inscrit_element": prop.index.to_numpy()[idx]},
+        {"bien_inscrit_share": _share(covered_area(geoms, _parts(pg)), area),
+         "zone_tampon_share": _share(covered_area(geoms, _parts(bg)), area),
+         "bien_inscrit_distance_m": dist,
+         "bien_inscrit_element": property.index.to_numpy()[idx]},
         index=feats.index,
     )

@@ -9,16 +9,20 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 
+from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo.data.catalogue import CATALOGUE
-from erbm_geo.errors import EmptyInputError, UnknownOptionError
+from erbm_geo.errors import EmptyInputError, MissingLayerWarning, UnknownOptionError
+from erbm_geo.geom.prepare import prepare
+from erbm_geo.indicators import builtin
 from erbm_geo.indicators.access import distance_to_lines, station_access
+from erbm_geo.indicators.builtin import Targets
 from erbm_geo.indicators.context import friches_context, heritage_within, income_context
 from erbm_geo.indicators.distance import distance_to_centres
 from erbm_geo.indicators.overlap import qpv_overlap, unesco_overlap
 from erbm_geo.layers.centres import centres as _centres
 from erbm_geo.layers.cites import cite_parts
 from erbm_geo.layers.cites import cites as _cites
-from erbm_geo.layers.territory import PERIMETERS, filter_to_territory, territory_communes
+from erbm_geo.layers.territory import TERRITORIES, filter_to_territory, territory_communes
 
 __all__ = ["INDICATOR_DOC", "TABLE_SOURCES", "indicator_table", "sources_table"]
 
@@ -93,46 +97,79 @@ INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _common(feats: gpd.GeoDataFrame, *, point_source: gpd.GeoDataFrame | None = None
-            ) -> pd.DataFrame:
-    """Indicators shared by both tables. *point_source*: points to measure centre distance from."""
-    src = feats if point_source is None else point_source
-    d_main = distance_to_centres(src, level="main")
-    d_acv = distance_to_centres(src, level="acv_pvd")
-    parts = [
-        d_main[["distance_m", "centre_nom"]].rename(columns={"distance_m": "centre_distance_m"}),
-        d_acv[["distance_m"]].rename(columns={"distance_m": "acv_pvd_distance_m"}),
-        qpv_overlap(feats),
-        unesco_overlap(feats)[["bien_inscrit_share", "zone_tampon_share", "bien_inscrit_distance_m"]],
-        station_access(feats)[["station_distance_m", "train_distance_m", "tram_distance_m",
-                               "stations_within", "share_within_walk"]],
-        distance_to_lines(feats, name="rail").to_frame(),
-        distance_to_lines(feats, name="eurovelo5").to_frame(),
-        friches_context(feats)[["friches_n", "friches_per_km2", "friches_surface_share",
-                                "friches_surface_quality"]],
-        income_context(feats),
-        heritage_within(feats),
-    ]
+def _frame(parts: list[pd.DataFrame | pd.Series], index: pd.Index) -> pd.DataFrame:
     for p in parts:
-        p.index = feats.index
-    return pd.concat(parts, axis=1)
+        p.index = index
+    return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=index)
 
 
-def indicator_table(*, territory: str | Sequence[str] = "bassin_minier",
+def _indicators(feats: gpd.GeoDataFrame, t: Targets, *,
+                point_source: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Every indicator whose targets are available. *point_source*: points to measure centre
+    distances from (the town halls, for communes)."""
+    src = feats if point_source is None else point_source
+    parts: list[pd.DataFrame | pd.Series] = []
+    if t.centres_main is not None:
+        d = distance_to_centres(src, t.centres_main)
+        parts.append(d[["distance_m", "centre_nom"]].rename(
+            columns={"distance_m": "centre_distance_m"}))
+    if t.centres_acv_pvd is not None:
+        parts.append(distance_to_centres(src, t.centres_acv_pvd)["distance_m"].rename(
+            "acv_pvd_distance_m"))
+    if t.qpv is not None:
+        parts.append(qpv_overlap(feats, t.qpv))
+    if t.unesco_property is not None and t.unesco_buffer_zone is not None:
+        parts.append(unesco_overlap(feats, t.unesco_property, t.unesco_buffer_zone)[
+            ["bien_inscrit_share", "zone_tampon_share", "bien_inscrit_distance_m"]])
+    if t.stations is not None:
+        parts.append(station_access(feats, t.stations, modes=("train", "tram"))[
+            ["station_distance_m", "train_distance_m", "tram_distance_m", "stations_within",
+             "share_within_walk"]])
+    if t.rail_lines is not None:
+        parts.append(distance_to_lines(feats, t.rail_lines, name="rail"))
+    if t.eurovelo5 is not None:
+        parts.append(distance_to_lines(feats, t.eurovelo5, name="eurovelo5"))
+    if t.friches_communes is not None:
+        parts.append(friches_context(feats, t.friches_communes)[
+            ["friches_n", "friches_per_km2", "friches_surface_share", "friches_surface_quality"]])
+    if t.income_communes is not None and t.income_iris is not None:
+        parts.append(income_context(feats, t.income_communes, t.income_iris))
+    if t.shafts is not None and t.terrils is not None:
+        parts.append(heritage_within(feats, t.shafts, t.terrils))
+    return _frame(parts, feats.index)
+
+
+def _warn_missing(t: Targets) -> None:
+    missing = [m for m in t.missing() if m != "communes"]
+    if missing:
+        warnings.warn(f"indicator_table: no layer for {', '.join(missing)}; the indicators that "
+                      "need them are left out of the table", MissingLayerWarning, stacklevel=3)
+
+
+@renamed_kwarg("perimeter", "territory")
+def indicator_table(features: gpd.GeoDataFrame | None = None, *,
+                    territory: str | Sequence[str] = "bassin_minier",
                     of: Literal["communes", "cites"] = "communes",
-                    perimeter: str | None = None) -> gpd.GeoDataFrame:
-    """Every indicator for the communes or the cités of a territory, in one GeoDataFrame.
+                    targets: Targets | None = None) -> gpd.GeoDataFrame:
+    """Every indicator for the communes or the cités of a territory — or for your own features —
+    in one GeoDataFrame.
 
     Parameters
     ----------
+    features : GeoDataFrame, optional
+        Your own features (any CRS, anywhere in metropolitan France): the indicators are computed
+        for them, keeping their columns; *territory* and *of* then do not apply. With the
+        built-in targets, the context indicators (friches, income) need features in the Nord or
+        the Pas-de-Calais: elsewhere pass *targets* without them (or with your own).
     territory : str or sequence of str
-        A perimeter name (``"bassin_minier"``, ``"erbm"``, ``"bassin_minier_erbm"``,
+        A territory name (``"bassin_minier"``, ``"erbm"``, ``"bassin_minier_erbm"``,
         ``"nord_pas_de_calais"``), or INSEE codes of communes and/or SIREN codes of EPCI of the
         Nord and the Pas-de-Calais — any of them, inside the basin or not (see
         :func:`erbm_geo.layers.territory_communes`). For cités: those lying in it.
     of : {"communes", "cites"}
-    perimeter : str, optional
-        Former name of *territory* (deprecated).
+    targets : Targets, optional
+        The target layers (default: :func:`erbm_geo.indicators.builtin.targets`). Fields left
+        ``None`` leave their indicators out, with a :class:`~erbm_geo.errors.MissingLayerWarning`.
 
     Returns
     -------
@@ -149,17 +186,28 @@ def indicator_table(*, territory: str | Sequence[str] = "bassin_minier",
     >>> len(indicator_table(territory=["200093201"]))  # Métropole Européenne de Lille
     95
     """
-    if perimeter is not None:
-        warnings.warn("indicator_table(perimeter=…) is deprecated: use territory=…",
-                      DeprecationWarning, stacklevel=2)
-        territory = perimeter
     if of not in ("communes", "cites"):
         raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
+    t = targets if targets is not None else builtin.targets()
+    _warn_missing(t)
+    if features is not None:
+        if territory != "bassin_minier" or of != "communes":
+            raise UnknownOptionError("indicator_table: give either features=… or territory=/of=…, "
+                                     "not both")
+        feats, _ = prepare(features, name="features")
+        ind = _indicators(features, t)
+        base = pd.DataFrame(feats.drop(columns=feats.geometry.name))
+        clash = [c for c in base.columns if c in ind.columns]
+        if clash:
+            raise UnknownOptionError(f"features already have column(s) {clash} that the table "
+                                     "computes; rename or drop them first")
+        return gpd.GeoDataFrame(pd.concat([base, ind], axis=1), geometry=feats.geometry.values,
+                                crs=feats.crs)
     area = territory_communes(territory)
     if of == "communes":
         c = area
-        pts = _centres(level="all", perimeter="nord_pas_de_calais").reindex(c.index)
-        ind = _common(c, point_source=pts)
+        pts = _centres(level="all", territory="nord_pas_de_calais").reindex(c.index)
+        ind = _indicators(c, t, point_source=pts)
         ct = _cites()
         counts = ct.groupby("code_insee").agg(
             n_cites=("nom", "size"), n_cites_unesco=("unesco_inscribed", "sum"),
@@ -168,22 +216,22 @@ def indicator_table(*, territory: str | Sequence[str] = "bassin_minier",
                   "in_basin", "in_erbm_epci"]]
         out = pd.concat([base, counts, ind], axis=1)
         return gpd.GeoDataFrame(out, geometry=c.geometry.values, crs=c.crs)
-    else:
-        ct = filter_to_territory(_cites(), territory if isinstance(territory, str) and
-                                 territory in PERIMETERS else area)
-        if len(ct) == 0:
-            raise EmptyInputError(f"no cité minière lies in the territory {territory!r}; use "
-                                  "of='communes' for its communes")
-        ind = _common(ct)
-        base = ct[["nom", "type_cite", "interet", "bailleur", "unesco_inscribed", "in_buffer_zone",
-                   "erbm_programme", "code_insee", "codes_insee", "area_ha", "area_inscribed_ha",
-                   "area_buffer_ha"]]
-        # statistics about the inscribed cités are measured on their inscribed parts only
+    ct = filter_to_territory(_cites(), territory if isinstance(territory, str) and
+                             territory in TERRITORIES else area)
+    if len(ct) == 0:
+        raise EmptyInputError(f"no cité minière lies in the territory {territory!r}; use "
+                              "of='communes' for its communes")
+    ind = _indicators(ct, t)
+    base = ct[["nom", "type_cite", "interet", "bailleur", "unesco_inscribed", "in_buffer_zone",
+               "erbm_programme", "code_insee", "codes_insee", "area_ha", "area_inscribed_ha",
+               "area_buffer_ha"]]
+    cols = [base, ind]
+    if t.qpv is not None:  # statistics about inscribed cités are measured on their inscribed parts
         parts = cite_parts("inscribed")
         parts = parts[parts.index.isin(ct.index)]
-        ins = qpv_overlap(parts)["qpv_share"].rename("qpv_share_inscribed").reindex(ct.index)
-        return gpd.GeoDataFrame(pd.concat([base, ind, ins], axis=1), geometry=ct.geometry.values,
-                                crs=ct.crs)
+        cols.append(qpv_overlap(parts, t.qpv)["qpv_share"].rename("qpv_share_inscribed")
+                    .reindex(ct.index))
+    return gpd.GeoDataFrame(pd.concat(cols, axis=1), geometry=ct.geometry.values, crs=ct.crs)
 
 
 def sources_table(names: tuple[str, ...] = TABLE_SOURCES) -> pd.DataFrame:

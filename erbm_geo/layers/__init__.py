@@ -24,7 +24,7 @@ from erbm_geo.layers.qpv import qpv
 from erbm_geo.layers.registry import LAYERS, load
 from erbm_geo.layers.socio import income_communes, income_iris, iris
 from erbm_geo.layers.territory import (
-    PERIMETERS,
+    TERRITORIES,
     basin_outline,
     codes_from_names,
     communes,
@@ -42,13 +42,13 @@ from erbm_geo.layers.transport import (
     mining_railways,
     rail_lines,
     stations,
-    user_layer,
 )
+from erbm_geo.layers.user import user_layer
 
 __all__ = [
     "HERITAGE_LAYERS",
     "LAYERS",
-    "PERIMETERS",
+    "TERRITORIES",
     "as_centres",
     "basin_outline",
     "batis",

@@ -26,13 +26,14 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
+from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import UnknownOptionError
+from erbm_geo.geom.validate import PUNCTUAL, check_columns, check_geometries, check_not_empty, to_working_crs
 from erbm_geo.layers._io import read_csv, read_json
-from erbm_geo.layers.territory import Perimeter
+from erbm_geo.layers.territory import TerritoryName
 from erbm_geo.layers.territory import communes as _communes
-from erbm_geo.validate import PUNCTUAL, check_columns, check_geometries, check_not_empty, to_working_crs
 
 __all__ = ["LEVELS", "Level", "as_centres", "centres"]
 
@@ -41,7 +42,7 @@ LEVELS: dict[str, int] = {"main": 1, "acv_pvd": 2, "all": 3}
 
 
 def _build() -> gpd.GeoDataFrame:
-    allc = _communes(perimeter="nord_pas_de_calais")
+    allc = _communes(territory="nord_pas_de_calais")
     mairies = read_csv("mairies", dtype={"insee": str})
     check_columns(mairies, ["insee", "lon", "lat"], name="mairies-59-62.csv")
     mairies = mairies.drop_duplicates("insee").set_index("insee")
@@ -76,16 +77,17 @@ def _build() -> gpd.GeoDataFrame:
     return out
 
 
-def centres(*, level: Level = "all", perimeter: Perimeter = "bassin_minier_erbm"
+@renamed_kwarg("perimeter", "territory")
+def centres(*, level: Level = "all", territory: TerritoryName = "bassin_minier_erbm"
             ) -> gpd.GeoDataFrame:
-    """Return commune centres of a hierarchy level within a perimeter.
+    """Return commune centres of a hierarchy level within a territory.
 
     Parameters
     ----------
     level : {"main", "acv_pvd", "all"}
         ``"main"``: the 8 main centralities (niveau 1); ``"acv_pvd"``: niveau ≤ 2; ``"all"``:
         every commune.
-    perimeter : str
+    territory : str
         Communes considered (see :func:`erbm_geo.layers.communes`); default the basin and the
         ERBM EPCI, so that a cité near the basin edge can find a centre just outside it.
 
@@ -108,9 +110,9 @@ def centres(*, level: Level = "all", perimeter: Perimeter = "bassin_minier_erbm"
         raise UnknownOptionError(f"unknown centre level {level!r}; choose main, acv_pvd or all")
     allc = cached_layer("centres", ("mairies", "acv_pvd_ort", "communes_59", "communes_62",
                                     "cog_communes"), _build)
-    keep = _communes(perimeter=perimeter).index
+    keep = _communes(territory=territory).index
     out = allc.loc[allc.index.isin(keep) & (allc["niveau"] <= LEVELS[level]).to_numpy()]
-    out.attrs = {**allc.attrs, "level": level, "perimeter": perimeter}
+    out.attrs = {**allc.attrs, "level": level, "territory": territory}
     return out
 
 

@@ -57,12 +57,13 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from erbm_geo import settings
+from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo._text import fold
 from erbm_geo.data import cached_layer, memo
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
+from erbm_geo.geom.spatial import assign_communes, repair_geometries
 from erbm_geo.layers._io import read_geojson
-from erbm_geo.layers._spatial import assign_communes, repair_geometries
 from erbm_geo.layers.territory import codes_from_names
 from erbm_geo.layers.territory import communes as _communes
 
@@ -166,8 +167,16 @@ def _components(recs: gpd.GeoDataFrame) -> np.ndarray:
     return labels
 
 
+_LAYER_SOURCES = (*_SOURCES, "communes_59", "communes_62", "cog_communes")
+
+
+def _unified_once() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
+    """:func:`_unified`, computed once per process (the layer and its parts share it)."""
+    return memo("cites_unified", _unified, sources=_LAYER_SOURCES)
+
+
 def _build() -> gpd.GeoDataFrame:
-    return memo("cites_unified", _unified)[0]
+    return _unified_once()[0]
 
 
 def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
@@ -208,7 +217,7 @@ def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
         raise UnknownCodeError(f"duplicate cité identifiers after matching: {dups}")
     recs["cite_id"] = recs["comp"].map(pd.Series(out["cite_id"].to_numpy(), index=first.index))
     out = out.set_index("cite_id").sort_index()
-    codes = assign_communes(out, _communes(perimeter="nord_pas_de_calais"))
+    codes = assign_communes(out, _communes(territory="nord_pas_de_calais"))
     out["code_insee"] = codes["code_insee"]
     out["codes_insee"] = codes["codes_insee"]
     out["area_ha"] = out.geometry.area / 1e4
@@ -297,9 +306,7 @@ def cite_parts(part: Literal["inscribed", "buffer"] = "inscribed") -> gpd.GeoDat
     """
     if part not in ("inscribed", "buffer"):
         raise UnknownOptionError(f"unknown part {part!r}; choose 'inscribed' or 'buffer'")
-    return cached_layer(f"cite_parts_{part}",
-                        (*_SOURCES, "communes_59", "communes_62", "cog_communes"),
-                        lambda: memo("cites_unified", _unified)[1][part])
+    return cached_layer(f"cite_parts_{part}", _LAYER_SOURCES, lambda: _unified_once()[1][part])
 
 
 def select_cites(
@@ -328,7 +335,7 @@ def select_cites(
     True
     """
     c = cites() if gdf is None else gdf
-    allc = _communes(perimeter="nord_pas_de_calais")
+    allc = _communes(territory="nord_pas_de_calais")
     mask = np.ones(len(c), dtype=bool)
     wanted: set[str] = set()
     if commune is not None:
@@ -391,7 +398,8 @@ def programme_cites() -> pd.DataFrame:
     return facts
 
 
-def overview_by_epci(*, perimeter: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> pd.DataFrame:
+@renamed_kwarg("perimeter", "territory")
+def overview_by_epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> pd.DataFrame:
     """Overview per EPCI: cités by flag, inscribed property and buffer-zone areas.
 
     A cité counts for the EPCI of its main commune (``code_insee``). Areas are the exact
@@ -412,8 +420,8 @@ def overview_by_epci(*, perimeter: Literal["erbm", "bassin_minier_erbm"] = "erbm
     from erbm_geo.layers.heritage import bien_inscrit, zone_tampon
     from erbm_geo.layers.territory import epci as _epci
 
-    e = _epci(perimeter=perimeter)
-    allc = _communes(perimeter="nord_pas_de_calais")
+    e = _epci(territory=territory)
+    allc = _communes(territory="nord_pas_de_calais")
     c = cites()
     c["siren_epci"] = allc["siren_epci"].reindex(c["code_insee"].to_numpy()).to_numpy()
     counts = c.groupby("siren_epci").agg(

@@ -18,14 +18,15 @@ import numpy as np
 import pandas as pd
 
 from erbm_geo import settings
+from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo._text import fold
 from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import DataFormatError, DataNotFoundError, DataQualityWarning
+from erbm_geo.geom.validate import check_columns
 from erbm_geo.layers._io import read_json_mapping
-from erbm_geo.layers.territory import Perimeter, codes_from_names
+from erbm_geo.layers.territory import TerritoryName, codes_from_names
 from erbm_geo.layers.territory import communes as _communes
-from erbm_geo.validate import check_columns
 
 __all__ = ["CARTOFRICHES_COLUMNS", "cartofriches_sites", "friches_communes", "strategic_sites",
            "warn_quality"]
@@ -35,9 +36,10 @@ def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", fold(s)).strip("_")
 
 
-def friches_communes(*, perimeter: Perimeter = "bassin_minier", warn: bool = True
+@renamed_kwarg("perimeter", "territory")
+def friches_communes(*, territory: TerritoryName = "bassin_minier", warn: bool = True
                      ) -> gpd.GeoDataFrame:
-    """Communes of *perimeter* with their Cartofriches aggregates.
+    """Communes of *territory* with their Cartofriches aggregates.
 
     Returns
     -------
@@ -64,14 +66,14 @@ def friches_communes(*, perimeter: Perimeter = "bassin_minier", warn: bool = Tru
     allf = cached_layer("friches_communes_5962",
                         ("cartofriches_communes", "communes_59", "communes_62", "cog_communes",
                          "cog_epci"), _build_friches)
-    out = allf.loc[_communes(perimeter=perimeter).index]
+    out = allf.loc[_communes(territory=territory).index]
     if warn:
         warn_quality(out)
     return out
 
 
 def _build_friches() -> gpd.GeoDataFrame:
-    c = _communes(perimeter="nord_pas_de_calais")
+    c = _communes(territory="nord_pas_de_calais")
     rows = read_json_mapping("cartofriches_communes", "communes")
     recs = []
     for code in c.index:

@@ -3,7 +3,7 @@ the heritage elements (Mission Bassin Minier, Licence Ouverte).
 
 Every function returns a GeoDataFrame in EPSG:2154 with clean lowercase columns, a stable index and
 the INSEE code(s) of the commune(s) holding each feature, computed spatially
-(:func:`erbm_geo.layers._spatial.assign_communes`): ``code_insee`` (main commune) and ``codes_insee``
+(:func:`erbm_geo.geom.spatial.assign_communes`): ``code_insee`` (main commune) and ``codes_insee``
 (all, ``;``-separated). Invalid source polygons are repaired with ``make_valid`` and counted in
 ``gdf.attrs["repaired"]``.
 
@@ -22,8 +22,8 @@ import pandas as pd
 from erbm_geo import settings
 from erbm_geo.data import cached_layer
 from erbm_geo.errors import DataQualityWarning
+from erbm_geo.geom.spatial import assign_communes, repair_geometries
 from erbm_geo.layers._io import read_geojson
-from erbm_geo.layers._spatial import assign_communes, repair_geometries
 from erbm_geo.layers.territory import communes as _communes
 
 __all__ = [
@@ -79,7 +79,7 @@ def _prepare(dataset: str, columns: dict[str, str], index: str | None,
         gdf = _repair(gpd.GeoDataFrame(gdf, geometry="geometry", crs=settings.crs), dataset)
         if post is not None:
             gdf = post(gdf)
-        codes = assign_communes(gdf, _communes(perimeter="nord_pas_de_calais"))
+        codes = assign_communes(gdf, _communes(territory="nord_pas_de_calais"))
         gdf["code_insee"] = codes["code_insee"]
         gdf["codes_insee"] = codes["codes_insee"]
         if index is not None:

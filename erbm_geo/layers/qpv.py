@@ -19,8 +19,8 @@ import shapely
 from erbm_geo import settings
 from erbm_geo.data import cached_layer
 from erbm_geo.errors import DataFormatError, EmptyInputError
+from erbm_geo.geom.spatial import overlapping_mask, repair_geometries
 from erbm_geo.layers._io import read_json
-from erbm_geo.layers._spatial import overlapping_mask, repair_geometries
 from erbm_geo.layers.territory import Territory, filter_to_territory
 
 __all__ = ["N_QPV_FRANCE", "qpv"]
@@ -70,7 +70,7 @@ def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     Parameters
     ----------
     territory : str or GeoDataFrame
-        A perimeter (``"bassin_minier"``, ``"erbm"``, ``"bassin_minier_erbm"``,
+        A territory (``"bassin_minier"``, ``"erbm"``, ``"bassin_minier_erbm"``,
         ``"nord_pas_de_calais"``), ``"france"`` (all 1,584), or any polygon layer.
 
     Returns

@@ -34,7 +34,7 @@ LAYERS: dict[str, LayerInfo] = {i.name: i for i in [
     LayerInfo("communes", "Communes du Bassin minier", territory.communes,
               ("communes_59", "communes_62", "cog_communes", "cog_epci")),
     LayerInfo("communes_erbm", "Communes des 8 EPCI de l'ERBM",
-              lambda: territory.communes(perimeter="erbm"),
+              lambda: territory.communes(territory="erbm"),
               ("communes_59", "communes_62", "cog_communes", "cog_epci")),
     LayerInfo("epci", "EPCI de l'ERBM", territory.epci, ("communes_59", "communes_62", "cog_epci")),
     LayerInfo("departements", "Départements", territory.departements,

@@ -13,10 +13,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo.data import cached_layer
+from erbm_geo.geom.spatial import repair_geometries
 from erbm_geo.layers._io import read_geojson, read_json_mapping
-from erbm_geo.layers._spatial import repair_geometries
-from erbm_geo.layers.territory import Perimeter, Territory, filter_to_territory
+from erbm_geo.layers.territory import Territory, TerritoryName, filter_to_territory
 from erbm_geo.layers.territory import communes as _communes
 
 __all__ = ["NATIONAL_MEDIAN_EUR", "income_communes", "income_iris", "iris"]
@@ -25,7 +26,8 @@ __all__ = ["NATIONAL_MEDIAN_EUR", "income_communes", "income_iris", "iris"]
 NATIONAL_MEDIAN_EUR = 22810
 
 
-def income_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
+@renamed_kwarg("perimeter", "territory")
+def income_communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDataFrame:
     """Communes with Filosofi 2021 median income and minima-sociaux share.
 
     Communes whose figures INSEE suppressed (statistical secrecy) have <NA>.
@@ -37,7 +39,7 @@ def income_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFra
     True
     """
     def build() -> gpd.GeoDataFrame:
-        c = _communes(perimeter="nord_pas_de_calais")
+        c = _communes(territory="nord_pas_de_calais")
         rows = read_json_mapping("filosofi_communes", "communes")
         med = [rows.get(code, {}).get("median_eur") for code in c.index]
         mini = [rows.get(code, {}).get("minima_pct") for code in c.index]
@@ -48,7 +50,7 @@ def income_communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFra
 
     allc = cached_layer("income_communes_5962", ("filosofi_communes", "communes_59", "communes_62",
                                                  "cog_communes", "cog_epci"), build)
-    keep = _communes(perimeter=perimeter).index
+    keep = _communes(territory=territory).index
     return allc.loc[keep]
 
 

@@ -4,8 +4,8 @@ Geometry comes from IGN ADMIN EXPRESS 2018 (simplified); codes, names, EPCI memb
 municipal populations from the COG 2025 (Etalab ``decoupage-administratif`` 6.0.0). Communes merged
 since 2018 are dissolved into their 2025 commune through the COG's ``anciensCodes``.
 
-Perimeters
-----------
+Named territories
+-----------------
 ``"bassin_minier"``
     The 250 communes of the Bassin minier (251 until Enquin-les-Mines and Enguinegatte merged into
     Enquin-lez-Guinegatte, 62295, on 1 January 2017). Their union is the Mission Bassin Minier
@@ -32,6 +32,7 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
+from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo._text import fold
 from erbm_geo.data import cached_layer, memo
 from erbm_geo.data.facts import read_fact_table
@@ -39,8 +40,8 @@ from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionErro
 from erbm_geo.layers._io import read_geojson, read_json
 
 __all__ = [
-    "PERIMETERS",
-    "Perimeter",
+    "TERRITORIES",
+    "TerritoryName",
     "basin_outline",
     "codes_from_names",
     "communes",
@@ -54,8 +55,8 @@ __all__ = [
     "territory_geometry",
 ]
 
-Perimeter = Literal["bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"]
-PERIMETERS: tuple[str, ...] = ("bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais")
+TerritoryName = Literal["bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"]
+TERRITORIES: tuple[str, ...] = ("bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais")
 _DEPARTEMENTS = ("59", "62")
 _COMMUNE_SOURCES = ("communes_59", "communes_62", "cog_communes", "cog_epci", "cog_departements")
 #: Share of a commune's area inside the MBM outline above which it is a basin commune.
@@ -73,10 +74,10 @@ def erbm_epci_sirens() -> list[str]:
     return read_fact_table("erbm_epci")["siren_epci"].tolist()
 
 
-def _check_perimeter(perimeter: str) -> None:
-    if perimeter not in PERIMETERS:
+def _check_territory(territory: str) -> None:
+    if territory not in TERRITORIES:
         raise UnknownOptionError(
-            f"unknown perimeter {perimeter!r}; choose one of {', '.join(PERIMETERS)}"
+            f"unknown territory {territory!r}; choose one of {', '.join(TERRITORIES)}"
         )
 
 
@@ -124,12 +125,13 @@ def _build_all_communes() -> gpd.GeoDataFrame:
     return out
 
 
-def communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
-    """Return the communes of a perimeter, in EPSG:2154, indexed by INSEE code.
+@renamed_kwarg("perimeter", "territory")
+def communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDataFrame:
+    """Return the communes of a territory, in EPSG:2154, indexed by INSEE code.
 
     Parameters
     ----------
-    perimeter : {"bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"}
+    territory : {"bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"}
         See the module docstring. Default: the 250 basin communes.
 
     Returns
@@ -142,7 +144,7 @@ def communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
     Raises
     ------
     UnknownOptionError
-        For an unknown *perimeter*.
+        For an unknown *territory*.
 
     Examples
     --------
@@ -151,33 +153,34 @@ def communes(*, perimeter: Perimeter = "bassin_minier") -> gpd.GeoDataFrame:
     (250, 2154)
     >>> c.loc["62498", "nom"]
     'Lens'
-    >>> len(communes(perimeter="erbm"))
+    >>> len(communes(territory="erbm"))
     336
     """
-    _check_perimeter(perimeter)
+    _check_territory(territory)
     allc = cached_layer("communes_59_62", (*_COMMUNE_SOURCES, "bassin_minier"),
                         _build_all_communes)
-    if perimeter == "bassin_minier":
+    if territory == "bassin_minier":
         mask = allc["in_basin"]
-    elif perimeter == "erbm":
+    elif territory == "erbm":
         mask = allc["in_erbm_epci"]
-    elif perimeter == "bassin_minier_erbm":
+    elif territory == "bassin_minier_erbm":
         mask = allc["in_basin"] | allc["in_erbm_epci"]
     else:
         mask = pd.Series(True, index=allc.index)
     out = allc[mask.to_numpy()].copy()
-    out.attrs = {"perimeter": perimeter, **allc.attrs}
+    out.attrs = {"territory": territory, **allc.attrs}
     return out
 
 
-def select_communes(codes: list[str] | str, *, perimeter: Perimeter = "nord_pas_de_calais"
+@renamed_kwarg("perimeter", "territory")
+def select_communes(codes: list[str] | str, *, territory: TerritoryName = "nord_pas_de_calais"
                     ) -> gpd.GeoDataFrame:
     """Return the communes with the given INSEE codes.
 
     Raises
     ------
     UnknownCodeError
-        Naming the codes that are not communes of *perimeter* (or are given twice).
+        Naming the codes that are not communes of *territory* (or are given twice).
 
     Examples
     --------
@@ -191,22 +194,23 @@ def select_communes(codes: list[str] | str, *, perimeter: Perimeter = "nord_pas_
     dup = sorted({c for c in codes if codes.count(c) > 1})
     if dup:
         raise UnknownCodeError(f"INSEE code(s) given more than once: {dup}")
-    allc = communes(perimeter=perimeter)
+    allc = communes(territory=territory)
     unknown = [c for c in codes if c not in allc.index]
     if unknown:
         raise UnknownCodeError(
-            f"unknown INSEE code(s) for perimeter {perimeter!r}: {unknown}. Codes are 5 "
+            f"unknown INSEE code(s) for territory {territory!r}: {unknown}. Codes are 5 "
             "characters of text (e.g. '59178'), COG 2025."
         )
     return allc.loc[codes]
 
 
-def epci(*, perimeter: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.GeoDataFrame:
+@renamed_kwarg("perimeter", "territory")
+def epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.GeoDataFrame:
     """Return the EPCI dissolved from the commune polygons, indexed by SIREN.
 
     Parameters
     ----------
-    perimeter : {"erbm", "bassin_minier_erbm"}
+    territory : {"erbm", "bassin_minier_erbm"}
         ``"erbm"``: the 8 EPCI of the ERBM; ``"bassin_minier_erbm"``: also the 5 other EPCI
         holding basin communes (whole EPCI).
 
@@ -222,13 +226,13 @@ def epci(*, perimeter: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.Ge
     >>> len(e), int(e["n_communes"].sum()), int(e["n_communes_bassin"].sum())
     (8, 336, 224)
     """
-    if perimeter not in ("erbm", "bassin_minier_erbm"):
+    if territory not in ("erbm", "bassin_minier_erbm"):
         raise UnknownOptionError(
-            f"unknown EPCI perimeter {perimeter!r}; choose 'erbm' or 'bassin_minier_erbm'"
+            f"unknown EPCI territory {territory!r}; choose 'erbm' or 'bassin_minier_erbm'"
         )
-    allc = communes(perimeter="nord_pas_de_calais")
+    allc = communes(territory="nord_pas_de_calais")
     sirens = set(erbm_epci_sirens())
-    if perimeter == "bassin_minier_erbm":
+    if territory == "bassin_minier_erbm":
         sirens |= set(allc.loc[allc["in_basin"], "siren_epci"].dropna())
     sel = allc[allc["siren_epci"].isin(list(sirens)).to_numpy()].copy()
     sel["pop_bassin"] = sel["population"].where(sel["in_basin"], 0)
@@ -259,7 +263,7 @@ def departements() -> gpd.GeoDataFrame:
     >>> d["nom"].tolist()
     ['Nord', 'Pas-de-Calais']
     """
-    allc = communes(perimeter="nord_pas_de_calais")
+    allc = communes(territory="nord_pas_de_calais")
     g = allc.dissolve(
         by="departement",
         aggfunc={"nom_departement": "first", "population": "sum", "in_basin": "sum",
@@ -313,7 +317,7 @@ def derive_basin_communes() -> pd.DataFrame:
         Columns ``code_insee``, ``nom``, ``departement``, ``siren_epci``, ``nom_epci``,
         ``source``; sorted by code.
     """
-    allc = communes(perimeter="nord_pas_de_calais")
+    allc = communes(territory="nord_pas_de_calais")
     outline = basin_outline().geometry.iloc[0]
     share = allc.geometry.intersection(outline).area / allc.geometry.area
     sel = allc[(share > BASIN_SHARE_THRESHOLD).to_numpy()]
@@ -331,7 +335,7 @@ def derive_basin_communes() -> pd.DataFrame:
 
 def _name_index() -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
-    for code, nom in communes(perimeter="nord_pas_de_calais")["nom"].items():
+    for code, nom in communes(territory="nord_pas_de_calais")["nom"].items():
         index.setdefault(fold(str(nom)).strip(), []).append(str(code))
     return index
 
@@ -352,7 +356,8 @@ def codes_from_names(names: list[str] | pd.Series) -> list[str]:
     >>> codes_from_names(["Hornaing", "Condé-sur-l'Escaut"])
     ['59314', '59153']
     """
-    index: dict[str, list[str]] = memo("commune_name_index", _name_index)
+    index: dict[str, list[str]] = memo("commune_name_index", _name_index,
+                                       sources=_COMMUNE_SOURCES)
     out, bad = [], []
     for n in names:
         hits = index.get(fold(str(n)).strip(), [])
@@ -374,7 +379,7 @@ def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
     Parameters
     ----------
     territory : str or sequence of str
-        A perimeter name (:data:`PERIMETERS`), or INSEE codes of communes and/or SIREN codes of
+        A territory name (:data:`TERRITORIES`), or INSEE codes of communes and/or SIREN codes of
         EPCI of the Nord and the Pas-de-Calais (an EPCI stands for all its communes), as a list
         or as one comma-separated string — e.g. ``["200093201"]`` for the Métropole Européenne
         de Lille, outside the ERBM.
@@ -398,48 +403,43 @@ def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
     >>> len(t), "62498" in t.index
     (96, True)
     """
-    if isinstance(territory, str) and territory in PERIMETERS:
-        return communes(perimeter=territory)  # type: ignore[arg-type]
+    if isinstance(territory, str) and territory in TERRITORIES:
+        return communes(territory=territory)  # type: ignore[arg-type]
     items = territory.split(",") if isinstance(territory, str) else list(territory)
     codes = [str(c).strip() for c in items if str(c).strip()]
     if not codes:
-        raise EmptyInputError("the territory names no commune: give a perimeter name "
-                              f"({', '.join(PERIMETERS)}) or INSEE / SIREN codes")
-    allc = communes(perimeter="nord_pas_de_calais")
+        raise EmptyInputError("the territory names no commune: give a territory name "
+                              f"({', '.join(TERRITORIES)}) or INSEE / SIREN codes")
+    allc = communes(territory="nord_pas_de_calais")
     sirens = set(allc["siren_epci"].dropna())
     unknown = [c for c in codes if c not in allc.index and c not in sirens]
     if unknown:
         raise UnknownCodeError(
             f"unknown code(s) {unknown}: neither an INSEE code of a commune nor the SIREN of an "
-            f"EPCI of the Nord or the Pas-de-Calais (COG 2025), nor a perimeter "
-            f"({', '.join(PERIMETERS)}). Find codes from names with codes_from_names().")
+            f"EPCI of the Nord or the Pas-de-Calais (COG 2025), nor a territory "
+            f"({', '.join(TERRITORIES)}). Find codes from names with codes_from_names().")
     keep = allc.index.isin(codes) | allc["siren_epci"].isin(codes).to_numpy()
     out = allc[keep].sort_index().copy()
-    out.attrs = {**allc.attrs, "perimeter": ",".join(codes)}
+    out.attrs = {**allc.attrs, "territory": ",".join(codes)}
     return out
 
 
 def territory_geometry(territory: Territory) -> shapely.Geometry | None:
     """Return the polygon of *territory*, or ``None`` for ``"france"`` (no filter).
 
-    *territory* is a perimeter name (see :data:`PERIMETERS`), ``"france"``, or a GeoDataFrame
+    *territory* is a territory name (see :data:`TERRITORIES`), ``"france"``, or a GeoDataFrame
     (any CRS; its union is used).
     """
-    from erbm_geo.validate import check_not_empty, to_working_crs
+    from erbm_geo.geom.validate import check_not_empty, to_working_crs
 
     if isinstance(territory, gpd.GeoDataFrame):
         check_not_empty(territory, name="territory")
         return to_working_crs(territory, name="territory").union_all()
     if territory == "france":
         return None
-    _check_perimeter(territory)
-    key = f"territory_union_{territory}"
-    if key not in _UNIONS:
-        _UNIONS[key] = communes(perimeter=territory).union_all()  # type: ignore[arg-type]
-    return _UNIONS[key]
-
-
-_UNIONS: dict[str, shapely.Geometry] = {}
+    _check_territory(territory)
+    return memo("territory_union", lambda: communes(territory=territory).union_all(),  # type: ignore[arg-type]
+                sources=(*_COMMUNE_SOURCES, "bassin_minier"), params={"territory": territory})
 
 
 def filter_to_territory(gdf: gpd.GeoDataFrame, territory: Territory) -> gpd.GeoDataFrame:

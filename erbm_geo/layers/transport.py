@@ -1,15 +1,14 @@
 """Transport: railway lines in operation, passenger stations, EuroVelo 5, historic mining railways,
-Évéole (Douai) stops and BHNS lines — and any user line/point layer.
+Évéole (Douai) stops and BHNS lines.
 
 Not available offline (see the mirror's known gaps): motorways and national roads (A1, A2, A21,
 A26, RN17…), the Tadao « Bulles » BHNS and the Valenciennes tram line shapes. Bring them with
-:func:`user_layer` (a file path or a GeoDataFrame, any CRS): they then flow into the indicators
-like the built-in layers.
+:func:`erbm_geo.layers.user_layer` (a file path or a GeoDataFrame, any CRS): they then flow into
+the indicators like the built-in layers.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
@@ -19,19 +18,11 @@ import shapely
 
 from erbm_geo import settings
 from erbm_geo.data import cached_layer
-from erbm_geo.errors import DataFormatError, DataNotFoundError, UnknownOptionError
+from erbm_geo.errors import DataFormatError, UnknownOptionError
+from erbm_geo.geom.spatial import assign_communes
 from erbm_geo.layers._io import dataset_path, read_csv, read_geojson, read_json
-from erbm_geo.layers._spatial import assign_communes
 from erbm_geo.layers.territory import Territory, filter_to_territory
 from erbm_geo.layers.territory import communes as _communes
-from erbm_geo.validate import (
-    LINEAR,
-    POLYGONAL,
-    PUNCTUAL,
-    check_geometries,
-    check_not_empty,
-    to_working_crs,
-)
 
 __all__ = [
     "DEDUP_DISTANCE_M",
@@ -43,7 +34,6 @@ __all__ = [
     "mining_railways",
     "rail_lines",
     "stations",
-    "user_layer",
 ]
 
 STATION_MODES = ("train", "tram", "metro")
@@ -157,7 +147,7 @@ def _build_stations() -> gpd.GeoDataFrame:
     o = _merge_platforms(o)
     out = gpd.GeoDataFrame(pd.concat([s, o]), geometry="geometry", crs=settings.crs)
     # commune of stations in the Nord / Pas-de-Calais (NA elsewhere)
-    out["code_insee"] = assign_communes(out, _communes(perimeter="nord_pas_de_calais"),
+    out["code_insee"] = assign_communes(out, _communes(territory="nord_pas_de_calais"),
                                         max_distance=200.0)["code_insee"]
     # known to be in France: on the SNCF list of French passenger stations, or lying in a commune
     # of the Nord or the Pas-de-Calais (OSM's extract is a bounding box that reaches Belgium)
@@ -292,82 +282,3 @@ def bhns_lines() -> gpd.GeoDataFrame:
     g.attrs["publishable"] = False
     g.attrs["schematic"] = True
     return g
-
-
-_KINDS = {"line": LINEAR, "point": PUNCTUAL, "polygon": POLYGONAL}
-
-
-def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer",
-               kind: Literal["line", "point", "polygon"] | None = None,
-               near: str | None = "nord_pas_de_calais", max_gap_m: float = 50_000.0
-               ) -> gpd.GeoDataFrame:
-    """Bring a user layer (file or GeoDataFrame, any CRS) into the library's conventions.
-
-    Use it for what the mirror lacks: motorways (A1, A2, A21…), RN17, the Tadao BHNS, the
-    Valenciennes tram lines, a population grid…
-
-    Parameters
-    ----------
-    source : path or GeoDataFrame
-        Any file GDAL reads (GeoPackage, GeoJSON, Shapefile, GeoParquet via ``.parquet``).
-    name : str
-        Used in error messages.
-    kind : {"line", "point", "polygon"}, optional
-        Expected geometry family.
-    near : str or None
-        Perimeter the layer must come within *max_gap_m* of (default: the Nord and
-        Pas-de-Calais); ``None`` disables the check. A layer far away usually has coordinates in
-        another CRS than the one declared.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The layer in EPSG:2154, geometries checked.
-
-    Raises
-    ------
-    CRSError
-        If the layer has no CRS (never guessed).
-    OutOfAreaError
-        If no feature comes within *max_gap_m* of *near*.
-    DataNotFoundError, DataFormatError, InvalidGeometryError, EmptyInputError
-
-    Examples
-    --------
-    >>> import geopandas as gpd, shapely
-    >>> road = gpd.GeoDataFrame({"nom": ["A21"]}, crs="EPSG:4326",
-    ...     geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
-    >>> user_layer(road, kind="line").crs.to_epsg()
-    2154
-    """
-    if isinstance(source, gpd.GeoDataFrame):
-        gdf = source
-    else:
-        path = Path(source)
-        if not path.exists():
-            raise DataNotFoundError(f"{name}: file not found: {path}")
-        try:
-            gdf = (gpd.read_parquet(path) if path.suffix == ".parquet"
-                   else gpd.read_file(path, engine="pyogrio"))
-        except Exception as exc:
-            raise DataFormatError(f"{name}: cannot read {path}: {exc}") from exc
-    if kind is not None and kind not in _KINDS:
-        raise UnknownOptionError(f"unknown kind {kind!r}; choose line, point or polygon")
-    check_not_empty(gdf, name=name)
-    out = to_working_crs(gdf, name=name)
-    check_geometries(out, name=name, types=_KINDS[kind] if kind else None)
-    if near is not None:
-        from erbm_geo.errors import OutOfAreaError
-        from erbm_geo.layers.territory import territory_geometry
-
-        area = territory_geometry(near)
-        if area is not None:
-            gap = float(shapely.distance(shapely.box(*out.total_bounds), shapely.envelope(area)))
-            if gap > max_gap_m:
-                raise OutOfAreaError(
-                    f"{name} lies {gap / 1000:,.0f} km from the {near} perimeter (bounds "
-                    f"{out.total_bounds.round(1).tolist()} in EPSG:2154). Its coordinates are "
-                    f"probably in another CRS than the declared {gdf.crs.to_string()}: fix it with "
-                    "set_crs(…, allow_override=True), or pass near=None."
-                )
-    return out

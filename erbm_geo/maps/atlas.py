@@ -30,7 +30,8 @@ from erbm_geo import layers
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.data.facts import FACT_TABLES, read_fact_table
 from erbm_geo.export import write, write_text_atomic
-from erbm_geo.indicators import INDICATOR_DOC, indicator_table, sources_table
+from erbm_geo.indicators import builtin
+from erbm_geo.indicators.table import INDICATOR_DOC, indicator_table, sources_table
 from erbm_geo.maps.interactive import add_layer, basin_map, finalize, new_map, to_html
 from erbm_geo.maps.style import escape, fmt_number, fmt_value, label
 
@@ -154,12 +155,13 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron",
     step = progress or (lambda _msg: None)
     out = Path(out)
     step("indicators of the communes and the cités")
-    communes = indicator_table(of="communes")
-    communes_erbm = indicator_table(territory="erbm", of="communes")
-    cites = indicator_table(of="cites")
+    targets = builtin.targets()
+    communes = indicator_table(of="communes", targets=targets)
+    communes_erbm = indicator_table(territory="erbm", of="communes", targets=targets)
+    cites = indicator_table(of="cites", targets=targets)
     e = layers.epci()
     qpv = layers.qpv()
-    allc = layers.communes(perimeter="nord_pas_de_calais")
+    allc = layers.communes(territory="nord_pas_de_calais")
     cites["siren_epci"] = allc["siren_epci"].reindex(cites["code_insee"].to_numpy()).to_numpy()
     srcs = sources_table()
 
@@ -220,7 +222,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron",
         f"{escape(fmt_number(q['value'] / 1e6, 2))} km² de friches pour une commune de "
         f"{escape(fmt_number(q['commune_area_m2'] / 1e6, 2))} km² — erreur de surface de la "
         "source ; surface et part de friches non publiées (valeur manquante).</li>"
-        for q in layers.friches_communes(perimeter="nord_pas_de_calais").attrs.get("quality", [])
+        for q in layers.friches_communes(territory="nord_pas_de_calais").attrs.get("quality", [])
         if q["code_insee"] in communes.index or q["code_insee"] in communes_erbm.index)
     unpublished = [d for d in CATALOGUE.values() if not d.publishable]
     note = "".join(f"<li>{escape(d.title)} — licence non confirmée, non publié ici</li>"

@@ -38,6 +38,7 @@ from branca.element import Element, MacroElement
 
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import MissingColumnError, UnknownOptionError
+from erbm_geo.geom.validate import check_layer
 from erbm_geo.maps.style import (
     CATEGORY_COLORS,
     NA_COLOR,
@@ -50,7 +51,6 @@ from erbm_geo.maps.style import (
     palette,
     web_geometries,
 )
-from erbm_geo.validate import check_layer
 
 __all__ = [
     "BASEMAPS",

@@ -12,8 +12,8 @@ import numpy as np
 
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import MissingColumnError, UnknownOptionError
+from erbm_geo.geom.validate import check_layer
 from erbm_geo.maps.style import INERT_TEXT, NA_COLOR, fmt_number, label
-from erbm_geo.validate import check_layer
 
 __all__ = ["A4_LANDSCAPE", "A4_PORTRAIT", "save_figure", "static_map"]
 

@@ -10,8 +10,8 @@ from rasterio.features import rasterize
 from scipy.ndimage import gaussian_filter
 
 from erbm_geo.errors import MissingColumnError, UnknownOptionError
+from erbm_geo.geom.validate import check_not_empty, to_working_crs
 from erbm_geo.raster.grid import Grid
-from erbm_geo.validate import check_not_empty, to_working_crs
 
 __all__ = ["commune_density", "kernel_density"]
 

@@ -11,7 +11,7 @@ from affine import Affine
 
 from erbm_geo import settings
 from erbm_geo.errors import CRSError, OutOfAreaError, UnknownOptionError
-from erbm_geo.validate import AREA_BOUNDS
+from erbm_geo.geom.validate import AREA_BOUNDS
 
 __all__ = ["Grid", "basin_grid"]
 

@@ -18,8 +18,8 @@ from rasterio.features import rasterize
 from scipy.ndimage import distance_transform_edt
 
 from erbm_geo.errors import EmptyInputError, UnknownOptionError
+from erbm_geo.geom.validate import check_not_empty, to_working_crs
 from erbm_geo.raster.grid import Grid, basin_grid
-from erbm_geo.validate import check_not_empty, to_working_crs
 
 __all__ = ["SURFACE_TARGETS", "distance_surface", "distance_to"]
 
@@ -55,22 +55,20 @@ def distance_surface(targets: gpd.GeoDataFrame, *, grid: Grid) -> np.ndarray:
 
 
 def _targets() -> dict[str, tuple[str, Callable[[], gpd.GeoDataFrame], tuple[str, ...]]]:
-    from erbm_geo import layers
+    from erbm_geo.indicators import builtin
 
     return {
         "centres_main": ("Distance à la centralité principale (m)",
-                         lambda: layers.centres(level="main"), ("mairies",)),
-        "centres_acv_pvd": ("Distance au pôle ACV/PVD (m)", lambda: layers.centres(level="acv_pvd"),
+                         lambda: builtin.centres("main"), ("mairies",)),
+        "centres_acv_pvd": ("Distance au pôle ACV/PVD (m)", lambda: builtin.centres("acv_pvd"),
                             ("mairies", "acv_pvd_ort")),
         "centres_all": ("Distance au centre communal le plus proche (m)",
-                        lambda: layers.centres(level="all"), ("mairies",)),
-        "stations": ("Distance à la gare ou station (m)",
-                     lambda: layers.stations(territory="nord_pas_de_calais"),
+                        lambda: builtin.centres("all"), ("mairies",)),
+        "stations": ("Distance à la gare ou station (m)", builtin.stations,
                      ("gares_voyageurs", "osm_stations")),
-        "rail": ("Distance à la voie ferrée (m)",
-                 lambda: layers.rail_lines(territory="nord_pas_de_calais"), ("rfn_lignes",)),
-        "qpv": ("Distance au QPV (m)", lambda: layers.qpv(territory="nord_pas_de_calais"), ("qpv",)),
-        "unesco": ("Distance au bien UNESCO (m)", layers.bien_inscrit, ("bien_inscrit",)),
+        "rail": ("Distance à la voie ferrée (m)", builtin.rail_lines, ("rfn_lignes",)),
+        "qpv": ("Distance au QPV (m)", builtin.qpv, ("qpv",)),
+        "unesco": ("Distance au bien UNESCO (m)", builtin.unesco_property, ("bien_inscrit",)),
     }
 
 

@@ -24,8 +24,8 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from erbm_geo.errors import UnknownOptionError
+from erbm_geo.geom.validate import POLYGONAL, check_geometries, check_not_empty, to_working_crs
 from erbm_geo.raster.grid import Grid
-from erbm_geo.validate import POLYGONAL, check_geometries, check_not_empty, to_working_crs
 
 __all__ = ["cell_weights", "zonal_stats"]
 

@@ -13,8 +13,7 @@ import erbm_geo as eg
 from erbm_geo.errors import EmptyInputError, MissingColumnError, UnknownOptionError
 from erbm_geo.maps import add_layer, basin_map, finalize, new_map, save_figure, static_map, to_html
 from erbm_geo.maps.style import fmt_number, web_geometries
-
-from . import browser
+from tests import browser
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +140,7 @@ def test_atlas_structure_and_browser(atlas_dir: Path, artifacts: Path) -> None:
     r = browser.inspect(atlas_dir / "cartes" / "epci-246200364.html")
     assert r["layers"]["Communes"]["drawn"] == 36  # CA de Lens-Liévin: 36 communes
     cites = eg.indicators.indicator_table(of="cites")
-    communes = eg.layers.communes(perimeter="nord_pas_de_calais")
+    communes = eg.layers.communes(territory="nord_pas_de_calais")
     n = int((communes["siren_epci"].reindex(cites["code_insee"]).to_numpy() == "246200364").sum())
     assert r["layers"]["Cités minières"]["drawn"] == n
     browser.screenshot(atlas_dir / "index.html", artifacts / "atlas_index.png", size="1280,1400")

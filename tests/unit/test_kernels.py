@@ -14,7 +14,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from erbm_geo.indicators._kernels import count_within, covered_area, dissolve_parts, nearest, overlay
+from erbm_geo.geom.kernels import count_within, covered_area, dissolve_parts, nearest, overlay
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -169,3 +169,26 @@ def test_duplicate_targets_lowest_index_wins(dup: int) -> None:
     tgt = shapely.points(np.array([[10.0, 0.0]] * dup + [[60.0, 0.0]]))
     idx, _ = nearest(src, tgt)
     assert set(idx.tolist()) == {0, dup}
+
+
+def test_voronoi_diagram_kept_per_target_layer_grows_for_far_sources() -> None:
+    """The diagram is kept in the targets' memo; sources beyond its extent rebuild it larger
+    (a clipped cell would otherwise miss their nearest point)."""
+    rng = np.random.default_rng(1)
+    tgt = shapely.points(rng.uniform(0, 1000, (40, 2)))
+    near = shapely.points(rng.uniform(0, 1000, (80, 2)))
+    far = shapely.points(rng.uniform(0, 1000, (80, 2)) + np.array([900_000, -700_000]))
+    for src in (near, far, near):
+        idx, dist = nearest(src, tgt)
+        d = _brute(src, tgt)
+        np.testing.assert_allclose(dist, d.min(axis=1))
+        np.testing.assert_allclose(d[np.arange(len(src)), idx], d.min(axis=1))
+
+
+def test_collinear_point_targets() -> None:
+    """Collinear targets (a degenerate Voronoi input) still give the brute-force answer."""
+    tgt = shapely.points(np.c_[np.arange(0, 1000, 100.0), np.zeros(10)])
+    src = shapely.points(np.random.default_rng(2).uniform(-500, 1500, (120, 2)))
+    _, dist = nearest(src, tgt)
+    d = _brute(src, tgt)
+    np.testing.assert_allclose(dist, d.min(axis=1))

@@ -13,7 +13,7 @@ HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>&\"'"
 
 @pytest.mark.browser
 def test_hostile_text_in_every_named_layer(tmp_path: Path) -> None:
-    from . import browser
+    from tests import browser
 
     m = eg.maps.new_map(basemap=None)
     names = []

@@ -46,7 +46,7 @@ def test_centres_hierarchy() -> None:
                  "Condé-sur-l'Escaut", "Bully-les-Mines"]:
         assert c.loc[c["nom"] == name, "niveau"].item() == 2, name
     # every centre lies inside its commune
-    communes = eg.layers.communes(perimeter="bassin_minier_erbm")
+    communes = eg.layers.communes(territory="bassin_minier_erbm")
     assert shapely.covers(communes.geometry.reindex(c.index).values, c.geometry.values).all()
     assert (c["source_point"] == "mairie").sum() == 346
 
@@ -71,7 +71,7 @@ def test_friches() -> None:
     assert len(s) == 9
     located = s[~s.geometry.is_empty]
     assert set(located.index) == {"Base 11/19", "9/9bis", "Wallers-Arenberg"}
-    c = eg.layers.communes(perimeter="nord_pas_de_calais")
+    c = eg.layers.communes(territory="nord_pas_de_calais")
     assert shapely.covers(c.geometry.reindex(located["code_insee"]).values,
                           located.geometry.values).all()
     assert s.loc["Friche des Pierres Blanches", "area_ha"] == pytest.approx(81.8)
@@ -80,7 +80,7 @@ def test_friches() -> None:
 def test_friche_surfaces_larger_than_the_commune_are_flagged_not_published() -> None:
     """Issue 13, figure 4: Cartofriches gives Bruay-sur-l'Escaut 74 km² of friches in 6.7 km²."""
     with pytest.warns(eg.errors.DataQualityWarning, match=r"3 commune\(s\) have a friche surface"):
-        f = eg.layers.friches_communes(perimeter="nord_pas_de_calais")
+        f = eg.layers.friches_communes(territory="nord_pas_de_calais")
     bad = f[f["friches_surface_quality"] == "surface_exceeds_commune"]
     assert sorted(bad.index) == ["59008", "59112", "62351"]
     assert bad["friches_surface_share"].isna().all() and bad["friches_surface_m2"].isna().all()

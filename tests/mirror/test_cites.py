@@ -13,7 +13,7 @@ from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.layers.cites import normalise_name
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_overview_by_epci(cites: gpd.GeoDataFrame) -> None:
     assert len(o) == 8
     assert o["n_erbm_programme"].sum() == 59
     assert o.loc["200044048", "n_cites"] == 0  # Osartis-Marquion has no cité minière
-    total = eg.layers.overview_by_epci(perimeter="bassin_minier_erbm")
+    total = eg.layers.overview_by_epci(territory="bassin_minier_erbm")
     assert total["n_cites"].sum() == len(cites)
     assert total["bien_inscrit_ha"].sum() == pytest.approx(
         eg.layers.bien_inscrit().area.sum() / 1e4, rel=1e-3)
@@ -183,8 +183,8 @@ def test_inscribed_and_buffer_parts_carried_separately() -> None:
     assert (c.geometry.reindex(ins.index).buffer(0.01).covers(ins.geometry)).all()
     assert (c["area_inscribed_ha"] + c["area_buffer_ha"] <= c["area_ha"] + 1e-6).all()
     # statistics about inscribed cités on their inscribed parts: 0.580, not 0.559 on whole rows
-    q_rows = eg.indicators.qpv_overlap(c[c["unesco_inscribed"]])
-    q_parts = eg.indicators.qpv_overlap(ins)
+    q_rows = eg.indicators.qpv_overlap(c[c["unesco_inscribed"]], eg.indicators.builtin.qpv())
+    q_parts = eg.indicators.qpv_overlap(ins, eg.indicators.builtin.qpv())
     rows_share = q_rows["qpv_area_m2"].sum() / (c.loc[c["unesco_inscribed"], "area_ha"].sum() * 1e4)
     parts_share = q_parts["qpv_area_m2"].sum() / (ins["area_ha"].sum() * 1e4)
     assert rows_share == pytest.approx(0.559, abs=5e-4)

@@ -1,6 +1,9 @@
 """Vectorised kernels (shapely 2): nearest, covered area, intersecting ids, counts within radius.
 
 No Python loop over features: every kernel is one bulk STRtree query plus array operations.
+Structures built from a target array (its segment tree, Voronoi diagram, overlap mask, dissolved
+parts) are kept in the array's :func:`~erbm_geo.geom.memo.memo_for` memo, so a layer passed to
+several calls — built-in or the caller's own — is indexed once per process.
 """
 
 from __future__ import annotations
@@ -12,18 +15,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from erbm_geo._geomcache import memo_for
-from erbm_geo.errors import UnknownOptionError
-from erbm_geo.layers._spatial import overlapping_mask
+from erbm_geo.errors import InvalidOptionError
+from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.spatial import overlapping_mask
 
 __all__ = [
     "count_within",
     "covered_area",
     "dissolve_parts",
+    "intersecting_pairs",
     "nearest",
     "overlay",
     "pair_areas",
     "source_geoms",
+    "take_labels",
 ]
 
 
@@ -74,7 +79,7 @@ def intersecting_pairs(src: np.ndarray, tgt: np.ndarray, *, tgt_tree: shapely.ST
         ti, si = (src_tree or memo_for(src).get_tree()).query(tgt, predicate="intersects")
         order = np.lexsort((ti, si))
         return si[order], ti[order]
-    tree = tgt_tree if tgt_tree is not None else shapely.STRtree(tgt)
+    tree = tgt_tree if tgt_tree is not None else memo_for(tgt).get_tree()
     return tree.query(src, predicate="intersects")
 
 
@@ -86,11 +91,12 @@ def _segment_tree(tgt: np.ndarray) -> tuple[np.ndarray, shapely.STRtree]:
 def _first_vertex(geoms: np.ndarray) -> np.ndarray:
     """A vertex of each geometry (its first), as an (n, 2) array (remembered per array)."""
     m = memo_for(geoms)
-    if m.first_vertex is None:
+
+    def build() -> np.ndarray:
         coords, owner = shapely.get_coordinates(m.geoms, return_index=True)
-        first = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
-        m.first_vertex = coords[first]
-    return m.first_vertex
+        return coords[np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]]
+
+    return m.get("first_vertex", build)
 
 
 def _voronoi(pts: np.ndarray, extent: tuple[float, float, float, float]
@@ -109,28 +115,32 @@ def _voronoi(pts: np.ndarray, extent: tuple[float, float, float, float]
     return up, first, uniq, cells
 
 
-def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree | None = None,
-                    cache_key: str | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree | None = None
+                    ) -> tuple[np.ndarray, np.ndarray] | None:
     """Nearest point of *pts* for every source, through the points' Voronoi diagram.
 
     The point nearest to a geometry owns the Voronoi cell holding the geometry's closest
     location, so that cell intersects the geometry: the candidates of a source are the points
     whose cell's bounding box meets the source's. Exact distances are computed on those pairs
     only (one vectorised call), which avoids the tree's costly nearest-neighbour search from
-    large polygons. Returns None when the diagram cannot be built (the caller falls back).
+    large polygons. The diagram is kept in the points' memo; it reaches 300 km beyond them and
+    is rebuilt larger when sources lie outside it (a clipped cell would miss them). Returns None
+    when the diagram cannot be built (the caller falls back to the segment tree).
     """
     sb = shapely.bounds(src)
-    if cache_key is None:
-        tb = shapely.bounds(pts)
-        lo = np.minimum(sb[:, :2].min(axis=0), tb[:, :2].min(axis=0)) - 1.0
-        hi = np.maximum(sb[:, 2:].max(axis=0), tb[:, 2:].max(axis=0)) + 1.0
-        vor = _voronoi(pts, (*lo, *hi))
-    else:  # built-in targets: one diagram per process, reaching 300 km beyond the targets
-        from erbm_geo.data import memo
-
-        tb = shapely.bounds(pts)
-        ext = (*(tb[:, :2].min(axis=0) - 3e5), *(tb[:, 2:].max(axis=0) + 3e5))
-        vor = memo(f"voronoi:{cache_key}:{len(pts)}", lambda: _voronoi(pts, ext))
+    s_lo, s_hi = sb[:, :2].min(axis=0), sb[:, 2:].max(axis=0)
+    m = memo_for(pts)
+    held = m.derived.get("voronoi")
+    if held is None or not (np.all(held[0][:2] <= s_lo) and np.all(held[0][2:] >= s_hi)):
+        tb = shapely.bounds(m.geoms)
+        lo = np.minimum(tb[:, :2].min(axis=0) - 3e5, s_lo - 1.0)
+        hi = np.maximum(tb[:, 2:].max(axis=0) + 3e5, s_hi + 1.0)
+        if held is not None:
+            lo, hi = np.minimum(lo, held[0][:2]), np.maximum(hi, held[0][2:])
+        ext = np.r_[lo, hi]
+        held = (ext, _voronoi(m.geoms, (ext[0], ext[1], ext[2], ext[3])))
+        m.derived["voronoi"] = held
+    vor = held[1]
     if vor is None:
         return None
     up, first, uniq, cells = vor
@@ -162,17 +172,18 @@ def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree 
     return idx, dist
 
 
-def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None,
-            cache_key: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Index of the nearest target of each source (-1 if none within *max_distance*) and distance.
 
     Sources intersecting a target get distance 0 (found by one bulk ``intersects`` query);
-    the others are searched with ``query_nearest`` over the targets' segments. Ties are broken by
-    the lowest target index, so results do not depend on row order or tree internals.
-    *cache_key* names a built-in target layer whose segment tree may be reused in this process.
+    the others are searched through the targets' Voronoi diagram (point targets, many sources)
+    or with ``query_nearest`` over the targets' segments (edges, not vertices, for lines and
+    polygons). Ties are broken by the lowest target index, so results do not depend on row order
+    or tree internals.
     """
     if max_distance is not None and not max_distance >= 0:
-        raise UnknownOptionError(f"max_distance must be a distance ≥ 0 (m), got {max_distance!r}")
+        raise InvalidOptionError(f"max_distance must be a distance ≥ 0 (m), got {max_distance!r}")
     n = len(src)
     idx = np.full(n, -1, dtype=np.int64)
     out = np.full(n, np.nan)
@@ -191,8 +202,7 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
         return idx, out
     if len(rest) and (shapely.get_dimensions(tgt) == 0).all() and len(rest) > 50:
         found = _nearest_points(src[rest], tgt,
-                                src_tree if src_tree is not None and len(rest) == n else None,
-                                cache_key=cache_key)
+                                src_tree if src_tree is not None and len(rest) == n else None)
         if found is not None:
             ri, rd = found
             if max_distance is not None:
@@ -201,12 +211,7 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
             idx[rest], out[rest] = ri, rd
             return idx, out
     if len(rest):
-        if cache_key is None:
-            owner, stree = _segment_tree(tgt)
-        else:
-            from erbm_geo.data import memo
-
-            owner, stree = memo(f"segments:{cache_key}:{len(tgt)}", lambda: _segment_tree(tgt))
+        owner, stree = memo_for(tgt).get("segments", lambda: _segment_tree(tgt))
         (ri, gi), dist = stree.query_nearest(src[rest], max_distance=max_distance,
                                              return_distance=True, all_matches=True)
         if len(ri):
@@ -271,11 +276,15 @@ def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
 
 def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0,
             validate: Callable[[np.ndarray], None] | None = None,
+            validate_targets: Callable[[np.ndarray], None] | None = None,
             overlapping: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Covered area, ids touched and their count, in one pass (tobler's pattern).
 
     Pair areas are summed per source; where the targets a source touches overlap each other,
     that source's covered area is recomputed against their union, so a surface is counted once.
+    *validate* and *validate_targets* receive the positions of the sources and of the targets
+    that intersect (only those need to be valid); *overlapping* (which targets share area with
+    another) is computed once per target array when not given.
     """
     n = len(src)
     area = np.zeros(n)
@@ -284,11 +293,13 @@ def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: floa
     si, ti = intersecting_pairs(src, tgt)
     if validate is not None:
         validate(si)  # only features that overlap a target need to be valid
+    if validate_targets is not None:
+        validate_targets(np.unique(ti))
     a = pair_areas(src[si], tgt[ti]) if len(si) else np.zeros(0)
     keep = a >= min_area
     np.add.at(area, si[keep], a[keep])
     if overlapping is None:  # targets overlapping one another (not merely touching)
-        overlapping = overlapping_mask(tgt)
+        overlapping = memo_for(tgt).get("overlapping", lambda: overlapping_mask(tgt))
     redo = np.unique(si[keep & overlapping[ti]])
     for k in redo:  # rare: only sources touching mutually overlapping targets
         parts = tgt[ti[(si == k) & keep]]
@@ -304,6 +315,5 @@ def count_within(src: np.ndarray, pts: np.ndarray, radius: float) -> np.ndarray:
     """Number of target geometries within *radius* metres of each source geometry."""
     if len(pts) == 0:
         return np.zeros(len(src), dtype=np.int64)
-    tree = shapely.STRtree(pts)
-    si, _ = tree.query(src, predicate="dwithin", distance=radius)
+    si, _ = memo_for(pts).get_tree().query(src, predicate="dwithin", distance=radius)
     return np.bincount(si, minlength=len(src)).astype(np.int64)

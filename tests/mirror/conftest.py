@@ -8,17 +8,8 @@ import geopandas as gpd
 import pytest
 
 import erbm_geo as eg
-from erbm_geo import settings
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    if settings.data_dir is None:
-        raise pytest.UsageError(
-            "the erbm-data mirror was not found: set ERBM_GEO_DATA or place shared/erbm-data "
-            "next to the checkout"
-        )
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -34,9 +25,9 @@ def basin_communes() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="session")
 def erbm_communes() -> gpd.GeoDataFrame:
-    return eg.layers.communes(perimeter="erbm")
+    return eg.layers.communes(territory="erbm")
 
 
 @pytest.fixture(scope="session")
 def all_communes() -> gpd.GeoDataFrame:
-    return eg.layers.communes(perimeter="nord_pas_de_calais")
+    return eg.layers.communes(territory="nord_pas_de_calais")

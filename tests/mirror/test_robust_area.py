@@ -43,9 +43,10 @@ def _one_bad_among_good() -> gpd.GeoDataFrame:
 
 
 ENTRY_POINTS: dict[str, Callable[[gpd.GeoDataFrame, Path], Any]] = {
-    "distance_to_centres": lambda g, _: eg.indicators.distance_to_centres(g),
-    "qpv_overlap": lambda g, _: eg.indicators.qpv_overlap(g),
-    "station_access": lambda g, _: eg.indicators.station_access(g),
+    "distance_to_centres": lambda g, _: eg.indicators.distance_to_centres(
+        g, eg.indicators.builtin.centres("main")),
+    "qpv_overlap": lambda g, _: eg.indicators.qpv_overlap(g, eg.indicators.builtin.qpv()),
+    "station_access": lambda g, _: eg.indicators.station_access(g, eg.indicators.builtin.stations()),
     "area_share": lambda g, _: eg.indicators.area_share(g, g, name="s"),
     "add_layer": lambda g, _: eg.maps.add_layer(eg.maps.new_map(basemap=None), g, name="x"),
     "static_map": lambda g, _: eg.maps.static_map(g),
@@ -78,7 +79,7 @@ def test_out_of_area_is_refused(entry: str, case: str, tmp_path: Path) -> None:
 
 def test_message_names_the_layer_and_the_fix() -> None:
     with pytest.raises(OutOfAreaError) as e:
-        eg.indicators.qpv_overlap(_lonlat_as_l93())
+        eg.indicators.qpv_overlap(_lonlat_as_l93(), eg.indicators.builtin.qpv())
     msg = str(e.value)
     assert msg.startswith("features:") and "EPSG:2154" in msg and "set_crs('EPSG:4326'" in msg
 
@@ -94,5 +95,5 @@ def test_layers_in_and_near_france_pass() -> None:
     # a station in Belgium (Péruwelz) and one in Corsica are plausible: no error
     g = gpd.GeoDataFrame(geometry=[shapely.Point(3.59, 50.51), shapely.Point(9.45, 42.70)],
                          crs="EPSG:4326")
-    out = eg.validate.to_working_crs(g, name="stations")
+    out = eg.geom.validate.to_working_crs(g, name="stations")
     assert out.crs.to_epsg() == 2154 and len(out) == 2

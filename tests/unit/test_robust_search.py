@@ -15,7 +15,7 @@ import erbm_geo as eg
 
 @pytest.mark.browser
 def test_search_prototype_names_and_points_without_basemap(tmp_path: Path) -> None:
-    from . import browser
+    from tests import browser
 
     names = ["Gare de Lens", "toString", "constructor", "__proto__", "hasOwnProperty"]
     pts = gpd.GeoDataFrame({"nom": names}, crs="EPSG:4326",

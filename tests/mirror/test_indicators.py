@@ -11,10 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import erbm_geo as eg
-from erbm_geo.errors import CRSError, EmptyInputError, InvalidGeometryError, UnknownOptionError
+from erbm_geo.errors import (
+    CRSError,
+    EmptyInputError,
+    InvalidGeometryError,
+    InvalidOptionError,
+    UnknownOptionError,
+)
 from erbm_geo.indicators import (
     aggregate,
     area_share,
+    builtin,
     distance_to_centres,
     distance_to_lines,
     heritage_within,
@@ -29,26 +36,26 @@ X0, Y0 = 680_000, 7_030_000  # the basin, Lambert-93
 # ---------------------------------------------------------------- hand-checked values
 
 def test_centre_distance_zero_at_itself(basin_communes: gpd.GeoDataFrame) -> None:
-    d = distance_to_centres(basin_communes, level="main")
+    d = distance_to_centres(basin_communes, builtin.centres("main"))
     for code, name in [("62498", "Lens"), ("59606", "Valenciennes"), ("62119", "Béthune")]:
         assert d.loc[code, "distance_m"] == 0.0 and d.loc[code, "centre_nom"] == name
     # Liévin's centre is its own, not Lens'
     assert d.loc["62510", "centre_id"] == "62510"
     # from a representative point, Lens is still closest to Lens, at less than 3 km
-    p = distance_to_centres(basin_communes.loc[["62498"]], level="main", measure_from="point")
+    p = distance_to_centres(basin_communes.loc[["62498"]], builtin.centres("main"), measure_from="point")
     assert p.loc["62498", "centre_nom"] == "Lens" and p.loc["62498", "distance_m"] < 3000
 
 
 def test_centre_distance_matches_geopandas(basin_communes: gpd.GeoDataFrame) -> None:
     main = eg.layers.centres(level="main")
-    ours = distance_to_centres(basin_communes, level="main")["distance_m"]
+    ours = distance_to_centres(basin_communes, builtin.centres("main"))["distance_m"]
     ref = basin_communes.geometry.apply(lambda g: main.distance(g).min())
     np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), atol=1e-6)
 
 
 def test_qpv_overlap_known_cite() -> None:
     cites = eg.layers.cites()
-    q = qpv_overlap(cites)
+    q = qpv_overlap(cites, builtin.qpv())
     inside = q[q["qpv_share"] > 0.99]
     assert len(inside) > 10  # many cités are QPV
     # the QPV codes of a cité fully inside a QPV list at least one QPV of its commune
@@ -90,20 +97,20 @@ def test_overlapping_targets_counted_once() -> None:
 
 def test_unesco_overlap_on_property_itself() -> None:
     prop = eg.layers.bien_inscrit()
-    u = unesco_overlap(prop)
+    u = unesco_overlap(prop, builtin.unesco_property(), builtin.unesco_buffer_zone())
     assert np.allclose(u["bien_inscrit_share"], 1.0)
     assert (u["bien_inscrit_distance_m"] == 0).all()
     assert u["zone_tampon_share"].median() < 0.01  # the buffer is drawn around the parts
 
 
 def test_station_access(basin_communes: gpd.GeoDataFrame) -> None:
-    a = station_access(basin_communes)
+    a = station_access(basin_communes, builtin.stations())
     assert a.loc["62498", "station_distance_m"] == 0.0  # Lens station lies in Lens
     assert a.loc["59606", "tram_distance_m"] == 0.0  # Valenciennes tram
     assert a["share_within_walk"].between(0, 1).all()
     assert (a["stations_within"] >= 0).all()
     pts = eg.layers.stations(territory="bassin_minier")
-    at = station_access(pts)
+    at = station_access(pts, builtin.stations())
     assert (at["station_distance_m"] == 0).all() and (at["share_within_walk"] == 1).all()
 
 
@@ -111,13 +118,13 @@ def test_user_line_layer_flows_into_indicators(basin_communes: gpd.GeoDataFrame)
     road = eg.layers.user_layer(gpd.GeoDataFrame(
         {"nom": ["segment"]}, crs="EPSG:4326",
         geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])]), kind="line")
-    d = distance_to_lines(basin_communes, lines=road, name="route")
+    d = distance_to_lines(basin_communes, road, name="route")
     assert d.name == "route_distance_m" and (d >= 0).all() and (d == 0).sum() > 3
 
 
 def test_iris_income_only_from_own_communes(basin_communes: gpd.GeoDataFrame) -> None:
     """Issue 13, figure 1: no IRIS value borrowed from a neighbour's boundary sliver."""
-    inc = income_context(basin_communes)
+    inc = income_context(basin_communes, builtin.income_communes(), builtin.income_iris())
     ii = eg.layers.income_iris(territory="nord_pas_de_calais")
     with_figures = set(ii.loc[ii["revenu_median_uc"].notna(), "code_insee"])
     has = inc["revenu_median_iris"].notna()
@@ -129,10 +136,11 @@ def test_iris_income_only_from_own_communes(basin_communes: gpd.GeoDataFrame) ->
     cites = eg.layers.cites()
     hornaing = cites[cites["code_insee"] == "59314"]
     assert pd.isna(inc.loc["59314", "revenu_median_iris"])
-    assert income_context(hornaing)["revenu_median_iris"].isna().all()
+    assert income_context(hornaing, builtin.income_communes(),
+                          builtin.income_iris())["revenu_median_iris"].isna().all()
     # cités straddling communes: the IRIS of all their communes, weighted by area (brute force)
     two = cites[cites["codes_insee"].str.contains(";")]
-    got = income_context(two)["revenu_median_iris"]
+    got = income_context(two, builtin.income_communes(), builtin.income_iris())["revenu_median_iris"]
     fig = ii[ii["revenu_median_uc"].notna()]
     for cid, cite in two.iterrows():
         own = fig[fig["code_insee"].isin(cite["codes_insee"].split(";"))]
@@ -148,9 +156,9 @@ def test_stations_across_the_border_do_not_count_by_default() -> None:
     cites = eg.layers.cites()
     ermitage = cites[cites["nom"].str.contains("Ermitage")]
     assert len(ermitage) == 1
-    fr = station_access(ermitage)
+    fr = station_access(ermitage, builtin.stations())
     assert fr["train_distance_m"].iloc[0] == pytest.approx(11_146, abs=1)
-    every = station_access(ermitage, scope="all")
+    every = station_access(ermitage, builtin.stations("all"))
     assert every["train_distance_m"].iloc[0] == pytest.approx(3_660, abs=1)
     st_all = eg.layers.stations(territory="france", scope="all")
     st_fr = eg.layers.stations(territory="france")
@@ -159,36 +167,37 @@ def test_stations_across_the_border_do_not_count_by_default() -> None:
     # the stations layer and the indicator agree: nearest French train station is in stations()
     assert fr["station_nom"].iloc[0] in set(st_fr["nom"])
     with pytest.raises(UnknownOptionError, match="scope"):
-        station_access(ermitage, scope="europe")
+        station_access(ermitage, builtin.stations("europe"))
     with pytest.raises(UnknownOptionError, match="scope"):
         eg.layers.stations(scope="belgique")
 
 
 def test_context(basin_communes: gpd.GeoDataFrame) -> None:
-    inc = income_context(basin_communes)
+    inc = income_context(basin_communes, builtin.income_communes(), builtin.income_iris())
     assert inc.loc["62498", "revenu_median_commune"] == 17250
     # Lens's IRIS are poorer than 0 and richer than nothing: weighted mean within their range
     ii = eg.layers.income_iris()
     lens = ii[ii["code_insee"] == "62498"]["revenu_median_uc"].astype(float)
     assert lens.min() <= inc.loc["62498", "revenu_median_iris"] <= lens.max()
-    h = heritage_within(basin_communes, radius=0.0)
+    h = heritage_within(basin_communes, builtin.shafts(), builtin.terrils(), radius=0.0)
     shafts = eg.layers.puits_de_mines()
     ref = gpd.sjoin(shafts, basin_communes[["geometry"]], predicate="intersects")
     assert int(h["puits_within"].sum()) == len(ref)
 
 
 def test_aggregate_by_epci(erbm_communes: gpd.GeoDataFrame) -> None:
-    q = qpv_overlap(erbm_communes)
-    by = aggregate(q[["qpv_share"]], erbm_communes, by="epci", weights="area")
+    q = qpv_overlap(erbm_communes, builtin.qpv())
+    by = aggregate(q[["qpv_share"]], erbm_communes, builtin.communes(), by="epci", weights="area")
     assert len(by) == 8 and by["n"].sum() == 336
     # area-weighted share of QPV = total QPV area / total area, per EPCI
     ll = erbm_communes["siren_epci"] == "246200364"
     expect = q.loc[ll, "qpv_area_m2"].sum() / erbm_communes[ll].area.sum()
     assert by.loc["246200364", "qpv_share"] == pytest.approx(expect, rel=1e-9)
-    pop = aggregate(q[["qpv_share"]], erbm_communes, by="departement", weights="population")
+    pop = aggregate(q[["qpv_share"]], erbm_communes, builtin.communes(), by="departement",
+                    weights="population")
     assert set(pop.index) == {"59", "62"}
     with pytest.raises(UnknownOptionError):
-        aggregate(q, erbm_communes, by="region")  # type: ignore[arg-type]
+        aggregate(q, erbm_communes, builtin.communes(), by="region")  # type: ignore[arg-type]
 
 
 def test_indicator_tables() -> None:
@@ -211,24 +220,25 @@ def test_indicator_tables() -> None:
 
 def test_errors(basin_communes: gpd.GeoDataFrame) -> None:
     with pytest.raises(EmptyInputError):
-        qpv_overlap(basin_communes.iloc[:0])
+        qpv_overlap(basin_communes.iloc[:0], builtin.qpv())
     nocrs = basin_communes.iloc[:3].set_crs(None, allow_override=True)
     with pytest.raises(CRSError, match="no CRS"):
-        distance_to_centres(nocrs)
+        distance_to_centres(nocrs, builtin.centres("main"))
     pts = eg.layers.centres(level="main").to_crs(4326)
     with pytest.raises(CRSError, match="reproject"):
-        distance_to_centres(basin_communes, centres=pts)
+        distance_to_centres(basin_communes, pts)
     bad = basin_communes.iloc[:2].copy()
     bad.loc[bad.index[0], "geometry"] = shapely.Polygon([(X0, Y0), (X0 + 9, Y0 + 9), (X0 + 9, Y0),
                                                          (X0, Y0 + 9)])
     with pytest.raises(InvalidGeometryError, match="invalid"):
-        station_access(bad)
+        station_access(bad, builtin.stations())
     with pytest.raises(UnknownOptionError):
-        distance_to_centres(basin_communes, level="capital")  # type: ignore[arg-type]
+        distance_to_centres(basin_communes, builtin.centres("capital"))  # type: ignore[arg-type]
+    with pytest.raises(InvalidOptionError):
+        station_access(basin_communes, builtin.stations(), radius=-5)
     with pytest.raises(UnknownOptionError):
-        station_access(basin_communes, radius=-5)
-    with pytest.raises(UnknownOptionError):
-        distance_to_centres(basin_communes, measure_from="centroid")  # type: ignore[arg-type]
+        distance_to_centres(basin_communes, builtin.centres("main"),
+                            measure_from="centroid")  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- invariants
@@ -252,24 +262,24 @@ _settings = settings(max_examples=25, deadline=None,
 @_settings
 @given(polygons(), st.randoms(use_true_random=False))
 def test_invariants(gdf: gpd.GeoDataFrame, rnd: object) -> None:
-    q = qpv_overlap(gdf)
+    q = qpv_overlap(gdf, builtin.qpv())
     assert q["qpv_share"].between(0, 1).all()
-    d = distance_to_centres(gdf, level="acv_pvd")
+    d = distance_to_centres(gdf, builtin.centres("acv_pvd"))
     assert (d["distance_m"] >= 0).all()
-    a = station_access(gdf)
+    a = station_access(gdf, builtin.stations())
     assert a["share_within_walk"].between(0, 1).all()
-    u = unesco_overlap(gdf)
+    u = unesco_overlap(gdf, builtin.unesco_property(), builtin.unesco_buffer_zone())
     assert u["bien_inscrit_share"].between(0, 1).all() and (u["bien_inscrit_distance_m"] >= 0).all()
     # reordering rows changes nothing but the order
     perm = list(gdf.index)
     rnd.shuffle(perm)  # type: ignore[attr-defined]
-    q2 = qpv_overlap(gdf.loc[perm])
+    q2 = qpv_overlap(gdf.loc[perm], builtin.qpv())
     pd.testing.assert_frame_equal(q2.loc[gdf.index], q)
-    d2 = distance_to_centres(gdf.loc[perm], level="acv_pvd")
+    d2 = distance_to_centres(gdf.loc[perm], builtin.centres("acv_pvd"))
     pd.testing.assert_frame_equal(d2.loc[gdf.index], d)
     # reprojecting the input changes results by far less than a metre
     g4326 = gdf.to_crs(4326)
-    d3 = distance_to_centres(g4326, level="acv_pvd")
+    d3 = distance_to_centres(g4326, builtin.centres("acv_pvd").to_crs(4326))
     np.testing.assert_allclose(d3["distance_m"], d["distance_m"], atol=2.0)
     assert (d3["centre_id"] == d["centre_id"]).mean() >= 0.9
 
@@ -303,5 +313,5 @@ def test_indicator_table_for_any_territory_of_nord_pas_de_calais() -> None:
     with pytest.raises(eg.errors.UnknownCodeError, match=r"\['99999', 'Lille'\]"):
         eg.layers.territory_communes("99999, Lille")
     with pytest.warns(DeprecationWarning, match="territory"):
-        old = indicator_table(perimeter="erbm")
+        old = indicator_table(perimeter="erbm")  # type: ignore[call-arg]
     assert len(old) == 336

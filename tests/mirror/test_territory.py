@@ -17,7 +17,7 @@ from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.layers import territory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_basin_has_250_communes(basin_communes: gpd.GeoDataFrame) -> None:
@@ -38,8 +38,8 @@ def test_erbm_has_336_communes_and_26_basin_communes_outside(
     outside = basin_communes.index.difference(erbm_communes.index)
     assert len(outside) == 26
     assert int(erbm_communes["in_basin"].sum()) == 224
-    assert len(eg.layers.communes(perimeter="bassin_minier_erbm")) == 362
-    assert len(eg.layers.communes(perimeter="nord_pas_de_calais")) == 1534
+    assert len(eg.layers.communes(territory="bassin_minier_erbm")) == 362
+    assert len(eg.layers.communes(territory="nord_pas_de_calais")) == 1534
 
 
 def test_populations_match_sources(erbm_communes: gpd.GeoDataFrame) -> None:
@@ -66,9 +66,9 @@ def test_union_equals_outline(basin_communes: gpd.GeoDataFrame) -> None:
     assert outline.area / 1e6 == pytest.approx(1795, rel=0.005)
 
 
-@pytest.mark.parametrize("perimeter", territory.PERIMETERS)
-def test_no_overlaps_and_valid(perimeter: str) -> None:
-    c = eg.layers.communes(perimeter=perimeter)  # type: ignore[arg-type]
+@pytest.mark.parametrize("name", territory.TERRITORIES)
+def test_no_overlaps_and_valid(name: str) -> None:
+    c = eg.layers.communes(territory=name)  # type: ignore[arg-type]
     assert c.is_valid.all() and not c.is_empty.any()
     tree = shapely.STRtree(c.geometry.values)
     left, right = tree.query(c.geometry.values, predicate="intersects")
@@ -87,7 +87,7 @@ def test_epci_and_departements_tile(erbm_communes: gpd.GeoDataFrame) -> None:
     assert d["n_communes"].tolist() == [647, 887]  # COG 2025
     assert d["n_communes_bassin"].sum() == 250
     assert d.loc["59", "population"] == pytest.approx(2_600_000, rel=0.02)
-    wider = eg.layers.epci(perimeter="bassin_minier_erbm")
+    wider = eg.layers.epci(territory="bassin_minier_erbm")
     assert len(wider) == 13 and wider["n_communes_bassin"].sum() == 250
 
 
@@ -107,8 +107,8 @@ def test_derivation_script_check() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(UnknownOptionError, match="unknown perimeter 'basin'.*bassin_minier"):
-        eg.layers.communes(perimeter="basin")  # type: ignore[arg-type]
+    with pytest.raises(UnknownOptionError, match="unknown territory 'basin'.*bassin_minier"):
+        eg.layers.communes(territory="basin")  # type: ignore[arg-type]
     with pytest.raises(UnknownCodeError, match=r"\['99999'\]"):
         eg.layers.select_communes(["62498", "99999"])
     with pytest.raises(UnknownCodeError, match="more than once"):
@@ -116,7 +116,7 @@ def test_errors() -> None:
     with pytest.raises(EmptyInputError):
         eg.layers.select_communes([])
     with pytest.raises(UnknownOptionError):
-        eg.layers.epci(perimeter="france")  # type: ignore[arg-type]
+        eg.layers.epci(territory="france")  # type: ignore[arg-type]
 
 
 def test_import_is_light() -> None:

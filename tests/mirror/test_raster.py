@@ -66,8 +66,9 @@ def test_zonal_agrees_with_vector_indicator(surface: tuple) -> None:
     arr, grid, _ = surface
     cites = eg.layers.cites()
     z = zonal_stats(arr, grid, cites, stats=("mean", "min", "max", "area_m2"), percentiles=(50,))
-    edge = eg.indicators.distance_to_centres(cites, level="main")["distance_m"]
-    point = eg.indicators.distance_to_centres(cites, level="main", measure_from="point")["distance_m"]
+    edge = eg.indicators.distance_to_centres(cites, eg.indicators.builtin.centres("main"))["distance_m"]
+    point = eg.indicators.distance_to_centres(cites, eg.indicators.builtin.centres("main"),
+                                              measure_from="point")["distance_m"]
     # the minimum over the cité's cells ≈ the distance from its edge, within one cell size
     assert (z["min"] - edge).abs().max() <= grid.resolution * np.sqrt(2)
     # for cités smaller than 4 cells, the zonal mean ≈ the distance from a point inside
@@ -133,7 +134,7 @@ def test_errors() -> None:
 
 @pytest.mark.browser
 def test_raster_overlay_in_browser(tmp_path: Path, surface: tuple, artifacts: Path) -> None:
-    from . import browser
+    from tests import browser
 
     arr, grid, _ = surface
     m = eg.maps.new_map(basemap=None)

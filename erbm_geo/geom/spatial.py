@@ -1,4 +1,4 @@
-"""Spatial helpers shared by layer modules: assign commune codes to features, vectorised."""
+"""Spatial helpers on geometry arrays: assign features to zones (communes), measure, repair, overlaps."""
 
 from __future__ import annotations
 
@@ -34,9 +34,12 @@ def assign_communes(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *,
     tree = shapely.STRtree(cgeoms)
     fi, ci = tree.query(geoms, predicate="intersects")
     inter = shapely.intersection(np.asarray(geoms)[fi], np.asarray(cgeoms)[ci])
-    m = measure(inter)
+    fdim = shapely.get_dimensions(np.asarray(geoms)[fi])
+    # a part counts only in the feature's own dimension: a polygon merely touching a commune
+    # along its edge (a line of positive length) does not lie in it
+    m = np.where(shapely.get_dimensions(inter) == fdim, measure(inter), 0.0)
     # a point on a shared edge intersects two communes: keep both, the first wins as main
-    keep = (m > 0) | (shapely.get_dimensions(np.asarray(geoms)[fi]) == 0)
+    keep = (m > 0) | (fdim == 0)
     pairs = pd.DataFrame({"f": fi[keep], "code": communes.index.to_numpy()[ci[keep]], "m": m[keep]})
     lost = np.setdiff1d(np.arange(len(gdf)), pairs["f"].to_numpy())
     if lost.size:

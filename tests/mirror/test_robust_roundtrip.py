@@ -29,7 +29,7 @@ def test_roundtrip_identical(ext: str, tmp_path: Path, cites_table: gpd.GeoDataF
 
 
 def test_csv_keeps_codes_as_text(tmp_path: Path) -> None:
-    t = eg.layers.communes(perimeter="erbm")
+    t = eg.layers.communes(territory="erbm")
     p = write(t, tmp_path / "c.csv")
     raw = p.read_text("utf-8")
     assert "\n59002," in raw  # leading digits kept as written

@@ -48,13 +48,13 @@ def test_indicators_reject_bad_features() -> None:
     c = eg.layers.communes().iloc[:5]
     dup = pd.concat([c, c.iloc[:1]])
     with pytest.raises(DuplicateIndexError, match="reset_index"):
-        eg.indicators.qpv_overlap(dup)
+        eg.indicators.qpv_overlap(dup, eg.indicators.builtin.qpv())
     bowtie = c.copy()
     bowtie.loc[bowtie.index[0], "geometry"] = BOWTIE
     with pytest.raises(InvalidGeometryError):
         eg.indicators.area_share(bowtie, eg.layers.bien_inscrit())
     with pytest.raises(EmptyInputError):
-        eg.indicators.distance_to_centres(c.iloc[:0])
+        eg.indicators.distance_to_centres(c.iloc[:0], eg.indicators.builtin.centres("main"))
 
 
 def test_remembered_checks_follow_in_place_edits() -> None:
@@ -66,4 +66,4 @@ def test_remembered_checks_follow_in_place_edits() -> None:
         eg.indicators.area_share(c, eg.layers.bien_inscrit())
     c.loc[c.index[1], "geometry"] = shapely.LineString([(np.nan, 7_030_000), (680_001, 7_030_001)])
     with pytest.raises(InvalidGeometryError, match="NaN"):
-        eg.indicators.distance_to_centres(c)
+        eg.indicators.distance_to_centres(c, eg.indicators.builtin.centres("main"))

@@ -1,25 +1,27 @@
-"""Input preparation shared by the indicators: checks, CRS, geometry arrays."""
+"""Input preparation for the kernels: checks, CRS, geometry arrays (remembered per array)."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import shapely
 
-from erbm_geo._geomcache import memo_for
 from erbm_geo.errors import CRSError, DuplicateIndexError, InvalidGeometryError
-from erbm_geo.validate import check_geometries, check_not_empty, to_working_crs
+from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.validate import check_geometries, check_not_empty, to_working_crs
 
-__all__ = ["prepare", "prepare_target"]
+__all__ = ["check_valid_subset", "prepare", "prepare_target"]
 
 
 def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = False
             ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Check *gdf* and return it in EPSG:2154 with its geometry array.
 
-    Always checked: not empty, CRS set, no missing, empty or non-finite geometry. Validity (OGC)
-    is checked only when *validity* is True: distances are well defined on invalid polygons, so
-    distance indicators skip that costly test; area indicators check the features that actually
-    overlap a target (:func:`check_valid_subset`).
+    Always checked: a GeoDataFrame, not empty, a unique index, CRS set and fitting the
+    coordinates, no missing, empty or non-finite geometry. Validity (OGC) is checked only when
+    *validity* is True: distances are well defined on invalid polygons, so distance indicators
+    skip that costly test; area indicators check every feature (an invalid polygon has a wrong
+    area even where it touches no target). Checks are remembered per geometry array.
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
@@ -49,13 +51,20 @@ def check_valid_subset(gdf: gpd.GeoDataFrame, rows: np.ndarray, *, name: str = "
     if len(bad):
         raise InvalidGeometryError(
             f"{name}: {len(bad)} feature(s) are invalid (index {list(gdf.index[bad][:10])}); "
-            "repair them, e.g. gdf.geometry = gdf.make_valid(), and pass the layer again."
+            f"repair them, e.g. {name} = {name}.assign(geometry={name}.make_valid()), and pass "
+            "the layer again."
         )
 
 
 def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name: str,
-                   polygonal: bool = False, allow_empty: bool = False) -> np.ndarray:
-    """Geometries of a user-supplied target layer, which must share the features' CRS."""
+                   polygonal: bool = False, allow_empty: bool = False
+                   ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """A target layer and its geometry array in EPSG:2154; it must share the features' CRS.
+
+    The basic checks of :func:`prepare` apply (remembered per array). Validity is not checked
+    here: the area kernels check only the targets that meet a feature (see :func:`overlay`), so a
+    national layer passed for a few features is not validated whole on every call.
+    """
     if not isinstance(target, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(target).__name__}")
     if target.crs is None:
@@ -67,15 +76,22 @@ def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name
         )
     if not allow_empty:
         check_not_empty(target, name=name)
+    if len(target) == 0:
+        return target, np.zeros(0, dtype=object)
     t = to_working_crs(target, name=name)
-    check_geometries(t, name=name, allow_invalid=not polygonal)
     g = np.asarray(t.geometry.values, dtype=object)
-    if polygonal and len(g) and not np.all(shapely_dims(g) == 2):
-        raise InvalidGeometryError(f"{name} must hold polygons only")
-    return g
-
-
-def shapely_dims(g: np.ndarray) -> np.ndarray:
-    import shapely
-
-    return shapely.get_dimensions(g)
+    m = memo_for(g)
+    if not m.basic_ok:
+        check_geometries(t, name=name, allow_invalid=True)
+        m.basic_ok = True
+    if polygonal:
+        dims = m.get("dimensions", lambda: shapely.get_dimensions(m.geoms))
+        if not np.all(dims == 2):
+            other = sorted(set(shapely.get_type_id(m.geoms[dims != 2]).tolist()))
+            names = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint",
+                     5: "MultiLineString", 7: "GeometryCollection"}
+            raise InvalidGeometryError(
+                f"{name} must hold polygons only; it has {int((dims != 2).sum())} feature(s) of "
+                f"type {', '.join(names.get(i, str(i)) for i in other)}: keep its polygons, e.g. "
+                f"{name}[{name}.geom_type.isin(['Polygon', 'MultiPolygon'])]")
+    return t, m.geoms

@@ -115,7 +115,7 @@ def test_sink_renders_payload_inert(sink: str, payload: str, tmp_path: Path) -> 
 @pytest.mark.browser
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_every_sink_shows_payload_literally(payload: str, tmp_path: Path) -> None:
-    from . import browser
+    from tests import browser
 
     page = tmp_path / "sinks.html"
     eg.maps.to_html(_every_sink(payload), page)

@@ -1,4 +1,4 @@
-"""Input checks shared by loaders and indicators (a leaf module: depends only on errors/settings).
+"""Input checks shared by the geometry core, loaders and outputs (depends only on errors and settings).
 
 Every check raises a specific :mod:`erbm_geo.errors` exception that names the layer, the problem and
 the fix; none silently drops a feature.

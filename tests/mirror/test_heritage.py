@@ -78,8 +78,8 @@ def _fold(s: str) -> str:
 def test_spatial_codes_agree_with_source_commune_names(dataset: str,
                                                        all_communes: gpd.GeoDataFrame) -> None:
     """The computed main commune is one of the communes named in the source, for ≥ 95 %."""
+    from erbm_geo.geom.spatial import assign_communes
     from erbm_geo.layers._io import read_geojson
-    from erbm_geo.layers._spatial import assign_communes
 
     raw = read_geojson(dataset)
     raw = raw[raw.geometry.notna()]

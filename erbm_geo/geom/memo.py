@@ -1,0 +1,65 @@
+"""What is known about a geometry array, remembered for the process: checks, validity, spatial
+index, vertices and derived structures (segments, Voronoi diagram, dissolved parts…).
+
+Indicators called one after another on the same layer (distance to centres, to stations, QPV
+overlap…) would otherwise re-check and re-index the same geometries each time; a caller's own
+target layer passed to several calls is indexed once. An array is recognised by the identity of
+the geometry objects it holds (the pointer bytes of the object array, hashed): shapely geometries
+are immutable and the memo keeps a reference to the array, so the same pointers always mean the
+same geometries — a content key that costs nothing to compute. Replacing a geometry in a
+GeoDataFrame changes a pointer, hence the key. The memos live in :data:`erbm_geo._memory.MEMORY`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+import shapely
+
+from erbm_geo._memory import MEMORY
+
+__all__ = ["GeometryMemo", "memo_for"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class GeometryMemo:
+    """What is known about one geometry array."""
+
+    geoms: np.ndarray
+    basic_ok: bool = False  # not missing, not empty, finite coordinates
+    valid: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    derived: dict[Hashable, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.valid = np.full(len(self.geoms), -1, dtype=np.int8)  # -1 unknown, 0 no, 1 yes
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A structure derived from these geometries (built once per array)."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
+
+    def get_tree(self) -> shapely.STRtree:
+        """The STRtree of the array."""
+        return self.get("tree", lambda: shapely.STRtree(self.geoms))
+
+    def invalid_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Positions among *rows* whose geometry is invalid (validity computed once per row)."""
+        rows = np.unique(rows)
+        unknown = rows[self.valid[rows] < 0]
+        if len(unknown):
+            self.valid[unknown] = shapely.is_valid(self.geoms[unknown]).astype(np.int8)
+        return rows[self.valid[rows] == 0]
+
+
+def memo_for(geoms: np.ndarray) -> GeometryMemo:
+    """The memo of *geoms* (an object array of shapely geometries), created if needed."""
+    arr = np.ascontiguousarray(np.asarray(geoms, dtype=object))
+    key = ("geoms", len(arr), hashlib.blake2b(arr.tobytes(), digest_size=16).digest())
+    return MEMORY.geometry(key, lambda: GeometryMemo(arr))

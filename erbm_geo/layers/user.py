@@ -1,0 +1,102 @@
+"""Users' own layers: a file or a GeoDataFrame brought into the library's conventions.
+
+The mirror lacks motorways and national roads (A1, A2, A21, A26, RN17…), the Tadao « Bulles »
+BHNS, the Valenciennes tram line shapes, a population grid… (see its known gaps). Bring them with
+:func:`user_layer`; they then flow into the indicators like the built-in layers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import shapely
+
+from erbm_geo.errors import DataFormatError, DataNotFoundError, OutOfAreaError, UnknownOptionError
+from erbm_geo.geom.validate import (
+    LINEAR,
+    POLYGONAL,
+    PUNCTUAL,
+    check_geometries,
+    check_not_empty,
+    to_working_crs,
+)
+from erbm_geo.layers.territory import territory_geometry
+
+__all__ = ["user_layer"]
+
+_KINDS = {"line": LINEAR, "point": PUNCTUAL, "polygon": POLYGONAL}
+
+
+def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer",
+               kind: Literal["line", "point", "polygon"] | None = None,
+               near: str | None = "nord_pas_de_calais", max_gap_m: float = 50_000.0
+               ) -> gpd.GeoDataFrame:
+    """Bring a user layer (file or GeoDataFrame, any CRS) into the library's conventions.
+
+    Use it for what the mirror lacks: motorways (A1, A2, A21…), RN17, the Tadao BHNS, the
+    Valenciennes tram lines, a population grid…
+
+    Parameters
+    ----------
+    source : path or GeoDataFrame
+        Any file GDAL reads (GeoPackage, GeoJSON, Shapefile, GeoParquet via ``.parquet``).
+    name : str
+        Used in error messages.
+    kind : {"line", "point", "polygon"}, optional
+        Expected geometry family.
+    near : str or None
+        Named territory the layer must come within *max_gap_m* of (default: the Nord and
+        Pas-de-Calais); ``None`` disables the check. A layer far away usually has coordinates in
+        another CRS than the one declared.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer in EPSG:2154, geometries checked.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS (never guessed).
+    OutOfAreaError
+        If no feature comes within *max_gap_m* of *near*.
+    DataNotFoundError, DataFormatError, InvalidGeometryError, EmptyInputError
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> road = gpd.GeoDataFrame({"nom": ["A21"]}, crs="EPSG:4326",
+    ...     geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
+    >>> user_layer(road, kind="line").crs.to_epsg()
+    2154
+    """
+    if isinstance(source, gpd.GeoDataFrame):
+        gdf = source
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise DataNotFoundError(f"{name}: file not found: {path}")
+        try:
+            gdf = (gpd.read_parquet(path) if path.suffix == ".parquet"
+                   else gpd.read_file(path, engine="pyogrio"))
+        except Exception as exc:
+            raise DataFormatError(f"{name}: cannot read {path}: {exc}") from exc
+    if kind is not None and kind not in _KINDS:
+        raise UnknownOptionError(f"unknown kind {kind!r}; choose line, point or polygon")
+    check_not_empty(gdf, name=name)
+    out = to_working_crs(gdf, name=name)
+    check_geometries(out, name=name, types=_KINDS[kind] if kind else None)
+    if near is not None:
+        area = territory_geometry(near)
+        if area is not None:
+            gap = float(shapely.distance(shapely.box(*out.total_bounds), shapely.envelope(area)))
+            if gap > max_gap_m:
+                raise OutOfAreaError(
+                    f"{name} lies {gap / 1000:,.0f} km from the territory {near!r} (bounds "
+                    f"{out.total_bounds.round(1).tolist()} in EPSG:2154). Its coordinates are "
+                    f"probably in another CRS than the declared {gdf.crs.to_string()}: fix it with "
+                    "set_crs(…, allow_override=True), or pass near=None."
+                )
+    return out
