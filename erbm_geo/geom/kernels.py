@@ -24,6 +24,7 @@ __all__ = [
     "covered_area",
     "dissolve_parts",
     "intersecting_pairs",
+    "join_ids",
     "nearest",
     "overlay",
     "pair_areas",
@@ -305,10 +306,27 @@ def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: floa
         parts = tgt[ti[(si == k) & keep]]
         area[k] = shapely.area(shapely.intersection(src[k], shapely.union_all(parts)))
     s2, t2 = si[keep], ti[keep]
-    pairs = pd.DataFrame({"s": s2, "id": ids[t2]}).sort_values(["s", "id"])
-    joined = pairs.groupby("s")["id"].agg(";".join).reindex(range(n), fill_value="")
     counts = np.bincount(s2, minlength=n).astype(np.int64)
-    return area, joined.reset_index(drop=True), counts
+    return area, pd.Series(join_ids(s2, ids[t2], n), dtype=object), counts
+
+
+def join_ids(groups: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """For each group 0…n-1, its ids sorted and joined with ``;`` ("" for an empty group).
+
+    One sort and one ``np.add.reduceat`` over the strings: no Python loop over groups.
+    """
+    out = np.full(n, "", dtype=object)
+    if len(groups) == 0:
+        return out
+    ids = np.asarray(ids).astype(str)
+    order = np.lexsort((ids, groups))
+    g, v = groups[order], ids[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    first = np.zeros(len(g), dtype=bool)
+    first[starts] = True
+    parts = np.where(first, v, np.char.add(";", v)).astype(object)  # ";" before all but the first
+    out[g[starts]] = np.add.reduceat(parts, starts)
+    return out
 
 
 def count_within(src: np.ndarray, pts: np.ndarray, radius: float) -> np.ndarray:

@@ -22,6 +22,7 @@ from erbm_geo.errors import (
     MissingColumnError,
     OutOfAreaError,
 )
+from erbm_geo.geom.memo import memo_for
 
 __all__ = [
     "AREA_BOUNDS",
@@ -120,6 +121,21 @@ def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | No
     )
 
 
+_WORKING: dict[tuple[int, str], tuple[object, bool]] = {}
+
+
+def _is_working_crs(crs: object) -> bool:
+    """``crs.equals(settings.crs)``, remembered per CRS object (pyproj comparisons are slow)."""
+    key = (id(crs), str(settings.crs))
+    held = _WORKING.get(key)
+    if held is None or held[0] is not crs:
+        if len(_WORKING) > 256:
+            _WORKING.clear()
+        held = (crs, bool(crs.equals(settings.crs)))  # type: ignore[attr-defined]
+        _WORKING[key] = held
+    return held[1]
+
+
 def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoDataFrame:
     """Return *gdf* in the working CRS (EPSG:2154), reprojecting when needed.
 
@@ -141,29 +157,34 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
             "gdf.set_crs('EPSG:4326') for longitude/latitude or gdf.set_crs('EPSG:2154') for "
             "Lambert-93, then pass it again."
         )
-    declared = gdf.crs.to_string()
     after: np.ndarray | None = None
-    if gdf.crs.equals(settings.crs):
-        out = gdf
-    else:
-        before = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
-        finite = np.isfinite(before).all(axis=1)
-        if gdf.crs.is_geographic and finite.any() and not _looks_like_degrees(before[finite]):
-            raise OutOfAreaError(
-                f"{name}: coordinates up to {np.abs(before[finite]).max():,.0f} cannot be degrees, "
-                f"but the CRS says {declared} (longitude/latitude). They look like projected "
-                "metres, e.g. Lambert-93. A GeoJSON file without a 'crs' member is read as WGS84: "
-                "declare the right CRS, e.g. gdf.set_crs('EPSG:2154', allow_override=True)."
-            )
-        out = gdf.to_crs(settings.crs)
-        after = shapely.bounds(np.asarray(out.geometry.values, dtype=object))
-        lost = finite & ~np.isfinite(after).all(axis=1)
-        if lost.any():
-            raise OutOfAreaError(
-                f"{name}: {int(lost.sum())} feature(s) (index {list(gdf.index[lost][:10])}) cannot "
-                f"be expressed in Lambert-93 (EPSG:2154) from {declared}: their coordinates lie "
-                "outside the domain of that projection. Check the declared CRS."
-            )
+    if _is_working_crs(gdf.crs):
+        # the same geometries in the working CRS were already checked: nothing to redo
+        m = memo_for(np.asarray(gdf.geometry.values, dtype=object))
+        if m.derived.get("area_ok"):
+            return gdf
+        check_area(gdf, name=name)
+        m.derived["area_ok"] = True
+        return gdf
+    declared = gdf.crs.to_string()
+    before = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
+    finite = np.isfinite(before).all(axis=1)
+    if gdf.crs.is_geographic and finite.any() and not _looks_like_degrees(before[finite]):
+        raise OutOfAreaError(
+            f"{name}: coordinates up to {np.abs(before[finite]).max():,.0f} cannot be degrees, "
+            f"but the CRS says {declared} (longitude/latitude). They look like projected "
+            "metres, e.g. Lambert-93. A GeoJSON file without a 'crs' member is read as WGS84: "
+            "declare the right CRS, e.g. gdf.set_crs('EPSG:2154', allow_override=True)."
+        )
+    out = gdf.to_crs(settings.crs)
+    after = shapely.bounds(np.asarray(out.geometry.values, dtype=object))
+    lost = finite & ~np.isfinite(after).all(axis=1)
+    if lost.any():
+        raise OutOfAreaError(
+            f"{name}: {int(lost.sum())} feature(s) (index {list(gdf.index[lost][:10])}) cannot "
+            f"be expressed in Lambert-93 (EPSG:2154) from {declared}: their coordinates lie "
+            "outside the domain of that projection. Check the declared CRS."
+        )
     check_area(out, name=name, declared=declared, bounds=after)
     return out
 

@@ -4,9 +4,9 @@ aligned on its index out.
 Every indicator takes its targets as arguments — the built-in ones come from
 :mod:`erbm_geo.indicators.builtin` — accepts any CRS (inputs are reprojected to EPSG:2154; a
 target layer must share the features' CRS), rejects empty input and invalid geometries, and runs
-as bulk shapely 2 operations (:mod:`erbm_geo.geom`). The indicator table and the built-in targets
-load the data layers; they are imported on first use, so ``import erbm_geo.indicators`` stays
-light.
+as bulk shapely 2 operations (:mod:`erbm_geo.geom`). Names are imported on first use (SPEC 1
+lazy loading), so ``import erbm_geo.indicators`` costs nothing until an indicator is called; the
+indicator table and the built-in targets, which load the data layers, come only with them.
 """
 
 from __future__ import annotations
@@ -14,21 +14,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from erbm_geo.indicators.access import WALK_RADIUS_M, distance_to_lines, station_access
-from erbm_geo.indicators.aggregate import aggregate
-from erbm_geo.indicators.context import (
-    commune_of,
-    count_within_radius,
-    friches_context,
-    heritage_within,
-    income_context,
-)
-from erbm_geo.indicators.distance import distance_to_centres
-from erbm_geo.indicators.overlap import area_share, qpv_overlap, unesco_overlap
-
 if TYPE_CHECKING:  # pragma: no cover
     from erbm_geo.indicators import builtin
+    from erbm_geo.indicators.access import WALK_RADIUS_M, distance_to_lines, station_access
+    from erbm_geo.indicators.aggregation import aggregate
     from erbm_geo.indicators.builtin import Targets
+    from erbm_geo.indicators.context import (
+        commune_of,
+        count_within_radius,
+        friches_context,
+        heritage_within,
+        income_context,
+    )
+    from erbm_geo.indicators.distance import distance_to_centres
+    from erbm_geo.indicators.overlap import area_share, qpv_overlap, unesco_overlap
     from erbm_geo.indicators.table import (
         INDICATOR_DOC,
         TABLE_SOURCES,
@@ -59,7 +58,16 @@ __all__ = [
 ]
 
 _LAZY = {"INDICATOR_DOC": "table", "TABLE_SOURCES": "table", "indicator_table": "table",
-         "sources_table": "table", "Targets": "builtin"}
+         "sources_table": "table", "Targets": "builtin", "WALK_RADIUS_M": "access",
+         "distance_to_lines": "access", "station_access": "access", "aggregate": "aggregation",
+         "commune_of": "context", "count_within_radius": "context", "friches_context": "context",
+         "heritage_within": "context", "income_context": "context",
+         "distance_to_centres": "distance", "area_share": "overlap", "qpv_overlap": "overlap",
+         "unesco_overlap": "overlap"}
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def __getattr__(name: str) -> Any:

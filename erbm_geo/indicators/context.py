@@ -100,7 +100,8 @@ def _working(communes: gpd.GeoDataFrame, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFr
 
 
 def _checked_codes(codes: pd.Series, known: pd.Index, where: str) -> pd.Series:
-    bad = codes.isna().to_numpy() | ~codes.isin(known).to_numpy()
+    values = codes.astype(object).where(codes.notna(), None).to_numpy()
+    bad = pd.Index(known.to_numpy(dtype=object)).get_indexer(values) < 0
     if bad.any():
         shown = sorted({str(c) for c in codes[bad].fillna("<NA>")})[:10]
         rows = list(codes.index[bad][:10])

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from erbm_geo._deprecation import renamed_kwarg
+from erbm_geo.data import memo
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import EmptyInputError, MissingLayerWarning, UnknownOptionError
 from erbm_geo.geom.prepare import prepare
@@ -139,6 +140,11 @@ def _indicators(feats: gpd.GeoDataFrame, t: Targets, *,
     return _frame(parts, feats.index)
 
 
+def _builtin_targets() -> Targets:
+    """The built-in targets, loaded once per process for the table's own (read-only) use."""
+    return memo("builtin_targets", builtin.targets, sources=TABLE_SOURCES)
+
+
 def _warn_missing(t: Targets) -> None:
     missing = [m for m in t.missing() if m != "communes"]
     if missing:
@@ -188,7 +194,7 @@ def indicator_table(features: gpd.GeoDataFrame | None = None, *,
     """
     if of not in ("communes", "cites"):
         raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
-    t = targets if targets is not None else builtin.targets()
+    t = targets if targets is not None else _builtin_targets()
     _warn_missing(t)
     if features is not None:
         if territory != "bassin_minier" or of != "communes":

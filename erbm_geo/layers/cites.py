@@ -53,8 +53,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from erbm_geo import settings
 from erbm_geo._deprecation import renamed_kwarg
@@ -162,6 +160,9 @@ def _components(recs: gpd.GeoDataFrame) -> np.ndarray:
         ej.append(idx[1:])
     a, b = np.concatenate(ei), np.concatenate(ej)
     n = len(recs)
+    from scipy.sparse import coo_matrix  # only when the layer is built: scipy is slow to import
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     return labels
