@@ -7,7 +7,7 @@ import numpy as np
 import shapely
 
 from erbm_geo.errors import CRSError, DuplicateIndexError, InvalidGeometryError
-from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.memo import GeometryMemo, memo_for
 from erbm_geo.geom.validate import check_geometries, check_not_empty, to_working_crs
 
 __all__ = ["check_valid_subset", "prepare", "prepare_target"]
@@ -32,15 +32,20 @@ def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = F
             f"{name}: the index has duplicate labels {dup}, so results could not be aligned on "
             "it; make it unique first, e.g. gdf = gdf.reset_index(drop=True)."
         )
-    out = to_working_crs(gdf, name=name)
-    geoms = np.asarray(out.geometry.values, dtype=object)
-    m = memo_for(geoms)
-    if not m.basic_ok:
-        check_geometries(out, name=name, allow_invalid=True)
-        m.basic_ok = True
+    out, m = _checked(gdf, name)
     if validity:
         check_valid_subset(out, np.arange(len(out)), name=name)
     return out, m.geoms
+
+
+def _checked(gdf: gpd.GeoDataFrame, name: str) -> tuple[gpd.GeoDataFrame, GeometryMemo]:
+    """*gdf* in EPSG:2154 and its memo, after the basic geometry checks (done once per array)."""
+    out = to_working_crs(gdf, name=name)
+    m = memo_for(np.asarray(out.geometry.values, dtype=object))
+    if not m.basic_ok:
+        check_geometries(out, name=name, allow_invalid=True)
+        m.basic_ok = True
+    return out, m
 
 
 def check_valid_subset(gdf: gpd.GeoDataFrame, rows: np.ndarray, *, name: str = "features") -> None:
@@ -78,12 +83,7 @@ def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name
         check_not_empty(target, name=name)
     if len(target) == 0:
         return target, np.zeros(0, dtype=object)
-    t = to_working_crs(target, name=name)
-    g = np.asarray(t.geometry.values, dtype=object)
-    m = memo_for(g)
-    if not m.basic_ok:
-        check_geometries(t, name=name, allow_invalid=True)
-        m.basic_ok = True
+    t, m = _checked(target, name)
     if polygonal:
         dims = m.get("dimensions", lambda: shapely.get_dimensions(m.geoms))
         if not np.all(dims == 2):
