@@ -183,7 +183,7 @@ def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-#: Which stations count (``stations(scope=…)``, ``station_access(scope=…)``).
+#: Which stations count (``stations(scope=…)``, ``indicators.builtin.stations(scope=…)``).
 STATION_SCOPES = ("france", "all")
 
 
