@@ -236,10 +236,19 @@ def take_labels(labels: np.ndarray, idx: np.ndarray) -> pd.api.extensions.Extens
 
 
 def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
-    """Union of polygons as non-overlapping parts (so overlapping targets count once)."""
+    """Polygons as non-overlapping parts (so overlapping targets count once).
+
+    Only the polygons sharing area with another are unioned; the others are kept as they are,
+    which spares a costly union of large layers that do not overlap at all (the UNESCO property
+    and buffer zone).
+    """
     if len(geoms) == 0:
         return np.array([], dtype=object)
-    return shapely.get_parts(shapely.union_all(geoms))
+    over = overlapping_mask(geoms)
+    if not over.any():
+        return shapely.get_parts(geoms)
+    return np.concatenate([shapely.get_parts(geoms[~over]),
+                           shapely.get_parts(shapely.union_all(geoms[over]))])
 
 
 def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -60,7 +60,7 @@ from erbm_geo._text import fold
 from erbm_geo.data import cached_layer, memo
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
-from erbm_geo.geom.spatial import assign_communes, repair_geometries
+from erbm_geo.geom.spatial import assign_communes, connected_components, repair_geometries
 from erbm_geo.layers._io import read_geojson
 from erbm_geo.layers.territory import codes_from_names
 from erbm_geo.layers.territory import communes as _communes
@@ -159,13 +159,7 @@ def _components(recs: gpd.GeoDataFrame) -> np.ndarray:
         ei.append(np.repeat(idx[0], len(idx) - 1))
         ej.append(idx[1:])
     a, b = np.concatenate(ei), np.concatenate(ej)
-    n = len(recs)
-    from scipy.sparse import coo_matrix  # only when the layer is built: scipy is slow to import
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return labels
+    return connected_components(len(recs), a, b)
 
 
 _LAYER_SOURCES = (*_SOURCES, "communes_59", "communes_62", "cog_communes")

@@ -9,7 +9,7 @@ counts them.
 
 from __future__ import annotations
 
-import json
+from itertools import chain
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +29,23 @@ __all__ = ["N_QPV_FRANCE", "qpv"]
 N_QPV_FRANCE = 1584
 
 
+def _multipolygons(coordinates: list[list[list[list[list[float]]]]]) -> np.ndarray:
+    """MultiPolygons from GeoJSON-style nested coordinates, in one vectorised construction.
+
+    Python walks only the lists of polygons and rings; the coordinates go to numpy as one
+    array and to shapely through :func:`shapely.from_ragged_array`.
+    """
+    polys = [p for g in coordinates for p in g]
+    rings = [ring for p in polys for ring in p]
+    coords = np.array(list(chain.from_iterable(rings)), dtype=float)
+    if coords.ndim != 2 or coords.shape[1] not in (2, 3):
+        raise ValueError("coordinates are not pairs (or triples) of numbers")
+    offsets = (np.r_[0, np.cumsum([len(r) for r in rings])],
+               np.r_[0, np.cumsum([len(p) for p in polys])],
+               np.r_[0, np.cumsum([len(g) for g in coordinates])])
+    return shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets)
+
+
 def _build_france() -> gpd.GeoDataFrame:
     raw = read_json("qpv")
     try:
@@ -36,10 +53,9 @@ def _build_france() -> gpd.GeoDataFrame:
         codes = [r["code"] for r in rows]
         labels = [r["label"] for r in rows]
         insee = [";".join(r.get("insee") or []) for r in rows]
-        geojson = [json.dumps({"type": "MultiPolygon", "coordinates": r["g"]}) for r in rows]
-    except (KeyError, TypeError) as exc:
+        geoms = _multipolygons([r["g"] for r in rows])
+    except (KeyError, TypeError, ValueError) as exc:
         raise DataFormatError(f"qpv: unexpected structure of the QPV file ({exc!r})") from exc
-    geoms = shapely.from_geojson(geojson)
     gdf = gpd.GeoDataFrame(
         {"nom": pd.array(labels, dtype="string"), "codes_insee": pd.array(insee, dtype="string")},
         geometry=geoms, crs="EPSG:4326", index=pd.Index(codes, name="code_qpv"),

@@ -37,6 +37,7 @@ from erbm_geo._text import fold
 from erbm_geo.data import cached_layer, memo
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
+from erbm_geo.geom.kernels import covered_area, intersecting_pairs
 from erbm_geo.layers._io import read_geojson, read_json
 
 __all__ = [
@@ -448,6 +449,18 @@ def filter_to_territory(gdf: gpd.GeoDataFrame, territory: Territory) -> gpd.GeoD
     Polygons must share a positive area (≥ 1 m²) with the territory, so a QPV or cité merely
     touching its edge from outside is not kept; points and lines must intersect it.
     """
+    if isinstance(territory, str) and territory != "france":
+        # a named territory is a set of communes that do not overlap: test the features against
+        # the commune polygons (indexed once per process) rather than against their union
+        _check_territory(territory)
+        zones = np.asarray(communes(territory=territory).geometry.values)  # type: ignore[arg-type]
+        g = np.asarray(gdf.geometry.values)
+        si, _ = intersecting_pairs(g, zones)
+        mask = np.zeros(len(g), dtype=bool)
+        mask[si] = True
+        poly = np.flatnonzero(mask & (shapely.get_dimensions(g) == 2))
+        mask[poly] = covered_area(g[poly], zones) >= 1.0
+        return gdf[mask]
     geom = territory_geometry(territory)
     if geom is None:
         return gdf

@@ -19,7 +19,8 @@ import shapely
 from erbm_geo import settings
 from erbm_geo.data import cached_layer
 from erbm_geo.errors import DataFormatError, UnknownOptionError
-from erbm_geo.geom.spatial import assign_communes
+from erbm_geo.geom.kernels import join_ids
+from erbm_geo.geom.spatial import assign_communes, connected_components
 from erbm_geo.layers._io import dataset_path, read_csv, read_geojson, read_json
 from erbm_geo.layers.territory import Territory, filter_to_territory
 from erbm_geo.layers.territory import communes as _communes
@@ -138,9 +139,9 @@ def _build_stations() -> gpd.GeoDataFrame:
     tree = shapely.STRtree(s.geometry.values)
     oi, si = tree.query_nearest(trains.geometry.values, max_distance=DEDUP_DISTANCE_M)
     dup_ids = trains.index[oi]
-    s_lines = pd.Series(trains["lignes"].to_numpy()[oi], index=s.index[si]).dropna()
-    s_lines = s_lines.groupby(level=0).agg(lambda v: ";".join(sorted(set(";".join(v).split(";")))))
-    s.loc[s_lines.index, "lignes"] = s_lines.to_numpy()
+    s_lines = _joined_lines(si, trains["lignes"].to_numpy()[oi], len(s))
+    has = s_lines != ""
+    s.loc[s.index[has], "lignes"] = s_lines[has]
     s.loc[np.unique(s.index[si]), "source"] = "sncf+osm"
     o = o.drop(index=dup_ids)
     # 2. OSM platform pairs: same mode and name within PLATFORM_MERGE_M -> one stop
@@ -164,23 +165,32 @@ def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     i, j = tree.query(g, predicate="dwithin", distance=PLATFORM_MERGE_M)
     same = (i < j) & (o["mode"].to_numpy()[i] == o["mode"].to_numpy()[j]) & \
         (o["nom"].to_numpy()[i] == o["nom"].to_numpy()[j]) & (o["nom"].to_numpy()[i] != "")
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
+    lab = connected_components(len(o), i[same], j[same])
+    # one stop per group: the first row's attributes, at the centroid of the group's distinct
+    # positions (the centroid of their union), with the union of the group's lines
     n = len(o)
-    graph = coo_matrix((np.ones(int(same.sum())), (i[same], j[same])), shape=(n, n))
-    _, lab = connected_components(graph, directed=False)
-    o = o.assign(_grp=lab)
-    first = o.groupby("_grp", sort=False).head(1)
-    cent = o.groupby("_grp").geometry.agg(lambda s: shapely.centroid(shapely.union_all(s.values)))
-    lines = o.groupby("_grp")["lignes"].agg(
-        lambda v: ";".join(sorted({x for s in v.dropna() for x in s.split(";")})) or pd.NA)
-    first = first.set_index("_grp", append=True)
-    grp = first.index.get_level_values("_grp")
-    out = gpd.GeoDataFrame(first.droplevel("_grp").drop(columns="geometry"),
-                           geometry=cent.reindex(grp).to_numpy(), crs=o.crs)
-    out["lignes"] = pd.array(lines.reindex(grp).to_numpy(), dtype="string")
+    _, head = np.unique(lab, return_index=True)
+    first = np.zeros(n, dtype=bool)
+    first[head] = True
+    xy = shapely.get_coordinates(o.geometry.values)
+    uniq = np.unique(np.column_stack([lab, xy]), axis=0)  # distinct (group, x, y)
+    k = np.bincount(uniq[:, 0].astype(np.int64), minlength=n)
+    cx = np.bincount(uniq[:, 0].astype(np.int64), weights=uniq[:, 1], minlength=n)
+    cy = np.bincount(uniq[:, 0].astype(np.int64), weights=uniq[:, 2], minlength=n)
+    lines = _joined_lines(lab, o["lignes"].to_numpy(), n)
+    grp = lab[first]
+    out = gpd.GeoDataFrame(o[first].drop(columns="geometry"),
+                           geometry=shapely.points(cx[grp] / k[grp], cy[grp] / k[grp]), crs=o.crs)
+    out["lignes"] = pd.Series(lines[grp], index=out.index, dtype="string").replace("", pd.NA)
     return out
+
+
+def _joined_lines(groups: np.ndarray, lines: np.ndarray, n: int) -> np.ndarray:
+    """For each group 0…n-1, the distinct lines of its ``;``-separated *lines* (NA skipped),
+    sorted and joined with ``;`` ("" when it has none)."""
+    pairs = (pd.DataFrame({"g": groups, "l": pd.Series(lines, dtype="string").str.split(";").to_numpy()})
+             .explode("l").dropna().query("l != ''").drop_duplicates())
+    return join_ids(pairs["g"].to_numpy(dtype=np.int64), pairs["l"].to_numpy(dtype=str), n)
 
 
 #: Which stations count (``stations(scope=…)``, ``indicators.builtin.stations(scope=…)``).
