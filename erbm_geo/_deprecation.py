@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
+
+from erbm_geo._warnings import warn
 
 __all__ = ["renamed_kwarg"]
 
@@ -34,8 +35,8 @@ def renamed_kwarg(old: str, new: str, *, since: str = "0.2") -> Callable[[Callab
             if old in kwargs:
                 if new in kwargs:
                     raise TypeError(f"{func.__name__}() got both {old}= and {new}=; use {new}=")
-                warnings.warn(f"{func.__name__}({old}=…) is deprecated since {since}: use {new}=…",
-                              DeprecationWarning, stacklevel=2)
+                warn(f"{func.__name__}({old}=…) is deprecated since {since}: use {new}=…",
+                     DeprecationWarning)
                 value: Any = kwargs.pop(old)
                 kwargs[new] = value
             return func(*args, **kwargs)

@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from erbm_geo import settings
-from erbm_geo.errors import ErbmGeoError
+from erbm_geo.errors import ErbmGeoError, ErbmGeoWarning
 
 __all__ = ["cli", "main", "run"]
 
@@ -196,6 +196,8 @@ def data_fetch(names: tuple[str, ...]) -> None:
 def _one_line(message: Warning | str, category: type[Warning], filename: str) -> str:
     """A warning as one clean line: its text, and the library it comes from if not erbm_geo."""
     text = " ".join(str(message).split())
+    if issubclass(category, ErbmGeoWarning):
+        return f"warning: {text}"  # ours, whatever frame it points at (the user's, here click's)
     parts = Path(filename).parts
     origin = next((parts[i + 1] for i, p in enumerate(parts[:-1]) if p == "site-packages"), None)
     if origin is not None and origin != "erbm_geo":

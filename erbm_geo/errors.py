@@ -19,6 +19,7 @@ __all__ = [
     "DuplicateIndexError",
     "EmptyInputError",
     "ErbmGeoError",
+    "ErbmGeoWarning",
     "InvalidGeometryError",
     "InvalidOptionError",
     "MissingColumnError",
@@ -100,13 +101,17 @@ class OutOfAreaError(ErbmGeoError, ValueError):
     """A layer lies nowhere near the territory (often coordinates in another CRS than declared)."""
 
 
-class CacheWarning(UserWarning):
+class ErbmGeoWarning(UserWarning):
+    """Base class of the warnings erbm_geo emits (filter them all with this class)."""
+
+
+class CacheWarning(ErbmGeoWarning):
     """A cache entry failed verification (damaged, edited, foreign) and was rebuilt."""
 
 
-class DataQualityWarning(UserWarning):
+class DataQualityWarning(ErbmGeoWarning):
     """A source dataset had a defect that the loader handled (and reported in ``gdf.attrs``)."""
 
 
-class MissingLayerWarning(UserWarning):
+class MissingLayerWarning(ErbmGeoWarning):
     """A layer an operation would use is not available; the results that need it are left out."""

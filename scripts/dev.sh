@@ -3,6 +3,8 @@
 #   bash scripts/dev.sh atlas   -> builds the basin atlas from the mirror into build/atlas
 #   bash scripts/dev.sh test    -> ruff, mypy, the docs (mkdocs --strict), the test suite
 #                                  (incl. headless Chromium and the notebooks)
+#   bash scripts/dev.sh mutation -> mutation testing of the geometry core and the indicators
+#                                  (mutmut, about 20 min on 2 cores; not part of CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 job="${1:-test}"
@@ -14,6 +16,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 extras="dev"
 [ "$job" = "test" ] && extras="dev,docs"
+[ "$job" = "mutation" ] && extras="dev,mutation"
 if ! .venv/bin/python -m pip install --quiet -e ".[$extras]" > .venv/pip-install.log 2>&1; then
   grep -v "^WARNING: Location" .venv/pip-install.log >&2
   echo "pip install failed" >&2
@@ -44,8 +47,14 @@ case "$job" in
     NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
     ERBM_GEO_REQUIRE_MIRROR=1 .venv/bin/python -m pytest
     ;;
+  mutation)
+    rm -rf mutants
+    HYPOTHESIS_PROFILE=mutation .venv/bin/mutmut run --max-children "$(nproc)" > mutants.log 2>&1 \
+      || { tail -c 2000 mutants.log >&2; exit 1; }
+    .venv/bin/python scripts/mutation_report.py
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh {atlas|test}" >&2
+    echo "usage: bash scripts/dev.sh {atlas|test|mutation}" >&2
     exit 2
     ;;
 esac

@@ -31,7 +31,6 @@ import io
 import json
 import os
 import secrets
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ import geopandas as gpd
 from erbm_geo import settings
 from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo._memory import MEMORY, Memory
+from erbm_geo._warnings import warn
 from erbm_geo.data.catalogue import get
 from erbm_geo.errors import CacheWarning
 
@@ -175,8 +175,8 @@ def _load_or_build(name: str, key: str, sources: tuple[str, ...],
         try:
             gdf = _read_verified(path)
         except _Untrusted as exc:
-            warnings.warn(f"cache entry {path.name} not used ({exc}); rebuilt from the sources",
-                          CacheWarning, stacklevel=6)
+            warn(f"cache entry {path.name} not used ({exc}); rebuilt from the sources",
+                 CacheWarning)
     if gdf is None:
         try:
             gdf = build()

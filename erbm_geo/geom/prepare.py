@@ -87,11 +87,9 @@ def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name
     if polygonal:
         dims = m.get("dimensions", lambda: shapely.get_dimensions(m.geoms))
         if not np.all(dims == 2):
-            other = sorted(set(shapely.get_type_id(m.geoms[dims != 2]).tolist()))
-            names = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint",
-                     5: "MultiLineString", 7: "GeometryCollection"}
             raise InvalidGeometryError(
                 f"{name} must hold polygons only; it has {int((dims != 2).sum())} feature(s) of "
-                f"type {', '.join(names.get(i, str(i)) for i in other)}: keep its polygons, e.g. "
+                f"type {', '.join(sorted(set(gpd.GeoSeries(m.geoms[dims != 2]).geom_type)))}: "
+                f"keep its polygons, e.g. "
                 f"{name}[{name}.geom_type.isin(['Polygon', 'MultiPolygon'])]")
     return t, m.geoms

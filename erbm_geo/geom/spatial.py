@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from erbm_geo.geom.prepare import check_valid_subset
+
 __all__ = ["assign_communes", "connected_components", "measure", "overlapping_mask",
            "repair_geometries"]
 
@@ -34,6 +36,7 @@ def assign_communes(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *,
     cgeoms = communes.geometry.values
     tree = shapely.STRtree(cgeoms)
     fi, ci = tree.query(geoms, predicate="intersects")
+    check_valid_subset(communes, np.unique(ci), name="communes")  # those met must be valid
     inter = shapely.intersection(np.asarray(geoms)[fi], np.asarray(cgeoms)[ci])
     fdim = shapely.get_dimensions(np.asarray(geoms)[fi])
     # a part counts only in the feature's own dimension: a polygon merely touching a commune

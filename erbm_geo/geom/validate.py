@@ -250,41 +250,41 @@ def check_geometries(
     InvalidGeometryError
         Naming the offending rows (first ten index labels) and the fix.
     """
-    geoms = gdf.geometry.values
-    arr = np.asarray(geoms, dtype=object)
-
-    def _fail(mask: np.ndarray, what: str, fix: str) -> None:
-        labels = list(gdf.index[mask][:10])
-        raise InvalidGeometryError(
-            f"{name}: {int(mask.sum())} feature(s) {what} (index {labels}); {fix}"
-        )
-
+    arr = np.asarray(gdf.geometry.values, dtype=object)
     missing = shapely.is_missing(arr)
     if missing.any():
-        _fail(missing, "have no geometry", "drop or fill them before passing the layer.")
+        raise _failure(gdf, name, missing, "have no geometry",
+                       "drop or fill them before passing the layer.")
     empty = shapely.is_empty(arr)
     if empty.any():
-        _fail(empty, "have an empty geometry", "drop them before passing the layer.")
-    coords = shapely.get_coordinates(arr)
-    if coords.size and not np.isfinite(coords).all():
-        bad = ~np.array(
-            [np.isfinite(shapely.get_coordinates(g)).all() for g in arr[~missing]]
-        )
-        _fail(bad, "have NaN or infinite coordinates", "fix or drop them.")
+        raise _failure(gdf, name, empty, "have an empty geometry",
+                       "drop them before passing the layer.")
+    coords, owner = shapely.get_coordinates(arr, return_index=True)
+    nonfinite = np.zeros(len(arr), dtype=bool)
+    nonfinite[owner[~np.isfinite(coords).all(axis=1)]] = True
+    if nonfinite.any():
+        raise _failure(gdf, name, nonfinite, "have NaN or infinite coordinates", "fix or drop them.")
     if types is not None:
         allowed = set(types)
-        gtypes = np.asarray(shapely.get_type_id(arr))
         names_ = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
-                           "MultiLineString", "MultiPolygon", "GeometryCollection"])[gtypes]
+                           "MultiLineString", "MultiPolygon", "GeometryCollection"]
+                          )[shapely.get_type_id(arr)]
         wrong = ~np.isin(names_, list(allowed))
         if wrong.any():
-            found = sorted(set(names_[wrong]))
-            fix = ("split them into simple parts, e.g. gdf.explode(index_parts=False)."
-                   if "GeometryCollection" in found else
-                   "pass a layer of the expected geometry type.")
-            _fail(wrong, f"are of type {found}, expected {sorted(allowed)}", fix)
+            found = sorted({str(t) for t in names_[wrong]})
+            raise _failure(gdf, name, wrong, f"are of type {found}, expected {sorted(allowed)}",
+                           "split them into simple parts, e.g. gdf.explode(index_parts=False)."
+                           if "GeometryCollection" in found else
+                           "pass a layer of the expected geometry type.")
     if not allow_invalid:
         invalid = ~shapely.is_valid(arr)
         if invalid.any():
-            _fail(invalid, "are invalid",
-                  "repair them, e.g. gdf.geometry = gdf.make_valid(), and pass the layer again.")
+            raise _failure(gdf, name, invalid, "are invalid", "repair them, e.g. gdf.geometry = "
+                           "gdf.make_valid(), and pass the layer again.")
+
+
+def _failure(gdf: gpd.GeoDataFrame, name: str, mask: np.ndarray, what: str, fix: str
+             ) -> InvalidGeometryError:
+    """The error naming the offending rows (first ten index labels), the problem and the fix."""
+    return InvalidGeometryError(
+        f"{name}: {int(mask.sum())} feature(s) {what} (index {list(gdf.index[mask][:10])}); {fix}")

@@ -53,12 +53,16 @@ def communes() -> gpd.GeoDataFrame:
     return layers.communes(territory="nord_pas_de_calais")
 
 
-def qpv() -> gpd.GeoDataFrame:
+def qpv(territory: str | None = None) -> gpd.GeoDataFrame:
     """The 1,362 QPV 2024 of metropolitan France (repaired), indexed by ``code_qpv``.
 
     The national layer also holds the 222 QPV of the overseas départements (codes ``QN97…`` and
-    ``QN98…``), which Lambert-93 cannot represent: they are left out.
+    ``QN98…``), which Lambert-93 cannot represent: they are left out. With a *territory* name
+    (e.g. ``"nord_pas_de_calais"``), only the QPV sharing area with it — enough for features
+    lying in it, and only those QPV are repaired.
     """
+    if territory is not None:
+        return layers.qpv(territory=territory)
     q = layers.qpv(territory="france")
     b = q.geometry.bounds
     lo_x, lo_y, hi_x, hi_y = AREA_BOUNDS
@@ -164,8 +168,11 @@ class Targets:
         return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is None]
 
 
-def targets(*, station_scope: str = "france") -> Targets:
+def targets(*, station_scope: str = "france", qpv_territory: str | None = None) -> Targets:
     """Every built-in target layer (loaded from the mirror or the cache).
+
+    *station_scope* is passed to :func:`stations`, *qpv_territory* to :func:`qpv` (``None``: the
+    QPV of metropolitan France).
 
     Examples
     --------
@@ -175,7 +182,7 @@ def targets(*, station_scope: str = "france") -> Targets:
     """
     return Targets(
         communes=communes(), centres_main=centres("main"), centres_acv_pvd=centres("acv_pvd"),
-        qpv=qpv(), unesco_property=unesco_property(), unesco_buffer_zone=unesco_buffer_zone(),
+        qpv=qpv(qpv_territory), unesco_property=unesco_property(), unesco_buffer_zone=unesco_buffer_zone(),
         stations=stations(station_scope), rail_lines=rail_lines(), eurovelo5=eurovelo5(),
         friches_communes=friches_communes(), income_communes=income_communes(),
         income_iris=income_iris(), shafts=shafts(), terrils=terrils(),

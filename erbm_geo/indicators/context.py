@@ -10,17 +10,16 @@ Pas-de-Calais.
 
 from __future__ import annotations
 
-import warnings
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from erbm_geo._warnings import warn
 from erbm_geo.errors import DataQualityWarning, MissingColumnError, UnknownCodeError
 from erbm_geo.geom.kernels import count_within, pair_areas
 from erbm_geo.geom.memo import memo_for
-from erbm_geo.geom.prepare import prepare, prepare_target
+from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
 from erbm_geo.geom.spatial import assign_communes
 from erbm_geo.indicators.access import check_radius
 
@@ -103,17 +102,15 @@ def _checked_codes(codes: pd.Series, known: pd.Index, where: str) -> pd.Series:
     values = codes.astype(object).where(codes.notna(), None).to_numpy()
     bad = pd.Index(known.to_numpy(dtype=object)).get_indexer(values) < 0
     if bad.any():
-        shown = sorted({str(c) for c in codes[bad].fillna("<NA>")})[:10]
-        rows = list(codes.index[bad][:10])
-        hint = ("those features lie in no commune of the communes layer (the built-in one covers "
-                "the Nord and the Pas-de-Calais)"
-                if where == "the spatial assignment" else
+        raise UnknownCodeError(
+            f"{int(bad.sum())} feature(s) have no known commune in {where}: "
+            f"{sorted({str(c) for c in codes[bad].fillna('<NA>')})[:10]} "
+            f"(rows {list(codes.index[bad][:10])}); " + (
+                "those features lie in no commune of the communes layer (the built-in one covers "
+                "the Nord and the Pas-de-Calais)." if where == "the spatial assignment" else
                 "codes are 5-character INSEE codes (COG 2025) as text, e.g. '62498'; codes of "
                 "communes merged since have to be replaced by the new commune's; find codes with "
-                "erbm_geo.layers.codes_from_names")
-        raise UnknownCodeError(
-            f"{int(bad.sum())} feature(s) have no known commune in {where}: {shown} "
-            f"(rows {rows}); {hint}."
+                "erbm_geo.layers.codes_from_names.")
         )
     return codes
 
@@ -176,10 +173,10 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
         names = table["nom"].reindex(codes) if "nom" in table else pd.Series(codes, index=codes)
         met = sorted({f"{n} {c} ({r})" for n, c, r in zip(names[flagged], codes[flagged],
                                                             q[flagged], strict=True)})
-        warnings.warn(
+        warn(
             f"friches: {len(met)} commune(s) have a surface that is not published "
             f"({', '.join(met)}); their surface and share are NA (friches_surface_quality)",
-            DataQualityWarning, stacklevel=2)
+            DataQualityWarning)
     out["friches_surface_quality"] = q
     out.index = gdf.index
     return out
@@ -243,11 +240,12 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
         "float64").to_numpy()
     out["part_minima_sociaux_pct"] = table["part_minima_sociaux_pct"].reindex(
         codes.to_numpy()).astype("float64").to_numpy()
-    _, ig = prepare_target(iris, gdf, name="iris", polygonal=True)
-    has = iris["revenu_median_uc"].notna().to_numpy()
-    ig, ii = ig[has], iris[has]
-    if len(ig):  # (feature, IRIS) pairs
+    it, ig = prepare_target(iris, gdf, name="iris", polygonal=True)
+    has = it["revenu_median_uc"].notna().to_numpy()
+    ig, ii = ig[has], it[has]
+    if len(ig):  # (feature, IRIS) pairs; only the IRIS that meet a feature need to be valid
         si, ti = memo_for(ig).get_tree().query(geoms, predicate="intersects")
+        check_valid_subset(ii, np.unique(ti), name="iris")
     else:
         si = ti = np.zeros(0, dtype=np.int64)
     # only IRIS of the feature's own commune(s): no value from a neighbour's boundary sliver
@@ -303,9 +301,14 @@ def count_within_radius(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, rad
     >>> count_within_radius(f, t, radius=1000, name="puits_within").tolist()
     [1]
     """
+    return _count(gdf, targets, radius, name, "targets")
+
+
+def _count(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, radius: float, name: str,
+           target_name: str) -> pd.Series:
     check_radius(radius, allow_zero=True)
     feats, geoms = prepare(gdf, name="features")
-    _, tg = prepare_target(targets, gdf, name="targets", allow_empty=True)
+    _, tg = prepare_target(targets, gdf, name=target_name, allow_empty=True)
     return pd.Series(count_within(geoms, tg, radius), index=feats.index, name=name)
 
 
@@ -335,6 +338,5 @@ def heritage_within(gdf: gpd.GeoDataFrame, shafts: gpd.GeoDataFrame, terrils: gp
     >>> heritage_within(f, shafts, terrils).iloc[0].tolist()
     [1, 0]
     """
-    return pd.concat([count_within_radius(gdf, shafts, radius=radius, name="puits_within"),
-                      count_within_radius(gdf, terrils, radius=radius, name="terrils_within")],
-                     axis=1)
+    return pd.concat([_count(gdf, shafts, radius, "puits_within", "shafts"),
+                      _count(gdf, terrils, radius, "terrils_within", "terrils")], axis=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -10,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from erbm_geo._deprecation import renamed_kwarg
+from erbm_geo._warnings import warn
 from erbm_geo.data import memo
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import EmptyInputError, MissingLayerWarning, UnknownOptionError
@@ -140,16 +140,23 @@ def _indicators(feats: gpd.GeoDataFrame, t: Targets, *,
     return _frame(parts, feats.index)
 
 
-def _builtin_targets() -> Targets:
-    """The built-in targets, loaded once per process for the table's own (read-only) use."""
-    return memo("builtin_targets", builtin.targets, sources=TABLE_SOURCES)
+def _builtin_targets(*, regional: bool = False) -> Targets:
+    """The built-in targets, loaded once per process for the table's own (read-only) use.
+
+    *regional*: the table's own features (communes, cités) lie in the Nord and the Pas-de-Calais,
+    so the QPV sharing area with those two départements are all the QPV they can overlap — and
+    the only ones to load and repair. Caller features get the QPV of metropolitan France.
+    """
+    qpv_territory = "nord_pas_de_calais" if regional else None
+    return memo("builtin_targets", lambda: builtin.targets(qpv_territory=qpv_territory),
+                sources=TABLE_SOURCES, params={"qpv": qpv_territory})
 
 
 def _warn_missing(t: Targets) -> None:
     missing = [m for m in t.missing() if m != "communes"]
     if missing:
-        warnings.warn(f"indicator_table: no layer for {', '.join(missing)}; the indicators that "
-                      "need them are left out of the table", MissingLayerWarning, stacklevel=3)
+        warn(f"indicator_table: no layer for {', '.join(missing)}; the indicators that "
+             "need them are left out of the table", MissingLayerWarning)
 
 
 @renamed_kwarg("perimeter", "territory")
@@ -194,7 +201,7 @@ def indicator_table(features: gpd.GeoDataFrame | None = None, *,
     """
     if of not in ("communes", "cites"):
         raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
-    t = targets if targets is not None else _builtin_targets()
+    t = targets if targets is not None else _builtin_targets(regional=features is None)
     _warn_missing(t)
     if features is not None:
         if territory != "bassin_minier" or of != "communes":

@@ -9,7 +9,6 @@ number of sites, by type, by status, total surface. **Site geometry is not avail
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pandas as pd
 from erbm_geo import settings
 from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo._text import fold
+from erbm_geo._warnings import warn
 from erbm_geo.data import cached_layer
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import DataFormatError, DataNotFoundError, DataQualityWarning
@@ -113,11 +113,11 @@ def warn_quality(f: gpd.GeoDataFrame, codes: Iterable[str] | None = None) -> Non
     bad = [q for q in f.attrs.get("quality", []) if q["code_insee"] in keep]
     if bad:
         names = ", ".join(f"{q['nom']} {q['code_insee']}" for q in bad)
-        warnings.warn(
+        warn(
             f"cartofriches_communes: {len(bad)} commune(s) have a friche surface larger than the "
             f"commune ({names}); their surface "
             "and share are NA (friches_surface_quality, attrs['quality'])",
-            DataQualityWarning, stacklevel=3)
+            DataQualityWarning)
 
 
 def strategic_sites() -> gpd.GeoDataFrame:

@@ -12,7 +12,6 @@ Official areas (UNESCO, decision 36 COM 8B.22, 2012): property 3,943 ha, buffer 
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from erbm_geo import settings
+from erbm_geo._warnings import warn
 from erbm_geo.data import cached_layer
 from erbm_geo.errors import DataQualityWarning
 from erbm_geo.geom.spatial import assign_communes, repair_geometries
@@ -56,11 +56,10 @@ def _repair(gdf: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDataFrame:
     missing = gdf.geometry.isna().to_numpy() | gdf.geometry.is_empty.to_numpy()
     dropped = [int(i) for i in np.flatnonzero(missing)]
     if dropped:
-        warnings.warn(
+        warn(
             f"{dataset}: {len(dropped)} source feature(s) have no geometry and were left out "
             f"(source row numbers {dropped}); see gdf.attrs['dropped_no_geometry']",
-            DataQualityWarning, stacklevel=3,
-        )
+            DataQualityWarning)
         gdf = gdf[~missing].copy()
     invalid = ~gdf.is_valid.to_numpy()
     if invalid.any():

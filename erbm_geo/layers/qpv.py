@@ -17,11 +17,11 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
-from erbm_geo.data import cached_layer
+from erbm_geo.data import cached_layer, memo
 from erbm_geo.errors import DataFormatError, EmptyInputError
 from erbm_geo.geom.spatial import overlapping_mask, repair_geometries
 from erbm_geo.layers._io import read_json
-from erbm_geo.layers.territory import Territory, filter_to_territory
+from erbm_geo.layers.territory import _COMMUNE_SOURCES, Territory, communes, filter_to_territory
 
 __all__ = ["N_QPV_FRANCE", "qpv"]
 
@@ -46,7 +46,8 @@ def _multipolygons(coordinates: list[list[list[list[list[float]]]]]) -> np.ndarr
     return shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets)
 
 
-def _build_france() -> gpd.GeoDataFrame:
+def _parse_france() -> gpd.GeoDataFrame:
+    """The national QPV file as read, in EPSG:2154 (not yet repaired)."""
     raw = read_json("qpv")
     try:
         rows = raw["qpvs"]
@@ -65,7 +66,12 @@ def _build_france() -> gpd.GeoDataFrame:
     empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
     if empty.any():
         raise DataFormatError(f"qpv: QPV without geometry: {list(gdf.index[empty])}")
-    gdf = gdf.to_crs(settings.crs)
+    return gdf.to_crs(settings.crs)
+
+
+def _prepared(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """QPV repaired (only the invalid ones), with their overlap flag, area and communes."""
+    gdf = gdf.copy()
     invalid = ~shapely.is_valid(gdf.geometry.values)
     if invalid.any():
         gdf.loc[invalid, "geometry"] = repair_geometries(gdf.geometry.values[invalid])
@@ -78,6 +84,27 @@ def _build_france() -> gpd.GeoDataFrame:
     gdf.attrs["sources"] = ["qpv"]
     return gdf[["nom", "codes_insee", "n_communes", "area_ha", "repaired", "overlaps_other",
                 "geometry"]]
+
+
+def _build_france() -> gpd.GeoDataFrame:
+    return _prepared(_parse_france())
+
+
+def _build_territory(territory: str) -> gpd.GeoDataFrame:
+    """The QPV of a named territory, repairing only those near it.
+
+    Candidates are the QPV whose bounding box meets a commune of the territory, plus their own
+    bounding-box neighbours (so ``overlaps_other`` is exact); only they are repaired, then the
+    territory filter keeps those sharing area with it — the rows, geometries and flags of the
+    national layer, at a fraction of its repairs (68 instead of 559 for the Nord–Pas-de-Calais).
+    """
+    raw = memo("qpv_parsed", _parse_france, sources=("qpv",))
+    geoms = np.asarray(raw.geometry.values, dtype=object)
+    tree = shapely.STRtree(geoms)  # envelopes only: valid or not
+    zones = np.asarray(communes(territory=territory).geometry.values)  # type: ignore[arg-type]
+    near = np.unique(tree.query(zones)[1])
+    near = np.unique(np.concatenate([near, tree.query(geoms[near])[1]]))
+    return filter_to_territory(_prepared(raw.iloc[near]), territory)
 
 
 def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
@@ -105,10 +132,17 @@ def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     >>> 0.3 < q.attrs["repaired"] / len(q) < 0.45
     True
     """
-    france = cached_layer("qpv_france", ("qpv",), _build_france)
-    out = filter_to_territory(france, territory).copy()
+    france_sources = ("qpv",)
+    if isinstance(territory, str) and territory != "france":
+        out = cached_layer("qpv", (*france_sources, *_COMMUNE_SOURCES),
+                           lambda: _build_territory(territory), params={"territory": territory})
+        attrs = {"sources": ["qpv"]}
+    else:
+        france = cached_layer("qpv_france", france_sources, _build_france)
+        out = filter_to_territory(france, territory).copy()
+        attrs = france.attrs
     if out.empty:
         raise EmptyInputError("no QPV intersects the territory given")
-    out.attrs = {**france.attrs, "repaired": int(np.sum(out["repaired"])),
+    out.attrs = {**attrs, "repaired": int(np.sum(out["repaired"])),
                  "territory": territory if isinstance(territory, str) else "user polygon"}
     return out

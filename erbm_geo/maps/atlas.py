@@ -155,7 +155,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "positron",
     step = progress or (lambda _msg: None)
     out = Path(out)
     step("indicators of the communes and the cités")
-    targets = builtin.targets()
+    targets = builtin.targets(qpv_territory="nord_pas_de_calais")  # features of the basin
     communes = indicator_table(of="communes", targets=targets)
     communes_erbm = indicator_table(territory="erbm", of="communes", targets=targets)
     cites = indicator_table(of="cites", targets=targets)

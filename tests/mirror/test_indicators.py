@@ -315,3 +315,55 @@ def test_indicator_table_for_any_territory_of_nord_pas_de_calais() -> None:
     with pytest.warns(DeprecationWarning, match="territory"):
         old = indicator_table(perimeter="erbm")  # type: ignore[call-arg]
     assert len(old) == 336
+
+
+@pytest.mark.parametrize("level", ["main", "acv_pvd", "all"])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_centre_level_against_brute_force(level: str, data: st.DataObject) -> None:
+    """Random points and squares over the basin (and beyond it): nearest centre and distance of
+    every built-in level equal an exhaustive search (ties: the first centre in index order)."""
+    from erbm_geo.indicators import builtin
+
+    cen = builtin.centres(level)
+    xs = data.draw(st.lists(st.floats(620_000, 760_000), min_size=1, max_size=60))
+    ys = data.draw(st.lists(st.floats(6_990_000, 7_080_000), min_size=len(xs), max_size=len(xs)))
+    sizes = data.draw(st.lists(st.sampled_from([0.0, 50.0, 3_000.0]), min_size=len(xs),
+                               max_size=len(xs)))
+    geoms = [shapely.Point(x, y) if s == 0 else shapely.box(x, y, x + s, y + s)
+             for x, y, s in zip(xs, ys, sizes, strict=True)]
+    feats = gpd.GeoDataFrame(geometry=geoms, crs=2154)
+    got = eg.indicators.distance_to_centres(feats, cen)
+    d = shapely.distance(np.asarray(geoms)[:, None], np.asarray(cen.geometry.values)[None, :])
+    best = d.min(axis=1)
+    np.testing.assert_allclose(got["distance_m"].to_numpy(), best, rtol=0, atol=1e-6)
+    first = np.argmax(d <= best[:, None] + 1e-9, axis=1)
+    assert list(got["centre_id"]) == list(cen.index[first])
+
+
+@pytest.mark.parametrize("of", ["communes", "cites"])
+def test_regional_qpv_give_the_tables_of_all_metropolitan_qpv(of: str) -> None:
+    """The tables load only the QPV of the Nord and the Pas-de-Calais (fewer repairs): for their
+    own features, every QPV figure equals the one computed against all 1,362 metropolitan QPV."""
+    from erbm_geo.indicators import builtin
+
+    regional = eg.indicators.indicator_table(of=of)
+    everywhere = eg.indicators.indicator_table(of=of, targets=builtin.targets())
+    cols = [c for c in regional.columns if c.startswith(("qpv", "n_qpv"))]
+    assert len(cols) >= 3
+    pd.testing.assert_frame_equal(pd.DataFrame(regional[cols]), pd.DataFrame(everywhere[cols]))
+    assert regional["n_qpv"].sum() > 0
+
+
+def test_territory_qpv_equal_the_national_rows() -> None:
+    """qpv(territory=…) repairs only the QPV near the territory, yet returns exactly the rows,
+    geometries and flags of the repaired national layer filtered to it."""
+    nat = eg.layers.qpv(territory="france")
+    for territory in ("bassin_minier", "nord_pas_de_calais"):
+        sub = eg.layers.qpv(territory=territory)
+        ref = eg.layers.filter_to_territory(nat, territory)
+        assert list(sub.index) == list(ref.index)
+        pd.testing.assert_frame_equal(pd.DataFrame(sub.drop(columns="geometry")),
+                                      pd.DataFrame(ref.drop(columns="geometry")))
+        assert sub.geometry.geom_equals_exact(ref.geometry, 0).all()
+        assert sub.attrs["repaired"] == int(ref["repaired"].sum())

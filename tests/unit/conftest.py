@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from erbm_geo import settings
 from erbm_geo.data import CACHE
+
+# examples per property test: 50 in the suite; 12 per mutant in the mutation run
+# (`bash scripts/dev.sh mutation` sets HYPOTHESIS_PROFILE=mutation), where each of thousands
+# of mutants reruns the tests that reach it
+hypothesis_settings.register_profile("default", max_examples=50)
+hypothesis_settings.register_profile("mutation", max_examples=12)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

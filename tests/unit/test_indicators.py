@@ -40,7 +40,7 @@ from erbm_geo.indicators import (
 )
 
 X0, Y0 = 700_000, 7_000_000
-SETTINGS = settings(max_examples=30, deadline=None,
+SETTINGS = settings(deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from erbm_geo.geom.kernels import count_within, covered_area, dissolve_parts, nearest, overlay
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 coord = st.integers(0, 400).map(float)  # integer grid: exact ties happen
 points = st.lists(st.tuples(coord, coord), min_size=1, max_size=90).map(
@@ -192,3 +192,103 @@ def test_collinear_point_targets() -> None:
     _, dist = nearest(src, tgt)
     d = _brute(src, tgt)
     np.testing.assert_allclose(dist, d.min(axis=1))
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count diagram builds and forbid the segment-tree fallback."""
+    from erbm_geo.geom import kernels
+
+    calls = {"voronoi": 0}
+    real = kernels._voronoi
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["voronoi"] += 1
+        return real(*args, **kwargs)
+
+    def no_fallback(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the Voronoi path fell back to the segment tree")
+
+    monkeypatch.setattr(kernels, "_voronoi", counting)
+    monkeypatch.setattr(kernels, "_segment_tree", no_fallback)
+    return calls
+
+
+@SETTINGS
+@given(st.lists(st.tuples(coord, coord), min_size=60, max_size=120).map(
+    lambda xy: shapely.points(np.array(xy))),
+    st.lists(st.tuples(coord, coord), min_size=2, max_size=40, unique=True).map(
+        lambda xy: shapely.points(np.array(xy))), boxes(max_size=80))
+def test_voronoi_path_answers_without_fallback(src: np.ndarray, tgt: np.ndarray,
+                                               polys: np.ndarray) -> None:
+    """With two or more distinct (non-collinear or collinear) targets, the diagram answers every
+    source itself: its pruning never drops the true nearest point."""
+    if len(np.unique(shapely.get_coordinates(tgt)[:, 0])) < 2 or \
+            len(np.unique(shapely.get_coordinates(tgt)[:, 1])) < 2:
+        return  # collinear on an axis: the diagram may legitimately be refused
+    src = src[~shapely.intersects(src[:, None], tgt[None, :]).any(axis=1)]
+    polys = polys[~shapely.intersects(polys[:, None], tgt[None, :]).any(axis=1)]
+    with pytest.MonkeyPatch.context() as mp:
+        _spy(mp)  # more than 50 sources touching no target: the diagram answers them all
+        for s in (x for x in (src, polys) if len(x) > 50):
+            idx, dist = nearest(s, tgt)
+            d = _brute(s, tgt)
+            best = d.min(axis=1)
+            np.testing.assert_allclose(dist, best, rtol=1e-9, atol=1e-7)
+            assert (idx == np.argmax(d <= best[:, None], axis=1)).all()
+
+
+def test_voronoi_built_once_per_layer_and_again_only_for_far_sources(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _spy(monkeypatch)
+    rng = np.random.default_rng(3)
+    tgt = shapely.points(rng.uniform(0, 1000, (30, 2)))
+    a = shapely.points(rng.uniform(0, 1000, (70, 2)))
+    b = shapely.points(rng.uniform(-200_000, 200_000, (70, 2)))  # within 300 km of the targets
+    for src in (a, b, a):
+        nearest(src, tgt)
+    assert calls["voronoi"] == 1
+    far_x = shapely.points(rng.uniform(0, 1000, (70, 2)) + np.array([400_000.0, 0]))
+    far_y = shapely.points(rng.uniform(0, 1000, (70, 2)) - np.array([0, 400_000.0]))
+    for src, expected in ((far_x, 2), (far_x, 2), (far_y, 3), (a, 3), (far_x, 3)):
+        idx, dist = nearest(src, tgt)
+        d = _brute(src, tgt)
+        np.testing.assert_allclose(dist, d.min(axis=1))
+        np.testing.assert_allclose(d[np.arange(len(src)), idx], d.min(axis=1))
+        assert calls["voronoi"] == expected
+
+
+def test_few_sources_use_the_tree_not_the_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
+    from erbm_geo.geom import kernels
+
+    calls = {"n": 0}
+    real = kernels._nearest_points
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kernels, "_nearest_points", spy)
+    tgt = shapely.points(np.random.default_rng(4).uniform(0, 1000, (30, 2)))
+    nearest(shapely.points(np.random.default_rng(5).uniform(0, 1000, (50, 2))), tgt)
+    assert calls["n"] == 0
+    nearest(shapely.points(np.random.default_rng(5).uniform(0, 1000, (51, 2))), tgt)
+    assert calls["n"] == 1
+
+
+@SETTINGS
+@given(st.integers(1, 60).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))))
+def test_connected_components_against_scipy(case: tuple[int, list[tuple[int, int]]]) -> None:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components as scipy_components
+
+    from erbm_geo.geom.spatial import connected_components
+
+    n, edges = case
+    i = np.array([e[0] for e in edges], dtype=np.int64)
+    j = np.array([e[1] for e in edges], dtype=np.int64)
+    got = connected_components(n, i, j)
+    _, ref = scipy_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n)), directed=False)
+    # same partition, each labelled by its smallest node
+    smallest = {lab: int(np.flatnonzero(ref == lab).min()) for lab in np.unique(ref)}
+    assert got.tolist() == [smallest[lab] for lab in ref]

@@ -87,3 +87,73 @@ def test_geometry_memos_bounded() -> None:
     for i in range(MEMORY.max_geometry_entries + 5):
         memo_for(np.array([shapely.Point(i, i)], dtype=object))
     assert MEMORY.sizes()["geometry_memos"] == MEMORY.max_geometry_entries
+
+
+def test_fact_table_edit_invalidates(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real fingerprint of the fact tables: editing one rebuilds the layers built on it."""
+    from erbm_geo.data import facts
+
+    (tmp_path / "communes").mkdir()
+    table = tmp_path / "communes" / "centres.csv"
+    table.write_text("code_insee,source\n62498,doc\n", encoding="utf-8")
+    monkeypatch.setattr(facts, "facts_dir", lambda: tmp_path)
+    cache_mod._facts_fingerprint.cache_clear()
+    built = []
+
+    def build() -> gpd.GeoDataFrame:
+        built.append(1)
+        return _layer()
+
+    try:
+        CACHE.layer("unit_facts", (), build)
+        CACHE.clear()
+        CACHE.layer("unit_facts", (), build)  # unchanged tables: the disk entry serves
+        assert len(built) == 1
+        table.write_text("code_insee,source\n62510,doc\n", encoding="utf-8")
+        cache_mod._facts_fingerprint.cache_clear()
+        CACHE.clear()
+        CACHE.layer("unit_facts", (), build)
+        assert len(built) == 2
+    finally:
+        cache_mod._facts_fingerprint.cache_clear()
+
+
+def test_source_checksum_change_invalidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dataset whose checksum changes (a new upstream version) rebuilds what was built on it."""
+    from types import SimpleNamespace
+
+    sha = {"v": "a" * 64}
+    monkeypatch.setattr(cache_mod, "get", lambda name: SimpleNamespace(sha256=sha["v"]))
+    built = []
+
+    def build() -> gpd.GeoDataFrame:
+        built.append(1)
+        return _layer()
+
+    CACHE.layer("unit_source", ("some_dataset",), build)
+    CACHE.clear()
+    CACHE.layer("unit_source", ("some_dataset",), build)
+    assert len(built) == 1
+    sha["v"] = "b" * 64
+    CACHE.clear()
+    CACHE.layer("unit_source", ("some_dataset",), build)
+    assert len(built) == 2
+    # memos are keyed the same way
+    assert CACHE.memo("unit_src_memo", lambda: 1, sources=("some_dataset",)) == 1
+    sha["v"] = "c" * 64
+    assert CACHE.memo("unit_src_memo", lambda: 2, sources=("some_dataset",)) == 2
+
+
+def test_warnings_point_at_the_callers_line() -> None:
+    """Through the deprecation wrapper and internal helpers, a warning names the user's file."""
+    from erbm_geo._deprecation import renamed_kwarg
+    from erbm_geo._warnings import warn
+
+    @renamed_kwarg("perimeter", "territory")
+    def layer(*, territory: str = "x") -> str:
+        warn("data quality", UserWarning)
+        return territory
+
+    with pytest.warns(Warning) as record:
+        assert layer(perimeter="y") == "y"
+    assert [w.filename for w in record] == [__file__, __file__]

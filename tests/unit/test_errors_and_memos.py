@@ -1,0 +1,207 @@
+"""Errors name the layer at fault; remembered structures are keyed by everything they depend
+on; the paths that only some inputs take (ties, max_distance on many sources, tiny polygons)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely import LineString, Point, box
+
+from erbm_geo.errors import InvalidGeometryError, UnknownCodeError
+from erbm_geo.geom.kernels import nearest
+from erbm_geo.indicators import (
+    aggregate,
+    area_share,
+    commune_of,
+    count_within_radius,
+    distance_to_centres,
+    distance_to_lines,
+    friches_context,
+    heritage_within,
+    income_context,
+    qpv_overlap,
+    station_access,
+    unesco_overlap,
+)
+from tests.unit.test_indicators import COMMUNES, X0, Y0
+from tests.unit.test_paths import IRIS, STATIONS
+
+
+def sq(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
+    return box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
+
+
+def bowtie(dx: float = 0, dy: float = 0) -> shapely.Polygon:
+    return shapely.Polygon([(X0 + dx, Y0 + dy), (X0 + dx + 10, Y0 + dy + 10),
+                            (X0 + dx + 10, Y0 + dy), (X0 + dx, Y0 + dy + 10)])
+
+
+def layer(geoms: list[object], **cols: list[object]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(cols, geometry=geoms, crs=2154)
+
+
+GOOD = layer([sq(100, 100, 200, 200)])
+BAD = layer([bowtie(100, 100)])
+POLY_T = layer([sq(0, 0, 300, 300)])
+
+# every indicator that checks its features' validity, called on invalid features
+AREA_INDICATORS: dict[str, Callable[[gpd.GeoDataFrame], object]] = {
+    "qpv_overlap": lambda f: qpv_overlap(f, POLY_T),
+    "unesco_overlap": lambda f: unesco_overlap(f, POLY_T, POLY_T),
+    "area_share": lambda f: area_share(f, POLY_T),
+    "station_access": lambda f: station_access(f, STATIONS),
+    "income_context": lambda f: income_context(f, COMMUNES, IRIS),
+    "commune_of": lambda f: commune_of(f, COMMUNES),
+    "friches_context": lambda f: friches_context(f, COMMUNES),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AREA_INDICATORS))
+def test_invalid_features_are_refused_by_name(name: str) -> None:
+    AREA_INDICATORS[name](GOOD)
+    with pytest.raises(InvalidGeometryError, match=r"^features: 1 feature\(s\) are invalid"):
+        AREA_INDICATORS[name](BAD)
+
+
+def test_aggregate_refuses_invalid_features() -> None:
+    with pytest.raises(InvalidGeometryError, match=r"^features: "):
+        aggregate(pd.Series([1.0], index=BAD.index), BAD, COMMUNES)
+
+
+# (call with the target, the target's name in messages, a valid target)
+TARGETS: dict[str, tuple[Callable[[gpd.GeoDataFrame], object], gpd.GeoDataFrame]] = {
+    "qpv": (lambda t: qpv_overlap(GOOD, t), POLY_T),
+    "property": (lambda t: unesco_overlap(GOOD, t, POLY_T), POLY_T),
+    "buffer_zone": (lambda t: unesco_overlap(GOOD, POLY_T, t), POLY_T),
+    "targets": (lambda t: area_share(GOOD, t), POLY_T),
+    "iris": (lambda t: income_context(GOOD, COMMUNES, t.assign(
+        code_insee="62001", revenu_median_uc=1.0, taux_pauvrete_pct=1.0)), POLY_T),
+    "communes": (lambda t: commune_of(GOOD, t), COMMUNES),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_targets_named_in_their_errors(name: str) -> None:
+    call, ok = TARGETS[name]
+    call(ok)
+    bad = layer([bowtie(150, 150)])  # meets the feature
+    if name == "communes":
+        bad = bad.set_axis(pd.Index(["62001"], name="code_insee"))
+        with pytest.raises(InvalidGeometryError, match=r"^features: |^communes: "):
+            call(bad)
+        return
+    with pytest.raises(InvalidGeometryError, match=rf"^{name}: 1 feature\(s\) are invalid"):
+        call(bad)
+    # an invalid target whose bounding box meets the feature but which does not touch it is
+    # not checked (only targets that meet a feature need to be valid)
+    apart = layer([shapely.Polygon([(X0 + 250, Y0 + 50), (X0 + 260, Y0 + 60), (X0 + 260, Y0 + 50),
+                                    (X0 + 250, Y0 + 60)]), sq(0, 0, 50, 50)])
+    assert not shapely.is_valid(apart.geometry.iloc[0])
+    call(apart)
+    with pytest.raises(InvalidGeometryError, match=rf"^{name} must hold polygons only"):
+        call(layer([Point(X0, Y0)]))
+
+
+@pytest.mark.parametrize("name,call", [
+    ("stations", lambda t: station_access(GOOD, t)),
+    ("centres", lambda t: distance_to_centres(GOOD, t)),
+    ("lines", lambda t: distance_to_lines(GOOD, t)),
+    ("targets", lambda t: count_within_radius(GOOD, t, radius=10)),
+    ("shafts", lambda t: heritage_within(GOOD, t, layer([Point(X0, Y0)]))),
+    ("terrils", lambda t: heritage_within(GOOD, layer([Point(X0, Y0)]), t)),
+])
+def test_point_and_line_targets_named_in_their_errors(name: str, call: Callable) -> None:
+    with pytest.raises(InvalidGeometryError, match=rf"^{name}: 1 feature\(s\) have no geometry"):
+        call(layer([Point(X0, Y0), None]))
+
+
+def test_unknown_codes_messages() -> None:
+    with pytest.raises(UnknownCodeError, match=r"^1 feature\(s\) have no known commune in the "
+                       r"code_insee column: \['<NA>'\] \(rows \[0\]\); codes are 5-character"):
+        commune_of(layer([Point(X0, Y0)], code_insee=[None]), COMMUNES)
+    with pytest.raises(UnknownCodeError, match=r"in the code_insee index: \['99999'\].*"
+                       r"codes_from_names\.$"):
+        commune_of(COMMUNES.iloc[:1].set_axis(pd.Index(["99999"], name="code_insee")), COMMUNES)
+    with pytest.raises(UnknownCodeError, match=r"in the spatial assignment: \['<NA>'\].*lie in "
+                       r"no commune of the communes layer .*Pas-de-Calais\)\.$"):
+        commune_of(layer([Point(X0 + 9000, Y0)]), COMMUNES)
+    many = layer([Point(X0, Y0)] * 12, code_insee=[f"9{i:04d}" for i in range(12)])
+    with pytest.raises(UnknownCodeError, match=r"^12 feature.*'90009'\] \(rows \[0, 1, 2, 3, 4, 5, "
+                       r"6, 7, 8, 9\]\)"):
+        commune_of(many, COMMUNES)
+
+
+def test_commune_of_returns_named_aligned_series() -> None:
+    by_index = commune_of(COMMUNES.iloc[[1]], COMMUNES)
+    by_col = commune_of(layer([Point(X0, Y0)], code_insee=["62001"]).set_axis(["k"]), COMMUNES)
+    by_space = commune_of(layer([Point(X0 + 5, Y0 + 5)]).set_axis(["s"]), COMMUNES)
+    for s, idx in ((by_index, ["62002"]), (by_col, ["k"]), (by_space, ["s"])):
+        assert s.name == "code_insee" and list(s.index) == idx
+
+
+def test_walk_area_memo_depends_on_the_stations_near_the_features() -> None:
+    """The same stations layer, two feature sets near different stations: each share is its
+    own (the walkable area is remembered per radius and per subset of stations)."""
+    st = layer([Point(X0, Y0), Point(X0 + 5000, Y0)], nom=["a", "b"])
+    near_a = layer([sq(-100, -100, 100, 100)])
+    near_b = layer([sq(4900, -100, 5100, 300)])
+    assert station_access(near_a, st, radius=200)["share_within_walk"].iloc[0] == 1
+    got = station_access(near_b, st, radius=200)["share_within_walk"].iloc[0]
+    walk = shapely.buffer(Point(X0 + 5000, Y0), 200, quad_segs=16).intersection(
+        sq(4900, -100, 5100, 300))
+    assert got == pytest.approx(walk.area / (200 * 400))
+    assert station_access(near_b, st, radius=300)["share_within_walk"].iloc[0] > got
+
+
+def test_tiny_polygons_keep_their_shares() -> None:
+    tiny = layer([sq(0, 0, 0.5, 0.5), sq(10, 0, 10.5, 0.5)])
+    got = station_access(tiny, layer([Point(X0, Y0)]), radius=0.5)["share_within_walk"]
+    quarter = shapely.buffer(Point(X0, Y0), 0.5, quad_segs=16).intersection(sq(0, 0, 0.5, 0.5))
+    assert got.iloc[0] == pytest.approx(quarter.area / 0.25) and got.iloc[1] == 0
+    half = layer([sq(0, 0, 0.25, 0.5)])
+    assert area_share(tiny, half).tolist() == [0.5, 0.0]
+
+
+def test_nearest_max_distance_on_the_voronoi_path() -> None:
+    rng = np.random.default_rng(7)
+    src = shapely.points(rng.uniform(0, 1000, (120, 2)))
+    tgt = shapely.points(rng.uniform(0, 1000, (15, 2)))
+    d = shapely.distance(src[:, None], tgt[None, :])
+    best = d.min(axis=1)
+    for md in (0.0, 20.0, 60.0, np.median(best), 5000.0):
+        idx, dist = nearest(src, tgt, max_distance=md)
+        far = best > md
+        assert (idx[far] == -1).all() and np.isnan(dist[far]).all()
+        np.testing.assert_allclose(dist[~far], best[~far])
+        assert (idx[~far] == np.argmin(d, axis=1)[~far]).all()
+    assert far.sum() == 0 and (~(best > 20.0)).sum() > 0
+
+
+def test_nearest_ties_among_touching_targets_lowest_index() -> None:
+    pts = shapely.points(np.array([[5.0, 5.0], [1.0, 1.0], [50.0, 50.0], [2.0, 8.0]]))
+    src = np.array([box(0, 0, 10, 10)] * 3 + [box(40, 40, 60, 60)] * 60, dtype=object)
+    idx, dist = nearest(src, pts)
+    assert idx[:3].tolist() == [0, 0, 0] and (idx[3:] == 2).all() and (dist == 0).all()
+    reordered = pts[[2, 3, 1, 0]]
+    idx, _ = nearest(src, reordered)
+    assert idx[0] == 1 and (idx[3:] == 0).all()
+
+
+def test_nearest_ties_on_the_segment_path_lowest_index() -> None:
+    """A point equidistant from several lines or polygons gets the lowest index, whatever the
+    tree's order."""
+    lines = np.array([LineString([(-5, 10), (5, 10)]), LineString([(-5, -10), (5, -10)]),
+                      LineString([(10, -5), (10, 5)]), LineString([(-10, -5), (-10, 5)])],
+                     dtype=object)
+    for perm in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]):
+        idx, dist = nearest(shapely.points(np.array([[0.0, 0.0]])), lines[perm])
+        assert idx.tolist() == [0] and dist.tolist() == [10.0]
+    polys = np.array([box(3, -1, 4, 1), box(-4, -1, -3, 1), box(-1, 3, 1, 4)], dtype=object)
+    for perm in ([2, 1, 0], [1, 2, 0], [0, 2, 1]):
+        idx, _ = nearest(shapely.points(np.array([[0.0, 0.0]] * 3)), polys[perm])
+        assert idx.tolist() == [0, 0, 0]

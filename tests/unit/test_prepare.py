@@ -1,0 +1,156 @@
+"""prepare / prepare_target, the geometry memo and the spatial helpers (no mirror)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely import LineString, Point, box
+
+from erbm_geo.errors import (
+    CRSError,
+    DuplicateIndexError,
+    EmptyInputError,
+    InvalidGeometryError,
+    OutOfAreaError,
+)
+from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
+from erbm_geo.geom.spatial import assign_communes, measure, overlapping_mask, repair_geometries
+
+X0, Y0 = 700_000, 7_000_000
+BOWTIE = shapely.Polygon([(X0, Y0), (X0 + 10, Y0 + 10), (X0 + 10, Y0), (X0, Y0 + 10)])
+
+
+def layer(geoms: list[object], crs: object = 2154, index: list[object] | None = None
+          ) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=geoms, crs=crs, index=index)
+
+
+def test_prepare_checks_and_returns_working_arrays() -> None:
+    g = layer([Point(X0, Y0), box(X0, Y0, X0 + 5, Y0 + 5)]).to_crs(4326)
+    out, geoms = prepare(g)
+    assert out.crs.to_epsg() == 2154 and len(geoms) == 2 and geoms.dtype == object
+    assert shapely.distance(geoms[0], Point(X0, Y0)) < 1e-6
+    with pytest.raises(TypeError, match="features must be a GeoDataFrame"):
+        prepare(pd.DataFrame({"a": [1]}))  # type: ignore[arg-type]
+    with pytest.raises(EmptyInputError, match="cités"):
+        prepare(layer([]), name="cités")
+    with pytest.raises(DuplicateIndexError, match=r"\['a'\]"):
+        prepare(layer([Point(X0, Y0)] * 3, index=["a", "a", "b"]))
+    with pytest.raises(InvalidGeometryError, match="no geometry"):
+        prepare(layer([Point(X0, Y0), None]))
+    with pytest.raises(OutOfAreaError):
+        prepare(layer([Point(3, 50)]))
+    prepare(layer([BOWTIE]))  # validity only when asked
+    with pytest.raises(InvalidGeometryError, match=r"1 feature\(s\) are invalid.*make_valid"):
+        prepare(layer([BOWTIE]), validity=True)
+
+
+def test_basic_checks_remembered_but_never_skipped_for_new_geometries() -> None:
+    g = layer([Point(X0, Y0)])
+    _, geoms = prepare(g)
+    assert memo_for(geoms).basic_ok
+    bad = layer([Point(X0, Y0), Point(X0, np.nan)])
+    for _ in range(2):
+        with pytest.raises(InvalidGeometryError, match="NaN"):
+            prepare(bad)
+    assert not memo_for(np.asarray(bad.geometry.values, dtype=object)).basic_ok
+
+
+def test_check_valid_subset_and_memo() -> None:
+    g = layer([box(X0, Y0, X0 + 1, Y0 + 1), BOWTIE, box(X0, Y0, X0 + 2, Y0 + 2)])
+    check_valid_subset(g, np.array([0, 2]))
+    check_valid_subset(g, np.array([], dtype=np.int64))
+    with pytest.raises(InvalidGeometryError, match=r"q: 1 feature\(s\) are invalid \(index \[1\]\)"):
+        check_valid_subset(g, np.array([2, 1, 1]), name="q")
+    m = memo_for(np.asarray(g.geometry.values, dtype=object))
+    assert m.valid.tolist() == [1, 0, 1]
+    assert m.invalid_rows(np.array([1, 1, 0])).tolist() == [1]
+    assert m.invalid_rows(np.array([0, 2])).tolist() == []
+
+
+def test_prepare_target() -> None:
+    f = layer([Point(X0, Y0)])
+    t = layer([box(X0, Y0, X0 + 5, Y0 + 5)])
+    out, tg = prepare_target(t, f, name="qpv", polygonal=True)
+    assert out is t and len(tg) == 1
+    with pytest.raises(TypeError, match="qpv must be a GeoDataFrame"):
+        prepare_target(pd.DataFrame({"a": [1]}), f, name="qpv")  # type: ignore[arg-type]
+    with pytest.raises(CRSError, match="qpv has no CRS"):
+        prepare_target(layer([Point(X0, Y0)], crs=None), f, name="qpv")
+    with pytest.raises(CRSError, match="qpv is in EPSG:4326 but the features are in EPSG:2154"):
+        prepare_target(t.to_crs(4326), f, name="qpv")
+    with pytest.raises(EmptyInputError, match="qpv"):
+        prepare_target(t.iloc[:0], f, name="qpv")
+    e, eg = prepare_target(t.iloc[:0], f, name="qpv", allow_empty=True)
+    assert len(e) == 0 and eg.shape == (0,) and eg.dtype == object
+    with pytest.raises(InvalidGeometryError, match="polygons only.*2 feature.*LineString, Point"):
+        prepare_target(layer([box(X0, Y0, X0 + 1, Y0 + 1), Point(X0, Y0),
+                              LineString([(X0, Y0), (X0 + 1, Y0)])]), f, name="qpv", polygonal=True)
+    prepare_target(layer([Point(X0, Y0)]), f, name="stations")  # any type when not polygonal
+    with pytest.raises(InvalidGeometryError, match="no geometry"):
+        prepare_target(layer([None]), f, name="stations")
+    # features without CRS are refused by prepare, not here: the target's own CRS is used
+    g4326 = t.to_crs(4326)
+    out, tg = prepare_target(g4326, f.to_crs(4326), name="qpv")
+    assert out.crs.to_epsg() == 2154 and shapely.area(tg[0]) == pytest.approx(25, rel=1e-6)
+    prepare_target(BOWTIE_LAYER, f, name="qpv", polygonal=True)  # validity: checked per use
+
+
+BOWTIE_LAYER = layer([BOWTIE])
+
+
+def test_memo_identity_get_and_tree() -> None:
+    a = np.array([Point(0, 0), Point(1, 1)], dtype=object)
+    m = memo_for(a)
+    assert memo_for(list(a)) is m
+    built = []
+    assert m.get("k", lambda: built.append(1) or 5) == 5
+    assert m.get("k", lambda: built.append(1) or 6) == 5 and built == [1]
+    t = m.get_tree()
+    assert m.get_tree() is t and len(t) == 2
+    assert m.valid.tolist() == [-1, -1] and not m.basic_ok
+
+
+def test_measure_and_overlapping_mask() -> None:
+    g = np.array([box(0, 0, 2, 3), LineString([(0, 0), (3, 4)]), Point(1, 1)], dtype=object)
+    assert measure(g).tolist() == [6.0, 5.0, 1.0]
+    polys = np.array([box(0, 0, 2, 2), box(2, 0, 4, 2), box(1, 1, 1.5, 1.5), box(10, 10, 11, 11),
+                      box(3, 0, 5, 2)], dtype=object)
+    # 0 holds 2; 1 overlaps 4; 0 and 1 only touch; 3 is alone
+    assert overlapping_mask(polys).tolist() == [True, True, True, False, True]
+    assert overlapping_mask(polys[:1]).tolist() == [False]
+    same = np.array([box(0, 0, 1, 1), box(0, 0, 1, 1)], dtype=object)
+    assert overlapping_mask(same).tolist() == [True, True]
+
+
+def test_repair_keeps_the_original_dimension() -> None:
+    bowtie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    line = LineString([(0, 0), (1, 1)])
+    spike = shapely.Polygon([(0, 0), (2, 0), (2, 2), (0, 2), (0, 0), (-1, -1), (0, 0)])
+    out = repair_geometries(np.array([bowtie, line, spike, box(0, 0, 1, 1)], dtype=object))
+    assert out[0].geom_type == "MultiPolygon" and out[0].area == pytest.approx(2.0)
+    assert out[1].equals(line) and out[1].geom_type == "LineString"
+    assert out[2].geom_type == "Polygon" and out[2].area == pytest.approx(4.0)  # the spike dropped
+    assert out[3].equals(box(0, 0, 1, 1)) and out[3].geom_type == "Polygon"
+    assert shapely.is_valid(out).all()
+    pts = repair_geometries(np.array([shapely.MultiPoint([(0, 0), (1, 1)])], dtype=object))
+    assert pts[0].geom_type == "MultiPoint"
+
+
+def test_assign_communes_lines_points_and_border() -> None:
+    c = gpd.GeoDataFrame(geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)],
+                         index=pd.Index(["A", "B"], name="code_insee"), crs=2154)
+    f = gpd.GeoDataFrame(geometry=[LineString([(5, 5), (18, 5)]), Point(10, 5), Point(25, 5),
+                                   Point(2000, 5), box(8, 0, 10, 10)],
+                         index=["line", "edge", "near", "far", "touch"], crs=2154)
+    a = assign_communes(f, c, max_distance=100)
+    assert a.loc["line", "code_insee"] == "B" and a.loc["line", "codes_insee"] == "B;A"
+    assert a.loc["edge", "code_insee"] == "A" and a.loc["edge", "codes_insee"] == "A;B"
+    assert a.loc["near", "code_insee"] == "B" and a.loc["near", "codes_insee"] == "B"
+    assert pd.isna(a.loc["far", "code_insee"]) and pd.isna(a.loc["far", "codes_insee"])
+    assert a.loc["touch", "codes_insee"] == "A"  # touching B along an edge is not lying in it
+    assert assign_communes(f.iloc[[2]], c, max_distance=1)["code_insee"].isna().all()

@@ -1,0 +1,175 @@
+"""Input checks of the geometry core on synthetic layers (no mirror)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely import Point, box
+
+from erbm_geo.errors import (
+    CRSError,
+    DataFormatError,
+    EmptyInputError,
+    InvalidGeometryError,
+    MissingColumnError,
+    OutOfAreaError,
+)
+from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.validate import (
+    AREA_BOUNDS,
+    LINEAR,
+    POLYGONAL,
+    PUNCTUAL,
+    check_area,
+    check_columns,
+    check_geometries,
+    check_layer,
+    check_not_empty,
+    check_unique_columns,
+    same_crs,
+    to_working_crs,
+)
+
+LENS = Point(687_000, 7_037_000)
+
+
+def layer(geoms: list[object], crs: object = 2154, **cols: list[object]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(cols, geometry=geoms, crs=crs,
+                            index=pd.Index([f"r{i}" for i in range(len(geoms))]))
+
+
+def test_not_empty_and_columns() -> None:
+    check_not_empty(layer([LENS]))
+    with pytest.raises(EmptyInputError, match="cités is empty"):
+        check_not_empty(layer([]), name="cités")
+    check_columns(layer([LENS], nom=["a"]), ["nom"])
+    with pytest.raises(MissingColumnError, match=r"\['mode', 'x'\].*available: \['nom', 'geometry'\]"):
+        check_columns(layer([LENS], nom=["a"]), ["nom", "mode", "x"])
+    check_unique_columns(pd.DataFrame([[1, 2]], columns=["a", "b"]))
+    with pytest.raises(DataFormatError, match=r"duplicate column names \['a'\]"):
+        check_unique_columns(pd.DataFrame([[1, 2, 3]], columns=["a", "a", "b"]))
+
+
+@pytest.mark.parametrize("corner", range(4))
+def test_area_bounds_each_side(corner: int) -> None:
+    x0, y0, x1, y1 = AREA_BOUNDS
+    inside = [Point(x0, y0), Point(x1, y1)]
+    check_area(layer(inside))  # the bounds themselves are inside
+    eps = 1.0
+    out = [Point(x0 - eps, y0 + 10), Point(x0 + 10, y0 - eps), Point(x1 + eps, y1 - 10),
+           Point(x1 - 10, y1 + eps)][corner]
+    with pytest.raises(OutOfAreaError, match=r"1 of 2 feature\(s\).*index \['r1'\]"):
+        check_area(layer([LENS, out]))
+
+
+def test_area_causes() -> None:
+    with pytest.raises(OutOfAreaError, match="look like degrees.*EPSG:2154"):
+        check_area(layer([Point(3.0, 50.4)]))
+    with pytest.raises(OutOfAreaError, match="look like degrees"):
+        check_area(layer([Point(-179.0, -89.0)]))
+    with pytest.raises(OutOfAreaError, match="another CRS than the declared EPSG:3857"):
+        check_area(layer([Point(300_000, 6_500_000 + 3e6)]), declared="EPSG:3857")
+    with pytest.raises(OutOfAreaError, match="another CRS"):
+        check_area(layer([Point(181.0, 50.0)]))  # beyond ±180: not degrees
+    with pytest.raises(OutOfAreaError, match="another CRS"):
+        check_area(layer([Point(3.0, 91.0)]))  # beyond ±90: not degrees
+    check_area(layer([]))
+    check_area(layer([Point(np.nan, np.nan), LENS]))  # non-finite: left to check_geometries
+    b = shapely.bounds(np.array([Point(0, 0)], dtype=object))
+    with pytest.raises(OutOfAreaError):
+        check_area(layer([LENS]), bounds=b)  # the bounds given are the ones checked
+
+
+def test_to_working_crs() -> None:
+    g = layer([LENS])
+    assert to_working_crs(g) is g  # already Lambert-93: returned as is
+    wgs = g.to_crs(4326)
+    back = to_working_crs(wgs)
+    assert back.crs.to_epsg() == 2154
+    assert back.geometry.iloc[0].distance(LENS) < 1e-6
+    with pytest.raises(CRSError, match="has no CRS"):
+        to_working_crs(layer([LENS], crs=None))
+    with pytest.raises(TypeError, match="GeoDataFrame"):
+        to_working_crs(pd.DataFrame({"a": [1]}))  # type: ignore[arg-type]
+    with pytest.raises(OutOfAreaError, match="cannot be degrees"):
+        to_working_crs(layer([LENS], crs=4326))
+    with pytest.raises(OutOfAreaError, match="lie outside metropolitan France.*EPSG:4326"):
+        to_working_crs(layer([Point(-75.0, 40.0)], crs=4326))  # New York
+    with pytest.raises(OutOfAreaError, match="another CRS than the declared"):
+        to_working_crs(layer([Point(0, 0)], crs=3857))
+
+
+def test_to_working_crs_remembers_only_a_passed_check() -> None:
+    bad = layer([Point(3.0, 50.4)])
+    for _ in range(2):  # a failed check is not remembered as passed
+        with pytest.raises(OutOfAreaError):
+            to_working_crs(bad)
+    good = layer([LENS])
+    to_working_crs(good)
+    assert memo_for(np.asarray(good.geometry.values, dtype=object)).derived.get("area_ok") is True
+
+
+def test_check_layer() -> None:
+    g = check_layer(layer([Point(2.83, 50.43)], crs=4326, nom=["Lens"]), name="mairies")
+    assert g.crs.to_epsg() == 2154 and list(g.columns) == ["nom", "geometry"]
+    with pytest.raises(TypeError):
+        check_layer(pd.DataFrame({"a": [1]}))  # type: ignore[arg-type]
+    with pytest.raises(EmptyInputError, match="mairies"):
+        check_layer(layer([]), name="mairies")
+    dup = layer([LENS], a=[1])
+    dup.insert(0, "b", [2], allow_duplicates=True)
+    dup.columns = ["a", "a", "geometry"]
+    with pytest.raises(DataFormatError):
+        check_layer(dup)
+    with pytest.raises(InvalidGeometryError, match="type"):
+        check_layer(layer([LENS]), types=POLYGONAL)
+    bowtie = shapely.Polygon([(687_000, 7_037_000), (687_010, 7_037_010), (687_010, 7_037_000),
+                              (687_000, 7_037_010)])
+    check_layer(layer([bowtie]))  # invalid polygons allowed by default (outputs repair or draw)
+    with pytest.raises(InvalidGeometryError, match="invalid"):
+        check_layer(layer([bowtie]), allow_invalid=False)
+
+
+def test_same_crs() -> None:
+    a, b = layer([LENS]), layer([LENS]).to_crs(4326)
+    same_crs(a, layer([LENS]), names=("a", "b"))
+    with pytest.raises(CRSError, match=r"a is in EPSG:2154 but b is in EPSG:4326.*b.to_crs\(a.crs\)"):
+        same_crs(a, b, names=("a", "b"))
+    with pytest.raises(CRSError, match="b has no CRS"):
+        same_crs(a, layer([LENS], crs=None), names=("a", "b"))
+    with pytest.raises(CRSError, match="a has no CRS"):
+        same_crs(layer([LENS], crs=None), a, names=("a", "b"))
+
+
+def test_check_geometries_each_problem() -> None:
+    ok = [LENS, box(687_000, 7_037_000, 687_100, 7_037_100)]
+    check_geometries(layer(ok))
+    with pytest.raises(InvalidGeometryError, match=r"q: 1 feature\(s\) have no geometry \(index \['r1'\]\)"):
+        check_geometries(layer([LENS, None]), name="q")
+    with pytest.raises(InvalidGeometryError, match="have an empty geometry"):
+        check_geometries(layer([LENS, shapely.Polygon()]))
+    with pytest.raises(InvalidGeometryError, match=r"NaN or infinite.*\['r2'\]"):
+        check_geometries(layer([LENS, LENS, shapely.LineString([(0, 0), (np.inf, 1)])]))
+    check_geometries(layer(ok), types=POLYGONAL | PUNCTUAL)
+    with pytest.raises(InvalidGeometryError, match=r"of type \['Point'\], expected \['LineString', "
+                       r"'MultiLineString'\].*expected geometry type"):
+        check_geometries(layer([LENS, shapely.LineString([(0, 0), (1, 1)])]), types=LINEAR)
+    gc = shapely.GeometryCollection([LENS])
+    with pytest.raises(InvalidGeometryError, match="explode"):
+        check_geometries(layer([gc]), types=PUNCTUAL)
+    every = [LENS, shapely.LineString([(0, 0), (1, 1)]), shapely.LinearRing([(0, 0), (1, 0), (1, 1)]),
+             box(0, 0, 1, 1), shapely.MultiPoint([(0, 0)]), shapely.MultiLineString([[(0, 0), (1, 1)]]),
+             shapely.MultiPolygon([box(0, 0, 1, 1)]), gc]
+    names = ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+             "MultiPolygon", "GeometryCollection"]
+    for g, n in zip(every, names, strict=True):
+        check_geometries(layer([g]), types={n})
+        with pytest.raises(InvalidGeometryError, match=n):
+            check_geometries(layer([g]), types=set(names) - {n})
+    bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    with pytest.raises(InvalidGeometryError, match="are invalid.*make_valid"):
+        check_geometries(layer([bowtie]))
+    check_geometries(layer([bowtie]), allow_invalid=True)
