@@ -28,6 +28,7 @@ __all__ = [
     "nearest",
     "overlay",
     "pair_areas",
+    "share_of",
     "source_geoms",
     "take_labels",
 ]
@@ -173,15 +174,28 @@ def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree 
     return idx, dist
 
 
+def _use_voronoi(n_sources: int, tgt: np.ndarray) -> bool:
+    """Whether the Voronoi diagram of point targets should answer: when it is already built, or
+    when the sources are at least as many as the targets (building it costs about as much per
+    target as a tree search per source: 62 ms for 6,857 stations, against 8 ms for the tree
+    search of 539 cités and communes — but 0.36 s against 0.71 s for 34,867 communes)."""
+    m = memo_for(tgt)
+    if "voronoi" in m.derived:
+        return True
+    return n_sources >= len(tgt) and bool(
+        (m.get("dimensions", lambda: shapely.get_dimensions(m.geoms)) == 0).all())
+
+
 def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
     """Index of the nearest target of each source (-1 if none within *max_distance*) and distance.
 
     Sources intersecting a target get distance 0 (found by one bulk ``intersects`` query);
-    the others are searched through the targets' Voronoi diagram (point targets, many sources)
-    or with ``query_nearest`` over the targets' segments (edges, not vertices, for lines and
-    polygons). Ties are broken by the lowest target index, so results do not depend on row order
-    or tree internals.
+    the others are searched through the targets' Voronoi diagram (point targets, more than 50
+    sources and at least as many sources as targets, or a diagram already built: see
+    :func:`_use_voronoi`) or with ``query_nearest`` over the targets' segments (edges, not
+    vertices, for lines and polygons). Ties are broken by the lowest target index, so results do
+    not depend on row order or tree internals.
     """
     if max_distance is not None and not max_distance >= 0:
         raise InvalidOptionError(f"max_distance must be a distance ≥ 0 (m), got {max_distance!r}")
@@ -201,7 +215,7 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
     rest = np.flatnonzero(idx < 0)
     if max_distance == 0:  # only the sources touching a target
         return idx, out
-    if len(rest) and (shapely.get_dimensions(tgt) == 0).all() and len(rest) > 50:
+    if len(rest) > 50 and _use_voronoi(len(rest), tgt):
         found = _nearest_points(src[rest], tgt,
                                 src_tree if src_tree is not None and len(rest) == n else None)
         if found is not None:
@@ -273,6 +287,21 @@ def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def share_of(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """``part / whole``, at most 1 (float rounding never publishes a share above 1), NaN where
+    *whole* is 0 (points and lines have no area); no division by zero is attempted.
+
+    Examples
+    --------
+    >>> share_of(np.array([1.0, 0.0, 2.0000001]), np.array([4.0, 0.0, 2.0])).tolist()
+    [0.25, nan, 1.0]
+    """
+    out = np.full(len(whole), np.nan)
+    has = whole > 0
+    out[has] = np.minimum(part[has] / whole[has], 1.0)
+    return out
+
+
 def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
     """Area of each source polygon covered by the (non-overlapping) *cover_parts*."""
     out = np.zeros(len(src))
@@ -285,31 +314,27 @@ def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
 
 
 def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0,
-            validate: Callable[[np.ndarray], None] | None = None,
-            validate_targets: Callable[[np.ndarray], None] | None = None,
-            overlapping: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+            validate_targets: Callable[[np.ndarray], None] | None = None
+            ) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Covered area, ids touched and their count, in one pass (tobler's pattern).
 
     Pair areas are summed per source; where the targets a source touches overlap each other,
     that source's covered area is recomputed against their union, so a surface is counted once.
-    *validate* and *validate_targets* receive the positions of the sources and of the targets
-    that intersect (only those need to be valid); *overlapping* (which targets share area with
-    another) is computed once per target array when not given.
+    *validate_targets* receives the positions of the targets that meet a source (only those
+    need to be valid). Which targets share area with another is computed once per target array.
     """
     n = len(src)
     area = np.zeros(n)
     if n == 0 or len(tgt) == 0:
         return area, pd.Series([""] * n), np.zeros(n, dtype=np.int64)
     si, ti = intersecting_pairs(src, tgt)
-    if validate is not None:
-        validate(si)  # only features that overlap a target need to be valid
     if validate_targets is not None:
         validate_targets(np.unique(ti))
     a = pair_areas(src[si], tgt[ti]) if len(si) else np.zeros(0)
     keep = a >= min_area
     np.add.at(area, si[keep], a[keep])
-    if overlapping is None:  # targets overlapping one another (not merely touching)
-        overlapping = memo_for(tgt).get("overlapping", lambda: overlapping_mask(tgt))
+    # targets overlapping one another (not merely touching)
+    overlapping = memo_for(tgt).get("overlapping", lambda: overlapping_mask(tgt))
     redo = np.unique(si[keep & overlapping[ti]])
     for k in redo:  # rare: only sources touching mutually overlapping targets
         parts = tgt[ti[(si == k) & keep]]

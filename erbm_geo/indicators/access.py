@@ -16,6 +16,7 @@ from erbm_geo.geom.kernels import (
     covered_area,
     dissolve_parts,
     nearest,
+    share_of,
     source_geoms,
     take_labels,
 )
@@ -88,7 +89,7 @@ def station_access(
     """
     check_measure(measure_from)
     check_radius(radius)
-    feats, geoms = prepare(gdf, name="features", validity=True)
+    feats, geoms = prepare(gdf, validity=True)
     _, sg = prepare_target(stations, gdf, name="stations")
     mode_col = (stations["mode"].astype("string").fillna("").to_numpy(dtype=object)
                 if "mode" in stations else np.full(len(stations), "train", dtype=object))
@@ -107,12 +108,9 @@ def station_access(
     key = ("walk", float(radius), hashlib.blake2b(near.tobytes(), digest_size=16).digest())
     walk = memo_for(sg).get(key, lambda: dissolve_parts(shapely.buffer(sg[near], radius,
                                                                        quad_segs=16)))
-    area = shapely.area(geoms)
-    is_poly = shapely.get_dimensions(geoms) == 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(is_poly, np.clip(covered_area(geoms, walk) / np.where(area > 0, area, 1),
-                                          0, 1),
-                         (out["stations_within"].to_numpy() > 0).astype(float))
+    share = (out["stations_within"].to_numpy() > 0).astype(np.float64)  # points, lines: 1 or 0
+    poly = shapely.get_dimensions(geoms) == 2
+    share[poly] = share_of(covered_area(geoms, walk)[poly], shapely.area(geoms[poly]))
     out["share_within_walk"] = share
     return out
 
@@ -150,7 +148,7 @@ def distance_to_lines(
     Name: a21_distance_m, dtype: float64
     """
     check_measure(measure_from)
-    feats, geoms = prepare(gdf, name="features")
+    feats, geoms = prepare(gdf)
     _, lg = prepare_target(lines, gdf, name="lines")
     _, dist = nearest(source_geoms(geoms, measure_from), lg)
     return pd.Series(dist, index=feats.index, name=f"{name}_distance_m")

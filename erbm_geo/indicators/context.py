@@ -81,7 +81,7 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
     if "code_insee" in gdf.columns:
         codes = gdf["code_insee"].astype("string").rename("code_insee")
         return _checked_codes(codes, known, "the code_insee column")
-    feats, _ = prepare(gdf, name="features", validity=True)
+    feats, _ = prepare(gdf, validity=True)
     codes = assign_communes(feats, _working(communes, gdf))["code_insee"]
     return _checked_codes(codes.rename("code_insee"), known, "the spatial assignment")
 
@@ -177,7 +177,7 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
             f"friches: {len(met)} commune(s) have a surface that is not published "
             f"({', '.join(met)}); their surface and share are NA (friches_surface_quality)",
             DataQualityWarning)
-    out["friches_surface_quality"] = q
+    out["friches_surface_quality"] = pd.array(q, dtype="string")
     out.index = gdf.index
     return out
 
@@ -231,7 +231,7 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
                     builtin="income_communes")
     _check_communes(iris, ("code_insee", "revenu_median_uc", "taux_pauvrete_pct"), name="iris",
                     builtin="income_iris")
-    feats, geoms = prepare(gdf, name="features", validity=True)
+    feats, geoms = prepare(gdf, validity=True)
     codes, fpos, fcode = _feature_communes(feats, communes)
     table = pd.DataFrame(communes.drop(columns=communes.geometry.name))
     table.index = table.index.astype(str)
@@ -263,8 +263,10 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
         ok = ~np.isnan(v) & (w > 0)
         num = np.bincount(si[ok], weights=w[ok] * v[ok], minlength=n)
         den = np.bincount(si[ok], weights=w[ok], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[name] = np.where(den > 0, num / den, np.nan)
+        mean = np.full(n, np.nan)
+        has = den > 0
+        mean[has] = num[has] / den[has]
+        out[name] = mean
     return out
 
 
@@ -274,8 +276,10 @@ def _feature_communes(feats: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
     code) pair of the communes it belongs to — with one spatial assignment at most."""
     if feats.index.name == "code_insee" or "code_insee" in feats.columns:
         main = commune_of(feats, communes)
-        lists = (feats["codes_insee"].astype("string").fillna("") if feats.index.name != "code_insee"
-                 and "codes_insee" in feats.columns else main.astype("string")).str.split(";")
+        # every commune holding a part; where that list is missing, the main commune
+        lists = (feats["codes_insee"].astype("string").fillna(main.astype("string"))
+                 if feats.index.name != "code_insee" and "codes_insee" in feats.columns
+                 else main.astype("string")).str.split(";")
     else:
         a = assign_communes(feats, _working(communes, feats))
         main = _checked_codes(a["code_insee"].rename("code_insee"), communes.index.astype(str),
@@ -307,7 +311,7 @@ def count_within_radius(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, rad
 def _count(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, radius: float, name: str,
            target_name: str) -> pd.Series:
     check_radius(radius, allow_zero=True)
-    feats, geoms = prepare(gdf, name="features")
+    feats, geoms = prepare(gdf)
     _, tg = prepare_target(targets, gdf, name=target_name, allow_empty=True)
     return pd.Series(count_within(geoms, tg, radius), index=feats.index, name=name)
 

@@ -73,7 +73,7 @@ def distance_to_centres(
     0       300.0       Lens     62498
     """
     check_measure(measure_from)
-    feats, geoms = prepare(gdf, name="features")
+    feats, geoms = prepare(gdf)
     _, cgeoms = prepare_target(centres, gdf, name="centres")
     idx, dist = nearest(source_geoms(geoms, measure_from), cgeoms, max_distance=max_distance)
     return pd.DataFrame(

@@ -8,18 +8,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from erbm_geo.geom.kernels import covered_area, dissolve_parts, nearest, overlay, source_geoms
+from erbm_geo.geom.kernels import (
+    covered_area,
+    dissolve_parts,
+    nearest,
+    overlay,
+    share_of,
+    source_geoms,
+)
 from erbm_geo.geom.memo import memo_for
 from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
 from erbm_geo.indicators.distance import MeasureFrom, check_measure
 
 __all__ = ["area_share", "qpv_overlap", "unesco_overlap"]
-
-
-def _share(covered: np.ndarray, area: np.ndarray) -> np.ndarray:
-    """covered / area in [0, 1]; NaN for features without area (points, lines)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(area > 0, np.clip(covered / area, 0.0, 1.0), np.nan)
 
 
 def _parts(tg: np.ndarray) -> np.ndarray:
@@ -60,14 +61,14 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
     >>> area_share(sq, half, name="share_half").tolist()
     [0.5]
     """
-    feats, geoms = prepare(gdf, name="features", validity=True)
+    feats, geoms = prepare(gdf, validity=True)
     t, tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True)
     if len(tg):
         _check_targets(t, np.unique(memo_for(tg).get_tree().query(geoms,
                                                                   predicate="intersects")[1]),
                        "targets")
     cov = covered_area(geoms, _parts(tg))
-    return pd.Series(_share(cov, shapely.area(geoms)), index=feats.index, name=name)
+    return pd.Series(share_of(cov, shapely.area(geoms)), index=feats.index, name=name)
 
 
 def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -106,14 +107,13 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
        qpv_share  qpv_area_m2 qpv_codes  n_qpv
     0       0.25       2500.0  QN05901M      1
     """
-    feats, geoms = prepare(gdf, name="features", validity=True)
+    feats, geoms = prepare(gdf, validity=True)
     q, qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True)
     qids = qpv.index.astype(str).to_numpy()
     cov, codes, n = overlay(geoms, qg, qids,
-                            validate=lambda rows: check_valid_subset(feats, rows),
                             validate_targets=lambda rows: _check_targets(q, rows, "qpv"))
     return pd.DataFrame(
-        {"qpv_share": _share(cov, shapely.area(geoms)), "qpv_area_m2": cov,
+        {"qpv_share": share_of(cov, shapely.area(geoms)), "qpv_area_m2": cov,
          "qpv_codes": pd.array(codes.to_numpy(), dtype="string"), "n_qpv": n},
         index=feats.index,
     )
@@ -156,7 +156,7 @@ def unesco_overlap(gdf: gpd.GeoDataFrame, property: gpd.GeoDataFrame,
       'bien_inscrit_distance_m': 200.0, 'bien_inscrit_element': 12}]
     """
     check_measure(measure_from)
-    feats, geoms = prepare(gdf, name="features", validity=True)
+    feats, geoms = prepare(gdf, validity=True)
     p, pg = prepare_target(property, gdf, name="property", polygonal=True)
     b, bg = prepare_target(buffer_zone, gdf, name="buffer_zone", polygonal=True)
     area = shapely.area(geoms)
@@ -165,8 +165,8 @@ def unesco_overlap(gdf: gpd.GeoDataFrame, property: gpd.GeoDataFrame,
             geoms, predicate="intersects")[1]), label)
     idx, dist = nearest(source_geoms(geoms, measure_from), pg)
     return pd.DataFrame(
-        {"bien_inscrit_share": _share(covered_area(geoms, _parts(pg)), area),
-         "zone_tampon_share": _share(covered_area(geoms, _parts(bg)), area),
+        {"bien_inscrit_share": share_of(covered_area(geoms, _parts(pg)), area),
+         "zone_tampon_share": share_of(covered_area(geoms, _parts(bg)), area),
          "bien_inscrit_distance_m": dist,
          "bien_inscrit_element": property.index.to_numpy()[idx]},
         index=feats.index,

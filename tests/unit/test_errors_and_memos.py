@@ -205,3 +205,142 @@ def test_nearest_ties_on_the_segment_path_lowest_index() -> None:
     for perm in ([2, 1, 0], [1, 2, 0], [0, 2, 1]):
         idx, _ = nearest(shapely.points(np.array([[0.0, 0.0]] * 3)), polys[perm])
         assert idx.tolist() == [0, 0, 0]
+
+
+def _dtypes(df: pd.DataFrame | pd.Series) -> dict[str, str]:
+    frame = df.to_frame() if isinstance(df, pd.Series) else df
+    return {c: str(t) for c, t in frame.dtypes.items()}
+
+
+def test_output_dtypes_are_the_documented_ones() -> None:
+    """Distances and shares float64, counts int64, names and codes pandas strings — also when
+    nothing is found (no target near, no label)."""
+    f = gpd.GeoDataFrame(geometry=[sq(0, 0, 100, 100), Point(X0 + 50, Y0 + 5000)],
+                         index=pd.Index(["a", "b"], name="id"), crs=2154)
+    q = qpv_overlap(f, POLY_T)
+    assert _dtypes(q) == {"qpv_share": "float64", "qpv_area_m2": "float64",
+                          "qpv_codes": "string", "n_qpv": "int64"}
+    assert list(q.index) == ["a", "b"] and q.index.name == "id"
+    assert _dtypes(qpv_overlap(f, POLY_T.iloc[:0])) == _dtypes(q)
+    u = unesco_overlap(f, POLY_T, POLY_T)
+    assert _dtypes(u)["bien_inscrit_share"] == "float64"
+    assert _dtypes(u)["bien_inscrit_distance_m"] == "float64"
+    s = station_access(f, STATIONS)
+    assert _dtypes(s) == {"station_distance_m": "float64", "station_nom": "string",
+                          "train_distance_m": "float64", "tram_distance_m": "float64",
+                          "stations_within": "int64", "share_within_walk": "float64"}
+    d = distance_to_centres(f, STATIONS, max_distance=10)
+    assert _dtypes(d) == {"distance_m": "float64", "centre_nom": "string", "centre_id": "string"}
+    assert d["centre_nom"].isna().all() and d["centre_id"].isna().all()  # nothing within 10 m
+    assert _dtypes(distance_to_lines(f, POLY_T)) == {"lines_distance_m": "float64"}
+    assert _dtypes(count_within_radius(f, STATIONS, radius=10)) == {"within": "int64"}
+    assert _dtypes(heritage_within(f, STATIONS, STATIONS)) == {"puits_within": "int64",
+                                                               "terrils_within": "int64"}
+    inside = f.iloc[:1]
+    fr = friches_context(inside, COMMUNES)
+    assert _dtypes(fr)["friches_n"] == "float64" and _dtypes(fr)["friches_surface_quality"] == "string"
+    inc = income_context(inside, COMMUNES, IRIS)
+    assert set(_dtypes(inc).values()) == {"float64"}
+    c = commune_of(inside, COMMUNES.set_axis(COMMUNES.index.astype(object)))
+    assert c.dtype == "string" and c.name == "code_insee"
+
+
+def test_labels_of_targets_without_names() -> None:
+    """Centres without a name column are named by their index; an empty layer labels nothing."""
+    cen = gpd.GeoDataFrame(geometry=[Point(X0, Y0)], index=pd.Index([7], name="k"), crs=2154)
+    d = distance_to_centres(GOOD, cen)
+    assert d["centre_nom"].tolist() == ["7"] and d["centre_id"].tolist() == ["7"]
+
+
+def test_friches_thresholds() -> None:
+    c = COMMUNES.assign(friches_surface_share=[1.0, 1.5, 0.2, 0, 0, 0],
+                        friches_surface_quality=["ok", "ok", None, "ok", "ok", "ok"])
+    with pytest.warns(Warning, match=r"1 commune\(s\)"):
+        got = friches_context(COMMUNES.iloc[[0, 1, 2]], c)
+    # exactly 1 is possible (a commune covered by friches); above 1 is not; NA quality means ok
+    assert got["friches_surface_quality"].tolist() == ["ok", "share_above_one", "ok"]
+    assert got["friches_surface_share"].tolist()[0] == 1.0 and np.isnan(got["friches_surface_m2"].iloc[1])
+    assert got["friches_surface_share"].iloc[2] == pytest.approx(0.2)
+
+
+EVERY_INDICATOR: dict[str, Callable[[gpd.GeoDataFrame], pd.DataFrame | pd.Series]] = {
+    **AREA_INDICATORS,
+    "distance_to_centres": lambda f: distance_to_centres(f, STATIONS),
+    "distance_to_lines": lambda f: distance_to_lines(f, POLY_T),
+    "count_within_radius": lambda f: count_within_radius(f, STATIONS, radius=10),
+    "heritage_within": lambda f: heritage_within(f, STATIONS, STATIONS),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVERY_INDICATOR))
+def test_results_aligned_on_the_features_index_and_missing_geometry_named(name: str) -> None:
+    f = gpd.GeoDataFrame(geometry=[sq(10, 10, 60, 60), sq(300, 300, 400, 400)],
+                         index=pd.Index(["x", "y"], name="id"), crs=2154)
+    got = EVERY_INDICATOR[name](f)
+    assert list(got.index) == ["x", "y"]
+    with pytest.raises(InvalidGeometryError, match=r"^features: 1 feature\(s\) have no geometry"):
+        EVERY_INDICATOR[name](gpd.GeoDataFrame(geometry=[sq(10, 10, 60, 60), None], crs=2154))
+
+
+def test_default_radii_and_names() -> None:
+    from erbm_geo.errors import InvalidOptionError, MissingColumnError
+    from erbm_geo.geom.validate import check_columns
+    from erbm_geo.indicators.access import check_radius
+
+    f = layer([Point(X0, Y0)])
+    pts = layer([Point(X0 + 999, Y0), Point(X0 + 1001, Y0)])
+    assert heritage_within(f, pts, pts).iloc[0].tolist() == [1, 1]  # 1,000 m by default
+    assert count_within_radius(f, pts, radius=1001).name == "within"
+    assert distance_to_lines(f, POLY_T).name == "lines_distance_m"
+    with pytest.raises(InvalidOptionError, match="^radius must"):
+        check_radius(-1)
+    with pytest.raises(MissingColumnError, match="^layer lacks"):
+        check_columns(f, ["nom"])
+
+
+def test_errors_list_at_most_ten_rows() -> None:
+    from erbm_geo.geom.validate import check_geometries
+
+    g = gpd.GeoDataFrame(geometry=[None] * 12, index=pd.Index(range(12)), crs=2154)
+    with pytest.raises(InvalidGeometryError, match=r"12 feature\(s\) have no geometry \(index "
+                       r"\[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\]\)"):
+        check_geometries(g)
+
+
+def test_code_insee_index_wins_over_space_and_na_lists() -> None:
+    """A feature indexed by INSEE code belongs to that commune even where it lies elsewhere;
+    an NA ``codes_insee`` falls back to the main code."""
+    elsewhere = gpd.GeoDataFrame(geometry=[sq(100, 100, 200, 200)],
+                                 index=pd.Index(["62002"], name="code_insee"), crs=2154)
+    assert commune_of(elsewhere, COMMUNES).tolist() == ["62002"]
+    got = income_context(elsewhere, COMMUNES, IRIS).iloc[0]
+    assert got["revenu_median_commune"] == 19000
+    assert np.isnan(got["revenu_median_iris"])  # it overlaps only IRIS of 62001, not its own
+    f = gpd.GeoDataFrame({"code_insee": ["62001", "62001"], "codes_insee": ["62001;62002", None]},
+                         geometry=[sq(900, 0, 1100, 1000), sq(900, 0, 1100, 1000)], crs=2154)
+    got = income_context(f, COMMUNES, IRIS)
+    assert got["revenu_median_iris"].iloc[0] == pytest.approx(25_000)  # half at 20,000, half 30,000
+    # a missing list means the main commune only: its IRIS at 20,000 (0.1 km² of it)
+    assert got["revenu_median_iris"].iloc[1] == pytest.approx(20_000)
+
+
+def test_income_points_only_in_the_iris_holding_them_and_nan_rates() -> None:
+    l_shape = shapely.Polygon([(X0, Y0), (X0 + 1000, Y0), (X0 + 1000, Y0 + 100), (X0 + 100, Y0 + 100),
+                               (X0 + 100, Y0 + 1000), (X0, Y0 + 1000)])
+    iris = gpd.GeoDataFrame({"code_insee": ["62001", "62001"], "revenu_median_uc": [10_000.0, 30_000.0],
+                             "taux_pauvrete_pct": [np.nan, 20.0]},
+                            geometry=[l_shape, sq(100, 100, 1000, 1000)], crs=2154)
+    pt = layer([Point(X0 + 500, Y0 + 500)])  # inside the L's bounding box, not inside the L
+    got = income_context(pt, COMMUNES, iris).iloc[0]
+    assert got["revenu_median_iris"] == 30_000 and got["taux_pauvrete_iris_pct"] == 20
+    whole = income_context(COMMUNES.iloc[[0]], COMMUNES, iris).iloc[0]
+    # areas 0.19 and 0.81 km²: income weighted by both, poverty only where it is known
+    assert whole["revenu_median_iris"] == pytest.approx(0.19 * 10_000 + 0.81 * 30_000)
+    assert whole["taux_pauvrete_iris_pct"] == pytest.approx(20)
+
+
+def test_aggregate_weights_summing_to_one_or_less() -> None:
+    v = pd.Series([0.2, 0.6, 0.0, 0.0, 0.0, 0.0], index=COMMUNES.index, name="x")
+    got = aggregate(v, COMMUNES.assign(w=[0.25, 0.75, 0, 0, 0, 0]), COMMUNES, weights="w")
+    assert got.loc["200000001", "x"] == pytest.approx(0.5)
+    assert np.isnan(got.loc["200000002", "x"]) and got["n"].tolist() == [3, 3]

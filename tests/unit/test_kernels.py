@@ -292,3 +292,31 @@ def test_connected_components_against_scipy(case: tuple[int, list[tuple[int, int
     # same partition, each labelled by its smallest node
     smallest = {lab: int(np.flatnonzero(ref == lab).min()) for lab in np.unique(ref)}
     assert got.tolist() == [smallest[lab] for lab in ref]
+
+
+def test_voronoi_only_for_as_many_sources_as_targets_or_once_built(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few sources against many point targets: a tree search (building the diagram would cost
+    more); as many sources as targets, or a diagram already built: the diagram."""
+    from erbm_geo.geom import kernels
+
+    calls = {"n": 0}
+    real = kernels._nearest_points
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kernels, "_nearest_points", spy)
+    rng = np.random.default_rng(9)
+    tgt = shapely.points(rng.uniform(0, 1000, (100, 2)))
+    few = shapely.points(rng.uniform(0, 1000, (99, 2)))
+    many = shapely.points(rng.uniform(0, 1000, (100, 2)))
+    for src, expected in ((few, 0), (many, 1), (few, 2)):  # the diagram, once built, answers
+        idx, dist = nearest(src, tgt)
+        d = _brute(src, tgt)
+        np.testing.assert_allclose(dist, d.min(axis=1))
+        assert (idx == np.argmin(d, axis=1)).all() and calls["n"] == expected
+    lines = np.array([shapely.LineString([(0, 0), (1, 1)])] * 10, dtype=object)
+    nearest(shapely.points(rng.uniform(0, 1000, (100, 2))), lines)
+    assert calls["n"] == 2  # never for lines
