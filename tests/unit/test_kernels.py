@@ -194,23 +194,30 @@ def test_collinear_point_targets() -> None:
     np.testing.assert_allclose(dist, d.min(axis=1))
 
 
+def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> dict[str, int]:
+    """Count the calls of ``erbm_geo.geom.kernels.<name>`` (in ``["n"]``)."""
+    from erbm_geo.geom import kernels
+
+    calls = {"n": 0}
+    real = getattr(kernels, name)
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kernels, name, counting)
+    return calls
+
+
 def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Count diagram builds and forbid the segment-tree fallback."""
     from erbm_geo.geom import kernels
 
-    calls = {"voronoi": 0}
-    real = kernels._voronoi
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["voronoi"] += 1
-        return real(*args, **kwargs)
-
     def no_fallback(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the Voronoi path fell back to the segment tree")
 
-    monkeypatch.setattr(kernels, "_voronoi", counting)
     monkeypatch.setattr(kernels, "_segment_tree", no_fallback)
-    return calls
+    return _count_calls(monkeypatch, "_voronoi")
 
 
 @SETTINGS
@@ -246,7 +253,7 @@ def test_voronoi_built_once_per_layer_and_again_only_for_far_sources(
     b = shapely.points(rng.uniform(-200_000, 200_000, (70, 2)))  # within 300 km of the targets
     for src in (a, b, a):
         nearest(src, tgt)
-    assert calls["voronoi"] == 1
+    assert calls["n"] == 1
     far_x = shapely.points(rng.uniform(0, 1000, (70, 2)) + np.array([400_000.0, 0]))
     far_y = shapely.points(rng.uniform(0, 1000, (70, 2)) - np.array([0, 400_000.0]))
     for src, expected in ((far_x, 2), (far_x, 2), (far_y, 3), (a, 3), (far_x, 3)):
@@ -254,20 +261,11 @@ def test_voronoi_built_once_per_layer_and_again_only_for_far_sources(
         d = _brute(src, tgt)
         np.testing.assert_allclose(dist, d.min(axis=1))
         np.testing.assert_allclose(d[np.arange(len(src)), idx], d.min(axis=1))
-        assert calls["voronoi"] == expected
+        assert calls["n"] == expected
 
 
 def test_few_sources_use_the_tree_not_the_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
-    from erbm_geo.geom import kernels
-
-    calls = {"n": 0}
-    real = kernels._nearest_points
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(kernels, "_nearest_points", spy)
+    calls = _count_calls(monkeypatch, "_nearest_points")
     tgt = shapely.points(np.random.default_rng(4).uniform(0, 1000, (30, 2)))
     nearest(shapely.points(np.random.default_rng(5).uniform(0, 1000, (50, 2))), tgt)
     assert calls["n"] == 0
@@ -298,16 +296,7 @@ def test_voronoi_only_for_as_many_sources_as_targets_or_once_built(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Few sources against many point targets: a tree search (building the diagram would cost
     more); as many sources as targets, or a diagram already built: the diagram."""
-    from erbm_geo.geom import kernels
-
-    calls = {"n": 0}
-    real = kernels._nearest_points
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(kernels, "_nearest_points", spy)
+    calls = _count_calls(monkeypatch, "_nearest_points")
     rng = np.random.default_rng(9)
     tgt = shapely.points(rng.uniform(0, 1000, (100, 2)))
     few = shapely.points(rng.uniform(0, 1000, (99, 2)))
