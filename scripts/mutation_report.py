@@ -24,6 +24,8 @@ EQUIVALENT: list[tuple[str, str]] = [
     (r"src_tree|tgt_tree|contains_properly\(None|shapely\.prepare\(None\)|redo = |rest = ~a_in_b"
      r"|rest \|= ~a_in_b|len\(tgt\) <=? len\(src\)|memo_for\(None\)\.get_tree\(\)",
      "performance path only: the same result by a slower route (an index or shortcut skipped)"),
+    (r"if \(dims (!= 0|== 1)\)\.all\(\)|lines = np\.where\((None|dims == 3)",
+     "targets kept whole instead of cut into segments: the same distances, found more slowly"),
     (r"3e5|300001|s_lo [-+] [12]\.0|s_hi [-+] [12]\.0|axis=None\)",
      "extent of the Voronoi diagram: any extent holding the sources gives the same cells"),
     (r"strict=(None|False)|zip\(.*, \)",
