@@ -86,8 +86,13 @@ def _prepared(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "geometry"]]
 
 
+def _parsed() -> gpd.GeoDataFrame:
+    """The parsed national file, once per process (read-only: :func:`_prepared` copies it)."""
+    return memo("qpv_parsed", _parse_france, sources=("qpv",))
+
+
 def _build_france() -> gpd.GeoDataFrame:
-    return _prepared(_parse_france())
+    return _prepared(_parsed())
 
 
 def _build_territory(territory: str) -> gpd.GeoDataFrame:
@@ -98,7 +103,7 @@ def _build_territory(territory: str) -> gpd.GeoDataFrame:
     territory filter keeps those sharing area with it — the rows, geometries and flags of the
     national layer, at a fraction of its repairs (68 instead of 559 for the Nord–Pas-de-Calais).
     """
-    raw = memo("qpv_parsed", _parse_france, sources=("qpv",))
+    raw = _parsed()
     geoms = np.asarray(raw.geometry.values, dtype=object)
     tree = shapely.STRtree(geoms)  # envelopes only: valid or not
     zones = np.asarray(communes(territory=territory).geometry.values)  # type: ignore[arg-type]
