@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
+import sys
 import warnings
 from pathlib import Path
 
@@ -12,18 +12,14 @@ _PACKAGE = str(Path(__file__).resolve().parent)
 def user_stacklevel() -> int:
     """The ``stacklevel`` of the first frame outside the erbm_geo package (as pandas does).
 
-    Decorators, helpers and the depth of the call then never make a warning point at an
-    internal line such as the deprecation wrapper.
+    Counted from the function calling this one (level 1). Decorators, helpers and the depth of
+    the call then never make a warning point at an internal line such as the deprecation wrapper.
     """
-    frame = inspect.currentframe()
-    level = 0
-    try:
-        while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
-                                     or level == 0):
-            frame = frame.f_back
-            level += 1
-    finally:
-        del frame
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
     return level
 
 
