@@ -1,20 +1,20 @@
 """The cache: one object, :data:`CACHE`, owns the process memory and the on-disk layer cache.
 
-* On disk, prepared layers are GeoParquet files keyed by the checksums of their sources,
-  verified on every read (below).
+* On disk, prepared layers are GeoArrow IPC (Feather v2, uncompressed: the fastest to read back)
+  files keyed by the checksums of their sources, verified on every read (below).
 * In the process, :data:`erbm_geo._memory.MEMORY` holds the prepared layers (a copy is handed
   out each time), the objects derived from them (:meth:`Cache.memo`, keyed like the layers by
   source checksums, code, fact tables and parameters) and the geometry memos of the geometry core.
 * :meth:`Cache.clear` forgets all of it (and, with ``disk=True``, deletes the files).
 
 A prepared layer (e.g. the basin communes, dissolved and joined) is written once to
-``settings.cache_dir/layers/<name>-<key>.parquet``. The key hashes the sha256 of every source
+``settings.cache_dir/layers/<name>-<key>.arrow``. The key hashes the sha256 of every source
 dataset, the fact tables, the package's code and the call parameters, so a change of source
 vintage or of code invalidates the entry.
 
-Entries are never trusted. Beside each parquet file, a manifest ``<name>-<key>.json`` records
+Entries are never trusted. Beside each ``.arrow`` file, a manifest ``<name>-<key>.json`` records
 the expected schema (row count, columns, dtypes, index, CRS), the layer's ``attrs`` and a
-keyed digest (HMAC-SHA256) of the parquet bytes and of the manifest. The key is a secret of the
+keyed digest (HMAC-SHA256) of the file's bytes and of the manifest. The key is a secret of the
 user, kept outside the cache directory (:func:`cache_secret_path`), so that an entry written by
 someone else — in a shared or tampered cache directory — fails verification just as a damaged
 one does. On any mismatch the entry is rebuilt from the (checksum-verified) sources, with one
@@ -46,7 +46,8 @@ from erbm_geo.errors import CacheWarning
 
 __all__ = ["CACHE", "Cache", "cache_secret_path", "cached_layer", "clear_memory", "memo"]
 
-_CACHE_VERSION = "4"  # 4: manifests with keyed digests (attrs no longer in .attrs.json)
+_CACHE_VERSION = "5"  # 5: Arrow IPC files (4: manifests with keyed digests)
+_SUFFIX = ".arrow"
 
 
 def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
@@ -115,7 +116,7 @@ class Cache:
         self.memory.clear()
         if disk and self.directory.is_dir():
             for p in self.directory.iterdir():
-                if p.suffix in (".parquet", ".json"):
+                if p.suffix in (_SUFFIX, ".parquet", ".json"):  # .parquet: format 4
                     with contextlib.suppress(OSError):
                         p.unlink()
 
@@ -169,7 +170,7 @@ def cached_layer(
 
 def _load_or_build(name: str, key: str, sources: tuple[str, ...],
                    build: Callable[[], gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    path = CACHE.directory / f"{key}.parquet"
+    path = CACHE.directory / f"{key}{_SUFFIX}"
     gdf: gpd.GeoDataFrame | None = None
     if settings.use_cache and (path.exists() or path.with_suffix(".json").exists()):
         try:
@@ -276,9 +277,9 @@ def _read_verified(path: Path) -> gpd.GeoDataFrame:
         raise _Untrusted("its content does not match the digest recorded when it was written: "
                          "damaged, edited, or written by someone else")
     try:
-        gdf = gpd.read_parquet(io.BytesIO(data))  # the very bytes that were verified
+        gdf = gpd.read_feather(io.BytesIO(data))  # the very bytes that were verified
     except Exception as exc:
-        raise _Untrusted(f"unreadable parquet: {type(exc).__name__}") from None
+        raise _Untrusted(f"unreadable Arrow file: {type(exc).__name__}") from None
     got = _schema(gdf)
     if got != manifest.get("schema"):
         diff = sorted(k for k in got if got[k] != manifest.get("schema", {}).get(k))
@@ -291,7 +292,7 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
     """Store a prepared layer and its manifest atomically; an unwritable cache only costs speed."""
     with contextlib.suppress(OSError):
         buf = io.BytesIO()
-        gdf.to_parquet(buf)
+        gdf.to_feather(buf, compression="uncompressed")
         data = buf.getvalue()
         manifest: dict[str, Any] = {"format": _CACHE_VERSION, "schema": _schema(gdf),
                                     "attrs": json.loads(json.dumps(gdf.attrs, default=str))}

@@ -54,7 +54,7 @@ def _load() -> gpd.GeoDataFrame:
 
 
 def _entry(layers: Path) -> tuple[Path, Path]:
-    (pq,) = layers.glob("synthetic-*.parquet")
+    (pq,) = layers.glob("synthetic-*.arrow")
     return pq, pq.with_suffix(".json")
 
 
@@ -83,10 +83,10 @@ def test_verified_entry_is_used(tmp_cache: Path) -> None:
     assert BUILDS["n"] == n and g.attrs == {"repaired": 1} and g.crs.to_epsg() == 2154
 
 
-def test_replaced_by_another_valid_parquet(tmp_cache: Path) -> None:
+def test_replaced_by_another_valid_file(tmp_cache: Path) -> None:
     _load()
     pq, _ = _entry(tmp_cache)
-    gpd.GeoDataFrame({"autre": [1]}, geometry=[shapely.Point(0, 0)], crs=2154).to_parquet(pq)
+    gpd.GeoDataFrame({"autre": [1]}, geometry=[shapely.Point(0, 0)], crs=2154).to_feather(pq)
     _rebuilt_once(tmp_cache, "does not match the digest")
 
 
@@ -94,7 +94,7 @@ def test_edited_values(tmp_cache: Path) -> None:
     g = _load()
     pq, _ = _entry(tmp_cache)
     g.loc["62498", "nom"] = "{{7*191}}"
-    g.to_parquet(pq)
+    g.to_feather(pq)
     assert _rebuilt_once(tmp_cache, "does not match").loc["62498", "nom"] == "Lens"
 
 
@@ -113,14 +113,14 @@ def test_forged_with_a_plain_checksum(tmp_cache: Path) -> None:
     pq, man = _entry(tmp_cache)
     g = _build()
     g["nom"] = "forged"
-    g.to_parquet(pq)
+    g.to_feather(pq)
     m = json.loads(man.read_text())
     m["digest"] = hashlib.sha256(pq.read_bytes()).hexdigest()
     man.write_text(json.dumps(m))
     _rebuilt_once(tmp_cache, "does not match")
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage-manifest", "no-manifest", "no-parquet",
+@pytest.mark.parametrize("damage", ["truncate", "garbage-manifest", "no-manifest", "no-data-file",
                                     "legacy-attrs-json"])
 def test_damaged_entry(tmp_cache: Path, damage: str) -> None:
     _load()
@@ -134,7 +134,7 @@ def test_damaged_entry(tmp_cache: Path, damage: str) -> None:
     elif damage == "no-manifest":
         man.unlink()
         match = "is missing"
-    elif damage == "no-parquet":
+    elif damage == "no-data-file":
         pq.unlink()
         match = "is missing"
     else:  # an old-style side file is never merged into attrs
@@ -163,11 +163,11 @@ def test_memory_copy_is_not_shared(tmp_cache: Path) -> None:
 
 
 def test_issue_repro_on_a_real_layer(tmp_cache: Path) -> None:
-    """A cached communes entry replaced by another layer's valid parquet: rebuilt, not KeyError."""
+    """A cached communes entry replaced by another layer's valid file: rebuilt, not KeyError."""
     expected = eg.layers.epci()
-    (communes,) = tmp_cache.glob("communes_59_62-*.parquet")
+    (communes,) = tmp_cache.glob("communes_59_62-*.arrow")
     eg.layers.basin_outline()
-    (other,) = tmp_cache.glob("basin_outline-*.parquet")
+    (other,) = tmp_cache.glob("basin_outline-*.arrow")
     communes.write_bytes(other.read_bytes())
     cache.clear_memory()
     with pytest.warns(CacheWarning, match="communes_59_62"):

@@ -60,7 +60,7 @@ def test_disk_entry_keyed_by_sources_and_params(monkeypatch: pytest.MonkeyPatch)
     CACHE.layer("unit_keyed", (), build, {"v": 1})  # a code change invalidates
     assert len(built) == 3
     CACHE.clear(disk=True)
-    assert not list(CACHE.directory.glob("*.parquet"))
+    assert not list(CACHE.directory.glob("*.arrow"))
 
 
 def test_use_cache_false_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
