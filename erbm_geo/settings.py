@@ -16,7 +16,7 @@ mirror_url : str or None
     Base URL of an HTTP copy of the mirror tree (``ERBM_GEO_MIRROR_URL``), tried before each
     dataset's own download URL.
 use_cache : bool
-    Cache prepared layers as GeoParquet keyed by the source checksums (default True;
+    Cache prepared layers (Arrow IPC files) keyed by the source checksums (default True;
     ``ERBM_GEO_NO_CACHE=1`` turns it off).
 crs : str
     Working CRS of every layer and indicator: Lambert-93, ``"EPSG:2154"``.
@@ -26,6 +26,12 @@ verbose : bool
     Show progress bars and informational messages (``ERBM_GEO_VERBOSE=0`` turns them off).
 download_timeout : float
     Seconds before a download attempt is abandoned.
+threads : int
+    Threads the geometry kernels may use for their heaviest vectorised steps (exact
+    intersections, nearest-edge searches, validity checks; shapely releases the GIL there). Results
+    do not depend on it. Default: the
+    ``ERBM_GEO_THREADS`` environment variable, else the CPUs this process may run on. ``1`` keeps
+    every computation on the calling thread (e.g. inside dask workers that already use every core).
 """
 
 from __future__ import annotations
@@ -39,8 +45,10 @@ __all__ = [
     "data_dir",
     "default_cache_dir",
     "default_data_dir",
+    "default_threads",
     "download_timeout",
     "mirror_url",
+    "threads",
     "use_cache",
     "verbose",
     "web_crs",
@@ -68,6 +76,24 @@ def default_data_dir() -> Path | None:
     return None
 
 
+def default_threads() -> int:
+    """Return the number of kernel threads chosen when none is set explicitly.
+
+    Returns
+    -------
+    int
+        ``$ERBM_GEO_THREADS`` if set (0 when it is not an integer, which the kernels refuse with
+        an error naming the variable), else the CPUs this process may run on.
+    """
+    env = os.environ.get("ERBM_GEO_THREADS", "").strip()
+    if env:
+        return int(env) if env.lstrip("-").isdigit() else 0
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_cache_dir() -> Path:
     """Return the cache directory chosen when none is set explicitly."""
     env = os.environ.get("ERBM_GEO_CACHE")
@@ -85,3 +111,4 @@ crs: str = "EPSG:2154"
 web_crs: str = "EPSG:4326"
 verbose: bool = os.environ.get("ERBM_GEO_VERBOSE", "1") not in ("0", "false", "no")
 download_timeout: float = 60.0
+threads: int = default_threads()

@@ -10,6 +10,7 @@ synthetic geometries alone and works on any territory.
 * :mod:`~erbm_geo.geom.validate` — CRS, area, geometry and column checks;
 * :mod:`~erbm_geo.geom.spatial` — assignment of features to zones, repair, overlap masks;
 * :mod:`~erbm_geo.geom.memo` — what is known about a geometry array, kept for the process.
+* :mod:`~erbm_geo.geom.threads` — the heaviest vectorised steps on several threads.
 """
 
 from erbm_geo.geom.kernels import (

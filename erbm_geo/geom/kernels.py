@@ -18,6 +18,7 @@ import shapely
 from erbm_geo.errors import InvalidOptionError
 from erbm_geo.geom.memo import memo_for
 from erbm_geo.geom.spatial import overlapping_mask
+from erbm_geo.geom.threads import chunk_edges, chunked, run_chunks
 
 __all__ = [
     "count_within",
@@ -72,22 +73,35 @@ def intersecting_pairs(src: np.ndarray, tgt: np.ndarray, *, tgt_tree: shapely.ST
                        src_tree: shapely.STRtree | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs (source, target) of intersecting geometries, sorted by source.
 
-    The side with fewer geometries is the query side: STRtree prepares each query geometry, so
-    querying 1,500 QPV against 35,000 communes is far cheaper than the reverse.
+    The side with fewer geometries is the query side: its bounding boxes are looked up in the
+    other side's tree, then ``intersects`` is tested with the query side prepared — and left
+    prepared on the geometry objects, so a layer met again (the same QPV for the cités, then the
+    communes) is not prepared again. Querying 1,500 QPV against 35,000 communes is far cheaper
+    than the reverse.
     """
     if len(src) == 0 or len(tgt) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if len(tgt) < len(src):
-        ti, si = (src_tree or memo_for(src).get_tree()).query(tgt, predicate="intersects")
+        ti, si = (src_tree or memo_for(src).get_tree()).query(tgt)
+        shapely.prepare(tgt[np.unique(ti)])
+        hit = shapely.intersects(tgt[ti], src[si])
+        si, ti = si[hit], ti[hit]
         order = np.lexsort((ti, si))
         return si[order], ti[order]
     tree = tgt_tree if tgt_tree is not None else memo_for(tgt).get_tree()
-    return tree.query(src, predicate="intersects")
+    si, ti = tree.query(src)
+    shapely.prepare(src[np.unique(si)])
+    hit = shapely.intersects(src[si], tgt[ti])
+    return si[hit], ti[hit]
 
 
 def _segment_tree(tgt: np.ndarray) -> tuple[np.ndarray, shapely.STRtree]:
     segs, owner = _segments(tgt)
-    return owner, shapely.STRtree(segs)
+    tree = shapely.STRtree(segs)
+    # GEOS builds a tree on its first query, without a lock: build it here, on this thread,
+    # before threads search it concurrently (see nearest)
+    tree.query(segs[:1])
+    return owner, tree
 
 
 def _first_vertex(geoms: np.ndarray) -> np.ndarray:
@@ -194,8 +208,9 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
     the others are searched through the targets' Voronoi diagram (point targets, more than 50
     sources and at least as many sources as targets, or a diagram already built: see
     :func:`_use_voronoi`) or with ``query_nearest`` over the targets' segments (edges, not
-    vertices, for lines and polygons). Ties are broken by the lowest target index, so results do
-    not depend on row order or tree internals.
+    vertices, for lines and polygons), cut into chunks searched on
+    :data:`erbm_geo.settings.threads` threads when the sources have many coordinates. Ties are
+    broken by the lowest target index, so results do not depend on row order or tree internals.
     """
     if max_distance is not None and not max_distance >= 0:
         raise InvalidOptionError(f"max_distance must be a distance ≥ 0 (m), got {max_distance!r}")
@@ -227,8 +242,17 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
             return idx, out
     if len(rest):
         owner, stree = memo_for(tgt).get("segments", lambda: _segment_tree(tgt))
-        (ri, gi), dist = stree.query_nearest(src[rest], max_distance=max_distance,
-                                             return_distance=True, all_matches=True)
+        q = src[rest]
+
+        def search(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            (r, g), d = stree.query_nearest(q[lo:hi], max_distance=max_distance,
+                                            return_distance=True, all_matches=True)
+            return r + lo, g, d
+
+        # a search costs about as much per source as per 50 of its coordinates
+        chunks = run_chunks(search, chunk_edges(shapely.get_num_coordinates(q) + 50,
+                                                min_cost=5_000))
+        ri, gi, dist = (np.concatenate(x) for x in zip(*chunks, strict=True))
         if len(ri):
             oi = owner[gi]
             order = np.lexsort((oi, dist, ri))
@@ -240,13 +264,18 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
 
 
 def take_labels(labels: np.ndarray, idx: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``labels[idx]`` as a string array, <NA> where ``idx`` is -1 (nothing found)."""
-    s = pd.Series(labels, dtype="string")
-    if len(s) == 0:
-        return pd.Series([pd.NA] * len(idx), dtype="string").array
-    res = s.iloc[np.maximum(idx, 0)].reset_index(drop=True)
-    res[idx < 0] = pd.NA
-    return res.array
+    """``labels[idx]`` as a string array, <NA> where ``idx`` is -1 (nothing found) or the label
+    is missing.
+
+    Examples
+    --------
+    >>> take_labels(np.array(["Lens", "Douai"]), np.array([1, -1, 0])).tolist()
+    ['Douai', <NA>, 'Lens']
+    """
+    found = idx >= 0
+    out = np.full(len(idx), None, dtype=object)
+    out[found] = np.asarray(labels, dtype=object)[idx[found]]
+    return pd.array(out, dtype="string")  # only the labels taken are converted to text
 
 
 def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
@@ -269,22 +298,38 @@ def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Area of ``a[k] ∩ b[k]`` for each pair, skipping the overlay where one contains the other.
 
     A commune holding a whole QPV, IRIS or UNESCO part needs no intersection: the area is the
-    part's. Containment is tested on prepared geometries, far cheaper than an overlay.
+    part's. Containment is tested on prepared geometries, far cheaper than an overlay. The
+    remaining intersections run on :data:`erbm_geo.settings.threads` threads when they are many
+    (:func:`~erbm_geo.geom.threads.chunked`).
     """
     out = np.empty(len(a))
     if len(a) == 0:
         return out
-    shapely.prepare(a)
-    shapely.prepare(b)
-    b_in_a = shapely.contains_properly(a, b)
+    # one geometry can hold the other only if its bounding box holds the other's: the
+    # containment tests are run on those pairs only
+    ba, bb = shapely.bounds(a), shapely.bounds(b)
+    box_b_in_a = np.all(ba[:, :2] <= bb[:, :2], axis=1) & np.all(ba[:, 2:] >= bb[:, 2:], axis=1)
+    box_a_in_b = np.all(bb[:, :2] <= ba[:, :2], axis=1) & np.all(bb[:, 2:] >= ba[:, 2:], axis=1)
+    b_in_a = np.zeros(len(a), dtype=bool)
+    if box_b_in_a.any():
+        shapely.prepare(a[box_b_in_a])
+        b_in_a[box_b_in_a] = shapely.contains_properly(a[box_b_in_a], b[box_b_in_a])
     out[b_in_a] = shapely.area(b[b_in_a])
-    rest = ~b_in_a
     a_in_b = np.zeros(len(a), dtype=bool)
-    a_in_b[rest] = shapely.contains_properly(b[rest], a[rest])
+    test = box_a_in_b & ~b_in_a
+    if test.any():
+        shapely.prepare(b[test])
+        a_in_b[test] = shapely.contains_properly(b[test], a[test])
     out[a_in_b] = shapely.area(a[a_in_b])
-    rest &= ~a_in_b
-    out[rest] = shapely.area(shapely.intersection(a[rest], b[rest]))
+    rest = ~(b_in_a | a_in_b)
+    ar, br = a[rest], b[rest]
+    out[rest] = chunked(_intersection_area, ar, br,
+                        cost=shapely.get_num_coordinates(ar) + shapely.get_num_coordinates(br))
     return out
+
+
+def _intersection_area(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return shapely.area(shapely.intersection(a, b))
 
 
 def share_of(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 import shapely
 
 from erbm_geo._memory import MEMORY
+from erbm_geo.geom.threads import chunked
 
 __all__ = ["GeometryMemo", "memo_for"]
 
@@ -54,7 +55,9 @@ class GeometryMemo:
         rows = np.unique(rows)
         unknown = rows[self.valid[rows] < 0]
         if len(unknown):
-            self.valid[unknown] = shapely.is_valid(self.geoms[unknown]).astype(np.int8)
+            g = self.geoms[unknown]  # on several threads when they are many (GEOS releases the GIL)
+            self.valid[unknown] = chunked(shapely.is_valid, g,
+                                          cost=shapely.get_num_coordinates(g)).astype(np.int8)
         return rows[self.valid[rows] == 0]
 
 

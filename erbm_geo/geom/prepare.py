@@ -72,12 +72,13 @@ def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name
     """
     if not isinstance(target, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(target).__name__}")
-    if target.crs is None:
+    tcrs, fcrs = target.crs, features.crs
+    if tcrs is None:
         raise CRSError(f"{name} has no CRS; set it, e.g. {name}.set_crs('EPSG:2154').")
-    if features.crs is not None and not target.crs.equals(features.crs):
+    if fcrs is not None and tcrs is not fcrs and not tcrs.equals(fcrs):
         raise CRSError(
-            f"{name} is in {target.crs.to_string()} but the features are in "
-            f"{features.crs.to_string()}; reproject it first, e.g. {name}.to_crs(features.crs)."
+            f"{name} is in {tcrs.to_string()} but the features are in "
+            f"{fcrs.to_string()}; reproject it first, e.g. {name}.to_crs(features.crs)."
         )
     if not allow_empty:
         check_not_empty(target, name=name)

@@ -151,14 +151,15 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
-    if gdf.crs is None:
+    crs = gdf.crs
+    if crs is None:
         raise CRSError(
             f"{name} has no CRS. Set the one its coordinates are in, e.g. "
             "gdf.set_crs('EPSG:4326') for longitude/latitude or gdf.set_crs('EPSG:2154') for "
             "Lambert-93, then pass it again."
         )
     after: np.ndarray | None = None
-    if _is_working_crs(gdf.crs):
+    if _is_working_crs(crs):
         # the same geometries in the working CRS were already checked: nothing to redo
         m = memo_for(np.asarray(gdf.geometry.values, dtype=object))
         if m.derived.get("area_ok"):

@@ -17,8 +17,7 @@ import shapely
 
 from erbm_geo._warnings import warn
 from erbm_geo.errors import DataQualityWarning, MissingColumnError, UnknownCodeError
-from erbm_geo.geom.kernels import count_within, pair_areas
-from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.kernels import count_within, intersecting_pairs, pair_areas
 from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
 from erbm_geo.geom.spatial import assign_communes
 from erbm_geo.indicators.access import check_radius
@@ -244,7 +243,7 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
     has = it["revenu_median_uc"].notna().to_numpy()
     ig, ii = ig[has], it[has]
     if len(ig):  # (feature, IRIS) pairs; only the IRIS that meet a feature need to be valid
-        si, ti = memo_for(ig).get_tree().query(geoms, predicate="intersects")
+        si, ti = intersecting_pairs(geoms, ig)
         check_valid_subset(ii, np.unique(ti), name="iris")
     else:
         si = ti = np.zeros(0, dtype=np.int64)

@@ -24,9 +24,10 @@ def check_measure(measure_from: str) -> None:
 
 
 def labels_of(layer: gpd.GeoDataFrame, column: str = "nom") -> np.ndarray:
-    """The names of a target layer's features: its *column* when present, else its index."""
-    return (layer[column].astype(str).to_numpy() if column in layer
-            else layer.index.astype(str).to_numpy())
+    """The names of a target layer's features: its *column* when present, else its index (as
+    they are: :func:`~erbm_geo.geom.kernels.take_labels` converts the ones it takes to text)."""
+    return (layer[column].to_numpy(dtype=object) if column in layer
+            else layer.index.to_numpy(dtype=object))
 
 
 def distance_to_centres(
@@ -80,7 +81,7 @@ def distance_to_centres(
         {
             "distance_m": dist,
             "centre_nom": take_labels(labels_of(centres), idx),
-            "centre_id": take_labels(centres.index.astype(str).to_numpy(), idx),
+            "centre_id": take_labels(centres.index.to_numpy(dtype=object), idx),
         },
         index=feats.index,
     )

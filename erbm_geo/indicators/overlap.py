@@ -11,6 +11,7 @@ import shapely
 from erbm_geo.geom.kernels import (
     covered_area,
     dissolve_parts,
+    intersecting_pairs,
     nearest,
     overlay,
     share_of,
@@ -64,9 +65,7 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
     feats, geoms = prepare(gdf, validity=True)
     t, tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True)
     if len(tg):
-        _check_targets(t, np.unique(memo_for(tg).get_tree().query(geoms,
-                                                                  predicate="intersects")[1]),
-                       "targets")
+        _check_targets(t, np.unique(intersecting_pairs(geoms, tg)[1]), "targets")
     cov = covered_area(geoms, _parts(tg))
     return pd.Series(share_of(cov, shapely.area(geoms)), index=feats.index, name=name)
 
@@ -161,8 +160,7 @@ def unesco_overlap(gdf: gpd.GeoDataFrame, property: gpd.GeoDataFrame,
     b, bg = prepare_target(buffer_zone, gdf, name="buffer_zone", polygonal=True)
     area = shapely.area(geoms)
     for t, tg, label in ((p, pg, "property"), (b, bg, "buffer_zone")):
-        _check_targets(t, np.unique(memo_for(tg).get_tree().query(
-            geoms, predicate="intersects")[1]), label)
+        _check_targets(t, np.unique(intersecting_pairs(geoms, tg)[1]), label)
     idx, dist = nearest(source_geoms(geoms, measure_from), pg)
     return pd.DataFrame(
         {"bien_inscrit_share": share_of(covered_area(geoms, _parts(pg)), area),

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from erbm_geo._deprecation import renamed_kwarg
+from erbm_geo._gc import gc_paused
 from erbm_geo._warnings import warn
 from erbm_geo.data import memo
 from erbm_geo.data.catalogue import CATALOGUE
@@ -160,6 +161,7 @@ def _warn_missing(t: Targets) -> None:
 
 
 @renamed_kwarg("perimeter", "territory")
+@gc_paused
 def indicator_table(features: gpd.GeoDataFrame | None = None, *,
                     territory: str | Sequence[str] = "bassin_minier",
                     of: Literal["communes", "cites"] = "communes",
