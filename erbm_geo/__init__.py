@@ -12,7 +12,8 @@ Layers (data flows one way; nothing imports upward):
 ``erbm_geo.layers``      the model: territory, heritage, cités, QPV, centres, friches, socio, transport
 ``erbm_geo.indicators``  distance, overlap, access, context, aggregation; ``builtin`` targets;
                         the indicator table
-``erbm_geo.maps``        Folium maps, static maps, the HTML atlas
+``erbm_geo.maps``        Folium maps, static maps, class breaks
+``erbm_geo.atlas``       the publishable French atlas (templates, charts, map data)
 ``erbm_geo.raster``      distance surfaces, densities, zonal statistics
 ``erbm_geo.export``      GeoPackage / GeoParquet / CSV writers
 ``erbm_geo.cli``         the ``erbm-geo`` command
@@ -29,10 +30,10 @@ from erbm_geo._version import __version__
 
 __all__ = ["__version__", "errors", "settings"]
 
-_LAZY = {"geom", "data", "layers", "indicators", "maps", "raster", "export", "cli"}
+_LAZY = {"geom", "data", "layers", "indicators", "maps", "atlas", "raster", "export", "cli"}
 
 if TYPE_CHECKING:  # pragma: no cover
-    from erbm_geo import data, export, geom, indicators, layers, maps, raster  # noqa: F401
+    from erbm_geo import atlas, data, export, geom, indicators, layers, maps, raster  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -61,11 +61,13 @@ def _announce_data() -> None:
 @cli.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the atlas into.")
-@click.option("--basemap", type=click.Choice(["positron", "osm", "none"]), default="positron",
-              show_default=True, help="Tiles under the vector layers (need network to show).")
+@click.option("--basemap", type=click.Choice(["ign", "carto", "none"]), default="ign",
+              show_default=True,
+              help="Background the maps open with when the reader is online (IGN Plan or CARTO; "
+                   "every map offers all); 'none' opens them on the offline context alone.")
 def atlas(out: Path, basemap: str) -> None:
     """Build the publishable HTML atlas of the basin into OUT."""
-    from erbm_geo.maps import build_atlas
+    from erbm_geo.atlas import build_atlas
 
     _announce_data()
     index = build_atlas(out, basemap=None if basemap == "none" else basemap, progress=_progress)

@@ -42,6 +42,9 @@ case "$job" in
     ;;
   test)
     need_chromium
+    # axe-core (npm) for the accessibility tests of the atlas, pinned, into build/node
+    [ -f build/node/node_modules/axe-core/axe.min.js ] || \
+      npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null
     .venv/bin/ruff check erbm_geo tests scripts benchmarks
     .venv/bin/mypy
     NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet

@@ -72,7 +72,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  "                  sources=['qpv', 'communes_59', 'communes_62'])\neg.maps.finalize(m)"),
         ("code", "fig = eg.maps.static_map(t, column='centre_distance_m', cmap='YlGnBu',\n"
                  "                         title='Distance à la centralité principale', sources=['mairies'])"),
-        ("code", "out = pathlib.Path(tempfile.mkdtemp()) / 'atlas'\nindex = eg.maps.build_atlas(out, basemap=None)\n"
+        ("code", "out = pathlib.Path(tempfile.mkdtemp()) / 'atlas'\nindex = eg.atlas.build_atlas(out, basemap=None)\n"
                  "sorted(p.name for p in out.iterdir())"),
     ],
     "05_bring_your_own_layer.ipynb": [

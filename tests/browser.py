@@ -57,7 +57,9 @@ window.addEventListener("load", function () { setTimeout(function () {
             layer_control: !!document.querySelector(".leaflet-control-layers"),
             paths: document.querySelectorAll("path.leaflet-interactive").length,
             texts: __texts(),
-            text: document.body.innerText.slice(0, 20000) };
+            text: document.body.innerText.slice(0, 200000),
+            overflow: document.documentElement.scrollWidth - window.innerWidth,
+            width: window.innerWidth };
   __exerciseSearch();
   setTimeout(function () {  /* after the (animated) moves the search made */
     r.views = (window.ERBM ? window.ERBM.maps : []).map(function (m) {
@@ -83,22 +85,52 @@ def _run(args: list[str], timeout: int = 60) -> str:
     return out.stdout
 
 
-def inspect(html_path: Path) -> dict[str, Any]:
-    """Load *html_path* (in a copy with the probe) and return the report."""
+def _probe(html_path: Path, script: str, args: list[str], marker: str) -> Any:
+    """Load *html_path* in a copy (beside it, so relative links work) with *script* injected
+    first in <head>, and return the JSON the script writes into ``<pre id=marker>``."""
     text = html_path.read_text("utf-8")
     probed = html_path.with_name(f".probe-{html_path.name}")
     head = re.search(r"<head[^>]*>", text)
     pos = head.end() if head else 0
-    probed.write_text(text[:pos] + PROBE + text[pos:], "utf-8")
+    probed.write_text(text[:pos] + script + text[pos:], "utf-8")
     try:
-        dom = _run(["--virtual-time-budget=10000", "--dump-dom", probed.as_uri()])
+        dom = _run([*args, "--dump-dom", probed.as_uri()], timeout=120)
     finally:
         probed.unlink(missing_ok=True)
-    m = re.search(r'<pre id="__report">(.*?)</pre>', dom, re.S)
+    m = re.search(rf'<pre id="{marker}">(.*?)</pre>', dom, re.S)
     assert m, f"no report from the page (chromium output: {dom[:500]!r})"
     import html
 
     return json.loads(html.unescape(m.group(1)))
+
+
+def inspect(html_path: Path, *, size: str = "1280,900") -> dict[str, Any]:
+    """Load *html_path* (in a copy with the probe) at window *size* and return the report:
+    JavaScript errors, features drawn per layer, legends, texts, horizontal overflow (px)."""
+    return _probe(html_path, PROBE, [f"--window-size={size}", "--virtual-time-budget=10000"],
+                  "__report")
+
+
+AXE = Path(__file__).resolve().parents[1] / "build" / "node" / "node_modules" / "axe-core" / \
+    "axe.min.js"
+
+
+def axe(html_path: Path, *, size: str = "1280,900") -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on *html_path* once its maps are drawn and
+    return the violations (rule id, impact, help, targets of the first nodes)."""
+    assert AXE.is_file(), f"axe-core is missing: {AXE} (bash scripts/dev.sh test installs it)"
+    script = (f'<script src="{AXE.as_uri()}"></script><script>'
+              'window.addEventListener("load", function () { setTimeout(function () {'
+              ' axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa",'
+              ' "wcag21a", "wcag21aa"] } }).then(function (r) {'
+              '  var out = r.violations.map(function (v) { return { id: v.id, impact: v.impact,'
+              '   help: v.help, nodes: v.nodes.slice(0, 5).map(function (n) {'
+              '    return n.target.join(" "); }) }; });'
+              '  var pre = document.createElement("pre"); pre.id = "__axe";'
+              '  pre.textContent = JSON.stringify(out); document.body.appendChild(pre); });'
+              ' }, 500); });</script>')
+    return _probe(html_path, script, [f"--window-size={size}", "--virtual-time-budget=30000"],
+                  "__axe")
 
 
 def screenshot(html_path: Path, png: Path, size: str = "1280,900") -> Path:

@@ -1,28 +1,21 @@
-"""Outputs for people: interactive Folium maps, static maps and the publishable HTML atlas."""
+"""Outputs for people: interactive Folium maps and static maps (the atlas: :mod:`erbm_geo.atlas`).
 
-from erbm_geo.maps.atlas import ATLAS_INDICATORS, build_atlas
-from erbm_geo.maps.interactive import (
-    BASEMAPS,
-    add_attribution,
-    add_layer,
-    add_legend,
-    basin_map,
-    finalize,
-    new_map,
-    to_html,
-)
-from erbm_geo.maps.raster_overlay import add_raster, plot_raster
-from erbm_geo.maps.static_maps import save_figure, static_map
+Names are loaded on first use, so that the atlas, which needs only :mod:`~erbm_geo.maps.webjson`
+and :mod:`~erbm_geo.maps.classify`, imports neither Folium nor matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
-    "ATLAS_INDICATORS",
     "BASEMAPS",
     "add_attribution",
     "add_layer",
     "add_legend",
     "add_raster",
     "basin_map",
-    "build_atlas",
     "finalize",
     "new_map",
     "plot_raster",
@@ -30,3 +23,42 @@ __all__ = [
     "static_map",
     "to_html",
 ]
+
+_WHERE = {
+    **dict.fromkeys(("BASEMAPS", "add_attribution", "add_layer", "add_legend", "basin_map",
+                     "finalize", "new_map", "to_html"), "interactive"),
+    **dict.fromkeys(("add_raster", "plot_raster"), "raster_overlay"),
+    **dict.fromkeys(("save_figure", "static_map"), "static_maps"),
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erbm_geo.maps.interactive import (
+        BASEMAPS,
+        add_attribution,
+        add_layer,
+        add_legend,
+        basin_map,
+        finalize,
+        new_map,
+        to_html,
+    )
+    from erbm_geo.maps.raster_overlay import add_raster, plot_raster
+    from erbm_geo.maps.static_maps import save_figure, static_map
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"erbm_geo.maps.{_WHERE[name]}"), name)
+    if name in ("build_atlas", "ATLAS_INDICATORS"):  # moved to erbm_geo.atlas
+        import warnings
+
+        import erbm_geo.atlas as atlas
+
+        warnings.warn(f"erbm_geo.maps.{name} moved to erbm_geo.atlas.{name}", DeprecationWarning,
+                      stacklevel=2)
+        return getattr(atlas, name)
+    raise AttributeError(f"module 'erbm_geo.maps' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "classify", "interactive", "static_maps", "style", "webjson"])

@@ -20,7 +20,6 @@ differences that matter when publishing to partners:
 from __future__ import annotations
 
 import base64
-import json
 import re
 import weakref
 from collections.abc import Sequence
@@ -51,6 +50,7 @@ from erbm_geo.maps.style import (
     palette,
     web_geometries,
 )
+from erbm_geo.maps.webjson import _feature_collection, _js_json, geometry_json, js_json
 
 __all__ = [
     "BASEMAPS",
@@ -60,6 +60,8 @@ __all__ = [
     "add_legend",
     "basin_map",
     "finalize",
+    "geometry_json",
+    "js_json",
     "new_map",
     "to_html",
 ]
@@ -75,61 +77,6 @@ BASEMAPS: dict[str, tuple[str, str]] = {
                  "© OpenStreetMap contributors © CARTO"),
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
 }
-
-
-def _quantise(g: dict[str, Any]) -> dict[str, Any]:
-    """GeoJSON geometry -> {"type", "q"}: coordinates in 1e-5 degree integers, delta-encoded per
-    ring or line (decoded by the map runtime). About 60 % lighter than decimal text."""
-    def ring(coords: Any) -> list[int]:
-        q = np.round(np.asarray(coords, dtype=float).reshape(-1, 2) * 1e5).astype(np.int64)
-        q[1:] -= q[:-1].copy()
-        return q.ravel().tolist()
-
-    t = g["type"]
-    c = g["coordinates"]
-    if t == "Point":
-        return {"type": t, "q": ring([c])}
-    if t in ("LineString", "MultiPoint"):
-        return {"type": t, "q": ring(c)}
-    if t in ("Polygon", "MultiLineString"):
-        return {"type": t, "q": [ring(r) for r in c]}
-    if t == "MultiPolygon":
-        return {"type": t, "q": [[ring(r) for r in p] for p in c]}
-    raise UnknownOptionError(f"geometry type {t} is not supported on web maps")
-
-
-def _feature_collection(geoms: np.ndarray, props: Sequence[dict[str, Any]] | None = None) -> str:
-    gj = shapely.to_geojson(geoms)
-    props = props if props is not None else [{}] * len(geoms)
-    feats = ",".join(
-        f'{{"type":"Feature","geometry":{_js_json(_quantise(json.loads(g)))},'
-        f'"properties":{_js_json(p)}}}' for g, p in zip(gj, props, strict=True))
-    return '{"type":"FeatureCollection","features":[' + feats + "]}"
-
-
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _no_braces(m: re.Match[str]) -> str:
-    return m.group(0).replace("{", "\\u007b").replace("}", "\\u007d")
-
-
-def _js_json(obj: Any) -> str:
-    """JSON safe to embed in a <script> and inert as template text.
-
-    No way to close the tag or open a comment (``< > &`` escaped), no line terminator JavaScript
-    would choke on, and no brace inside a string, so that no ``{{ }}``, ``{% %}`` or ``{# #}``
-    can reach a template engine. Structural braces of the JSON never form those pairs.
-
-    Examples
-    --------
-    >>> _js_json({"nom": "{{7*7}}</script>"})
-    '{"nom":"\\\\u007b\\\\u007b7*7\\\\u007d\\\\u007d\\\\u003c/script\\\\u003e"}'
-    """
-    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    s = s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return _JSON_STRING.sub(_no_braces, s)
 
 
 @cache
@@ -282,21 +229,21 @@ def new_map(*, basemap: str | None = "positron", location: tuple[float, float] =
 
 def _classify(values: pd.Series, scheme: str | None, k: int, col: str = ""
               ) -> tuple[np.ndarray, list[str]]:
-    """Class index per value and the legend labels of the classes."""
-    import mapclassify
+    """Class index per value and the legend labels of the classes (classes that would print
+    alike are merged, none is empty: :func:`erbm_geo.maps.classify.class_labels`)."""
+    from erbm_geo.maps.classify import breaks, class_labels
 
     v = values.astype("float64").to_numpy()
     ok = ~np.isnan(v)
-    cls = np.full(len(v), -1)
     if not ok.any():
-        return cls, []
-    uniq = np.unique(v[ok])
-    if scheme is None:
-        scheme = "Quantiles"
-    k = max(1, min(k, len(uniq)))
-    if len(uniq) <= k:
-        bins = uniq
+        return np.full(len(v), -1), []
+    scheme = scheme or "Quantiles"
+    own = {"FisherJenks": "fisher_jenks", "Quantiles": "quantiles"}
+    if scheme in own or len(np.unique(v[ok])) <= k:
+        bins = breaks(v, scheme=own.get(scheme, "quantiles"), k=k)  # type: ignore[arg-type]
     else:
+        import mapclassify
+
         try:
             classifier = getattr(mapclassify, scheme)
         except AttributeError:
@@ -305,14 +252,12 @@ def _classify(values: pd.Series, scheme: str | None, k: int, col: str = ""
 
         with warnings.catch_warnings():  # mapclassify's notes on ties and on numba
             warnings.simplefilter("ignore", UserWarning)
-            bins = np.unique(np.asarray(classifier(v[ok], k=k).bins))
-    cls[ok] = np.searchsorted(bins, v[ok], side="left").clip(0, len(bins) - 1)
-    lo = [v[ok].min(), *bins[:-1]]
+            bins = np.asarray(classifier(v[ok], k=k).bins)
 
     def f(x: float) -> str:
         return fmt_value(col, float(x)) if is_share(col) else fmt_number(float(x))
 
-    labels = [f"{f(a)} – {f(b)}" if a != b else f(b) for a, b in zip(lo, bins, strict=True)]
+    _, cls, labels = class_labels(v, bins, f)
     return cls, labels
 
 

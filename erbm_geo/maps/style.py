@@ -40,7 +40,7 @@ INERT_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
 LABELS: dict[str, str] = {
     "nom": "Nom", "nom_2": "Autre nom", "code_insee": "Code INSEE", "codes_insee": "Communes",
     "nom_epci": "EPCI", "siren_epci": "SIREN de l'EPCI", "departement": "Département",
-    "population": "Population municipale 2025", "area_km2": "Superficie (km²)",
+    "population": "Population municipale 2022 (en vigueur en 2025)", "area_km2": "Superficie (km²)",
     "area_ha": "Superficie (ha)", "type_cite": "Type de cité", "interet": "Intérêt patrimonial",
     "bailleur": "Bailleur", "compagnie": "Compagnie minière", "unesco_inscribed": "Inscrite UNESCO",
     "in_buffer_zone": "En zone tampon", "erbm_programme": "Programme ERBM", "mode": "Mode",

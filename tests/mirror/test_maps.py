@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -111,43 +110,3 @@ def test_static_map_formats(tmp_path: Path, artifacts: Path) -> None:
 def test_fmt_number() -> None:
     assert fmt_number(1234.5, 1) == "1\u202f234,5"
     assert fmt_number(float("nan")) == "–"
-
-
-@pytest.fixture(scope="module")
-def atlas_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("atlas")
-    eg.maps.build_atlas(out, basemap=None)
-    return out
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_atlas_structure_and_browser(atlas_dir: Path, artifacts: Path) -> None:
-    files = {p.relative_to(atlas_dir).as_posix() for p in atlas_dir.rglob("*") if p.is_file()}
-    assert {"index.html", "sources.html", "telechargements.html", "style.css",
-            "donnees/communes.csv", "donnees/communes.gpkg", "donnees/cites.csv",
-            "donnees/cites.gpkg", "cartes/bassin.html"} <= files
-    assert len([f for f in files if f.startswith("epci/")]) == 8
-    assert len([f for f in files if f.startswith("indicateurs/")]) == len(eg.maps.ATLAS_INDICATORS) + 1
-    assert not [f for f in files if "/." in f or f.startswith(".")]  # no temporary leftovers
-    for page in ("index.html", "epci/246200364.html", "indicateurs/qpv_share.html",
-                 "cartes/epci-246200364.html", "cartes/ind-qpv_share.html"):
-        r = browser.inspect(atlas_dir / page)
-        assert r["errors"] == [], page
-    r = browser.inspect(atlas_dir / "cartes" / "epci-246200364.html")
-    assert r["layers"]["Communes"]["drawn"] == 36  # CA de Lens-Liévin: 36 communes
-    cites = eg.indicators.indicator_table(of="cites")
-    communes = eg.layers.communes(territory="nord_pas_de_calais")
-    n = int((communes["siren_epci"].reindex(cites["code_insee"]).to_numpy() == "246200364").sum())
-    assert r["layers"]["Cités minières"]["drawn"] == n
-    browser.screenshot(atlas_dir / "index.html", artifacts / "atlas_index.png", size="1280,1400")
-    csv = (atlas_dir / "donnees" / "communes.csv").read_text("utf-8")
-    assert "\n59002," in csv  # INSEE codes kept as text
-
-
-def test_atlas_is_deterministic(atlas_dir: Path, tmp_path: Path) -> None:
-    eg.maps.build_atlas(tmp_path, basemap=None)
-    assert _digest(tmp_path) == _digest(atlas_dir)

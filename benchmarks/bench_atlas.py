@@ -1,0 +1,80 @@
+"""Build time and weight of the atlas (250 portraits included), cold and warm, fresh processes.
+
+Run: ``python benchmarks/bench_atlas.py`` (writes the ``atlas`` section of docs/benchmarks.md).
+Cold: empty layer cache (sources read, repaired, every table computed). Warm: the layer cache
+filled by a previous build. Each build runs in a new Python process, imports included.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import machine, write_section
+
+CODE = "import erbm_geo.atlas as a, sys; a.build_atlas(sys.argv[1])"
+
+
+def _build(out: Path, cache: str) -> float:
+    env = {**os.environ, "ERBM_GEO_CACHE": cache, "SOURCE_DATE_EPOCH": "1795996800"}
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-W", "ignore", "-c", CODE, str(out)], env=env, check=True,
+                   capture_output=True)
+    return time.perf_counter() - t
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1024:,.0f} KB".replace(",", "\u202f")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        cache = str(root / "cache")
+        cold = _build(root / "a0", cache)
+        warm = min(_build(root / f"a{i}", cache) for i in range(1, 4))
+        out = root / "a1"
+        files = [p for p in out.rglob("*") if p.is_file()]
+        sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in files}
+    pages = {k: v for k, v in sizes.items() if k.endswith(".html")}
+    portraits = [v for k, v in pages.items() if k.startswith("communes/") and k[9:14].isalnum()
+                 and k != "communes/index.html"]
+    assets = sum(v for k, v in sizes.items() if k.startswith("assets/"))
+    data = sum(v for k, v in sizes.items() if k.startswith("donnees/"))
+    biggest = max(pages, key=pages.__getitem__)
+    total = sum(sizes.values())
+    print(f"atlas: cold {cold:.1f} s, warm {warm:.1f} s, {len(pages)} pages, "
+          f"{total / 1e6:.1f} MB")
+    n_ind = len([k for k in pages if k.startswith("indicateurs/")]) - 1  # less the index
+    write_section("atlas", f"""## Atlas ({machine()})
+
+The full atlas — home, 250 commune portraits, 8 EPCI pages, {n_ind}
+indicator pages, downloads and sources; {len(pages)} pages — built by `erbm_geo.atlas.build_atlas`
+in a fresh process (imports included):
+
+| build | time |
+|---|---|
+| cold (empty layer cache) | **{cold:.1f} s** |
+| warm (layer cache filled), best of 3 | **{warm:.1f} s** |
+
+| weight | |
+|---|---|
+| whole atlas (downloads included) | {total / 1e6:.1f} MB |
+| shared assets (`assets/`: stylesheet, Leaflet + map runtime, offline context, search) | {_kb(assets)} |
+| downloads (`donnees/`) | {_kb(data)} |
+| largest page (`{biggest}`) | {_kb(pages[biggest])} |
+| portraits: largest / mean | {_kb(max(portraits))} / {_kb(sum(portraits) / len(portraits))} |
+
+Leaflet and the map runtime are one shared file; each page carries only its own map data. The
+indicator table is computed once for the basin and the ERBM communes together, the EPCI are
+dissolved once, geometries are simplified once per layer and each portrait takes its features by
+position; class breaks are a numpy Fisher-Jenks (no mapclassify, no matplotlib).""")
+
+
+if __name__ == "__main__":
+    main()

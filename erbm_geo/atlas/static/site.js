@@ -1,0 +1,56 @@
+/* Atlas du Bassin minier : recherche d'une commune et tableaux triables (amélioration progressive). */
+(function () {
+  "use strict";
+  var racine = document.body.getAttribute("data-racine") || "";
+  var communes = window.ERBM_COMMUNES || [];
+  var liste = document.getElementById("liste-communes");
+  var parNom = {};
+  function cle(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim(); }
+  communes.forEach(function (c) {
+    parNom[cle(c[0])] = c[1];
+    if (liste) { var o = document.createElement("option"); o.value = c[0]; liste.appendChild(o); }
+  });
+  var form = document.querySelector("form.recherche");
+  if (form) {
+    var champ = form.querySelector("input");
+    function aller() {
+      var code = parNom[cle(champ.value)];
+      if (code) { window.location.href = racine + "communes/" + code + ".html"; return true; }
+      return false;
+    }
+    champ.addEventListener("change", aller);
+    form.addEventListener("submit", function (e) { if (aller()) { e.preventDefault(); } });
+  }
+  var comparer = new Intl.Collator("fr", { sensitivity: "base", numeric: true }).compare;
+  function valeur(cell) {
+    var t = cell.getAttribute("data-tri");
+    if (t !== null) { return t === "" ? null : parseFloat(t); }
+    var n = cell.textContent.trim().replace(/\s|\u202f|\u00a0/g, "").replace(",", ".");
+    return /^-?\d+(\.\d+)?$/.test(n) ? parseFloat(n) : cell.textContent.trim();
+  }
+  document.querySelectorAll("table.triable").forEach(function (table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "tri";
+      while (th.firstChild) { b.appendChild(th.firstChild); }
+      th.appendChild(b);
+      b.addEventListener("click", function () {
+        var asc = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b2) {
+          var x = valeur(a.cells[col]), y = valeur(b2.cells[col]);
+          if (x === null && y === null) { return 0; }
+          if (x === null) { return 1; }   /* valeurs manquantes toujours en fin de tableau */
+          if (y === null) { return -1; }
+          var r = (typeof x === "number" && typeof y === "number") ? x - y : comparer(String(x), String(y));
+          return asc ? r : -r;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+})();

@@ -1,0 +1,345 @@
+"""What the atlas says to its readers, in French: indicators, sources, number formats, sorting.
+
+The Python API and the CLI speak English; every word a reader of the atlas sees comes from this
+module (or from the data itself, escaped). Each indicator carries its name, unit, number of
+decimals, definition, method, limits, vintage, how missing values arise, how it is summarised
+for an EPCI and for the basin, and its palette.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "CITE_CATEGORIES",
+    "DOCUMENTS",
+    "INDICATEURS",
+    "MOIS",
+    "PALETTES",
+    "PORTRAIT_INDICATEURS",
+    "SOURCES_FR",
+    "Indicateur",
+    "cle_tri",
+    "couleurs",
+    "date_fr",
+    "nombre",
+    "producteur",
+]
+
+Synthese = Literal["surface", "population", "mediane", "somme", "densite", "part_surface"]
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    """An indicator as the atlas presents it.
+
+    ``echelle`` multiplies the stored value before display (100 for shares shown in %, 0.001
+    for metres shown in km). ``synthese`` says how communes are summarised for an EPCI or the
+    basin: ``surface`` (mean weighted by area), ``population`` (mean weighted by population),
+    ``mediane`` (median of the communes), ``somme``, ``densite`` (sum of ``compte`` over the
+    summed area), ``part_surface`` (sum of ``compte`` over the summed area, as a share).
+    """
+
+    col: str
+    nom: str
+    court: str
+    unite: str
+    decimales: int
+    definition: str
+    methode: str
+    limites: str
+    millesime: str
+    manquant: str
+    synthese: Synthese
+    palette: str
+    echelle: float = 1.0
+    compte: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def valeur(self, v: object) -> str:
+        """*v* formatted for a reader: French digits, the indicator's decimals and unit."""
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "n.d."
+        try:
+            x = float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return "n.d."
+        if math.isnan(x):
+            return "n.d."
+        return f"{nombre(x * self.echelle, self.decimales)}\u202f{self.unite}".rstrip()
+
+    def nombre(self, v: float) -> str:
+        """*v* formatted without its unit (legends, chart axes)."""
+        return nombre(v * self.echelle, self.decimales)
+
+
+def nombre(x: float, decimales: int = 0) -> str:
+    """A number the French way: narrow no-break spaces between thousands, a decimal comma.
+
+    Examples
+    --------
+    >>> nombre(1234567.891, 1)
+    '1\\u202f234\\u202f567,9'
+    >>> nombre(-0.04, 1)
+    '0,0'
+    """
+    if x is None or math.isnan(x):
+        return "n.d."
+    s = f"{x:,.{decimales}f}"
+    if s.startswith("-") and float(s[1:].replace(",", "")) == 0:
+        s = s[1:]
+    return s.replace(",", "\u202f").replace(".", ",")
+
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+        "octobre", "novembre", "décembre")
+
+
+def date_fr(iso: str) -> str:
+    """``"2025-06-30"`` → ``"30 juin 2025"`` (``1er`` for the first day).
+
+    Examples
+    --------
+    >>> date_fr("2025-09-01"), date_fr("2022-12-31")
+    ('1er septembre 2025', '31 décembre 2022')
+    """
+    y, m, d = (int(p) for p in iso[:10].split("-"))
+    jour = "1er" if d == 1 else str(d)
+    return f"{jour} {MOIS[m - 1]} {y}"
+
+
+def cle_tri(texte: str) -> tuple[str, str]:
+    """Sort key for French names: accents and case ignored first (Évin-Malmaison with the E),
+    then the exact text to keep the order stable.
+
+    Examples
+    --------
+    >>> sorted(["Évin-Malmaison", "Estevelles", "Douai", "Écourt-Saint-Quentin"], key=cle_tri)
+    ['Douai', 'Écourt-Saint-Quentin', 'Estevelles', 'Évin-Malmaison']
+    """
+    base = unicodedata.normalize("NFKD", texte)
+    base = "".join(ch for ch in base if not unicodedata.combining(ch)).casefold()
+    base = base.replace("œ", "oe").replace("æ", "ae").replace("'", " ").replace("-", " ")
+    return base, texte
+
+
+_FILOSOFI = ("filosofi_communes",)
+_IRIS = ("filosofi_iris", "iris")
+_DIST = "Distance à vol d'oiseau, en kilomètres"
+
+#: The indicators of the atlas, in the order of the portraits.
+INDICATEURS: dict[str, Indicateur] = {i.col: i for i in (
+    Indicateur(
+        "qpv_share", "Part de la surface en quartier prioritaire (QPV)", "Surface en QPV", "%",
+        1, "Part de la surface de la commune située dans un quartier prioritaire de la politique "
+        "de la ville (QPV 2024).",
+        "Intersection exacte des contours de la commune et des QPV 2024, en Lambert-93 ; les QPV "
+        "qui se chevauchent sont d'abord fusionnés, pour ne compter une surface qu'une fois.",
+        "Mesure une surface, pas une population : un QPV peu étendu mais dense pèse peu.",
+        "QPV 2024 (décret n° 2023-1314) ; contours des communes IGN 2018 simplifiés",
+        "Aucune valeur manquante.", "surface", "Purples", 100.0, sources=("qpv",)),
+    Indicateur(
+        "centre_distance_m", "Distance à la centralité principale", "Centralité principale",
+        "km", 1, "Distance entre la mairie de la commune et la plus proche des 8 centralités "
+        "principales du Bassin minier.",
+        f"{_DIST}, de la mairie (point de l'Annuaire de l'administration) à la mairie de la "
+        "centralité ; 0 pour les centralités elles-mêmes.",
+        "Ne tient compte ni du réseau routier ni des transports en commun.",
+        "Centralités : table du projet (documents du programme) ; mairies 2024",
+        "Aucune valeur manquante.", "population", "YlGnBu", 0.001, sources=("mairies",)),
+    Indicateur(
+        "acv_pvd_distance_m", "Distance au pôle « Action cœur de ville » ou « Petites villes de "
+        "demain » le plus proche", "Pôle ACV ou PVD", "km", 1,
+        "Distance entre la mairie de la commune et la plus proche des centralités principales, "
+        "villes « Action cœur de ville » ou « Petites villes de demain ».",
+        f"{_DIST}, de mairie à mairie ; 0 pour ces communes elles-mêmes.",
+        "Ne tient compte ni du réseau routier ni des transports en commun.",
+        "Programmes ACV et PVD, listes 2025", "Aucune valeur manquante.", "population", "YlGnBu",
+        0.001, sources=("acv_pvd_ort",)),
+    Indicateur(
+        "station_distance_m", "Distance à la gare ou station la plus proche",
+        "Gare ou station", "km", 1,
+        "Distance entre le territoire de la commune et la gare SNCF, la station de tramway ou de "
+        "métro la plus proche, en France.",
+        f"{_DIST}, du bord de la commune (0 si une station est sur son territoire). Les gares "
+        "belges ne sont pas comptées.",
+        "Ne dit rien de la fréquence des dessertes ; les arrêts de bus à haut niveau de service "
+        "(BHNS) ne sont pas disponibles hors ligne.",
+        "Gares de voyageurs SNCF 2024 ; stations OpenStreetMap (extrait du 18 mai 2026)",
+        "Aucune valeur manquante.", "population", "YlGnBu", 0.001,
+        sources=("gares_voyageurs", "osm_stations")),
+    Indicateur(
+        "train_distance_m", "Distance à la gare SNCF la plus proche", "Gare SNCF", "km", 1,
+        "Distance entre le territoire de la commune et la gare de voyageurs la plus proche, en "
+        "France.", f"{_DIST}, du bord de la commune (0 si une gare est sur son territoire).",
+        "Ne dit rien de la fréquence des trains.", "Gares de voyageurs SNCF 2024",
+        "Aucune valeur manquante.", "population", "YlGnBu", 0.001, sources=("gares_voyageurs",)),
+    Indicateur(
+        "share_within_walk", "Part de la surface à moins de 800 m d'une gare ou station",
+        "À 800 m d'une station", "%", 1,
+        "Part de la surface de la commune située à moins de 800 m (environ 10 minutes à pied) "
+        "d'une gare ou station de tramway ou de métro.",
+        "Union des disques de 800 m autour des stations, intersectée avec la commune.",
+        "Distance à vol d'oiseau : le trajet réel à pied est plus long.",
+        "Gares SNCF 2024 ; stations OpenStreetMap 2026", "Aucune valeur manquante.", "surface",
+        "Greens", 100.0, sources=("gares_voyageurs", "osm_stations")),
+    Indicateur(
+        "bien_inscrit_share", "Part de la surface dans le bien inscrit au patrimoine mondial",
+        "Bien UNESCO", "%", 1,
+        "Part de la surface de la commune comprise dans l'un des 109 éléments du bien « Bassin "
+        "minier du Nord-Pas de Calais », inscrit au patrimoine mondial de l'UNESCO en 2012.",
+        "Intersection exacte avec les 109 éléments du bien.",
+        "Les éléments ponctuels (chevalements, bâtiments) sont représentés par leur emprise.",
+        "Périmètres UNESCO de la Mission Bassin Minier (2018)", "Aucune valeur manquante.",
+        "surface", "Oranges", 100.0, sources=("bien_inscrit",)),
+    Indicateur(
+        "zone_tampon_share", "Part de la surface dans la zone tampon UNESCO", "Zone tampon", "%",
+        1, "Part de la surface de la commune comprise dans la zone tampon du bien inscrit.",
+        "Intersection exacte avec les 15 polygones de la zone tampon (qui entoure le bien sans le "
+        "recouvrir).", "—", "Périmètres UNESCO de la Mission Bassin Minier (2018)",
+        "Aucune valeur manquante.", "surface", "Oranges", 100.0, sources=("zone_tampon",)),
+    Indicateur(
+        "revenu_median_commune", "Revenu disponible médian par unité de consommation",
+        "Revenu médian", "€", 0,
+        "Revenu disponible annuel médian par unité de consommation des habitants de la commune.",
+        "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
+        "médiane des valeurs des communes (et non revenu médian de leurs habitants).",
+        "Revenus de 2021.", "INSEE, Filosofi 2021",
+        "Non diffusé par l'INSEE (secret statistique).",
+        "mediane", "RdYlBu", sources=_FILOSOFI),
+    Indicateur(
+        "part_minima_sociaux_pct", "Part des minima sociaux dans le revenu disponible",
+        "Minima sociaux", "%", 1,
+        "Part des minima sociaux (RSA, allocation adulte handicapé, minimum vieillesse…) dans le "
+        "revenu disponible des ménages de la commune.",
+        "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
+        "moyenne des communes pondérée par la population.",
+        "L'INSEE ne diffuse pas cette valeur pour les petites communes (secret statistique).",
+        "INSEE, Filosofi 2021",
+        "Non diffusé par l'INSEE pour les petites communes (secret statistique).", "population",
+        "Reds", sources=_FILOSOFI),
+    Indicateur(
+        "taux_pauvrete_iris_pct", "Taux de pauvreté (IRIS de la commune)", "Taux de pauvreté",
+        "%", 1,
+        "Part des habitants vivant sous le seuil de pauvreté (60 % du revenu médian), calculée "
+        "sur les IRIS de la commune.",
+        "Moyenne des taux des IRIS de la commune pondérée par leur surface ; pour une "
+        "intercommunalité et le bassin, moyenne des communes pondérée par la population.",
+        "L'INSEE ne publie les IRIS que pour les communes d'au moins 5 000 habitants : les autres "
+        "n'ont pas de valeur (aucune valeur n'est empruntée à une commune voisine).",
+        "INSEE, Filosofi 2021 par IRIS ; contours IRIS 2020",
+        "Commune de moins de 5 000 habitants : pas de donnée IRIS publiée par l'INSEE.",
+        "population", "Reds", sources=_IRIS),
+    Indicateur(
+        "friches_per_km2", "Friches recensées par km²", "Friches par km²", "par km²", 2,
+        "Nombre de friches recensées dans la commune par Cartofriches, rapporté à sa superficie.",
+        "Agrégats communaux de Cartofriches (extrait du 15 avril 2026) ; pour une "
+        "intercommunalité et le bassin, total des friches rapporté à la superficie totale.",
+        "Recensement incomplet : une friche non signalée à Cartofriches n'est pas comptée.",
+        "Cerema, Cartofriches (15 avril 2026)", "Aucune valeur manquante.", "densite", "YlOrBr",
+        compte="friches_n", sources=("cartofriches_communes",)),
+    Indicateur(
+        "n_cites", "Cités minières", "Cités minières", "cités", 0,
+        "Nombre de cités minières dont la commune est la commune principale (cités inscrites, de "
+        "la zone tampon et du programme ERBM).",
+        "Cités de la Mission Bassin Minier, unifiées quand plusieurs couches décrivent la même "
+        "cité ; une cité à cheval sur plusieurs communes compte pour celle qui en porte la plus "
+        "grande part.", "—", "Mission Bassin Minier (2018, 2023)", "Aucune valeur manquante.",
+        "somme", "Reds", sources=("cites_minieres", "zt_cites_minieres", "cites_erbm")),
+)}
+
+#: ColorBrewer 5-class schemes (Cynthia Brewer, colorbrewer2.org; colour-blind safe), light to
+#: dark; fewer classes take evenly spaced colours of the five.
+PALETTES: dict[str, tuple[str, ...]] = {
+    "Purples": ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"),
+    "YlGnBu": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+    "Greens": ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"),
+    "Oranges": ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"),
+    "RdYlBu": ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6"),
+    "Reds": ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"),
+    "YlOrBr": ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404"),
+}
+
+
+def couleurs(palette: str, k: int) -> list[str]:
+    """*k* colours (1–5) of ColorBrewer scheme *palette*, evenly spaced.
+
+    Examples
+    --------
+    >>> couleurs("Reds", 3)
+    ['#fee5d9', '#fb6a4a', '#a50f15']
+    """
+    five = PALETTES[palette]
+    if k <= 1:
+        return [five[3]]
+    return [five[round(i * 4 / (k - 1))] for i in range(k)]
+
+
+#: Indicators of a commune portrait (all of them, in this order).
+PORTRAIT_INDICATEURS: tuple[str, ...] = tuple(INDICATEURS)
+
+#: The three kinds of cités, in legend order, with their colours (colour-blind safe).
+CITE_CATEGORIES: dict[str, tuple[str, str]] = {
+    "inscrite": ("Cité inscrite au patrimoine mondial", "#b35806"),
+    "erbm": ("Cité du programme ERBM (non inscrite)", "#542788"),
+    "tampon": ("Cité de la zone tampon", "#2c7fb8"),
+}
+
+#: French description of every dataset the atlas shows (sources page, attributions).
+SOURCES_FR: dict[str, str] = {
+    "bassin_minier": "Contour du Bassin minier (union de ses communes), Mission Bassin Minier",
+    "communes_59": "Contours des communes du Nord, IGN ADMIN EXPRESS 2018 simplifiés",
+    "communes_62": "Contours des communes du Pas-de-Calais, IGN ADMIN EXPRESS 2018 simplifiés",
+    "cog_communes": "Communes du Code officiel géographique 2025 et population municipale 2022 "
+                    "en vigueur au 1er janvier 2025",
+    "cog_epci": "Intercommunalités (EPCI) et leurs communes membres au 1er janvier 2025",
+    "cites_minieres": "Cités minières : les 124 cités inscrites et 35 cités de la couche ERBM",
+    "zt_cites_minieres": "Les 162 cités minières de la zone tampon UNESCO",
+    "cites_erbm": "Les 59 cités du programme de rénovation de l'ERBM",
+    "bien_inscrit": "Les 109 éléments du bien « Bassin minier du Nord-Pas de Calais » inscrit "
+                    "au patrimoine mondial (n° 1360)",
+    "zone_tampon": "Zone tampon du bien inscrit (15 polygones)",
+    "qpv": "Quartiers prioritaires de la politique de la ville 2024 (1 584 QPV en France)",
+    "mairies": "Emplacement des mairies des communes du Nord et du Pas-de-Calais",
+    "acv_pvd_ort": "Communes des programmes Action cœur de ville, Petites villes de demain et "
+                   "ORT",
+    "gares_voyageurs": "Gares de voyageurs SNCF",
+    "osm_stations": "Gares et stations de train, métro et tramway d'OpenStreetMap (France "
+                    "métropolitaine, extrait du 18 mai 2026)",
+    "rfn_regime": "Lignes ferroviaires exploitées, régime d'exploitation 2021 (SNCF Réseau)",
+    "eurovelo5": "Véloroute EuroVelo 5 (relation OpenStreetMap 5245117)",
+    "cartofriches_communes": "Cartofriches : agrégats par commune (extrait du 15 avril 2026)",
+    "filosofi_communes": "Filosofi 2021 par commune : revenu médian, minima sociaux",
+    "filosofi_iris": "Filosofi 2021 par IRIS : revenu médian, taux de pauvreté",
+    "iris": "Contours IRIS 2020 du Nord et du Pas-de-Calais (précision de 12 à 20 m)",
+    "puits_de_mines": "Les 636 anciens puits de mines (liens BRGM)",
+    "terrils": "Terrils inscrits au patrimoine mondial",
+    "zt_terrils": "Terrils de la zone tampon",
+    "rfn_lignes": "Lignes ferroviaires exploitées du Nord et du Pas-de-Calais (SNCF Réseau, 2021)",
+    "departements": "Contours des départements",
+}
+
+#: The programme documents (``../shared/seeds``) that the project's fact tables cite, by file.
+DOCUMENTS: dict[str, str] = {
+    "000_c589fc3f9f0aae09.txt": "Rapport des services de l'État sur l'Engagement pour le "
+                                "renouveau du Bassin minier (2019)",
+    "001_dd4f51fa1c0f02a8.txt": "Bilan partenarial à mi-parcours de l'ERBM, 2017–2022",
+    "002_bf15847f5d488499.txt": "Convention de mise en œuvre de l'ERBM 2025–2027",
+    "003_efb7b499221d2e29.txt": "Rapport de préfiguration d'un contrat partenarial d'intérêt "
+                                "national pour le Bassin minier (2016)",
+    "004_59e0ee93726cd7d0.txt": "Dossier de presse de l'ERBM du 25 novembre 2019",
+}
+
+
+def producteur(attribution: str) -> str:
+    """A dataset's attribution as French readers see it (OpenStreetMap's credit in French).
+
+    Examples
+    --------
+    >>> producteur("© OpenStreetMap contributors, Waymarked Trails")
+    "© les contributeurs d'OpenStreetMap, Waymarked Trails"
+    """
+    return attribution.replace("© OpenStreetMap contributors", "© les contributeurs d'OpenStreetMap")
