@@ -45,7 +45,7 @@ def main() -> None:
                    f"rail lines | {n} | {size_explore / 1e6:.2f} MB | no (Leaflet and plugins "
                    "from CDNs) |")
     ours_row = (f"| `erbm_geo.maps.basin_map()` — the same plus EPCI and stations, popups, legends, "
-                f"search, minimap | 8 | **{ours / 1e6:.2f} MB** (of which {assets / 1e3:.0f} KB of "
+                f"search | 8 | **{ours / 1e6:.2f} MB** (of which {assets / 1e3:.0f} KB of "
                 "inlined Leaflet + runtime) | yes |")
     write_section("maps", f"""## Map weight ({machine()})
 

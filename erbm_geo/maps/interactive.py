@@ -217,7 +217,7 @@ def new_map(*, basemap: str | None = "positron", location: tuple[float, float] =
     """
     if basemap is not None and basemap not in BASEMAPS:
         raise UnknownOptionError(f"unknown basemap {basemap!r}; choose {sorted(BASEMAPS)} or None")
-    m = _OfflineMap(location=location, zoom_start=zoom_start, tiles=None, control_scale=True,
+    m = _OfflineMap(location=location, zoom_start=zoom_start, tiles=None, control_scale=False,
                     prefer_canvas=False)
     m.get_root().header.add_child(_Verbatim(_assets()), name="erbm_assets")  # type: ignore[attr-defined]
     if basemap is not None:
@@ -533,4 +533,4 @@ def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TO
     add_layer(m, st, name="Gares et stations", column="mode", tooltip=["nom", "mode", "lignes"],
               legend_caption="Gares et stations", radius=5, tolerance=0,
               sources=["gares_voyageurs", "osm_stations"])
-    return finalize(m, minimap_layer=layers.basin_outline(), collapsed=collapsed)
+    return finalize(m, collapsed=collapsed)

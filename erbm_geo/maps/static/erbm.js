@@ -188,7 +188,11 @@
   };
 
   ERBM.attribution = function (map, text) { map.attributionControl.addAttribution(text); };
-  ERBM.register = function (map) { ERBM.maps.push(map); };
+  /* Every map: a scale in kilometres only (no miles). */
+  ERBM.register = function (map) {
+    if (!map._erbmScale) { map._erbmScale = L.control.scale({ imperial: false }).addTo(map); }
+    ERBM.maps.push(map);
+  };
 
   /* For tests and embedding: features drawn per layer (DOM elements actually rendered). */
   ERBM.report = function () {
