@@ -49,14 +49,9 @@ if TYPE_CHECKING:  # pragma: no cover
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(f"erbm_geo.maps.{_WHERE[name]}"), name)
-    if name in ("build_atlas", "ATLAS_INDICATORS"):  # moved to erbm_geo.atlas
-        import warnings
-
-        import erbm_geo.atlas as atlas
-
-        warnings.warn(f"erbm_geo.maps.{name} moved to erbm_geo.atlas.{name}", DeprecationWarning,
-                      stacklevel=2)
-        return getattr(atlas, name)
+    if name in ("build_atlas", "ATLAS_INDICATORS"):  # moved up a layer: say where, import nothing
+        raise AttributeError(f"erbm_geo.maps.{name} moved to erbm_geo.atlas.{name} (0.2): use "
+                             f"erbm_geo.atlas.{name}")
     raise AttributeError(f"module 'erbm_geo.maps' has no attribute {name!r}")
 
 
