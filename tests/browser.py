@@ -139,3 +139,35 @@ def screenshot(html_path: Path, png: Path, size: str = "1280,900") -> Path:
           html_path.as_uri()])
     assert png.is_file() and png.stat().st_size > 1000, "chromium wrote no screenshot"
     return png
+
+
+def phone(html_path: Path, *, width: int = 400, height: int = 860) -> dict[str, Any]:
+    """Open *html_path* in a *width* px wide frame (a phone's viewport: its media queries apply;
+    headless Chromium windows are never narrower than 500 px) and report the horizontal overflow
+    of the page and its JavaScript errors."""
+    wrapper = html_path.with_name(f".phone-{html_path.name}")
+    wrapper.write_text(
+        '<!doctype html><html><body style="margin:0">'
+        f'<iframe id="f" src="{html_path.name}" style="width:{width}px;height:{height}px;border:0">'
+        "</iframe><script>"
+        'var f = document.getElementById("f"), errors = [];'
+        'f.addEventListener("load", function () {'
+        ' f.contentWindow.addEventListener("error", function (e) { errors.push(String(e.message)); });'
+        ' setTimeout(function () { var d = f.contentDocument;'
+        '  var r = { width: f.contentWindow.innerWidth,'
+        '   overflow: d.documentElement.scrollWidth - f.contentWindow.innerWidth, errors: errors,'
+        '   legend_open: Array.prototype.map.call(d.querySelectorAll("details.legende"),'
+        '    function (x) { return x.open; }) };'
+        '  var pre = document.createElement("pre"); pre.id = "__phone";'
+        '  pre.textContent = JSON.stringify(r); document.body.appendChild(pre); }, 1500); });'
+        "</script></body></html>", "utf-8")
+    try:
+        dom = _run(["--allow-file-access-from-files", "--window-size=600,900",
+                    "--virtual-time-budget=10000", "--dump-dom", wrapper.as_uri()], timeout=120)
+    finally:
+        wrapper.unlink(missing_ok=True)
+    m = re.search(r'<pre id="__phone">(.*?)</pre>', dom, re.S)
+    assert m, f"no report from the framed page (chromium output: {dom[:500]!r})"
+    import html
+
+    return json.loads(html.unescape(m.group(1)))

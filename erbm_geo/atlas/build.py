@@ -593,11 +593,11 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any],
         return nombre(float(r["value"]))
 
     intro = {
+        "inventaire": fait(f"{n(n_inv)} cités minières recensées, {n(n_lg)} logements", n_inv),
+        "inscrites": fait(f"{n(n_ins)} cités inscrites au patrimoine mondial en juin 2012", n_ins),
         "signature": fait(f"le {date_fr(sig['date'])}, {n(sig)} partenaires — l'État, la Région "
                           "Hauts-de-France, les Départements du Nord et du Pas-de-Calais et les 8 "
                           "intercommunalités du Bassin minier — se sont engagés pour dix ans", sig),
-        "inventaire": fait(f"{n(n_inv)} cités minières recensées, {n(n_lg)} logements", n_inv),
-        "inscrites": fait(f"{n(n_ins)} cités inscrites au patrimoine mondial en juin 2012", n_ins),
         "objectif": fait(f"objectif de {n(obj)} logements miniers réhabilités en dix ans", obj),
         "prioritaires": fait(f"{n(prio)} cités prioritaires retenues au comité de pilotage du "
                              f"{date_fr(prio['date'])}", prio),

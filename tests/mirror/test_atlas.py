@@ -271,8 +271,10 @@ def test_pages_in_the_browser(atlas_dir: Path, artifacts: Path, page: str,
     path = atlas_dir / page
     r = browser.inspect(path)
     assert r["errors"] == []
-    phone = browser.inspect(path, size="400,900")
-    assert phone["errors"] == [] and phone["overflow"] <= 0, phone["overflow"]
+    phone = browser.phone(path, width=400)
+    assert phone["width"] == 400 and phone["errors"] == []
+    assert phone["overflow"] <= 0, phone["overflow"]  # no horizontal scrolling on a phone
+    assert not any(phone["legend_open"])  # legends start folded on a phone
     name = page.replace("/", "_").replace(".html", "")
     browser.screenshot(path, artifacts / f"atlas_{name}.png", size="1400,900")
     browser.screenshot(path, artifacts / f"atlas_{name}_400.png", size="400,900")
