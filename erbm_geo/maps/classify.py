@@ -14,7 +14,8 @@ import numpy as np
 
 from erbm_geo.errors import InvalidOptionError, UnknownOptionError
 
-__all__ = ["Scheme", "breaks", "class_labels", "classify", "fisher_jenks", "quantiles"]
+__all__ = ["ZERO_CLASS_SHARE", "Scheme", "breaks", "class_labels", "classify", "fisher_jenks",
+           "quantiles"]
 
 Scheme = Literal["fisher_jenks", "quantiles"]
 
@@ -78,14 +79,31 @@ def quantiles(values: np.ndarray, k: int) -> np.ndarray:
     return np.unique(q)
 
 
+#: Share of exact zeros from which zero gets a class of its own.
+ZERO_CLASS_SHARE = 0.1
+
+
 def breaks(values: np.ndarray, *, scheme: Scheme = "fisher_jenks", k: int = 5) -> np.ndarray:
-    """Upper bounds of the classes of *values* (NaN ignored) for *scheme*."""
+    """Upper bounds of the classes of *values* (NaN ignored) for *scheme*.
+
+    When at least :data:`ZERO_CLASS_SHARE` of the values are exactly 0 (communes without any QPV,
+    without a UNESCO part…), 0 is a class of its own and the *k* - 1 others split the rest: the
+    communes with 0.4 % in a QPV are not mixed with those with none.
+
+    Examples
+    --------
+    >>> breaks(np.array([0.0, 0, 0, 0.1, 0.2, 0.5, 0.9]), k=3).tolist()
+    [0.0, 0.2, 0.9]
+    """
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if len(v) == 0:
         return np.zeros(0)
     if len(np.unique(v)) <= k:
         return np.unique(v)
+    zeros = v == 0
+    if k > 2 and zeros.mean() >= ZERO_CLASS_SHARE and v.min() == 0:
+        return np.r_[0.0, breaks(v[~zeros], scheme=scheme, k=k - 1)]
     if scheme == "fisher_jenks":
         return fisher_jenks(v, k)
     if scheme == "quantiles":
@@ -99,7 +117,9 @@ def class_labels(values: np.ndarray, bounds: np.ndarray, fmt: Callable[[float], 
     the smallest and largest value it holds.
 
     Returns the kept upper bounds, the class of each value (-1 for NaN) and one label per class:
-    ``"a – b"``, or ``"a"`` when the class's values all print alike. No class is empty.
+    ``"a – b"``, or ``"a"`` when the class's values all print alike; ``"0"`` for a class of exact
+    zeros and ``"> 0 – b"`` for a class whose smallest value is positive but prints as zero. No
+    class is empty.
 
     Examples
     --------
@@ -130,9 +150,15 @@ def class_labels(values: np.ndarray, bounds: np.ndarray, fmt: Callable[[float], 
     np.minimum.at(lo, c, v[ok])
     np.maximum.at(hi, c, v[ok])
     labels = []
+    zero = fmt(0.0)
     for a, b in zip(lo, hi, strict=True):
         fa, fb = fmt(float(a)), fmt(float(b))
-        labels.append(fb if fa == fb else f"{fa} – {fb}")
+        if a == 0 and b == 0:
+            labels.append("0")  # exactly zero: its own class
+        elif fa == zero and a > 0:
+            labels.append(f"> 0 – {fb}")  # small but not zero: never shown as 0
+        else:
+            labels.append(fb if fa == fb else f"{fa} – {fb}")
     return kb[used], cls, labels
 
 
