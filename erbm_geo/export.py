@@ -10,9 +10,11 @@ stay text (leading zeros kept).
   prefixed with ``'`` (OWASP's CSV-injection guidance); numbers stay numbers. :func:`read`
   removes the prefix again (the rule is reversible: text already starting with quotes before
   such a character gets one more).
-* GeoPackage: the layer, plus a non-spatial ``sources`` table in the same file. The file's
-  timestamps are pinned (``SOURCE_DATE_EPOCH`` if set, else 2000-01-01), so that the same
-  table gives the same bytes.
+* GeoPackage: one layer, so that QGIS and ``geopandas.read_file`` open it without asking which;
+  its pandas dtypes, index and sources sheet travel in the GeoPackage metadata extension
+  (``gpkg_metadata``, read back by :func:`read` and :func:`read_sources`). The file's timestamps
+  are pinned (``SOURCE_DATE_EPOCH`` if set, else 2000-01-01), so that the same table gives the
+  same bytes.
 * GeoParquet: the sources as JSON in the file's key-value metadata (``erbm_geo:sources``).
 
 Text holding a NUL character is refused for CSV and GeoPackage, which would cut it.
@@ -36,10 +38,13 @@ from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.errors import DataFormatError, UnknownOptionError
 from erbm_geo.geom.validate import check_geometries, check_unique_columns, to_working_crs
 
-__all__ = ["FORMATS", "FORMULA_TRIGGERS", "neutralise_formulas", "read", "read_parquet_sources", "write",
-           "write_atomic", "write_text_atomic"]
+__all__ = ["FORMATS", "FORMULA_TRIGGERS", "neutralise_formulas", "read", "read_parquet_sources",
+           "read_sources", "write", "write_atomic", "write_text_atomic"]
 
 FORMATS = ("csv", "gpkg", "parquet")
+
+_META_SCHEMA = "ERBM_GEO_SCHEMA"  # GDAL metadata keys: no colon
+_META_SOURCES = "ERBM_GEO_SOURCES"
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -107,6 +112,11 @@ def _pinned_gpkg_date() -> Iterator[None]:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
+def _sources_records(sources: pd.DataFrame) -> list[dict[str, object]]:
+    """The sources sheet as records; a named index (``dataset``) becomes a column."""
+    return sources.reset_index(drop=sources.index.name is None).to_dict(orient="records")  # type: ignore[return-value]
+
+
 def _csv_frame(gdf: pd.DataFrame, geometry: Literal["drop", "wkt"]) -> pd.DataFrame:
     df = pd.DataFrame(gdf).copy()
     if isinstance(gdf, gpd.GeoDataFrame):
@@ -169,22 +179,23 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
         if sources is not None:
             _refuse_nul(sources.reset_index(), "a GeoPackage")
         lname = layer or path.stem
-
-        schema = pd.DataFrame({
-            "layer": lname, "column": [c for c in frame.columns if c != frame.geometry.name],
-            "dtype": [str(frame[c].dtype) for c in frame.columns if c != frame.geometry.name],
-            "index": [c == index_name for c in frame.columns if c != frame.geometry.name]})
+        cols = [c for c in frame.columns if c != frame.geometry.name]
+        meta = {
+            # the pandas dtypes (nullable strings and integers…) and the index, so that read()
+            # restores them; the sources sheet — in the GeoPackage metadata extension
+            # (gpkg_metadata), not as extra tables: the file holds one layer, which QGIS and
+            # geopandas.read_file open without asking which one
+            _META_SCHEMA: json.dumps({"columns": cols, "dtypes": [str(frame[c].dtype) for c in cols],
+                                      "index": index_name}, ensure_ascii=False),
+        }
+        if sources is not None:
+            meta[_META_SOURCES] = json.dumps(_sources_records(sources),
+                                             ensure_ascii=False, default=str)
 
         def gpkg(p: Path) -> None:
-            import pyogrio
-
             # mixed Polygon/MultiPolygon are kept as they are (no promotion to multi)
             frame.to_file(p, layer=lname, driver="GPKG", engine="pyogrio", promote_to_multi=False,
-                          geometry_type="Unknown")
-            # the pandas dtypes (nullable strings and integers…), so that read() restores them
-            pyogrio.write_dataframe(schema, p, layer="erbm_schema", driver="GPKG")
-            if sources is not None:
-                pyogrio.write_dataframe(sources.reset_index(), p, layer="sources", driver="GPKG")
+                          geometry_type="Unknown", layer_metadata=meta)
 
         with _pinned_gpkg_date():
             write_atomic(path, gpkg)
@@ -200,7 +211,7 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
                 table = pq.read_table(p)
                 meta = dict(table.schema.metadata or {})
                 meta[b"erbm_geo:sources"] = json.dumps(
-                    sources.reset_index().to_dict(orient="records"), ensure_ascii=False).encode()
+                    _sources_records(sources), ensure_ascii=False, default=str).encode()
                 pq.write_table(table.replace_schema_metadata(meta), p)
 
         write_atomic(path, parquet)
@@ -219,8 +230,8 @@ def read_parquet_sources(path: str | Path) -> pd.DataFrame:
 def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     """Read a file written by :func:`write` back with its dtypes and index.
 
-    GeoParquet keeps the pandas dtypes itself; for GeoPackage the ``erbm_schema`` table written
-    alongside restores nullable strings / integers and the index; CSV keeps INSEE and SIREN codes
+    GeoParquet keeps the pandas dtypes itself; for GeoPackage the schema kept in the file's
+    metadata restores nullable strings / integers and the index; CSV keeps INSEE and SIREN codes
     (and every ``code*`` / ``siren*`` column) as text.
 
     Examples
@@ -251,14 +262,34 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
         raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg or .parquet")
     lname = layer or path.stem
     gdf = gpd.read_file(path, layer=lname, engine="pyogrio")
-    layers = {name for name, _ in pyogrio.list_layers(path)}
-    if "erbm_schema" in layers:
-        schema = pyogrio.read_dataframe(path, layer="erbm_schema")
-        schema = schema[schema["layer"] == lname]
-        for col, dtype in zip(schema["column"], schema["dtype"], strict=True):
+    meta = pyogrio.read_info(path, layer=lname).get("layer_metadata") or {}
+    if _META_SCHEMA in meta:
+        schema = json.loads(meta[_META_SCHEMA])
+        for col, dtype in zip(schema["columns"], schema["dtypes"], strict=True):
             if col in gdf.columns and str(gdf[col].dtype) != dtype:
                 gdf[col] = gdf[col].astype(dtype)
-        idx = schema.loc[schema["index"].astype(bool), "column"].tolist()
-        if idx:
-            gdf = gdf.set_index(idx[0])
+        if schema.get("index"):
+            gdf = gdf.set_index(schema["index"])
     return gdf
+
+
+def read_sources(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
+    """The sources sheet of a file written by :func:`write` (empty when none was given).
+
+    GeoPackage: from its metadata (``gpkg_metadata``); GeoParquet: from the file's key-value
+    metadata; CSV: from the ``<name>.sources.csv`` written beside it.
+    """
+    import pyogrio
+
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt == "parquet":
+        return read_parquet_sources(path)
+    if fmt == "csv":
+        side = path.with_suffix(".sources.csv")
+        return read(side) if side.exists() else pd.DataFrame()
+    if fmt != "gpkg":
+        raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg or .parquet")
+    meta = pyogrio.read_info(path, layer=layer or path.stem).get("layer_metadata") or {}
+    raw = meta.get(_META_SOURCES)
+    return pd.DataFrame(json.loads(raw)) if raw else pd.DataFrame()

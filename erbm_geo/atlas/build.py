@@ -644,16 +644,17 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any],
             carte=spec.to_json(), legendes=spec.legendes, millesimes=millesimes)
 
 
+_GPKG = "GeoPackage (Lambert-93), une seule couche ; sources dans les métadonnées du fichier"
+
+
 def _telechargements(out: Path, commun: dict[str, Any], data: Path) -> None:
     desc = {
         "communes.csv": ("Indicateurs des 250 communes du Bassin minier", "CSV (UTF-8, séparateur "
                          "virgule, codes INSEE en texte), avec un onglet de sources en fin de "
                          "fichier"),
-        "communes.gpkg": ("Indicateurs des 250 communes, avec leurs contours",
-                          "GeoPackage (Lambert-93) : couche « communes » et table « sources »"),
+        "communes.gpkg": ("Indicateurs des 250 communes, avec leurs contours", _GPKG),
         "cites.csv": ("Indicateurs des cités minières", "CSV (UTF-8)"),
-        "cites.gpkg": ("Indicateurs des cités minières, avec leurs contours",
-                       "GeoPackage (Lambert-93) : couche « cites » et table « sources »"),
+        "cites.gpkg": ("Indicateurs des cités minières, avec leurs contours", _GPKG),
     }
     files = []
     for p in sorted(data.iterdir()):
