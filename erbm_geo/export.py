@@ -16,6 +16,12 @@ stay text (leading zeros kept).
   are pinned (``SOURCE_DATE_EPOCH`` if set, else 2000-01-01), so that the same table gives the
   same bytes.
 * GeoParquet: the sources as JSON in the file's key-value metadata (``erbm_geo:sources``).
+* CSV for French spreadsheets (``dialect="fr"``): UTF-8 with a byte-order mark, ``;`` between
+  fields, a decimal comma, ``oui``/``non`` for booleans, numbers rounded per column
+  (*decimals*) — what LibreOffice Calc and Excel in French open without an import dialog.
+* XLSX: a ``donnees`` sheet (text cells are stored as text, never as formulas), a
+  ``dictionnaire`` sheet (column, label, definition, unit, source: *dictionary*) and a
+  ``sources`` sheet; the file's dates are pinned, so the same table gives the same bytes.
 
 Text holding a NUL character is refused for CSV and GeoPackage, which would cut it.
 """
@@ -27,7 +33,7 @@ import datetime
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -41,7 +47,7 @@ from erbm_geo.geom.validate import check_geometries, check_unique_columns, to_wo
 __all__ = ["FORMATS", "FORMULA_TRIGGERS", "neutralise_formulas", "read", "read_parquet_sources",
            "read_sources", "write", "write_atomic", "write_text_atomic"]
 
-FORMATS = ("csv", "gpkg", "parquet")
+FORMATS = ("csv", "gpkg", "parquet", "xlsx")
 
 _META_SCHEMA = "ERBM_GEO_SCHEMA"  # GDAL metadata keys: no colon
 _META_SOURCES = "ERBM_GEO_SOURCES"
@@ -112,6 +118,101 @@ def _pinned_gpkg_date() -> Iterator[None]:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
+def _rounded(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
+    out = df.copy()
+    for c, d in decimals.items():
+        if c in out.columns and pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(d)
+    return out
+
+
+def _french(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
+    """Booleans as oui/non, numbers rounded per column (the decimal comma is to_csv's)."""
+    out = _rounded(df, decimals)
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_bool_dtype(col):
+            out[c] = col.map({True: "oui", False: "non"}).astype(object)
+    return out
+
+
+def _pinned_datetime() -> datetime.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).replace(tzinfo=None)
+            if epoch and epoch.isdigit() else datetime.datetime(2000, 1, 1))
+
+
+def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
+    """Write *sheets* to an XLSX workbook: text stays text (never a formula), missing values are
+    empty cells, and the file's dates are pinned (the same sheets give the same bytes)."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, df in sheets:
+        ws = wb.create_sheet(name)
+        ws.append([str(c) for c in df.columns])
+        for cell in ws[1]:
+            cell.data_type = "s"
+        for row in df.itertuples(index=False, name=None):
+            ws.append([None if _missing(v) else _xlsx_text(v.item() if hasattr(v, "item") else v)
+                       for v in row])
+        for col in ws.iter_cols(min_row=1):
+            for cell in col:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # "=1+2" is text here: never evaluated
+        for i, c in enumerate(df.columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(str(c)) + 2))
+        ws.freeze_panes = "A2"
+    when = _pinned_datetime()
+    wb.properties.created = wb.properties.modified = when
+    wb.properties.creator = "erbm_geo"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        for info in src.infolist():  # fixed entry dates: byte-identical files
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" when saving
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + stamp + rb"\g<2>", body)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), body,
+                         compress_type=zipfile.ZIP_DEFLATED)
+
+
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\r\x0e-\x1f]")
+
+
+def _xlsx_text(v: object) -> object:
+    """Text as OOXML stores it whole: a carriage return (which XML would turn into a line feed)
+    and control characters become ``_xHHHH_``, a literal ``_xHHHH_`` is escaped first; Excel,
+    LibreOffice and openpyxl decode both."""
+    if not isinstance(v, str):
+        return v
+    v = _OOXML_ESCAPE.sub(r"_x005F_\1", v)
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", v)
+
+
+def _xlsx_untext(v: object) -> object:
+    """The inverse of :func:`_xlsx_text` (``_xHHHH_`` back to its character)."""
+    if not isinstance(v, str) or "_x" not in v:
+        return v
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), v)
+
+
+def _missing(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
 def _sources_records(sources: pd.DataFrame) -> list[dict[str, object]]:
     """The sources sheet as records; a named index (``dataset``) becomes a column."""
     return sources.reset_index(drop=sources.index.name is None).to_dict(orient="records")  # type: ignore[return-value]
@@ -129,8 +230,11 @@ def _csv_frame(gdf: pd.DataFrame, geometry: Literal["drop", "wkt"]) -> pd.DataFr
 
 
 def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None = None,
-          layer: str | None = None, geometry: Literal["drop", "wkt"] = "drop") -> Path:
-    """Write *gdf* to *path*; the format comes from the suffix (.csv, .gpkg, .parquet).
+          layer: str | None = None, geometry: Literal["drop", "wkt"] = "drop",
+          dialect: Literal["standard", "fr"] = "standard",
+          decimals: Mapping[str, int] | None = None,
+          dictionary: pd.DataFrame | None = None) -> Path:
+    """Write *gdf* to *path*; the format comes from the suffix (.csv, .gpkg, .parquet, .xlsx).
 
     Parameters
     ----------
@@ -142,6 +246,13 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
         GeoPackage layer name (default: the file stem).
     geometry : {"drop", "wkt"}
         CSV only: drop the geometry or write it as WKT.
+    dialect : {"standard", "fr"}
+        CSV only: ``"fr"`` for French spreadsheets (BOM, ``;``, decimal comma, oui/non).
+    decimals : mapping, optional
+        French CSV and XLSX: decimals kept per column (others keep full precision).
+    dictionary : DataFrame, optional
+        XLSX: the ``dictionnaire`` sheet (one row per column: colonne, libellé, définition,
+        unité, source). Without it, the sheet lists the columns and their types.
 
     Examples
     --------
@@ -154,7 +265,10 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise UnknownOptionError(f"unsupported export format {path.suffix!r}; use .csv, .gpkg or .parquet")
+        raise UnknownOptionError(f"unsupported export format {path.suffix!r}; use .csv, .gpkg, "
+                                 ".parquet or .xlsx")
+    if dialect not in ("standard", "fr"):
+        raise UnknownOptionError(f"unknown CSV dialect {dialect!r}; choose 'standard' or 'fr'")
     # duplicate columns, no CRS or coordinates that do not fit it would give a file that looks
     # right and is not
     check_unique_columns(gdf, name="the table to export")
@@ -163,7 +277,26 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
                          allow_invalid=True)
     index_name = gdf.index.name
     frame = gdf.reset_index() if index_name is not None else gdf
-    if fmt == "csv":
+    if fmt == "csv" and dialect == "fr":
+        _refuse_nul(gdf, "CSV")
+        df = neutralise_formulas(_french(_csv_frame(frame, geometry), decimals or {}))
+        write_atomic(path, lambda p: df.to_csv(p, index=False, sep=";", decimal=",",
+                                               encoding="utf-8-sig", lineterminator="\r\n"))
+        if sources is not None:
+            src = neutralise_formulas(sources.reset_index())
+            write_atomic(path.with_suffix(".sources.csv"), lambda p: src.to_csv(
+                p, index=False, sep=";", encoding="utf-8-sig", lineterminator="\r\n"))
+    elif fmt == "xlsx":
+        _refuse_nul(gdf, "XLSX")
+        data = _rounded(_csv_frame(frame, "drop"), decimals or {})
+        if dictionary is None:
+            dictionary = pd.DataFrame({"colonne": list(data.columns),
+                                       "type": [str(t) for t in data.dtypes]})
+        sheets = [("donnees", data), ("dictionnaire", dictionary)]
+        if sources is not None:
+            sheets.append(("sources", sources.reset_index(drop=sources.index.name is None)))
+        write_atomic(path, lambda p: _xlsx(p, sheets))
+    elif fmt == "csv":
         _refuse_nul(gdf, "CSV")
         df = neutralise_formulas(_csv_frame(frame, geometry))
         # CRLF (RFC 4180): a field holding a carriage return is then quoted, not split
@@ -258,8 +391,16 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
             if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
                 df[c] = df[c].map(_restore, na_action="ignore")
         return df
+    if fmt == "xlsx":
+        df = pd.read_excel(path, sheet_name=layer or "donnees", engine="openpyxl",
+                           dtype={"code_insee": str, "siren_epci": str, "departement": str})
+        for c in df.columns:
+            if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+                df[c] = df[c].map(_xlsx_untext, na_action="ignore")
+        return df
     if fmt != "gpkg":
-        raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg or .parquet")
+        raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg, .parquet "
+                                 "or .xlsx")
     lname = layer or path.stem
     gdf = gpd.read_file(path, layer=lname, engine="pyogrio")
     meta = pyogrio.read_info(path, layer=lname).get("layer_metadata") or {}

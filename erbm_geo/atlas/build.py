@@ -49,6 +49,7 @@ from erbm_geo.atlas.vocabulary import (
     cle_tri,
     couleurs,
     date_fr,
+    dictionnaire,
     nombre,
     producteur,
 )
@@ -347,10 +348,24 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
     step("shared assets")
     _assets(ctx, out)
     srcs = sources_table()
+    sources_fr = pd.DataFrame(
+        {"description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
+         "producteur": [producteur(str(a)) for a in srcs["attribution"]],
+         "licence": srcs["licence"].astype(str).to_numpy(),
+         "millesime": srcs["vintage"].astype(str).to_numpy(),
+         "origine": srcs["upstream"].astype(str).to_numpy(),
+         "sha256": srcs["sha256"].astype(str).to_numpy()},
+        index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"))
     data = out / "donnees"
     for name, table in (("communes", ctx.communes), ("cites", ctx.cites.drop(columns="categorie"))):
-        write(table, data / f"{name}.csv", sources=srcs)
-        write(table, data / f"{name}.gpkg", sources=srcs, layer=name)
+        write(table, data / f"{name}.csv", sources=sources_fr)
+        write(table, data / f"{name}.gpkg", sources=sources_fr, layer=name)
+        dico, decimals = dictionnaire([c for c in table.reset_index().columns
+                                       if c != table.geometry.name])
+        write(table, data / f"{name}_tableur.csv", sources=sources_fr, dialect="fr",
+              decimals=decimals)
+        write(table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals,
+              dictionary=pd.DataFrame(dico))
     commun = {"date": date_fr(ctx.date.isoformat()), "annee": ctx.date.year, "fond": fond}
     g = _geo(ctx)
     logements = {str(r["cite_id"]): (int(_num(r["logements"])), _cite(str(r["source"])))
@@ -649,17 +664,26 @@ _GPKG = "GeoPackage (Lambert-93), une seule couche ; sources dans les métadonn�
 
 def _telechargements(out: Path, commun: dict[str, Any], data: Path) -> None:
     desc = {
-        "communes.csv": ("Indicateurs des 250 communes du Bassin minier", "CSV (UTF-8, séparateur "
-                         "virgule, codes INSEE en texte), avec un onglet de sources en fin de "
-                         "fichier"),
-        "communes.gpkg": ("Indicateurs des 250 communes, avec leurs contours", _GPKG),
-        "cites.csv": ("Indicateurs des cités minières", "CSV (UTF-8)"),
-        "cites.gpkg": ("Indicateurs des cités minières, avec leurs contours", _GPKG),
+        "communes.csv": ("Indicateurs des 250 communes du Bassin minier", "CSV standard (UTF-8, "
+                         "séparateur virgule, point décimal, codes INSEE en texte) ; sources dans "
+                         "communes.sources.csv"),
+        "communes_tableur.csv": ("Les mêmes, pour un tableur en français", "CSV pour LibreOffice "
+                                 "Calc ou Excel en français (UTF-8 avec BOM, point-virgule, "
+                                 "virgule décimale, oui/non, valeurs arrondies)"),
+        "communes.xlsx": ("Les mêmes, avec le dictionnaire des colonnes", "Classeur Excel : "
+                          "feuilles « donnees », « dictionnaire » et « sources »"),
+        "communes.gpkg": ("Les mêmes, avec les contours des communes", _GPKG),
+        "cites.csv": ("Indicateurs des cités minières", "CSV standard (UTF-8) ; sources dans "
+                      "cites.sources.csv"),
+        "cites_tableur.csv": ("Les mêmes, pour un tableur en français", "CSV pour tableur en "
+                              "français (UTF-8 avec BOM, point-virgule, virgule décimale)"),
+        "cites.xlsx": ("Les mêmes, avec le dictionnaire des colonnes", "Classeur Excel : "
+                       "feuilles « donnees », « dictionnaire » et « sources »"),
+        "cites.gpkg": ("Les mêmes, avec les contours des cités", _GPKG),
     }
     files = []
-    for p in sorted(data.iterdir()):
-        if p.name.startswith(".") or p.name not in desc:
-            continue
+    for name in desc:
+        p = data / name
         titre, fmt = desc[p.name]
         files.append({"nom": p.name, "titre": titre, "format": fmt,
                       "taille": nombre(p.stat().st_size / 1024, 0) + "\u202fko"})

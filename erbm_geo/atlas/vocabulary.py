@@ -15,6 +15,7 @@ from typing import Literal
 
 __all__ = [
     "CITE_CATEGORIES",
+    "COLONNES",
     "DOCUMENTS",
     "INDICATEURS",
     "MOIS",
@@ -25,6 +26,7 @@ __all__ = [
     "cle_tri",
     "couleurs",
     "date_fr",
+    "dictionnaire",
     "nombre",
     "producteur",
 ]
@@ -343,3 +345,99 @@ def producteur(attribution: str) -> str:
     "© les contributeurs d'OpenStreetMap, Waymarked Trails"
     """
     return attribution.replace("© OpenStreetMap contributors", "© les contributeurs d'OpenStreetMap")
+
+
+_PART = "part de 0 à 1"
+
+#: The other columns of the downloadable tables: French label, definition, unit of the value as
+#: stored (raw: metres, shares from 0 to 1).
+COLONNES: dict[str, tuple[str, str, str]] = {
+    "cite_id": ("Identifiant de la cité", "Identifiant de la cité dans les tables d'erbm_geo", ""),
+    "code_insee": ("Code INSEE", "Code officiel géographique de la commune (commune principale "
+                   "pour une cité)", ""),
+    "nom": ("Nom", "Nom de la commune ou de la cité", ""),
+    "departement": ("Département", "Numéro du département", ""),
+    "siren_epci": ("SIREN de l'intercommunalité", "Identifiant de l'EPCI de la commune au "
+                   "1er janvier 2025", ""),
+    "nom_epci": ("Intercommunalité", "Nom de l'EPCI de la commune au 1er janvier 2025", ""),
+    "population": ("Population municipale", "Population municipale 2022 en vigueur au "
+                   "1er janvier 2025", "habitants"),
+    "area_km2": ("Superficie", "Superficie de la commune (contours IGN 2018 simplifiés)", "km²"),
+    "in_basin": ("Dans le Bassin minier", "La commune fait partie des 250 communes du Bassin "
+                 "minier", "oui/non"),
+    "in_erbm_epci": ("Intercommunalité de l'ERBM", "L'EPCI de la commune a signé l'ERBM",
+                     "oui/non"),
+    "n_cites": ("Cités minières", "Cités dont la commune est la commune principale", "cités"),
+    "n_cites_unesco": ("Cités inscrites", "dont cités inscrites au patrimoine mondial", "cités"),
+    "n_cites_erbm": ("Cités du programme ERBM", "dont cités du programme de rénovation de l'ERBM",
+                     "cités"),
+    "centre_nom": ("Centralité la plus proche", "Nom de la centralité principale la plus proche",
+                   ""),
+    "qpv_area_m2": ("Surface en QPV", "Surface située dans un quartier prioritaire (QPV 2024)",
+                    "m²"),
+    "qpv_codes": ("QPV concernés", "Codes des QPV touchés sur au moins 1 m², séparés par « ; »",
+                  ""),
+    "n_qpv": ("Nombre de QPV", "QPV touchés sur au moins 1 m²", "QPV"),
+    "bien_inscrit_distance_m": ("Distance au bien UNESCO", "Distance au plus proche des 109 "
+                                "éléments du bien inscrit (0 s'il est touché)", "m"),
+    "tram_distance_m": ("Distance au tramway", "Distance à la station de tramway la plus proche, "
+                        "en France", "m"),
+    "stations_within": ("Stations à 800 m", "Gares et stations de tramway ou de métro à moins de "
+                        "800 m", "stations"),
+    "rail_distance_m": ("Distance à la voie ferrée", "Distance à la voie ferrée exploitée la plus "
+                        "proche", "m"),
+    "eurovelo5_distance_m": ("Distance à l'EuroVelo 5", "Distance à la véloroute EuroVelo 5", "m"),
+    "friches_n": ("Friches recensées", "Friches recensées par Cartofriches dans la commune",
+                  "friches"),
+    "friches_surface_share": ("Part de la surface en friche", "Surface des friches rapportée à la "
+                              "superficie de la commune ; vide quand la surface de la source "
+                              "dépasse celle de la commune", _PART),
+    "friches_surface_quality": ("Qualité de la surface de friches", "ok, ou "
+                                "surface_exceeds_commune : surface de la source plus grande que "
+                                "la commune (erreur de la source), non publiée", ""),
+    "revenu_median_iris": ("Revenu médian (IRIS)", "Revenu disponible médian par unité de "
+                           "consommation des IRIS de la commune, pondéré par leur surface ; vide "
+                           "sans IRIS publié", "€ par an"),
+    "puits_within": ("Puits à 1 km", "Anciens puits de mines à moins de 1 km", "puits"),
+    "terrils_within": ("Terrils à 1 km", "Terrils à moins de 1 km", "terrils"),
+    "type_cite": ("Type de cité", "Corons, cité pavillonnaire, cité-jardin ou cité moderne", ""),
+    "interet": ("Intérêt patrimonial", "Témoin, remarquable ou exceptionnel", ""),
+    "bailleur": ("Bailleur", "Bailleur social propriétaire", ""),
+    "unesco_inscribed": ("Inscrite UNESCO", "La cité est inscrite au patrimoine mondial",
+                         "oui/non"),
+    "in_buffer_zone": ("En zone tampon", "La cité est dans la zone tampon du bien inscrit",
+                       "oui/non"),
+    "erbm_programme": ("Programme ERBM", "La cité fait partie du programme de rénovation de "
+                       "l'ERBM", "oui/non"),
+    "codes_insee": ("Communes", "Codes INSEE des communes touchées par la cité, séparés par « ; »",
+                    ""),
+    "area_ha": ("Surface", "Surface de la cité", "ha"),
+    "area_inscribed_ha": ("Surface inscrite", "Surface de la partie inscrite au patrimoine "
+                          "mondial", "ha"),
+    "area_buffer_ha": ("Surface en zone tampon", "Surface de la partie en zone tampon, hors "
+                       "partie inscrite", "ha"),
+    "qpv_share_inscribed": ("Part en QPV de la partie inscrite", "Part de la partie inscrite de "
+                            "la cité située dans un QPV 2024 ; vide pour une cité non inscrite",
+                            _PART),
+}
+
+
+def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """The data dictionary of a downloadable table (one row per column: colonne, libellé,
+    définition, unité of the stored value, source) and the decimals kept per numeric column."""
+    rows, decimals = [], {}
+    for c in colonnes:
+        if c in INDICATEURS:
+            i = INDICATEURS[c]
+            unite = _PART if i.echelle == 100 else ("m" if i.echelle == 0.001 else i.unite)
+            rows.append({"colonne": c, "libellé": i.nom, "définition": i.definition,
+                         "unité": unite, "source": i.millesime})
+            decimals[c] = 4 if unite == _PART else (0 if unite == "m" else max(i.decimales, 1))
+        elif c in COLONNES:
+            lab, definition, unite = COLONNES[c]
+            rows.append({"colonne": c, "libellé": lab, "définition": definition, "unité": unite,
+                         "source": ""})
+            decimals[c] = {"m": 0, "m²": 0, "km²": 2, "ha": 2, _PART: 4}.get(unite, 2)
+        else:
+            rows.append({"colonne": c, "libellé": c, "définition": "", "unité": "", "source": ""})
+    return rows, decimals

@@ -237,10 +237,27 @@ def test_indicator_page(atlas_dir: Path, tables: dict[str, object]) -> None:
     assert any("Données manquantes" in s for s in legend)
 
 
-def test_downloads_and_sources_pages(atlas_dir: Path) -> None:
+def test_downloads_and_sources_pages(atlas_dir: Path, tables: dict[str, object]) -> None:
+    import pandas as pd
+
     dl = _text(atlas_dir / "telechargements.html")
-    for f in ("communes.csv", "communes.gpkg", "cites.csv", "cites.gpkg"):
-        assert f in dl
+    for f in ("communes.csv", "communes.gpkg", "communes_tableur.csv", "communes.xlsx",
+              "cites.csv", "cites.gpkg", "cites_tableur.csv", "cites.xlsx"):
+        assert f in dl and (atlas_dir / "donnees" / f).is_file()
+    c = tables["communes"]
+    fr = pd.read_csv(atlas_dir / "donnees" / "communes_tableur.csv", sep=";", decimal=",",
+                     encoding="utf-8-sig", dtype={"code_insee": str}).set_index("code_insee")
+    assert list(fr.index) == list(c.index)  # type: ignore[attr-defined]
+    assert np.allclose(fr["qpv_share"], c["qpv_share"].round(4))  # type: ignore[index]
+    assert set(fr["in_basin"]) == {"oui"}
+    book = pd.read_excel(atlas_dir / "donnees" / "communes.xlsx", sheet_name=None)
+    assert list(book) == ["donnees", "dictionnaire", "sources"]
+    dico = book["dictionnaire"].set_index("colonne")
+    assert list(dico.index) == list(book["donnees"].columns)
+    assert dico["définition"].notna().all()  # every column explained, in French
+    assert dico.loc["qpv_share", "unité"] == "part de 0 à 1"
+    assert "Quartiers prioritaires de la politique de la ville 2024 (1 584 QPV en France)" in \
+        book["sources"]["description"].tolist()
     assert "GeoPackage (Lambert-93)" in dl
     src = _text(atlas_dir / "sources.html")
     assert "Contours des communes du Nord, IGN ADMIN EXPRESS 2018 simplifiés" in src

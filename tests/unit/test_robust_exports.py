@@ -178,3 +178,52 @@ def test_geopackage_has_one_layer_and_its_metadata(tmp_path: Path) -> None:
                            ).fetchall()
     assert n == 1 and refs == [("table", "t")]
     assert export.read_sources(export.write(t, tmp_path / "u.gpkg")).empty  # none given
+
+
+def test_french_csv_for_spreadsheets(tmp_path: Path) -> None:
+    t = _table()
+    t["flag"] = [i % 2 == 0 for i in range(len(t))]
+    t["part"] = [0.123456 * i for i in range(len(t))]
+    p = export.write(t, tmp_path / "t.csv", dialect="fr", decimals={"part": 3},
+                     sources=pd.DataFrame({"dataset": ["qpv"]}))
+    raw = p.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the accents
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("code;nom;'=cmd;valeur;entier;flag;part")
+    back = pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype={"code": str},
+                       keep_default_na=False, na_values=[""])
+    assert back["valeur"].tolist() == t["valeur"].tolist()  # the decimal comma parses back
+    assert back["part"].tolist() == [round(0.123456 * i, 3) for i in range(len(t))]
+    assert back["flag"].tolist() == ["oui" if i % 2 == 0 else "non" for i in range(len(t))]
+    assert ";-1,5;" in text  # decimal comma
+    assert all(not str(v).startswith(("=", "+", "@")) for v in back["nom"])  # never a formula
+    assert p.with_suffix(".sources.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    with pytest.raises(Exception, match="unknown CSV dialect"):
+        export.write(t, tmp_path / "u.csv", dialect="excel")  # type: ignore[arg-type]
+
+
+def test_xlsx_sheets_text_never_formula_and_deterministic(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    t = _table()
+    t.loc["c1" if "c1" in t.index else t.index[1], "nom"] = "literal _x000D_ stays"
+    dico = pd.DataFrame({"colonne": ["nom"], "libellé": ["Nom"], "définition": ["=2+2"]})
+    src = pd.DataFrame({"dataset": ["qpv"], "licence": ["Licence Ouverte"]})
+    a = export.write(t, tmp_path / "a.xlsx", sources=src, dictionary=dico, decimals={"valeur": 0})
+    time.sleep(1.1)
+    b = export.write(t, tmp_path / "b.xlsx", sources=src, dictionary=dico, decimals={"valeur": 0})
+    assert a.read_bytes() == b.read_bytes()
+    wb = load_workbook(a)
+    assert wb.sheetnames == ["donnees", "dictionnaire", "sources"]
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+    back = export.read(a)
+    assert back["nom"].fillna("").tolist() == t["nom"].tolist()  # text kept whole
+    assert back["valeur"].tolist() == t["valeur"].round(0).tolist()
+    assert list(back.columns) == ["code", "nom", "=cmd", "valeur", "entier"]
+    assert pd.read_excel(a, sheet_name="dictionnaire")["définition"].tolist() == ["=2+2"]
+    default = export.write(t, tmp_path / "c.xlsx")  # no dictionary given: columns and types
+    assert pd.read_excel(default, sheet_name="dictionnaire")["colonne"].tolist() == \
+        ["code", "nom", "=cmd", "valeur", "entier"]
