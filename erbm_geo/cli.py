@@ -97,20 +97,36 @@ def layers() -> None:
                    "and Pas-de-Calais, e.g. 200093201 for the Métropole Européenne de Lille.")
 @click.option("--perimeter", default=None, hidden=True, help="Former name of --territory.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file: .csv, .gpkg or .parquet (with the data sources).")
-def indicators(of: str, territory: str, perimeter: str | None, out: Path) -> None:
+              help="Output file: .csv, .gpkg, .parquet or .xlsx (with the data sources; .xlsx "
+                   "adds a French dictionary of the columns).")
+@click.option("--dialect", type=click.Choice(["standard", "fr"]), default="standard",
+              show_default=True,
+              help="CSV only: 'fr' for French spreadsheets (BOM, semicolons, decimal comma, "
+                   "oui/non, values rounded per column).")
+def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialect: str) -> None:
     """Compute the indicator table and write it to OUT."""
+    import pandas as pd
+
+    from erbm_geo.atlas.vocabulary import dictionnaire
     from erbm_geo.errors import UnknownOptionError
     from erbm_geo.export import FORMATS, write
     from erbm_geo.indicators import indicator_table, sources_table
 
-    if out.suffix.lower().lstrip(".") not in FORMATS:
-        raise UnknownOptionError(f"unsupported export format {out.suffix!r}; use .csv, .gpkg or .parquet")
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UnknownOptionError(f"unsupported export format {out.suffix!r}; use .csv, .gpkg, "
+                                 ".parquet or .xlsx")
+    if dialect == "fr" and fmt != "csv":
+        raise UnknownOptionError("--dialect applies to .csv files only")
     territory = perimeter or territory
     _announce_data()
     _progress(f"computing the {of} indicators for {territory}")
     table = indicator_table(territory=territory, of=of)  # type: ignore[arg-type]
-    write(table, out, sources=sources_table())
+    dico, decimals = dictionnaire([c for c in table.reset_index().columns
+                                   if c != table.geometry.name])
+    write(table, out, sources=sources_table(), dialect=dialect,  # type: ignore[arg-type]
+          decimals=decimals if (fmt == "xlsx" or dialect == "fr") else None,
+          dictionary=pd.DataFrame(dico) if fmt == "xlsx" else None)
     _echo(f"{len(table)} rows written: {out}")
 
 

@@ -11,11 +11,12 @@ stay text (leading zeros kept).
   removes the prefix again (the rule is reversible: text already starting with quotes before
   such a character gets one more).
 * GeoPackage: one layer, so that QGIS and ``geopandas.read_file`` open it without asking which;
-  its pandas dtypes, index and sources sheet travel in the GeoPackage metadata extension
-  (``gpkg_metadata``, read back by :func:`read` and :func:`read_sources`). The file's timestamps
-  are pinned (``SOURCE_DATE_EPOCH`` if set, else 2000-01-01), so that the same table gives the
-  same bytes.
-* GeoParquet: the sources as JSON in the file's key-value metadata (``erbm_geo:sources``).
+  its pandas dtypes, index, sources sheet and build date travel in the GeoPackage metadata
+  extension (``gpkg_metadata``, read back by :func:`read` and :func:`read_sources`). The file's
+  timestamps are the build date (:func:`build_date`), so that the same table gives the same
+  bytes.
+* GeoParquet (1.1 metadata): the sources as JSON and the build date in the file's key-value
+  metadata (``erbm_geo:sources``, ``erbm_geo:built``).
 * CSV for French spreadsheets (``dialect="fr"``): UTF-8 with a byte-order mark, ``;`` between
   fields, a decimal comma, ``oui``/``non`` for booleans, numbers rounded per column
   (*decimals*) — what LibreOffice Calc and Excel in French open without an import dialog.
@@ -44,13 +45,14 @@ from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.errors import DataFormatError, UnknownOptionError
 from erbm_geo.geom.validate import check_geometries, check_unique_columns, to_working_crs
 
-__all__ = ["FORMATS", "FORMULA_TRIGGERS", "neutralise_formulas", "read", "read_parquet_sources",
+__all__ = ["FORMATS", "FORMULA_TRIGGERS", "build_date", "neutralise_formulas", "read", "read_parquet_sources",
            "read_sources", "write", "write_atomic", "write_text_atomic"]
 
 FORMATS = ("csv", "gpkg", "parquet", "xlsx")
 
 _META_SCHEMA = "ERBM_GEO_SCHEMA"  # GDAL metadata keys: no colon
 _META_SOURCES = "ERBM_GEO_SOURCES"
+_META_BUILT = "ERBM_GEO_BUILT"
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -107,9 +109,7 @@ def _pinned_gpkg_date() -> Iterator[None]:
     """Pin GDAL's GeoPackage timestamps for one write, then restore the previous setting."""
     import pyogrio
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch and epoch.isdigit()
-            else datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+    when = build_date()
     before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
     try:
@@ -136,10 +136,21 @@ def _french(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
     return out
 
 
-def _pinned_datetime() -> datetime.datetime:
+def build_date() -> datetime.datetime:
+    """When an export is built, as its files record it: ``SOURCE_DATE_EPOCH`` if set (reproducible
+    builds), else today at 00:00 UTC — so the same table written twice the same day gives the same
+    bytes.
+
+    Examples
+    --------
+    >>> build_date().tzinfo is not None
+    True
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).replace(tzinfo=None)
-            if epoch and epoch.isdigit() else datetime.datetime(2000, 1, 1))
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    today = datetime.datetime.now(datetime.UTC).date()
+    return datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC)
 
 
 def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
@@ -168,7 +179,7 @@ def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
         for i, c in enumerate(df.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(str(c)) + 2))
         ws.freeze_panes = "A2"
-    when = _pinned_datetime()
+    when = build_date().replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = when
     wb.properties.creator = "erbm_geo"
     buf = io.BytesIO()
@@ -321,6 +332,7 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
             _META_SCHEMA: json.dumps({"columns": cols, "dtypes": [str(frame[c].dtype) for c in cols],
                                       "index": index_name}, ensure_ascii=False),
         }
+        meta[_META_BUILT] = build_date().date().isoformat()
         if sources is not None:
             meta[_META_SOURCES] = json.dumps(_sources_records(sources),
                                              ensure_ascii=False, default=str)
@@ -339,13 +351,15 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
         def parquet(p: Path) -> None:
             import pyarrow.parquet as pq
 
-            gdf.to_parquet(p)  # the index and the pandas dtypes are kept in the file
+            # GeoParquet 1.1 metadata; the index and the pandas dtypes are kept in the file
+            gdf.to_parquet(p, schema_version="1.1.0")
+            table = pq.read_table(p)
+            meta = dict(table.schema.metadata or {})
+            meta[b"erbm_geo:built"] = build_date().date().isoformat().encode()
             if sources is not None:
-                table = pq.read_table(p)
-                meta = dict(table.schema.metadata or {})
                 meta[b"erbm_geo:sources"] = json.dumps(
                     _sources_records(sources), ensure_ascii=False, default=str).encode()
-                pq.write_table(table.replace_schema_metadata(meta), p)
+            pq.write_table(table.replace_schema_metadata(meta), p)
 
         write_atomic(path, parquet)
     return path

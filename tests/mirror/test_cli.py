@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -38,18 +39,34 @@ def test_layers(capsys: pytest.CaptureFixture[str]) -> None:
     assert "communes                    250" in out and "cites" in out
 
 
-@pytest.mark.parametrize("ext", ["csv", "gpkg", "parquet"])
+@pytest.mark.parametrize("ext", ["csv", "gpkg", "parquet", "xlsx", "fr.csv"])
 def test_indicators(tmp_path: Path, ext: str) -> None:
     out = tmp_path / f"t.{ext}"
-    assert run("-q", "indicators", "--of", "cites", "--out", str(out)) == 0
+    args = ["--dialect", "fr"] if ext == "fr.csv" else []
+    assert run("-q", "indicators", "--of", "cites", "--out", str(out), *args) == 0
     if ext == "csv":
         df = pd.read_csv(out, dtype={"code_insee": str})
         assert (tmp_path / "t.sources.csv").is_file()
+    elif ext == "fr.csv":
+        df = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig", dtype={"code_insee": str})
+        assert set(df["unesco_inscribed"]) == {"oui", "non"}
     elif ext == "gpkg":
-        df = gpd.read_file(out, layer="t")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            df = gpd.read_file(out)  # one layer: no "More than one layer found"
+    elif ext == "xlsx":
+        book = pd.read_excel(out, sheet_name=None)
+        assert list(book) == ["donnees", "dictionnaire", "sources"]
+        df = book["donnees"]
+        assert book["dictionnaire"]["définition"].notna().all()
     else:
         df = gpd.read_parquet(out)
     assert len(df) == 289 and "qpv_share" in df.columns
+
+
+def test_dialect_only_for_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("-q", "indicators", "--out", str(tmp_path / "t.gpkg"), "--dialect", "fr") == 2
+    assert "--dialect applies to .csv files only" in capsys.readouterr().err
 
 
 def test_map(tmp_path: Path) -> None:

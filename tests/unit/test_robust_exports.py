@@ -227,3 +227,25 @@ def test_xlsx_sheets_text_never_formula_and_deterministic(tmp_path: Path,
     default = export.write(t, tmp_path / "c.xlsx")  # no dictionary given: columns and types
     assert pd.read_excel(default, sheet_name="dictionnaire")["colonne"].tolist() == \
         ["code", "nom", "=cmd", "valeur", "entier"]
+
+
+def test_every_file_says_when_it_was_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json as _json
+    import zipfile
+
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")  # 2026-11-30
+    t = _table()
+    pqt = export.write(t, tmp_path / "t.parquet", sources=pd.DataFrame({"dataset": ["qpv"]}))
+    meta = pq.read_schema(pqt).metadata
+    assert _json.loads(meta[b"geo"])["version"] == "1.1.0"  # GeoParquet 1.1
+    assert meta[b"erbm_geo:built"] == b"2026-11-30"
+    assert export.read_sources(pqt).to_dict("list") == {"dataset": ["qpv"]}
+    gpkg = export.write(t, tmp_path / "t.gpkg")
+    assert pyogrio.read_info(gpkg, layer="t")["layer_metadata"]["ERBM_GEO_BUILT"] == "2026-11-30"
+    xlsx = export.write(t, tmp_path / "t.xlsx")
+    assert b"2026-11-30T00:00:00Z" in zipfile.ZipFile(xlsx).read("docProps/core.xml")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert export.build_date().hour == 0 and export.build_date().date() == \
+        __import__("datetime").datetime.now(__import__("datetime").UTC).date()
