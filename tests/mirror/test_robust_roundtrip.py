@@ -36,3 +36,37 @@ def test_csv_keeps_codes_as_text(tmp_path: Path) -> None:
     back = read(p)
     assert back["code_insee"].str.len().eq(5).all() and back["siren_epci"].str.len().eq(9).all()
     assert set(back["code_insee"]) == set(t.index)
+
+
+@pytest.mark.parametrize("ext", ["csv", "fr.csv", "xlsx"])
+def test_flat_formats_keep_columns_order_and_values(ext: str, tmp_path: Path,
+                                                    cites_table: gpd.GeoDataFrame) -> None:
+    """Column names, their order and every value come back (two swapped headers would fail)."""
+    import numpy as np
+
+    src = pd.DataFrame(cites_table.drop(columns="geometry")).reset_index()
+    decimals = {c: 6 for c in src.columns if pd.api.types.is_float_dtype(src[c])}
+    if ext == "fr.csv":
+        p = write(cites_table, tmp_path / "t.csv", dialect="fr", decimals=decimals)
+        back = pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype=str,
+                           keep_default_na=False)
+    else:
+        p = write(cites_table, tmp_path / f"t.{ext}", decimals=decimals if ext == "xlsx" else None)
+        back = read(p)
+    assert list(back.columns) == list(src.columns)
+    for c in src.columns:
+        a, b = src[c], back[c]
+        if pd.api.types.is_bool_dtype(a):
+            want = a.map({True: "oui", False: "non"}) if ext == "fr.csv" else a
+            assert b.astype(str).tolist() == want.astype(str).tolist(), c
+        elif pd.api.types.is_numeric_dtype(a):
+            got = pd.to_numeric(b.str.replace(",", ".").replace("", np.nan)  # decimal comma
+                                if ext == "fr.csv" else b)
+            assert np.allclose(got.astype(float), a.astype(float).round(6), equal_nan=True,
+                               atol=1e-6), c
+        else:
+            assert _text(b) == _text(a), c
+
+
+def _text(s: pd.Series) -> list[str]:
+    return s.fillna("").astype(str).replace({"<NA>": "", "nan": ""}).tolist()
