@@ -296,6 +296,18 @@ def test_pages_in_the_browser(atlas_dir: Path, artifacts: Path, page: str,
     browser.screenshot(path, artifacts / f"atlas_{name}.png", size="1400,900")
     browser.screenshot(path, artifacts / f"atlas_{name}_400.png", size="400,900")
     if r["layers"]:
+        src = path.read_text("utf-8")
+        assert "Zoom avant" not in src  # set by the runtime, checked in the browser below
+        titles = browser._probe(path, '<script>window.addEventListener("load", function () {'
+                                ' setTimeout(function () { var t = []; document.querySelectorAll('
+                                '"[title], [aria-label]").forEach(function (e) { t.push('
+                                'e.getAttribute("title") || e.getAttribute("aria-label")); });'
+                                ' var p = document.createElement("pre"); p.id = "__t";'
+                                ' p.textContent = JSON.stringify(t); document.body.appendChild(p);'
+                                ' }, 800); });</script>',
+                                ["--virtual-time-budget=8000"], "__t")
+        assert "Zoom avant" in titles and "Fond de carte et couches" in titles
+        assert not [t for t in titles if t in ("Zoom in", "Zoom out", "Layers")]
         assert r["layers"]["Communes"]["drawn"] == 250
         assert all(v["drawn"] == v["features"] for v in r["layers"].values()), r["layers"]
     if page == "communes/62498.html":

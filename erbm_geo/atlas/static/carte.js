@@ -118,7 +118,8 @@
     var src = document.getElementById(el.getAttribute("data-carte"));
     if (!src) { return; }
     var spec = JSON.parse(src.textContent);
-    var map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25 });
+    var map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25, zoomControl: false });
+    L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
     /* a view first: layers added to a map without one are drawn later (no path to hatch) */
     if (spec.bounds) { map.fitBounds(spec.bounds); } else { map.setView([50.45, 2.9], 10); }
     map.attributionControl.setPrefix(false);
@@ -132,7 +133,9 @@
     var surcouches = {};
     (spec.layers || []).forEach(function (c) { surcouches[c.opts.name] = couche(map, c); });
     if (ctl.voies) { surcouches["Voies ferrées"] = ctl.voies; surcouches["Noms des villes"] = ctl.villes; }
-    L.control.layers(bases, surcouches, { collapsed: true }).addTo(map);
+    var couches = L.control.layers(bases, surcouches, { collapsed: true }).addTo(map);
+    var bouton = couches.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (bouton) { bouton.title = "Fond de carte et couches"; bouton.setAttribute("aria-label", "Fond de carte et couches"); }
     L.control.scale({ imperial: false, maxWidth: 140 }).addTo(map);
     if (spec.sources && spec.sources.length) { map.attributionControl.addAttribution(spec.sources.join(" · ").replace(/[<>&]/g, "")); }
     var att = map.attributionControl.getContainer();
