@@ -241,7 +241,6 @@ def _cite_rows(ct: pd.DataFrame, logements: dict[str, tuple[int, str]],
 
 def _ind_rows(ctx: _Context, values: pd.Series, siren: str | None, code: str | None
               ) -> list[dict[str, Any]]:
-    n = len(ctx.communes)
     rows = []
     for col, ind in INDICATEURS.items():
         rang = _num(ctx.rangs.at[code, col]) if code is not None else float("nan")
@@ -256,7 +255,6 @@ def _ind_rows(ctx: _Context, values: pd.Series, siren: str | None, code: str | N
             if not np.isnan(rang) else "—",
             "manquant": ind.manquant,
         })
-    del n
     return rows
 
 
