@@ -107,10 +107,10 @@ def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialec
     """Compute the indicator table and write it to OUT."""
     import pandas as pd
 
-    from erbm_geo.atlas.vocabulary import dictionnaire
     from erbm_geo.errors import UnknownOptionError
     from erbm_geo.export import FORMATS, write
     from erbm_geo.indicators import indicator_table, sources_table
+    from erbm_geo.maps.vocabulary import dictionnaire
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -138,7 +138,9 @@ def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialec
 @click.option("--title", default=None, help="Title (static maps).")
 def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | None) -> None:
     """Map one layer or one indicator (communes of the basin) to HTML or an image."""
-    from erbm_geo.errors import UnknownOptionError
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    from erbm_geo.errors import InvalidOptionError, UnknownOptionError
     from erbm_geo.indicators import INDICATOR_DOC, indicator_table
     from erbm_geo.layers import LAYERS, load
     from erbm_geo.maps import add_layer, finalize, new_map, save_figure, static_map, to_html
@@ -152,6 +154,12 @@ def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | 
             raise UnknownOptionError(f"unknown indicator {indicator!r}; known: "
                                      f"{', '.join(sorted(INDICATOR_DOC))}")
         gdf = indicator_table(of="communes")
+        if not is_numeric_dtype(gdf[indicator]) or is_bool_dtype(gdf[indicator]):
+            numeric = sorted(c for c in INDICATOR_DOC if c in gdf.columns and
+                             is_numeric_dtype(gdf[c]) and not is_bool_dtype(gdf[c]))
+            raise InvalidOptionError(
+                f"--indicator {indicator} holds text, not numbers: a choropleth needs a numeric "
+                f"indicator, e.g. {', '.join(numeric[:6])}…")
         column: str | None = indicator
         name = label(indicator)
         sources = ["communes_59", "communes_62", "cog_communes"]

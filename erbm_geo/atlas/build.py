@@ -40,7 +40,14 @@ from erbm_geo import layers
 from erbm_geo._gc import gc_paused
 from erbm_geo.atlas import charts
 from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
-from erbm_geo.atlas.vocabulary import (
+from erbm_geo.data.catalogue import CATALOGUE
+from erbm_geo.data.facts import FACT_TABLES, read_fact_table
+from erbm_geo.errors import UnknownOptionError
+from erbm_geo.export import write, write_text_atomic
+from erbm_geo.indicators import builtin
+from erbm_geo.indicators.table import indicator_table, sources_table
+from erbm_geo.maps.classify import classify
+from erbm_geo.maps.vocabulary import (
     CITE_CATEGORIES,
     DOCUMENTS,
     INDICATEURS,
@@ -53,13 +60,6 @@ from erbm_geo.atlas.vocabulary import (
     nombre,
     producteur,
 )
-from erbm_geo.data.catalogue import CATALOGUE
-from erbm_geo.data.facts import FACT_TABLES, read_fact_table
-from erbm_geo.errors import UnknownOptionError
-from erbm_geo.export import write, write_text_atomic
-from erbm_geo.indicators import builtin
-from erbm_geo.indicators.table import indicator_table, sources_table
-from erbm_geo.maps.classify import classify
 from erbm_geo.maps.webjson import js_json
 
 __all__ = ["BASEMAPS", "build_atlas"]

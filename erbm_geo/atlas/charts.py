@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 from markupsafe import Markup
 
-from erbm_geo.atlas.vocabulary import Indicateur, nombre
+from erbm_geo.maps.vocabulary import Indicateur, nombre
 
 __all__ = ["comparaison", "histogramme", "progression"]
 

@@ -13,7 +13,7 @@ import numpy as np
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import MissingColumnError, UnknownOptionError
 from erbm_geo.geom.validate import check_layer
-from erbm_geo.maps.style import INERT_TEXT, NA_COLOR, fmt_number, label
+from erbm_geo.maps.style import INERT_TEXT, fmt_number, label
 
 __all__ = ["A4_LANDSCAPE", "A4_PORTRAIT", "save_figure", "static_map"]
 
@@ -44,6 +44,39 @@ def _north_arrow(ax: Any) -> None:
                 arrowprops={"facecolor": "black", "width": 3, "headwidth": 9})
 
 
+def _choropleth(ax: Any, g: gpd.GeoDataFrame, column: str, *, k: int, cmap: str,
+                scheme: str | None, title: str | None, style: dict[str, Any]) -> None:
+    """Classes, palette and legend shared with the atlas for its indicators (French labels in the
+    indicator's unit, zero class, classes merged as printed); missing values hatched and counted."""
+    from matplotlib.patches import Patch
+
+    from erbm_geo.maps.classify import classify
+    from erbm_geo.maps.style import palette
+    from erbm_geo.maps.vocabulary import INDICATEURS, couleurs
+
+    ind = INDICATEURS.get(column)
+    v = g[column].astype("float64").to_numpy()
+    own = "quantiles" if scheme in ("Quantiles", "quantiles") and ind is None else "fisher_jenks"
+    fmt = ind.nombre if ind is not None else (lambda x: fmt_number(float(x)))
+    cls, labels = classify(v, fmt, scheme=own, k=k)  # type: ignore[arg-type]
+    n = max(len(labels), 1)
+    pal = couleurs(ind.palette, n) if ind is not None else palette(cmap, n)
+    handles = []
+    for i, (lab, col) in enumerate(zip(labels, pal, strict=False)):
+        part = g[cls == i]
+        if len(part):
+            part.plot(ax=ax, color=col, **style)
+        handles.append(Patch(facecolor=col, edgecolor="#555555", linewidth=0.3, label=lab))
+    na = cls < 0
+    if na.any():
+        g[na].plot(ax=ax, facecolor="#ffffff", hatch="////", **{**style, "edgecolor": "#8c8c8c"})
+        handles.append(Patch(facecolor="#ffffff", hatch="////", edgecolor="#8c8c8c",
+                             label=f"Données manquantes ({int(na.sum())})"))
+    head = title or (f"{ind.court} ({ind.unite})" if ind is not None else label(column))
+    ax.legend(handles=handles, title=head, loc="lower right", fontsize=8, title_fontsize=9,
+              frameon=True, framealpha=0.95)
+
+
 def static_map(
     gdf: gpd.GeoDataFrame,
     *,
@@ -63,8 +96,9 @@ def static_map(
     ----------
     gdf : GeoDataFrame
         Any CRS; drawn in Lambert-93.
-    column, scheme, k, cmap : classification as in :func:`erbm_geo.maps.add_layer`
-        (numeric → mapclassify classes; text/bool → categories). Missing values in grey.
+    column, scheme, k, cmap : numeric → classes (:mod:`erbm_geo.maps.classify`); an indicator of
+        :data:`erbm_geo.maps.vocabulary.INDICATEURS` gets the atlas's classes, palette and French
+        legend in its unit; text/bool → categories. Missing values hatched and counted.
     title : str
     sources : sequence of str
         Catalogue names printed in the caption with producer and licence.
@@ -103,15 +137,8 @@ def static_map(
             legend_kwds: dict[str, Any] = {"title": legend_title or label(column), "loc": "lower right",
                                            "fontsize": 8, "title_fontsize": 9}
             if numeric:
-                ok = g[column].notna()
-                if (~ok).any():
-                    g[~ok].plot(ax=ax, color=NA_COLOR, **kwargs)
-                if scheme is not None and g.loc[ok, column].nunique() > k:
-                    legend_kwds["fmt"] = "{:,.0f}" if g[column].abs().max() >= 100 else "{:.2f}"
-                    g[ok].plot(ax=ax, column=column, scheme=scheme, k=k, cmap=cmap, legend=True,
-                               legend_kwds=legend_kwds, **kwargs)
-                else:
-                    g[ok].plot(ax=ax, column=column, cmap=cmap, legend=True, **kwargs)
+                _choropleth(ax, g, column, k=k, cmap=cmap, scheme=scheme, title=legend_title,
+                            style=kwargs)
             else:
                 g.plot(ax=ax, column=g[column].astype(str), categorical=True, cmap="tab10",
                        legend=True, legend_kwds=legend_kwds, **kwargs)

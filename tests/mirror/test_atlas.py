@@ -17,7 +17,7 @@ import pytest
 
 import erbm_geo as eg
 from erbm_geo.atlas import ATLAS_INDICATORS
-from erbm_geo.atlas.vocabulary import INDICATEURS, cle_tri, nombre
+from erbm_geo.maps.vocabulary import INDICATEURS, cle_tri, nombre
 from tests import browser
 
 EPOCH = "1795996800"  # 2026-11-30: a fixed build date

@@ -113,3 +113,33 @@ def test_data_fetch(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "ok qpv" in out and "ok bassin_minier" in out
     assert run("data", "fetch", "nope") == 2
+
+
+def test_map_refuses_a_text_indicator(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("-q", "map", "--indicator", "qpv_codes", "--out", str(tmp_path / "q.png")) == 2
+    assert "holds text, not numbers" in capsys.readouterr().err
+    assert not (tmp_path / "q.png").exists()
+
+
+def test_static_indicator_map_speaks_the_atlas_legend() -> None:
+    """The same classes, palette and French labels (in the unit) as the atlas."""
+    import warnings as _w
+
+    from erbm_geo.indicators import indicator_table
+    from erbm_geo.maps import static_map
+    from erbm_geo.maps.classify import classify
+    from erbm_geo.maps.vocabulary import INDICATEURS, couleurs
+
+    t = indicator_table(of="communes")
+    with _w.catch_warnings():
+        _w.simplefilter("error")  # no mapclassify / matplotlib warning reaches the user
+        fig = static_map(t, column="qpv_share", title="QPV")
+    leg = fig.axes[0].get_legend()
+    ind = INDICATEURS["qpv_share"]
+    _, labels = classify(t["qpv_share"].to_numpy(), ind.nombre, k=5)
+    assert leg.get_title().get_text() == "Surface en QPV (%)"
+    assert [x.get_text() for x in leg.get_texts()] == labels and labels[0] == "0"
+    colours = [h.get_facecolor() for h in leg.legend_handles]
+    import matplotlib.colors as mc
+
+    assert [mc.to_hex(c) for c in colours] == couleurs(ind.palette, len(labels))

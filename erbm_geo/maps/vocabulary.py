@@ -1,9 +1,10 @@
-"""What the atlas says to its readers, in French: indicators, sources, number formats, sorting.
+"""What the maps and the atlas say to their readers, in French: indicators, sources, number
+formats, sorting.
 
-The Python API and the CLI speak English; every word a reader of the atlas sees comes from this
-module (or from the data itself, escaped). Each indicator carries its name, unit, number of
-decimals, definition, method, limits, vintage, how missing values arise, how it is summarised
-for an EPCI and for the basin, and its palette.
+The Python API and the CLI speak English; every word a reader of a static map or of the atlas
+sees comes from this module (or from the data itself, escaped). Each indicator carries its name,
+unit, number of decimals, definition, method, limits, vintage, how missing values arise, how it
+is summarised for an EPCI and for the basin, and its palette.
 """
 
 from __future__ import annotations
