@@ -105,6 +105,7 @@ class _Context:
     epci: gpd.GeoDataFrame
     synthese: pd.DataFrame  # rows: SIREN of the 8 EPCI and "bassin"; columns: indicators
     rangs: pd.DataFrame  # rank (1 = highest) of each basin commune per indicator
+    ranges: dict[str, int]  # communes ranked (with a value) per indicator
     qpv: gpd.GeoDataFrame
     geo_communes: Features
     date: date
@@ -153,7 +154,8 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     stamp = os.environ.get("SOURCE_DATE_EPOCH")
     day = (datetime.fromtimestamp(int(stamp), tz=UTC).date() if stamp
            else datetime.now(tz=UTC).date())
-    return _Context(communes, membres, cites, e, synthese, rangs, layers.qpv(), geo, day)
+    ranges = {c: int(communes[c].notna().sum()) for c in INDICATEURS}
+    return _Context(communes, membres, cites, e, synthese, rangs, ranges, layers.qpv(), geo, day)
 
 
 # ---------------------------------------------------------------- shared assets
@@ -244,7 +246,7 @@ def _ind_rows(ctx: _Context, values: pd.Series, siren: str | None, code: str | N
     rows = []
     for col, ind in INDICATEURS.items():
         rang = _num(ctx.rangs.at[code, col]) if code is not None else float("nan")
-        n_ok = int(ctx.communes[col].notna().sum())
+        n_ok = ctx.ranges[col]
         rows.append({
             "col": col, "nom": ind.nom, "court": ind.court,
             "valeur": _cell(ind, values.get(col)),
@@ -518,6 +520,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
         n_na = int(np.isnan(v).sum())
         if n_na:
             items_l.append((f"Données manquantes ({n_na} communes)", "#9e9e9e", "nd"))
+        spec.palette = pal
         spec.legende(f"{ind.court} ({ind.unite})", items_l,
                      note=ind.manquant if n_na else None)
         spec.fit(np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0),
@@ -543,7 +546,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
                 histogramme=charts.histogramme(v, ind, repere=bassin,
                                                repere_label=f"Bassin : {ind.valeur(bassin)}",
                                                ident=f"hist-{col}"),
-                haut=haut, bas=bas, lignes=rows, carte=_with_palette(spec, pal),
+                haut=haut, bas=bas, lignes=rows, carte=spec.to_json(),
                 legendes=spec.legendes,
                 sources=_sources_for(ind.sources))
         items.append({"col": col, "nom": ind.nom, "definition": ind.definition,
@@ -567,11 +570,6 @@ _SYNTHESE = {
     "densite": "total rapporté à la surface totale",
     "part_surface": "total rapporté à la surface totale",
 }
-
-
-def _with_palette(spec: MapSpec, pal: list[str]) -> str:
-    head = spec.to_json()
-    return head[:-1] + ',"palette":' + js_json(pal) + "}"
 
 
 def _sources_for(names: tuple[str, ...]) -> list[dict[str, str]]:

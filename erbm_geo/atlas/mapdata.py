@@ -59,6 +59,7 @@ class MapSpec:
     sources: list[str] = field(default_factory=list)
     base: str | None = None  # name of a shared layer drawn first (e.g. "communes")
     base_props: dict[str, Any] | None = None
+    palette: list[str] | None = None  # colours of the classes ``c`` of the shared layer
 
     def layer(self, name: str, data: str, *, style: dict[str, Any],
               palette: Sequence[str] | None = None, tooltip: bool = True,
@@ -85,7 +86,7 @@ class MapSpec:
         """The map as JSON text, safe inside ``<script type="application/json">``."""
         head = js_json({"titre": self.titre, "legendes": self.legendes, "bounds": self.bounds,
                         "sources": self.sources, "base": self.base,
-                        "base_props": self.base_props})
+                        "base_props": self.base_props, "palette": self.palette})
         return head[:-1] + ',"layers":[' + ",".join(self.layers) + "]}"
 
 
