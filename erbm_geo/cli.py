@@ -130,57 +130,110 @@ def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialec
     _echo(f"{len(table)} rows written: {out}")
 
 
+_PAGES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
+
+
 @cli.command("map")
 @click.option("--layer", "layer_name", help="A built-in layer (see `erbm-geo layers`).")
-@click.option("--indicator", help="A commune indicator column, e.g. qpv_share.")
+@click.option("--indicator", help="A commune indicator column, e.g. qpv_share (numbers: classes), "
+                                  "or centre_nom (categories).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output: .html (interactive) or .png/.svg/.pdf (static, A4).")
+              help="Output: .html (interactive) or .png/.svg/.pdf (static, printable).")
 @click.option("--title", default=None, help="Title (static maps).")
-def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | None) -> None:
-    """Map one layer or one indicator (communes of the basin) to HTML or an image."""
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
+@click.option("--page", type=click.Choice(list(_PAGES)), default=None,
+              help="Sheet of a static map [default: A4-landscape; A4-portrait with --by-epci or "
+                   "--commune].")
+@click.option("--by-epci", is_flag=True,
+              help="With --indicator and a .pdf: an overview page, then one page per EPCI.")
+@click.option("--commune", "communes", default=None,
+              help="With --indicator and a .pdf: an overview page, then one page per commune; "
+                   "comma-separated INSEE codes or names, or 'all'.")
+def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | None,
+         page: str | None, by_epci: bool, communes: str | None) -> None:
+    """Map one layer or one indicator (communes of the basin) to HTML, an image or a PDF book."""
     from erbm_geo.errors import InvalidOptionError, UnknownOptionError
-    from erbm_geo.indicators import INDICATOR_DOC, indicator_table
     from erbm_geo.layers import LAYERS, load
     from erbm_geo.maps import add_layer, finalize, new_map, save_figure, static_map, to_html
+    from erbm_geo.maps.book import map_book
+    from erbm_geo.maps.reference import background
     from erbm_geo.maps.style import label
 
     if (layer_name is None) == (indicator is None):
         raise UnknownOptionError("give exactly one of --layer or --indicator")
+    suffix = out.suffix.lower()
+    book = by_epci or communes is not None
+    if book and (indicator is None or suffix != ".pdf" or (by_epci and communes is not None)):
+        raise InvalidOptionError("--by-epci or --commune (not both) make a multi-page PDF of an "
+                                 "--indicator: use --out NAME.pdf")
+    if suffix not in (".html", ".png", ".svg", ".pdf"):
+        raise UnknownOptionError(f"unsupported map format {out.suffix!r}; use .html, .png, .svg or .pdf")
     _announce_data()
     if indicator is not None:
-        if indicator not in INDICATOR_DOC:
-            raise UnknownOptionError(f"unknown indicator {indicator!r}; known: "
-                                     f"{', '.join(sorted(INDICATOR_DOC))}")
-        gdf = indicator_table(of="communes")
-        if not is_numeric_dtype(gdf[indicator]) or is_bool_dtype(gdf[indicator]):
-            numeric = sorted(c for c in INDICATOR_DOC if c in gdf.columns and
-                             is_numeric_dtype(gdf[c]) and not is_bool_dtype(gdf[c]))
-            raise InvalidOptionError(
-                f"--indicator {indicator} holds text, not numbers: a choropleth needs a numeric "
-                f"indicator, e.g. {', '.join(numeric[:6])}…")
-        column: str | None = indicator
-        name = label(indicator)
+        gdf, column = _indicator_for_map(indicator), indicator
+        name = title or label(indicator)
         sources = ["communes_59", "communes_62", "cog_communes"]
     else:
         assert layer_name is not None
-        gdf = load(layer_name)
-        column = None
-        name = LAYERS[layer_name].title
+        gdf, column = load(layer_name), None
+        name = title or LAYERS[layer_name].title
         sources = list(LAYERS[layer_name].sources)
-    suffix = out.suffix.lower()
     if suffix == ".html":
         m = new_map()
         tooltip = ["nom"] if "nom" in gdf.columns else None
         add_layer(m, gdf, name=name, column=column, tooltip=tooltip, sources=sources,
                   coverage=layer_name in (None, "communes", "communes_erbm", "epci"))
         to_html(finalize(m), out)
-    elif suffix in (".png", ".svg", ".pdf"):
-        save_figure(static_map(gdf, column=column, title=title or name, sources=sources), out)
+    elif book:
+        assert column is not None
+        pages: str | list[str] = "epci" if by_epci else _commune_codes(str(communes), gdf)
+        map_book(gdf, out, column=column, pages=pages, page=page or "A4-portrait",
+                 background=background(), sources=sources)
     else:
-        raise UnknownOptionError(f"unsupported map format {out.suffix!r}; use .html, .png, .svg or .pdf")
+        fig = static_map(gdf, column=column, title=name if column is None else title,
+                         sources=sources, page=page or "A4-landscape", background=background())
+        save_figure(fig, out)
     _echo(f"map written: {out}")
+
+
+def _indicator_for_map(indicator: str) -> Any:
+    """The basin's communes with *indicator*, refused when it cannot be mapped."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    from erbm_geo.errors import InvalidOptionError, UnknownOptionError
+    from erbm_geo.indicators import INDICATOR_DOC, indicator_table
+    from erbm_geo.maps.symbology import MAX_CATEGORIES
+
+    if indicator not in INDICATOR_DOC:
+        raise UnknownOptionError(f"unknown indicator {indicator!r}; known: "
+                                 f"{', '.join(sorted(INDICATOR_DOC))}")
+    gdf = indicator_table(of="communes")
+    s = gdf[indicator]
+    if not is_numeric_dtype(s) or is_bool_dtype(s):
+        n = s.nunique()
+        if n > MAX_CATEGORIES:
+            numeric = sorted(c for c in INDICATOR_DOC if c in gdf.columns and
+                             is_numeric_dtype(gdf[c]) and not is_bool_dtype(gdf[c]))
+            raise InvalidOptionError(
+                f"--indicator {indicator} holds text with {n} distinct values: a map needs "
+                f"numbers (a choropleth, e.g. {', '.join(numeric[:6])}…) or at most "
+                f"{MAX_CATEGORIES} categories (e.g. centre_nom)")
+    return gdf
+
+
+def _commune_codes(text: str, table: Any) -> list[str]:
+    """``"62498, Douai"`` → INSEE codes of communes of *table*; ``"all"`` → every one."""
+    from erbm_geo.errors import UnknownCodeError
+    from erbm_geo.layers import codes_from_names
+
+    if text.strip().lower() == "all":
+        return [str(c) for c in table.index]
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    codes = [t if t[:2].isdigit() else codes_from_names([t])[0] for t in items]
+    outside = [c for c in codes if c not in table.index]
+    if outside:
+        raise UnknownCodeError(f"--commune: {outside} not among the {len(table)} communes of the "
+                               "basin")
+    return codes
 
 
 @cli.group()

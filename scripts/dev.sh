@@ -24,14 +24,14 @@ if ! .venv/bin/python -m pip install --quiet -e ".[$extras]" > .venv/pip-install
 fi
 .venv/bin/python -c "import erbm_geo, geopandas, folium, rasterio" # fail early if the install broke
 
-need_chromium() {
-  if command -v chromium >/dev/null 2>&1; then return 0; fi
+need_debian() {  # need_debian COMMAND PACKAGE WHY
+  if command -v "$1" >/dev/null 2>&1; then return 0; fi
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian chromium for the browser tests…"
+    echo "installing Debian $2 for $3…"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
   else
-    echo "chromium is missing: install Debian's 'chromium' package (browser tests need it)" >&2
+    echo "$1 is missing: install Debian's '$2' package ($3 need it)" >&2
     exit 1
   fi
 }
@@ -41,7 +41,8 @@ case "$job" in
     .venv/bin/erbm-geo atlas --out build/atlas
     ;;
   test)
-    need_chromium
+    need_debian chromium chromium "the browser tests"
+    need_debian pdftoppm poppler-utils "the printed-map tests (pdfinfo, pdftotext, pdftoppm)"
     # axe-core (npm) for the accessibility tests of the atlas, pinned, into build/node
     [ -f build/node/node_modules/axe-core/axe.min.js ] || \
       npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null

@@ -70,8 +70,12 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
                  "eg.maps.add_layer(m, t, name='Part en QPV', column='qpv_share', scheme='FisherJenks', k=5,\n"
                  "                  cmap='Purples', tooltip=['nom', 'qpv_share'], coverage=True, search=True,\n"
                  "                  sources=['qpv', 'communes_59', 'communes_62'])\neg.maps.finalize(m)"),
-        ("code", "fig = eg.maps.static_map(t, column='centre_distance_m', cmap='YlGnBu',\n"
-                 "                         title='Distance à la centralité principale', sources=['mairies'])"),
+        ("code", "bg = eg.maps.background()  # départements, communes, EPCI outlines, town names\n"
+                 "fig = eg.maps.static_map(t, column='centre_distance_m', page='A4-landscape', background=bg)\n"
+                 "eg.maps.save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / 'centres.pdf')\nfig"),
+        ("code", "book = eg.maps.map_book(t, pathlib.Path(tempfile.mkdtemp()) / 'qpv_epci.pdf',\n"
+                 "                         column='qpv_share', pages='epci', background=bg)\n"
+                 "book.stat().st_size > 0"),
         ("code", "out = pathlib.Path(tempfile.mkdtemp()) / 'atlas'\nindex = eg.atlas.build_atlas(out, basemap=None)\n"
                  "sorted(p.name for p in out.iterdir())"),
     ],

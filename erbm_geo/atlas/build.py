@@ -52,6 +52,7 @@ from erbm_geo.maps.vocabulary import (
     DOCUMENTS,
     INDICATEURS,
     SOURCES_FR,
+    SYNTHESES,
     Indicateur,
     cle_tri,
     couleurs,
@@ -59,6 +60,7 @@ from erbm_geo.maps.vocabulary import (
     dictionnaire,
     nombre,
     producteur,
+    synthese,
 )
 from erbm_geo.maps.webjson import js_json
 
@@ -111,27 +113,6 @@ class _Context:
     date: date
 
 
-def _synthese(table: pd.DataFrame, ind: Indicateur) -> float:
-    """The summary of *table*'s communes for *ind* (see :class:`Indicateur`)."""
-    v = table[ind.col].astype("float64")
-    ok = v.notna()
-    if not ok.any():
-        return float("nan")
-    if ind.synthese == "surface":
-        w = table["area_km2"].astype("float64")
-        return float((v[ok] * w[ok]).sum() / w[ok].sum())
-    if ind.synthese == "population":
-        w = table["population"].astype("float64")
-        return float((v[ok] * w[ok]).sum() / w[ok].sum())
-    if ind.synthese == "mediane":
-        return float(v[ok].median())
-    if ind.synthese == "somme":
-        return float(v[ok].sum())
-    if ind.synthese == "densite":
-        return float(table[ind.compte].astype("float64").sum() / table["area_km2"].sum())
-    raise UnknownOptionError(f"unknown summary {ind.synthese!r}")
-
-
 def _prepare(step: Callable[[str], None]) -> _Context:
     step("indicators of the communes and the cités")
     t = builtin.targets(qpv_territory="nord_pas_de_calais")
@@ -143,10 +124,10 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     cites["categorie"] = np.where(cites["unesco_inscribed"], "inscrite",
                                   np.where(cites["erbm_programme"], "erbm", "tampon"))
     e = layers.epci()
-    rows = {s: {c: _synthese(membres[membres["siren_epci"] == s], i)
+    rows = {s: {c: synthese(membres[membres["siren_epci"] == s], i)
                 for c, i in INDICATEURS.items()} for s in e.index}
-    rows["bassin"] = {c: _synthese(communes, i) for c, i in INDICATEURS.items()}
-    synthese = pd.DataFrame.from_dict(rows, orient="index")
+    rows["bassin"] = {c: synthese(communes, i) for c, i in INDICATEURS.items()}
+    resumes = pd.DataFrame.from_dict(rows, orient="index")
     rangs = communes[list(INDICATEURS)].astype("float64").rank(
         ascending=False, method="min", na_option="keep")
     step("map geometries")
@@ -155,7 +136,7 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     day = (datetime.fromtimestamp(int(stamp), tz=UTC).date() if stamp
            else datetime.now(tz=UTC).date())
     ranges = {c: int(communes[c].notna().sum()) for c in INDICATEURS}
-    return _Context(communes, membres, cites, e, synthese, rangs, ranges, layers.qpv(), geo, day)
+    return _Context(communes, membres, cites, e, resumes, rangs, ranges, layers.qpv(), geo, day)
 
 
 # ---------------------------------------------------------------- shared assets
@@ -541,7 +522,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
         bassin = _num(ctx.synthese.at["bassin", col])
         _render(out, f"indicateurs/{col}.html", "indicateur.html", **commun, titre=ind.nom,
                 rubrique="indicateurs", ind=ind, bassin=ind.valeur(bassin),
-                synthese=_SYNTHESE[ind.synthese], minimum=ind.valeur(np.nanmin(v)),
+                synthese=SYNTHESES[ind.synthese], minimum=ind.valeur(np.nanmin(v)),
                 maximum=ind.valeur(np.nanmax(v)), manque=manque,
                 histogramme=charts.histogramme(v, ind, repere=bassin,
                                                repere_label=f"Bassin : {ind.valeur(bassin)}",
@@ -550,7 +531,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
                 legendes=spec.legendes,
                 sources=_sources_for(ind.sources))
         items.append({"col": col, "nom": ind.nom, "definition": ind.definition,
-                      "bassin": ind.valeur(bassin), "synthese": _SYNTHESE[ind.synthese]})
+                      "bassin": ind.valeur(bassin), "synthese": SYNTHESES[ind.synthese]})
     _render(out, "indicateurs/index.html", "indicateurs.html", **commun, titre="Indicateurs",
             rubrique="indicateurs", items=items)
 
@@ -562,14 +543,6 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
 
 
 _EPCI_COLS = ("qpv_share", "centre_distance_m", "station_distance_m", "revenu_median_commune")
-_SYNTHESE = {
-    "surface": "moyenne des communes pondérée par leur surface",
-    "population": "moyenne des communes pondérée par leur population",
-    "mediane": "médiane des valeurs des communes",
-    "somme": "total des communes",
-    "densite": "total rapporté à la surface totale",
-    "part_surface": "total rapporté à la surface totale",
-}
 
 
 def _sources_for(names: tuple[str, ...]) -> list[dict[str, str]]:

@@ -11,12 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "BASEMAPS",
+    "Background",
+    "Classes",
+    "Page",
     "add_attribution",
     "add_layer",
     "add_legend",
     "add_raster",
+    "background",
     "basin_map",
     "finalize",
+    "map_book",
     "new_map",
     "plot_raster",
     "save_figure",
@@ -29,9 +34,14 @@ _WHERE = {
                      "finalize", "new_map", "to_html"), "interactive"),
     **dict.fromkeys(("add_raster", "plot_raster"), "raster_overlay"),
     **dict.fromkeys(("save_figure", "static_map"), "static_maps"),
+    **dict.fromkeys(("Background", "background"), "reference"),
+    "Classes": "symbology",
+    "Page": "page",
+    "map_book": "book",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from erbm_geo.maps.book import map_book
     from erbm_geo.maps.interactive import (
         BASEMAPS,
         add_attribution,
@@ -42,8 +52,11 @@ if TYPE_CHECKING:  # pragma: no cover
         new_map,
         to_html,
     )
+    from erbm_geo.maps.page import Page
     from erbm_geo.maps.raster_overlay import add_raster, plot_raster
+    from erbm_geo.maps.reference import Background, background
     from erbm_geo.maps.static_maps import save_figure, static_map
+    from erbm_geo.maps.symbology import Classes
 
 
 def __getattr__(name: str) -> Any:
@@ -56,4 +69,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*__all__, "classify", "interactive", "static_maps", "style", "webjson"])
+    return sorted([*__all__, "book", "cartography", "classify", "interactive", "page", "reference",
+                   "sheet", "static_maps", "style", "symbology", "vocabulary", "webjson"])

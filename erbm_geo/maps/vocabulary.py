@@ -12,7 +12,12 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from erbm_geo.errors import MissingColumnError, UnknownOptionError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CITE_CATEGORIES",
@@ -23,6 +28,7 @@ __all__ = [
     "PALETTES",
     "PORTRAIT_INDICATEURS",
     "SOURCES_FR",
+    "SYNTHESES",
     "Indicateur",
     "cle_tri",
     "couleurs",
@@ -30,6 +36,7 @@ __all__ = [
     "dictionnaire",
     "nombre",
     "producteur",
+    "synthese",
 ]
 
 Synthese = Literal["surface", "population", "mediane", "somme", "densite", "part_surface"]
@@ -335,6 +342,55 @@ DOCUMENTS: dict[str, str] = {
                                 "national pour le Bassin minier (2016)",
     "004_59e0ee93726cd7d0.txt": "Dossier de presse de l'ERBM du 25 novembre 2019",
 }
+
+
+#: How an indicator is summarised over several communes, as the reader is told.
+SYNTHESES: dict[str, str] = {
+    "surface": "moyenne des communes pondérée par leur surface",
+    "population": "moyenne des communes pondérée par leur population",
+    "mediane": "médiane des valeurs des communes",
+    "somme": "total des communes",
+    "densite": "total rapporté à la surface totale",
+    "part_surface": "total rapporté à la surface totale",
+}
+
+
+def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
+    """The value of *ind* over all the communes of *table*, by its summary rule (see
+    :class:`Indicateur` and :data:`SYNTHESES`); NaN when no commune has a value.
+
+    Raises
+    ------
+    MissingColumnError
+        If *table* lacks the indicator or the weight the rule needs (``area_km2``,
+        ``population`` or the indicator's count column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"qpv_share": [0.5, 0.0], "area_km2": [1.0, 3.0]})
+    >>> synthese(t, INDICATEURS["qpv_share"])
+    0.125
+    """
+    need = {"surface": ["area_km2"], "population": ["population"],
+            "densite": [ind.compte or "", "area_km2"], "part_surface": [ind.compte or "", "area_km2"]}
+    missing = [c for c in [ind.col, *need.get(ind.synthese, [])] if c not in table.columns]
+    if missing:
+        raise MissingColumnError(f"summary of {ind.col} ({ind.synthese}) needs column(s) {missing}")
+    v = table[ind.col].astype("float64")
+    ok = v.notna()
+    if not ok.any():
+        return float("nan")
+    if ind.synthese in ("surface", "population"):
+        w = table["area_km2" if ind.synthese == "surface" else "population"].astype("float64")
+        return float((v[ok] * w[ok]).sum() / w[ok].sum())
+    if ind.synthese == "mediane":
+        return float(v[ok].median())
+    if ind.synthese == "somme":
+        return float(v[ok].sum())
+    if ind.synthese in ("densite", "part_surface"):
+        return float(table[ind.compte].astype("float64").sum() / table["area_km2"].sum())
+    raise UnknownOptionError(f"unknown summary {ind.synthese!r}")
 
 
 def producteur(attribution: str) -> str:

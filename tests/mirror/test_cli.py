@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+import erbm_geo as eg
 from erbm_geo.cli import main
 
 
@@ -117,13 +118,15 @@ def test_data_fetch(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_map_refuses_a_text_indicator(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("-q", "map", "--indicator", "qpv_codes", "--out", str(tmp_path / "q.png")) == 2
-    assert "holds text, not numbers" in capsys.readouterr().err
+    assert "holds text with 89 distinct values" in capsys.readouterr().err
     assert not (tmp_path / "q.png").exists()
 
 
 def test_static_indicator_map_speaks_the_atlas_legend() -> None:
-    """The same classes, palette and French labels (in the unit) as the atlas."""
+    """The same classes, palette and French labels (in the unit) as the atlas, on real data."""
     import warnings as _w
+
+    import matplotlib.colors as mc
 
     from erbm_geo.indicators import indicator_table
     from erbm_geo.maps import static_map
@@ -133,13 +136,63 @@ def test_static_indicator_map_speaks_the_atlas_legend() -> None:
     t = indicator_table(of="communes")
     with _w.catch_warnings():
         _w.simplefilter("error")  # no mapclassify / matplotlib warning reaches the user
-        fig = static_map(t, column="qpv_share", title="QPV")
-    leg = fig.axes[0].get_legend()
+        fig = static_map(t, column="qpv_share")
     ind = INDICATEURS["qpv_share"]
     _, labels = classify(t["qpv_share"].to_numpy(), ind.nombre, k=5)
-    assert leg.get_title().get_text() == "Surface en QPV (%)"
-    assert [x.get_text() for x in leg.get_texts()] == labels and labels[0] == "0"
-    colours = [h.get_facecolor() for h in leg.legend_handles]
-    import matplotlib.colors as mc
+    shown = [x.get_text() for x in fig.texts]
+    i = shown.index("Surface en QPV (%)")
+    assert shown[0] == "Part de la surface en quartier prioritaire (QPV)"
+    assert shown[i + 1: i + 1 + 2 * len(labels): 2] == labels and labels[0] == "0"
+    assert sum(int(n) for n in shown[i + 2: i + 2 + 2 * len(labels): 2]) == 250
+    swatches = [mc.to_hex(a.get_facecolor()) for a in fig.artists[:len(labels)]]
+    assert swatches == couleurs(ind.palette, len(labels))
 
-    assert [mc.to_hex(c) for c in colours] == couleurs(ind.palette, len(labels))
+
+def _pdf(*args: str) -> str:
+    return subprocess.run(list(args), capture_output=True, text=True, check=True).stdout
+
+
+def test_map_book_by_epci_and_communes(tmp_path: Path, artifacts: Path) -> None:
+    """`map --by-epci` and `--commune`: one PDF page per EPCI (after the overview) or per
+    commune, ISO A4 portrait or A3, French text; pages kept as PNG in test-artifacts."""
+    import re
+    import shutil
+
+    out = tmp_path / "qpv.pdf"
+    assert run("-q", "map", "--indicator", "qpv_share", "--by-epci", "--out", str(out)) == 0
+    n_epci = eg.indicators.indicator_table(of="communes")["siren_epci"].nunique()
+    info = _pdf("pdfinfo", str(out))
+    assert re.search(rf"^Pages:\s+{n_epci + 1}$", info, re.M)
+    assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info, re.M)
+    pages = _pdf("pdftotext", "-layout", str(out), "-").split("\f")
+    assert "CA de Lens - Liévin" in "".join(pages)
+    assert all("Surface en QPV (%)" in p and "Sources :" in p for p in pages[:n_epci + 1])
+    assert "Ensemble des 250 communes : 3,0" in pages[0]
+    for p in artifacts.glob("book_epci-*.png"):
+        p.unlink()
+    subprocess.run(["pdftoppm", "-r", "45", "-png", "-f", "1", "-l", "3", str(out),
+                    str(artifacts / "book_epci")], check=True)
+    assert len(list(artifacts.glob("book_epci-*.png"))) == 3
+    one = tmp_path / "communes.pdf"
+    assert run("-q", "map", "--indicator", "taux_pauvrete_iris_pct", "--commune", "Lens, 59178",
+               "--page", "A3-landscape", "--out", str(one)) == 0
+    info = _pdf("pdfinfo", str(one))
+    assert re.search(r"^Pages:\s+3$", info, re.M)
+    assert re.search(r"^Page size:\s+1190\.\d+ x 841\.\d+ pts \(A3\)", info, re.M)
+    text = _pdf("pdftotext", str(one), "-")
+    assert "Douai (59178)" in text and "Lens (62498)" in text and "Rang : " in text
+    shutil.copy(one, artifacts / "book_communes.pdf")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "2", "-l", "2", str(one),
+                    str(artifacts / "book_commune")], check=True)
+
+
+def test_map_refuses_book_options_that_do_not_fit(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("-q", "map", "--indicator", "qpv_share", "--by-epci", "--out",
+               str(tmp_path / "q.png")) == 2
+    assert "use --out NAME.pdf" in capsys.readouterr().err
+    assert run("-q", "map", "--indicator", "qpv_share", "--commune", "Nowhere-sur-Mer", "--out",
+               str(tmp_path / "q.pdf")) == 2
+    assert "Nowhere-sur-Mer" in capsys.readouterr().err
+    assert not (tmp_path / "q.pdf").exists()
+    assert run("-q", "map", "--indicator", "centre_nom", "--out", str(tmp_path / "c.svg")) == 0

@@ -93,8 +93,8 @@ def test_add_layer_errors() -> None:
 
 def test_static_map_formats(tmp_path: Path, artifacts: Path) -> None:
     t = eg.indicators.indicator_table(of="communes")
-    fig = static_map(t, column="qpv_share", title="Part en QPV", sources=["qpv", "communes_59"],
-                     context=[(eg.layers.epci(), {"facecolor": "none", "edgecolor": "black"})])
+    fig = static_map(t, column="qpv_share", sources=["communes_59"],
+                     background=eg.maps.background())
     for ext in ("png", "svg", "pdf"):
         p = save_figure(fig, tmp_path / f"qpv.{ext}", dpi=60)
         assert p.stat().st_size > 1000

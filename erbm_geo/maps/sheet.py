@@ -1,0 +1,386 @@
+"""The drawing of one printed map page: header, map, legend, inset, notes and footer, laid out by
+:func:`erbm_geo.maps.page.layout`. Used by :func:`erbm_geo.maps.static_maps.static_map` (one
+page) and :func:`erbm_geo.maps.book.map_book` (one page per EPCI or commune).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from erbm_geo.data.catalogue import CATALOGUE
+from erbm_geo.errors import UnknownOptionError
+from erbm_geo.maps.cartography import draw_geometries
+from erbm_geo.maps.page import Frame, Page, layout
+from erbm_geo.maps.reference import Background
+from erbm_geo.maps.style import fmt_number, label
+from erbm_geo.maps.symbology import Symbology
+from erbm_geo.maps.vocabulary import INDICATEURS, producteur
+
+__all__ = ["Sheet", "check_sources", "draw_sheet", "sheet_texts", "summary_note"]
+
+_GREY_FILL, _GREY_EDGE, _INK = "#efefef", "#cfcfcf", "#1a1a1a"
+_NA_EDGE = "#8c8c8c"
+
+
+def _kind(g: gpd.GeoDataFrame) -> str:
+    t = set(g.geom_type.str.replace("Multi", ""))
+    return "point" if t <= {"Point"} else "line" if t <= {"LineString", "LinearRing"} else "polygon"
+
+
+def _dissolve(geoms: Any) -> Any:
+    """The union of *geoms*: the fast coverage union for edge-matched polygons (communes), the
+    general one when the polygons overlap or their edges do not match."""
+    try:
+        return shapely.coverage_union_all(geoms)
+    except shapely.errors.GEOSException:
+        return shapely.union_all(geoms)
+
+
+def _draw_data(ax: Any, g: gpd.GeoDataFrame, sym: Symbology, *, s: float,
+               cut: Callable[[Any], Any]) -> None:
+    """Fill *g* (cut to the view by *cut*) with the colours of *sym*; outline each category."""
+    kind = _kind(g)
+    edges: dict[str, dict[str, Any]] = {
+        "polygon": {"edgecolor": "#5a5a5a", "linewidth": 0.25 * s},
+        "line": {"linewidth": 1.4 * s},
+        "point": {"markersize": 9 * s, "edgecolor": "#333333", "linewidth": 0.3}}
+    edge = edges[kind]
+    for i, colour in enumerate(sym.colours):
+        part = g[sym.codes == i]
+        if len(part):
+            draw_geometries(ax, cut(part.geometry.values), color=colour, **edge)
+    na = sym.codes < 0
+    if na.any():
+        draw_geometries(ax, cut(g.geometry.values[na]), facecolor="white", hatch="/////",
+                        **{**edge, "edgecolor": _NA_EDGE})
+    if sym.kind == "categories" and kind == "polygon":  # one outline around each category
+        merged = g.geometry.groupby(sym.codes).agg(lambda x: _dissolve(x.values))
+        draw_geometries(ax, cut(shapely.boundary(merged.to_numpy())), color="#333333",
+                        linewidth=0.9 * s, zorder=3)
+
+
+def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int, *, kind: str,
+            s: float) -> float:
+    """Draw the legend in *box* (inches) from its top, in as many columns as its height needs;
+    return the height used. Long labels wrap; nothing is drawn below *box*."""
+    from matplotlib.patches import Circle, Rectangle
+
+    from erbm_geo.maps.cartography import wrap_text
+
+    tr = fig.dpi_scale_trans
+    top = box.y + box.h
+    if sym.title:
+        head = wrap_text(fig, sym.title, width_in=box.w, fontsize=9.5 * s, bold=True)
+        fig.text(box.x, top, head, transform=tr, fontsize=9.5 * s, fontweight="bold", va="top",
+                 color=_INK, linespacing=1.15)
+        top -= (0.2 * head.count("\n") + 0.3) * s
+    why = ""
+    if n_na and sym.missing_reason and not sym.missing_reason.startswith("Aucune"):
+        why = wrap_text(fig, "Non disponible : " + sym.missing_reason, width_in=box.w,
+                        fontsize=7 * s)
+    why_h = (0.14 * (why.count("\n") + 1) + 0.08) * s if why else 0.0
+    sw, sh, row, gap = 0.32 * s, 0.17 * s, 0.235 * s, 0.25 * s
+    rows: list[tuple[str, str, int, str | None]] = [
+        (lab, col, int(n), None) for lab, col, n in zip(sym.labels, sym.colours, counts, strict=True)]
+    if n_na:
+        rows.append(("Non disponible", "white", n_na, "/////"))
+    avail = top - box.y - why_h + 0.05 * s
+    # the fewest columns (up to 3), then a smaller type, in which the wrapped labels fit
+    for size, ncol in [(f, c) for f in (8.5, 7.5, 6.5) for c in (1, 2, 3)]:
+        colw = (box.w - (ncol - 1) * gap) / ncol
+        step = row * size / 8.5
+        texts = [wrap_text(fig, r[0], width_in=colw - sw - 0.5 * s, fontsize=size * s)
+                 for r in rows]
+        heights = [step + t.count("\n") * 0.15 * s * size / 8.5 for t in texts]
+        columns: list[list[int]] = [[]]
+        used = 0.0
+        for i, h in enumerate(heights):
+            if columns[-1] and used + h > avail:
+                columns.append([])
+                used = 0.0
+            columns[-1].append(i)
+            used += h
+        if len(columns) <= ncol:
+            break
+    y_end = top
+    for c, members in enumerate(columns):
+        x, y = box.x + c * (colw + gap), top
+        for i in members:
+            _, col, n, hatch = rows[i]
+            text, lines = texts[i], texts[i].count("\n") + 1
+            if kind == "line":
+                fig.add_artist(Rectangle((x, y - 0.55 * sh), sw, 0.1 * s, transform=tr,
+                                         facecolor=col, edgecolor="none"))
+            elif kind == "point":
+                fig.add_artist(Circle((x + sw / 2, y - sh / 2), 0.05 * s, transform=tr,
+                                      facecolor=col, hatch=hatch, edgecolor="#333333",
+                                      linewidth=0.4))
+            else:
+                fig.add_artist(Rectangle((x, y - sh), sw, sh, transform=tr, facecolor=col,
+                                         hatch=hatch, edgecolor=_NA_EDGE if hatch else "#5a5a5a",
+                                         linewidth=0.4))
+            fig.text(x + sw + 0.1 * s, y if lines > 1 else y - sh / 2, text, transform=tr,
+                     fontsize=size * s, va="top" if lines > 1 else "center", color=_INK)
+            fig.text(x + colw, y - sh / 2, fmt_number(n, 0), transform=tr, fontsize=(size - 0.5) * s,
+                     va="center", ha="right", color="#555555")
+            y -= heights[i]
+        y_end = min(y_end, y)
+    if why:
+        fig.text(box.x, y_end - 0.02 * s, why, transform=tr, fontsize=7 * s, va="top",
+                 color="#444444", style="italic")
+        y_end -= why_h
+    return box.y + box.h - y_end
+
+
+def _inset(fig: Any, box: Frame, view: tuple[float, float, float, float], bg: Background,
+           *, s: float) -> None:
+    """Locator: the region, the study area and a red frame around the map's view."""
+    from matplotlib.patches import Rectangle
+
+    assert bg.region is not None
+    ax = fig.add_axes(box.fraction(fig.get_size_inches()))
+    ax.set_axis_off()
+    rx0, ry0, rx1, ry1 = bg.region.total_bounds
+    tol = max(rx1 - rx0, ry1 - ry0) / 400  # a locator needs no detail finer than a pixel
+    draw_geometries(ax, shapely.simplify(bg.region.geometry.values, tol), facecolor="#e3e3e3",
+                    edgecolor="white", linewidth=0.8)
+    if bg.outline is not None:
+        draw_geometries(ax, shapely.simplify(bg.outline.geometry.values, tol), facecolor="#b5b5b5",
+                        edgecolor="none")
+    if "nom" in bg.region.columns:
+        for name, p in zip(bg.region["nom"], bg.region.geometry.representative_point(), strict=True):
+            ax.text(p.x, p.y, str(name), fontsize=6.5 * s, ha="center", va="center",
+                    color="#555555", style="italic")
+    x0, y0, x1, y1 = view
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#d7301f",
+                           linewidth=1.3 * s, zorder=5))
+    rx0, ry0, rx1, ry1 = bg.region.total_bounds
+    pad = 0.03 * max(rx1 - rx0, ry1 - ry0)
+    ix0, iy0, ix1, iy1 = _fill(box.w / box.h, (min(rx0, x0) - pad, min(ry0, y0) - pad,
+                                               max(rx1, x1) + pad, max(ry1, y1) + pad))
+    ax.set_xlim(ix0, ix1)
+    ax.set_ylim(iy0, iy1)
+    ax.set_aspect("equal", adjustable="box")
+    fig.add_artist(Rectangle((box.x, box.y), box.w, box.h, transform=fig.dpi_scale_trans,
+                             facecolor="none", edgecolor="#9e9e9e", linewidth=0.5))
+
+
+def _fill(aspect: float, bounds: tuple[float, float, float, float]
+          ) -> tuple[float, float, float, float]:
+    """*bounds* widened (or heightened) about their centre to the width/height ratio *aspect*."""
+    x0, y0, x1, y1 = bounds
+    w, h = x1 - x0, y1 - y0
+    if w / h < aspect:
+        x0, x1 = x0 - (h * aspect - w) / 2, x1 + (h * aspect - w) / 2
+    else:
+        y0, y1 = y0 - (w / aspect - h) / 2, y1 + (w / aspect - h) / 2
+    return x0, y0, x1, y1
+
+
+def check_sources(sources: Sequence[str]) -> None:
+    """Raise :class:`UnknownOptionError` for a name that is not in the data catalogue."""
+    unknown = [x for x in sources if x not in CATALOGUE]
+    if unknown:
+        raise UnknownOptionError(f"unknown source(s) {unknown}; use catalogue names "
+                                 "(`erbm-geo data where` lists them)")
+
+
+def _footer_text(sources: Sequence[str], extra: Sequence[str]) -> str:
+    from erbm_geo import __version__
+    from erbm_geo.export import build_date
+    from erbm_geo.maps.vocabulary import date_fr
+
+    check_sources(sources)
+    cat = [CATALOGUE[x] for x in dict.fromkeys(sources)]
+    lines = []
+    if cat:
+        credits = dict.fromkeys(f"{producteur(c.attribution)}, {c.vintage}" for c in cat)
+        licences = dict.fromkeys(c.licence for c in cat)
+        lines.append("Sources : " + " ; ".join(credits) + ". Licences : " + " ; ".join(licences)
+                     + ".")
+    lines.extend(extra)
+    lines.append(f"Carte réalisée avec erbm_geo {__version__} le {date_fr(build_date().date().isoformat())}"
+                 " · Projection RGF93 / Lambert-93 (EPSG:2154).")
+    return "\n".join(lines)
+
+
+@dataclass
+class Sheet:
+    """One page to draw: the data, which rows the page is about, its texts."""
+
+    data: gpd.GeoDataFrame
+    sym: Symbology
+    focus: np.ndarray  # bool per row: the rows the page frames (and counts in the legend)
+    title: str
+    subtitle: str
+    sources: Sequence[str]
+    notes: Sequence[str] = ()
+    names: Literal["", "focus", "all"] = ""  # print the names of the focus rows, or of all rows
+    margin: float = 0.04  # room around the focus, as a share of its larger side
+    folio: str = ""  # "3 / 10" on the pages of a book
+
+
+def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
+    """Draw *sheet* on a new figure of *page*'s size and return the figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.lines import Line2D
+
+    from erbm_geo.maps.cartography import north_arrow, place_labels, scale_bar, wrap_text
+
+    s = page.scale
+    g, sym = sheet.data, sheet.sym
+    # made by pyplot (so that Jupyter's inline backend is set up to show it), then taken out
+    # of pyplot's registry and given an Agg canvas: a loop of pages opens no window and holds
+    # no memory (no "more than 20 figures" warning)
+    fig = plt.figure(figsize=page.size, dpi=100)
+    plt.close(fig)
+    FigureCanvasAgg(fig)
+    width = page.size[0] - 0.8 * s
+    subtitle = wrap_text(fig, sheet.subtitle, width_in=width, fontsize=9.5 * s) if sheet.subtitle else ""
+    extra = [*([sym.method] if sym.method else []), *sym.notes]
+    footer = wrap_text(fig, _footer_text([*sheet.sources, *(bg.sources if bg else ())],
+                                         [" · ".join(extra)] if extra else []),
+                       width_in=width, fontsize=6.8 * s)
+    focus = g[sheet.focus]
+    x0, y0, x1, y1 = focus.total_bounds
+    pad = sheet.margin * max(x1 - x0, y1 - y0, 500.0)
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    title = wrap_text(fig, sheet.title, width_in=width - 0.9 * s, fontsize=16 * s, bold=True)
+    frames = layout(page, (x1 - x0) / (y1 - y0), footer_lines=footer.count("\n") + 1,
+                    subtitle_lines=subtitle.count("\n") + 1 if subtitle else 0,
+                    legend_rows=len(sym.labels) + int((sym.codes < 0).any()),
+                    title_lines=title.count("\n") + 1)
+    tr = fig.dpi_scale_trans
+
+    # header
+    hd = frames.header
+    fig.text(hd.x, hd.y + hd.h, title, transform=tr, fontsize=16 * s, fontweight="bold", va="top",
+             color=_INK, linespacing=1.1)
+    if sheet.folio:
+        fig.text(hd.x + hd.w, hd.y + hd.h, sheet.folio, transform=tr, fontsize=9 * s, va="top",
+                 ha="right", color="#555555")
+    if subtitle:
+        below = (0.42 + 0.27 * title.count("\n")) * s
+        fig.text(hd.x, hd.y + hd.h - below, subtitle, transform=tr, fontsize=9.5 * s, va="top",
+                 color="#333333", linespacing=1.3)
+
+    # map
+    ax = fig.add_axes(frames.map.fraction(page.size))
+    ax.set_axis_off()
+    vx0, vy0, vx1, vy1 = _fill(frames.map.w / frames.map.h, (x0, y0, x1, y1))
+    view = shapely.box(vx0, vy0, vx1, vy1)
+    m = 0.01 * (vx1 - vx0)  # cut what lies outside the view (lighter files), edges out of sight
+    dot = (vx1 - vx0) / (frames.map.w * 300)  # one dot at 300 dpi, in metres: finer detail
+
+    def cut(geoms: Any) -> Any:  # cannot be printed, so it is not written
+        out = shapely.clip_by_rect(np.asarray(geoms), vx0 - m, vy0 - m, vx1 + m, vy1 + m)
+        return shapely.simplify(out, dot)
+
+    if bg is not None and bg.neighbours is not None:
+        near = bg.neighbours[bg.neighbours.intersects(view)]
+        if len(near):
+            draw_geometries(ax, cut(near.geometry.values), facecolor=_GREY_FILL,
+                            edgecolor=_GREY_EDGE, linewidth=0.3 * s)
+    shown = g.intersects(view).to_numpy()
+    _draw_data(ax, g[shown], Symbology(sym.codes[shown], sym.labels, sym.colours, sym.title,
+                                       sym.kind), s=s, cut=cut)
+    if not sheet.focus.all():  # a veil over what the page is not about, and its outline
+        area = _dissolve(focus.geometry.values)
+        veil = shapely.difference(view, area)
+        draw_geometries(ax, [veil], facecolor="white", alpha=0.55, edgecolor="none", zorder=4)
+        draw_geometries(ax, cut(shapely.boundary([area])), color=_INK, linewidth=1.5 * s,
+                        zorder=5)
+    if bg is not None and bg.outlines is not None:
+        draw_geometries(ax, cut(shapely.boundary(bg.outlines.geometry.values)), color="#333333",
+                        linewidth=0.8 * s, zorder=5)
+    ax.set_xlim(vx0, vx1)
+    ax.set_ylim(vy0, vy1)
+    ax.set_aspect("equal", adjustable="box")
+    scale_bar(ax, fontsize=7.5 * s)
+    north_arrow(ax, fontsize=9 * s)
+    named: set[str] = set()
+    if sheet.names and "nom" in g.columns:
+        rows = g[sheet.focus] if sheet.names == "focus" else g[shown]
+        pts = gpd.GeoDataFrame({"nom": rows["nom"].astype(str),
+                                "rang": np.where(sheet.focus[np.isin(g.index, rows.index)], 0, 1)
+                                if sheet.names == "all" else 1},
+                               geometry=rows.geometry.representative_point(), crs=g.crs)
+        named = set(pts["nom"])
+        place_labels(ax, pts, fontsize=(7 if sheet.names == "all" else 6.3) * s)
+    if bg is not None and bg.towns is not None:
+        towns = bg.towns[~bg.towns["nom"].astype(str).isin(named)]
+        if len(towns):
+            place_labels(ax, towns, fontsize=7.5 * s)
+
+    # panel: legend, inset, notes
+    pn = frames.panel
+    counts = np.bincount(sym.codes[sheet.focus & (sym.codes >= 0)], minlength=len(sym.labels))
+    n_na = int((sym.codes[sheet.focus] < 0).sum())
+    if frames.side:
+        inset_h = min(pn.w * 0.78, pn.h * 0.4) if bg is not None and bg.region is not None else 0.0
+        legend_box = Frame(pn.x, pn.y + inset_h + 0.2 * s, pn.w, pn.h - inset_h - 0.2 * s)
+        inset_box = Frame(pn.x, pn.y, pn.w, inset_h)
+        notes_box = None
+    else:
+        third = (pn.w - 0.5 * s) / 3
+        wide = not sheet.notes  # no notes: the legend takes their room too
+        legend_box = Frame(pn.x, pn.y, pn.w - third - 0.3 * s if wide else third * 1.05, pn.h)
+        notes_box = Frame(pn.x + third * 1.05 + 0.25 * s, pn.y, third * 0.95, pn.h)
+        inset_box = Frame(pn.x + pn.w - third, pn.y, third, pn.h)
+    used = _legend(fig, legend_box, sym, counts, n_na, kind=_kind(g), s=s) if sym.kind != "single" \
+        else _legend(fig, legend_box, sym, np.array([len(focus)]), 0, kind=_kind(g), s=s)
+    if bg is not None and bg.region is not None and inset_box.h > 0:
+        _inset(fig, inset_box, (vx0, vy0, vx1, vy1), bg, s=s)
+    if sheet.notes:
+        box = notes_box or Frame(legend_box.x, legend_box.y, legend_box.w, legend_box.h - used - 0.15 * s)
+        text = wrap_text(fig, "\n".join(sheet.notes), width_in=box.w, fontsize=8 * s)
+        fig.text(box.x, box.y + box.h, text, transform=tr, fontsize=8 * s, va="top", color=_INK,
+                 linespacing=1.35)
+
+    # footer
+    ft = frames.footer
+    fig.add_artist(Line2D([ft.x, ft.x + ft.w], [ft.y + ft.h + 0.06 * s] * 2, transform=tr,
+                          color="#9e9e9e", linewidth=0.5))
+    fig.text(ft.x, ft.y + ft.h, footer, transform=tr, fontsize=6.8 * s, va="top", color="#333333",
+             linespacing=1.3)
+    return fig
+
+
+def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> tuple[str, str]:
+    from erbm_geo.maps.vocabulary import COLONNES
+
+    ind = INDICATEURS.get(column) if column is not None else None
+    known = COLONNES.get(column) if column is not None else None
+    head = title if title is not None else (
+        ind.nom if ind is not None else known[0] if known else
+        label(column) if column is not None else "")
+    if subtitle is None:
+        subtitle = (f"{ind.definition} Unité : {ind.unite}. Données : {ind.millesime}."
+                    if ind is not None else f"{known[1]}." if known else "")
+    return head, subtitle
+
+
+def summary_note(table: pd.DataFrame, column: str | None, *, of: str) -> list[str]:
+    """``["Ensemble des 250 communes : 4,3 %", "(moyenne … pondérée par leur surface)"]`` for an
+    indicator whose summary *table* can compute, else ``[]``."""
+    from erbm_geo.errors import MissingColumnError as _Missing
+    from erbm_geo.maps.vocabulary import SYNTHESES, synthese
+
+    ind = INDICATEURS.get(column) if column is not None else None
+    if ind is None:
+        return []
+    try:
+        value = synthese(table, ind)
+    except _Missing:
+        return []
+    return [f"{of} : {ind.valeur(value)}", f"({SYNTHESES[ind.synthese]})"]
+
+
