@@ -5,7 +5,8 @@ export never leaves a half-written file that looks complete. INSEE codes and oth
 stay text (leading zeros kept).
 
 * CSV: geometry dropped (or as WKT with ``geometry="wkt"``); the data-sources sheet is written
-  next to it as ``<name>.sources.csv``. Text cells (and headers) that a spreadsheet would take
+  next to it as ``<name>.sources.csv``, with the build date in a last column (``built``;
+  ``construit_le`` for ``dialect="fr"``). Text cells (and headers) that a spreadsheet would take
   for a formula — starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — are
   prefixed with ``'`` (OWASP's CSV-injection guidance); numbers stay numbers. :func:`read`
   removes the prefix again (the rule is reversible: text already starting with quotes before
@@ -22,7 +23,8 @@ stay text (leading zeros kept).
   (*decimals*) — what LibreOffice Calc and Excel in French open without an import dialog.
 * XLSX: a ``donnees`` sheet (text cells are stored as text, never as formulas), a
   ``dictionnaire`` sheet (column, label, definition, unit, source: *dictionary*) and a
-  ``sources`` sheet; the file's dates are pinned, so the same table gives the same bytes.
+  ``sources`` sheet ending with a ``construit_le`` column; the file's dates are pinned to the
+  build date, so the same table gives the same bytes.
 
 Text holding a NUL character is refused for CSV and GeoPackage, which would cut it.
 """
@@ -116,6 +118,12 @@ def _pinned_gpkg_date() -> Iterator[None]:
         yield
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+
+
+def _dated(sources: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The sources sheet with the build date (ISO) in a last *column*: a CSV or a spreadsheet
+    says when it was built as well as where its data came from."""
+    return sources.assign(**{column: build_date().date().isoformat()})
 
 
 def _rounded(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
@@ -294,7 +302,7 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
         write_atomic(path, lambda p: df.to_csv(p, index=False, sep=";", decimal=",",
                                                encoding="utf-8-sig", lineterminator="\r\n"))
         if sources is not None:
-            src = neutralise_formulas(sources.reset_index())
+            src = neutralise_formulas(_dated(sources.reset_index(), "construit_le"))
             write_atomic(path.with_suffix(".sources.csv"), lambda p: src.to_csv(
                 p, index=False, sep=";", encoding="utf-8-sig", lineterminator="\r\n"))
     elif fmt == "xlsx":
@@ -305,7 +313,8 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
                                        "type": [str(t) for t in data.dtypes]})
         sheets = [("donnees", data), ("dictionnaire", dictionary)]
         if sources is not None:
-            sheets.append(("sources", sources.reset_index(drop=sources.index.name is None)))
+            sheets.append(("sources", _dated(sources.reset_index(drop=sources.index.name is None),
+                                             "construit_le")))
         write_atomic(path, lambda p: _xlsx(p, sheets))
     elif fmt == "csv":
         _refuse_nul(gdf, "CSV")
@@ -313,7 +322,7 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
         # CRLF (RFC 4180): a field holding a carriage return is then quoted, not split
         write_atomic(path, lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
         if sources is not None:
-            src = neutralise_formulas(sources.reset_index())
+            src = neutralise_formulas(_dated(sources.reset_index(), "built"))
             write_atomic(path.with_suffix(".sources.csv"),
                          lambda p: src.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
     elif fmt == "gpkg":

@@ -37,11 +37,14 @@ def _table() -> gpd.GeoDataFrame:
         index=pd.Index([f"-{i}" if i % 2 else f"c{i}" for i in range(n)], name="code"))
 
 
-def test_csv_cells_and_headers_cannot_be_formulas(tmp_path: Path) -> None:
+def test_csv_cells_and_headers_cannot_be_formulas(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: the build date
     src = pd.DataFrame({"dataset": ["=evil"], "licence": ["Licence Ouverte"]}).set_index("dataset")
     p = export.write(_table(), tmp_path / "t.csv", sources=src)
     with open(p.with_suffix(".sources.csv"), encoding="utf-8", newline="") as fh:
-        assert list(csv.reader(fh)) == [["dataset", "licence"], ["'=evil", "Licence Ouverte"]]
+        assert list(csv.reader(fh)) == [["dataset", "licence", "built"],
+                                        ["'=evil", "Licence Ouverte", "2026-01-01"]]
     with open(p, encoding="utf-8", newline="") as fh:
         header, *body = list(csv.reader(fh))
     assert header == ["code", "nom", "'=cmd", "valeur", "entier"]
@@ -53,6 +56,24 @@ def test_csv_cells_and_headers_cannot_be_formulas(tmp_path: Path) -> None:
     assert [r[1] for r in body][len(FORMULAS):] == SAFE  # safe text untouched
     assert [float(r[3]) for r in body][:2] == [-1.5, -0.5]  # numbers stay numbers
     assert [r[4] for r in body][:2] == ["-3", "-2"]
+
+
+def test_every_sources_sheet_says_when_it_was_built(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """CSV (both dialects) and XLSX: the sources sheet carries the build date, like the
+    GeoPackage and GeoParquet metadata."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    src = pd.DataFrame({"dataset": ["qpv"], "licence": ["Licence Ouverte"]}).set_index("dataset")
+    t = _table()
+    fr = export.write(t, tmp_path / "f.csv", sources=src, dialect="fr")
+    side = pd.read_csv(fr.with_suffix(".sources.csv"), sep=";", encoding="utf-8-sig", dtype=str)
+    assert side.columns.tolist() == ["dataset", "licence", "construit_le"]
+    assert side["construit_le"].tolist() == ["2026-01-01"]
+    x = export.write(t, tmp_path / "t.xlsx", sources=src)
+    sheet = pd.read_excel(x, sheet_name="sources", dtype=str)
+    assert sheet.columns.tolist() == ["dataset", "licence", "construit_le"]
+    assert sheet["construit_le"].tolist() == ["2026-01-01"]
+    assert not export.read_sources(tmp_path / "f.csv").empty
 
 
 def test_csv_round_trip_restores_the_text(tmp_path: Path) -> None:
