@@ -23,6 +23,7 @@ Named territories
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal, TypeAlias
 
@@ -51,6 +52,7 @@ __all__ = [
     "epci",
     "erbm_epci_sirens",
     "filter_to_territory",
+    "name_key",
     "select_communes",
     "territory_communes",
     "territory_geometry",
@@ -199,10 +201,30 @@ def select_communes(codes: list[str] | str, *, territory: TerritoryName = "nord_
     unknown = [c for c in codes if c not in allc.index]
     if unknown:
         raise UnknownCodeError(
-            f"unknown INSEE code(s) for territory {territory!r}: {unknown}. Codes are 5 "
-            "characters of text (e.g. '59178'), COG 2025."
+            f"unknown INSEE code(s) for territory {territory!r}: "
+            f"{'; '.join(_code_hint(str(c), allc) for c in unknown)}. Codes are 5 characters of "
+            "text (e.g. '59178'), COG 2025."
         )
     return allc.loc[codes]
+
+
+def _code_hint(code: str, allc: pd.DataFrame) -> str:
+    """*code* with what it probably meant: a name's code(s), or the nearest codes."""
+    import difflib
+
+    if code in allc.index:  # a number where text was expected
+        return f"{code} (a number: give it as text, '{code}')"
+    if not code[:2].isdigit():  # a name where a code was expected
+        try:
+            found = codes_from_names([code])
+        except UnknownCodeError as exc:
+            return f"{code!r} looks like a commune name: {exc}"
+        return (f"{code!r} looks like a commune name: use codes_from_names([{code!r}]) → "
+                f"{found}")
+    near = difflib.get_close_matches(code, [str(c) for c in allc.index], n=3, cutoff=0.8)
+    names = allc["nom"].astype(str)
+    return f"{code!r}" + (" (did you mean " + ", ".join(f"{c} {names.loc[c]}" for c in near)
+                          + "?)" if near else "")
 
 
 @renamed_kwarg("perimeter", "territory")
@@ -334,40 +356,76 @@ def derive_basin_communes() -> pd.DataFrame:
     return out.sort_values("code_insee").reset_index(drop=True)
 
 
-def _name_index() -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
+def name_key(name: str) -> str:
+    """How commune names are compared: without accents or case, hyphens, apostrophes and spaces
+    alike, « St » and « Ste » for « Saint » and « Sainte ».
+
+    Examples
+    --------
+    >>> name_key("Hénin-Beaumont") == name_key("henin beaumont")
+    True
+    >>> name_key("St-Amand-les-Eaux")
+    'saint amand les eaux'
+    """
+    k = re.sub(r"[-'’\s]+", " ", fold(str(name))).strip()
+    return re.sub(r"\bst\b", "saint", re.sub(r"\bste\b", "sainte", k))
+
+
+def _name_index() -> dict[str, list[tuple[str, str]]]:
+    """Name key → [(INSEE code, official name)] of the communes of the Nord and Pas-de-Calais."""
+    index: dict[str, list[tuple[str, str]]] = {}
     for code, nom in communes(territory="nord_pas_de_calais")["nom"].items():
-        index.setdefault(fold(str(nom)).strip(), []).append(str(code))
+        index.setdefault(name_key(str(nom)), []).append((str(code), str(nom)))
     return index
 
 
 def codes_from_names(names: list[str] | pd.Series) -> list[str]:
     """Return the INSEE codes of communes of the Nord / Pas-de-Calais given by name.
 
-    Names are compared without accents or case. Used to attach fact-table rows (which name
-    communes as the documents do) to the territory.
+    Names are compared without accents or case, hyphens, apostrophes and spaces alike, « St »
+    for « Saint » (:func:`name_key`). Used to attach fact-table rows (which name communes as the
+    documents do) to the territory.
+
+    Parameters
+    ----------
+    names : list of str or Series
+
+    Returns
+    -------
+    list of str
+        One INSEE code per name, in order.
 
     Raises
     ------
     UnknownCodeError
-        Naming every name that matches no commune or several.
+        Naming every name that matches no commune (with the closest names, « did you mean »)
+        or several (with their codes).
 
     Examples
     --------
-    >>> codes_from_names(["Hornaing", "Condé-sur-l'Escaut"])
-    ['59314', '59153']
+    >>> codes_from_names(["Hornaing", "Condé-sur-l'Escaut", "henin beaumont"])
+    ['59314', '59153', '62427']
     """
-    index: dict[str, list[str]] = memo("commune_name_index", _name_index,
-                                       sources=_COMMUNE_SOURCES)
+    import difflib
+
+    index: dict[str, list[tuple[str, str]]] = memo("commune_name_index", _name_index,
+                                                   sources=_COMMUNE_SOURCES)
     out, bad = [], []
     for n in names:
-        hits = index.get(fold(str(n)).strip(), [])
+        hits = index.get(name_key(str(n)), [])
         if len(hits) == 1:
-            out.append(hits[0])
+            out.append(hits[0][0])
+        elif hits:
+            bad.append(f"{n!r} is ambiguous: " + ", ".join(f"{nom} ({c})" for c, nom in hits)
+                       + " — give the INSEE code")
         else:
-            bad.append(f"{n!r} ({'ambiguous' if hits else 'unknown'})")
+            near = difflib.get_close_matches(name_key(str(n)), list(index), n=3, cutoff=0.75)
+            guesses = [f"{nom} ({c})" for k in near for c, nom in index[k]]
+            bad.append(f"{n!r} is unknown" + (f" (did you mean {', '.join(guesses)}?)"
+                                               if guesses else ""))
     if bad:
-        raise UnknownCodeError(f"commune name(s) not resolved in the Nord / Pas-de-Calais: {bad}")
+        raise UnknownCodeError("commune name(s) not resolved in the Nord / Pas-de-Calais: "
+                               + "; ".join(bad))
     return out
 
 

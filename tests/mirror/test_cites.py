@@ -194,3 +194,26 @@ def test_inscribed_and_buffer_parts_carried_separately() -> None:
     assert t["qpv_share_inscribed"].notna().sum() == 124
     with pytest.raises(eg.errors.UnknownOptionError, match="part"):
         eg.layers.cite_parts("erbm")  # type: ignore[arg-type]
+
+
+
+def test_readme_counts_of_cites_add_up() -> None:
+    """The README's paragraph on the cité counts says what the layer holds, overlaps included."""
+    c = eg.layers.cites()
+    u, b, e = c["unesco_inscribed"], c["in_buffer_zone"], c["erbm_programme"]
+
+    def n(mask: pd.Series) -> int:
+        return int(mask.sum())
+
+    assert len(c) == n(u | b) + n(~u & ~b) and n(~u & ~b) == n(e & ~u & ~b) + n(~e & ~u & ~b)
+    expected = (
+        f"The {len(c)} cités carry three flags that overlap: {n(u)} are inscribed on the World "
+        f"Heritage list and {n(b)} lie in the buffer zone — {n(u & b)} cités are both (an "
+        "inscribed cité and its buffer-zone part are one row), so "
+        f"{n(u | b)} are one or the other; the other {n(~u & ~b)} are {n(e & ~u & ~b)} cités of "
+        "the ERBM renovation programme and "
+        f"{n(~e & ~u & ~b)} from the Mission Bassin Minier's cité layer. {n(e)} cités are in the "
+        f"ERBM programme in all ({n(e & u)} of them inscribed, {n(e & b)} in the buffer zone, "
+        f"{n(e & u & b)} both).")
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8").split())
+    assert expected in readme

@@ -109,7 +109,7 @@ def test_derivation_script_check() -> None:
 def test_errors() -> None:
     with pytest.raises(UnknownOptionError, match="unknown territory 'basin'.*bassin_minier"):
         eg.layers.communes(territory="basin")  # type: ignore[arg-type]
-    with pytest.raises(UnknownCodeError, match=r"\['99999'\]"):
+    with pytest.raises(UnknownCodeError, match=r"'nord_pas_de_calais': '99999'\. Codes"):
         eg.layers.select_communes(["62498", "99999"])
     with pytest.raises(UnknownCodeError, match="more than once"):
         eg.layers.select_communes(["62498", "62498"])
@@ -126,3 +126,25 @@ def test_import_is_light() -> None:
     mods = subprocess.run([sys.executable, "-c", "import erbm_geo, sys; print('geopandas' in "
                            "sys.modules)"], capture_output=True, text=True, check=True)
     assert mods.stdout.strip() == "False"
+
+
+def test_names_are_matched_loosely_and_mistakes_get_a_suggestion() -> None:
+    """Accents, case, hyphens, apostrophes and « St » do not matter; an unknown name gets the
+    closest ones, an ambiguous one its codes, a name or a number given as a code the fix."""
+    assert eg.layers.codes_from_names(["hénin beaumont", "St-Amand-les-Eaux", "BULLY LES MINES",
+                                       "conde sur l escaut"]) == ["62427", "59526", "62186",
+                                                                  "59153"]
+    with pytest.raises(eg.errors.UnknownCodeError,
+                       match=r"'Henin Beumont' is unknown \(did you mean Hénin-Beaumont \(62427\)"):
+        eg.layers.codes_from_names(["Henin Beumont"])
+    with pytest.raises(eg.errors.UnknownCodeError,
+                       match=r"ambiguous: Saint-Aubin \(59529\), Saint-Aubin \(62742\)"):
+        eg.layers.codes_from_names(["Saint Aubin"])
+    with pytest.raises(eg.errors.UnknownCodeError,
+                       match=r"'Lens' looks like a commune name: use codes_from_names\(\['Lens'\]\) "
+                             r"→ \['62498'\]"):
+        eg.layers.select_communes(["Lens"])
+    with pytest.raises(eg.errors.UnknownCodeError, match=r"a number: give it as text, '62498'"):
+        eg.layers.select_communes([62498])  # type: ignore[list-item]
+    with pytest.raises(eg.errors.UnknownCodeError, match=r"'62999' \(did you mean 62909 Ytres"):
+        eg.layers.select_communes(["62999"])
