@@ -34,6 +34,16 @@ def _kind(g: gpd.GeoDataFrame) -> str:
     return "point" if t <= {"Point"} else "line" if t <= {"LineString", "LinearRing"} else "polygon"
 
 
+def _inches(fig: Any) -> Any:
+    """Inches from the sheet's bottom-left corner → display, through the figure's own frame, so
+    that a figure saved cropped (``bbox_inches="tight"``, as Jupyter shows figures) keeps every
+    text and swatch in place."""
+    from matplotlib.transforms import Affine2D
+
+    w, h = fig.get_size_inches()
+    return Affine2D().scale(1 / w, 1 / h) + fig.transFigure
+
+
 def _dissolve(geoms: Any) -> Any:
     """The union of *geoms*: the fast coverage union for edge-matched polygons (communes), the
     general one when the polygons overlap or their edges do not match."""
@@ -74,7 +84,7 @@ def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int,
 
     from erbm_geo.maps.cartography import wrap_text
 
-    tr = fig.dpi_scale_trans
+    tr = _inches(fig)
     top = box.y + box.h
     if sym.title:
         head = wrap_text(fig, sym.title, width_in=box.w, fontsize=9.5 * s, bold=True)
@@ -168,7 +178,7 @@ def _inset(fig: Any, box: Frame, view: tuple[float, float, float, float], bg: Ba
     ax.set_xlim(ix0, ix1)
     ax.set_ylim(iy0, iy1)
     ax.set_aspect("equal", adjustable="box")
-    fig.add_artist(Rectangle((box.x, box.y), box.w, box.h, transform=fig.dpi_scale_trans,
+    fig.add_artist(Rectangle((box.x, box.y), box.w, box.h, transform=_inches(fig),
                              facecolor="none", edgecolor="#9e9e9e", linewidth=0.5))
 
 
@@ -258,7 +268,7 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
                     subtitle_lines=subtitle.count("\n") + 1 if subtitle else 0,
                     legend_rows=len(sym.labels) + int((sym.codes < 0).any()),
                     title_lines=title.count("\n") + 1)
-    tr = fig.dpi_scale_trans
+    tr = _inches(fig)
 
     # header
     hd = frames.header

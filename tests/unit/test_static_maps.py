@@ -310,3 +310,15 @@ def test_reference_page_looks_the_same(tmp_path: Path) -> None:
         REFERENCE.write_bytes(actual.read_bytes())
     result = compare_images(str(REFERENCE), str(actual), tol=3.0)
     assert result is None, result
+
+
+def test_pages_survive_a_tight_crop() -> None:
+    """Jupyter shows figures saved with bbox_inches="tight": every text and swatch of the page
+    is placed through the figure's frame, so the crop moves it with the rest (placed in plain
+    inches, the title fell off and the legend slid over the scale bar)."""
+    import io
+
+    fig = static_map(territory(), column="qpv_share", background=backdrop())
+    for artist in [*fig.texts, *fig.artists]:
+        assert artist.get_transform().contains_branch(fig.transFigure), artist
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight", dpi=30)
