@@ -37,7 +37,7 @@ from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo._text import fold
 from erbm_geo.data import cached_layer, memo
 from erbm_geo.data.facts import read_fact_table
-from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
+from erbm_geo.errors import DataFormatError, EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.geom.kernels import covered_area, intersecting_pairs
 from erbm_geo.layers._io import read_geojson, read_json
 
@@ -104,7 +104,15 @@ def _build_all_communes() -> gpd.GeoDataFrame:
     if missing:
         raise UnknownCodeError(f"COG 2025 communes without a polygon: {missing}")
     epcis = read_json("cog_epci")
-    member_of = {m["code"]: (e["code"], e["nom"]) for e in epcis for m in e["membres"]}
+    try:
+        member_of = {m["code"]: (e["code"], e["nom"]) for e in epcis for m in e["membres"]}
+    except (TypeError, KeyError) as exc:
+        raise DataFormatError(f"dataset 'cog_epci': not a list of EPCI with their 'membres' "
+                              f"({exc!r}); `erbm-geo data verify` checks the file") from exc
+    orphans = sorted(set(gdf.index) - set(member_of))
+    if orphans:  # every commune of the Nord and Pas-de-Calais belongs to an EPCI
+        raise DataFormatError(f"dataset 'cog_epci': {len(orphans)} commune(s) in no EPCI "
+                              f"({orphans[:5]}…); the file is damaged or of another vintage")
     deps = {d["code"]: d["nom"] for d in read_json("cog_departements")}
     basin = set(read_fact_table("bassin_minier_communes")["code_insee"])
     erbm = set(erbm_epci_sirens())
@@ -112,8 +120,8 @@ def _build_all_communes() -> gpd.GeoDataFrame:
     gdf["nom"] = [current[c]["nom"] for c in codes]
     gdf["departement"] = [current[c]["departement"] for c in codes]
     gdf["nom_departement"] = [deps[d] for d in gdf["departement"]]
-    gdf["siren_epci"] = [member_of.get(c, (None, None))[0] for c in codes]
-    gdf["nom_epci"] = [member_of.get(c, (None, None))[1] for c in codes]
+    gdf["siren_epci"] = [member_of[c][0] for c in codes]
+    gdf["nom_epci"] = [member_of[c][1] for c in codes]
     gdf["population"] = np.array([current[c].get("population", 0) for c in codes], dtype="int64")
     gdf["area_km2"] = gdf.geometry.area / 1e6
     gdf["in_basin"] = gdf.index.isin(list(basin))

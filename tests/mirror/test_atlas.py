@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,23 +18,7 @@ import erbm_geo as eg
 from erbm_geo.atlas import ATLAS_INDICATORS
 from erbm_geo.maps.vocabulary import INDICATEURS, cle_tri, nombre
 from tests import browser
-
-EPOCH = "1795996800"  # 2026-11-30: a fixed build date
-
-
-@pytest.fixture(scope="module")
-def atlas_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("atlas")
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        eg.atlas.build_atlas(out, basemap=None)
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    return out
+from tests.mirror.conftest import ATLAS_EPOCH as EPOCH  # the fixed build date of atlas_dir
 
 
 @pytest.fixture(scope="module")

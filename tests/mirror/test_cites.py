@@ -13,8 +13,6 @@ from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.layers.cites import normalise_name
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-
 
 @pytest.fixture(scope="module")
 def cites() -> gpd.GeoDataFrame:
@@ -128,25 +126,22 @@ def test_programme_cites_joined() -> None:
 
 
 @pytest.mark.parametrize("table", ["programme_cites", "programme_milestones", "inventory_figures"])
-def test_fact_rows_cite_a_seed_document(table: str) -> None:
+def test_fact_rows_cite_a_seed_document(table: str, seeds: Path) -> None:
     t = read_fact_table(table)
-    assert t["source"].notna().all()
+    assert len(t) and t["source"].notna().all()
     for src in t["source"]:
         fname = src.split(" ")[0]
-        assert (SEEDS / fname).is_file(), fname
+        assert (seeds / fname).is_file(), fname
 
 
-def _seed(name: str) -> str:
-    return next(SEEDS.glob(name + "*.txt")).read_text("utf-8")
-
-
-def test_figures_are_in_the_documents() -> None:
+def test_figures_are_in_the_documents(seeds: Path) -> None:
     """Every number of the fact tables appears in the document it cites (French formatting)."""
     for table, col in (("programme_cites", "logements"), ("programme_milestones", "value"),
                        ("inventory_figures", "value")):
         t = read_fact_table(table)
         for value, src in zip(t[col], t["source"], strict=True):
-            text = _seed(src.split("_")[0]).replace("\u202f", " ").replace("\xa0", " ")
+            doc = next(seeds.glob(src.split("_")[0] + "*.txt")).read_text("utf-8")
+            text = doc.replace("\u202f", " ").replace("\xa0", " ")
             v = int(value)
             forms = {str(v), f"{v:,}".replace(",", " "), f"{v:,}".replace(",", ".")}
             assert any(f in text for f in forms), (table, v, src)

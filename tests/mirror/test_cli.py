@@ -77,9 +77,10 @@ def test_map(tmp_path: Path) -> None:
     assert "ERBM.layer" in (tmp_path / "e.html").read_text("utf-8")
 
 
-def test_atlas_cli(tmp_path: Path) -> None:
-    assert run("-q", "atlas", "--out", str(tmp_path / "a"), "--basemap", "none") == 0
-    assert (tmp_path / "a" / "index.html").is_file()
+def test_atlas_cli(atlas_dir: Path) -> None:
+    """The shared atlas of the run is built by `erbm-geo atlas` (tests/mirror/conftest.py)."""
+    assert (atlas_dir / "index.html").is_file()
+    assert len(list((atlas_dir / "communes").glob("*.html"))) == 251  # 250 portraits + index
 
 
 def test_data_commands(capsys: pytest.CaptureFixture[str]) -> None:

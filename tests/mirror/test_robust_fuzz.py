@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import random
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 import erbm_geo as eg
 from erbm_geo import settings
 from erbm_geo.data import clear_memory
+from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import (
     ErbmGeoError,
 )
@@ -34,38 +37,57 @@ LOADERS = {
 }
 
 
-def _mutations(data: bytes, rnd: random.Random) -> list[bytes]:
+#: Inputs no loader may accept: each must raise a library error, never return a layer.
+INVALID = [b"", b"{}", b"[]", b"null", b'{"type":"FeatureCollection","features":[{}]}',
+           b'{"communes": [1, 2]}', b'{"qpvs": [{"code": 1}]}', b"insee;x\n1;2\n",
+           b"\xff\xfe\x00garbage"]
+
+
+def _random_damage(data: bytes, rnd: random.Random) -> list[bytes]:
+    """Two truncations and 20 flipped bytes: damage a loader may or may not detect (a flipped
+    byte inside a name is still a valid file), but must never answer with a foreign error."""
     n = len(data)
-    out = [data[: rnd.randrange(1, n)] for _ in range(2)]  # truncations
+    out = [data[: rnd.randrange(1, n)] for _ in range(2)]
     flipped = bytearray(data)
     for _ in range(20):
         flipped[rnd.randrange(n)] = rnd.randrange(256)
-    out.append(bytes(flipped))
-    out += [b"", b"{}", b"[]", b"null", b'{"type":"FeatureCollection","features":[{}]}',
-            b'{"communes": [1, 2]}', b'{"qpvs": [{"code": 1}]}', b"insee;x\n1;2\n",
-            b"\xff\xfe\x00garbage"]
-    return out
+    return [*out, bytes(flipped)]
+
+
+def _feed(dataset: str, blob: bytes, tmp_path: Path, k: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import erbm_geo.layers._io as io_mod
+
+    src = settings.data_dir / eg.data.get(dataset).path  # type: ignore[operator]
+    bad = tmp_path / f"{k}{src.suffix}"
+    bad.write_bytes(blob)
+    real = io_mod.dataset_path
+    monkeypatch.setattr(io_mod, "dataset_path",
+                        lambda name, bad=bad, real=real: bad if name == dataset else real(name))
+    # a checksum of its own for each damaged file: the layers built from it are keyed anew and
+    # rebuilt, while the others (communes…) stay in memory — no need to rebuild everything
+    fake = dataclasses.replace(CATALOGUE[dataset], sha256=hashlib.sha256(blob + bytes([k])).hexdigest())
+    monkeypatch.setitem(CATALOGUE, dataset, fake)
+    try:
+        LOADERS[dataset]()
+    finally:
+        monkeypatch.setattr(io_mod, "dataset_path", real)
 
 
 @pytest.mark.parametrize("dataset", sorted(LOADERS))
 def test_fuzzed_sources_raise_only_library_errors(dataset: str, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Each loader fed malformed versions of its file (the checksum check bypassed, as if a
-    damaged file had the right sum) fails only with the library's documented exceptions."""
-    import erbm_geo.layers._io as io_mod
-
+    damaged file had the right sum): an invalid file raises a library error — an empty
+    GeoJSON, ``{}`` for the EPCI list once gave a layer without them —, random damage raises
+    nothing but a library error."""
     src = settings.data_dir / eg.data.get(dataset).path  # type: ignore[operator]
-    rnd = random.Random(dataset)
     monkeypatch.setattr(settings, "use_cache", False)
-    for k, blob in enumerate(_mutations(src.read_bytes(), rnd)):
-        bad = tmp_path / f"{k}{src.suffix}"
-        bad.write_bytes(blob)
-        real = io_mod.dataset_path
-        monkeypatch.setattr(io_mod, "dataset_path",
-                            lambda name, bad=bad, real=real: bad if name == dataset else real(name))
-        clear_memory()
+    for k, blob in enumerate(INVALID):
+        with pytest.raises(ErbmGeoError):
+            _feed(dataset, blob, tmp_path, k, monkeypatch)
+    for k, blob in enumerate(_random_damage(src.read_bytes(), random.Random(dataset))):
         with contextlib.suppress(ErbmGeoError):  # anything else fails the test
-            LOADERS[dataset]()
+            _feed(dataset, blob, tmp_path, 100 + k, monkeypatch)
     clear_memory()
 
 
