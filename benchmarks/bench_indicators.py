@@ -1,6 +1,6 @@
 """Indicators: a straightforward geopandas version against erbm_geo, basin and national scale.
 
-Run: ``python benchmarks/bench_indicators.py`` (writes docs/benchmarks.md sections
+Run: ``python -m benchmarks.bench_indicators`` (writes docs/benchmarks.md sections
 ``indicators-basin``, ``indicators-caller``, ``indicators-national``, ``indicators-scaling``,
 ``indicators-e2e``).
 The shared indicators are checked equal before any time is reported.
@@ -20,10 +20,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import best_of, machine, national_communes, write_section
-
 import erbm_geo as eg
+from benchmarks._common import best_of, machine, national_communes, write_section
 from erbm_geo.indicators import distance_to_centres, qpv_overlap
 
 

@@ -1,20 +1,16 @@
 """HTML weight of the default basin map against geopandas ``explore()`` of the same layers.
 
-Run: ``python benchmarks/bench_maps.py`` (writes the ``maps`` section of docs/benchmarks.md).
+Run: ``python -m benchmarks.bench_maps`` (writes the ``maps`` section of docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import machine, write_section
-
 import erbm_geo as eg
+from benchmarks._common import machine, write_section
 
 
 def explore_size() -> tuple[int, int]:

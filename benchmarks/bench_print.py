@@ -1,13 +1,11 @@
 """Printed maps: drawing the basin's map with one artist per class against geopandas ``.plot()``
 (the same picture, asserted), then a page and a map book per EPCI, with their PDF sizes.
 
-Run: ``python benchmarks/bench_print.py`` (writes the ``print`` section of docs/benchmarks.md).
+Run: ``python -m benchmarks.bench_print`` (writes the ``print`` section of docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 import time
 import warnings
@@ -20,10 +18,8 @@ import shapely
 from matplotlib.image import imread
 from matplotlib.testing.compare import calculate_rms
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import best_of, machine, write_section
-
 import erbm_geo as eg
+from benchmarks._common import best_of, machine, write_section
 from erbm_geo.maps.cartography import draw_geometries
 from erbm_geo.maps.classify import classify
 from erbm_geo.maps.vocabulary import INDICATEURS, couleurs

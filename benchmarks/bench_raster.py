@@ -1,18 +1,16 @@
 """Raster surfaces at 100 m, 50 m and 25 m: time and peak memory (writes docs/benchmarks.md).
 
-Run: ``python benchmarks/bench_raster.py``. Each resolution runs in a fresh process so that peak
+Run: ``python -m benchmarks.bench_raster``. Each resolution runs in a fresh process so that peak
 memory (ru_maxrss) is that resolution's.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(__file__))
-from _common import machine, write_section
+from benchmarks._common import machine, write_section
 
 CODE = """
 import json, resource, time, tempfile, pathlib
