@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 __all__ = ["MEMORY", "Memory"]
 
@@ -40,7 +40,7 @@ class Memory:
         """
         if key not in self._objects:
             self._objects[key] = build()
-        return self._objects[key]
+        return cast("T", self._objects[key])
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._objects

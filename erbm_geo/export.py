@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -434,7 +434,7 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
                 gdf[col] = gdf[col].astype(dtype)
         if schema.get("index"):
             gdf = gdf.set_index(schema["index"])
-    return gdf
+    return cast("pd.DataFrame", gdf)
 
 
 def read_sources(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:

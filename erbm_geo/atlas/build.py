@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import jinja2
@@ -293,8 +293,8 @@ def _near(a: np.ndarray, b: np.ndarray, distance: float = 0.0) -> tuple[np.ndarr
     """Pairs (i in a, j in b) of geometries within *distance* m (EPSG:2154)."""
     tree = shapely.STRtree(b)
     if distance > 0:
-        return tree.query(a, predicate="dwithin", distance=distance)
-    return tree.query(a, predicate="intersects")
+        return cast("tuple[np.ndarray, np.ndarray]", tree.query(a, predicate="dwithin", distance=distance))
+    return cast("tuple[np.ndarray, np.ndarray]", tree.query(a, predicate="intersects"))
 
 
 # ---------------------------------------------------------------- the build

@@ -9,7 +9,7 @@ several calls — built-in or the caller's own — is indexed once per process.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,7 @@ def source_geoms(geoms: np.ndarray, measure_from: Literal["edge", "point"]) -> n
     """The geometries distances are measured from: the features themselves or a point in each."""
     if measure_from == "edge":
         return geoms
-    return shapely.point_on_surface(geoms)
+    return cast("np.ndarray", shapely.point_on_surface(geoms))
 
 
 def _segments(tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +110,7 @@ def _first_vertex(geoms: np.ndarray) -> np.ndarray:
 
     def build() -> np.ndarray:
         coords, owner = shapely.get_coordinates(m.geoms, return_index=True)
-        return coords[np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]]
+        return cast("np.ndarray", coords[np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]])
 
     return m.get("first_vertex", build)
 
@@ -289,7 +289,7 @@ def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
         return np.array([], dtype=object)
     over = overlapping_mask(geoms)
     if not over.any():
-        return shapely.get_parts(geoms)
+        return cast("np.ndarray", shapely.get_parts(geoms))
     return np.concatenate([shapely.get_parts(geoms[~over]),
                            shapely.get_parts(shapely.union_all(geoms[over]))])
 
@@ -329,7 +329,7 @@ def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _intersection_area(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return shapely.area(shapely.intersection(a, b))
+    return cast("np.ndarray", shapely.area(shapely.intersection(a, b)))
 
 
 def share_of(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

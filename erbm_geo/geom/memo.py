@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import shapely
@@ -44,7 +44,7 @@ class GeometryMemo:
         """A structure derived from these geometries (built once per array)."""
         if key not in self.derived:
             self.derived[key] = build()
-        return self.derived[key]
+        return cast("T", self.derived[key])
 
     def get_tree(self) -> shapely.STRtree:
         """The STRtree of the array."""
@@ -58,7 +58,7 @@ class GeometryMemo:
             g = self.geoms[unknown]  # on several threads when they are many (GEOS releases the GIL)
             self.valid[unknown] = chunked(shapely.is_valid, g,
                                           cost=shapely.get_num_coordinates(g)).astype(np.int8)
-        return rows[self.valid[rows] == 0]
+        return cast("np.ndarray", rows[self.valid[rows] == 0])
 
 
 def memo_for(geoms: np.ndarray) -> GeometryMemo:

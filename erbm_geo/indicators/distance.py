@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import geopandas as gpd
 import numpy as np
@@ -26,8 +26,9 @@ def check_measure(measure_from: str) -> None:
 def labels_of(layer: gpd.GeoDataFrame, column: str = "nom") -> np.ndarray:
     """The names of a target layer's features: its *column* when present, else its index (as
     they are: :func:`~erbm_geo.geom.kernels.take_labels` converts the ones it takes to text)."""
-    return (layer[column].to_numpy(dtype=object) if column in layer
-            else layer.index.to_numpy(dtype=object))
+    labels = (layer[column].to_numpy(dtype=object) if column in layer
+              else layer.index.to_numpy(dtype=object))
+    return cast("np.ndarray", labels)
 
 
 def distance_to_centres(

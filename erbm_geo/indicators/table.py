@@ -149,8 +149,9 @@ def _builtin_targets(*, regional: bool = False) -> Targets:
     the only ones to load and repair. Caller features get the QPV of metropolitan France.
     """
     qpv_territory = "nord_pas_de_calais" if regional else None
-    return memo("builtin_targets", lambda: builtin.targets(qpv_territory=qpv_territory),
-                sources=TABLE_SOURCES, params={"qpv": qpv_territory})
+    targets: Targets = memo("builtin_targets", lambda: builtin.targets(qpv_territory=qpv_territory),
+                            sources=TABLE_SOURCES, params={"qpv": qpv_territory})
+    return targets
 
 
 def _warn_missing(t: Targets) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -59,6 +59,6 @@ def read_csv(name: str, **kwargs: Any) -> pd.DataFrame:
     """Read catalogued CSV dataset *name*."""
     path = dataset_path(name)
     try:
-        return pd.read_csv(path, **kwargs)
+        return cast("pd.DataFrame", pd.read_csv(path, **kwargs))
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise DataFormatError(f"dataset {name!r}: cannot parse {path} as CSV: {exc}") from exc

@@ -47,7 +47,7 @@ Identifier ``cite_id``: ``"U<id_unesco>"`` for inscribed cités (e.g. ``"U92"``)
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, cast
 
 import geopandas as gpd
 import numpy as np
@@ -167,7 +167,8 @@ _LAYER_SOURCES = (*_SOURCES, "communes_59", "communes_62", "cog_communes")
 
 def _unified_once() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
     """:func:`_unified`, computed once per process (the layer and its parts share it)."""
-    return memo("cites_unified", _unified, sources=_LAYER_SOURCES)
+    unified = memo("cites_unified", _unified, sources=_LAYER_SOURCES)
+    return cast("tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]", unified)
 
 
 def _build() -> gpd.GeoDataFrame:

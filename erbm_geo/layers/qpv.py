@@ -10,6 +10,7 @@ counts them.
 from __future__ import annotations
 
 from itertools import chain
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -43,7 +44,7 @@ def _multipolygons(coordinates: list[list[list[list[list[float]]]]]) -> np.ndarr
     offsets = (np.r_[0, np.cumsum([len(r) for r in rings])],
                np.r_[0, np.cumsum([len(p) for p in polys])],
                np.r_[0, np.cumsum([len(g) for g in coordinates])])
-    return shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets)
+    return cast("np.ndarray", shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets))
 
 
 def _parse_france() -> gpd.GeoDataFrame:

@@ -8,7 +8,7 @@ coincide, so a legend never lists an empty class or two identical ones ("0,0 % â
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -60,7 +60,7 @@ def fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:
         i_start = back[c, j_end]
         ends.append(i_start - 1)
         j_end = i_start - 1
-    return x[np.array(ends[::-1])]
+    return cast("np.ndarray", x[np.array(ends[::-1])])
 
 
 def quantiles(values: np.ndarray, k: int) -> np.ndarray:
@@ -103,7 +103,7 @@ def breaks(values: np.ndarray, *, scheme: Scheme = "fisher_jenks", k: int = 5) -
         return np.unique(v)
     zeros = v == 0
     if k > 2 and zeros.mean() >= ZERO_CLASS_SHARE and v.min() == 0:
-        return np.r_[0.0, breaks(v[~zeros], scheme=scheme, k=k - 1)]
+        return cast("np.ndarray", np.r_[0.0, breaks(v[~zeros], scheme=scheme, k=k - 1)])
     if scheme == "fisher_jenks":
         return fisher_jenks(v, k)
     if scheme == "quantiles":

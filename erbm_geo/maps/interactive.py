@@ -139,7 +139,7 @@ class _Script(MacroElement):
 
     def __init__(self, call: str, *refs: Any, args: Sequence[Any] = (), raw: Sequence[str] = ()
                  ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
         self._name = "ErbmScript"
         self.call, self.refs, self.args, self.raw = call, refs, list(args), list(raw)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -188,4 +188,5 @@ def web_geometries(gdf: gpd.GeoDataFrame, *, tolerance: float = 20.0, decimals: 
             simplify = dims > 0
             g[simplify] = shapely.simplify(g[simplify], tolerance, preserve_topology=True)
     web = gpd.GeoSeries(g, crs=settings.crs).to_crs(settings.web_crs).values
-    return shapely.transform(np.asarray(web, dtype=object), lambda c: np.round(c, decimals))
+    rounded = shapely.transform(np.asarray(web, dtype=object), lambda c: np.round(c, decimals))
+    return cast("np.ndarray", rounded)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -48,7 +50,7 @@ def kernel_density(features: gpd.GeoDataFrame, *, grid: Grid, bandwidth: float =
     dens = gaussian_filter(counts, sigma=bandwidth / grid.resolution, mode="constant") / cell_km2
     if grid.mask is not None:
         dens = np.where(grid.mask, dens, np.nan)
-    return dens.astype("float32")
+    return cast("np.ndarray", dens.astype("float32"))
 
 
 def commune_density(values: pd.Series, communes: gpd.GeoDataFrame, *, grid: Grid) -> np.ndarray:
@@ -70,4 +72,4 @@ def commune_density(values: pd.Series, communes: gpd.GeoDataFrame, *, grid: Grid
                     fill=np.nan, dtype="float32")
     if grid.mask is not None:
         out = np.where(grid.mask, out, np.float32(np.nan))
-    return out
+    return cast("np.ndarray", out)

@@ -10,6 +10,7 @@ diagonal (35 m at 50 m resolution). Cells outside the grid's mask are nodata (Na
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -51,7 +52,7 @@ def distance_surface(targets: gpd.GeoDataFrame, *, grid: Grid) -> np.ndarray:
     out = dist[pad:pad + grid.height, pad:pad + grid.width]
     if grid.mask is not None:
         out = np.where(grid.mask, out, np.float32(np.nan))
-    return out
+    return cast("np.ndarray", out)
 
 
 def _targets() -> dict[str, tuple[str, Callable[[], gpd.GeoDataFrame], tuple[str, ...]]]:
