@@ -33,7 +33,7 @@ class Memory:
         self._geoms: OrderedDict[Hashable, Any] = OrderedDict()
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
-        """The object stored under *key*, built by *build* on the first call.
+        """Return the object stored under *key*, built by *build* on the first call.
 
         *key* must identify the content (e.g. include the checksums of the sources it is built
         from). Callers must treat the result as read-only, or copy it.
@@ -46,7 +46,7 @@ class Memory:
         return key in self._objects
 
     def geometry(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The geometry memo stored under *key* (made if needed), least recently used evicted."""
+        """Return the geometry memo stored under *key* (made if needed), least recently used evicted."""
         m = self._geoms.get(key)
         if m is None:
             m = make()
@@ -63,7 +63,7 @@ class Memory:
         self._geoms.clear()
 
     def sizes(self) -> dict[str, int]:
-        """How many objects and geometry memos are held (for tests and diagnostics)."""
+        """Return how many objects and geometry memos are held (for tests and diagnostics)."""
         return {"objects": len(self._objects), "geometry_memos": len(self._geoms)}
 
 

@@ -10,7 +10,7 @@ _PACKAGE = str(Path(__file__).resolve().parent)
 
 
 def user_stacklevel() -> int:
-    """The ``stacklevel`` of the first frame outside the erbm_geo package (as pandas does).
+    """Return the ``stacklevel`` of the first frame outside the erbm_geo package (as pandas does).
 
     Counted from the function calling this one (level 1). Decorators, helpers and the depth of
     the call then never make a warning point at an internal line such as the deprecation wrapper.
@@ -24,5 +24,5 @@ def user_stacklevel() -> int:
 
 
 def warn(message: str, category: type[Warning]) -> None:
-    """``warnings.warn`` at the user's line (see :func:`user_stacklevel`)."""
+    """Call ``warnings.warn`` at the user's line (see :func:`user_stacklevel`)."""
     warnings.warn(message, category, stacklevel=user_stacklevel())

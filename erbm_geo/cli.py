@@ -196,7 +196,7 @@ def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | 
 
 
 def _indicator_for_map(indicator: str) -> Any:
-    """The basin's communes with *indicator*, refused when it cannot be mapped."""
+    """Return the basin's communes with *indicator*, refused when it cannot be mapped."""
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     from erbm_geo.errors import InvalidOptionError, UnknownOptionError
@@ -221,7 +221,7 @@ def _indicator_for_map(indicator: str) -> Any:
 
 
 def _commune_codes(text: str, table: Any) -> list[str]:
-    """``"62498, Douai"`` → INSEE codes of communes of *table*; ``"all"`` → every one."""
+    """Turn ``"62498, Douai"`` into INSEE codes of communes of *table* (``"all"``: every one)."""
     from erbm_geo.errors import UnknownCodeError
     from erbm_geo.layers import codes_from_names
 
@@ -238,7 +238,7 @@ def _commune_codes(text: str, table: Any) -> list[str]:
 
 @cli.group()
 def data() -> None:
-    """Where the data is, verify checksums, fetch missing files."""
+    """Show where the data is, verify checksums, fetch missing files."""
 
 
 @data.command("where")
@@ -273,7 +273,7 @@ def data_fetch(names: tuple[str, ...]) -> None:
 
 
 def _one_line(message: Warning | str, category: type[Warning], filename: str) -> str:
-    """A warning as one clean line: its text, and the library it comes from if not erbm_geo."""
+    """Return a warning as one clean line: its text, and the library it comes from if not erbm_geo."""
     text = " ".join(str(message).split())
     if issubclass(category, ErbmGeoWarning):
         return f"warning: {text}"  # ours, whatever frame it points at (the user's, here click's)
@@ -303,7 +303,7 @@ def _clean_warnings() -> Iterator[None]:
 
 
 def _os_error(exc: OSError) -> str:
-    """What an OS error means for the user: the path and the cause, in one line."""
+    """Return what an OS error means for the user: the path and the cause, in one line."""
     path = exc.filename if exc.filename is not None else None
     cause = exc.strerror or str(exc)
     where = f" {path}" if path is not None else ""

@@ -66,7 +66,8 @@ class EmptyInputError(ErbmGeoError, ValueError):
 class UnknownCodeError(ErbmGeoError, KeyError):
     """An INSEE / SIREN code (or a cité identifier) is unknown or duplicated."""
 
-    def __str__(self) -> str:  # KeyError quotes its message; keep it readable.
+    def __str__(self) -> str:
+        """Give the message as written (KeyError would quote it)."""
         return str(self.args[0]) if self.args else ""
 
 
@@ -90,6 +91,7 @@ class MissingColumnError(ErbmGeoError, KeyError):
     """A table lacks a column the operation needs."""
 
     def __str__(self) -> str:
+        """Give the message as written (KeyError would quote it)."""
         return str(self.args[0]) if self.args else ""
 
 

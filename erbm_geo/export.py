@@ -121,8 +121,10 @@ def _pinned_gpkg_date() -> Iterator[None]:
 
 
 def _dated(sources: pd.DataFrame, column: str) -> pd.DataFrame:
-    """The sources sheet with the build date (ISO) in a last *column*: a CSV or a spreadsheet
-    says when it was built as well as where its data came from."""
+    """Return the sources sheet with the build date (ISO) in a last *column*.
+
+    A CSV or a spreadsheet says when it was built as well as where its data came from.
+    """
     return sources.assign(**{column: build_date().date().isoformat()})
 
 
@@ -145,9 +147,10 @@ def _french(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
 
 
 def build_date() -> datetime.datetime:
-    """When an export is built, as its files record it: ``SOURCE_DATE_EPOCH`` if set (reproducible
-    builds), else today at 00:00 UTC — so the same table written twice the same day gives the same
-    bytes.
+    """When an export is built, as its files record it.
+
+    ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today at 00:00 UTC — so the same table
+    written twice the same day gives the same bytes.
 
     Examples
     --------
@@ -162,8 +165,11 @@ def build_date() -> datetime.datetime:
 
 
 def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
-    """Write *sheets* to an XLSX workbook: text stays text (never a formula), missing values are
-    empty cells, and the file's dates are pinned (the same sheets give the same bytes)."""
+    """Write *sheets* to an XLSX workbook.
+
+    Text stays text (never a formula), missing values are empty cells, and the file's dates are pinned
+    (the same sheets give the same bytes).
+    """
     import io
     import zipfile
 
@@ -209,9 +215,11 @@ _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\r\x0e-\x1f]")
 
 
 def _xlsx_text(v: object) -> object:
-    """Text as OOXML stores it whole: a carriage return (which XML would turn into a line feed)
-    and control characters become ``_xHHHH_``, a literal ``_xHHHH_`` is escaped first; Excel,
-    LibreOffice and openpyxl decode both."""
+    """Return text as OOXML stores it whole.
+
+    A carriage return (which XML would turn into a line feed) and control characters become ``_xHHHH_``, a
+    literal ``_xHHHH_`` is escaped first; Excel, LibreOffice and openpyxl decode both.
+    """
     if not isinstance(v, str):
         return v
     v = _OOXML_ESCAPE.sub(r"_x005F_\1", v)
@@ -219,7 +227,7 @@ def _xlsx_text(v: object) -> object:
 
 
 def _xlsx_untext(v: object) -> object:
-    """The inverse of :func:`_xlsx_text` (``_xHHHH_`` back to its character)."""
+    """Return the inverse of :func:`_xlsx_text` (``_xHHHH_`` back to its character)."""
     if not isinstance(v, str) or "_x" not in v:
         return v
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), v)
@@ -233,7 +241,7 @@ def _missing(v: object) -> bool:
 
 
 def _sources_records(sources: pd.DataFrame) -> list[dict[str, object]]:
-    """The sources sheet as records; a named index (``dataset``) becomes a column."""
+    """Return the sources sheet as records; a named index (``dataset``) becomes a column."""
     return sources.reset_index(drop=sources.index.name is None).to_dict(orient="records")  # type: ignore[return-value]
 
 
@@ -438,7 +446,7 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
 
 
 def read_sources(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
-    """The sources sheet of a file written by :func:`write` (empty when none was given).
+    """Return the sources sheet of a file written by :func:`write` (empty when none was given).
 
     GeoPackage: from its metadata (``gpkg_metadata``); GeoParquet: from the file's key-value
     metadata; CSV: from the ``<name>.sources.csv`` written beside it.

@@ -81,18 +81,18 @@ _ENV = jinja2.Environment(
 
 
 def _num(x: Any) -> float:
-    """*x* as a float, NaN when missing (pandas scalars of any kind)."""
+    """Return *x* as a float, NaN when missing (pandas scalars of any kind)."""
     return float("nan") if x is None or pd.isna(x) else float(x)
 
 
 def _facts(name: str) -> list[dict[str, str]]:
-    """The rows of fact table *name* as text."""
+    """Return the rows of fact table *name* as text."""
     return [{str(k): str(v) for k, v in r.items()}
             for r in read_fact_table(name).to_dict("records")]
 
 
 def _cite(source: str) -> str:
-    """``"004_….txt (Dossier de presse 25 nov. 2019)"`` → the document's French title."""
+    """Give the French title of a cited document, e.g. ``"004_….txt (Dossier de presse…)"``."""
     m = re.match(r"\s*(\d{3}_[0-9a-f]+\.txt)", str(source))
     return DOCUMENTS.get(m.group(1), str(source)) if m else str(source)
 

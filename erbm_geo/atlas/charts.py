@@ -39,7 +39,9 @@ def _svg(width: int, height: int, ident: str, title: str, desc: str, body: str) 
 
 def progression(points: Sequence[tuple[str, float, str]], objectif: float, echeance: str, *,
                 ident: str = "progression") -> Markup:
-    """Renovated homes by date against the target: one bar per milestone, a dashed target line.
+    """Renovated homes by date against the target.
+
+    One bar per milestone, a dashed target line.
 
     *points* are ``(ISO date, value, comparator)`` with comparator ``>``, ``~`` or ``=``
     (« plus de », « environ »). *echeance* is the target's ISO date.
@@ -89,8 +91,10 @@ def progression(points: Sequence[tuple[str, float, str]], objectif: float, echea
 
 def histogramme(values: np.ndarray, ind: Indicateur, *, repere: float | None,
                 repere_label: str, ident: str, bins: int = 12) -> Markup:
-    """Distribution of the communes' values (bars of equal width), with the basin's value
-    marked. Missing values are left out (and counted in the description)."""
+    """Distribution of the communes' values (bars of equal width), with the basin's value marked.
+
+    Missing values are left out (and counted in the description).
+    """
     v = np.asarray(values, dtype=float) * ind.echelle
     ok = v[~np.isnan(v)]
     w, h, left, right, top, bottom = 640, 240, 48, 16, 20, 48
@@ -140,7 +144,7 @@ def histogramme(values: np.ndarray, ind: Indicateur, *, repere: float | None,
 
 def comparaison(valeur: float, bassin: float, ind: Indicateur, *, nom: str, ident: str
                 ) -> Markup:
-    """Two horizontal bars: the territory (*nom*) and the basin, for one indicator."""
+    """Return two horizontal bars: the territory (*nom*) and the basin, for one indicator."""
     w, h = 380, 64
     finite = [abs(v) for v in (valeur, bassin) if v is not None and not np.isnan(v)]
     vmax = max(finite) if finite and max(finite) > 0 else 1.0

@@ -34,7 +34,7 @@ class Features:
 
     def collection(self, rows: Sequence[int] | np.ndarray, props: Sequence[dict[str, Any]]
                    ) -> str:
-        """A FeatureCollection (JSON text) of the features at *rows* with their *props*."""
+        """Return a FeatureCollection (JSON text) of the features at *rows* with their *props*."""
         feats = ",".join(f'{{"type":"Feature","geometry":{self.geometry[i]},'
                          f'"properties":{js_json(p)}}}' for i, p in zip(rows, props, strict=True))
         return '{"type":"FeatureCollection","features":[' + feats + "]}"
@@ -64,16 +64,22 @@ class MapSpec:
     def layer(self, name: str, data: str, *, style: dict[str, Any],
               palette: Sequence[str] | None = None, tooltip: bool = True,
               liens: bool = False, show: bool = True, kind: str = "polygon") -> None:
-        """Add a layer: *data* is a FeatureCollection whose properties may hold ``c`` (class in
-        *palette*), ``t`` (tooltip lines) and ``u`` (a relative link opened on click)."""
+        """Add a layer.
+
+        *data* is a FeatureCollection whose properties may hold ``c`` (class in *palette*), ``t``
+        (tooltip lines) and ``u`` (a relative link opened on click).
+        """
         opts = {"name": name, "style": style, "palette": list(palette or []),
                 "tooltip": tooltip, "liens": liens, "show": show, "kind": kind}
         self.layers.append('{"opts":' + js_json(opts) + ',"data":' + data + "}")
 
     def legende(self, titre: str, items: Sequence[tuple[str, str, str]], *,
                 note: str | None = None) -> None:
-        """A legend section: items are ``(label, colour, kind)`` with kind ``fill``,
-        ``outline``, ``hatch``, ``line`` or ``dot``."""
+        """Return a legend section.
+
+        Items are ``(label, colour, kind)`` with kind ``fill``, ``outline``, ``hatch``, ``line`` or
+        ``dot``.
+        """
         self.legendes.append({"titre": titre, "items": [list(i) for i in items], "note": note})
 
     def fit(self, bounds: np.ndarray, margin: float = 0.01) -> None:
@@ -83,7 +89,7 @@ class MapSpec:
                        [round(b[3] + margin, 5), round(b[2] + margin, 5)]]
 
     def to_json(self) -> str:
-        """The map as JSON text, safe inside ``<script type="application/json">``."""
+        """Return the map as JSON text, safe inside ``<script type="application/json">``."""
         head = js_json({"titre": self.titre, "legendes": self.legendes, "bounds": self.bounds,
                         "sources": self.sources, "base": self.base,
                         "base_props": self.base_props, "palette": self.palette})
@@ -93,10 +99,12 @@ class MapSpec:
 def contexte_js(*, communes: Features, communes_props: list[dict[str, Any]],
                 epci: Features, departements: Features, outline: Features, rail: Features,
                 villes: list[tuple[str, float, float, int]]) -> str:
-    """The shared context of every map (``assets/contexte.js``): the basin's communes (drawn by
-    indicator maps and portraits from this one copy), EPCI and département boundaries, the
-    basin outline, railway lines and the names of the main towns — so that a map opened
-    offline, without tiles, is still readable."""
+    """Return the shared context of every map (``assets/contexte.js``).
+
+    The basin's communes (drawn by indicator maps and portraits from this one copy), EPCI and département
+    boundaries, the basin outline, railway lines and the names of the main towns — so that a map opened
+    offline, without tiles, is still readable.
+    """
     n = len(communes.geometry)
     data = {
         "communes": json.loads(communes.collection(range(n), communes_props)),

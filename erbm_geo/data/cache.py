@@ -108,7 +108,7 @@ class Cache:
 
     @property
     def directory(self) -> Path:
-        """Where prepared layers are stored: ``settings.cache_dir / "layers"``."""
+        """Return where prepared layers are stored: ``settings.cache_dir / "layers"``."""
         return Path(settings.cache_dir) / "layers"
 
     def clear(self, *, disk: bool = False) -> None:
@@ -122,7 +122,7 @@ class Cache:
 
     def memo(self, name: str, build: Callable[[], Any], *, sources: Iterable[str] = (),
              params: dict[str, Any] | None = None) -> Any:
-        """An object derived from datasets (a union, a lookup table), built once per process.
+        """Return an object derived from datasets (a union, a lookup table), built once per process.
 
         Keyed like the layers: by *name*, the checksums of *sources*, the code, the fact tables
         and *params*. Callers must treat the result as read-only.
@@ -131,7 +131,7 @@ class Cache:
 
     def layer(self, name: str, sources: Iterable[str], build: Callable[[], gpd.GeoDataFrame],
               params: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
-        """The prepared layer *name* (a copy), from memory, from a verified disk entry or built.
+        """Return the prepared layer *name* (a copy), from memory, from a verified disk entry or built.
 
         An entry found on disk is used only if its manifest and keyed digest verify (see the
         module docstring); otherwise it is rebuilt, with a :class:`~erbm_geo.errors.CacheWarning`.
@@ -154,7 +154,7 @@ def clear_memory() -> None:
 
 def memo(name: str, build: Callable[[], Any], *, sources: Iterable[str] = (),
          params: dict[str, Any] | None = None) -> Any:
-    """:meth:`Cache.memo` of :data:`CACHE`."""
+    """Return :meth:`Cache.memo` of :data:`CACHE`."""
     return CACHE.memo(name, build, sources=sources, params=params)
 
 
@@ -164,7 +164,7 @@ def cached_layer(
     build: Callable[[], gpd.GeoDataFrame],
     params: dict[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
-    """:meth:`Cache.layer` of :data:`CACHE`: the prepared layer *name*, built on a cache miss."""
+    """Return :meth:`Cache.layer` of :data:`CACHE`: the prepared layer *name*, built on a cache miss."""
     return CACHE.layer(name, sources, build, params)
 
 
@@ -201,8 +201,10 @@ class _Untrusted(Exception):
 
 
 def cache_secret_path() -> Path:
-    """Where the user's cache key lives: ``ERBM_GEO_CACHE_SECRET`` (a file path), else
-    ``$XDG_CONFIG_HOME/erbm_geo/cache.key`` (``~/.config/erbm_geo/cache.key``).
+    """Return where the user's cache key lives.
+
+    ``ERBM_GEO_CACHE_SECRET`` (a file path), else ``$XDG_CONFIG_HOME/erbm_geo/cache.key``
+    (``~/.config/erbm_geo/cache.key``).
 
     It is kept outside the cache directory on purpose: whoever can write into the cache but not
     read this file cannot make an entry that verifies. Users who share a cache directory share
@@ -217,8 +219,11 @@ def cache_secret_path() -> Path:
 
 @functools.cache
 def _secret() -> bytes:
-    """The user's cache key (created on first use, mode 0600); a key for this process only when
-    the file cannot be read or created (the cache then only serves this process)."""
+    """Return the user's cache key, created on first use (mode 0600).
+
+    A key for this process only when the file cannot be read or created (the cache then only
+    serves this process).
+    """
     path = cache_secret_path()
     try:
         data = path.read_bytes()

@@ -36,7 +36,7 @@ __all__ = [
 
 
 def source_geoms(geoms: np.ndarray, measure_from: Literal["edge", "point"]) -> np.ndarray:
-    """The geometries distances are measured from: the features themselves or a point in each."""
+    """Return the geometries distances are measured from: the features themselves or a point in each."""
     if measure_from == "edge":
         return geoms
     return cast("np.ndarray", shapely.point_on_surface(geoms))
@@ -71,7 +71,7 @@ def _segments(tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def intersecting_pairs(src: np.ndarray, tgt: np.ndarray, *, tgt_tree: shapely.STRtree | None = None,
                        src_tree: shapely.STRtree | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs (source, target) of intersecting geometries, sorted by source.
+    """Return index pairs (source, target) of intersecting geometries, sorted by source.
 
     The side with fewer geometries is the query side: its bounding boxes are looked up in the
     other side's tree, then ``intersects`` is tested with the query side prepared — and left
@@ -105,7 +105,7 @@ def _segment_tree(tgt: np.ndarray) -> tuple[np.ndarray, shapely.STRtree]:
 
 
 def _first_vertex(geoms: np.ndarray) -> np.ndarray:
-    """A vertex of each geometry (its first), as an (n, 2) array (remembered per array)."""
+    """Return a vertex of each geometry (its first), as an (n, 2) array (remembered per array)."""
     m = memo_for(geoms)
 
     def build() -> np.ndarray:
@@ -117,7 +117,7 @@ def _first_vertex(geoms: np.ndarray) -> np.ndarray:
 
 def _voronoi(pts: np.ndarray, extent: tuple[float, float, float, float]
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """Unique points, index of their first occurrence, their coordinates and Voronoi cells."""
+    """Return unique points, index of their first occurrence, their coordinates and Voronoi cells."""
     xy = shapely.get_coordinates(pts)
     uniq, first = np.unique(xy, axis=0, return_index=True)
     up = shapely.points(uniq)
@@ -189,10 +189,12 @@ def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree 
 
 
 def _use_voronoi(n_sources: int, tgt: np.ndarray) -> bool:
-    """Whether the Voronoi diagram of point targets should answer: when it is already built, or
-    when the sources are at least as many as the targets (building it costs about as much per
-    target as a tree search per source: 62 ms for 6,857 stations, against 8 ms for the tree
-    search of 539 cités and communes — but 0.36 s against 0.71 s for 34,867 communes)."""
+    """Whether the Voronoi diagram of point targets should answer.
+
+    When it is already built, or when the sources are at least as many as the targets (building it costs
+    about as much per target as a tree search per source: 62 ms for 6,857 stations, against 8 ms for the
+    tree search of 539 cités and communes — but 0.36 s against 0.71 s for 34,867 communes).
+    """
     m = memo_for(tgt)
     if "voronoi" in m.derived:
         return True
@@ -202,7 +204,7 @@ def _use_voronoi(n_sources: int, tgt: np.ndarray) -> bool:
 
 def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the nearest target of each source (-1 if none within *max_distance*) and distance.
+    """Return index of the nearest target of each source (-1 if none within *max_distance*) and distance.
 
     Sources intersecting a target get distance 0 (found by one bulk ``intersects`` query);
     the others are searched through the targets' Voronoi diagram (point targets, more than 50
@@ -264,8 +266,9 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
 
 
 def take_labels(labels: np.ndarray, idx: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``labels[idx]`` as a string array, <NA> where ``idx`` is -1 (nothing found) or the label
-    is missing.
+    """Return ``labels[idx]`` as a string array.
+
+    <NA> where ``idx`` is -1 (nothing found) or the label is missing.
 
     Examples
     --------
@@ -295,7 +298,7 @@ def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
 
 
 def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Area of ``a[k] ∩ b[k]`` for each pair, skipping the overlay where one contains the other.
+    """Return area of ``a[k] ∩ b[k]`` for each pair, skipping the overlay where one contains the other.
 
     A commune holding a whole QPV, IRIS or UNESCO part needs no intersection: the area is the
     part's. Containment is tested on prepared geometries, far cheaper than an overlay. The
@@ -333,8 +336,10 @@ def _intersection_area(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def share_of(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    """``part / whole``, at most 1 (float rounding never publishes a share above 1), NaN where
-    *whole* is 0 (points and lines have no area); no division by zero is attempted.
+    """Return ``part / whole``, at most 1.
+
+    Float rounding never publishes a share above 1; NaN where *whole* is 0 (points and lines
+    have no area); no division by zero is attempted.
 
     Examples
     --------
@@ -348,7 +353,7 @@ def share_of(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 
 def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
-    """Area of each source polygon covered by the (non-overlapping) *cover_parts*."""
+    """Return area of each source polygon covered by the (non-overlapping) *cover_parts*."""
     out = np.zeros(len(src))
     if len(cover_parts) == 0 or len(src) == 0:
         return out
@@ -409,7 +414,7 @@ def join_ids(groups: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
 
 
 def count_within(src: np.ndarray, pts: np.ndarray, radius: float) -> np.ndarray:
-    """Number of target geometries within *radius* metres of each source geometry."""
+    """Return number of target geometries within *radius* metres of each source geometry."""
     if len(pts) == 0:
         return np.zeros(len(src), dtype=np.int64)
     si, _ = memo_for(pts).get_tree().query(src, predicate="dwithin", distance=radius)

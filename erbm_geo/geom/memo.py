@@ -1,5 +1,7 @@
-"""What is known about a geometry array, remembered for the process: checks, validity, spatial
-index, vertices and derived structures (segments, Voronoi diagram, dissolved parts…).
+"""What is known about a geometry array, remembered for the process.
+
+Checks, validity, spatial index, vertices and derived structures (segments, Voronoi diagram, dissolved
+parts…).
 
 Indicators called one after another on the same layer (distance to centres, to stations, QPV
 overlap…) would otherwise re-check and re-index the same geometries each time; a caller's own
@@ -38,16 +40,17 @@ class GeometryMemo:
     derived: dict[Hashable, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        """Start with every validity unknown."""
         self.valid = np.full(len(self.geoms), -1, dtype=np.int8)  # -1 unknown, 0 no, 1 yes
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
-        """A structure derived from these geometries (built once per array)."""
+        """Return a structure derived from these geometries (built once per array)."""
         if key not in self.derived:
             self.derived[key] = build()
         return cast("T", self.derived[key])
 
     def get_tree(self) -> shapely.STRtree:
-        """The STRtree of the array."""
+        """Return the STRtree of the array."""
         return self.get("tree", lambda: shapely.STRtree(self.geoms))
 
     def invalid_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -62,7 +65,7 @@ class GeometryMemo:
 
 
 def memo_for(geoms: np.ndarray) -> GeometryMemo:
-    """The memo of *geoms* (an object array of shapely geometries), created if needed."""
+    """Return the memo of *geoms* (an object array of shapely geometries), created if needed."""
     arr = np.ascontiguousarray(np.asarray(geoms, dtype=object))
     key = ("geoms", len(arr), hashlib.blake2b(arr.tobytes(), digest_size=16).digest())
     return MEMORY.geometry(key, lambda: GeometryMemo(arr))

@@ -39,7 +39,7 @@ def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = F
 
 
 def _checked(gdf: gpd.GeoDataFrame, name: str) -> tuple[gpd.GeoDataFrame, GeometryMemo]:
-    """*gdf* in EPSG:2154 and its memo, after the basic geometry checks (done once per array)."""
+    """Return *gdf* in EPSG:2154 and its memo, after the basic geometry checks (done once per array)."""
     out = to_working_crs(gdf, name=name)
     m = memo_for(np.asarray(out.geometry.values, dtype=object))
     if not m.basic_ok:
@@ -64,7 +64,7 @@ def check_valid_subset(gdf: gpd.GeoDataFrame, rows: np.ndarray, *, name: str = "
 def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name: str,
                    polygonal: bool = False, allow_empty: bool = False
                    ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """A target layer and its geometry array in EPSG:2154; it must share the features' CRS.
+    """Return a target layer and its geometry array in EPSG:2154; it must share the features' CRS.
 
     The basic checks of :func:`prepare` apply (remembered per array). Validity is not checked
     here: the area kernels check only the targets that meet a feature (see :func:`overlay`), so a

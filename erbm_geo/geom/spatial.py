@@ -14,7 +14,7 @@ __all__ = ["assign_communes", "connected_components", "measure", "overlapping_ma
 
 
 def measure(geoms: np.ndarray) -> np.ndarray:
-    """Area for polygons, length for lines, 1 for points (the weight of an intersection)."""
+    """Return area for polygons, length for lines, 1 for points (the weight of an intersection)."""
     dim = shapely.get_dimensions(geoms)
     return np.where(dim == 2, shapely.area(geoms), np.where(dim == 1, shapely.length(geoms), 1.0))
 
@@ -61,7 +61,7 @@ def assign_communes(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *,
 
 
 def repair_geometries(geoms: np.ndarray) -> np.ndarray:
-    """``make_valid`` each geometry, keeping only the parts of its original dimension.
+    """Apply ``make_valid`` to each geometry, keeping only the parts of its original dimension.
 
     ``make_valid`` can turn a self-touching polygon into a GeometryCollection with slivers of
     lines or points; those are dropped so a polygon stays polygonal (a line stays linear).
@@ -91,7 +91,7 @@ def repair_geometries(geoms: np.ndarray) -> np.ndarray:
 
 
 def overlapping_mask(geoms: np.ndarray) -> np.ndarray:
-    """Which geometries share area with another one of the array (not merely an edge).
+    """Return which geometries share area with another one of the array (not merely an edge).
 
     Candidate pairs come from a bounding-box query; the interiors are then tested on the pairs
     in one vectorised call (DE-9IM ``T********``). Unlike ``overlaps``, this also flags a
@@ -111,7 +111,7 @@ def overlapping_mask(geoms: np.ndarray) -> np.ndarray:
 
 
 def connected_components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Connected components of the undirected graph of *n* nodes and edges ``(i[k], j[k])``.
+    """Return connected components of the undirected graph of *n* nodes and edges ``(i[k], j[k])``.
 
     Each node's label is the smallest node of its component (min-label propagation with pointer
     jumping, vectorised: a few passes for the small groups of merged records and stops this

@@ -34,7 +34,7 @@ _pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (pid, size, executor
 
 
 def n_threads() -> int:
-    """The number of threads set in :data:`erbm_geo.settings.threads`, checked.
+    """Return the number of threads set in :data:`erbm_geo.settings.threads`, checked.
 
     Raises
     ------
@@ -51,7 +51,7 @@ def n_threads() -> int:
 
 
 def _executor(size: int) -> ThreadPoolExecutor:
-    """The process's thread pool of *size* workers (a forked child builds its own)."""
+    """Return the process's thread pool of *size* workers (a forked child builds its own)."""
     global _pool
     if _pool is None or _pool[0] != os.getpid() or _pool[1] != size:
         if _pool is not None and _pool[0] == os.getpid():
@@ -61,7 +61,7 @@ def _executor(size: int) -> ThreadPoolExecutor:
 
 
 def chunk_edges(cost: np.ndarray, *, min_cost: int = MIN_COST) -> np.ndarray:
-    """Where to cut work of the given per-element *cost* into chunks of equal cost, one per thread.
+    """Return where to cut work of the given per-element *cost* into chunks of equal cost, one per thread.
 
     Returns
     -------
@@ -91,8 +91,10 @@ def chunk_edges(cost: np.ndarray, *, min_cost: int = MIN_COST) -> np.ndarray:
 
 
 def run_chunks(func: Callable[[int, int], T], edges: np.ndarray) -> list[T]:
-    """``[func(lo, hi) for each chunk]``, the chunks run in the process's thread pool (the
-    calling thread alone when there is one chunk)."""
+    """Return ``[func(lo, hi) for each chunk]``, run in the process's thread pool.
+
+    The calling thread alone runs a single chunk.
+    """
     if len(edges) <= 2:
         return [func(int(edges[0]), int(edges[-1]))]
     pool = _executor(n_threads())
@@ -103,7 +105,7 @@ def run_chunks(func: Callable[[int, int], T], edges: np.ndarray) -> list[T]:
 
 def chunked(func: Callable[..., np.ndarray], *arrays: np.ndarray, cost: np.ndarray,
             min_cost: int = MIN_COST) -> np.ndarray:
-    """``func(*arrays)``, computed on chunks of equal *cost* in parallel threads.
+    """Return ``func(*arrays)``, computed on chunks of equal *cost* in parallel threads.
 
     Parameters
     ----------

@@ -73,8 +73,9 @@ def _looks_like_degrees(b: np.ndarray) -> bool:
 
 def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | None = None,
                bounds: np.ndarray | None = None) -> None:
-    """Raise :class:`OutOfAreaError` when a feature of *gdf* (EPSG:2154) lies outside
-    :data:`AREA_BOUNDS`, naming the layer, the rows and the likely cause.
+    """Raise :class:`OutOfAreaError` when a feature lies outside :data:`AREA_BOUNDS`.
+
+    *gdf* is in EPSG:2154; the error names the layer, the rows and the likely cause.
 
     Cheap: one vectorised bounds computation, no per-geometry work in Python. Features with
     non-finite coordinates are left to :func:`check_geometries`.
@@ -125,7 +126,7 @@ _WORKING: dict[tuple[int, str], tuple[object, bool]] = {}
 
 
 def _is_working_crs(crs: object) -> bool:
-    """``crs.equals(settings.crs)``, remembered per CRS object (pyproj comparisons are slow)."""
+    """Return ``crs.equals(settings.crs)``, remembered per CRS object (pyproj comparisons are slow)."""
     key = (id(crs), str(settings.crs))
     held = _WORKING.get(key)
     if held is None or held[0] is not crs:
@@ -286,6 +287,6 @@ def check_geometries(
 
 def _failure(gdf: gpd.GeoDataFrame, name: str, mask: np.ndarray, what: str, fix: str
              ) -> InvalidGeometryError:
-    """The error naming the offending rows (first ten index labels), the problem and the fix."""
+    """Return the error naming the offending rows (first ten index labels), the problem and the fix."""
     return InvalidGeometryError(
         f"{name}: {int(mask.sum())} feature(s) {what} (index {list(gdf.index[mask][:10])}); {fix}")

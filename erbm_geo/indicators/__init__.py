@@ -1,5 +1,6 @@
-"""Indicators (momepy style): a GeoDataFrame and its target layers in, a named Series or DataFrame
-aligned on its index out.
+"""Indicators (momepy style).
+
+A GeoDataFrame and its target layers in, a named Series or DataFrame aligned on its index out.
 
 Every indicator takes its targets as arguments — the built-in ones come from
 :mod:`erbm_geo.indicators.builtin` — accepts any CRS (inputs are reprojected to EPSG:2154; a

@@ -1,5 +1,8 @@
-"""Transport access: distance to stations (by mode), stations within a radius, share of the area
-within walking distance of a station, distance to any line layer (railway, EuroVelo 5…)."""
+"""Transport access.
+
+Distance to stations (by mode), stations within a radius, share of the area within walking distance of a
+station, distance to any line layer (railway, EuroVelo 5…).
+"""
 
 from __future__ import annotations
 
@@ -31,8 +34,10 @@ WALK_RADIUS_M = 800.0
 
 
 def check_radius(radius: float, *, name: str = "radius", allow_zero: bool = False) -> None:
-    """Raise :class:`InvalidOptionError` unless *radius* is a finite distance (m) above 0 (or
-    equal to 0 with *allow_zero*)."""
+    """Raise :class:`InvalidOptionError` unless *radius* is a finite distance (m) above 0.
+
+    0 is accepted with *allow_zero*.
+    """
     if isinstance(radius, bool) or not isinstance(radius, (int, float, np.number)) \
             or not np.isfinite(radius) or radius < 0 or (radius == 0 and not allow_zero):
         raise InvalidOptionError(f"{name} must be a {'' if allow_zero else 'positive '}number of "

@@ -48,13 +48,15 @@ __all__ = [
 
 
 def communes() -> gpd.GeoDataFrame:
-    """Every commune of the Nord and the Pas-de-Calais (COG 2025, IGN 2018 contours), indexed by
-    INSEE code, with ``nom``, ``siren_epci``, ``nom_epci``, ``departement``…"""
+    """Every commune of the Nord and the Pas-de-Calais (COG 2025, IGN 2018 contours).
+
+    Indexed by INSEE code, with ``nom``, ``siren_epci``, ``nom_epci``, ``departement``….
+    """
     return layers.communes(territory="nord_pas_de_calais")
 
 
 def qpv(territory: str | None = None) -> gpd.GeoDataFrame:
-    """The 1,362 QPV 2024 of metropolitan France (repaired), indexed by ``code_qpv``.
+    """Return the 1,362 QPV 2024 of metropolitan France (repaired), indexed by ``code_qpv``.
 
     The national layer also holds the 222 QPV of the overseas départements (codes ``QN97…`` and
     ``QN98…``), which Lambert-93 cannot represent: they are left out. With a *territory* name
@@ -72,15 +74,20 @@ def qpv(territory: str | None = None) -> gpd.GeoDataFrame:
 
 
 def centres(level: str = "main") -> gpd.GeoDataFrame:
-    """Centres of a level (``"main"``: the 8 main centralities; ``"acv_pvd"``: with the Action
-    Cœur de Ville and Petites Villes de Demain towns; ``"all"``: every commune's town hall) of
-    the basin and the 8 ERBM EPCI."""
+    """Centres of a level, in the basin and the 8 ERBM EPCI.
+
+    ``"main"``: the 8 main centralities; ``"acv_pvd"``: with the Action Cœur de Ville and
+    Petites Villes de Demain towns; ``"all"``: every commune's town hall.
+    """
     return layers.centres(level=level)  # type: ignore[arg-type]
 
 
 def stations(scope: str = "france") -> gpd.GeoDataFrame:
-    """Passenger stations of all France (``scope="france"``: those known to be in France, no
-    Belgian station; ``"all"``: every station of the mirror). See :func:`erbm_geo.layers.stations`."""
+    """Passenger stations of all France.
+
+    ``scope="france"``: those known to be in France, no Belgian station; ``"all"``: every
+    station of the mirror. See :func:`erbm_geo.layers.stations`.
+    """
     return layers.stations(territory="france", scope=scope)
 
 
@@ -95,12 +102,12 @@ def eurovelo5() -> gpd.GeoDataFrame:
 
 
 def unesco_property() -> gpd.GeoDataFrame:
-    """The 109 component parts of the World Heritage property (Nord-Pas de Calais Mining Basin)."""
+    """Return the 109 component parts of the World Heritage property (Nord-Pas de Calais Mining Basin)."""
     return layers.bien_inscrit()
 
 
 def unesco_buffer_zone() -> gpd.GeoDataFrame:
-    """The buffer zone of the World Heritage property."""
+    """Return the buffer zone of the World Heritage property."""
     return layers.zone_tampon()
 
 
@@ -120,8 +127,10 @@ def terrils() -> gpd.GeoDataFrame:
 
 
 def friches_communes() -> gpd.GeoDataFrame:
-    """Communes of the Nord and Pas-de-Calais with their Cartofriches aggregates and the
-    ``friches_surface_quality`` flag."""
+    """Communes of the Nord and Pas-de-Calais with their Cartofriches aggregates.
+
+    With the ``friches_surface_quality`` flag.
+    """
     return layers.friches_communes(territory="nord_pas_de_calais", warn=False)
 
 
@@ -160,16 +169,16 @@ class Targets:
     terrils: gpd.GeoDataFrame | None = None
 
     def replace(self, **layers: gpd.GeoDataFrame | None) -> Targets:
-        """A copy with some fields replaced (``None``: not available)."""
+        """Return a copy with some fields replaced (``None``: not available)."""
         return dataclasses.replace(self, **layers)
 
     def missing(self) -> list[str]:
-        """Names of the fields left ``None``."""
+        """Return names of the fields left ``None``."""
         return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) is None]
 
 
 def targets(*, station_scope: str = "france", qpv_territory: str | None = None) -> Targets:
-    """Every built-in target layer (loaded from the mirror or the cache).
+    """Return every built-in target layer (loaded from the mirror or the cache).
 
     *station_scope* is passed to :func:`stations`, *qpv_territory* to :func:`qpv` (``None``: the
     QPV of metropolitan France).

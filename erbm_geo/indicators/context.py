@@ -1,5 +1,7 @@
-"""Context indicators: what the feature's commune carries (brownfields, income), the income of
-the IRIS it overlaps, and features (shafts, terrils…) within a radius.
+"""Context indicators.
+
+What the feature's commune carries (brownfields, income), the income of the IRIS it overlaps, and features
+(shafts, terrils…) within a radius.
 
 The commune layers these indicators take are polygons indexed by INSEE code (``code_insee``)
 that carry the attributes: built in, :func:`erbm_geo.indicators.builtin.communes` (reference),
@@ -86,7 +88,7 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
 
 
 def _working(communes: gpd.GeoDataFrame, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The commune polygons in EPSG:2154, checked, indexed by their codes as text."""
+    """Return the commune polygons in EPSG:2154, checked, indexed by their codes as text."""
     c, _ = prepare_target(communes.to_crs(gdf.crs) if gdf.crs is not None
                           and communes.crs is not None and not communes.crs.equals(gdf.crs)
                           else communes, gdf, name="communes", polygonal=True)
@@ -118,7 +120,9 @@ _FRICHES_COLUMNS = ("friches_n", "friches_surface_m2", "friches_per_km2", "frich
 
 
 def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Brownfields of each feature's main commune: count, surface, per km², share.
+    """Brownfields of each feature's main commune.
+
+    Count, surface, per km², share.
 
     Parameters
     ----------
@@ -271,8 +275,11 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
 
 def _feature_communes(feats: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
                       ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Main commune of each feature (as :func:`commune_of`) and every (feature position, INSEE
-    code) pair of the communes it belongs to — with one spatial assignment at most."""
+    """Return the main commune of each feature and its (feature position, INSEE code) pairs.
+
+    The main commune as :func:`commune_of` gives it, and every commune the feature belongs to —
+    with one spatial assignment at most.
+    """
     if feats.index.name == "code_insee" or "code_insee" in feats.columns:
         main = commune_of(feats, communes)
         # every commune holding a part; where that list is missing, the main commune
@@ -292,8 +299,9 @@ def _feature_communes(feats: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
 
 def count_within_radius(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, radius: float,
                         name: str = "within") -> pd.Series:
-    """Number of *targets* within *radius* metres (≥ 0; 0 counts those touching) of each
-    feature (any geometry types).
+    """Count the *targets* within *radius* metres of each feature.
+
+    *radius* ≥ 0; 0 counts those touching; any geometry types.
 
     Examples
     --------

@@ -24,8 +24,11 @@ def check_measure(measure_from: str) -> None:
 
 
 def labels_of(layer: gpd.GeoDataFrame, column: str = "nom") -> np.ndarray:
-    """The names of a target layer's features: its *column* when present, else its index (as
-    they are: :func:`~erbm_geo.geom.kernels.take_labels` converts the ones it takes to text)."""
+    """Return the names of a target layer's features.
+
+    Its *column* when present, else its index (as they are: :func:`~erbm_geo.geom.kernels.take_labels`
+    converts the ones it takes to text).
+    """
     labels = (layer[column].to_numpy(dtype=object) if column in layer
               else layer.index.to_numpy(dtype=object))
     return cast("np.ndarray", labels)

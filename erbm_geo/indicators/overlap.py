@@ -1,5 +1,8 @@
-"""Overlap indicators: share of each feature inside target polygons (QPV, the UNESCO property and
-its buffer zone, any polygon layer)."""
+"""Overlap indicators.
+
+Share of each feature inside target polygons (QPV, the UNESCO property and its buffer zone, any polygon
+layer).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ __all__ = ["area_share", "qpv_overlap", "unesco_overlap"]
 
 
 def _parts(tg: np.ndarray) -> np.ndarray:
-    """The targets' union as non-overlapping parts (kept in the targets' memo)."""
+    """Return the targets' union as non-overlapping parts (kept in the targets' memo)."""
     return memo_for(tg).get("dissolved", lambda: dissolve_parts(tg))
 
 
@@ -36,7 +39,7 @@ def _check_targets(targets: gpd.GeoDataFrame, rows: np.ndarray, name: str) -> No
 
 def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = "share"
                ) -> pd.Series:
-    """Share (0–1) of each feature's area covered by the union of *targets*.
+    """Return share (0–1) of each feature's area covered by the union of *targets*.
 
     Parameters
     ----------
@@ -71,7 +74,7 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
 
 
 def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Share of each feature's area inside a QPV, the area, and the QPV touched.
+    """Return share of each feature's area inside a QPV, the area, and the QPV touched.
 
     Parameters
     ----------
@@ -121,8 +124,9 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
 def unesco_overlap(gdf: gpd.GeoDataFrame, property: gpd.GeoDataFrame,
                    buffer_zone: gpd.GeoDataFrame, *, measure_from: MeasureFrom = "edge"
                    ) -> pd.DataFrame:
-    """Share of each feature inside a World Heritage property and its buffer zone; distance to
-    the nearest component part.
+    """Share of each feature inside a World Heritage property and its buffer zone.
+
+    With the distance to the nearest component part.
 
     Parameters
     ----------

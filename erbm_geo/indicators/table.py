@@ -107,8 +107,10 @@ def _frame(parts: list[pd.DataFrame | pd.Series], index: pd.Index) -> pd.DataFra
 
 def _indicators(feats: gpd.GeoDataFrame, t: Targets, *,
                 point_source: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
-    """Every indicator whose targets are available. *point_source*: points to measure centre
-    distances from (the town halls, for communes)."""
+    """Return every indicator whose targets are available.
+
+    *point_source*: points to measure centre distances from (the town halls, for communes).
+    """
     src = feats if point_source is None else point_source
     parts: list[pd.DataFrame | pd.Series] = []
     if t.centres_main is not None:
@@ -142,7 +144,7 @@ def _indicators(feats: gpd.GeoDataFrame, t: Targets, *,
 
 
 def _builtin_targets(*, regional: bool = False) -> Targets:
-    """The built-in targets, loaded once per process for the table's own (read-only) use.
+    """Return the built-in targets, loaded once per process for the table's own (read-only) use.
 
     *regional*: the table's own features (communes, cités) lie in the Nord and the Pas-de-Calais,
     so the QPV sharing area with those two départements are all the QPV they can overlap — and
@@ -167,8 +169,9 @@ def indicator_table(features: gpd.GeoDataFrame | None = None, *,
                     territory: str | Sequence[str] = "bassin_minier",
                     of: Literal["communes", "cites"] = "communes",
                     targets: Targets | None = None) -> gpd.GeoDataFrame:
-    """Every indicator for the communes or the cités of a territory — or for your own features —
-    in one GeoDataFrame.
+    """Every indicator for the communes or the cités of a territory, in one GeoDataFrame.
+
+    Or for your own features (*features*).
 
     Parameters
     ----------
@@ -251,7 +254,9 @@ def indicator_table(features: gpd.GeoDataFrame | None = None, *,
 
 
 def sources_table(names: tuple[str, ...] = TABLE_SOURCES) -> pd.DataFrame:
-    """The data-sources sheet: dataset, title, producer/attribution, licence, vintage, upstream.
+    """Return the data-sources sheet.
+
+    Dataset, title, producer/attribution, licence, vintage, upstream.
 
     Examples
     --------

@@ -47,7 +47,7 @@ def read_json(name: str) -> Any:
 
 
 def read_json_mapping(name: str, key: str) -> dict[str, Any]:
-    """The mapping stored under *key* of catalogued JSON dataset *name* (e.g. per-commune rows)."""
+    """Return the mapping stored under *key* of catalogued JSON dataset *name* (e.g. per-commune rows)."""
     data = read_json(name)
     rows = data.get(key) if isinstance(data, dict) else None
     if not isinstance(rows, dict):

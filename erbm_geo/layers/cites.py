@@ -86,7 +86,9 @@ _SOURCES = ("cites_minieres", "zt_cites_minieres", "cites_erbm")
 
 
 def normalise_name(name: object) -> str:
-    """Normalise a cité name for matching: lowercase ASCII, no « cité/résidence », no articles.
+    """Normalise a cité name for matching.
+
+    Lowercase ASCII, no « cité/résidence », no articles.
 
     Examples
     --------
@@ -166,7 +168,7 @@ _LAYER_SOURCES = (*_SOURCES, "communes_59", "communes_62", "cog_communes")
 
 
 def _unified_once() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
-    """:func:`_unified`, computed once per process (the layer and its parts share it)."""
+    """Return :func:`_unified`, computed once per process (the layer and its parts share it)."""
     unified = memo("cites_unified", _unified, sources=_LAYER_SOURCES)
     return cast("tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]", unified)
 
@@ -176,7 +178,7 @@ def _build() -> gpd.GeoDataFrame:
 
 
 def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
-    """The unified layer and its inscribed / buffer-zone part polygons (indexed by cite_id)."""
+    """Return the unified layer and its inscribed / buffer-zone part polygons (indexed by cite_id)."""
     recs = _read_sources()
     recs["comp"] = _components(recs)
     prio = {"cites_minieres": 0, "cites_erbm": 1, "zt_cites_minieres": 2}
@@ -230,8 +232,11 @@ def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
 
 
 def _parts(recs: gpd.GeoDataFrame, out: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    """Inscribed part (union of records with ``id_unesco``) and buffer-zone part (union of the
-    buffer-zone records less the inscribed part) of every cité that has one."""
+    """Inscribed part and buffer-zone part of every cité that has one.
+
+    The inscribed part is the union of the records with ``id_unesco``, the buffer-zone part the
+    union of the buffer-zone records less the inscribed part.
+    """
     ids = recs.groupby("comp")["cite_id"].first()  # one cite_id per component
     insc = recs[recs["id_unesco"].notna().to_numpy()].dissolve(by="comp").geometry
     buf = recs[(recs["source"] == "zt_cites_minieres").to_numpy()].dissolve(by="comp").geometry
@@ -278,7 +283,7 @@ def cites() -> gpd.GeoDataFrame:
 
 
 def cite_parts(part: Literal["inscribed", "buffer"] = "inscribed") -> gpd.GeoDataFrame:
-    """The inscribed (or buffer-zone) part of every cité that has one.
+    """Return the inscribed (or buffer-zone) part of every cité that has one.
 
     A row of :func:`cites` can join an inscribed cité and its « partie en zone-tampon »; use the
     inscribed parts for any statistic about inscribed cités.
@@ -363,7 +368,7 @@ def select_cites(
 
 
 def programme_cites() -> pd.DataFrame:
-    """The cités the programme documents name, with logements and phase, joined to the layer.
+    """Return the cités the programme documents name, with logements and phase, joined to the layer.
 
     Each row of the fact table ``data/cites/programme_cites.csv`` (with its ``source`` document)
     is matched to a cité of :func:`cites` lying in the same commune whose normalised name
@@ -396,7 +401,9 @@ def programme_cites() -> pd.DataFrame:
 
 @renamed_kwarg("perimeter", "territory")
 def overview_by_epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> pd.DataFrame:
-    """Overview per EPCI: cités by flag, inscribed property and buffer-zone areas.
+    """Overview per EPCI.
+
+    Cités by flag, inscribed property and buffer-zone areas.
 
     A cité counts for the EPCI of its main commune (``code_insee``). Areas are the exact
     intersections of the property / buffer zone with the EPCI polygon, in hectares.

@@ -1,5 +1,7 @@
-"""Friches (brownfields): Cartofriches aggregates per commune, the programme's strategic sites, and
-a loader for the full Cartofriches sites file for users who have it.
+"""Friches (brownfields).
+
+Cartofriches aggregates per commune, the programme's strategic sites, and a loader for the full Cartofriches
+sites file for users who have it.
 
 The mirror holds only per-commune aggregates of Cartofriches (Cerema, extract of 2026-04-15):
 number of sites, by type, by status, total surface. **Site geometry is not available offline**;

@@ -1,5 +1,7 @@
-"""UNESCO World Heritage property 1360 « Bassin minier du Nord-Pas de Calais », its buffer zone and
-the heritage elements (Mission Bassin Minier, Licence Ouverte).
+"""The UNESCO World Heritage property 1360, its buffer zone and the heritage elements.
+
+« Bassin minier du Nord-Pas de Calais », as published by the Mission Bassin Minier (Licence
+Ouverte).
 
 Every function returns a GeoDataFrame in EPSG:2154 with clean lowercase columns, a stable index and
 the INSEE code(s) of the commune(s) holding each feature, computed spatially
@@ -99,7 +101,7 @@ def _unesco_id(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def bien_inscrit() -> gpd.GeoDataFrame:
-    """The 109 component parts of World Heritage property 1360.
+    """Return the 109 component parts of World Heritage property 1360.
 
     Index ``no_element`` (1–109, integer); columns ``nom``, ``no_section``, ``section`` (the
     mining company or theme of the section), ``surface_ha`` (as published), ``code_insee``,
@@ -124,7 +126,9 @@ def bien_inscrit() -> gpd.GeoDataFrame:
 
 
 def zone_tampon() -> gpd.GeoDataFrame:
-    """The buffer zone of the property: 15 polygons drawn around (not over) the component parts.
+    """Return the buffer zone of the property.
+
+    15 polygons drawn around (not over) the component parts.
 
     Examples
     --------
@@ -150,7 +154,7 @@ def batis() -> gpd.GeoDataFrame:
 
 
 def equipements_collectifs() -> gpd.GeoDataFrame:
-    """Inscribed collective facilities (135): schools, churches, dispensaries, offices…"""
+    """Inscribed collective facilities (135): schools, churches, dispensaries, offices…."""
     return _prepare("equipements_collectifs", {**_MBM_UNESCO, "nom": "nom", "typologie": "typologie",
                                                "compagnie": "compagnie", "periode": "periode",
                                                "proprietaire": "proprietaire",
@@ -205,7 +209,7 @@ def zt_parvis_agricoles() -> gpd.GeoDataFrame:
 
 
 def puits_de_mines() -> gpd.GeoDataFrame:
-    """The 636 former mine shafts (points) with company, concession, depth, dates and BRGM link.
+    """Return the 636 former mine shafts (points) with company, concession, depth, dates and BRGM link.
 
     Examples
     --------

@@ -48,7 +48,7 @@ def _multipolygons(coordinates: list[list[list[list[list[float]]]]]) -> np.ndarr
 
 
 def _parse_france() -> gpd.GeoDataFrame:
-    """The national QPV file as read, in EPSG:2154 (not yet repaired)."""
+    """Return the national QPV file as read, in EPSG:2154 (not yet repaired)."""
     raw = read_json("qpv")
     try:
         rows = raw["qpvs"]
@@ -88,7 +88,7 @@ def _prepared(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _parsed() -> gpd.GeoDataFrame:
-    """The parsed national file, once per process (read-only: :func:`_prepared` copies it)."""
+    """Return the parsed national file, once per process (read-only: :func:`_prepared` copies it)."""
     return memo("qpv_parsed", _parse_france, sources=("qpv",))
 
 
@@ -97,7 +97,7 @@ def _build_france() -> gpd.GeoDataFrame:
 
 
 def _build_territory(territory: str) -> gpd.GeoDataFrame:
-    """The QPV of a named territory, repairing only those near it.
+    """Return the QPV of a named territory, repairing only those near it.
 
     Candidates are the QPV whose bounding box meets a commune of the territory, plus their own
     bounding-box neighbours (so ``overlaps_other`` is exact); only they are repaired, then the

@@ -217,7 +217,7 @@ def select_communes(codes: list[str] | str, *, territory: TerritoryName = "nord_
 
 
 def _code_hint(code: str, allc: pd.DataFrame) -> str:
-    """*code* with what it probably meant: a name's code(s), or the nearest codes."""
+    """Return *code* with what it probably meant: a name's code(s), or the nearest codes."""
     import difflib
 
     if code in allc.index:  # a number where text was expected
@@ -365,8 +365,10 @@ def derive_basin_communes() -> pd.DataFrame:
 
 
 def name_key(name: str) -> str:
-    """How commune names are compared: without accents or case, hyphens, apostrophes and spaces
-    alike, « St » and « Ste » for « Saint » and « Sainte ».
+    """Return how commune names are compared.
+
+    Without accents or case, hyphens, apostrophes and spaces alike, « St » and « Ste » for « Saint » and «
+    Sainte ».
 
     Examples
     --------
@@ -441,7 +443,7 @@ Territory: TypeAlias = str | gpd.GeoDataFrame
 
 
 def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
-    """The communes of a territory chosen by name or by codes.
+    """Return the communes of a territory chosen by name or by codes.
 
     Parameters
     ----------

@@ -1,5 +1,7 @@
-"""Transport: railway lines in operation, passenger stations, EuroVelo 5, historic mining railways,
-Évéole (Douai) stops and BHNS lines.
+"""Transport.
+
+Railway lines in operation, passenger stations, EuroVelo 5, historic mining railways, Évéole (Douai) stops and
+BHNS lines.
 
 Not available offline (see the mirror's known gaps): motorways and national roads (A1, A2, A21,
 A26, RN17…), the Tadao « Bulles » BHNS and the Valenciennes tram line shapes. Bring them with
@@ -186,8 +188,10 @@ def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _joined_lines(groups: np.ndarray, lines: np.ndarray, n: int) -> np.ndarray:
-    """For each group 0…n-1, the distinct lines of its ``;``-separated *lines* (NA skipped),
-    sorted and joined with ``;`` ("" when it has none)."""
+    """For each group 0…n-1, the distinct lines of its ``;``-separated *lines*.
+
+    NA skipped, sorted and joined with ``;`` ("" when it has none).
+    """
     pairs = (pd.DataFrame({"g": groups, "l": pd.Series(lines, dtype="string").str.split(";").to_numpy()})
              .explode("l").dropna().query("l != ''").drop_duplicates())
     return join_ids(pairs["g"].to_numpy(dtype=np.int64), pairs["l"].to_numpy(dtype=str), n)
@@ -199,7 +203,9 @@ STATION_SCOPES = ("france", "all")
 
 def stations(*, territory: Territory = "bassin_minier_erbm",
              mode: str | list[str] | None = None, scope: str = "france") -> gpd.GeoDataFrame:
-    """Passenger stations: SNCF stations and OSM train, tram and métro stops, de-duplicated.
+    """Passenger stations.
+
+    SNCF stations and OSM train, tram and métro stops, de-duplicated.
 
     Which stations count (*scope*): by default ``"france"``, the stations known to be in France —
     every SNCF passenger station, and the OpenStreetMap stops (tram, métro, train stops missing
@@ -271,7 +277,7 @@ def mining_railways() -> gpd.GeoDataFrame:
 
 
 def eveole_stops() -> gpd.GeoDataFrame:
-    """Évéole (Douai) GTFS stops, 2025. **Licence unconfirmed: not for publication.**"""
+    """Évéole (Douai) GTFS stops, 2025. **Licence unconfirmed: not for publication.**."""
     g = read_geojson("eveole_stops")
     g = g.set_index("stop_id")
     g.attrs["publishable"] = False

@@ -1,5 +1,7 @@
-"""Map books: one multi-page PDF with an overview page, then one page per EPCI or per commune,
-all from the layout and the classes of :func:`erbm_geo.maps.static_maps.static_map`.
+"""Map books.
+
+One multi-page PDF with an overview page, then one page per EPCI or per commune, all from the layout and the
+classes of :func:`erbm_geo.maps.static_maps.static_map`.
 
 The classes are computed once on the whole table, so a colour means the same value on every
 page; each page frames its EPCI or commune, veils the rest, counts its own features in the legend
@@ -102,7 +104,9 @@ def map_book(
     sources: Sequence[str] = (),
     classes: Classes | None = None,
 ) -> Path:
-    """Write a multi-page PDF map of *column*: an overview, then one page per EPCI or commune.
+    """Write a multi-page PDF map of *column*.
+
+    An overview, then one page per EPCI or commune.
 
     Parameters
     ----------

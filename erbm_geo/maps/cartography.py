@@ -1,5 +1,6 @@
-"""The furniture of a printed map: scale bar, north arrow, place names that do not overlap,
-locator inset, and text wrapped to a frame.
+"""The furniture of a printed map.
+
+Scale bar, north arrow, place names that do not overlap, locator inset, and text wrapped to a frame.
 
 Every function draws on a matplotlib axes or figure that the caller made; text is drawn as given
 (the caller sets :data:`erbm_geo.maps.style.INERT_TEXT`).
@@ -78,7 +79,7 @@ def draw_geometries(ax: Any, geoms: Any, **style: Any) -> None:
 
 
 def scale_length(span_m: float) -> float:
-    """A round length (1, 2 or 5 × 10ⁿ metres) close to a fifth of *span_m*.
+    """Return a round length (1, 2 or 5 × 10ⁿ metres) close to a fifth of *span_m*.
 
     Examples
     --------
@@ -91,7 +92,7 @@ def scale_length(span_m: float) -> float:
 
 
 def scale_bar(ax: Any, *, fontsize: float = 7.5) -> None:
-    """A scale bar in km (two black and white halves), bottom left of the map *ax*."""
+    """Draw a scale bar in km (two black and white halves), bottom left of the map *ax*."""
     from matplotlib.patches import Rectangle
 
     x0, x1 = ax.get_xlim()
@@ -113,8 +114,10 @@ def scale_bar(ax: Any, *, fontsize: float = 7.5) -> None:
 
 
 def north_arrow(ax: Any, *, fontsize: float = 9) -> None:
-    """A north arrow, top right of the map *ax* (Lambert-93: grid north, within 1° of true north
-    in the Nord and Pas-de-Calais)."""
+    """Draw a north arrow, top right of the map *ax*.
+
+    Lambert-93: grid north, within 1° of true north in the Nord and Pas-de-Calais.
+    """
     ax.annotate("N", xy=(0.975, 0.965), xytext=(0.975, 0.88), xycoords="axes fraction",
                 textcoords="axes fraction", ha="center", va="top", fontsize=fontsize,
                 fontweight="bold", color="#222222", zorder=11, path_effects=_halo(),
@@ -124,9 +127,10 @@ def north_arrow(ax: Any, *, fontsize: float = 9) -> None:
 
 def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: str | None = "rang",
                  fontsize: float = 7.5, avoid: Sequence[Any] = ()) -> int:
-    """Label *points* (one dot and one name each) inside *ax*'s view, most important first
-    (*rank* 0 before 1…, then west to east), skipping a name that would overlap one already
-    drawn or any artist of *avoid*. Returns how many names were drawn.
+    """Label *points* (one dot and one name each) inside *ax*'s view; return how many.
+
+    Most important first (*rank* 0 before 1…, then west to east), skipping a name that would
+    overlap one already drawn or any artist of *avoid*.
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -162,8 +166,10 @@ def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: 
 
 
 def wrap_text(fig: Any, text: str, *, width_in: float, fontsize: float, bold: bool = False) -> str:
-    """*text* with line breaks so that no line is wider than *width_in* inches at *fontsize*
-    (measured with the figure's renderer, words kept whole)."""
+    """Break *text* into lines no wider than *width_in* inches at *fontsize*.
+
+    Measured with the figure's renderer; words are kept whole.
+    """
     from matplotlib.font_manager import FontProperties
 
     renderer = fig.canvas.get_renderer()

@@ -21,8 +21,9 @@ Scheme = Literal["fisher_jenks", "quantiles"]
 
 
 def fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:
-    """Upper bounds of the *k* classes minimising the within-class sum of squared deviations
-    (Fisher's exact optimisation, the "natural breaks" of Jenks), by dynamic programming.
+    """Upper bounds of the *k* classes minimising the within-class sum of squared deviations.
+
+    Fisher's exact optimisation (the "natural breaks" of Jenks), by dynamic programming.
 
     O(k·n²) in vectorised numpy on the distinct sorted values; 250 communes take about 2 ms.
 
@@ -113,8 +114,10 @@ def breaks(values: np.ndarray, *, scheme: Scheme = "fisher_jenks", k: int = 5) -
 
 def class_labels(values: np.ndarray, bounds: np.ndarray, fmt: Callable[[float], str]
                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Classes as shown: merge those whose upper bounds print alike, then label each class with
-    the smallest and largest value it holds.
+    """Return classes as shown.
+
+    Merge those whose upper bounds print alike, then label each class with the smallest and largest value
+    it holds.
 
     Returns the kept upper bounds, the class of each value (-1 for NaN) and one label per class:
     ``"a – b"``, or ``"a"`` when the class's values all print alike; ``"0"`` for a class of exact
@@ -164,6 +167,6 @@ def class_labels(values: np.ndarray, bounds: np.ndarray, fmt: Callable[[float], 
 
 def classify(values: np.ndarray, fmt: Callable[[float], str], *, scheme: Scheme = "fisher_jenks",
              k: int = 5) -> tuple[np.ndarray, list[str]]:
-    """Class of each value (-1 for NaN) and the legend labels, classes merged as shown."""
+    """Return class of each value (-1 for NaN) and the legend labels, classes merged as shown."""
     _, cls, labels = class_labels(values, breaks(values, scheme=scheme, k=k), fmt)
     return cls, labels

@@ -1,4 +1,4 @@
-"""Interactive maps (Folium), light and offline-safe.
+r"""Interactive maps (Folium), light and offline-safe.
 
 Maps are :class:`folium.Map` objects, so everything Folium offers still works, with three
 differences that matter when publishing to partners:
@@ -12,7 +12,7 @@ differences that matter when publishing to partners:
 * **Safe**: text taken from data (names in tooltips, popups, legends, search, layer names) is
   never markup, script or template. It reaches the page as JSON values inserted by the runtime
   with ``textContent``; in that JSON ``<``, ``>``, ``&`` and the braces ``{ }`` are
-  ``\\u``-escaped, and the scripts of erbm_geo's elements are added to the page verbatim — never
+  ``\u``-escaped, and the scripts of erbm_geo's elements are added to the page verbatim — never
   re-parsed as Jinja templates, which branca does with every rendered script. Names that Leaflet
   inserts as HTML (the layer control) are HTML-escaped, braces included.
 """
@@ -193,7 +193,7 @@ _STATES: weakref.WeakKeyDictionary[folium.Map, _MapState] = weakref.WeakKeyDicti
 
 
 def map_state(m: folium.Map) -> _MapState:
-    """The erbm_geo state of *m*; a plain ``folium.Map`` gets the runtime on first use."""
+    """Return the erbm_geo state of *m*; a plain ``folium.Map`` gets the runtime on first use."""
     if not isinstance(m, folium.Map):
         raise TypeError(f"expected a folium.Map (e.g. erbm_geo.maps.new_map()), got {type(m).__name__}")
     st = _STATES.get(m)
@@ -208,7 +208,7 @@ def map_state(m: folium.Map) -> _MapState:
 
 def new_map(*, basemap: str | None = "positron", location: tuple[float, float] = (50.42, 3.0),
             zoom_start: int = 10) -> folium.Map:
-    """An empty offline-safe map centred on the basin.
+    """Return an empty offline-safe map centred on the basin.
 
     Parameters
     ----------
@@ -229,8 +229,11 @@ def new_map(*, basemap: str | None = "positron", location: tuple[float, float] =
 
 def _classify(values: pd.Series, scheme: str | None, k: int, col: str = ""
               ) -> tuple[np.ndarray, list[str]]:
-    """Class index per value and the legend labels of the classes (classes that would print
-    alike are merged, none is empty: :func:`erbm_geo.maps.classify.class_labels`)."""
+    """Class index per value and the legend labels of the classes.
+
+    Classes that would print alike are merged, none is empty
+    (:func:`erbm_geo.maps.classify.class_labels`).
+    """
     from erbm_geo.maps.classify import breaks, class_labels
 
     v = values.astype("float64").to_numpy()
@@ -485,8 +488,10 @@ def to_html(m: folium.Map, path: str | Path | None = None) -> str:
 
 def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TOLERANCE,
               collapsed: bool = False) -> folium.Map:
-    """The default map of the basin: communes, EPCI, UNESCO property and buffer zone, cités by
-    flag, QPV, stations and railway lines, with legends, popups, search and attribution.
+    """Return the default map of the basin.
+
+    Communes, EPCI, UNESCO property and buffer zone, cités by flag, QPV, stations and railway lines, with
+    legends, popups, search and attribution.
 
     Examples
     --------

@@ -44,6 +44,7 @@ class Page:
     orientation: Orientation = "landscape"
 
     def __post_init__(self) -> None:
+        """Check the paper and the orientation."""
         if self.paper not in PAPERS:
             raise UnknownOptionError(f"unknown paper {self.paper!r}; use one of {', '.join(PAPERS)}")
         if self.orientation not in ("landscape", "portrait"):
@@ -52,7 +53,7 @@ class Page:
 
     @classmethod
     def parse(cls, text: str) -> Page:
-        """``"A4-landscape"``, ``"a3-portrait"``… → :class:`Page`."""
+        """Read a page from its name, e.g. ``"A4-landscape"`` or ``"a3-portrait"``."""
         paper, _, orientation = text.strip().partition("-")
         return cls(paper.upper(), (orientation or "landscape").lower())  # type: ignore[arg-type]
 
@@ -66,7 +67,7 @@ class Page:
 
     @property
     def scale(self) -> float:
-        """Text size relative to A4 (1.0 on A4, √2 on A3)."""
+        """Return text size relative to A4 (1.0 on A4, √2 on A3)."""
         return min(self.size) / PAPERS["A4"][0]
 
 
@@ -80,7 +81,7 @@ class Frame:
     h: float
 
     def fraction(self, size: tuple[float, float]) -> tuple[float, float, float, float]:
-        """The rectangle as fractions of a sheet of *size* (for ``fig.add_axes``)."""
+        """Return the rectangle as fractions of a sheet of *size* (for ``fig.add_axes``)."""
         return self.x / size[0], self.y / size[1], self.w / size[0], self.h / size[1]
 
 

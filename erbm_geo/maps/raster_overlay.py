@@ -66,7 +66,7 @@ def add_raster(m: folium.Map, array: np.ndarray, grid: Grid, *, name: str, cmap:
 
 def plot_raster(array: np.ndarray, grid: Grid, *, title: str = "", cmap: str = "viridis",
                 unit: str = "", ax: Any = None) -> Any:
-    """A matplotlib figure of the surface in Lambert-93 with a colour bar."""
+    """Return a matplotlib figure of the surface in Lambert-93 with a colour bar."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)

@@ -48,6 +48,7 @@ class Background:
     sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        """Check every layer given (CRS, geometries) and bring it to EPSG:2154."""
         for field in ("region", "neighbours", "outlines", "towns", "outline"):
             layer = getattr(self, field)
             if layer is not None:
@@ -58,10 +59,11 @@ class Background:
 
 
 def background() -> Background:
-    """The built-in background: départements (inset), communes of the Nord and Pas-de-Calais
-    (grey surroundings), the 8 EPCI of the ERBM (outlines), the centralities — the 8 main ones
-    in bold, then the *Action cœur de ville* and *Petites villes de demain* towns — and the
-    basin's outline.
+    """Return the built-in background.
+
+    Départements (inset), communes of the Nord and Pas-de-Calais (grey surroundings), the 8 EPCI of the
+    ERBM (outlines), the centralities — the 8 main ones in bold, then the *Action cœur de ville* and
+    *Petites villes de demain* towns — and the basin's outline.
 
     Returns
     -------

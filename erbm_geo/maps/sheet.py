@@ -1,6 +1,8 @@
-"""The drawing of one printed map page: header, map, legend, inset, notes and footer, laid out by
-:func:`erbm_geo.maps.page.layout`. Used by :func:`erbm_geo.maps.static_maps.static_map` (one
-page) and :func:`erbm_geo.maps.book.map_book` (one page per EPCI or commune).
+"""The drawing of one printed map page.
+
+Header, map, legend, inset, notes and footer, laid out by :func:`erbm_geo.maps.page.layout`. Used by
+:func:`erbm_geo.maps.static_maps.static_map` (one page) and :func:`erbm_geo.maps.book.map_book` (one page per
+EPCI or commune).
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ def _kind(g: gpd.GeoDataFrame) -> str:
 
 
 def _inches(fig: Any) -> Any:
-    """Inches from the sheet's bottom-left corner → display, through the figure's own frame, so
-    that a figure saved cropped (``bbox_inches="tight"``, as Jupyter shows figures) keeps every
-    text and swatch in place."""
+    """Transform inches from the sheet's bottom-left corner to display coordinates.
+
+    Through the figure's own frame, so that a figure saved cropped (``bbox_inches="tight"``, as
+    Jupyter shows figures) keeps every text and swatch in place.
+    """
     from matplotlib.transforms import Affine2D
 
     w, h = fig.get_size_inches()
@@ -45,8 +49,11 @@ def _inches(fig: Any) -> Any:
 
 
 def _dissolve(geoms: Any) -> Any:
-    """The union of *geoms*: the fast coverage union for edge-matched polygons (communes), the
-    general one when the polygons overlap or their edges do not match."""
+    """Return the union of *geoms*.
+
+    The fast coverage union for edge-matched polygons (communes), the general one when the polygons
+    overlap or their edges do not match.
+    """
     try:
         return shapely.coverage_union_all(geoms)
     except shapely.errors.GEOSException:
@@ -78,8 +85,10 @@ def _draw_data(ax: Any, g: gpd.GeoDataFrame, sym: Symbology, *, s: float,
 
 def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int, *, kind: str,
             s: float) -> float:
-    """Draw the legend in *box* (inches) from its top, in as many columns as its height needs;
-    return the height used. Long labels wrap; nothing is drawn below *box*."""
+    """Draw the legend in *box* (inches) from its top; return the height used.
+
+    In as many columns as its height needs; long labels wrap; nothing is drawn below *box*.
+    """
     from matplotlib.patches import Circle, Rectangle
 
     from erbm_geo.maps.cartography import wrap_text
@@ -184,7 +193,7 @@ def _inset(fig: Any, box: Frame, view: tuple[float, float, float, float], bg: Ba
 
 def _fill(aspect: float, bounds: tuple[float, float, float, float]
           ) -> tuple[float, float, float, float]:
-    """*bounds* widened (or heightened) about their centre to the width/height ratio *aspect*."""
+    """Return *bounds* widened (or heightened) about their centre to the width/height ratio *aspect*."""
     x0, y0, x1, y1 = bounds
     w, h = x1 - x0, y1 - y0
     if w / h < aspect:
@@ -365,6 +374,7 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
 
 
 def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> tuple[str, str]:
+    """Give the title and subtitle of a page: those given, else the column's French ones."""
     from erbm_geo.maps.vocabulary import COLONNES
 
     ind = INDICATEURS.get(column) if column is not None else None
@@ -379,8 +389,11 @@ def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> 
 
 
 def summary_note(table: pd.DataFrame, column: str | None, *, of: str) -> list[str]:
-    """``["Ensemble des 250 communes : 4,3 %", "(moyenne … pondérée par leur surface)"]`` for an
-    indicator whose summary *table* can compute, else ``[]``."""
+    """Give the notes that state an indicator's value over the whole *table*.
+
+    ``["Ensemble des 250 communes : 4,3 %", "(moyenne … pondérée par leur surface)"]`` for an
+    indicator whose summary *table* can compute, else ``[]``.
+    """
     from erbm_geo.errors import MissingColumnError as _Missing
     from erbm_geo.maps.vocabulary import SYNTHESES, synthese
 

@@ -66,12 +66,12 @@ def label(col: str) -> str:
 
 
 def fmt_number(x: float, decimals: int | None = None) -> str:
-    """Format a number the French way: narrow no-break space for thousands, comma for decimals.
+    r"""Format a number the French way: narrow no-break space for thousands, comma for decimals.
 
     Examples
     --------
     >>> fmt_number(1234567.891, 1)
-    '1\\u202f234\\u202f567,9'
+    '1\u202f234\u202f567,9'
     >>> fmt_number(0.25)
     '0,25'
     """

@@ -1,5 +1,7 @@
-"""How values become colours on a printed map: classes of a numeric column (the atlas's
-classification and palettes for its indicators), categories of a text column, or one colour.
+"""How values become colours on a printed map.
+
+Classes of a numeric column (the atlas's classification and palettes for its indicators), categories of a text
+column, or one colour.
 
 :func:`symbology` is computed once per table, so that the pages of a map book share one legend.
 """
@@ -51,6 +53,7 @@ class Classes:
     legend_title: str | None = None
 
     def __post_init__(self) -> None:
+        """Check the scheme and the number of classes."""
         if self.scheme not in SCHEMES_FR:
             raise UnknownOptionError(f"unknown scheme {self.scheme!r}; use 'fisher_jenks' or "
                                      "'quantiles'")
@@ -85,6 +88,7 @@ def _sequential(name: str, k: int) -> list[str]:
 
 
 def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: str) -> Symbology:
+    """Colour every row of *g* by *column*: classes, categories, or one colour without one."""
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     from erbm_geo.maps.classify import classify

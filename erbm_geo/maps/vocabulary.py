@@ -1,5 +1,6 @@
-"""What the maps and the atlas say to their readers, in French: indicators, sources, number
-formats, sorting.
+"""What the maps and the atlas say to their readers, in French.
+
+Indicators, sources, number formats, sorting.
 
 The Python API and the CLI speak English; every word a reader of a static map or of the atlas
 sees comes from this module (or from the data itself, escaped). Each indicator carries its name,
@@ -70,7 +71,7 @@ class Indicateur:
     sources: tuple[str, ...] = ()
 
     def valeur(self, v: object) -> str:
-        """*v* formatted for a reader: French digits, the indicator's decimals and unit."""
+        """Return *v* formatted for a reader: French digits, the indicator's decimals and unit."""
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "n.d."
         try:
@@ -82,17 +83,19 @@ class Indicateur:
         return f"{nombre(x * self.echelle, self.decimales)}\u202f{self.unite}".rstrip()
 
     def nombre(self, v: float) -> str:
-        """*v* formatted without its unit (legends, chart axes)."""
+        """Return *v* formatted without its unit (legends, chart axes)."""
         return nombre(v * self.echelle, self.decimales)
 
 
 def nombre(x: float, decimales: int = 0) -> str:
-    """A number the French way: narrow no-break spaces between thousands, a decimal comma.
+    r"""Return a number the French way.
+
+    Narrow no-break spaces between thousands, a decimal comma.
 
     Examples
     --------
     >>> nombre(1234567.891, 1)
-    '1\\u202f234\\u202f567,9'
+    '1\u202f234\u202f567,9'
     >>> nombre(-0.04, 1)
     '0,0'
     """
@@ -109,7 +112,7 @@ MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
 
 
 def date_fr(iso: str) -> str:
-    """``"2025-06-30"`` → ``"30 juin 2025"`` (``1er`` for the first day).
+    """Write an ISO date the French way: ``"2025-06-30"`` → ``"30 juin 2025"`` (``1er`` the 1st).
 
     Examples
     --------
@@ -122,8 +125,10 @@ def date_fr(iso: str) -> str:
 
 
 def cle_tri(texte: str) -> tuple[str, str]:
-    """Sort key for French names: accents and case ignored first (Évin-Malmaison with the E),
-    then the exact text to keep the order stable.
+    """Sort key for French names.
+
+    Accents and case ignored first (Évin-Malmaison with the E), then the exact text to keep the order
+    stable.
 
     Examples
     --------
@@ -275,7 +280,7 @@ PALETTES: dict[str, tuple[str, ...]] = {
 
 
 def couleurs(palette: str, k: int) -> list[str]:
-    """*k* colours (1–5) of ColorBrewer scheme *palette*, evenly spaced.
+    """Return *k* colours (1–5) of ColorBrewer scheme *palette*, evenly spaced.
 
     Examples
     --------
@@ -356,8 +361,9 @@ SYNTHESES: dict[str, str] = {
 
 
 def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
-    """The value of *ind* over all the communes of *table*, by its summary rule (see
-    :class:`Indicateur` and :data:`SYNTHESES`); NaN when no commune has a value.
+    """Summarise *ind* over all the communes of *table*, by its summary rule.
+
+    See :class:`Indicateur` and :data:`SYNTHESES`; NaN when no commune has a value.
 
     Raises
     ------
@@ -394,7 +400,7 @@ def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
 
 
 def producteur(attribution: str) -> str:
-    """A dataset's attribution as French readers see it (OpenStreetMap's credit in French).
+    """Return a dataset's attribution as French readers see it (OpenStreetMap's credit in French).
 
     Examples
     --------
@@ -480,8 +486,11 @@ COLONNES: dict[str, tuple[str, str, str]] = {
 
 
 def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, int]]:
-    """The data dictionary of a downloadable table (one row per column: colonne, libellé,
-    définition, unité of the stored value, source) and the decimals kept per numeric column."""
+    """Return the data dictionary of a downloadable table and the decimals per column.
+
+    One row per column: colonne, libellé, définition, unité of the stored value, source; the
+    decimals are kept per numeric column.
+    """
     rows, decimals = [], {}
     for c in colonnes:
         if c in INDICATEURS:

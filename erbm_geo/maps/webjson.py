@@ -19,8 +19,11 @@ __all__ = ["geometry_json", "js_json"]
 
 
 def _quantise(g: dict[str, Any]) -> dict[str, Any]:
-    """GeoJSON geometry -> {"type", "q"}: coordinates in 1e-5 degree integers, delta-encoded per
-    ring or line (decoded by the map runtime). About 60 % lighter than decimal text."""
+    """GeoJSON geometry -> {"type", "q"}.
+
+    Coordinates in 1e-5 degree integers, delta-encoded per ring or line (decoded by the map runtime).
+    About 60 % lighter than decimal text.
+    """
     def ring(coords: Any) -> list[int]:
         q = np.round(np.asarray(coords, dtype=float).reshape(-1, 2) * 1e5).astype(np.int64)
         q[1:] -= q[:-1].copy()
@@ -66,7 +69,7 @@ def _no_braces(m: re.Match[str]) -> str:
 
 
 def _js_json(obj: Any) -> str:
-    """JSON safe to embed in a <script> and inert as template text.
+    r"""JSON safe to embed in a <script> and inert as template text.
 
     No way to close the tag or open a comment (``< > &`` escaped), no line terminator JavaScript
     would choke on, and no brace inside a string, so that no ``{{ }}``, ``{% %}`` or ``{# #}``
@@ -75,7 +78,7 @@ def _js_json(obj: Any) -> str:
     Examples
     --------
     >>> _js_json({"nom": "{{7*7}}</script>"})
-    '{"nom":"\\\\u007b\\\\u007b7*7\\\\u007d\\\\u007d\\\\u003c/script\\\\u003e"}'
+    '{"nom":"\\u007b\\u007b7*7\\u007d\\u007d\\u003c/script\\u003e"}'
     """
     s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     s = s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \

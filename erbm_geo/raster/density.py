@@ -20,8 +20,9 @@ __all__ = ["commune_density", "kernel_density"]
 
 def kernel_density(features: gpd.GeoDataFrame, *, grid: Grid, bandwidth: float = 500.0
                    ) -> np.ndarray:
-    """Gaussian kernel density (features per km²) of points — or of polygon/line features, taken
-    at their representative point — on *grid*.
+    """Gaussian kernel density (features per km²) of points on *grid*.
+
+    Polygon and line features are taken at their representative point.
 
     The integral of the surface over an unbounded grid equals the number of features; the Gaussian
     standard deviation is *bandwidth* metres.
@@ -54,8 +55,9 @@ def kernel_density(features: gpd.GeoDataFrame, *, grid: Grid, bandwidth: float =
 
 
 def commune_density(values: pd.Series, communes: gpd.GeoDataFrame, *, grid: Grid) -> np.ndarray:
-    """Spread a per-commune count (e.g. Cartofriches sites) uniformly over each commune: the
-    cell value is the commune's count per km² (a dasymetric-free choropleth raster).
+    """Spread a per-commune count (e.g. Cartofriches sites) uniformly over each commune.
+
+    The cell value is the commune's count per km² (a dasymetric-free choropleth raster).
 
     Parameters
     ----------

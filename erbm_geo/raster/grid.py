@@ -31,6 +31,7 @@ class Grid:
     mask: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Check the size, the transform (north-up, square cells) and the CRS."""
         t = self.transform
         if not (isinstance(self.width, int | np.integer) and isinstance(self.height, int | np.integer)
                 and self.width > 0 and self.height > 0):
@@ -63,7 +64,7 @@ class Grid:
         return (x0, y1 - self.height * self.resolution, x0 + self.width * self.resolution, y1)
 
     def cell_centres(self) -> tuple[np.ndarray, np.ndarray]:
-        """x and y of every cell centre, shape (height, width)."""
+        """X and y of every cell centre, shape (height, width)."""
         cols = np.arange(self.width) + 0.5
         rows = np.arange(self.height) + 0.5
         x = self.transform.c + cols * self.resolution
@@ -73,7 +74,7 @@ class Grid:
 
 def basin_grid(*, resolution: float = 50.0, align: float | None = None,
                area: shapely.Geometry | None = None, margin: float = 0.0) -> Grid:
-    """A grid covering the basin outline (or *area*), with the outline as mask.
+    """Return a grid covering the basin outline (or *area*), with the outline as mask.
 
     Parameters
     ----------

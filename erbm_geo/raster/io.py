@@ -20,8 +20,10 @@ NODATA = -9999.0
 
 def write_cog(array: np.ndarray, grid: Grid, path: str | Path, *,
               tags: dict[str, str] | None = None) -> Path:
-    """Write *array* as a Cloud-Optimised GeoTIFF (EPSG:2154, float32, deflate, 512-px tiles,
-    overviews, nodata −9999), atomically, with *tags* as metadata (title, unit, sources…).
+    """Write *array* as a Cloud-Optimised GeoTIFF, atomically.
+
+    EPSG:2154, float32, deflate, 512-px tiles, overviews, nodata −9999, with *tags* as metadata
+    (title, unit, sources…).
     """
     data = np.where(np.isnan(array), NODATA, array).astype("float32")
     profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1,
