@@ -302,84 +302,107 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     if isinstance(gdf, gpd.GeoDataFrame):
         check_geometries(to_working_crs(gdf, name="the layer to export"), name="the layer to export",
                          allow_invalid=True)
-    index_name = gdf.index.name
-    frame = gdf.reset_index() if index_name is not None else gdf
-    if fmt == "csv" and dialect == "fr":
-        _refuse_nul(gdf, "CSV")
-        df = neutralise_formulas(_french(_csv_frame(frame, geometry), decimals or {}))
+    frame = gdf.reset_index() if gdf.index.name is not None else gdf
+    if fmt == "csv":
+        _write_csv(frame, gdf, path, sources, geometry=geometry, dialect=dialect,
+                   decimals=decimals or {})
+    elif fmt == "xlsx":
+        _write_xlsx(frame, gdf, path, sources, decimals=decimals or {}, dictionary=dictionary)
+    elif fmt == "gpkg":
+        _write_gpkg(frame, gdf, path, sources, layer=layer or path.stem)
+    else:
+        _write_parquet(gdf, path, sources)
+    return path
+
+
+def _write_csv(frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None,
+               *, geometry: Literal["drop", "wkt"], dialect: Literal["standard", "fr"],
+               decimals: Mapping[str, int]) -> None:
+    """Write a CSV (standard or French) and its ``.sources.csv``, dated."""
+    _refuse_nul(gdf, "CSV")
+    if dialect == "fr":
+        df = neutralise_formulas(_french(_csv_frame(frame, geometry), decimals))
         write_atomic(path, lambda p: df.to_csv(p, index=False, sep=";", decimal=",",
                                                encoding="utf-8-sig", lineterminator="\r\n"))
         if sources is not None:
             src = neutralise_formulas(_dated(sources.reset_index(), "construit_le"))
             write_atomic(path.with_suffix(".sources.csv"), lambda p: src.to_csv(
                 p, index=False, sep=";", encoding="utf-8-sig", lineterminator="\r\n"))
-    elif fmt == "xlsx":
-        _refuse_nul(gdf, "XLSX")
-        data = _rounded(_csv_frame(frame, "drop"), decimals or {})
-        if dictionary is None:
-            dictionary = pd.DataFrame({"colonne": list(data.columns),
-                                       "type": [str(t) for t in data.dtypes]})
-        sheets = [("donnees", data), ("dictionnaire", dictionary)]
+        return
+    df = neutralise_formulas(_csv_frame(frame, geometry))
+    # CRLF (RFC 4180): a field holding a carriage return is then quoted, not split
+    write_atomic(path, lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
+    if sources is not None:
+        src = neutralise_formulas(_dated(sources.reset_index(), "built"))
+        write_atomic(path.with_suffix(".sources.csv"),
+                     lambda p: src.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
+
+
+def _write_xlsx(frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None,
+                *, decimals: Mapping[str, int], dictionary: pd.DataFrame | None) -> None:
+    """Write a workbook with the ``donnees``, ``dictionnaire`` and ``sources`` sheets."""
+    _refuse_nul(gdf, "XLSX")
+    data = _rounded(_csv_frame(frame, "drop"), decimals)
+    if dictionary is None:
+        dictionary = pd.DataFrame({"colonne": list(data.columns),
+                                   "type": [str(t) for t in data.dtypes]})
+    sheets = [("donnees", data), ("dictionnaire", dictionary)]
+    if sources is not None:
+        sheets.append(("sources", _dated(sources.reset_index(drop=sources.index.name is None),
+                                         "construit_le")))
+    write_atomic(path, lambda p: _xlsx(p, sheets))
+
+
+def _write_gpkg(frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None,
+                *, layer: str) -> None:
+    """Write a one-layer GeoPackage with its schema, sources and date in ``gpkg_metadata``."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise UnknownOptionError("GeoPackage export needs a GeoDataFrame; use .csv for tables")
+    _refuse_nul(gdf, "a GeoPackage")
+    if sources is not None:
+        _refuse_nul(sources.reset_index(), "a GeoPackage")
+    cols = [c for c in frame.columns if c != frame.geometry.name]
+    meta = {
+        # the pandas dtypes (nullable strings and integers…) and the index, so that read()
+        # restores them; the sources sheet — in the GeoPackage metadata extension
+        # (gpkg_metadata), not as extra tables: the file holds one layer, which QGIS and
+        # geopandas.read_file open without asking which one
+        _META_SCHEMA: json.dumps({"columns": cols, "dtypes": [str(frame[c].dtype) for c in cols],
+                                  "index": gdf.index.name}, ensure_ascii=False),
+    }
+    meta[_META_BUILT] = build_date().date().isoformat()
+    if sources is not None:
+        meta[_META_SOURCES] = json.dumps(_sources_records(sources),
+                                         ensure_ascii=False, default=str)
+
+    def gpkg(p: Path) -> None:
+        # mixed Polygon/MultiPolygon are kept as they are (no promotion to multi)
+        frame.to_file(p, layer=layer, driver="GPKG", engine="pyogrio", promote_to_multi=False,
+                      geometry_type="Unknown", layer_metadata=meta)
+
+    with _pinned_gpkg_date():
+        write_atomic(path, gpkg)
+
+
+def _write_parquet(gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None) -> None:
+    """Write GeoParquet 1.1 with the sources and the build date in its key-value metadata."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise UnknownOptionError("GeoParquet export needs a GeoDataFrame; use .csv for tables")
+
+    def parquet(p: Path) -> None:
+        import pyarrow.parquet as pq
+
+        # GeoParquet 1.1 metadata; the index and the pandas dtypes are kept in the file
+        gdf.to_parquet(p, schema_version="1.1.0")
+        table = pq.read_table(p)
+        meta = dict(table.schema.metadata or {})
+        meta[b"erbm_geo:built"] = build_date().date().isoformat().encode()
         if sources is not None:
-            sheets.append(("sources", _dated(sources.reset_index(drop=sources.index.name is None),
-                                             "construit_le")))
-        write_atomic(path, lambda p: _xlsx(p, sheets))
-    elif fmt == "csv":
-        _refuse_nul(gdf, "CSV")
-        df = neutralise_formulas(_csv_frame(frame, geometry))
-        # CRLF (RFC 4180): a field holding a carriage return is then quoted, not split
-        write_atomic(path, lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
-        if sources is not None:
-            src = neutralise_formulas(_dated(sources.reset_index(), "built"))
-            write_atomic(path.with_suffix(".sources.csv"),
-                         lambda p: src.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
-    elif fmt == "gpkg":
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise UnknownOptionError("GeoPackage export needs a GeoDataFrame; use .csv for tables")
-        _refuse_nul(gdf, "a GeoPackage")
-        if sources is not None:
-            _refuse_nul(sources.reset_index(), "a GeoPackage")
-        lname = layer or path.stem
-        cols = [c for c in frame.columns if c != frame.geometry.name]
-        meta = {
-            # the pandas dtypes (nullable strings and integers…) and the index, so that read()
-            # restores them; the sources sheet — in the GeoPackage metadata extension
-            # (gpkg_metadata), not as extra tables: the file holds one layer, which QGIS and
-            # geopandas.read_file open without asking which one
-            _META_SCHEMA: json.dumps({"columns": cols, "dtypes": [str(frame[c].dtype) for c in cols],
-                                      "index": index_name}, ensure_ascii=False),
-        }
-        meta[_META_BUILT] = build_date().date().isoformat()
-        if sources is not None:
-            meta[_META_SOURCES] = json.dumps(_sources_records(sources),
-                                             ensure_ascii=False, default=str)
+            meta[b"erbm_geo:sources"] = json.dumps(
+                _sources_records(sources), ensure_ascii=False, default=str).encode()
+        pq.write_table(table.replace_schema_metadata(meta), p)
 
-        def gpkg(p: Path) -> None:
-            # mixed Polygon/MultiPolygon are kept as they are (no promotion to multi)
-            frame.to_file(p, layer=lname, driver="GPKG", engine="pyogrio", promote_to_multi=False,
-                          geometry_type="Unknown", layer_metadata=meta)
-
-        with _pinned_gpkg_date():
-            write_atomic(path, gpkg)
-    else:
-        if not isinstance(gdf, gpd.GeoDataFrame):
-            raise UnknownOptionError("GeoParquet export needs a GeoDataFrame; use .csv for tables")
-
-        def parquet(p: Path) -> None:
-            import pyarrow.parquet as pq
-
-            # GeoParquet 1.1 metadata; the index and the pandas dtypes are kept in the file
-            gdf.to_parquet(p, schema_version="1.1.0")
-            table = pq.read_table(p)
-            meta = dict(table.schema.metadata or {})
-            meta[b"erbm_geo:built"] = build_date().date().isoformat().encode()
-            if sources is not None:
-                meta[b"erbm_geo:sources"] = json.dumps(
-                    _sources_records(sources), ensure_ascii=False, default=str).encode()
-            pq.write_table(table.replace_schema_metadata(meta), p)
-
-        write_atomic(path, parquet)
-    return path
+    write_atomic(path, parquet)
 
 
 def read_parquet_sources(path: str | Path) -> pd.DataFrame:
@@ -406,35 +429,49 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     >>> read(p).index.name
     'siren_epci'
     """
-    import pyogrio
-
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt == "parquet":
         df: pd.DataFrame = gpd.read_parquet(path)
         return df
     if fmt == "csv":
-        head = pd.read_csv(path, nrows=0).columns
-        text = {c: str for c in head if c.startswith(("code", "siren")) or c == "departement"}
-        df = pd.read_csv(path, dtype=text, keep_default_na=True)
-        df.columns = [_restore(c) for c in df.columns]
-        for c in df.columns:
-            if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
-                df[c] = df[c].map(_restore, na_action="ignore")
-        return df
+        return _read_csv(path)
     if fmt == "xlsx":
-        df = pd.read_excel(path, sheet_name=layer or "donnees", engine="openpyxl",
-                           dtype={"code_insee": str, "siren_epci": str, "departement": str})
-        for c in df.columns:
-            if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
-                df[c] = df[c].map(_xlsx_untext, na_action="ignore")
-        return df
+        return _read_xlsx(path, layer or "donnees")
     if fmt != "gpkg":
         raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg, .parquet "
                                  "or .xlsx")
-    lname = layer or path.stem
-    gdf = gpd.read_file(path, layer=lname, engine="pyogrio")
-    meta = pyogrio.read_info(path, layer=lname).get("layer_metadata") or {}
+    return _read_gpkg(path, layer or path.stem)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read a standard CSV of :func:`write`: codes as text, formula prefixes removed."""
+    head = pd.read_csv(path, nrows=0).columns
+    text = {c: str for c in head if c.startswith(("code", "siren")) or c == "departement"}
+    df = pd.read_csv(path, dtype=text, keep_default_na=True)
+    df.columns = [_restore(c) for c in df.columns]
+    for c in df.columns:
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+            df[c] = df[c].map(_restore, na_action="ignore")
+    return df
+
+
+def _read_xlsx(path: Path, sheet: str) -> pd.DataFrame:
+    """Read a sheet of a workbook of :func:`write`, ``_xHHHH_`` escapes decoded."""
+    df = pd.read_excel(path, sheet_name=sheet, engine="openpyxl",
+                       dtype={"code_insee": str, "siren_epci": str, "departement": str})
+    for c in df.columns:
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+            df[c] = df[c].map(_xlsx_untext, na_action="ignore")
+    return df
+
+
+def _read_gpkg(path: Path, layer: str) -> pd.DataFrame:
+    """Read a GeoPackage layer of :func:`write`, its dtypes and index restored from its metadata."""
+    import pyogrio
+
+    gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+    meta = pyogrio.read_info(path, layer=layer).get("layer_metadata") or {}
     if _META_SCHEMA in meta:
         schema = json.loads(meta[_META_SCHEMA])
         for col, dtype in zip(schema["columns"], schema["dtypes"], strict=True):

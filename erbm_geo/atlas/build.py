@@ -300,6 +300,55 @@ def _near(a: np.ndarray, b: np.ndarray, distance: float = 0.0) -> tuple[np.ndarr
 # ---------------------------------------------------------------- the build
 
 @gc_paused
+def _write_downloads(ctx: _Context, data: Path) -> None:
+    """Write the downloads: CSV, French CSV, XLSX and GeoPackage of the communes and cités."""
+    srcs = sources_table()
+    sources_fr = pd.DataFrame(
+        {"description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
+         "producteur": [producteur(str(a)) for a in srcs["attribution"]],
+         "licence": srcs["licence"].astype(str).to_numpy(),
+         "millesime": srcs["vintage"].astype(str).to_numpy(),
+         "origine": srcs["upstream"].astype(str).to_numpy(),
+         "sha256": srcs["sha256"].astype(str).to_numpy()},
+        index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"))
+    for name, table in (("communes", ctx.communes), ("cites", ctx.cites.drop(columns="categorie"))):
+        write(table, data / f"{name}.csv", sources=sources_fr)
+        write(table, data / f"{name}.gpkg", sources=sources_fr, layer=name)
+        dico, decimals = dictionnaire([c for c in table.reset_index().columns
+                                       if c != table.geometry.name])
+        write(table, data / f"{name}_tableur.csv", sources=sources_fr, dialect="fr",
+              decimals=decimals)
+        write(table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals,
+              dictionary=pd.DataFrame(dico))
+
+
+def _bien_layer(spec: MapSpec, g: Any, rows: np.ndarray) -> None:
+    """Add the parts of the UNESCO property at *rows* to a portrait's map."""
+    if not len(rows):
+        return
+    spec.layer("Bien inscrit UNESCO", g.bien.collection(
+        rows, [{"t": ["Élément du bien inscrit UNESCO", str(s)]}
+               for s in g.bien_gdf["section"].iloc[rows]]),
+        style={"color": "#7f2704", "weight": 0.8, "fillColor": "#fdae6b", "fillOpacity": 0.6})
+    spec.legende("Patrimoine mondial", [("Élément du bien inscrit", "#fdae6b", "fill")])
+
+
+def _stations_layer(spec: MapSpec, g: Any, rows: np.ndarray) -> None:
+    """Add the stations at *rows* (train, tram, metro) to a portrait's map."""
+    if not len(rows):
+        return
+    st = g.stations_gdf.iloc[rows]
+    modes = {"train": ("Gare SNCF", "#000000"), "tram": ("Station de tramway", "#c51b7d"),
+             "metro": ("Station de métro", "#2166ac")}
+    mk = [m for m in modes if (st["mode"] == m).any()]
+    props = [{"c": mk.index(m) if m in mk else 0, "t": [str(n), modes.get(m, ("", ""))[0]]}
+             for n, m in zip(st["nom"], st["mode"], strict=True)]
+    spec.layer("Gares et stations", g.stations.collection(rows, props),
+               style={"radius": 6, "color": "#ffffff", "weight": 1.5, "fillOpacity": 1},
+               palette=[modes[m][1] for m in mk], kind="point")
+    spec.legende("Transports", [(modes[m][0], modes[m][1], "dot") for m in mk])
+
+
 def build_atlas(out: str | Path, *, basemap: str | None = "ign",
                 progress: Callable[[str], None] | None = None) -> Path:
     """Write the atlas into folder *out* and return the path of its home page.
@@ -328,25 +377,7 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
     fond = basemap or "aucun"
     step("shared assets")
     _assets(ctx, out)
-    srcs = sources_table()
-    sources_fr = pd.DataFrame(
-        {"description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
-         "producteur": [producteur(str(a)) for a in srcs["attribution"]],
-         "licence": srcs["licence"].astype(str).to_numpy(),
-         "millesime": srcs["vintage"].astype(str).to_numpy(),
-         "origine": srcs["upstream"].astype(str).to_numpy(),
-         "sha256": srcs["sha256"].astype(str).to_numpy()},
-        index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"))
-    data = out / "donnees"
-    for name, table in (("communes", ctx.communes), ("cites", ctx.cites.drop(columns="categorie"))):
-        write(table, data / f"{name}.csv", sources=sources_fr)
-        write(table, data / f"{name}.gpkg", sources=sources_fr, layer=name)
-        dico, decimals = dictionnaire([c for c in table.reset_index().columns
-                                       if c != table.geometry.name])
-        write(table, data / f"{name}_tableur.csv", sources=sources_fr, dialect="fr",
-              decimals=decimals)
-        write(table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals,
-              dictionary=pd.DataFrame(dico))
+    _write_downloads(ctx, out / "donnees")
     commun = {"date": date_fr(ctx.date.isoformat()), "annee": ctx.date.year, "fond": fond}
     g = _geo(ctx)
     logements = {str(r["cite_id"]): (int(_num(r["logements"])), _cite(str(r["source"])))
@@ -374,29 +405,11 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
         spec.sources = ["Contours IGN 2018 simplifiés", "Mission Bassin Minier", "ANCT (QPV 2024)",
                         "SNCF, © les contributeurs d'OpenStreetMap"]
         own = cj[ci == pos]
-        if len(bj[bi == pos]):
-            rows = bj[bi == pos]
-            spec.layer("Bien inscrit UNESCO", g.bien.collection(
-                rows, [{"t": ["Élément du bien inscrit UNESCO", str(s)]}
-                       for s in g.bien_gdf["section"].iloc[rows]]),
-                style={"color": "#7f2704", "weight": 0.8, "fillColor": "#fdae6b",
-                       "fillOpacity": 0.6})
-            spec.legende("Patrimoine mondial", [("Élément du bien inscrit", "#fdae6b", "fill")])
+        _bien_layer(spec, g, bj[bi == pos])
         _qpv_layer(spec, ctx.qpv, g.qpv, qj[qi == pos])
         if len(own):
             _cites_layer(spec, ctx.cites.iloc[own], g.cites, own)
-        srows = sj[si == pos]
-        if len(srows):
-            st = g.stations_gdf.iloc[srows]
-            modes = {"train": ("Gare SNCF", "#000000"), "tram": ("Station de tramway", "#c51b7d"),
-                     "metro": ("Station de métro", "#2166ac")}
-            mk = [m for m in modes if (st["mode"] == m).any()]
-            props = [{"c": mk.index(m) if m in mk else 0, "t": [str(n), modes.get(m, ("", ""))[0]]}
-                     for n, m in zip(st["nom"], st["mode"], strict=True)]
-            spec.layer("Gares et stations", g.stations.collection(srows, props),
-                       style={"radius": 6, "color": "#ffffff", "weight": 1.5, "fillOpacity": 1},
-                       palette=[modes[m][1] for m in mk], kind="point")
-            spec.legende("Transports", [(modes[m][0], modes[m][1], "dot") for m in mk])
+        _stations_layer(spec, g, sj[si == pos])
         spec.legende("Repères", [(str(r["nom"]), "#d7301f", "outline"),
                                  ("Autres communes du Bassin minier", "#4d4d4d", "outline")])
         spec.fit(ctx.geo_communes.bounds[pos], 0.004)
@@ -537,8 +550,8 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
 
     step("home, downloads and sources")
     _home(out, ctx, g, commun, epci_rows)
-    _telechargements(out, commun, data)
-    _sources(out, ctx, commun, srcs)
+    _telechargements(out, commun, out / "donnees")
+    _sources(out, ctx, commun, sources_table())
     return out / "index.html"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +21,35 @@ from erbm_geo.indicators.context import commune_of
 __all__ = ["aggregate"]
 
 By = Literal["commune", "epci", "departement"]
+
+
+def _check_numeric(frame: pd.DataFrame) -> None:
+    """Raise :class:`DataFormatError` naming the columns of *frame* that hold no numbers."""
+    text = [c for c in frame.columns
+            if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
+    if text:
+        raise DataFormatError(
+            f"values column(s) {text} are not numeric ({[str(frame[c].dtype) for c in text]}); "
+            "pass numeric indicators only, e.g. values[numeric_columns]")
+
+
+def _weights(gdf: gpd.GeoDataFrame, weights: str) -> np.ndarray:
+    """Return the weight of each feature: its area (``"area"``, m²) or a numeric column ≥ 0."""
+    if weights == "area":
+        geoms = gdf.to_crs(2154).geometry.values if gdf.crs is not None else gdf.geometry.values
+        return cast("np.ndarray", shapely.area(np.asarray(geoms, dtype=object)))
+    if weights not in gdf.columns:
+        raise MissingColumnError(f"weights column {weights!r} not in the layer; use 'area', None "
+                                 f"or one of {list(gdf.columns)}")
+    if not pd.api.types.is_numeric_dtype(gdf[weights]) or pd.api.types.is_bool_dtype(gdf[weights]):
+        raise DataFormatError(
+            f"weights column {weights!r} is not numeric ({gdf[weights].dtype}); use 'area', "
+            "None or a numeric column such as 'population' or 'logements'")
+    w = cast("np.ndarray", gdf[weights].astype("float64").to_numpy())
+    if (w < 0).any():
+        raise DataFormatError(f"weights column {weights!r} has negative values (rows "
+                              f"{list(gdf.index[w < 0][:10])}); weights must be ≥ 0")
+    return w
 
 
 def aggregate(
@@ -92,12 +121,7 @@ def aggregate(
     if not frame.index.equals(gdf.index):
         raise AlignmentError("values must be aligned on gdf.index (same labels, same order); "
                              "e.g. values = values.reindex(gdf.index)")
-    text = [c for c in frame.columns
-            if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
-    if text:
-        raise DataFormatError(
-            f"values column(s) {text} are not numeric ({[str(frame[c].dtype) for c in text]}); "
-            "pass numeric indicators only, e.g. values[numeric_columns]")
+    _check_numeric(frame)
     frame = frame.astype("float64")
     need = {"commune": ["nom"], "epci": ["siren_epci", "nom_epci"],
             "departement": ["departement", "nom_departement"]}[by]
@@ -113,23 +137,7 @@ def aggregate(
     if pd.isna(keys).any():
         raise UnknownCodeError(f"communes {sorted(set(codes[pd.isna(keys)]))[:10]} have no "
                                f"{key_col} in the communes layer")
-    if weights is None or how != "mean":
-        w = np.ones(len(frame))
-    elif weights == "area":
-        w = shapely.area(np.asarray(gdf.to_crs(2154).geometry.values if gdf.crs is not None
-                                    else gdf.geometry.values, dtype=object))
-    elif weights in gdf.columns:
-        if not pd.api.types.is_numeric_dtype(gdf[weights]) or pd.api.types.is_bool_dtype(gdf[weights]):
-            raise DataFormatError(
-                f"weights column {weights!r} is not numeric ({gdf[weights].dtype}); use 'area', "
-                "None or a numeric column such as 'population' or 'logements'")
-        w = gdf[weights].astype("float64").to_numpy()
-        if (w < 0).any():
-            raise DataFormatError(f"weights column {weights!r} has negative values (rows "
-                                  f"{list(gdf.index[w < 0][:10])}); weights must be ≥ 0")
-    else:
-        raise MissingColumnError(f"weights column {weights!r} not in the layer; use 'area', None "
-                                 f"or one of {list(gdf.columns)}")
+    w = np.ones(len(frame)) if weights is None or how != "mean" else _weights(gdf, weights)
     grp = pd.Series(keys, index=frame.index)
     out = {}
     for col in frame.columns:

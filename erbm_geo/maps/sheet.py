@@ -19,7 +19,7 @@ import shapely
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import UnknownOptionError
 from erbm_geo.maps.cartography import draw_geometries
-from erbm_geo.maps.page import Frame, Page, layout
+from erbm_geo.maps.page import Frame, Frames, Page, layout
 from erbm_geo.maps.reference import Background
 from erbm_geo.maps.style import fmt_number, label
 from erbm_geo.maps.symbology import Symbology
@@ -83,14 +83,59 @@ def _draw_data(ax: Any, g: gpd.GeoDataFrame, sym: Symbology, *, s: float,
                         linewidth=0.9 * s, zorder=3)
 
 
+def _pack(fig: Any, labels: list[str], width: float, avail: float, s: float
+          ) -> tuple[float, float, list[str], list[float], list[list[int]]]:
+    """Fit legend *labels* in *width* × *avail* inches.
+
+    The fewest columns (up to 3), then a smaller type, in which the wrapped labels fit; returns
+    the type size, the column width, the wrapped labels, their heights and the columns (row
+    indices).
+    """
+    from erbm_geo.maps.cartography import wrap_text
+
+    sw, row, gap = 0.32 * s, 0.235 * s, 0.25 * s
+    for size, ncol in [(f, c) for f in (8.5, 7.5, 6.5) for c in (1, 2, 3)]:
+        colw = (width - (ncol - 1) * gap) / ncol
+        texts = [wrap_text(fig, lab, width_in=colw - sw - 0.5 * s, fontsize=size * s)
+                 for lab in labels]
+        heights = [row * size / 8.5 + t.count("\n") * 0.15 * s * size / 8.5 for t in texts]
+        columns: list[list[int]] = [[]]
+        used = 0.0
+        for i, h in enumerate(heights):
+            if columns[-1] and used + h > avail:
+                columns.append([])
+                used = 0.0
+            columns[-1].append(i)
+            used += h
+        if len(columns) <= ncol:
+            break
+    return size, colw, texts, heights, columns
+
+
+def _swatch(fig: Any, x: float, y: float, *, kind: str, colour: str, hatch: str | None,
+            s: float) -> None:
+    """Draw one legend key at (*x*, *y*) inches: a bar (lines), a dot (points) or a box."""
+    from matplotlib.patches import Circle, Rectangle
+
+    tr = _inches(fig)
+    sw, sh = 0.32 * s, 0.17 * s
+    if kind == "line":
+        fig.add_artist(Rectangle((x, y - 0.55 * sh), sw, 0.1 * s, transform=tr, facecolor=colour,
+                                 edgecolor="none"))
+    elif kind == "point":
+        fig.add_artist(Circle((x + sw / 2, y - sh / 2), 0.05 * s, transform=tr, facecolor=colour,
+                              hatch=hatch, edgecolor="#333333", linewidth=0.4))
+    else:
+        fig.add_artist(Rectangle((x, y - sh), sw, sh, transform=tr, facecolor=colour, hatch=hatch,
+                                 edgecolor=_NA_EDGE if hatch else "#5a5a5a", linewidth=0.4))
+
+
 def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int, *, kind: str,
             s: float) -> float:
     """Draw the legend in *box* (inches) from its top; return the height used.
 
     In as many columns as its height needs; long labels wrap; nothing is drawn below *box*.
     """
-    from matplotlib.patches import Circle, Rectangle
-
     from erbm_geo.maps.cartography import wrap_text
 
     tr = _inches(fig)
@@ -105,46 +150,20 @@ def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int,
         why = wrap_text(fig, "Non disponible : " + sym.missing_reason, width_in=box.w,
                         fontsize=7 * s)
     why_h = (0.14 * (why.count("\n") + 1) + 0.08) * s if why else 0.0
-    sw, sh, row, gap = 0.32 * s, 0.17 * s, 0.235 * s, 0.25 * s
+    sw, sh = 0.32 * s, 0.17 * s
     rows: list[tuple[str, str, int, str | None]] = [
         (lab, col, int(n), None) for lab, col, n in zip(sym.labels, sym.colours, counts, strict=True)]
     if n_na:
         rows.append(("Non disponible", "white", n_na, "/////"))
-    avail = top - box.y - why_h + 0.05 * s
-    # the fewest columns (up to 3), then a smaller type, in which the wrapped labels fit
-    for size, ncol in [(f, c) for f in (8.5, 7.5, 6.5) for c in (1, 2, 3)]:
-        colw = (box.w - (ncol - 1) * gap) / ncol
-        step = row * size / 8.5
-        texts = [wrap_text(fig, r[0], width_in=colw - sw - 0.5 * s, fontsize=size * s)
-                 for r in rows]
-        heights = [step + t.count("\n") * 0.15 * s * size / 8.5 for t in texts]
-        columns: list[list[int]] = [[]]
-        used = 0.0
-        for i, h in enumerate(heights):
-            if columns[-1] and used + h > avail:
-                columns.append([])
-                used = 0.0
-            columns[-1].append(i)
-            used += h
-        if len(columns) <= ncol:
-            break
+    size, colw, texts, heights, columns = _pack(fig, [r[0] for r in rows], box.w,
+                                                top - box.y - why_h + 0.05 * s, s)
     y_end = top
     for c, members in enumerate(columns):
-        x, y = box.x + c * (colw + gap), top
+        x, y = box.x + c * (colw + 0.25 * s), top
         for i in members:
             _, col, n, hatch = rows[i]
             text, lines = texts[i], texts[i].count("\n") + 1
-            if kind == "line":
-                fig.add_artist(Rectangle((x, y - 0.55 * sh), sw, 0.1 * s, transform=tr,
-                                         facecolor=col, edgecolor="none"))
-            elif kind == "point":
-                fig.add_artist(Circle((x + sw / 2, y - sh / 2), 0.05 * s, transform=tr,
-                                      facecolor=col, hatch=hatch, edgecolor="#333333",
-                                      linewidth=0.4))
-            else:
-                fig.add_artist(Rectangle((x, y - sh), sw, sh, transform=tr, facecolor=col,
-                                         hatch=hatch, edgecolor=_NA_EDGE if hatch else "#5a5a5a",
-                                         linewidth=0.4))
+            _swatch(fig, x, y, kind=kind, colour=col, hatch=hatch, s=s)
             fig.text(x + sw + 0.1 * s, y if lines > 1 else y - sh / 2, text, transform=tr,
                      fontsize=size * s, va="top" if lines > 1 else "center", color=_INK)
             fig.text(x + colw, y - sh / 2, fmt_number(n, 0), transform=tr, fontsize=(size - 0.5) * s,
@@ -246,58 +265,48 @@ class Sheet:
     folio: str = ""  # "3 / 10" on the pages of a book
 
 
-def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
-    """Draw *sheet* on a new figure of *page*'s size and return the figure."""
+def _new_figure(page: Page) -> Any:
+    """Make an empty figure of *page*'s size, outside pyplot's registry.
+
+    Made by pyplot (so that Jupyter's inline backend is set up to show it), then taken out of
+    pyplot's registry and given an Agg canvas: a loop of pages opens no window and holds no
+    memory (no "more than 20 figures" warning).
+    """
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.lines import Line2D
 
-    from erbm_geo.maps.cartography import north_arrow, place_labels, scale_bar, wrap_text
-
-    s = page.scale
-    g, sym = sheet.data, sheet.sym
-    # made by pyplot (so that Jupyter's inline backend is set up to show it), then taken out
-    # of pyplot's registry and given an Agg canvas: a loop of pages opens no window and holds
-    # no memory (no "more than 20 figures" warning)
     fig = plt.figure(figsize=page.size, dpi=100)
     plt.close(fig)
     FigureCanvasAgg(fig)
-    width = page.size[0] - 0.8 * s
-    subtitle = wrap_text(fig, sheet.subtitle, width_in=width, fontsize=9.5 * s) if sheet.subtitle else ""
-    extra = [*([sym.method] if sym.method else []), *sym.notes]
-    footer = wrap_text(fig, _footer_text([*sheet.sources, *(bg.sources if bg else ())],
-                                         [" · ".join(extra)] if extra else []),
-                       width_in=width, fontsize=6.8 * s)
-    focus = g[sheet.focus]
-    x0, y0, x1, y1 = focus.total_bounds
-    pad = sheet.margin * max(x1 - x0, y1 - y0, 500.0)
-    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
-    title = wrap_text(fig, sheet.title, width_in=width - 0.9 * s, fontsize=16 * s, bold=True)
-    frames = layout(page, (x1 - x0) / (y1 - y0), footer_lines=footer.count("\n") + 1,
-                    subtitle_lines=subtitle.count("\n") + 1 if subtitle else 0,
-                    legend_rows=len(sym.labels) + int((sym.codes < 0).any()),
-                    title_lines=title.count("\n") + 1)
-    tr = _inches(fig)
+    return fig
 
-    # header
-    hd = frames.header
+
+def _draw_header(fig: Any, hd: Frame, title: str, subtitle: str, folio: str, s: float) -> None:
+    """Draw the title, the folio and the subtitle in the header frame *hd*."""
+    tr = _inches(fig)
     fig.text(hd.x, hd.y + hd.h, title, transform=tr, fontsize=16 * s, fontweight="bold", va="top",
              color=_INK, linespacing=1.1)
-    if sheet.folio:
-        fig.text(hd.x + hd.w, hd.y + hd.h, sheet.folio, transform=tr, fontsize=9 * s, va="top",
+    if folio:
+        fig.text(hd.x + hd.w, hd.y + hd.h, folio, transform=tr, fontsize=9 * s, va="top",
                  ha="right", color="#555555")
     if subtitle:
         below = (0.42 + 0.27 * title.count("\n")) * s
         fig.text(hd.x, hd.y + hd.h - below, subtitle, transform=tr, fontsize=9.5 * s, va="top",
                  color="#333333", linespacing=1.3)
 
-    # map
-    ax = fig.add_axes(frames.map.fraction(page.size))
+
+def _draw_map(fig: Any, box: Frame, sheet: Sheet, bg: Background | None,
+              bounds: tuple[float, float, float, float], s: float) -> tuple[float, float, float, float]:
+    """Draw the map of *sheet* in *box*; return its view (x0, y0, x1, y1) in metres."""
+    from erbm_geo.maps.cartography import north_arrow, scale_bar
+
+    g, sym = sheet.data, sheet.sym
+    ax = fig.add_axes(box.fraction(tuple(fig.get_size_inches())))
     ax.set_axis_off()
-    vx0, vy0, vx1, vy1 = _fill(frames.map.w / frames.map.h, (x0, y0, x1, y1))
+    vx0, vy0, vx1, vy1 = _fill(box.w / box.h, bounds)
     view = shapely.box(vx0, vy0, vx1, vy1)
     m = 0.01 * (vx1 - vx0)  # cut what lies outside the view (lighter files), edges out of sight
-    dot = (vx1 - vx0) / (frames.map.w * 300)  # one dot at 300 dpi, in metres: finer detail
+    dot = (vx1 - vx0) / (box.w * 300)  # one dot at 300 dpi, in metres: finer detail
 
     def cut(geoms: Any) -> Any:  # cannot be printed, so it is not written
         out = shapely.clip_by_rect(np.asarray(geoms), vx0 - m, vy0 - m, vx1 + m, vy1 + m)
@@ -312,7 +321,7 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
     _draw_data(ax, g[shown], Symbology(sym.codes[shown], sym.labels, sym.colours, sym.title,
                                        sym.kind), s=s, cut=cut)
     if not sheet.focus.all():  # a veil over what the page is not about, and its outline
-        area = _dissolve(focus.geometry.values)
+        area = _dissolve(g.geometry.values[sheet.focus])
         veil = shapely.difference(view, area)
         draw_geometries(ax, [veil], facecolor="white", alpha=0.55, edgecolor="none", zorder=4)
         draw_geometries(ax, cut(shapely.boundary([area])), color=_INK, linewidth=1.5 * s,
@@ -325,6 +334,15 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
     ax.set_aspect("equal", adjustable="box")
     scale_bar(ax, fontsize=7.5 * s)
     north_arrow(ax, fontsize=9 * s)
+    _draw_names(ax, sheet, shown, bg, s)
+    return vx0, vy0, vx1, vy1
+
+
+def _draw_names(ax: Any, sheet: Sheet, shown: np.ndarray, bg: Background | None, s: float) -> None:
+    """Print the names of the rows the page asks for, then the towns not already named."""
+    from erbm_geo.maps.cartography import place_labels
+
+    g = sheet.data
     named: set[str] = set()
     if sheet.names and "nom" in g.columns:
         rows = g[sheet.focus] if sheet.names == "focus" else g[shown]
@@ -339,37 +357,78 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
         if len(towns):
             place_labels(ax, towns, fontsize=7.5 * s)
 
-    # panel: legend, inset, notes
-    pn = frames.panel
-    counts = np.bincount(sym.codes[sheet.focus & (sym.codes >= 0)], minlength=len(sym.labels))
-    n_na = int((sym.codes[sheet.focus] < 0).sum())
+
+def _draw_panel(fig: Any, frames: Frames, sheet: Sheet, bg: Background | None,
+                view: tuple[float, float, float, float], s: float) -> None:
+    """Draw the legend, the inset and the notes in the panel beside or below the map."""
+    from erbm_geo.maps.cartography import wrap_text
+
+    sym, pn = sheet.sym, frames.panel
+    has_inset = bg is not None and bg.region is not None
     if frames.side:
-        inset_h = min(pn.w * 0.78, pn.h * 0.4) if bg is not None and bg.region is not None else 0.0
+        inset_h = min(pn.w * 0.78, pn.h * 0.4) if has_inset else 0.0
         legend_box = Frame(pn.x, pn.y + inset_h + 0.2 * s, pn.w, pn.h - inset_h - 0.2 * s)
-        inset_box = Frame(pn.x, pn.y, pn.w, inset_h)
+        inset_box: Frame | None = Frame(pn.x, pn.y, pn.w, inset_h) if has_inset else None
         notes_box = None
     else:
         third = (pn.w - 0.5 * s) / 3
         wide = not sheet.notes  # no notes: the legend takes their room too
         legend_box = Frame(pn.x, pn.y, pn.w - third - 0.3 * s if wide else third * 1.05, pn.h)
         notes_box = Frame(pn.x + third * 1.05 + 0.25 * s, pn.y, third * 0.95, pn.h)
-        inset_box = Frame(pn.x + pn.w - third, pn.y, third, pn.h)
-    used = _legend(fig, legend_box, sym, counts, n_na, kind=_kind(g), s=s) if sym.kind != "single" \
-        else _legend(fig, legend_box, sym, np.array([len(focus)]), 0, kind=_kind(g), s=s)
-    if bg is not None and bg.region is not None and inset_box.h > 0:
-        _inset(fig, inset_box, (vx0, vy0, vx1, vy1), bg, s=s)
+        inset_box = Frame(pn.x + pn.w - third, pn.y, third, pn.h) if has_inset else None
+    if sym.kind == "single":
+        counts, n_na = np.array([int(sheet.focus.sum())]), 0
+    else:
+        counts = np.bincount(sym.codes[sheet.focus & (sym.codes >= 0)], minlength=len(sym.labels))
+        n_na = int((sym.codes[sheet.focus] < 0).sum())
+    used = _legend(fig, legend_box, sym, counts, n_na, kind=_kind(sheet.data), s=s)
+    if inset_box is not None and bg is not None:
+        _inset(fig, inset_box, view, bg, s=s)
     if sheet.notes:
-        box = notes_box or Frame(legend_box.x, legend_box.y, legend_box.w, legend_box.h - used - 0.15 * s)
+        box = notes_box or Frame(legend_box.x, legend_box.y, legend_box.w,
+                                 legend_box.h - used - 0.15 * s)
         text = wrap_text(fig, "\n".join(sheet.notes), width_in=box.w, fontsize=8 * s)
-        fig.text(box.x, box.y + box.h, text, transform=tr, fontsize=8 * s, va="top", color=_INK,
-                 linespacing=1.35)
+        fig.text(box.x, box.y + box.h, text, transform=_inches(fig), fontsize=8 * s, va="top",
+                 color=_INK, linespacing=1.35)
 
-    # footer
-    ft = frames.footer
+
+def _draw_footer(fig: Any, ft: Frame, footer: str, s: float) -> None:
+    """Draw a rule and the footer text (sources, licences, date, projection) in *ft*."""
+    from matplotlib.lines import Line2D
+
+    tr = _inches(fig)
     fig.add_artist(Line2D([ft.x, ft.x + ft.w], [ft.y + ft.h + 0.06 * s] * 2, transform=tr,
                           color="#9e9e9e", linewidth=0.5))
     fig.text(ft.x, ft.y + ft.h, footer, transform=tr, fontsize=6.8 * s, va="top", color="#333333",
              linespacing=1.3)
+
+
+def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
+    """Draw *sheet* on a new figure of *page*'s size and return the figure."""
+    from erbm_geo.maps.cartography import wrap_text
+
+    s = page.scale
+    sym = sheet.sym
+    fig = _new_figure(page)
+    width = page.size[0] - 0.8 * s
+    subtitle = wrap_text(fig, sheet.subtitle, width_in=width, fontsize=9.5 * s) if sheet.subtitle else ""
+    extra = [*([sym.method] if sym.method else []), *sym.notes]
+    footer = wrap_text(fig, _footer_text([*sheet.sources, *(bg.sources if bg else ())],
+                                         [" · ".join(extra)] if extra else []),
+                       width_in=width, fontsize=6.8 * s)
+    title = wrap_text(fig, sheet.title, width_in=width - 0.9 * s, fontsize=16 * s, bold=True)
+    x0, y0, x1, y1 = sheet.data.geometry.values[sheet.focus].total_bounds
+    pad = sheet.margin * max(x1 - x0, y1 - y0, 500.0)
+    bounds = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    frames = layout(page, (bounds[2] - bounds[0]) / (bounds[3] - bounds[1]),
+                    footer_lines=footer.count("\n") + 1,
+                    subtitle_lines=subtitle.count("\n") + 1 if subtitle else 0,
+                    legend_rows=len(sym.labels) + int((sym.codes < 0).any()),
+                    title_lines=title.count("\n") + 1)
+    _draw_header(fig, frames.header, title, subtitle, sheet.folio, s)
+    view = _draw_map(fig, frames.map, sheet, bg, bounds, s)
+    _draw_panel(fig, frames, sheet, bg, view, s)
+    _draw_footer(fig, frames.footer, footer, s)
     return fig
 
 
