@@ -153,7 +153,16 @@ def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | 
     """Map one layer or one indicator (communes of the basin) to HTML, an image or a PDF book."""
     from erbm_geo.errors import InvalidOptionError, UnknownOptionError
     from erbm_geo.layers import LAYERS, load
-    from erbm_geo.maps import add_layer, finalize, new_map, save_figure, static_map, to_html
+    from erbm_geo.maps import (
+        Fields,
+        Style,
+        add_layer,
+        finalize,
+        new_map,
+        save_figure,
+        static_map,
+        to_html,
+    )
     from erbm_geo.maps.book import map_book
     from erbm_geo.maps.reference import background
     from erbm_geo.maps.style import label
@@ -180,8 +189,9 @@ def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | 
     if suffix == ".html":
         m = new_map()
         tooltip = ["nom"] if "nom" in gdf.columns else None
-        add_layer(m, gdf, name=name, column=column, tooltip=tooltip, sources=sources,
-                  coverage=layer_name in (None, "communes", "communes_erbm", "epci"))
+        add_layer(m, gdf, name=name, column=column,
+                  style=Style(coverage=layer_name in (None, "communes", "communes_erbm", "epci")),
+                  fields=Fields(tooltip=tooltip), sources=sources)
         to_html(finalize(m), out)
     elif book:
         assert column is not None

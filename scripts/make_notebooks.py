@@ -108,9 +108,10 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("code", "m = eg.maps.new_map(basemap=None)\n"
                  "zone = eg.layers.zone_tampon()\n"
                  "eg.maps.add_layer(m, zone[zone.intersects(alouettes.union_all().buffer(1500))],\n"
-                 "                  name='Zone tampon UNESCO', tooltip=['surface_ha'], sources=['zone_tampon'])\n"
-                 "eg.maps.add_layer(m, alouettes, name='Cité des Alouettes', tooltip=['nom', 'type_cite', 'bailleur'],\n"
-                 "                  sources=['cites_erbm'])\n"
+                 "                  name='Zone tampon UNESCO', style=eg.maps.Style(color='#fdd49e'),\n"
+                 "                  fields=eg.maps.Fields(tooltip=['surface_ha']), sources=['zone_tampon'])\n"
+                 "eg.maps.add_layer(m, alouettes, name='Cité des Alouettes', style=eg.maps.Style(color='#542788'),\n"
+                 "                  fields=eg.maps.Fields(tooltip=['nom', 'type_cite', 'bailleur']), sources=['cites_erbm'])\n"
                  "eg.maps.finalize(m)"),
     ],
     "03_indicators.ipynb": [

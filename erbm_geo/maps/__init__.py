@@ -13,7 +13,9 @@ __all__ = [
     "BASEMAPS",
     "Background",
     "Classes",
+    "Fields",
     "Page",
+    "Style",
     "add_attribution",
     "add_layer",
     "add_legend",
@@ -30,8 +32,8 @@ __all__ = [
 ]
 
 _WHERE = {
-    **dict.fromkeys(("BASEMAPS", "add_attribution", "add_layer", "add_legend", "basin_map",
-                     "finalize", "new_map", "to_html"), "interactive"),
+    **dict.fromkeys(("BASEMAPS", "Fields", "Style", "add_attribution", "add_layer", "add_legend",
+                     "basin_map", "finalize", "new_map", "to_html"), "interactive"),
     **dict.fromkeys(("add_raster", "plot_raster"), "raster_overlay"),
     **dict.fromkeys(("save_figure", "static_map"), "static_maps"),
     **dict.fromkeys(("Background", "background"), "reference"),
@@ -44,6 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from erbm_geo.maps.book import map_book
     from erbm_geo.maps.interactive import (
         BASEMAPS,
+        Fields,
+        Style,
         add_attribution,
         add_layer,
         add_legend,

@@ -55,6 +55,8 @@ from erbm_geo.maps.webjson import _feature_collection, _js_json, geometry_json, 
 __all__ = [
     "BASEMAPS",
     "DEFAULT_TOLERANCE",
+    "Fields",
+    "Style",
     "add_attribution",
     "add_layer",
     "add_legend",
@@ -264,136 +266,242 @@ def _classify(values: pd.Series, scheme: str | None, k: int, col: str = ""
     return cls, labels
 
 
+@dataclass(frozen=True)
+class Style:
+    """How :func:`add_layer` draws a layer.
+
+    Parameters
+    ----------
+    scheme, k, cmap : numeric column → classes from *scheme* (mapclassify name, e.g.
+        ``"FisherJenks"``) and *k*, colours from *cmap*.
+    categorical : bool, optional
+        Force (or refuse) one colour per value; by default text and booleans are categories.
+    colors : mapping, optional
+        Colour of each category value.
+    color : str
+        The colour of a layer drawn without *column*.
+    fill_opacity, weight, radius : polygon fill, line width, point radius (px).
+    tolerance : float
+        Simplification in metres before the geometries go to the web page.
+    coverage : bool
+        The layer tiles space (communes, EPCI): coverage-preserving simplification.
+    show : bool
+        Visible when the map opens.
+    """
+
+    scheme: str | None = "Quantiles"
+    k: int = 5
+    cmap: str = "YlOrRd"
+    categorical: bool | None = None
+    colors: dict[str, str] | None = None
+    color: str = "#3182bd"
+    fill_opacity: float = 0.6
+    weight: float = 1.0
+    radius: float = 5.0
+    tolerance: float = DEFAULT_TOLERANCE
+    coverage: bool = False
+    show: bool = True
+
+
+@dataclass(frozen=True)
+class Fields:
+    """What :func:`add_layer` tells about the features of a layer.
+
+    Parameters
+    ----------
+    tooltip, popup : sequence of str
+        Columns shown on hover / click, labelled in French, numbers formatted.
+    search : bool
+        Add a search box over the ``nom`` of the layer's features.
+    legend : bool
+        Show a legend for the column (or for the single colour).
+    legend_caption : str, optional
+        The legend's title; by default the column's French label, else the layer name.
+    """
+
+    tooltip: Sequence[str] | None = ("nom",)
+    popup: Sequence[str] | None = None
+    search: bool = False
+    legend: bool = True
+    legend_caption: str | None = None
+
+
+_STYLE_KEYS = frozenset(Style.__dataclass_fields__)
+_FIELD_KEYS = frozenset(Fields.__dataclass_fields__)
+
+
+def _options(style: Style | None, fields: Fields | None, legacy: dict[str, Any]
+             ) -> tuple[Style, Fields]:
+    """Merge keyword arguments of the former signature (deprecated) into *style* and *fields*."""
+    import dataclasses
+
+    from erbm_geo._warnings import warn
+
+    style, fields = style or Style(), fields or Fields()
+    if not legacy:
+        return style, fields
+    unknown = sorted(set(legacy) - _STYLE_KEYS - _FIELD_KEYS)
+    if unknown:
+        raise UnknownOptionError(f"add_layer() got unknown option(s) {unknown}; style options go "
+                                 f"in style=Style(...) ({', '.join(sorted(_STYLE_KEYS))}), "
+                                 f"fields in fields=Fields(...) ({', '.join(sorted(_FIELD_KEYS))})")
+    s_kw = {k: v for k, v in legacy.items() if k in _STYLE_KEYS}
+    f_kw = {k: v for k, v in legacy.items() if k in _FIELD_KEYS}
+    warn(f"add_layer({', '.join(f'{k}=…' for k in legacy)}) is deprecated since 0.2: use "
+         + " and ".join(x for x in (f"style=Style({', '.join(s_kw)})" if s_kw else "",
+                                    f"fields=Fields({', '.join(f_kw)})" if f_kw else "") if x),
+         DeprecationWarning)
+    return dataclasses.replace(style, **s_kw), dataclasses.replace(fields, **f_kw)
+
+
+def _base_style(geom: str, style: Style, color: str) -> dict[str, Any]:
+    """Return the Leaflet path options of a layer of polygons, lines or points."""
+    base = {"weight": style.weight, "opacity": 0.9,
+            "color": "#444444" if geom == "polygon" else color, "fillColor": color,
+            "fillOpacity": style.fill_opacity if geom != "line" else 0.0}
+    if geom == "point":
+        base.update({"color": "#ffffff", "weight": 1, "fillOpacity": 0.9})
+    if geom == "line":
+        base.update({"color": color, "weight": max(style.weight, 2.0)})
+    return base
+
+
+def _column_colours(df: pd.DataFrame, column: str, style: Style
+                    ) -> tuple[np.ndarray, list[str], list[tuple[str, str]]]:
+    """Class or category of each row of *column*, the palette and the legend items."""
+    col = df[column]
+    is_cat = style.categorical if style.categorical is not None else (
+        not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col))
+    if is_cat:
+        colors = {k: css_color(v, what=f"colour of {k!r}") for k, v in (style.colors or {}).items()}
+        values = col.astype("string").fillna("–")
+        cats = sorted(values.unique())
+        pal = palette("tab10", max(len(cats), 1))
+        cols = [colors.get(c, CATEGORY_COLORS.get(c, pal[i % len(pal)])) for i, c in enumerate(cats)]
+        code = {c: i for i, c in enumerate(cats)}
+        items = [(fmt_value(column, c) if c not in ("True", "False") else
+                  ("oui" if c == "True" else "non"), cols[i]) for i, c in enumerate(cats)]
+        return values.map(code).to_numpy(), cols, items
+    cls, labels = _classify(col, style.scheme, style.k, column)
+    cols = palette(style.cmap, max(len(labels), 1))
+    if (cls < 0).any():
+        cols = [*cols, NA_COLOR]
+        cls = np.where(cls < 0, len(cols) - 1, cls)
+        labels = [*labels, "Données manquantes"]
+    return cls, cols, list(zip(labels, cols, strict=True))
+
+
+def _texts(df: pd.DataFrame, props: list[dict[str, Any]], fields: Fields) -> list[str] | None:
+    """Put the tooltip, popup and search texts in *props*; return the popup labels.
+
+    Texts travel as plain strings and are inserted with textContent by the runtime.
+    """
+    if fields.tooltip:
+        tip_cols = [[fmt_value(c, v) for v in df[c]] for c in fields.tooltip]
+        for j in range(len(df)):
+            props[j]["t"] = [vals[j] if c == "nom" else f"{label(c)}\u00a0: {vals[j]}"
+                             for c, vals in zip(fields.tooltip, tip_cols, strict=True)]
+    if fields.search and "nom" in df.columns:
+        for j, n in enumerate(df["nom"].astype(str)):
+            props[j]["n"] = n
+    if not fields.popup:
+        return None
+    pop_cols = [[fmt_value(c, v) for v in df[c]] for c in fields.popup]
+    for j in range(len(df)):
+        props[j]["v"] = [vals[j] for vals in pop_cols]
+    return [label(c) for c in fields.popup]
+
+
 def add_layer(
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     *,
     name: str,
     column: str | None = None,
-    scheme: str | None = "Quantiles",
-    k: int = 5,
-    cmap: str = "YlOrRd",
-    categorical: bool | None = None,
-    colors: dict[str, str] | None = None,
-    color: str = "#3182bd",
-    tooltip: Sequence[str] | None = ("nom",),
-    popup: Sequence[str] | None = None,
-    legend: bool = True,
-    legend_caption: str | None = None,
-    show: bool = True,
-    tolerance: float = DEFAULT_TOLERANCE,
-    coverage: bool = False,
-    fill_opacity: float = 0.6,
-    weight: float = 1.0,
-    radius: float = 5.0,
-    search: bool = False,
+    style: Style | None = None,
+    fields: Fields | None = None,
     sources: Sequence[str] = (),
+    **legacy: Any,
 ) -> folium.Map:
     """Add a layer or an indicator to *m* with an ``explore()``-like vocabulary.
 
     Parameters
     ----------
+    m : folium.Map
+        A map of :func:`new_map` (or a plain ``folium.Map``).
     gdf : GeoDataFrame
-        Any CRS; geometries are simplified (*tolerance* m) and rounded for the web.
+        Any CRS; geometries are simplified (``style.tolerance`` m) and rounded for the web.
     name : str
         Layer name in the layer control (French, shown to people).
     column : str, optional
-        Column to colour by: numeric → classes from *scheme* (mapclassify) and *k*, colours
-        from *cmap*; text/boolean (or ``categorical=True``) → one colour per value (*colors*).
-    tooltip, popup : sequence of str
-        Columns shown on hover / click, labelled in French, numbers formatted.
-    legend, legend_caption : legend shown for *column* (or for the single colour).
-    coverage : bool
-        The layer tiles space (communes, EPCI): coverage-preserving simplification.
-    search : bool
-        Add a search box over the ``nom`` of this layer's features.
+        Column to colour by: numeric → classes, text/boolean → one colour per value (see
+        :class:`Style`).
+    style : Style, optional
+        Classes, colours, sizes, simplification and visibility.
+    fields : Fields, optional
+        Tooltip, popup, search box and legend.
     sources : sequence of str
         Catalogue names of the datasets shown, for the attribution line.
+    **legacy
+        The former keyword arguments (``tooltip=``, ``cmap=``…), deprecated since 0.2: they
+        still work, with a ``DeprecationWarning`` naming where they go now.
+
+    Returns
+    -------
+    folium.Map
+        *m*, with the layer.
+
+    Raises
+    ------
+    MissingColumnError
+        If *column*, a tooltip or a popup column is not in *gdf*.
+    UnknownOptionError
+        For an unknown source, option, colour or a layer name used twice.
 
     Examples
     --------
     >>> from erbm_geo.layers import epci
-    >>> m = add_layer(new_map(basemap=None), epci(), name="EPCI", tooltip=["nom_epci"])
+    >>> m = add_layer(new_map(basemap=None), epci(), name="EPCI",
+    ...               fields=Fields(tooltip=["nom_epci"]), style=Style(color="#54278f"))
     >>> "ERBM.layer" in m.get_root().render()
     True
     """
+    style, fields = _options(style, fields, legacy)
     state = map_state(m)
     _check_sources(sources)
     what = f"layer {name!r}"
     gdf = check_layer(gdf, name=what, types=_WEB_TYPES)
-    needed = [c for c in [column, *(tooltip or ()), *(popup or ())] if c]
+    needed = [c for c in [column, *(fields.tooltip or ()), *(fields.popup or ())] if c]
     missing = [c for c in needed if c not in gdf.columns and c != gdf.index.name]
     if missing:
         raise MissingColumnError(f"{what} lacks column(s) {missing}; available: {list(gdf.columns)}")
-    color = css_color(color, what="color")
+    color = css_color(style.color, what="color")
+    for key, value in (style.colors or {}).items():  # refused before anything is added
+        css_color(value, what=f"colour of {key!r}")
     state.claim(name)
-    colors = {k: css_color(v, what=f"colour of {k!r}") for k, v in (colors or {}).items()}
     df = gdf.reset_index() if gdf.index.name in needed else gdf
-    geoms = web_geometries(df, tolerance=tolerance, coverage=coverage)
+    geoms = web_geometries(df, tolerance=style.tolerance, coverage=style.coverage)
     dims = shapely.get_dimensions(geoms)
     geom: Literal["polygon", "line", "point"] = (
         "point" if (dims == 0).all() else ("line" if (dims == 1).all() else "polygon"))
-    idx = state.layers
+    opts: dict[str, Any] = {"id": state.layers, "geom": geom, "radius": style.radius,
+                            "base": _base_style(geom, style, color)}
     state.layers += 1
-    opts: dict[str, Any] = {"id": idx, "geom": geom, "radius": radius}
-    base = {"weight": weight, "opacity": 0.9, "color": "#444444" if geom == "polygon" else color,
-            "fillColor": color, "fillOpacity": fill_opacity if geom != "line" else 0.0}
-    if geom == "point":
-        base.update({"color": "#ffffff", "weight": 1, "fillOpacity": 0.9})
-    if geom == "line":
-        base.update({"color": color, "weight": max(weight, 2.0)})
     props: list[dict[str, Any]] = [{} for _ in range(len(df))]
-    legend_items: list[tuple[str, str]] = []
+    legend_items: list[tuple[str, str]] = [(name, color)]
     if column is not None:
-        col = df[column]
-        is_cat = categorical if categorical is not None else not pd.api.types.is_numeric_dtype(col) \
-            or pd.api.types.is_bool_dtype(col)
-        if is_cat:
-            values = col.astype("string").fillna("–")
-            cats = sorted(values.unique())
-            cmap_cats = colors
-            pal = palette("tab10", max(len(cats), 1))
-            cols = [cmap_cats.get(c, CATEGORY_COLORS.get(c, pal[i % len(pal)]))
-                    for i, c in enumerate(cats)]
-            code = {c: i for i, c in enumerate(cats)}
-            cls = values.map(code).to_numpy()
-            legend_items = [(fmt_value(column, c) if c not in ("True", "False") else
-                             ("oui" if c == "True" else "non"), cols[i]) for i, c in enumerate(cats)]
-        else:
-            cls, labels = _classify(col, scheme, k, column)
-            cols = palette(cmap, max(len(labels), 1))
-            if (cls < 0).any():
-                cols = [*cols, NA_COLOR]
-                cls = np.where(cls < 0, len(cols) - 1, cls)
-                labels = [*labels, "Données manquantes"]
-            legend_items = list(zip(labels, cols, strict=True))
-        opts["palette"] = cols
+        cls, opts["palette"], legend_items = _column_colours(df, column, style)
         for p, c in zip(props, cls, strict=True):
             p["c"] = int(c)
-    elif legend:
-        legend_items = [(name, color)]
-    # Texts travel as plain strings and are inserted with textContent by the runtime.
-    if tooltip:
-        tip_cols = [[fmt_value(c, v) for v in df[c]] for c in tooltip]
-        for j in range(len(df)):
-            props[j]["t"] = [vals[j] if c == "nom" else f"{label(c)}\u00a0: {vals[j]}"
-                             for c, vals in zip(tooltip, tip_cols, strict=True)]
+    popup = _texts(df, props, fields)
     if popup:
-        opts["popup"] = [label(c) for c in popup]
-        pop_cols = [[fmt_value(c, v) for v in df[c]] for c in popup]
-        for j in range(len(df)):
-            props[j]["v"] = [vals[j] for vals in pop_cols]
-    if search and "nom" in df.columns:
-        for j, n in enumerate(df["nom"].astype(str)):
-            props[j]["n"] = n
-    data = _feature_collection(geoms, props)
-    opts["base"] = base
-    layer = VectorLayer(data, opts, name=name, show=show)
+        opts["popup"] = popup
+    layer = VectorLayer(_feature_collection(geoms, props), opts, name=name, show=style.show)
     layer.add_to(m)
-    if search:
+    if fields.search:
         _Script("ERBM.search", m, layer, args=["Rechercher une commune"]).add_to(m)
-    if legend and legend_items:
-        add_legend(m, legend_caption or (label(column) if column else name), legend_items,
+    if fields.legend and legend_items:
+        add_legend(m, fields.legend_caption or (label(column) if column else name), legend_items,
                    kind=geom)
     state.sources.extend(s for s in sources if s not in state.sources)
     return m
@@ -503,39 +611,44 @@ def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TO
 
     m = new_map(basemap=basemap)
     communes = layers.communes()
-    add_layer(m, communes, name="Communes du Bassin minier", tooltip=["nom", "nom_epci"],
-              popup=["code_insee", "nom_epci", "population", "area_km2"], color="#ffffff",
-              fill_opacity=0.05, weight=0.6, coverage=True, tolerance=tolerance, search=True,
-              legend=False, sources=["communes_59", "communes_62", "cog_communes", "cog_epci"])
+    add_layer(m, communes, name="Communes du Bassin minier",
+              style=Style(color="#ffffff", fill_opacity=0.05, weight=0.6, coverage=True, tolerance=tolerance),
+              fields=Fields(tooltip=["nom", "nom_epci"],
+                            popup=["code_insee", "nom_epci", "population", "area_km2"], search=True,
+                            legend=False),
+              sources=["communes_59", "communes_62", "cog_communes", "cog_epci"])
     e = layers.epci()
-    add_layer(m, e, name="Intercommunalités (EPCI) de l'ERBM", tooltip=["nom_epci"],
-              popup=["nom_epci", "population", "n_communes", "n_communes_bassin"],
-              color="#000000", fill_opacity=0.0, weight=2.2, coverage=True, tolerance=tolerance,
-              legend=False)
-    add_layer(m, layers.zone_tampon(), name="Zone tampon UNESCO", tooltip=None, color="#fdd49e",
-              fill_opacity=0.35, weight=0.4, tolerance=tolerance, sources=["zone_tampon"])
+    add_layer(m, e, name="Intercommunalités (EPCI) de l'ERBM",
+              style=Style(color="#000000", fill_opacity=0.0, weight=2.2, coverage=True, tolerance=tolerance),
+              fields=Fields(tooltip=["nom_epci"],
+                            popup=["nom_epci", "population", "n_communes", "n_communes_bassin"],
+                            legend=False))
+    add_layer(m, layers.zone_tampon(), name="Zone tampon UNESCO",
+              style=Style(color="#fdd49e", fill_opacity=0.35, weight=0.4, tolerance=tolerance),
+              fields=Fields(tooltip=None), sources=["zone_tampon"])
     add_layer(m, layers.bien_inscrit(), name="Bien inscrit UNESCO (109 éléments)",
-              tooltip=["nom", "section"], color="#7f2704", fill_opacity=0.55, weight=0.5,
-              tolerance=min(tolerance, 15.0), sources=["bien_inscrit"])
+              style=Style(color="#7f2704", fill_opacity=0.55, weight=0.5, tolerance=min(tolerance, 15.0)),
+              fields=Fields(tooltip=["nom", "section"]), sources=["bien_inscrit"])
     q = layers.qpv()
-    add_layer(m, q, name="Quartiers prioritaires (QPV 2024)", tooltip=["nom"], color="#6a51a3",
-              fill_opacity=0.35, weight=0.8, tolerance=min(tolerance, 15.0), sources=["qpv"])
+    add_layer(m, q, name="Quartiers prioritaires (QPV 2024)",
+              style=Style(color="#6a51a3", fill_opacity=0.35, weight=0.8, tolerance=min(tolerance, 15.0)),
+              fields=Fields(tooltip=["nom"]), sources=["qpv"])
     c = layers.cites()
     c["categorie"] = np.where(c["unesco_inscribed"], "Cité inscrite UNESCO",
                               np.where(c["erbm_programme"], "Cité du programme ERBM",
                                        "Cité de la zone tampon"))
-    add_layer(m, c, name="Cités minières", column="categorie", tooltip=["nom", "categorie"],
-              popup=["nom", "type_cite", "interet", "bailleur", "unesco_inscribed",
-                     "in_buffer_zone", "erbm_programme", "area_ha"],
-              legend_caption="Cités minières", fill_opacity=0.75, weight=0.5,
-              tolerance=min(tolerance, 8.0),
+    add_layer(m, c, name="Cités minières", column="categorie",
+              style=Style(fill_opacity=0.75, weight=0.5, tolerance=min(tolerance, 8.0)),
+              fields=Fields(tooltip=["nom", "categorie"],
+                            popup=["nom", "type_cite", "interet", "bailleur", "unesco_inscribed",
+                                   "in_buffer_zone", "erbm_programme", "area_ha"],
+                            legend_caption="Cités minières"),
               sources=["cites_minieres", "zt_cites_minieres", "cites_erbm"])
     add_layer(m, layers.rail_lines(territory="bassin_minier"), name="Voies ferrées exploitées",
-              tooltip=["nom_ligne", "voie"], color="#252525", weight=2.0,
-              tolerance=min(tolerance, 15.0),
-              sources=["rfn_lignes"])
+              style=Style(color="#252525", weight=2.0, tolerance=min(tolerance, 15.0)),
+              fields=Fields(tooltip=["nom_ligne", "voie"]), sources=["rfn_lignes"])
     st = layers.stations(territory="bassin_minier")
-    add_layer(m, st, name="Gares et stations", column="mode", tooltip=["nom", "mode", "lignes"],
-              legend_caption="Gares et stations", radius=5, tolerance=0,
+    add_layer(m, st, name="Gares et stations", column="mode", style=Style(radius=5, tolerance=0),
+              fields=Fields(tooltip=["nom", "mode", "lignes"], legend_caption="Gares et stations"),
               sources=["gares_voyageurs", "osm_stations"])
     return finalize(m, collapsed=collapsed)

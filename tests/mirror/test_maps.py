@@ -10,7 +10,16 @@ import shapely
 
 import erbm_geo as eg
 from erbm_geo.errors import EmptyInputError, MissingColumnError, UnknownOptionError
-from erbm_geo.maps import add_layer, basin_map, finalize, new_map, save_figure, static_map, to_html
+from erbm_geo.maps import (
+    Fields,
+    add_layer,
+    basin_map,
+    finalize,
+    new_map,
+    save_figure,
+    static_map,
+    to_html,
+)
 from erbm_geo.maps.style import fmt_number, web_geometries
 from tests import browser
 
@@ -68,8 +77,8 @@ def test_hostile_names_are_text(tmp_path: Path) -> None:
     cites["nom"] = HOSTILE
     cites["bailleur"] = HOSTILE
     m = new_map(basemap=None)
-    add_layer(m, cites, name=HOSTILE, column="bailleur", tooltip=["nom"], popup=["nom", "bailleur"],
-              search=True)
+    add_layer(m, cites, name=HOSTILE, column="bailleur",
+              fields=Fields(tooltip=["nom"], popup=["nom", "bailleur"], search=True))
     out = tmp_path / "hostile.html"
     to_html(finalize(m), out)
     html_ = out.read_text("utf-8")

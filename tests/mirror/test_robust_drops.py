@@ -130,7 +130,8 @@ def test_maps_validate_like_indicators(output: str, case: str) -> None:
         return
     with pytest.raises(error, match=match):
         if output == "add_layer":
-            eg.maps.add_layer(eg.maps.new_map(basemap=None), make(), name="x", tooltip=["nom"])
+            eg.maps.add_layer(eg.maps.new_map(basemap=None), make(), name="x",
+                              fields=eg.maps.Fields(tooltip=["nom"]))
         else:
             eg.maps.static_map(make())
 
@@ -139,6 +140,6 @@ def test_every_feature_is_drawn(tmp_path: Any) -> None:
     from erbm_geo.maps.interactive import map_state
 
     m = eg.maps.new_map(basemap=None)
-    eg.maps.add_layer(m, _feats(), name="x", tooltip=["nom"])
+    eg.maps.add_layer(m, _feats(), name="x", fields=eg.maps.Fields(tooltip=["nom"]))
     html = eg.maps.to_html(m)
     assert html.count('"type":"Feature"') == 3 and map_state(m).layers == 1

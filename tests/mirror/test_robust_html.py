@@ -25,8 +25,9 @@ def test_hostile_text_in_every_named_layer(tmp_path: Path) -> None:
             g[col] = ""
         g[col] = HOSTILE
         g["categorie"] = HOSTILE
-        eg.maps.add_layer(m, g, name=f"{name} {HOSTILE}", column="categorie", tooltip=[col],
-                          popup=[col, "categorie"], search=name == "communes")
+        eg.maps.add_layer(m, g, name=f"{name} {HOSTILE}", column="categorie",
+                          fields=eg.maps.Fields(tooltip=[col], popup=[col, "categorie"],
+                                                search=name == "communes"))
         names.append(f"{name} {HOSTILE}")
     out = tmp_path / "hostile.html"
     eg.maps.to_html(eg.maps.finalize(m), out)

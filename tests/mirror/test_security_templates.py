@@ -53,9 +53,11 @@ def _every_sink(text: str) -> object:
     """One map where every sink carries *text*."""
     a, b = _layers(text)
     m = eg.maps.new_map(basemap=None)
-    eg.maps.add_layer(m, a, name=text, column="cat", tooltip=["nom", "autre"],
-                      popup=["nom", "autre", "cat"], legend_caption=text, search=True)
-    eg.maps.add_layer(m, b, name=f"points {text}", column="cat", tooltip=["nom"], search=True)
+    eg.maps.add_layer(m, a, name=text, column="cat",
+                      fields=eg.maps.Fields(tooltip=["nom", "autre"], popup=["nom", "autre", "cat"],
+                                            legend_caption=text, search=True))
+    eg.maps.add_layer(m, b, name=f"points {text}", column="cat",
+                      fields=eg.maps.Fields(tooltip=["nom"], search=True))
     eg.maps.add_legend(m, text, [(text, "#ff0000")])
     grid = eg.raster.Grid(transform=Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), width=20,
                           height=20)
@@ -75,12 +77,12 @@ def _one_sink(sink: str, text: str) -> object:
            "category": "cat", "search index": "nom"}.get(sink)
     if col:
         a[col] = text
-    eg.maps.add_layer(
-        m, a, name=text if sink == "layer name" else "Communes",
-        column="cat" if sink == "category" else None,
-        tooltip=["nom", "autre"], popup=["autre"] if sink == "popup value" else None,
-        legend_caption=text if sink == "legend caption" else None,
-        search=sink == "search index")
+    eg.maps.add_layer(m, a, name=text if sink == "layer name" else "Communes",
+                      column="cat" if sink == "category" else None,
+                      fields=eg.maps.Fields(tooltip=["nom", "autre"],
+                                            popup=["autre"] if sink == "popup value" else None,
+                                            legend_caption=text if sink == "legend caption" else None,
+                                            search=sink == "search index"))
     if sink == "add_legend":
         eg.maps.add_legend(m, text, [(text, "red")])
     if sink == "raster name":
@@ -192,7 +194,7 @@ def test_plain_folium_map_gets_the_runtime(tmp_path: Path) -> None:
 
     a, _ = _layers("Lens")
     m = folium.Map(tiles=None)
-    eg.maps.add_layer(m, a, name="Communes", tooltip=["nom"])
+    eg.maps.add_layer(m, a, name="Communes", fields=eg.maps.Fields(tooltip=["nom"]))
     out = eg.maps.to_html(eg.maps.finalize(m), tmp_path / "plain.html")
     assert "ERBM.layer(" in out and "window.ERBM = ERBM" in out
 
@@ -203,7 +205,8 @@ def test_only_catalogue_sources_and_real_colours() -> None:
     with pytest.raises(eg.errors.UnknownOptionError, match="unknown dataset"):
         eg.maps.add_layer(m, a, name="x", sources=["{{7*7}}"])
     with pytest.raises(eg.errors.UnknownOptionError, match="not a colour"):
-        eg.maps.add_layer(m, a, name="x", color="red;background:url(javascript:alert(1))")
+        eg.maps.add_layer(m, a, name="x",
+                          style=eg.maps.Style(color="red;background:url(javascript:alert(1))"))
     with pytest.raises(eg.errors.UnknownOptionError, match="not a colour"):
         eg.maps.add_legend(m, "t", [("a", "</style><script>")])
 

@@ -21,7 +21,7 @@ def test_search_prototype_names_and_points_without_basemap(tmp_path: Path) -> No
     pts = gpd.GeoDataFrame({"nom": names}, crs="EPSG:4326",
                            geometry=[shapely.Point(2.83 + i / 100, 50.43) for i in range(len(names))])
     m = eg.maps.new_map(basemap=None)
-    eg.maps.add_layer(m, pts, name="Gares", tooltip=["nom"], search=True)
+    eg.maps.add_layer(m, pts, name="Gares", fields=eg.maps.Fields(tooltip=["nom"], search=True))
     page = eg.maps.to_html(eg.maps.finalize(m), tmp_path / "search.html")
     assert page
     r = browser.inspect(tmp_path / "search.html")
