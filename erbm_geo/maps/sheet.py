@@ -231,7 +231,7 @@ def check_sources(sources: Sequence[str]) -> None:
 
 
 def _footer_text(sources: Sequence[str], extra: Sequence[str]) -> str:
-    from erbm_geo import __version__
+    from erbm_geo._version import __version__  # the leaf: the maps do not import the package root
     from erbm_geo.export import build_date
     from erbm_geo.maps.vocabulary import date_fr
 

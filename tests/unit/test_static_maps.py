@@ -18,7 +18,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import erbm_geo
+import erbm_geo._version
 from erbm_geo.errors import (
     InvalidOptionError,
     MissingColumnError,
@@ -77,7 +77,7 @@ def texts(fig: Any) -> list[str]:
 @pytest.fixture(autouse=True)
 def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026
-    monkeypatch.setattr(erbm_geo, "__version__", "0.0.0")
+    monkeypatch.setattr(erbm_geo._version, "__version__", "0.0.0")
 
 
 @pytest.mark.parametrize("paper", ["A4", "A3"])
