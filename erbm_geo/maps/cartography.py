@@ -91,8 +91,11 @@ def scale_length(span_m: float) -> float:
     return float(max(m * base for m in (1, 2, 5) if m * base <= target))
 
 
-def scale_bar(ax: Any, *, fontsize: float = 7.5) -> None:
-    """Draw a scale bar in km (two black and white halves), bottom left of the map *ax*."""
+def scale_bar(ax: Any, *, fontsize: float = 7.5) -> Any:
+    """Draw a scale bar in km (two black and white halves), bottom left of the map *ax*.
+
+    Returns its white backing, which covers the bar and its figures (for labels to avoid).
+    """
     from matplotlib.patches import Rectangle
 
     x0, x1 = ax.get_xlim()
@@ -100,8 +103,9 @@ def scale_bar(ax: Any, *, fontsize: float = 7.5) -> None:
     length = scale_length(x1 - x0)
     h = 0.012 * (y1 - y0)
     x, y = x0 + 0.025 * (x1 - x0), y0 + 0.035 * (y1 - y0)
-    ax.add_patch(Rectangle((x - 0.01 * (x1 - x0), y - 0.6 * h), length + 0.03 * (x1 - x0), 4.2 * h,
-                           facecolor="white", edgecolor="none", alpha=0.8, zorder=9))
+    backing = Rectangle((x - 0.01 * (x1 - x0), y - 0.6 * h), length + 0.03 * (x1 - x0), 4.2 * h,
+                        facecolor="white", edgecolor="none", alpha=0.8, zorder=9)
+    ax.add_patch(backing)
     for i in range(4):
         ax.add_patch(Rectangle((x + i * length / 4, y), length / 4, h, zorder=10, linewidth=0.6,
                                facecolor="#222222" if i % 2 == 0 else "white", edgecolor="#222222"))
@@ -111,23 +115,24 @@ def scale_bar(ax: Any, *, fontsize: float = 7.5) -> None:
         text = nombre(value, 0 if value == int(value) else 1)
         ax.text(x + f * length, y + 1.6 * h, text + (f"\u202f{unit}" if f == 1.0 else ""),
                 ha="center", va="bottom", fontsize=fontsize, color="#222222", zorder=10)
+    return backing
 
 
-def north_arrow(ax: Any, *, fontsize: float = 9) -> None:
-    """Draw a north arrow, top right of the map *ax*.
+def north_arrow(ax: Any, *, fontsize: float = 9) -> Any:
+    """Draw a north arrow, top right of the map *ax*; return it (for labels to avoid).
 
     Lambert-93: grid north, within 1° of true north in the Nord and Pas-de-Calais.
     """
-    ax.annotate("N", xy=(0.975, 0.965), xytext=(0.975, 0.88), xycoords="axes fraction",
-                textcoords="axes fraction", ha="center", va="top", fontsize=fontsize,
-                fontweight="bold", color="#222222", zorder=11, path_effects=_halo(),
-                arrowprops={"facecolor": "#222222", "edgecolor": "white", "linewidth": 0.5,
-                            "width": 2.5, "headwidth": 8, "headlength": 8})
+    return ax.annotate("N", xy=(0.975, 0.965), xytext=(0.975, 0.88), xycoords="axes fraction",
+                       textcoords="axes fraction", ha="center", va="top", fontsize=fontsize,
+                       fontweight="bold", color="#222222", zorder=11, path_effects=_halo(),
+                       arrowprops={"facecolor": "#222222", "edgecolor": "white", "linewidth": 0.5,
+                                   "width": 2.5, "headwidth": 8, "headlength": 8})
 
 
 def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: str | None = "rang",
-                 fontsize: float = 7.5, avoid: Sequence[Any] = ()) -> int:
-    """Label *points* (one dot and one name each) inside *ax*'s view; return how many.
+                 fontsize: float = 7.5, avoid: Sequence[Any] = ()) -> list[Any]:
+    """Label *points* (one dot and one name each) inside *ax*'s view; return the names drawn.
 
     Most important first (*rank* 0 before 1…, then west to east), skipping a name that would
     overlap one already drawn or any artist of *avoid*.
@@ -143,7 +148,7 @@ def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: 
     order = np.lexsort((xy[:, 0], ranks))
     taken = [a.get_window_extent(renderer) for a in avoid]
     frame = ax.get_window_extent(renderer)
-    drawn = 0
+    drawn: list[Any] = []
     for i in order[inside[order]]:
         main = ranks[i] == 0
         size = fontsize * (1.12 if main else 0.92)
@@ -159,7 +164,7 @@ def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: 
                 taken.append(box)
                 ax.plot([xy[i, 0]], [xy[i, 1]], "o", markersize=2.6 if main else 2.0,
                         color="#1a1a1a", markeredgecolor="white", markeredgewidth=0.5, zorder=12)
-                drawn += 1
+                drawn.append(t)
                 break
             t.remove()
     return drawn

@@ -332,14 +332,17 @@ def _draw_map(fig: Any, box: Frame, sheet: Sheet, bg: Background | None,
     ax.set_xlim(vx0, vx1)
     ax.set_ylim(vy0, vy1)
     ax.set_aspect("equal", adjustable="box")
-    scale_bar(ax, fontsize=7.5 * s)
-    north_arrow(ax, fontsize=9 * s)
-    _draw_names(ax, sheet, shown, bg, s)
+    furniture = [scale_bar(ax, fontsize=7.5 * s), north_arrow(ax, fontsize=9 * s)]
+    _draw_names(ax, sheet, shown, bg, s, avoid=furniture)
     return vx0, vy0, vx1, vy1
 
 
-def _draw_names(ax: Any, sheet: Sheet, shown: np.ndarray, bg: Background | None, s: float) -> None:
-    """Print the names of the rows the page asks for, then the towns not already named."""
+def _draw_names(ax: Any, sheet: Sheet, shown: np.ndarray, bg: Background | None, s: float, *,
+                avoid: list[Any]) -> None:
+    """Print the names of the rows the page asks for, then the towns not already named.
+
+    No name covers another, the scale bar or the north arrow (*avoid*).
+    """
     from erbm_geo.maps.cartography import place_labels
 
     g = sheet.data
@@ -351,11 +354,12 @@ def _draw_names(ax: Any, sheet: Sheet, shown: np.ndarray, bg: Background | None,
                                 if sheet.names == "all" else 1},
                                geometry=rows.geometry.representative_point(), crs=g.crs)
         named = set(pts["nom"])
-        place_labels(ax, pts, fontsize=(7 if sheet.names == "all" else 6.3) * s)
+        avoid = [*avoid, *place_labels(ax, pts, fontsize=(7 if sheet.names == "all" else 6.3) * s,
+                                       avoid=avoid)]
     if bg is not None and bg.towns is not None:
         towns = bg.towns[~bg.towns["nom"].astype(str).isin(named)]
         if len(towns):
-            place_labels(ax, towns, fontsize=7.5 * s)
+            place_labels(ax, towns, fontsize=7.5 * s, avoid=avoid)
 
 
 def _draw_panel(fig: Any, frames: Frames, sheet: Sheet, bg: Background | None,

@@ -322,3 +322,36 @@ def test_pages_survive_a_tight_crop() -> None:
     for artist in [*fig.texts, *fig.artists]:
         assert artist.get_transform().contains_branch(fig.transFigure), artist
     fig.savefig(io.BytesIO(), format="png", bbox_inches="tight", dpi=30)
+
+
+def test_names_cover_neither_each_other_nor_the_scale_bar_nor_the_north_arrow() -> None:
+    """Towns crowded into the corners where the scale bar and the north arrow stand, and over the
+    commune names of a commune page: every name drawn stays clear of the others and of both."""
+    from matplotlib.text import Annotation
+
+    t = territory()
+    x0, y0, x1, y1 = t.total_bounds
+    corners = [(x1 - 300, y1 - 300), (x0 + 300, y0 + 300), (x0 + 1500, y0 + 200),
+               (x1 - 900, y1 - 200), *[(700_000 + 2000 * i + 1000, 7_002_900) for i in range(8)]]
+    towns = gpd.GeoDataFrame({"nom": [f"Ville {i}" for i in range(len(corners))],
+                              "rang": [0, 1] * (len(corners) // 2)},
+                             geometry=[shapely.Point(c) for c in corners], crs=2154)
+    bg = Background(region=backdrop().region, towns=towns)
+    from erbm_geo.maps.page import Page
+    from erbm_geo.maps.sheet import Sheet, draw_sheet
+    from erbm_geo.maps.symbology import symbology
+
+    sym = symbology(t, "qpv_share", Classes(), "Part")
+    sheet = Sheet(t, sym, (t.index == "99009"), "Commune D1", "", [], names="all", margin=0.6)
+    fig = draw_sheet(sheet, Page("A4", "portrait"), bg)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = [a for a in ax.texts if isinstance(a, Annotation) and a.get_text() != "N"]
+    arrow = next(a for a in ax.texts if isinstance(a, Annotation) and a.get_text() == "N")
+    bar = next(p for p in ax.patches if p.get_zorder() == 9)
+    assert len(labels) >= 5
+    keep_clear = [arrow.get_window_extent(renderer), bar.get_window_extent(renderer)]
+    boxes = [a.get_window_extent(renderer) for a in labels]
+    for i, b in enumerate(boxes):
+        assert not any(b.overlaps(k) for k in keep_clear), labels[i].get_text()
+        assert not any(b.overlaps(o) for o in boxes[i + 1:]), labels[i].get_text()
