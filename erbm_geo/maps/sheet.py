@@ -455,7 +455,8 @@ def summary_note(table: pd.DataFrame, column: str | None, *, of: str) -> list[st
     """Give the notes that state an indicator's value over the whole *table*.
 
     ``["Ensemble des 250 communes : 4,3 %", "(moyenne … pondérée par leur surface)"]`` for an
-    indicator whose summary *table* can compute, else ``[]``.
+    indicator whose summary *table* can compute, else ``[]``. When some rows have no value,
+    the note says on how many the value stands ("… (84 avec une valeur) : 23,6 %").
     """
     from erbm_geo.errors import MissingColumnError as _Missing
     from erbm_geo.maps.vocabulary import SYNTHESES, synthese
@@ -467,6 +468,9 @@ def summary_note(table: pd.DataFrame, column: str | None, *, of: str) -> list[st
         value = synthese(table, ind)
     except _Missing:
         return []
+    n_ok = int(table[ind.col].notna().sum())
+    if n_ok < len(table):
+        of = f"{of} ({fmt_number(n_ok, 0)} avec une valeur)"
     return [f"{of} : {ind.valeur(value)}", f"({SYNTHESES[ind.synthese]})"]
 
 

@@ -186,7 +186,7 @@ def test_indicator_legend_is_french_in_its_unit_with_counts() -> None:
     assert colours == couleurs(ind.palette, len(labels))
     footer = shown[-1]
     assert "1er janvier 2026" in footer and "EPSG:2154" in footer and "seuils naturels" in footer
-    assert any(x.startswith("Ensemble des 24 communes : ") for x in shown)
+    assert any(x.startswith("Ensemble des 24 communes (23 avec une valeur) : ") for x in shown)
 
 
 @pytest.mark.parametrize("page", ["A4-landscape", "A4-portrait", "A3-landscape"])
@@ -277,7 +277,9 @@ def test_map_book_pages_share_one_legend(tmp_path: Path, monkeypatch: pytest.Mon
     assert all(s.sym is drawn[0].sym for s in drawn)  # one classification for every page
     assert sum(int(s.focus.sum()) for s in drawn[1:]) == len(territory())
     assert [s.folio for s in drawn] == ["1 / 4", "2 / 4", "3 / 4", "4 / 4"]
-    assert any(n.startswith("Communauté A : ") and n.endswith("%") for n in drawn[1].notes)
+    assert any(n.startswith("Communauté A (8 avec une valeur) : ") and n.endswith("%")
+               for n in drawn[1].notes)  # one of its 9 squares has no value
+    assert any(n.startswith("Communauté B : ") for n in drawn[2].notes)
     again = map_book(territory(), tmp_path / "c.pdf", column="qpv_share", background=backdrop())
     assert again.read_bytes() == pdf  # reproducible
 
