@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parent
 
 #: Modules whose doctests load layers from the mirror (all others are synthetic).
 MIRROR_MODULES = ("erbm_geo/layers/", "erbm_geo/indicators/builtin.py",
-                  "erbm_geo/indicators/table.py", "erbm_geo/raster/", "erbm_geo/maps/",
-                  "erbm_geo/data/resolve.py", "erbm_geo/cli.py", "erbm_geo/export.py")
+                  "erbm_geo/indicators/table.py", "erbm_geo/raster/grid.py",
+                  "erbm_geo/maps/reference.py", "erbm_geo/data/resolve.py", "erbm_geo/cli.py")
+#: Single doctests that draw the real basin (the rest of their modules is synthetic).
+MIRROR_DOCTESTS = ("erbm_geo.maps.interactive.basin_map",)
 
 
 def mirror_present() -> bool:
@@ -31,7 +33,8 @@ def _needs_mirror(item: pytest.Item) -> bool:
     rel = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
     if rel.startswith("tests/mirror/"):
         return True
-    return isinstance(item, pytest.DoctestItem) and rel.startswith(MIRROR_MODULES)
+    return isinstance(item, pytest.DoctestItem) and (rel.startswith(MIRROR_MODULES)
+                                                     or item.name in MIRROR_DOCTESTS)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -284,10 +284,10 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from erbm_geo.layers import epci
-    >>> out = write(epci(), pathlib.Path(tempfile.mkdtemp()) / "epci.gpkg")
+    >>> from erbm_geo.examples import example_communes  # invented: runs without the mirror
+    >>> out = write(example_communes(), pathlib.Path(tempfile.mkdtemp()) / "communes.gpkg")
     >>> gpd.read_file(out).shape[0]
-    8
+    12
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -424,10 +424,10 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from erbm_geo.layers import epci
-    >>> p = write(epci(), pathlib.Path(tempfile.mkdtemp()) / "e.gpkg")
+    >>> from erbm_geo.examples import example_communes
+    >>> p = write(example_communes(), pathlib.Path(tempfile.mkdtemp()) / "c.gpkg")
     >>> read(p).index.name
-    'siren_epci'
+    'code_insee'
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")

@@ -139,11 +139,15 @@ def map_book(
 
     Examples
     --------
-    >>> import erbm_geo as eg, tempfile, pathlib
-    >>> t = eg.indicators.indicator_table(of="communes")  # doctest: +SKIP
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "qpv.pdf"  # doctest: +SKIP
-    >>> map_book(t, out, column="qpv_share", pages=["62498", "59178"]).exists()  # doctest: +SKIP
-    True
+    On the basin: ``map_book(indicator_table(of="communes"), "qpv.pdf", column="qpv_share",
+    pages=["62498", "59178"], background=background())``. Here on invented communes:
+
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.examples import example_communes
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "qpv.pdf"
+    >>> pdf = map_book(example_communes(), out, column="qpv_share", pages="epci")
+    >>> pdf.name, pdf.read_bytes()[:5]
+    ('qpv.pdf', b'%PDF-')
     """
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages

@@ -460,9 +460,9 @@ def add_layer(
 
     Examples
     --------
-    >>> from erbm_geo.layers import epci
-    >>> m = add_layer(new_map(basemap=None), epci(), name="EPCI",
-    ...               fields=Fields(tooltip=["nom_epci"]), style=Style(color="#54278f"))
+    >>> from erbm_geo.examples import example_communes  # invented: runs without the mirror
+    >>> m = add_layer(new_map(basemap=None), example_communes(), name="Communes",
+    ...               fields=Fields(tooltip=["nom", "nom_epci"]), style=Style(color="#54278f"))
     >>> "ERBM.layer" in m.get_root().render()
     True
     """

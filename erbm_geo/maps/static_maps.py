@@ -82,13 +82,17 @@ def static_map(
 
     Examples
     --------
-    >>> import erbm_geo as eg
-    >>> t = eg.indicators.indicator_table(of="communes")  # doctest: +SKIP
-    >>> fig = static_map(t, column="qpv_share", page="A4-portrait")  # doctest: +SKIP
-    >>> from erbm_geo.layers import epci
-    >>> fig = static_map(epci(), column="population", title="Population des EPCI")
+    On the basin: ``static_map(indicator_table(of="communes"), column="qpv_share",
+    background=background())``. Here on invented communes, without the mirror:
+
+    >>> from erbm_geo.examples import example_centres, example_communes
+    >>> c = example_communes()
+    >>> bg = Background(towns=example_centres())
+    >>> fig = static_map(c, column="qpv_share", page="A4-portrait", background=bg)
     >>> fig.get_size_inches().round(2).tolist()
-    [11.69, 8.27]
+    [8.27, 11.69]
+    >>> [t.get_text() for t in fig.texts][:1]
+    ['Part de la surface en quartier prioritaire (QPV)']
     """
     import matplotlib
     import matplotlib.pyplot  # in Jupyter, sets up the inline display of the returned figure

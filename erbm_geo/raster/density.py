@@ -29,10 +29,10 @@ def kernel_density(features: gpd.GeoDataFrame, *, grid: Grid, bandwidth: float =
 
     Examples
     --------
-    >>> from erbm_geo.layers import puits_de_mines
+    >>> from erbm_geo.examples import example_centres, example_communes
     >>> from erbm_geo.raster import basin_grid
-    >>> g = basin_grid(resolution=200)
-    >>> d = kernel_density(puits_de_mines(), grid=g, bandwidth=1000)
+    >>> g = basin_grid(resolution=200, area=example_communes().union_all())
+    >>> d = kernel_density(example_centres(), grid=g, bandwidth=1000)
     >>> bool(np.nanmax(d) > 0)
     True
     """

@@ -33,9 +33,9 @@ def distance_surface(targets: gpd.GeoDataFrame, *, grid: Grid) -> np.ndarray:
 
     Examples
     --------
-    >>> from erbm_geo.layers import centres
-    >>> g = basin_grid(resolution=200)
-    >>> d = distance_surface(centres(level="main"), grid=g)
+    >>> from erbm_geo.examples import example_centres, example_communes
+    >>> g = basin_grid(resolution=200, area=example_communes().union_all())
+    >>> d = distance_surface(example_centres(), grid=g)
     >>> d.shape == (g.height, g.width), bool(np.nanmin(d) == 0)
     (True, True)
     """

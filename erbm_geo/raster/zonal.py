@@ -93,11 +93,13 @@ def zonal_stats(array: np.ndarray, grid: Grid, polygons: gpd.GeoDataFrame, *,
 
     Examples
     --------
-    >>> from erbm_geo.layers import communes
-    >>> from erbm_geo.raster import basin_grid, distance_to
-    >>> arr, g, _ = distance_to("centres_main", resolution=200)
-    >>> z = zonal_stats(arr, g, communes().loc[["62498"]])
-    >>> float(z.loc["62498", "min"])  # Lens holds its own centre
+    >>> from erbm_geo.examples import example_centres, example_communes
+    >>> from erbm_geo.raster import basin_grid, distance_surface
+    >>> c = example_communes()
+    >>> g = basin_grid(resolution=200, area=c.union_all())
+    >>> arr = distance_surface(example_centres(), grid=g)
+    >>> z = zonal_stats(arr, g, c.loc[["99006"]])
+    >>> float(z.loc["99006", "min"])  # Commune F holds Ville-Centre
     0.0
     """
     bad = set(stats) - _STATS
