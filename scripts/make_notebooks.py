@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -264,6 +265,13 @@ def main(execute: bool = True) -> None:
         if old.name not in NOTEBOOKS:
             old.unlink()
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    # the committed figures at screen resolution (a kernel setting, not a cell: a reader who
+    # runs the notebook gets matplotlib's own); printed pages then weigh far less
+    ipython_dir = Path(tempfile.mkdtemp())
+    (ipython_dir / "profile_default").mkdir()
+    (ipython_dir / "profile_default" / "ipython_kernel_config.py").write_text(
+        "c.InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'dpi': 60}\n")
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
     for name in NOTEBOOKS:
         nb = build(name)
         if execute:

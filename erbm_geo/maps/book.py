@@ -50,9 +50,9 @@ def _value_note(table: pd.DataFrame, column: str, mask: np.ndarray, name: str) -
 def _pages(g: gpd.GeoDataFrame, column: str, pages: str | Sequence[str], head: str, sub: str,
            sym: Symbology, sources: list[str]) -> list[Sheet]:
     n = len(g)
-    whole = f"Ensemble des {fmt_number(n, 0)} communes"
-    overview = Sheet(g, sym, np.ones(n, dtype=bool), head, sub, sources,
-                      notes=summary_note(g, column, of=whole))
+    # the whole table's value, computed once for every page that quotes it
+    whole = summary_note(g, column, of=f"Ensemble des {fmt_number(n, 0)} communes")
+    overview = Sheet(g, sym, np.ones(n, dtype=bool), head, sub, sources, notes=whole)
     out = [overview]
     if isinstance(pages, str) and pages == "epci":
         for c in ("siren_epci", "nom_epci"):
@@ -64,7 +64,7 @@ def _pages(g: gpd.GeoDataFrame, column: str, pages: str | Sequence[str], head: s
             mask = (g["siren_epci"] == siren).fillna(False).to_numpy(dtype=bool)
             k = int(mask.sum())
             notes = [*_value_note(g, column, mask, str(nom)),
-                     *summary_note(g, column, of=whole)[:1],
+                     *whole[:1],
                      f"{fmt_number(k, 0)} commune{'s' if k > 1 else ''} sur cette page"]
             out.append(Sheet(g, sym, mask, str(nom), f"{head}. {sub}", sources, notes=notes,
                              names="focus"))
@@ -85,7 +85,7 @@ def _pages(g: gpd.GeoDataFrame, column: str, pages: str | Sequence[str], head: s
             if "siren_epci" in g.columns and pd.notna(g.at[code, "siren_epci"]):
                 epci = (g["siren_epci"] == g.at[code, "siren_epci"]).fillna(False).to_numpy(bool)
                 notes += _value_note(g, column, epci, str(g.at[code, "nom_epci"]))
-            notes += summary_note(g, column, of=whole)[:1]
+            notes += whole[:1]
             out.append(Sheet(g, sym, mask, f"{name} ({code})", f"{head}. {sub}", sources,
                               notes=notes, names="all", margin=0.45))
         return out
