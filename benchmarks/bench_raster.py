@@ -32,15 +32,24 @@ print(json.dumps(dict(res=res, cells=g.width * g.height, grid=t_grid, surface=t_
 def main() -> None:
     rows = []
     for res in (100, 50, 25):
-        out = subprocess.run([sys.executable, "-c", CODE.format(res=res)], capture_output=True,
-                             text=True, check=True).stdout.strip().splitlines()[-1]
+        out = (
+            subprocess.run(
+                [sys.executable, "-c", CODE.format(res=res)], capture_output=True, text=True, check=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         r = json.loads(out)
         print(r)
         rows.append(r)
     lines = "\n".join(
         f"| {r['res']} m | {r['cells']:,} | {r['grid']:.2f} s | {r['surface']:.2f} s | {r['cog']:.2f} s "
-        f"| {r['zonal']:.2f} s | {r['rss_mb']:,.0f} MB |".replace(",", "\u202f") for r in rows)
-    write_section("raster", f"""## Raster surfaces ({machine()})
+        f"| {r['zonal']:.2f} s | {r['rss_mb']:,.0f} MB |".replace(",", "\u202f")
+        for r in rows
+    )
+    write_section(
+        "raster",
+        f"""## Raster surfaces ({machine()})
 
 Distance to the nearest station over the basin (grid + basin mask, rasterise + Euclidean distance
 transform, COG with overviews), then zonal statistics over the 289 cités (exact partial cells).
@@ -48,7 +57,8 @@ Peak memory of the whole process (includes the loaded layers).
 
 | resolution | cells | grid + mask | surface | COG | zonal (289 cités) | peak memory |
 |---|---|---|---|---|---|---|
-{lines}""")
+{lines}""",
+    )
 
 
 if __name__ == "__main__":

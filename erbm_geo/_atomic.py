@@ -96,8 +96,7 @@ def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         clean_stale(path)
-        work = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_host()}-{os.getpid()}.",
-                                     dir=path.parent))
+        work = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_host()}-{os.getpid()}.", dir=path.parent))
     except OSError as exc:  # name the file the caller asked for, not a temporary
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     try:

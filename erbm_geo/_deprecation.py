@@ -35,8 +35,7 @@ def renamed_kwarg(old: str, new: str, *, since: str = "0.2") -> Callable[[Callab
             if old in kwargs:
                 if new in kwargs:
                     raise TypeError(f"{func.__name__}() got both {old}= and {new}=; use {new}=")
-                warn(f"{func.__name__}({old}=…) is deprecated since {since}: use {new}=…",
-                     DeprecationWarning)
+                warn(f"{func.__name__}({old}=…) is deprecated since {since}: use {new}=…", DeprecationWarning)
                 value: Any = kwargs.pop(old)
                 kwargs[new] = value
             return func(*args, **kwargs)

@@ -30,8 +30,11 @@ __all__ = ["cli", "main", "run"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--quiet", "-q", is_flag=True, help="Only print errors and warnings.")
-@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of the erbm-data mirror (default: ERBM_GEO_DATA or ../shared/erbm-data).")
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the erbm-data mirror (default: ERBM_GEO_DATA or ../shared/erbm-data).",
+)
 @click.version_option(package_name="erbm_geo")
 def cli(quiet: bool, data_dir: Path | None) -> None:
     """erbm_geo: layers, indicators, maps and the atlas of the Bassin minier."""
@@ -53,18 +56,29 @@ def _progress(msg: str) -> None:
 
 def _announce_data() -> None:
     """Say where the data comes from (a wrong --data-dir must not go unnoticed)."""
-    where = (str(settings.data_dir) if settings.data_dir is not None else
-             "none (datasets are downloaded into the cache)")
+    where = (
+        str(settings.data_dir)
+        if settings.data_dir is not None
+        else "none (datasets are downloaded into the cache)"
+    )
     _progress(f"data: {where}; prepared layers cached in {settings.cache_dir}")
 
 
 @cli.command()
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the atlas into.")
-@click.option("--basemap", type=click.Choice(["ign", "carto", "none"]), default="ign",
-              show_default=True,
-              help="Background the maps open with when the reader is online (IGN Plan or CARTO; "
-                   "every map offers all); 'none' opens them on the offline context alone.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the atlas into.",
+)
+@click.option(
+    "--basemap",
+    type=click.Choice(["ign", "carto", "none"]),
+    default="ign",
+    show_default=True,
+    help="Background the maps open with when the reader is online (IGN Plan or CARTO; "
+    "every map offers all); 'none' opens them on the offline context alone.",
+)
 def atlas(out: Path, basemap: str) -> None:
     """Build the publishable HTML atlas of the basin into OUT."""
     from erbm_geo.atlas import build_atlas
@@ -81,28 +95,47 @@ def layers() -> None:
 
     _announce_data()
     items = list(LAYERS.values())
-    with click.progressbar(items, label="loading layers", file=sys.stderr,
-                           hidden=not settings.verbose) as bar:
+    with click.progressbar(
+        items, label="loading layers", file=sys.stderr, hidden=not settings.verbose
+    ) as bar:
         rows = [(info, len(info.loader())) for info in bar]
     for info, n in rows:
         click.echo(f"{info.name:24} {n:6d}  {info.title}  [{', '.join(info.sources)}]")
 
 
 @cli.command()
-@click.option("--of", "of", type=click.Choice(["communes", "cites"]), default="communes",
-              show_default=True, help="One row per commune or per cité.")
-@click.option("--territory", default="bassin_minier", show_default=True,
-              help="A territory name (bassin_minier, erbm, bassin_minier_erbm, nord_pas_de_calais) or "
-                   "comma-separated INSEE codes of communes and SIREN codes of EPCI of the Nord "
-                   "and Pas-de-Calais, e.g. 200093201 for the Métropole Européenne de Lille.")
+@click.option(
+    "--of",
+    "of",
+    type=click.Choice(["communes", "cites"]),
+    default="communes",
+    show_default=True,
+    help="One row per commune or per cité.",
+)
+@click.option(
+    "--territory",
+    default="bassin_minier",
+    show_default=True,
+    help="A territory name (bassin_minier, erbm, bassin_minier_erbm, nord_pas_de_calais) or "
+    "comma-separated INSEE codes of communes and SIREN codes of EPCI of the Nord "
+    "and Pas-de-Calais, e.g. 200093201 for the Métropole Européenne de Lille.",
+)
 @click.option("--perimeter", default=None, hidden=True, help="Former name of --territory.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file: .csv, .gpkg, .parquet or .xlsx (with the data sources; .xlsx "
-                   "adds a French dictionary of the columns).")
-@click.option("--dialect", type=click.Choice(["standard", "fr"]), default="standard",
-              show_default=True,
-              help="CSV only: 'fr' for French spreadsheets (BOM, semicolons, decimal comma, "
-                   "oui/non, values rounded per column).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .csv, .gpkg, .parquet or .xlsx (with the data sources; .xlsx "
+    "adds a French dictionary of the columns).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["standard", "fr"]),
+    default="standard",
+    show_default=True,
+    help="CSV only: 'fr' for French spreadsheets (BOM, semicolons, decimal comma, "
+    "oui/non, values rounded per column).",
+)
 def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialect: str) -> None:
     """Compute the indicator table and write it to OUT."""
     import pandas as pd
@@ -114,19 +147,24 @@ def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialec
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise UnknownOptionError(f"unsupported export format {out.suffix!r}; use .csv, .gpkg, "
-                                 ".parquet or .xlsx")
+        raise UnknownOptionError(
+            f"unsupported export format {out.suffix!r}; use .csv, .gpkg, .parquet or .xlsx"
+        )
     if dialect == "fr" and fmt != "csv":
         raise UnknownOptionError("--dialect applies to .csv files only")
     territory = perimeter or territory
     _announce_data()
     _progress(f"computing the {of} indicators for {territory}")
     table = indicator_table(territory=territory, of=of)  # type: ignore[arg-type]
-    dico, decimals = dictionnaire([c for c in table.reset_index().columns
-                                   if c != table.geometry.name])
-    write(table, out, sources=sources_table(), dialect=dialect,  # type: ignore[arg-type]
-          decimals=decimals if (fmt == "xlsx" or dialect == "fr") else None,
-          dictionary=pd.DataFrame(dico) if fmt == "xlsx" else None)
+    dico, decimals = dictionnaire([c for c in table.reset_index().columns if c != table.geometry.name])
+    write(
+        table,
+        out,
+        sources=sources_table(),
+        dialect=dialect,  # type: ignore[arg-type]
+        decimals=decimals if (fmt == "xlsx" or dialect == "fr") else None,
+        dictionary=pd.DataFrame(dico) if fmt == "xlsx" else None,
+    )
     _echo(f"{len(table)} rows written: {out}")
 
 
@@ -135,21 +173,42 @@ _PAGES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
 
 @cli.command("map")
 @click.option("--layer", "layer_name", help="A built-in layer (see `erbm-geo layers`).")
-@click.option("--indicator", help="A commune indicator column, e.g. qpv_share (numbers: classes), "
-                                  "or centre_nom (categories).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output: .html (interactive) or .png/.svg/.pdf (static, printable).")
+@click.option(
+    "--indicator",
+    help="A commune indicator column, e.g. qpv_share (numbers: classes), or centre_nom (categories).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output: .html (interactive) or .png/.svg/.pdf (static, printable).",
+)
 @click.option("--title", default=None, help="Title (static maps).")
-@click.option("--page", type=click.Choice(list(_PAGES)), default=None,
-              help="Sheet of a static map [default: A4-landscape; A4-portrait with --by-epci or "
-                   "--commune].")
-@click.option("--by-epci", is_flag=True,
-              help="With --indicator and a .pdf: an overview page, then one page per EPCI.")
-@click.option("--commune", "communes", default=None,
-              help="With --indicator and a .pdf: an overview page, then one page per commune; "
-                   "comma-separated INSEE codes or names, or 'all'.")
-def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | None,
-         page: str | None, by_epci: bool, communes: str | None) -> None:
+@click.option(
+    "--page",
+    type=click.Choice(list(_PAGES)),
+    default=None,
+    help="Sheet of a static map [default: A4-landscape; A4-portrait with --by-epci or --commune].",
+)
+@click.option(
+    "--by-epci", is_flag=True, help="With --indicator and a .pdf: an overview page, then one page per EPCI."
+)
+@click.option(
+    "--commune",
+    "communes",
+    default=None,
+    help="With --indicator and a .pdf: an overview page, then one page per commune; "
+    "comma-separated INSEE codes or names, or 'all'.",
+)
+def map_(
+    layer_name: str | None,
+    indicator: str | None,
+    out: Path,
+    title: str | None,
+    page: str | None,
+    by_epci: bool,
+    communes: str | None,
+) -> None:
     """Map one layer or one indicator (communes of the basin) to HTML, an image or a PDF book."""
     from erbm_geo.errors import InvalidOptionError, UnknownOptionError
     from erbm_geo.layers import LAYERS, load
@@ -172,8 +231,9 @@ def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | 
     suffix = out.suffix.lower()
     book = by_epci or communes is not None
     if book and (indicator is None or suffix != ".pdf" or (by_epci and communes is not None)):
-        raise InvalidOptionError("--by-epci or --commune (not both) make a multi-page PDF of an "
-                                 "--indicator: use --out NAME.pdf")
+        raise InvalidOptionError(
+            "--by-epci or --commune (not both) make a multi-page PDF of an --indicator: use --out NAME.pdf"
+        )
     if suffix not in (".html", ".png", ".svg", ".pdf"):
         raise UnknownOptionError(f"unsupported map format {out.suffix!r}; use .html, .png, .svg or .pdf")
     _announce_data()
@@ -189,18 +249,37 @@ def map_(layer_name: str | None, indicator: str | None, out: Path, title: str | 
     if suffix == ".html":
         m = new_map()
         tooltip = ["nom"] if "nom" in gdf.columns else None
-        add_layer(m, gdf, name=name, column=column,
-                  style=Style(coverage=layer_name in (None, "communes", "communes_erbm", "epci")),
-                  fields=Fields(tooltip=tooltip), sources=sources)
+        add_layer(
+            m,
+            gdf,
+            name=name,
+            column=column,
+            style=Style(coverage=layer_name in (None, "communes", "communes_erbm", "epci")),
+            fields=Fields(tooltip=tooltip),
+            sources=sources,
+        )
         to_html(finalize(m), out)
     elif book:
         assert column is not None
         pages: str | list[str] = "epci" if by_epci else _commune_codes(str(communes), gdf)
-        map_book(gdf, out, column=column, pages=pages, page=page or "A4-portrait",
-                 background=background(), sources=sources)
+        map_book(
+            gdf,
+            out,
+            column=column,
+            pages=pages,
+            page=page or "A4-portrait",
+            background=background(),
+            sources=sources,
+        )
     else:
-        fig = static_map(gdf, column=column, title=name if column is None else title,
-                         sources=sources, page=page or "A4-landscape", background=background())
+        fig = static_map(
+            gdf,
+            column=column,
+            title=name if column is None else title,
+            sources=sources,
+            page=page or "A4-landscape",
+            background=background(),
+        )
         save_figure(fig, out)
     _echo(f"map written: {out}")
 
@@ -214,19 +293,24 @@ def _indicator_for_map(indicator: str) -> Any:
     from erbm_geo.maps.symbology import MAX_CATEGORIES
 
     if indicator not in INDICATOR_DOC:
-        raise UnknownOptionError(f"unknown indicator {indicator!r}; known: "
-                                 f"{', '.join(sorted(INDICATOR_DOC))}")
+        raise UnknownOptionError(
+            f"unknown indicator {indicator!r}; known: {', '.join(sorted(INDICATOR_DOC))}"
+        )
     gdf = indicator_table(of="communes")
     s = gdf[indicator]
     if not is_numeric_dtype(s) or is_bool_dtype(s):
         n = s.nunique()
         if n > MAX_CATEGORIES:
-            numeric = sorted(c for c in INDICATOR_DOC if c in gdf.columns and
-                             is_numeric_dtype(gdf[c]) and not is_bool_dtype(gdf[c]))
+            numeric = sorted(
+                c
+                for c in INDICATOR_DOC
+                if c in gdf.columns and is_numeric_dtype(gdf[c]) and not is_bool_dtype(gdf[c])
+            )
             raise InvalidOptionError(
                 f"--indicator {indicator} holds text with {n} distinct values: a map needs "
                 f"numbers (a choropleth, e.g. {', '.join(numeric[:6])}…) or at most "
-                f"{MAX_CATEGORIES} categories (e.g. centre_nom)")
+                f"{MAX_CATEGORIES} categories (e.g. centre_nom)"
+            )
     return gdf
 
 
@@ -241,8 +325,7 @@ def _commune_codes(text: str, table: Any) -> list[str]:
     codes = [t if t[:2].isdigit() else codes_from_names([t])[0] for t in items]
     outside = [c for c in codes if c not in table.index]
     if outside:
-        raise UnknownCodeError(f"--commune: {outside} not among the {len(table)} communes of the "
-                               "basin")
+        raise UnknownCodeError(f"--commune: {outside} not among the {len(table)} communes of the basin")
     return codes
 
 
@@ -299,8 +382,14 @@ def _clean_warnings() -> Iterator[None]:
     """Show each distinct warning once, as one line on stderr (no file paths, no source line)."""
     seen: set[str] = set()
 
-    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-             file: Any = None, line: str | None = None) -> None:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
         text = _one_line(message, category, filename)
         if text not in seen:
             seen.add(text)
@@ -318,8 +407,10 @@ def _os_error(exc: OSError) -> str:
     cause = exc.strerror or str(exc)
     where = f" {path}" if path is not None else ""
     extra = f" → {exc.filename2}" if getattr(exc, "filename2", None) else ""
-    return (f"error: cannot read or write{where}{extra}: {cause}. Check that the folder exists, "
-            "is writable and has free space, and that no part of the path is a file.")
+    return (
+        f"error: cannot read or write{where}{extra}: {cause}. Check that the folder exists, "
+        "is writable and has free space, and that no part of the path is a file."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,14 +39,19 @@ def example_communes() -> gpd.GeoDataFrame:
     n = len(x)
     west = cols.ravel() < 2
     gdf = gpd.GeoDataFrame(
-        {"nom": [f"Commune {chr(65 + i)}" for i in range(n)],
-         "siren_epci": np.where(west, "000000001", "000000002"),
-         "nom_epci": np.where(west, "Communauté de l'Ouest", "Communauté de l'Est"),
-         "departement": "99", "nom_departement": "Département d'exemple",
-         "population": (np.arange(n) * 700 + 1_200).astype("int64"),
-         "qpv_share": [0.0, 0.12, 0.0, 0.31, 0.0, 0.05, 0.0, 0.22, 0.0, 0.4, 0.0, 0.08]},
-        geometry=shapely.box(x, y, x + _SIDE, y + _SIDE), crs=2154,
-        index=[f"99{i + 1:03d}" for i in range(n)])
+        {
+            "nom": [f"Commune {chr(65 + i)}" for i in range(n)],
+            "siren_epci": np.where(west, "000000001", "000000002"),
+            "nom_epci": np.where(west, "Communauté de l'Ouest", "Communauté de l'Est"),
+            "departement": "99",
+            "nom_departement": "Département d'exemple",
+            "population": (np.arange(n) * 700 + 1_200).astype("int64"),
+            "qpv_share": [0.0, 0.12, 0.0, 0.31, 0.0, 0.05, 0.0, 0.22, 0.0, 0.4, 0.0, 0.08],
+        },
+        geometry=shapely.box(x, y, x + _SIDE, y + _SIDE),
+        crs=2154,
+        index=[f"99{i + 1:03d}" for i in range(n)],
+    )
     gdf["area_km2"] = gdf.geometry.area / 1e6
     gdf.index.name = "code_insee"
     return gdf
@@ -65,7 +70,7 @@ def example_centres() -> gpd.GeoDataFrame:
     >>> example_centres()["nom"].tolist()
     ['Ville-Centre', 'Bourg-Nord', 'Bourg-Est']
     """
-    pts = shapely.points([(_X0 + 2_500, _Y0 + 2_500), (_X0 + 1_000, _Y0 + 5_000),
-                          (_X0 + 7_000, _Y0 + 1_000)])
-    return gpd.GeoDataFrame({"nom": ["Ville-Centre", "Bourg-Nord", "Bourg-Est"], "rang": [0, 1, 1]},
-                            geometry=pts, crs=2154)
+    pts = shapely.points([(_X0 + 2_500, _Y0 + 2_500), (_X0 + 1_000, _Y0 + 5_000), (_X0 + 7_000, _Y0 + 1_000)])
+    return gpd.GeoDataFrame(
+        {"nom": ["Ville-Centre", "Bourg-Nord", "Bourg-Est"], "rang": [0, 1, 1]}, geometry=pts, crs=2154
+    )

@@ -47,8 +47,18 @@ from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.errors import DataFormatError, UnknownOptionError
 from erbm_geo.geom.validate import check_geometries, check_unique_columns, to_working_crs
 
-__all__ = ["FORMATS", "FORMULA_TRIGGERS", "build_date", "neutralise_formulas", "read", "read_parquet_sources",
-           "read_sources", "write", "write_atomic", "write_text_atomic"]
+__all__ = [
+    "FORMATS",
+    "FORMULA_TRIGGERS",
+    "build_date",
+    "neutralise_formulas",
+    "read",
+    "read_parquet_sources",
+    "read_sources",
+    "write",
+    "write_atomic",
+    "write_text_atomic",
+]
 
 FORMATS = ("csv", "gpkg", "parquet", "xlsx")
 
@@ -77,8 +87,11 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
     for c in out.columns:
         col = out[c]
-        if col.dtype == object or pd.api.types.is_string_dtype(col) or \
-                isinstance(col.dtype, pd.CategoricalDtype):
+        if (
+            col.dtype == object
+            or pd.api.types.is_string_dtype(col)
+            or isinstance(col.dtype, pd.CategoricalDtype)
+        ):
             out[c] = col.map(_neutral, na_action="ignore")
     return out
 
@@ -96,8 +109,12 @@ def _refuse_nul(df: pd.DataFrame, fmt: str) -> None:
     named = [(df.index.name or "index", pd.Series(df.index, index=df.index)), *df.items()]
     for c, col in named:
         if col.dtype == object or pd.api.types.is_string_dtype(col):
-            bad = col.map(lambda v: isinstance(v, str) and "\x00" in v, na_action="ignore") \
-                .fillna(False).astype(bool).to_numpy()
+            bad = (
+                col.map(lambda v: isinstance(v, str) and "\x00" in v, na_action="ignore")
+                .fillna(False)
+                .astype(bool)
+                .to_numpy()
+            )
             if bad.any():
                 raise DataFormatError(
                     f"column {c!r} holds text with a NUL character (rows {list(df.index[bad][:10])}); "
@@ -184,8 +201,9 @@ def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
         for cell in ws[1]:
             cell.data_type = "s"
         for row in df.itertuples(index=False, name=None):
-            ws.append([None if _missing(v) else _xlsx_text(v.item() if hasattr(v, "item") else v)
-                       for v in row])
+            ws.append(
+                [None if _missing(v) else _xlsx_text(v.item() if hasattr(v, "item") else v) for v in row]
+            )
         for col in ws.iter_cols(min_row=1):
             for cell in col:
                 if isinstance(cell.value, str):
@@ -198,16 +216,22 @@ def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
     wb.properties.creator = "erbm_geo"
     buf = io.BytesIO()
     wb.save(buf)
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
         for info in src.infolist():  # fixed entry dates: byte-identical files
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" when saving
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                              rb"\g<1>" + stamp + rb"\g<2>", body)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), body,
-                         compress_type=zipfile.ZIP_DEFLATED)
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", body
+                )
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                body,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -256,11 +280,17 @@ def _csv_frame(gdf: pd.DataFrame, geometry: Literal["drop", "wkt"]) -> pd.DataFr
     return df
 
 
-def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None = None,
-          layer: str | None = None, geometry: Literal["drop", "wkt"] = "drop",
-          dialect: Literal["standard", "fr"] = "standard",
-          decimals: Mapping[str, int] | None = None,
-          dictionary: pd.DataFrame | None = None) -> Path:
+def write(
+    gdf: pd.DataFrame,
+    path: str | Path,
+    *,
+    sources: pd.DataFrame | None = None,
+    layer: str | None = None,
+    geometry: Literal["drop", "wkt"] = "drop",
+    dialect: Literal["standard", "fr"] = "standard",
+    decimals: Mapping[str, int] | None = None,
+    dictionary: pd.DataFrame | None = None,
+) -> Path:
     """Write *gdf* to *path*; the format comes from the suffix (.csv, .gpkg, .parquet, .xlsx).
 
     Parameters
@@ -292,20 +322,21 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise UnknownOptionError(f"unsupported export format {path.suffix!r}; use .csv, .gpkg, "
-                                 ".parquet or .xlsx")
+        raise UnknownOptionError(
+            f"unsupported export format {path.suffix!r}; use .csv, .gpkg, .parquet or .xlsx"
+        )
     if dialect not in ("standard", "fr"):
         raise UnknownOptionError(f"unknown CSV dialect {dialect!r}; choose 'standard' or 'fr'")
     # duplicate columns, no CRS or coordinates that do not fit it would give a file that looks
     # right and is not
     check_unique_columns(gdf, name="the table to export")
     if isinstance(gdf, gpd.GeoDataFrame):
-        check_geometries(to_working_crs(gdf, name="the layer to export"), name="the layer to export",
-                         allow_invalid=True)
+        check_geometries(
+            to_working_crs(gdf, name="the layer to export"), name="the layer to export", allow_invalid=True
+        )
     frame = gdf.reset_index() if gdf.index.name is not None else gdf
     if fmt == "csv":
-        _write_csv(frame, gdf, path, sources, geometry=geometry, dialect=dialect,
-                   decimals=decimals or {})
+        _write_csv(frame, gdf, path, sources, geometry=geometry, dialect=dialect, decimals=decimals or {})
     elif fmt == "xlsx":
         _write_xlsx(frame, gdf, path, sources, decimals=decimals or {}, dictionary=dictionary)
     elif fmt == "gpkg":
@@ -315,46 +346,69 @@ def write(gdf: pd.DataFrame, path: str | Path, *, sources: pd.DataFrame | None =
     return path
 
 
-def _write_csv(frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None,
-               *, geometry: Literal["drop", "wkt"], dialect: Literal["standard", "fr"],
-               decimals: Mapping[str, int]) -> None:
+def _write_csv(
+    frame: pd.DataFrame,
+    gdf: pd.DataFrame,
+    path: Path,
+    sources: pd.DataFrame | None,
+    *,
+    geometry: Literal["drop", "wkt"],
+    dialect: Literal["standard", "fr"],
+    decimals: Mapping[str, int],
+) -> None:
     """Write a CSV (standard or French) and its ``.sources.csv``, dated."""
     _refuse_nul(gdf, "CSV")
     if dialect == "fr":
         df = neutralise_formulas(_french(_csv_frame(frame, geometry), decimals))
-        write_atomic(path, lambda p: df.to_csv(p, index=False, sep=";", decimal=",",
-                                               encoding="utf-8-sig", lineterminator="\r\n"))
+        write_atomic(
+            path,
+            lambda p: df.to_csv(
+                p, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n"
+            ),
+        )
         if sources is not None:
             src = neutralise_formulas(_dated(sources.reset_index(), "construit_le"))
-            write_atomic(path.with_suffix(".sources.csv"), lambda p: src.to_csv(
-                p, index=False, sep=";", encoding="utf-8-sig", lineterminator="\r\n"))
+            write_atomic(
+                path.with_suffix(".sources.csv"),
+                lambda p: src.to_csv(p, index=False, sep=";", encoding="utf-8-sig", lineterminator="\r\n"),
+            )
         return
     df = neutralise_formulas(_csv_frame(frame, geometry))
     # CRLF (RFC 4180): a field holding a carriage return is then quoted, not split
     write_atomic(path, lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
     if sources is not None:
         src = neutralise_formulas(_dated(sources.reset_index(), "built"))
-        write_atomic(path.with_suffix(".sources.csv"),
-                     lambda p: src.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"))
+        write_atomic(
+            path.with_suffix(".sources.csv"),
+            lambda p: src.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n"),
+        )
 
 
-def _write_xlsx(frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None,
-                *, decimals: Mapping[str, int], dictionary: pd.DataFrame | None) -> None:
+def _write_xlsx(
+    frame: pd.DataFrame,
+    gdf: pd.DataFrame,
+    path: Path,
+    sources: pd.DataFrame | None,
+    *,
+    decimals: Mapping[str, int],
+    dictionary: pd.DataFrame | None,
+) -> None:
     """Write a workbook with the ``donnees``, ``dictionnaire`` and ``sources`` sheets."""
     _refuse_nul(gdf, "XLSX")
     data = _rounded(_csv_frame(frame, "drop"), decimals)
     if dictionary is None:
-        dictionary = pd.DataFrame({"colonne": list(data.columns),
-                                   "type": [str(t) for t in data.dtypes]})
+        dictionary = pd.DataFrame({"colonne": list(data.columns), "type": [str(t) for t in data.dtypes]})
     sheets = [("donnees", data), ("dictionnaire", dictionary)]
     if sources is not None:
-        sheets.append(("sources", _dated(sources.reset_index(drop=sources.index.name is None),
-                                         "construit_le")))
+        sheets.append(
+            ("sources", _dated(sources.reset_index(drop=sources.index.name is None), "construit_le"))
+        )
     write_atomic(path, lambda p: _xlsx(p, sheets))
 
 
-def _write_gpkg(frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None,
-                *, layer: str) -> None:
+def _write_gpkg(
+    frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None, *, layer: str
+) -> None:
     """Write a one-layer GeoPackage with its schema, sources and date in ``gpkg_metadata``."""
     if not isinstance(frame, gpd.GeoDataFrame):
         raise UnknownOptionError("GeoPackage export needs a GeoDataFrame; use .csv for tables")
@@ -367,18 +421,26 @@ def _write_gpkg(frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.
         # restores them; the sources sheet — in the GeoPackage metadata extension
         # (gpkg_metadata), not as extra tables: the file holds one layer, which QGIS and
         # geopandas.read_file open without asking which one
-        _META_SCHEMA: json.dumps({"columns": cols, "dtypes": [str(frame[c].dtype) for c in cols],
-                                  "index": gdf.index.name}, ensure_ascii=False),
+        _META_SCHEMA: json.dumps(
+            {"columns": cols, "dtypes": [str(frame[c].dtype) for c in cols], "index": gdf.index.name},
+            ensure_ascii=False,
+        ),
     }
     meta[_META_BUILT] = build_date().date().isoformat()
     if sources is not None:
-        meta[_META_SOURCES] = json.dumps(_sources_records(sources),
-                                         ensure_ascii=False, default=str)
+        meta[_META_SOURCES] = json.dumps(_sources_records(sources), ensure_ascii=False, default=str)
 
     def gpkg(p: Path) -> None:
         # mixed Polygon/MultiPolygon are kept as they are (no promotion to multi)
-        frame.to_file(p, layer=layer, driver="GPKG", engine="pyogrio", promote_to_multi=False,
-                      geometry_type="Unknown", layer_metadata=meta)
+        frame.to_file(
+            p,
+            layer=layer,
+            driver="GPKG",
+            engine="pyogrio",
+            promote_to_multi=False,
+            geometry_type="Unknown",
+            layer_metadata=meta,
+        )
 
     with _pinned_gpkg_date():
         write_atomic(path, gpkg)
@@ -399,7 +461,8 @@ def _write_parquet(gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None) 
         meta[b"erbm_geo:built"] = build_date().date().isoformat().encode()
         if sources is not None:
             meta[b"erbm_geo:sources"] = json.dumps(
-                _sources_records(sources), ensure_ascii=False, default=str).encode()
+                _sources_records(sources), ensure_ascii=False, default=str
+            ).encode()
         pq.write_table(table.replace_schema_metadata(meta), p)
 
     write_atomic(path, parquet)
@@ -439,8 +502,7 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     if fmt == "xlsx":
         return _read_xlsx(path, layer or "donnees")
     if fmt != "gpkg":
-        raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg, .parquet "
-                                 "or .xlsx")
+        raise UnknownOptionError(f"unsupported format {path.suffix!r}; use .csv, .gpkg, .parquet or .xlsx")
     return _read_gpkg(path, layer or path.stem)
 
 
@@ -458,8 +520,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _read_xlsx(path: Path, sheet: str) -> pd.DataFrame:
     """Read a sheet of a workbook of :func:`write`, ``_xHHHH_`` escapes decoded."""
-    df = pd.read_excel(path, sheet_name=sheet, engine="openpyxl",
-                       dtype={"code_insee": str, "siren_epci": str, "departement": str})
+    df = pd.read_excel(
+        path,
+        sheet_name=sheet,
+        engine="openpyxl",
+        dtype={"code_insee": str, "siren_epci": str, "departement": str},
+    )
     for c in df.columns:
         if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
             df[c] = df[c].map(_xlsx_untext, na_action="ignore")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with everything erbm_geo needs, then run one job.
 #   bash scripts/dev.sh atlas   -> builds the basin atlas from the mirror into build/atlas
-#   bash scripts/dev.sh test    -> ruff, mypy, the docs (mkdocs --strict), the test suite
+#   bash scripts/dev.sh test    -> ruff (lint, format), mypy, the docs (mkdocs --strict), the test suite
 #                                  (incl. headless Chromium and the notebooks)
 #   bash scripts/dev.sh mutation -> mutation testing of the geometry core and the indicators
 #                                  (mutmut, about 20 min on 2 cores; not part of CI)
@@ -46,7 +46,8 @@ case "$job" in
     # axe-core (npm) for the accessibility tests of the atlas, pinned, into build/node
     [ -f build/node/node_modules/axe-core/axe.min.js ] || \
       npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null
-    .venv/bin/ruff check erbm_geo tests scripts benchmarks
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
     .venv/bin/mypy
     NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
     ERBM_GEO_REQUIRE_MIRROR=1 .venv/bin/python -m pytest

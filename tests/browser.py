@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--hide-scrollbars",
+]
 
 PROBE = """<script>
 window.__errors = [];
@@ -76,12 +84,18 @@ def _run(args: list[str], timeout: int = 60) -> str:
     assert CHROMIUM, "Debian chromium is required for browser tests (apt-get install chromium)"
     with tempfile.TemporaryDirectory() as profile:
         try:
-            out = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-                                 capture_output=True, text=True, timeout=timeout, check=False)
+            out = subprocess.run(
+                [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
         except subprocess.TimeoutExpired as exc:
             raise AssertionError(
                 "the page never finished loading (a blocking dialog such as alert() — i.e. "
-                f"script injected from data — would do that): {args[-1]}") from exc
+                f"script injected from data — would do that): {args[-1]}"
+            ) from exc
     return out.stdout
 
 
@@ -107,36 +121,34 @@ def _probe(html_path: Path, script: str, args: list[str], marker: str) -> Any:
 def inspect(html_path: Path, *, size: str = "1280,900") -> dict[str, Any]:
     """Load *html_path* (in a copy with the probe) at window *size* and return the report:
     JavaScript errors, features drawn per layer, legends, texts, horizontal overflow (px)."""
-    return _probe(html_path, PROBE, [f"--window-size={size}", "--virtual-time-budget=10000"],
-                  "__report")
+    return _probe(html_path, PROBE, [f"--window-size={size}", "--virtual-time-budget=10000"], "__report")
 
 
-AXE = Path(__file__).resolve().parents[1] / "build" / "node" / "node_modules" / "axe-core" / \
-    "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def axe(html_path: Path, *, size: str = "1280,900") -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.0/2.1 A and AA rules) on *html_path* once its maps are drawn and
     return the violations (rule id, impact, help, targets of the first nodes)."""
     assert AXE.is_file(), f"axe-core is missing: {AXE} (bash scripts/dev.sh test installs it)"
-    script = (f'<script src="{AXE.as_uri()}"></script><script>'
-              'window.addEventListener("load", function () { setTimeout(function () {'
-              ' axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa",'
-              ' "wcag21a", "wcag21aa"] } }).then(function (r) {'
-              '  var out = r.violations.map(function (v) { return { id: v.id, impact: v.impact,'
-              '   help: v.help, nodes: v.nodes.slice(0, 5).map(function (n) {'
-              '    return n.target.join(" "); }) }; });'
-              '  var pre = document.createElement("pre"); pre.id = "__axe";'
-              '  pre.textContent = JSON.stringify(out); document.body.appendChild(pre); });'
-              ' }, 500); });</script>')
-    return _probe(html_path, script, [f"--window-size={size}", "--virtual-time-budget=30000"],
-                  "__axe")
+    script = (
+        f'<script src="{AXE.as_uri()}"></script><script>'
+        'window.addEventListener("load", function () { setTimeout(function () {'
+        ' axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa",'
+        ' "wcag21a", "wcag21aa"] } }).then(function (r) {'
+        "  var out = r.violations.map(function (v) { return { id: v.id, impact: v.impact,"
+        "   help: v.help, nodes: v.nodes.slice(0, 5).map(function (n) {"
+        '    return n.target.join(" "); }) }; });'
+        '  var pre = document.createElement("pre"); pre.id = "__axe";'
+        "  pre.textContent = JSON.stringify(out); document.body.appendChild(pre); });"
+        " }, 500); });</script>"
+    )
+    return _probe(html_path, script, [f"--window-size={size}", "--virtual-time-budget=30000"], "__axe")
 
 
 def screenshot(html_path: Path, png: Path, size: str = "1280,900") -> Path:
     """Save a screenshot of *html_path* to *png*."""
-    _run([f"--window-size={size}", "--virtual-time-budget=10000", f"--screenshot={png}",
-          html_path.as_uri()])
+    _run([f"--window-size={size}", "--virtual-time-budget=10000", f"--screenshot={png}", html_path.as_uri()])
     assert png.is_file() and png.stat().st_size > 1000, "chromium wrote no screenshot"
     return png
 
@@ -153,17 +165,27 @@ def phone(html_path: Path, *, width: int = 400, height: int = 860) -> dict[str, 
         'var f = document.getElementById("f"), errors = [];'
         'f.addEventListener("load", function () {'
         ' f.contentWindow.addEventListener("error", function (e) { errors.push(String(e.message)); });'
-        ' setTimeout(function () { var d = f.contentDocument;'
-        '  var r = { width: f.contentWindow.innerWidth,'
-        '   overflow: d.documentElement.scrollWidth - f.contentWindow.innerWidth, errors: errors,'
+        " setTimeout(function () { var d = f.contentDocument;"
+        "  var r = { width: f.contentWindow.innerWidth,"
+        "   overflow: d.documentElement.scrollWidth - f.contentWindow.innerWidth, errors: errors,"
         '   legend_open: Array.prototype.map.call(d.querySelectorAll("details.legende"),'
-        '    function (x) { return x.open; }) };'
+        "    function (x) { return x.open; }) };"
         '  var pre = document.createElement("pre"); pre.id = "__phone";'
-        '  pre.textContent = JSON.stringify(r); document.body.appendChild(pre); }, 1500); });'
-        "</script></body></html>", "utf-8")
+        "  pre.textContent = JSON.stringify(r); document.body.appendChild(pre); }, 1500); });"
+        "</script></body></html>",
+        "utf-8",
+    )
     try:
-        dom = _run(["--allow-file-access-from-files", "--window-size=600,900",
-                    "--virtual-time-budget=10000", "--dump-dom", wrapper.as_uri()], timeout=120)
+        dom = _run(
+            [
+                "--allow-file-access-from-files",
+                "--window-size=600,900",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                wrapper.as_uri(),
+            ],
+            timeout=120,
+        )
     finally:
         wrapper.unlink(missing_ok=True)
     m = re.search(r'<pre id="__phone">(.*?)</pre>', dom, re.S)

@@ -87,8 +87,7 @@ def _num(x: Any) -> float:
 
 def _facts(name: str) -> list[dict[str, str]]:
     """Return the rows of fact table *name* as text."""
-    return [{str(k): str(v) for k, v in r.items()}
-            for r in read_fact_table(name).to_dict("records")]
+    return [{str(k): str(v) for k, v in r.items()} for r in read_fact_table(name).to_dict("records")]
 
 
 def _cite(source: str) -> str:
@@ -121,25 +120,29 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     membres = union[union["in_erbm_epci"].to_numpy(dtype=bool)].copy()
     cites = indicator_table(of="cites", targets=t)
     cites["siren_epci"] = union["siren_epci"].reindex(cites["code_insee"].to_numpy()).to_numpy()
-    cites["categorie"] = np.where(cites["unesco_inscribed"], "inscrite",
-                                  np.where(cites["erbm_programme"], "erbm", "tampon"))
+    cites["categorie"] = np.where(
+        cites["unesco_inscribed"], "inscrite", np.where(cites["erbm_programme"], "erbm", "tampon")
+    )
     e = layers.epci()
-    rows = {s: {c: synthese(membres[membres["siren_epci"] == s], i)
-                for c, i in INDICATEURS.items()} for s in e.index}
+    rows = {
+        s: {c: synthese(membres[membres["siren_epci"] == s], i) for c, i in INDICATEURS.items()}
+        for s in e.index
+    }
     rows["bassin"] = {c: synthese(communes, i) for c, i in INDICATEURS.items()}
     resumes = pd.DataFrame.from_dict(rows, orient="index")
-    rangs = communes[list(INDICATEURS)].astype("float64").rank(
-        ascending=False, method="min", na_option="keep")
+    rangs = (
+        communes[list(INDICATEURS)].astype("float64").rank(ascending=False, method="min", na_option="keep")
+    )
     step("map geometries")
     geo = features(communes, tolerance=25.0, coverage=True)
     stamp = os.environ.get("SOURCE_DATE_EPOCH")
-    day = (datetime.fromtimestamp(int(stamp), tz=UTC).date() if stamp
-           else datetime.now(tz=UTC).date())
+    day = datetime.fromtimestamp(int(stamp), tz=UTC).date() if stamp else datetime.now(tz=UTC).date()
     ranges = {c: int(communes[c].notna().sum()) for c in INDICATEURS}
     return _Context(communes, membres, cites, e, resumes, rangs, ranges, layers.qpv(), geo, day)
 
 
 # ---------------------------------------------------------------- shared assets
+
 
 def _assets(ctx: _Context, out: Path) -> None:
     import js_lib_leaflet
@@ -148,43 +151,65 @@ def _assets(ctx: _Context, out: Path) -> None:
     maps_static = _HERE.parent / "maps" / "static"
     css = (root / "leaflet.css").read_text("utf-8")
     css = re.sub(r"url\(images/", "url(images/", css)
-    write_text_atomic(out / "assets" / "atlas.css",
-                      "/* Leaflet 1.9.4 (BSD-2-Clause) */\n" + css + "\n"
-                      + (maps_static / "erbm.css").read_text("utf-8") + "\n"
-                      + (_HERE / "static" / "atlas.css").read_text("utf-8"))
+    write_text_atomic(
+        out / "assets" / "atlas.css",
+        "/* Leaflet 1.9.4 (BSD-2-Clause) */\n"
+        + css
+        + "\n"
+        + (maps_static / "erbm.css").read_text("utf-8")
+        + "\n"
+        + (_HERE / "static" / "atlas.css").read_text("utf-8"),
+    )
     for img in sorted((root / "images").iterdir()):
         dest = out / "assets" / "images" / img.name
         data = img.read_bytes()
         if not dest.exists() or dest.read_bytes() != data:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
-    write_text_atomic(out / "assets" / "carte.js",
-                      "/* Leaflet 1.9.4 (BSD-2-Clause), https://leafletjs.com */\n"
-                      + (root / "leaflet.js").read_text("utf-8") + "\n"
-                      + (maps_static / "erbm.js").read_text("utf-8") + "\n"
-                      + (_HERE / "static" / "carte.js").read_text("utf-8"))
-    noms = sorted(((str(n), str(c)) for c, n in ctx.communes["nom"].items()),
-                  key=lambda x: cle_tri(x[0]))
-    write_text_atomic(out / "assets" / "site.js",
-                      "window.ERBM_COMMUNES = " + js_json([[n, c] for n, c in noms]) + ";\n"
-                      + (_HERE / "static" / "site.js").read_text("utf-8"))
+    write_text_atomic(
+        out / "assets" / "carte.js",
+        "/* Leaflet 1.9.4 (BSD-2-Clause), https://leafletjs.com */\n"
+        + (root / "leaflet.js").read_text("utf-8")
+        + "\n"
+        + (maps_static / "erbm.js").read_text("utf-8")
+        + "\n"
+        + (_HERE / "static" / "carte.js").read_text("utf-8"),
+    )
+    noms = sorted(((str(n), str(c)) for c, n in ctx.communes["nom"].items()), key=lambda x: cle_tri(x[0]))
+    write_text_atomic(
+        out / "assets" / "site.js",
+        "window.ERBM_COMMUNES = "
+        + js_json([[n, c] for n, c in noms])
+        + ";\n"
+        + (_HERE / "static" / "site.js").read_text("utf-8"),
+    )
     centres = layers.centres(level="acv_pvd")
     main = set(layers.centres(level="main").index)
     pts = centres.to_crs(4326)
-    villes = sorted(((str(n), float(g.y), float(g.x), 0 if c in main else 1)
-                     for c, n, g in zip(pts.index, pts["nom"], pts.geometry, strict=True)),
-                    key=lambda v: (v[3], cle_tri(v[0])))
+    villes = sorted(
+        (
+            (str(n), float(g.y), float(g.x), 0 if c in main else 1)
+            for c, n, g in zip(pts.index, pts["nom"], pts.geometry, strict=True)
+        ),
+        key=lambda v: (v[3], cle_tri(v[0])),
+    )
     props = [{"code": str(c), "nom": str(n)} for c, n in ctx.communes["nom"].items()]
-    write_text_atomic(out / "assets" / "contexte.js", contexte_js(
-        communes=ctx.geo_communes, communes_props=props,
-        epci=features(ctx.epci, tolerance=40.0, coverage=True),
-        departements=features(layers.departements(), tolerance=80.0, coverage=True),
-        outline=features(layers.basin_outline(), tolerance=40.0),
-        rail=features(layers.rail_lines(territory="bassin_minier"), tolerance=30.0),
-        villes=villes))
+    write_text_atomic(
+        out / "assets" / "contexte.js",
+        contexte_js(
+            communes=ctx.geo_communes,
+            communes_props=props,
+            epci=features(ctx.epci, tolerance=40.0, coverage=True),
+            departements=features(layers.departements(), tolerance=80.0, coverage=True),
+            outline=features(layers.basin_outline(), tolerance=40.0),
+            rail=features(layers.rail_lines(territory="bassin_minier"), tolerance=30.0),
+            villes=villes,
+        ),
+    )
 
 
 # ---------------------------------------------------------------- page helpers
+
 
 def _render(out: Path, rel: str, template: str, **values: Any) -> None:
     depth = rel.count("/")
@@ -194,50 +219,58 @@ def _render(out: Path, rel: str, template: str, **values: Any) -> None:
 
 def _cell(ind: Indicateur, v: Any) -> dict[str, Any]:
     x = float(v) if v is not None and not pd.isna(v) else float("nan")
-    return {"texte": ind.valeur(x), "tri": "" if np.isnan(x) else repr(round(x, 9)),
-            "nd": bool(np.isnan(x))}
+    return {"texte": ind.valeur(x), "tri": "" if np.isnan(x) else repr(round(x, 9)), "nd": bool(np.isnan(x))}
 
 
 def _pop(v: Any) -> str:
     return nombre(float(v), 0) if not pd.isna(v) else "n.d."
 
 
-def _cite_rows(ct: pd.DataFrame, logements: dict[str, tuple[int, str]],
-               noms: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _cite_rows(
+    ct: pd.DataFrame, logements: dict[str, tuple[int, str]], noms: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for cid, r in sorted(ct.iterrows(), key=lambda x: cle_tri(str(x[1]["nom"]))):
         lg = logements.get(str(cid))
-        rows.append({
-            "nom": str(r["nom"]), "type": str(r["type_cite"]) if pd.notna(r["type_cite"]) else "—",
-            "interet": str(r["interet"]) if pd.notna(r["interet"]) else "—",
-            "bailleur": str(r["bailleur"]) if pd.notna(r["bailleur"]) else "—",
-            "statut": CITE_CATEGORIES[str(r["categorie"])][0],
-            "logements": nombre(lg[0]) if lg else "—",
-            "logements_source": lg[1] if lg else "",
-            "surface": nombre(float(r["area_ha"]), 1) + "\u202fha",
-            "surface_tri": repr(round(float(r["area_ha"]), 4)),
-            "commune": str(r["code_insee"]),
-            "commune_nom": (noms or {}).get(str(r["code_insee"]), ""),
-        })
+        rows.append(
+            {
+                "nom": str(r["nom"]),
+                "type": str(r["type_cite"]) if pd.notna(r["type_cite"]) else "—",
+                "interet": str(r["interet"]) if pd.notna(r["interet"]) else "—",
+                "bailleur": str(r["bailleur"]) if pd.notna(r["bailleur"]) else "—",
+                "statut": CITE_CATEGORIES[str(r["categorie"])][0],
+                "logements": nombre(lg[0]) if lg else "—",
+                "logements_source": lg[1] if lg else "",
+                "surface": nombre(float(r["area_ha"]), 1) + "\u202fha",
+                "surface_tri": repr(round(float(r["area_ha"]), 4)),
+                "commune": str(r["code_insee"]),
+                "commune_nom": (noms or {}).get(str(r["code_insee"]), ""),
+            }
+        )
     return rows
 
 
-def _ind_rows(ctx: _Context, values: pd.Series, siren: str | None, code: str | None
-              ) -> list[dict[str, Any]]:
+def _ind_rows(ctx: _Context, values: pd.Series, siren: str | None, code: str | None) -> list[dict[str, Any]]:
     rows = []
     for col, ind in INDICATEURS.items():
         rang = _num(ctx.rangs.at[code, col]) if code is not None else float("nan")
         n_ok = ctx.ranges[col]
-        rows.append({
-            "col": col, "nom": ind.nom, "court": ind.court,
-            "valeur": _cell(ind, values.get(col)),
-            "epci": _cell(ind, ctx.synthese.at[siren, col]) if siren in ctx.synthese.index
-            else {"texte": "—", "tri": "", "nd": False},
-            "bassin": _cell(ind, ctx.synthese.at["bassin", col]),
-            "rang": (f"{int(rang)}\u1d49 sur {n_ok}" if int(rang) > 1 else f"1\u02b3\u1d49 sur {n_ok}")
-            if not np.isnan(rang) else "—",
-            "manquant": ind.manquant,
-        })
+        rows.append(
+            {
+                "col": col,
+                "nom": ind.nom,
+                "court": ind.court,
+                "valeur": _cell(ind, values.get(col)),
+                "epci": _cell(ind, ctx.synthese.at[siren, col])
+                if siren in ctx.synthese.index
+                else {"texte": "—", "tri": "", "nd": False},
+                "bassin": _cell(ind, ctx.synthese.at["bassin", col]),
+                "rang": (f"{int(rang)}\u1d49 sur {n_ok}" if int(rang) > 1 else f"1\u02b3\u1d49 sur {n_ok}")
+                if not np.isnan(rang)
+                else "—",
+                "manquant": ind.manquant,
+            }
+        )
     return rows
 
 
@@ -248,26 +281,40 @@ _COMMUNE_STYLE = {"color": "#4d4d4d", "weight": 0.6, "fillColor": "#ffffff", "fi
 
 def _cites_layer(spec: MapSpec, ct: gpd.GeoDataFrame, geo: Features, rows: np.ndarray) -> None:
     order = list(CITE_CATEGORIES)
-    props = [{"c": order.index(str(cat)), "t": [str(nom), CITE_CATEGORIES[str(cat)][0]]}
-             for nom, cat in zip(ct["nom"], ct["categorie"], strict=True)]
-    spec.layer("Cités minières", geo.collection(rows, props),
-               style={"color": "#1f1f1f", "weight": 0.6, "fillOpacity": 0.85},
-               palette=[CITE_CATEGORIES[k][1] for k in order])
+    props = [
+        {"c": order.index(str(cat)), "t": [str(nom), CITE_CATEGORIES[str(cat)][0]]}
+        for nom, cat in zip(ct["nom"], ct["categorie"], strict=True)
+    ]
+    spec.layer(
+        "Cités minières",
+        geo.collection(rows, props),
+        style={"color": "#1f1f1f", "weight": 0.6, "fillOpacity": 0.85},
+        palette=[CITE_CATEGORIES[k][1] for k in order],
+    )
     present = [k for k in order if (ct["categorie"] == k).any()]
     if present:
-        spec.legende("Cités minières", [(CITE_CATEGORIES[k][0], CITE_CATEGORIES[k][1], "fill")
-                                        for k in present])
+        spec.legende(
+            "Cités minières", [(CITE_CATEGORIES[k][0], CITE_CATEGORIES[k][1], "fill") for k in present]
+        )
 
 
 def _qpv_layer(spec: MapSpec, q: gpd.GeoDataFrame, geo: Features, rows: np.ndarray) -> None:
     if len(rows) == 0:
         return
     props = [{"t": [f"QPV {n}"]} for n in q["nom"].iloc[rows]]
-    spec.layer("Quartiers prioritaires (QPV 2024)", geo.collection(rows, props),
-               style={"color": "#3f007d", "weight": 2.0, "dashArray": "5 3", "fillOpacity": 0.9,
-                      "fillColor": "#3f007d", "hachures": True})
-    spec.legende("Politique de la ville",
-                 [("Quartier prioritaire (QPV 2024), hachuré", "#3f007d", "hatch")])
+    spec.layer(
+        "Quartiers prioritaires (QPV 2024)",
+        geo.collection(rows, props),
+        style={
+            "color": "#3f007d",
+            "weight": 2.0,
+            "dashArray": "5 3",
+            "fillOpacity": 0.9,
+            "fillColor": "#3f007d",
+            "hachures": True,
+        },
+    )
+    spec.legende("Politique de la ville", [("Quartier prioritaire (QPV 2024), hachuré", "#3f007d", "hatch")])
 
 
 @dataclass
@@ -285,8 +332,14 @@ class _Geo:
 def _geo(ctx: _Context) -> _Geo:
     bien = layers.bien_inscrit()
     st = layers.stations(territory="bassin_minier")
-    return _Geo(features(ctx.cites, tolerance=5.0), features(ctx.qpv, tolerance=8.0),
-                features(bien, tolerance=5.0), bien, features(st, tolerance=0.0), st)
+    return _Geo(
+        features(ctx.cites, tolerance=5.0),
+        features(ctx.qpv, tolerance=8.0),
+        features(bien, tolerance=5.0),
+        bien,
+        features(st, tolerance=0.0),
+        st,
+    )
 
 
 def _near(a: np.ndarray, b: np.ndarray, distance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -299,37 +352,44 @@ def _near(a: np.ndarray, b: np.ndarray, distance: float = 0.0) -> tuple[np.ndarr
 
 # ---------------------------------------------------------------- the build
 
+
 @gc_paused
 def _write_downloads(ctx: _Context, data: Path) -> None:
     """Write the downloads: CSV, French CSV, XLSX and GeoPackage of the communes and cités."""
     srcs = sources_table()
     sources_fr = pd.DataFrame(
-        {"description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
-         "producteur": [producteur(str(a)) for a in srcs["attribution"]],
-         "licence": srcs["licence"].astype(str).to_numpy(),
-         "millesime": srcs["vintage"].astype(str).to_numpy(),
-         "origine": srcs["upstream"].astype(str).to_numpy(),
-         "sha256": srcs["sha256"].astype(str).to_numpy()},
-        index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"))
+        {
+            "description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
+            "producteur": [producteur(str(a)) for a in srcs["attribution"]],
+            "licence": srcs["licence"].astype(str).to_numpy(),
+            "millesime": srcs["vintage"].astype(str).to_numpy(),
+            "origine": srcs["upstream"].astype(str).to_numpy(),
+            "sha256": srcs["sha256"].astype(str).to_numpy(),
+        },
+        index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"),
+    )
     for name, table in (("communes", ctx.communes), ("cites", ctx.cites.drop(columns="categorie"))):
         write(table, data / f"{name}.csv", sources=sources_fr)
         write(table, data / f"{name}.gpkg", sources=sources_fr, layer=name)
-        dico, decimals = dictionnaire([c for c in table.reset_index().columns
-                                       if c != table.geometry.name])
-        write(table, data / f"{name}_tableur.csv", sources=sources_fr, dialect="fr",
-              decimals=decimals)
-        write(table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals,
-              dictionary=pd.DataFrame(dico))
+        dico, decimals = dictionnaire([c for c in table.reset_index().columns if c != table.geometry.name])
+        write(table, data / f"{name}_tableur.csv", sources=sources_fr, dialect="fr", decimals=decimals)
+        write(
+            table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals, dictionary=pd.DataFrame(dico)
+        )
 
 
 def _bien_layer(spec: MapSpec, g: Any, rows: np.ndarray) -> None:
     """Add the parts of the UNESCO property at *rows* to a portrait's map."""
     if not len(rows):
         return
-    spec.layer("Bien inscrit UNESCO", g.bien.collection(
-        rows, [{"t": ["Élément du bien inscrit UNESCO", str(s)]}
-               for s in g.bien_gdf["section"].iloc[rows]]),
-        style={"color": "#7f2704", "weight": 0.8, "fillColor": "#fdae6b", "fillOpacity": 0.6})
+    spec.layer(
+        "Bien inscrit UNESCO",
+        g.bien.collection(
+            rows,
+            [{"t": ["Élément du bien inscrit UNESCO", str(s)]} for s in g.bien_gdf["section"].iloc[rows]],
+        ),
+        style={"color": "#7f2704", "weight": 0.8, "fillColor": "#fdae6b", "fillOpacity": 0.6},
+    )
     spec.legende("Patrimoine mondial", [("Élément du bien inscrit", "#fdae6b", "fill")])
 
 
@@ -338,19 +398,29 @@ def _stations_layer(spec: MapSpec, g: Any, rows: np.ndarray) -> None:
     if not len(rows):
         return
     st = g.stations_gdf.iloc[rows]
-    modes = {"train": ("Gare SNCF", "#000000"), "tram": ("Station de tramway", "#c51b7d"),
-             "metro": ("Station de métro", "#2166ac")}
+    modes = {
+        "train": ("Gare SNCF", "#000000"),
+        "tram": ("Station de tramway", "#c51b7d"),
+        "metro": ("Station de métro", "#2166ac"),
+    }
     mk = [m for m in modes if (st["mode"] == m).any()]
-    props = [{"c": mk.index(m) if m in mk else 0, "t": [str(n), modes.get(m, ("", ""))[0]]}
-             for n, m in zip(st["nom"], st["mode"], strict=True)]
-    spec.layer("Gares et stations", g.stations.collection(rows, props),
-               style={"radius": 6, "color": "#ffffff", "weight": 1.5, "fillOpacity": 1},
-               palette=[modes[m][1] for m in mk], kind="point")
+    props = [
+        {"c": mk.index(m) if m in mk else 0, "t": [str(n), modes.get(m, ("", ""))[0]]}
+        for n, m in zip(st["nom"], st["mode"], strict=True)
+    ]
+    spec.layer(
+        "Gares et stations",
+        g.stations.collection(rows, props),
+        style={"radius": 6, "color": "#ffffff", "weight": 1.5, "fillOpacity": 1},
+        palette=[modes[m][1] for m in mk],
+        kind="point",
+    )
     spec.legende("Transports", [(modes[m][0], modes[m][1], "dot") for m in mk])
 
 
-def build_atlas(out: str | Path, *, basemap: str | None = "ign",
-                progress: Callable[[str], None] | None = None) -> Path:
+def build_atlas(
+    out: str | Path, *, basemap: str | None = "ign", progress: Callable[[str], None] | None = None
+) -> Path:
     """Write the atlas into folder *out* and return the path of its home page.
 
     Parameters
@@ -380,8 +450,11 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
     _write_downloads(ctx, out / "donnees")
     commun = {"date": date_fr(ctx.date.isoformat()), "annee": ctx.date.year, "fond": fond}
     g = _geo(ctx)
-    logements = {str(r["cite_id"]): (int(_num(r["logements"])), _cite(str(r["source"])))
-                 for r in layers.programme_cites().to_dict("records") if pd.notna(r["cite_id"])}
+    logements = {
+        str(r["cite_id"]): (int(_num(r["logements"])), _cite(str(r["source"])))
+        for r in layers.programme_cites().to_dict("records")
+        if pd.notna(r["cite_id"])
+    }
     qpv_noms = ctx.qpv["nom"].astype(str).to_dict()
     ep_noms = ctx.epci["nom_epci"].astype(str).to_dict()
     courts = read_fact_table("erbm_epci").set_index("siren_epci")["nom_court"].astype(str)
@@ -400,50 +473,102 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
         code = codes[pos]
         r = ctx.communes.iloc[pos]
         siren = str(r["siren_epci"])
-        spec = MapSpec(f"Carte de {r['nom']}", base="communes",
-                       base_props={code: {"surligne": True}})
-        spec.sources = ["Contours IGN 2018 simplifiés", "Mission Bassin Minier", "ANCT (QPV 2024)",
-                        "SNCF, © les contributeurs d'OpenStreetMap"]
+        spec = MapSpec(f"Carte de {r['nom']}", base="communes", base_props={code: {"surligne": True}})
+        spec.sources = [
+            "Contours IGN 2018 simplifiés",
+            "Mission Bassin Minier",
+            "ANCT (QPV 2024)",
+            "SNCF, © les contributeurs d'OpenStreetMap",
+        ]
         own = cj[ci == pos]
         _bien_layer(spec, g, bj[bi == pos])
         _qpv_layer(spec, ctx.qpv, g.qpv, qj[qi == pos])
         if len(own):
             _cites_layer(spec, ctx.cites.iloc[own], g.cites, own)
         _stations_layer(spec, g, sj[si == pos])
-        spec.legende("Repères", [(str(r["nom"]), "#d7301f", "outline"),
-                                 ("Autres communes du Bassin minier", "#4d4d4d", "outline")])
+        spec.legende(
+            "Repères",
+            [
+                (str(r["nom"]), "#d7301f", "outline"),
+                ("Autres communes du Bassin minier", "#4d4d4d", "outline"),
+            ],
+        )
         spec.fit(ctx.geo_communes.bounds[pos], 0.004)
         k = ordre.index(pos)
-        voisins = [(codes[ordre[k - 1]], str(ctx.communes["nom"].iloc[ordre[k - 1]])) if k else None,
-                   (codes[ordre[k + 1]], str(ctx.communes["nom"].iloc[ordre[k + 1]]))
-                   if k + 1 < len(ordre) else None]
-        qpv_list = sorted({qpv_noms[c] for c in str(r["qpv_codes"] or "").split(";")
-                           if c in qpv_noms}, key=cle_tri)
-        _render(out, f"communes/{code}.html", "commune.html", **commun,
-                titre=str(r["nom"]), rubrique="communes", c=r, code=code,
-                dep={"59": "du Nord", "62": "du Pas-de-Calais"}.get(str(r["departement"]), ""),
-                epci=ep_noms.get(siren), siren=siren, epci_nom=str(r["nom_epci"]),
-                epci_court=courts.get(siren, str(r["nom_epci"])),
-                population=_pop(r["population"]), surface=nombre(float(r["area_km2"]), 1),
-                indicateurs=_ind_rows(ctx, r, siren, code),
-                cites=_cite_rows(ctx.cites.iloc[own], logements), qpv=qpv_list,
-                carte=spec.to_json(), legendes=spec.legendes, voisins=voisins,
-                sources=_sources_for(("communes_59", "communes_62", "cog_communes", "qpv",
-                                      "cites_minieres", "zt_cites_minieres", "cites_erbm",
-                                      "bien_inscrit", "gares_voyageurs", "osm_stations",
-                                      "filosofi_communes", "filosofi_iris",
-                                      "cartofriches_communes")))
+        voisins = [
+            (codes[ordre[k - 1]], str(ctx.communes["nom"].iloc[ordre[k - 1]])) if k else None,
+            (codes[ordre[k + 1]], str(ctx.communes["nom"].iloc[ordre[k + 1]]))
+            if k + 1 < len(ordre)
+            else None,
+        ]
+        qpv_list = sorted(
+            {qpv_noms[c] for c in str(r["qpv_codes"] or "").split(";") if c in qpv_noms}, key=cle_tri
+        )
+        _render(
+            out,
+            f"communes/{code}.html",
+            "commune.html",
+            **commun,
+            titre=str(r["nom"]),
+            rubrique="communes",
+            c=r,
+            code=code,
+            dep={"59": "du Nord", "62": "du Pas-de-Calais"}.get(str(r["departement"]), ""),
+            epci=ep_noms.get(siren),
+            siren=siren,
+            epci_nom=str(r["nom_epci"]),
+            epci_court=courts.get(siren, str(r["nom_epci"])),
+            population=_pop(r["population"]),
+            surface=nombre(float(r["area_km2"]), 1),
+            indicateurs=_ind_rows(ctx, r, siren, code),
+            cites=_cite_rows(ctx.cites.iloc[own], logements),
+            qpv=qpv_list,
+            carte=spec.to_json(),
+            legendes=spec.legendes,
+            voisins=voisins,
+            sources=_sources_for(
+                (
+                    "communes_59",
+                    "communes_62",
+                    "cog_communes",
+                    "qpv",
+                    "cites_minieres",
+                    "zt_cites_minieres",
+                    "cites_erbm",
+                    "bien_inscrit",
+                    "gares_voyageurs",
+                    "osm_stations",
+                    "filosofi_communes",
+                    "filosofi_iris",
+                    "cartofriches_communes",
+                )
+            ),
+        )
     by_epci: dict[str, list[tuple[str, str]]] = {}
-    for code, nom, siren in zip(codes, ctx.communes["nom"], ctx.communes["siren_epci"],
-                                strict=True):
+    for code, nom, siren in zip(codes, ctx.communes["nom"], ctx.communes["siren_epci"], strict=True):
         by_epci.setdefault(str(siren), []).append((str(code), str(nom)))
     groupes = sorted(
-        ({"siren": s, "nom": str(ctx.communes.loc[ctx.communes["siren_epci"] == s, "nom_epci"]
-                                  .iloc[0]), "erbm": s in ep_noms,
-          "communes": sorted(v, key=lambda x: cle_tri(x[1]))} for s, v in by_epci.items()),
-        key=lambda x: cle_tri(str(x["nom"])))
-    _render(out, "communes/index.html", "communes.html", **commun, titre="Les 250 communes",
-            rubrique="communes", groupes=groupes, n=len(codes))
+        (
+            {
+                "siren": s,
+                "nom": str(ctx.communes.loc[ctx.communes["siren_epci"] == s, "nom_epci"].iloc[0]),
+                "erbm": s in ep_noms,
+                "communes": sorted(v, key=lambda x: cle_tri(x[1])),
+            }
+            for s, v in by_epci.items()
+        ),
+        key=lambda x: cle_tri(str(x["nom"])),
+    )
+    _render(
+        out,
+        "communes/index.html",
+        "communes.html",
+        **commun,
+        titre="Les 250 communes",
+        rubrique="communes",
+        groupes=groupes,
+        n=len(codes),
+    )
 
     step("EPCI pages")
     noms_communes = {str(c): str(n) for c, n in ctx.communes["nom"].items()}
@@ -453,50 +578,92 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
         mem = ctx.membres[ctx.membres["siren_epci"] == s]
         ct = ctx.cites[ctx.cites["siren_epci"] == s]
         cpos = np.flatnonzero(ctx.cites["siren_epci"].to_numpy() == s)
-        spec = MapSpec(f"Carte de {ep_noms[s]}", base="communes",
-                       base_props={c: {"dans": True} for c in mem.index.astype(str)})
+        spec = MapSpec(
+            f"Carte de {ep_noms[s]}",
+            base="communes",
+            base_props={c: {"dans": True} for c in mem.index.astype(str)},
+        )
         spec.sources = ["Contours IGN 2018 simplifiés", "Mission Bassin Minier", "ANCT (QPV 2024)"]
-        qrows = np.unique(qj[np.isin(qi, np.flatnonzero(ctx.communes["siren_epci"].to_numpy()
-                                                         == s))])
+        qrows = np.unique(qj[np.isin(qi, np.flatnonzero(ctx.communes["siren_epci"].to_numpy() == s))])
         _qpv_layer(spec, ctx.qpv, g.qpv, qrows)
         if len(cpos):
             _cites_layer(spec, ct, g.cites, cpos)
-        spec.legende("Repères", [("Communes de l'intercommunalité dans le bassin", "#d7301f",
-                                  "outline")])
-        eb = shapely.bounds(shapely.union_all(
-            gpd.GeoSeries(mem.geometry.values, crs=mem.crs).to_crs(4326).values))
+        spec.legende("Repères", [("Communes de l'intercommunalité dans le bassin", "#d7301f", "outline")])
+        eb = shapely.bounds(
+            shapely.union_all(gpd.GeoSeries(mem.geometry.values, crs=mem.crs).to_crs(4326).values)
+        )
         spec.fit(eb, 0.01)
         comp = []
         for col, ind in INDICATEURS.items():
             v, b = _num(ctx.synthese.at[s, col]), _num(ctx.synthese.at["bassin", col])
-            comp.append({"col": col, "nom": ind.nom, "court": ind.court,
-                         "valeur": _cell(ind, v), "bassin": _cell(ind, b),
-                         "graphique": charts.comparaison(v, b, ind, nom=courts.get(s, s),
-                                                         ident=f"cmp-{col}")})
+            comp.append(
+                {
+                    "col": col,
+                    "nom": ind.nom,
+                    "court": ind.court,
+                    "valeur": _cell(ind, v),
+                    "bassin": _cell(ind, b),
+                    "graphique": charts.comparaison(v, b, ind, nom=courts.get(s, s), ident=f"cmp-{col}"),
+                }
+            )
         membres = []
         for c, r in sorted(mem.iterrows(), key=lambda x: cle_tri(str(x[1]["nom"]))):
-            membres.append({"code": str(c), "nom": str(r["nom"]), "bassin": bool(r["in_basin"]),
-                            "population": _pop(r["population"]),
-                            "population_tri": str(int(r["population"])) if pd.notna(
-                                r["population"]) else "",
-                            "cites": int(r["n_cites"]),
-                            "valeurs": [_cell(INDICATEURS[k], r[k]) for k in _EPCI_COLS]})
-        _render(out, f"epci/{s}.html", "epci.html", **commun, titre=ep_noms[s], rubrique="epci",
-                siren=s, court=courts.get(s, s), n_communes=len(mem),
-                n_bassin=int(mem["in_basin"].sum()), population=_pop(mem["population"].sum()),
-                n_cites=len(ct), n_qpv=len(qrows), comparaison=comp, membres=membres,
-                colonnes=[INDICATEURS[k] for k in _EPCI_COLS],
-                cites=_cite_rows(ct, logements, noms_communes), carte=spec.to_json(),
-                legendes=spec.legendes)
-        epci_rows.append({"siren": s, "nom": ep_noms[s], "court": courts.get(s, s),
-                          "communes": len(mem), "bassin": int(mem["in_basin"].sum()),
-                          "population": _pop(mem["population"].sum()),
-                          "population_tri": str(int(mem["population"].sum())),
-                          "cites": len(ct), "inscrites": int(ct["unesco_inscribed"].sum()),
-                          "erbm": int(ct["erbm_programme"].sum())})
+            membres.append(
+                {
+                    "code": str(c),
+                    "nom": str(r["nom"]),
+                    "bassin": bool(r["in_basin"]),
+                    "population": _pop(r["population"]),
+                    "population_tri": str(int(r["population"])) if pd.notna(r["population"]) else "",
+                    "cites": int(r["n_cites"]),
+                    "valeurs": [_cell(INDICATEURS[k], r[k]) for k in _EPCI_COLS],
+                }
+            )
+        _render(
+            out,
+            f"epci/{s}.html",
+            "epci.html",
+            **commun,
+            titre=ep_noms[s],
+            rubrique="epci",
+            siren=s,
+            court=courts.get(s, s),
+            n_communes=len(mem),
+            n_bassin=int(mem["in_basin"].sum()),
+            population=_pop(mem["population"].sum()),
+            n_cites=len(ct),
+            n_qpv=len(qrows),
+            comparaison=comp,
+            membres=membres,
+            colonnes=[INDICATEURS[k] for k in _EPCI_COLS],
+            cites=_cite_rows(ct, logements, noms_communes),
+            carte=spec.to_json(),
+            legendes=spec.legendes,
+        )
+        epci_rows.append(
+            {
+                "siren": s,
+                "nom": ep_noms[s],
+                "court": courts.get(s, s),
+                "communes": len(mem),
+                "bassin": int(mem["in_basin"].sum()),
+                "population": _pop(mem["population"].sum()),
+                "population_tri": str(int(mem["population"].sum())),
+                "cites": len(ct),
+                "inscrites": int(ct["unesco_inscribed"].sum()),
+                "erbm": int(ct["erbm_programme"].sum()),
+            }
+        )
     epci_rows.sort(key=lambda x: cle_tri(x["nom"]))
-    _render(out, "epci/index.html", "epcis.html", **commun, titre="Les 8 intercommunalités",
-            rubrique="epci", epcis=epci_rows)
+    _render(
+        out,
+        "epci/index.html",
+        "epcis.html",
+        **commun,
+        titre="Les 8 intercommunalités",
+        rubrique="epci",
+        epcis=epci_rows,
+    )
 
     step("indicator pages")
     items = []
@@ -505,48 +672,90 @@ def build_atlas(out: str | Path, *, basemap: str | None = "ign",
         v = ctx.communes[col].astype("float64").to_numpy()
         cls, labels = classify(v, ind.nombre, scheme="fisher_jenks", k=5)
         pal = couleurs(ind.palette, max(len(labels), 1))
-        spec = MapSpec(f"Carte : {ind.court}", base="communes", base_props={
-            c: {"c": int(k), "t": [f"{ind.court} : {ind.valeur(x)}"]}
-            for c, k, x in zip(codes, cls, v, strict=True)})
-        spec.sources = ["Contours IGN 2018 simplifiés", *sorted(
-            {producteur(CATALOGUE[s].attribution) for s in ind.sources})]
+        spec = MapSpec(
+            f"Carte : {ind.court}",
+            base="communes",
+            base_props={
+                c: {"c": int(k), "t": [f"{ind.court} : {ind.valeur(x)}"]}
+                for c, k, x in zip(codes, cls, v, strict=True)
+            },
+        )
+        spec.sources = [
+            "Contours IGN 2018 simplifiés",
+            *sorted({producteur(CATALOGUE[s].attribution) for s in ind.sources}),
+        ]
         items_l = [(lab, col_, "fill") for lab, col_ in zip(labels, pal, strict=True)]
         n_na = int(np.isnan(v).sum())
         if n_na:
             items_l.append((f"Données manquantes ({n_na} communes)", "#9e9e9e", "nd"))
         spec.palette = pal
-        spec.legende(f"{ind.court} ({ind.unite})", items_l,
-                     note=ind.manquant if n_na else None)
-        spec.fit(np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0),
-                       ctx.geo_communes.bounds[:, 2:].max(axis=0)], 0.01)
+        spec.legende(f"{ind.court} ({ind.unite})", items_l, note=ind.manquant if n_na else None)
+        spec.fit(
+            np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)],
+            0.01,
+        )
         order = np.argsort(-np.nan_to_num(v, nan=-np.inf), kind="stable")
         ok = order[~np.isnan(v[order])]
-        rows = [{"code": codes[k], "nom": noms.iloc[k],
-                 "epci": str(ctx.communes["nom_epci"].iloc[k]), "valeur": _cell(ind, v[k])}
-                for k in sorted(range(len(codes)), key=lambda k: cle_tri(noms.iloc[k]))]
+        rows = [
+            {
+                "code": codes[k],
+                "nom": noms.iloc[k],
+                "epci": str(ctx.communes["nom_epci"].iloc[k]),
+                "valeur": _cell(ind, v[k]),
+            }
+            for k in sorted(range(len(codes)), key=lambda k: cle_tri(noms.iloc[k]))
+        ]
         haut = [{"code": codes[k], "nom": noms.iloc[k], "valeur": ind.valeur(v[k])} for k in ok[:10]]
-        bas = [{"code": codes[k], "nom": noms.iloc[k], "valeur": ind.valeur(v[k])}
-               for k in ok[::-1][:10]]
+        bas = [{"code": codes[k], "nom": noms.iloc[k], "valeur": ind.valeur(v[k])} for k in ok[::-1][:10]]
         manque = None
         if n_na:
             pop_na = ctx.communes.loc[np.isnan(v), "population"].max()
-            manque = (f"{n_na} des {len(v)} communes n'ont pas de valeur ; la plus peuplée d'entre "
-                      f"elles compte {_pop(pop_na)} habitants.")
+            manque = (
+                f"{n_na} des {len(v)} communes n'ont pas de valeur ; la plus peuplée d'entre "
+                f"elles compte {_pop(pop_na)} habitants."
+            )
         bassin = _num(ctx.synthese.at["bassin", col])
-        _render(out, f"indicateurs/{col}.html", "indicateur.html", **commun, titre=ind.nom,
-                rubrique="indicateurs", ind=ind, bassin=ind.valeur(bassin),
-                synthese=SYNTHESES[ind.synthese], minimum=ind.valeur(np.nanmin(v)),
-                maximum=ind.valeur(np.nanmax(v)), manque=manque,
-                histogramme=charts.histogramme(v, ind, repere=bassin,
-                                               repere_label=f"Bassin : {ind.valeur(bassin)}",
-                                               ident=f"hist-{col}"),
-                haut=haut, bas=bas, lignes=rows, carte=spec.to_json(),
-                legendes=spec.legendes,
-                sources=_sources_for(ind.sources))
-        items.append({"col": col, "nom": ind.nom, "definition": ind.definition,
-                      "bassin": ind.valeur(bassin), "synthese": SYNTHESES[ind.synthese]})
-    _render(out, "indicateurs/index.html", "indicateurs.html", **commun, titre="Indicateurs",
-            rubrique="indicateurs", items=items)
+        _render(
+            out,
+            f"indicateurs/{col}.html",
+            "indicateur.html",
+            **commun,
+            titre=ind.nom,
+            rubrique="indicateurs",
+            ind=ind,
+            bassin=ind.valeur(bassin),
+            synthese=SYNTHESES[ind.synthese],
+            minimum=ind.valeur(np.nanmin(v)),
+            maximum=ind.valeur(np.nanmax(v)),
+            manque=manque,
+            histogramme=charts.histogramme(
+                v, ind, repere=bassin, repere_label=f"Bassin : {ind.valeur(bassin)}", ident=f"hist-{col}"
+            ),
+            haut=haut,
+            bas=bas,
+            lignes=rows,
+            carte=spec.to_json(),
+            legendes=spec.legendes,
+            sources=_sources_for(ind.sources),
+        )
+        items.append(
+            {
+                "col": col,
+                "nom": ind.nom,
+                "definition": ind.definition,
+                "bassin": ind.valeur(bassin),
+                "synthese": SYNTHESES[ind.synthese],
+            }
+        )
+    _render(
+        out,
+        "indicateurs/index.html",
+        "indicateurs.html",
+        **commun,
+        titre="Indicateurs",
+        rubrique="indicateurs",
+        items=items,
+    )
 
     step("home, downloads and sources")
     _home(out, ctx, g, commun, epci_rows)
@@ -559,14 +768,19 @@ _EPCI_COLS = ("qpv_share", "centre_distance_m", "station_distance_m", "revenu_me
 
 
 def _sources_for(names: tuple[str, ...]) -> list[dict[str, str]]:
-    return [{"nom": SOURCES_FR.get(n, CATALOGUE[n].title),
-             "producteur": producteur(CATALOGUE[n].attribution),
-             "licence": CATALOGUE[n].licence, "millesime": CATALOGUE[n].vintage}
-            for n in dict.fromkeys(names) if n in CATALOGUE]
+    return [
+        {
+            "nom": SOURCES_FR.get(n, CATALOGUE[n].title),
+            "producteur": producteur(CATALOGUE[n].attribution),
+            "licence": CATALOGUE[n].licence,
+            "millesime": CATALOGUE[n].vintage,
+        }
+        for n in dict.fromkeys(names)
+        if n in CATALOGUE
+    ]
 
 
-def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any],
-          epci_rows: list[dict[str, Any]]) -> None:
+def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: list[dict[str, Any]]) -> None:
     jalons = _facts("programme_milestones")
     inv = {r["indicator"]: r for r in _facts("inventory_figures")}
     faits: list[dict[str, str]] = []
@@ -578,13 +792,18 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any],
     def un(indicator: str) -> dict[str, str]:
         return next(r for r in jalons if r["indicator"] == indicator)
 
-    obj, prio, sig = un("objectif_logements_rehabilites"), un("cites_prioritaires"), \
-        un("partenaires_signataires")
-    prog = sorted((r for r in jalons if r["indicator"] == "logements_rehabilites"),
-                  key=lambda r: r["date"])
+    obj, prio, sig = (
+        un("objectif_logements_rehabilites"),
+        un("cites_prioritaires"),
+        un("partenaires_signataires"),
+    )
+    prog = sorted((r for r in jalons if r["indicator"] == "logements_rehabilites"), key=lambda r: r["date"])
     last = prog[-1]
-    n_inv, n_lg, n_ins = (inv["cites_minieres_recensees"], inv["logements_cites_minieres"],
-                          inv["cites_inscrites_unesco"])
+    n_inv, n_lg, n_ins = (
+        inv["cites_minieres_recensees"],
+        inv["logements_cites_minieres"],
+        inv["cites_inscrites_unesco"],
+    )
 
     def n(r: dict[str, str]) -> str:
         return nombre(float(r["value"]))
@@ -592,53 +811,93 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any],
     intro = {
         "inventaire": fait(f"{n(n_inv)} cités minières recensées, {n(n_lg)} logements", n_inv),
         "inscrites": fait(f"{n(n_ins)} cités inscrites au patrimoine mondial en juin 2012", n_ins),
-        "signature": fait(f"le {date_fr(sig['date'])}, {n(sig)} partenaires — l'État, la Région "
-                          "Hauts-de-France, les Départements du Nord et du Pas-de-Calais et les 8 "
-                          "intercommunalités du Bassin minier — se sont engagés pour dix ans", sig),
+        "signature": fait(
+            f"le {date_fr(sig['date'])}, {n(sig)} partenaires — l'État, la Région "
+            "Hauts-de-France, les Départements du Nord et du Pas-de-Calais et les 8 "
+            "intercommunalités du Bassin minier — se sont engagés pour dix ans",
+            sig,
+        ),
         "objectif": fait(f"objectif de {n(obj)} logements miniers réhabilités en dix ans", obj),
-        "prioritaires": fait(f"{n(prio)} cités prioritaires retenues au comité de pilotage du "
-                             f"{date_fr(prio['date'])}", prio),
-        "avancement": fait(f"plus de {n(last)} logements réhabilités au {date_fr(last['date'])}",
-                           last),
+        "prioritaires": fait(
+            f"{n(prio)} cités prioritaires retenues au comité de pilotage du {date_fr(prio['date'])}", prio
+        ),
+        "avancement": fait(f"plus de {n(last)} logements réhabilités au {date_fr(last['date'])}", last),
     }
     for r in prog:
-        fait(f"{'plus de ' if r['comparator'] == '>' else 'environ '}{n(r)} logements "
-             f"réhabilités au {date_fr(r['date'])}", r)
+        fait(
+            f"{'plus de ' if r['comparator'] == '>' else 'environ '}{n(r)} logements "
+            f"réhabilités au {date_fr(r['date'])}",
+            r,
+        )
     points = [(r["date"], float(r["value"]), r["comparator"]) for r in prog]
     graphique = charts.progression(points, float(obj["value"]), obj["date"])
     spec = MapSpec("Carte du Bassin minier", base="communes", base_props={})
     spec.sources = ["Contours IGN 2018 simplifiés", "Mission Bassin Minier", "ANCT (QPV 2024)"]
-    spec.layer("Bien inscrit UNESCO", g.bien.collection(
-        range(len(g.bien_gdf)), [{"t": ["Élément du bien inscrit UNESCO", str(s)]}
-                                 for s in g.bien_gdf["section"]]),
-        style={"color": "#7f2704", "weight": 0.6, "fillColor": "#fdae6b", "fillOpacity": 0.7})
+    spec.layer(
+        "Bien inscrit UNESCO",
+        g.bien.collection(
+            range(len(g.bien_gdf)),
+            [{"t": ["Élément du bien inscrit UNESCO", str(s)]} for s in g.bien_gdf["section"]],
+        ),
+        style={"color": "#7f2704", "weight": 0.6, "fillColor": "#fdae6b", "fillOpacity": 0.7},
+    )
     spec.legende("Patrimoine mondial", [("Élément du bien inscrit", "#fdae6b", "fill")])
     _cites_layer(spec, ctx.cites, g.cites, np.arange(len(ctx.cites)))
-    spec.legende("Repères", [("Intercommunalité de l'ERBM", "#1f1f1f", "line"),
-                             ("Limite du Bassin minier", "#000000", "thick")])
-    spec.fit(np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0),
-                   ctx.geo_communes.bounds[:, 2:].max(axis=0)], 0.01)
+    spec.legende(
+        "Repères",
+        [("Intercommunalité de l'ERBM", "#1f1f1f", "line"), ("Limite du Bassin minier", "#000000", "thick")],
+    )
+    spec.fit(
+        np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)], 0.01
+    )
     c = ctx.communes
     chiffres = [
         (nombre(len(c)), "communes dans le Bassin minier"),
-        (nombre(float(c["population"].sum())), "habitants (population municipale 2022, en "
-                                               "vigueur au 1ᵉʳ janvier 2025)"),
+        (
+            nombre(float(c["population"].sum())),
+            "habitants (population municipale 2022, en vigueur au 1ᵉʳ janvier 2025)",
+        ),
         (nombre(len(ctx.cites)), "cités minières cartographiées"),
-        (nombre(int(ctx.cites["unesco_inscribed"].sum())), "cités inscrites au patrimoine mondial "
-                                                           "(cartographiées)"),
+        (
+            nombre(int(ctx.cites["unesco_inscribed"].sum())),
+            "cités inscrites au patrimoine mondial (cartographiées)",
+        ),
         (nombre(int(ctx.cites["erbm_programme"].sum())), "cités du programme ERBM"),
         (nombre(int((ctx.communes["n_qpv"] > 0).sum())), "communes touchées par un QPV"),
     ]
-    millesimes = [(SOURCES_FR.get(n, CATALOGUE[n].title), CATALOGUE[n].vintage)
-                  for n in ("cog_communes", "qpv", "cites_minieres", "cites_erbm",
-                            "filosofi_communes", "cartofriches_communes", "osm_stations")]
-    _render(out, "index.html", "index.html", **commun,
-            titre="Atlas du Bassin minier du Nord et du Pas-de-Calais", rubrique="accueil",
-            intro=intro, faits=faits, graphique=graphique,
-            jalons=[{"date": date_fr(p[0]), "valeur": ("plus de " if p[2] == ">" else "environ ")
-                     + nombre(p[1])} for p in points],
-            objectif=nombre(float(obj["value"])), chiffres=chiffres, epcis=epci_rows,
-            carte=spec.to_json(), legendes=spec.legendes, millesimes=millesimes)
+    millesimes = [
+        (SOURCES_FR.get(n, CATALOGUE[n].title), CATALOGUE[n].vintage)
+        for n in (
+            "cog_communes",
+            "qpv",
+            "cites_minieres",
+            "cites_erbm",
+            "filosofi_communes",
+            "cartofriches_communes",
+            "osm_stations",
+        )
+    ]
+    _render(
+        out,
+        "index.html",
+        "index.html",
+        **commun,
+        titre="Atlas du Bassin minier du Nord et du Pas-de-Calais",
+        rubrique="accueil",
+        intro=intro,
+        faits=faits,
+        graphique=graphique,
+        jalons=[
+            {"date": date_fr(p[0]), "valeur": ("plus de " if p[2] == ">" else "environ ") + nombre(p[1])}
+            for p in points
+        ],
+        objectif=nombre(float(obj["value"])),
+        chiffres=chiffres,
+        epcis=epci_rows,
+        carte=spec.to_json(),
+        legendes=spec.legendes,
+        millesimes=millesimes,
+    )
 
 
 _GPKG = "GeoPackage (Lambert-93), une seule couche ; sources dans les métadonnées du fichier"
@@ -646,48 +905,97 @@ _GPKG = "GeoPackage (Lambert-93), une seule couche ; sources dans les métadonn�
 
 def _telechargements(out: Path, commun: dict[str, Any], data: Path) -> None:
     desc = {
-        "communes.csv": ("Indicateurs des 250 communes du Bassin minier", "CSV standard (UTF-8, "
-                         "séparateur virgule, point décimal, codes INSEE en texte) ; sources dans "
-                         "communes.sources.csv"),
-        "communes_tableur.csv": ("Les mêmes, pour un tableur en français", "CSV pour LibreOffice "
-                                 "Calc ou Excel en français (UTF-8 avec BOM, point-virgule, "
-                                 "virgule décimale, oui/non, valeurs arrondies)"),
-        "communes.xlsx": ("Les mêmes, avec le dictionnaire des colonnes", "Classeur Excel : "
-                          "feuilles « donnees », « dictionnaire » et « sources »"),
+        "communes.csv": (
+            "Indicateurs des 250 communes du Bassin minier",
+            "CSV standard (UTF-8, "
+            "séparateur virgule, point décimal, codes INSEE en texte) ; sources dans "
+            "communes.sources.csv",
+        ),
+        "communes_tableur.csv": (
+            "Les mêmes, pour un tableur en français",
+            "CSV pour LibreOffice "
+            "Calc ou Excel en français (UTF-8 avec BOM, point-virgule, "
+            "virgule décimale, oui/non, valeurs arrondies)",
+        ),
+        "communes.xlsx": (
+            "Les mêmes, avec le dictionnaire des colonnes",
+            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+        ),
         "communes.gpkg": ("Les mêmes, avec les contours des communes", _GPKG),
-        "cites.csv": ("Indicateurs des cités minières", "CSV standard (UTF-8) ; sources dans "
-                      "cites.sources.csv"),
-        "cites_tableur.csv": ("Les mêmes, pour un tableur en français", "CSV pour tableur en "
-                              "français (UTF-8 avec BOM, point-virgule, virgule décimale)"),
-        "cites.xlsx": ("Les mêmes, avec le dictionnaire des colonnes", "Classeur Excel : "
-                       "feuilles « donnees », « dictionnaire » et « sources »"),
+        "cites.csv": (
+            "Indicateurs des cités minières",
+            "CSV standard (UTF-8) ; sources dans cites.sources.csv",
+        ),
+        "cites_tableur.csv": (
+            "Les mêmes, pour un tableur en français",
+            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
+        ),
+        "cites.xlsx": (
+            "Les mêmes, avec le dictionnaire des colonnes",
+            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+        ),
         "cites.gpkg": ("Les mêmes, avec les contours des cités", _GPKG),
     }
     files = []
     for name in desc:
         p = data / name
         titre, fmt = desc[p.name]
-        files.append({"nom": p.name, "titre": titre, "format": fmt,
-                      "taille": nombre(p.stat().st_size / 1024, 0) + "\u202fko"})
-    _render(out, "telechargements.html", "telechargements.html", **commun,
-            titre="Téléchargements", rubrique="telechargements", fichiers=files,
-            indicateurs=list(INDICATEURS.values()))
+        files.append(
+            {
+                "nom": p.name,
+                "titre": titre,
+                "format": fmt,
+                "taille": nombre(p.stat().st_size / 1024, 0) + "\u202fko",
+            }
+        )
+    _render(
+        out,
+        "telechargements.html",
+        "telechargements.html",
+        **commun,
+        titre="Téléchargements",
+        rubrique="telechargements",
+        fichiers=files,
+        indicateurs=list(INDICATEURS.values()),
+    )
 
 
 def _sources(out: Path, ctx: _Context, commun: dict[str, Any], srcs: pd.DataFrame) -> None:
-    jeux = [{"nom": SOURCES_FR.get(str(n), str(r["title"])),
-             "producteur": producteur(str(r["attribution"])),
-             "licence": str(r["licence"]), "millesime": str(r["vintage"]),
-             "lien": str(r["upstream"])} for n, r in srcs.iterrows()]
-    facts = [{"fichier": f"data/{rel}", "lignes": len(read_fact_table(name))}
-             for name, (rel, _) in sorted(FACT_TABLES.items())]
+    jeux = [
+        {
+            "nom": SOURCES_FR.get(str(n), str(r["title"])),
+            "producteur": producteur(str(r["attribution"])),
+            "licence": str(r["licence"]),
+            "millesime": str(r["vintage"]),
+            "lien": str(r["upstream"]),
+        }
+        for n, r in srcs.iterrows()
+    ]
+    facts = [
+        {"fichier": f"data/{rel}", "lignes": len(read_fact_table(name))}
+        for name, (rel, _) in sorted(FACT_TABLES.items())
+    ]
     quality = [
-        {"nom": str(q["nom"]), "code": str(q["code_insee"]),
-         "friches": nombre(q["value"] / 1e6, 2), "commune": nombre(q["commune_area_m2"] / 1e6, 2)}
+        {
+            "nom": str(q["nom"]),
+            "code": str(q["code_insee"]),
+            "friches": nombre(q["value"] / 1e6, 2),
+            "commune": nombre(q["commune_area_m2"] / 1e6, 2),
+        }
         for q in layers.friches_communes(territory="nord_pas_de_calais").attrs.get("quality", [])
-        if q["code_insee"] in ctx.communes.index]
-    unpublished = [SOURCES_FR.get(d.name, d.title) for d in CATALOGUE.values()
-                   if not d.publishable]
-    _render(out, "sources.html", "sources.html", **commun, titre="Sources et méthode",
-            rubrique="sources", jeux=jeux, facts=facts, qualite=quality,
-            non_publies=unpublished, documents=sorted(DOCUMENTS.values()))
+        if q["code_insee"] in ctx.communes.index
+    ]
+    unpublished = [SOURCES_FR.get(d.name, d.title) for d in CATALOGUE.values() if not d.publishable]
+    _render(
+        out,
+        "sources.html",
+        "sources.html",
+        **commun,
+        titre="Sources et méthode",
+        rubrique="sources",
+        jeux=jeux,
+        facts=facts,
+        qualite=quality,
+        non_publies=unpublished,
+        documents=sorted(DOCUMENTS.values()),
+    )

@@ -34,11 +34,13 @@ def _svg(width: int, height: int, ident: str, title: str, desc: str, body: str) 
         f'<svg class="graphique" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{_e(ident)}-t {_e(ident)}-d" preserveAspectRatio="xMinYMin meet">'
         f'<title id="{_e(ident)}-t">{_e(title)}</title><desc id="{_e(ident)}-d">{_e(desc)}</desc>'
-        f"{body}</svg>")
+        f"{body}</svg>"
+    )
 
 
-def progression(points: Sequence[tuple[str, float, str]], objectif: float, echeance: str, *,
-                ident: str = "progression") -> Markup:
+def progression(
+    points: Sequence[tuple[str, float, str]], objectif: float, echeance: str, *, ident: str = "progression"
+) -> Markup:
     """Renovated homes by date against the target.
 
     One bar per milestone, a dashed target line.
@@ -59,38 +61,65 @@ def progression(points: Sequence[tuple[str, float, str]], objectif: float, echea
 
     parts = []
     for tick in range(0, int(vmax) + 1, 5000):  # horizontal grid
-        parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     f'stroke="#dcdcdc"/>')
-        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-                     f'font-size="12" fill="{_MUTED}" {_FONT}>{nombre(tick)}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{w - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#dcdcdc"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
+            f'font-size="12" fill="{_MUTED}" {_FONT}>{nombre(tick)}</text>'
+        )
     for year in range(2017, int(echeance[:4]) + 1):
         xx = x(f"{year}-07-01")
-        parts.append(f'<text x="{xx:.1f}" y="{h - bottom + 18}" text-anchor="middle" '
-                     f'font-size="12" fill="{_MUTED}" {_FONT}>{year}</text>')
-    parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(objectif):.1f}" '
-                 f'y2="{y(objectif):.1f}" stroke="{_TARGET}" stroke-width="2" '
-                 f'stroke-dasharray="6 4"/>')
-    parts.append(f'<text x="{left + 6}" y="{y(objectif) - 6:.1f}" font-size="13" '
-                 f'fill="{_TARGET}" {_FONT}>Objectif : {nombre(objectif)} logements fin '
-                 f"{_e(echeance[:4])}</text>")
+        parts.append(
+            f'<text x="{xx:.1f}" y="{h - bottom + 18}" text-anchor="middle" '
+            f'font-size="12" fill="{_MUTED}" {_FONT}>{year}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{w - right}" y1="{y(objectif):.1f}" '
+        f'y2="{y(objectif):.1f}" stroke="{_TARGET}" stroke-width="2" '
+        f'stroke-dasharray="6 4"/>'
+    )
+    parts.append(
+        f'<text x="{left + 6}" y="{y(objectif) - 6:.1f}" font-size="13" '
+        f'fill="{_TARGET}" {_FONT}>Objectif : {nombre(objectif)} logements fin '
+        f"{_e(echeance[:4])}</text>"
+    )
     bar = 26
     for d, v, comp in points:
         xx = x(d)
         mot = {">": "plus de ", "~": "environ "}.get(comp, "")
-        parts.append(f'<rect x="{xx - bar / 2:.1f}" y="{y(v):.1f}" width="{bar}" '
-                     f'height="{y(0) - y(v):.1f}" fill="{_ACCENT}"/>')
-        parts.append(f'<text x="{xx:.1f}" y="{y(v) - 6:.1f}" text-anchor="middle" '
-                     f'font-size="12" fill="{_INK}" {_FONT}>{_e(mot)}{nombre(v)}</text>')
-    parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
-                 f'stroke="{_INK}"/>')
-    desc = "; ".join(f"{d[:10]} : {'plus de ' if c == '>' else ('environ ' if c == '~' else '')}"
-                     f"{nombre(v)} logements" for d, v, c in points)
-    return _svg(w, h, ident, "Logements miniers réhabilités depuis 2017",
-                f"{desc}. Objectif : {nombre(objectif)} logements.", "".join(parts))
+        parts.append(
+            f'<rect x="{xx - bar / 2:.1f}" y="{y(v):.1f}" width="{bar}" '
+            f'height="{y(0) - y(v):.1f}" fill="{_ACCENT}"/>'
+        )
+        parts.append(
+            f'<text x="{xx:.1f}" y="{y(v) - 6:.1f}" text-anchor="middle" '
+            f'font-size="12" fill="{_INK}" {_FONT}>{_e(mot)}{nombre(v)}</text>'
+        )
+    parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="{_INK}"/>')
+    desc = "; ".join(
+        f"{d[:10]} : {'plus de ' if c == '>' else ('environ ' if c == '~' else '')}{nombre(v)} logements"
+        for d, v, c in points
+    )
+    return _svg(
+        w,
+        h,
+        ident,
+        "Logements miniers réhabilités depuis 2017",
+        f"{desc}. Objectif : {nombre(objectif)} logements.",
+        "".join(parts),
+    )
 
 
-def histogramme(values: np.ndarray, ind: Indicateur, *, repere: float | None,
-                repere_label: str, ident: str, bins: int = 12) -> Markup:
+def histogramme(
+    values: np.ndarray,
+    ind: Indicateur,
+    *,
+    repere: float | None,
+    repere_label: str,
+    ident: str,
+    bins: int = 12,
+) -> Markup:
     """Distribution of the communes' values (bars of equal width), with the basin's value marked.
 
     Missing values are left out (and counted in the description).
@@ -99,8 +128,7 @@ def histogramme(values: np.ndarray, ind: Indicateur, *, repere: float | None,
     ok = v[~np.isnan(v)]
     w, h, left, right, top, bottom = 640, 240, 48, 16, 20, 48
     if len(ok) == 0:
-        return _svg(w, 60, ident, f"Répartition des communes — {ind.court}",
-                    "Aucune valeur disponible.", "")
+        return _svg(w, 60, ident, f"Répartition des communes — {ind.court}", "Aucune valeur disponible.", "")
     lo, hi = float(ok.min()), float(ok.max())
     if hi == lo:
         hi = lo + 1
@@ -115,50 +143,67 @@ def histogramme(values: np.ndarray, ind: Indicateur, *, repere: float | None,
     parts = []
     step = max(1, int(np.ceil(cmax / 4)))
     for tick in range(0, cmax + 1, step):
-        parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     f'stroke="#e3e3e3"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" '
-                     f'text-anchor="end" font-size="12" fill="{_MUTED}" {_FONT}>{tick}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{w - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="#e3e3e3"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end" font-size="12" fill="{_MUTED}" {_FONT}>{tick}</text>'
+        )
     for i, c in enumerate(counts):
         if c:
-            parts.append(f'<rect x="{left + i * bw + 1:.1f}" y="{y(c):.1f}" width="{bw - 2:.1f}" '
-                         f'height="{y(0) - y(c):.1f}" fill="{_ACCENT}"/>')
+            parts.append(
+                f'<rect x="{left + i * bw + 1:.1f}" y="{y(c):.1f}" width="{bw - 2:.1f}" '
+                f'height="{y(0) - y(c):.1f}" fill="{_ACCENT}"/>'
+            )
     for i in (0, bins // 2, bins):
-        parts.append(f'<text x="{left + i * bw:.1f}" y="{h - bottom + 18}" text-anchor="middle" '
-                     f'font-size="12" fill="{_MUTED}" {_FONT}>'
-                     f'{_e(nombre(edges[i], ind.decimales))}</text>')
-    parts.append(f'<text x="{(w + left) / 2:.1f}" y="{h - 8}" text-anchor="middle" '
-                 f'font-size="12" fill="{_MUTED}" {_FONT}>{_e(ind.court)} ({_e(ind.unite)})'
-                 f"</text>")
+        parts.append(
+            f'<text x="{left + i * bw:.1f}" y="{h - bottom + 18}" text-anchor="middle" '
+            f'font-size="12" fill="{_MUTED}" {_FONT}>'
+            f"{_e(nombre(edges[i], ind.decimales))}</text>"
+        )
+    parts.append(
+        f'<text x="{(w + left) / 2:.1f}" y="{h - 8}" text-anchor="middle" '
+        f'font-size="12" fill="{_MUTED}" {_FONT}>{_e(ind.court)} ({_e(ind.unite)})'
+        f"</text>"
+    )
     if repere is not None and not np.isnan(repere):
         r = repere * ind.echelle
         xr = left + (min(max(r, lo), hi) - lo) / (hi - lo) * (w - left - right)
-        parts.append(f'<line x1="{xr:.1f}" x2="{xr:.1f}" y1="{top - 6}" y2="{y(0):.1f}" '
-                     f'stroke="{_TARGET}" stroke-width="2" stroke-dasharray="4 3"/>'
-                     f'<text x="{min(xr + 4, w - 150):.1f}" y="{top + 4}" font-size="12" '
-                     f'fill="{_TARGET}" {_FONT}>{_e(repere_label)}</text>')
+        parts.append(
+            f'<line x1="{xr:.1f}" x2="{xr:.1f}" y1="{top - 6}" y2="{y(0):.1f}" '
+            f'stroke="{_TARGET}" stroke-width="2" stroke-dasharray="4 3"/>'
+            f'<text x="{min(xr + 4, w - 150):.1f}" y="{top + 4}" font-size="12" '
+            f'fill="{_TARGET}" {_FONT}>{_e(repere_label)}</text>'
+        )
     n_na = int(np.isnan(v).sum())
-    desc = (f"{len(ok)} communes, de {ind.valeur(lo / ind.echelle)} à "
-            f"{ind.valeur(hi / ind.echelle)}" + (f" ; {n_na} sans valeur" if n_na else "") + ".")
+    desc = (
+        f"{len(ok)} communes, de {ind.valeur(lo / ind.echelle)} à "
+        f"{ind.valeur(hi / ind.echelle)}" + (f" ; {n_na} sans valeur" if n_na else "") + "."
+    )
     return _svg(w, h, ident, f"Répartition des communes — {ind.court}", desc, "".join(parts))
 
 
-def comparaison(valeur: float, bassin: float, ind: Indicateur, *, nom: str, ident: str
-                ) -> Markup:
+def comparaison(valeur: float, bassin: float, ind: Indicateur, *, nom: str, ident: str) -> Markup:
     """Return two horizontal bars: the territory (*nom*) and the basin, for one indicator."""
     w, h = 380, 64
     finite = [abs(v) for v in (valeur, bassin) if v is not None and not np.isnan(v)]
     vmax = max(finite) if finite and max(finite) > 0 else 1.0
     parts = []
-    for i, (lab, v, col) in enumerate(((nom, valeur, _ACCENT), ("Bassin minier", bassin,
-                                                                "#737373"))):
+    for i, (lab, v, col) in enumerate(((nom, valeur, _ACCENT), ("Bassin minier", bassin, "#737373"))):
         yy = 6 + i * 28
         width = 0.0 if v is None or np.isnan(v) else abs(v) / vmax * 140
         short = lab if len(lab) <= 22 else lab[:21] + "…"
-        parts.append(f'<text x="0" y="{yy + 14}" font-size="12" fill="{_INK}" {_FONT}>'
-                     f"{_e(short)}</text>"
-                     f'<rect x="150" y="{yy + 3}" width="{width:.1f}" height="14" fill="{col}"/>'
-                     f'<text x="{150 + width + 4:.1f}" y="{yy + 14}" font-size="12" '
-                     f'fill="{_INK}" {_FONT}>{_e(ind.valeur(v))}</text>')
-    return _svg(w, h, ident, f"{ind.court} : {nom} et Bassin minier",
-                f"{nom} : {ind.valeur(valeur)} ; Bassin minier : {ind.valeur(bassin)}.",
-                "".join(parts))
+        parts.append(
+            f'<text x="0" y="{yy + 14}" font-size="12" fill="{_INK}" {_FONT}>'
+            f"{_e(short)}</text>"
+            f'<rect x="150" y="{yy + 3}" width="{width:.1f}" height="14" fill="{col}"/>'
+            f'<text x="{150 + width + 4:.1f}" y="{yy + 14}" font-size="12" '
+            f'fill="{_INK}" {_FONT}>{_e(ind.valeur(v))}</text>'
+        )
+    return _svg(
+        w,
+        h,
+        ident,
+        f"{ind.court} : {nom} et Bassin minier",
+        f"{nom} : {ind.valeur(valeur)} ; Bassin minier : {ind.valeur(bassin)}.",
+        "".join(parts),
+    )

@@ -32,11 +32,12 @@ class Features:
     geometry: list[str]
     bounds: np.ndarray  # (n, 4) lon/lat bounds
 
-    def collection(self, rows: Sequence[int] | np.ndarray, props: Sequence[dict[str, Any]]
-                   ) -> str:
+    def collection(self, rows: Sequence[int] | np.ndarray, props: Sequence[dict[str, Any]]) -> str:
         """Return a FeatureCollection (JSON text) of the features at *rows* with their *props*."""
-        feats = ",".join(f'{{"type":"Feature","geometry":{self.geometry[i]},'
-                         f'"properties":{js_json(p)}}}' for i, p in zip(rows, props, strict=True))
+        feats = ",".join(
+            f'{{"type":"Feature","geometry":{self.geometry[i]},"properties":{js_json(p)}}}'
+            for i, p in zip(rows, props, strict=True)
+        )
         return '{"type":"FeatureCollection","features":[' + feats + "]}"
 
 
@@ -61,20 +62,35 @@ class MapSpec:
     base_props: dict[str, Any] | None = None
     palette: list[str] | None = None  # colours of the classes ``c`` of the shared layer
 
-    def layer(self, name: str, data: str, *, style: dict[str, Any],
-              palette: Sequence[str] | None = None, tooltip: bool = True,
-              liens: bool = False, show: bool = True, kind: str = "polygon") -> None:
+    def layer(
+        self,
+        name: str,
+        data: str,
+        *,
+        style: dict[str, Any],
+        palette: Sequence[str] | None = None,
+        tooltip: bool = True,
+        liens: bool = False,
+        show: bool = True,
+        kind: str = "polygon",
+    ) -> None:
         """Add a layer.
 
         *data* is a FeatureCollection whose properties may hold ``c`` (class in *palette*), ``t``
         (tooltip lines) and ``u`` (a relative link opened on click).
         """
-        opts = {"name": name, "style": style, "palette": list(palette or []),
-                "tooltip": tooltip, "liens": liens, "show": show, "kind": kind}
+        opts = {
+            "name": name,
+            "style": style,
+            "palette": list(palette or []),
+            "tooltip": tooltip,
+            "liens": liens,
+            "show": show,
+            "kind": kind,
+        }
         self.layers.append('{"opts":' + js_json(opts) + ',"data":' + data + "}")
 
-    def legende(self, titre: str, items: Sequence[tuple[str, str, str]], *,
-                note: str | None = None) -> None:
+    def legende(self, titre: str, items: Sequence[tuple[str, str, str]], *, note: str | None = None) -> None:
         """Return a legend section.
 
         Items are ``(label, colour, kind)`` with kind ``fill``, ``outline``, ``hatch``, ``line`` or
@@ -85,20 +101,37 @@ class MapSpec:
     def fit(self, bounds: np.ndarray, margin: float = 0.01) -> None:
         """View the lon/lat *bounds* ``(minx, miny, maxx, maxy)`` with a small margin."""
         b = [float(x) for x in bounds]
-        self.bounds = [[round(b[1] - margin, 5), round(b[0] - margin, 5)],
-                       [round(b[3] + margin, 5), round(b[2] + margin, 5)]]
+        self.bounds = [
+            [round(b[1] - margin, 5), round(b[0] - margin, 5)],
+            [round(b[3] + margin, 5), round(b[2] + margin, 5)],
+        ]
 
     def to_json(self) -> str:
         """Return the map as JSON text, safe inside ``<script type="application/json">``."""
-        head = js_json({"titre": self.titre, "legendes": self.legendes, "bounds": self.bounds,
-                        "sources": self.sources, "base": self.base,
-                        "base_props": self.base_props, "palette": self.palette})
+        head = js_json(
+            {
+                "titre": self.titre,
+                "legendes": self.legendes,
+                "bounds": self.bounds,
+                "sources": self.sources,
+                "base": self.base,
+                "base_props": self.base_props,
+                "palette": self.palette,
+            }
+        )
         return head[:-1] + ',"layers":[' + ",".join(self.layers) + "]}"
 
 
-def contexte_js(*, communes: Features, communes_props: list[dict[str, Any]],
-                epci: Features, departements: Features, outline: Features, rail: Features,
-                villes: list[tuple[str, float, float, int]]) -> str:
+def contexte_js(
+    *,
+    communes: Features,
+    communes_props: list[dict[str, Any]],
+    epci: Features,
+    departements: Features,
+    outline: Features,
+    rail: Features,
+    villes: list[tuple[str, float, float, int]],
+) -> str:
     """Return the shared context of every map (``assets/contexte.js``).
 
     The basin's communes (drawn by indicator maps and portraits from this one copy), EPCI and département
@@ -109,12 +142,14 @@ def contexte_js(*, communes: Features, communes_props: list[dict[str, Any]],
     data = {
         "communes": json.loads(communes.collection(range(n), communes_props)),
         "epci": json.loads(epci.collection(range(len(epci.geometry)), [{}] * len(epci.geometry))),
-        "departements": json.loads(departements.collection(range(len(departements.geometry)),
-                                                           [{}] * len(departements.geometry))),
-        "bassin": json.loads(outline.collection(range(len(outline.geometry)),
-                                                [{}] * len(outline.geometry))),
+        "departements": json.loads(
+            departements.collection(range(len(departements.geometry)), [{}] * len(departements.geometry))
+        ),
+        "bassin": json.loads(outline.collection(range(len(outline.geometry)), [{}] * len(outline.geometry))),
         "rail": json.loads(rail.collection(range(len(rail.geometry)), [{}] * len(rail.geometry))),
         "villes": [[nom, round(lat, 5), round(lon, 5), rang] for nom, lat, lon, rang in villes],
     }
-    return ("/* Contexte des cartes de l'atlas (données ouvertes, voir sources.html). */\n"
-            "window.ERBM_CONTEXTE = " + js_json(data) + ";\n")
+    return (
+        "/* Contexte des cartes de l'atlas (données ouvertes, voir sources.html). */\n"
+        "window.ERBM_CONTEXTE = " + js_json(data) + ";\n"
+    )

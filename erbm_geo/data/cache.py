@@ -120,8 +120,14 @@ class Cache:
                     with contextlib.suppress(OSError):
                         p.unlink()
 
-    def memo(self, name: str, build: Callable[[], Any], *, sources: Iterable[str] = (),
-             params: dict[str, Any] | None = None) -> Any:
+    def memo(
+        self,
+        name: str,
+        build: Callable[[], Any],
+        *,
+        sources: Iterable[str] = (),
+        params: dict[str, Any] | None = None,
+    ) -> Any:
         """Return an object derived from datasets (a union, a lookup table), built once per process.
 
         Keyed like the layers: by *name*, the checksums of *sources*, the code, the fact tables
@@ -129,8 +135,13 @@ class Cache:
         """
         return self.memory.get(("memo", _key(name, sources, params or {})), build)
 
-    def layer(self, name: str, sources: Iterable[str], build: Callable[[], gpd.GeoDataFrame],
-              params: dict[str, Any] | None = None) -> gpd.GeoDataFrame:
+    def layer(
+        self,
+        name: str,
+        sources: Iterable[str],
+        build: Callable[[], gpd.GeoDataFrame],
+        params: dict[str, Any] | None = None,
+    ) -> gpd.GeoDataFrame:
         """Return the prepared layer *name* (a copy), from memory, from a verified disk entry or built.
 
         An entry found on disk is used only if its manifest and keyed digest verify (see the
@@ -152,8 +163,9 @@ def clear_memory() -> None:
     CACHE.clear()
 
 
-def memo(name: str, build: Callable[[], Any], *, sources: Iterable[str] = (),
-         params: dict[str, Any] | None = None) -> Any:
+def memo(
+    name: str, build: Callable[[], Any], *, sources: Iterable[str] = (), params: dict[str, Any] | None = None
+) -> Any:
     """Return :meth:`Cache.memo` of :data:`CACHE`."""
     return CACHE.memo(name, build, sources=sources, params=params)
 
@@ -168,16 +180,16 @@ def cached_layer(
     return CACHE.layer(name, sources, build, params)
 
 
-def _load_or_build(name: str, key: str, sources: tuple[str, ...],
-                   build: Callable[[], gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+def _load_or_build(
+    name: str, key: str, sources: tuple[str, ...], build: Callable[[], gpd.GeoDataFrame]
+) -> gpd.GeoDataFrame:
     path = CACHE.directory / f"{key}{_SUFFIX}"
     gdf: gpd.GeoDataFrame | None = None
     if settings.use_cache and (path.exists() or path.with_suffix(".json").exists()):
         try:
             gdf = _read_verified(path)
         except _Untrusted as exc:
-            warn(f"cache entry {path.name} not used ({exc}); rebuilt from the sources",
-                 CacheWarning)
+            warn(f"cache entry {path.name} not used ({exc}); rebuilt from the sources", CacheWarning)
     if gdf is None:
         try:
             gdf = build()
@@ -259,8 +271,9 @@ def _schema(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
 
 
 def _digest(data: bytes, manifest: dict[str, Any]) -> str:
-    body = json.dumps({k: v for k, v in manifest.items() if k != "digest"}, sort_keys=True,
-                      default=str).encode()
+    body = json.dumps(
+        {k: v for k, v in manifest.items() if k != "digest"}, sort_keys=True, default=str
+    ).encode()
     mac = hmac.new(_secret(), data, hashlib.sha256)
     mac.update(b"\0manifest\0" + body)
     return mac.hexdigest()
@@ -279,8 +292,10 @@ def _read_verified(path: Path) -> gpd.GeoDataFrame:
     if not isinstance(manifest, dict) or not isinstance(manifest.get("digest"), str):
         raise _Untrusted("its manifest is not one erbm_geo wrote")
     if not hmac.compare_digest(manifest["digest"], _digest(data, manifest)):
-        raise _Untrusted("its content does not match the digest recorded when it was written: "
-                         "damaged, edited, or written by someone else")
+        raise _Untrusted(
+            "its content does not match the digest recorded when it was written: "
+            "damaged, edited, or written by someone else"
+        )
     try:
         gdf = gpd.read_feather(io.BytesIO(data))  # the very bytes that were verified
     except Exception as exc:
@@ -299,8 +314,11 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
         buf = io.BytesIO()
         gdf.to_feather(buf, compression="uncompressed")
         data = buf.getvalue()
-        manifest: dict[str, Any] = {"format": _CACHE_VERSION, "schema": _schema(gdf),
-                                    "attrs": json.loads(json.dumps(gdf.attrs, default=str))}
+        manifest: dict[str, Any] = {
+            "format": _CACHE_VERSION,
+            "schema": _schema(gdf),
+            "attrs": json.loads(json.dumps(gdf.attrs, default=str)),
+        }
         manifest["digest"] = _digest(data, manifest)
         write_atomic(path, lambda p: p.write_bytes(data))
         write_text_atomic(path.with_suffix(".json"), json.dumps(manifest, sort_keys=True))

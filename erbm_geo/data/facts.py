@@ -18,8 +18,10 @@ __all__ = ["FACT_TABLES", "facts_dir", "read_fact_table"]
 
 #: Fact tables: name -> (relative path, columns to read as text).
 FACT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "bassin_minier_communes": ("communes/bassin_minier_communes.csv",
-                               ("code_insee", "departement", "siren_epci")),
+    "bassin_minier_communes": (
+        "communes/bassin_minier_communes.csv",
+        ("code_insee", "departement", "siren_epci"),
+    ),
     "erbm_epci": ("communes/erbm_epci.csv", ("siren_epci",)),
     "programme_cites": ("cites/programme_cites.csv", ("code_insee",)),
     "programme_milestones": ("cites/programme_milestones.csv", ()),

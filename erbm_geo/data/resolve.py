@@ -38,15 +38,18 @@ def _check(ds: Dataset, path: Path, *, cached: bool = False) -> None:
     if got != ds.sha256:
         size = path.stat().st_size
         if cached:
-            fix = ("delete it, or run `erbm-geo data fetch " + ds.name + "`, so that it is "
-                   "downloaded again")
+            fix = "delete it, or run `erbm-geo data fetch " + ds.name + "`, so that it is downloaded again"
         elif ds.url or settings.mirror_url:
-            fix = (f"restore it from the team mirror (shared/erbm-data/{ds.path}, see "
-                   "MANIFEST.tsv), or point ERBM_GEO_DATA elsewhere so that it is downloaded again")
+            fix = (
+                f"restore it from the team mirror (shared/erbm-data/{ds.path}, see "
+                "MANIFEST.tsv), or point ERBM_GEO_DATA elsewhere so that it is downloaded again"
+            )
         else:
-            fix = (f"restore it from the team mirror (shared/erbm-data/{ds.path}, see "
-                   f"MANIFEST.tsv): {ds.name!r} has no upstream download URL, so it cannot be "
-                   "downloaded again")
+            fix = (
+                f"restore it from the team mirror (shared/erbm-data/{ds.path}, see "
+                f"MANIFEST.tsv): {ds.name!r} has no upstream download URL, so it cannot be "
+                "downloaded again"
+            )
         raise ChecksumError(
             f"dataset {ds.name!r}: {path} has sha256 {got} ({size} bytes) but the catalogue expects "
             f"{ds.sha256}. The file is corrupt, truncated or of another vintage. Fix: {fix}."
@@ -148,8 +151,7 @@ def resolve(name: str, *, download: bool = True) -> Path:
             if not download:
                 raise
             cached.unlink()
-            removed = (f"\nThe copy in the download cache ({cached}) was corrupt and has been "
-                       f"removed: {exc}")
+            removed = f"\nThe copy in the download cache ({cached}) was corrupt and has been removed: {exc}"
     tried.append(str(cached))
     errors: list[str] = []
     if download:

@@ -59,8 +59,7 @@ def _segments(tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     coords, ci = shapely.get_coordinates(parts, return_index=True)
     same = ci[1:] == ci[:-1]
     starts = np.flatnonzero(same)
-    segs = shapely.linestrings(
-        np.stack([coords[starts], coords[starts + 1]], axis=1))
+    segs = shapely.linestrings(np.stack([coords[starts], coords[starts + 1]], axis=1))
     seg_owner = owner[ci[starts]]
     pts = dims == 0  # points mixed with lines (rare): keep them whole
     if pts.any():
@@ -69,8 +68,13 @@ def _segments(tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return segs, seg_owner
 
 
-def intersecting_pairs(src: np.ndarray, tgt: np.ndarray, *, tgt_tree: shapely.STRtree | None = None,
-                       src_tree: shapely.STRtree | None = None) -> tuple[np.ndarray, np.ndarray]:
+def intersecting_pairs(
+    src: np.ndarray,
+    tgt: np.ndarray,
+    *,
+    tgt_tree: shapely.STRtree | None = None,
+    src_tree: shapely.STRtree | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Return index pairs (source, target) of intersecting geometries, sorted by source.
 
     The side with fewer geometries is the query side: its bounding boxes are looked up in the
@@ -115,24 +119,26 @@ def _first_vertex(geoms: np.ndarray) -> np.ndarray:
     return m.get("first_vertex", build)
 
 
-def _voronoi(pts: np.ndarray, extent: tuple[float, float, float, float]
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+def _voronoi(
+    pts: np.ndarray, extent: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """Return unique points, index of their first occurrence, their coordinates and Voronoi cells."""
     xy = shapely.get_coordinates(pts)
     uniq, first = np.unique(xy, axis=0, return_index=True)
     up = shapely.points(uniq)
     if len(up) < 2:
         return None
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(up),
-                                                       extend_to=shapely.box(*extent),
-                                                       ordered=True))
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(up), extend_to=shapely.box(*extent), ordered=True)
+    )
     if len(cells) != len(up):
         return None
     return up, first, uniq, cells
 
 
-def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree | None = None
-                    ) -> tuple[np.ndarray, np.ndarray] | None:
+def _nearest_points(
+    src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Nearest point of *pts* for every source, through the points' Voronoi diagram.
 
     The point nearest to a geometry owns the Voronoi cell holding the geometry's closest
@@ -170,8 +176,10 @@ def _nearest_points(src: np.ndarray, pts: np.ndarray, src_tree: shapely.STRtree 
     best = np.full(len(src), np.inf)
     np.minimum.at(best, si, upper)
     b = sb[si]
-    lower = np.hypot(np.maximum.reduce([b[:, 0] - px, np.zeros_like(px), px - b[:, 2]]),
-                     np.maximum.reduce([b[:, 1] - py, np.zeros_like(py), py - b[:, 3]]))
+    lower = np.hypot(
+        np.maximum.reduce([b[:, 0] - px, np.zeros_like(px), px - b[:, 2]]),
+        np.maximum.reduce([b[:, 1] - py, np.zeros_like(py), py - b[:, 3]]),
+    )
     keep = lower <= best[si]
     ci, si = ci[keep], si[keep]
     d = shapely.distance(src[si], up[ci])
@@ -199,11 +207,13 @@ def _use_voronoi(n_sources: int, tgt: np.ndarray) -> bool:
     if "voronoi" in m.derived:
         return True
     return n_sources >= len(tgt) and bool(
-        (m.get("dimensions", lambda: shapely.get_dimensions(m.geoms)) == 0).all())
+        (m.get("dimensions", lambda: shapely.get_dimensions(m.geoms)) == 0).all()
+    )
 
 
-def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
+def nearest(
+    src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Return index of the nearest target of each source (-1 if none within *max_distance*) and distance.
 
     Sources intersecting a target get distance 0 (found by one bulk ``intersects`` query);
@@ -233,8 +243,7 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
     if max_distance == 0:  # only the sources touching a target
         return idx, out
     if len(rest) > 50 and _use_voronoi(len(rest), tgt):
-        found = _nearest_points(src[rest], tgt,
-                                src_tree if src_tree is not None and len(rest) == n else None)
+        found = _nearest_points(src[rest], tgt, src_tree if src_tree is not None and len(rest) == n else None)
         if found is not None:
             ri, rd = found
             if max_distance is not None:
@@ -247,13 +256,13 @@ def nearest(src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = No
         q = src[rest]
 
         def search(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            (r, g), d = stree.query_nearest(q[lo:hi], max_distance=max_distance,
-                                            return_distance=True, all_matches=True)
+            (r, g), d = stree.query_nearest(
+                q[lo:hi], max_distance=max_distance, return_distance=True, all_matches=True
+            )
             return r + lo, g, d
 
         # a search costs about as much per source as per 50 of its coordinates
-        chunks = run_chunks(search, chunk_edges(shapely.get_num_coordinates(q) + 50,
-                                                min_cost=5_000))
+        chunks = run_chunks(search, chunk_edges(shapely.get_num_coordinates(q) + 50, min_cost=5_000))
         ri, gi, dist = (np.concatenate(x) for x in zip(*chunks, strict=True))
         if len(ri):
             oi = owner[gi]
@@ -293,8 +302,9 @@ def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
     over = overlapping_mask(geoms)
     if not over.any():
         return cast("np.ndarray", shapely.get_parts(geoms))
-    return np.concatenate([shapely.get_parts(geoms[~over]),
-                           shapely.get_parts(shapely.union_all(geoms[over]))])
+    return np.concatenate(
+        [shapely.get_parts(geoms[~over]), shapely.get_parts(shapely.union_all(geoms[over]))]
+    )
 
 
 def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -326,8 +336,9 @@ def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out[a_in_b] = shapely.area(a[a_in_b])
     rest = ~(b_in_a | a_in_b)
     ar, br = a[rest], b[rest]
-    out[rest] = chunked(_intersection_area, ar, br,
-                        cost=shapely.get_num_coordinates(ar) + shapely.get_num_coordinates(br))
+    out[rest] = chunked(
+        _intersection_area, ar, br, cost=shapely.get_num_coordinates(ar) + shapely.get_num_coordinates(br)
+    )
     return out
 
 
@@ -363,9 +374,14 @@ def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
     return out
 
 
-def overlay(src: np.ndarray, tgt: np.ndarray, ids: np.ndarray, *, min_area: float = 1.0,
-            validate_targets: Callable[[np.ndarray], None] | None = None
-            ) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+def overlay(
+    src: np.ndarray,
+    tgt: np.ndarray,
+    ids: np.ndarray,
+    *,
+    min_area: float = 1.0,
+    validate_targets: Callable[[np.ndarray], None] | None = None,
+) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Covered area, ids touched and their count, in one pass (tobler's pattern).
 
     Pair areas are summed per source; where the targets a source touches overlap each other,

@@ -59,8 +59,9 @@ class GeometryMemo:
         unknown = rows[self.valid[rows] < 0]
         if len(unknown):
             g = self.geoms[unknown]  # on several threads when they are many (GEOS releases the GIL)
-            self.valid[unknown] = chunked(shapely.is_valid, g,
-                                          cost=shapely.get_num_coordinates(g)).astype(np.int8)
+            self.valid[unknown] = chunked(shapely.is_valid, g, cost=shapely.get_num_coordinates(g)).astype(
+                np.int8
+            )
         return cast("np.ndarray", rows[self.valid[rows] == 0])
 
 

@@ -13,8 +13,9 @@ from erbm_geo.geom.validate import check_geometries, check_not_empty, to_working
 __all__ = ["check_valid_subset", "prepare", "prepare_target"]
 
 
-def prepare(gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = False
-            ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+def prepare(
+    gdf: gpd.GeoDataFrame, *, name: str = "features", validity: bool = False
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Check *gdf* and return it in EPSG:2154 with its geometry array.
 
     Always checked: a GeoDataFrame, not empty, a unique index, CRS set and fitting the
@@ -61,9 +62,14 @@ def check_valid_subset(gdf: gpd.GeoDataFrame, rows: np.ndarray, *, name: str = "
         )
 
 
-def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name: str,
-                   polygonal: bool = False, allow_empty: bool = False
-                   ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+def prepare_target(
+    target: gpd.GeoDataFrame,
+    features: gpd.GeoDataFrame,
+    *,
+    name: str,
+    polygonal: bool = False,
+    allow_empty: bool = False,
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Return a target layer and its geometry array in EPSG:2154; it must share the features' CRS.
 
     The basic checks of :func:`prepare` apply (remembered per array). Validity is not checked
@@ -92,5 +98,6 @@ def prepare_target(target: gpd.GeoDataFrame, features: gpd.GeoDataFrame, *, name
                 f"{name} must hold polygons only; it has {int((dims != 2).sum())} feature(s) of "
                 f"type {', '.join(sorted(set(gpd.GeoSeries(m.geoms[dims != 2]).geom_type)))}: "
                 f"keep its polygons, e.g. "
-                f"{name}[{name}.geom_type.isin(['Polygon', 'MultiPolygon'])]")
+                f"{name}[{name}.geom_type.isin(['Polygon', 'MultiPolygon'])]"
+            )
     return t, m.geoms

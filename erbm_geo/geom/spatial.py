@@ -9,8 +9,7 @@ import shapely
 
 from erbm_geo.geom.prepare import check_valid_subset
 
-__all__ = ["assign_communes", "connected_components", "measure", "overlapping_mask",
-           "repair_geometries"]
+__all__ = ["assign_communes", "connected_components", "measure", "overlapping_mask", "repair_geometries"]
 
 
 def measure(geoms: np.ndarray) -> np.ndarray:
@@ -19,8 +18,9 @@ def measure(geoms: np.ndarray) -> np.ndarray:
     return np.where(dim == 2, shapely.area(geoms), np.where(dim == 1, shapely.length(geoms), 1.0))
 
 
-def assign_communes(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *,
-                    max_distance: float = 1000.0) -> pd.DataFrame:
+def assign_communes(
+    gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *, max_distance: float = 1000.0
+) -> pd.DataFrame:
     """Return, for each feature, its main commune and every commune it lies in.
 
     The main commune (``code_insee``) is the one holding the largest part of the feature (area for
@@ -78,8 +78,7 @@ def repair_geometries(geoms: np.ndarray) -> np.ndarray:
     keep = shapely.get_dimensions(parts) == dims[owner]
     parts, owner = parts[keep], owner[keep]
     out = np.full(n, None, dtype=object)
-    for d, maker in ((2, shapely.multipolygons), (1, shapely.multilinestrings),
-                     (0, shapely.multipoints)):
+    for d, maker in ((2, shapely.multipolygons), (1, shapely.multilinestrings), (0, shapely.multipoints)):
         sel = dims[owner] == d
         if sel.any():  # owners renumbered 0…k-1: shapely refuses gaps in the indices
             take = np.unique(owner[sel])

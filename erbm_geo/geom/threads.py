@@ -46,7 +46,8 @@ def n_threads() -> int:
         raise InvalidOptionError(
             f"erbm_geo.settings.threads must be a positive integer, got {n!r}; set it (or the "
             "ERBM_GEO_THREADS environment variable) to the number of threads the geometry "
-            "kernels may use, 1 for none")
+            "kernels may use, 1 for none"
+        )
     return int(n)
 
 
@@ -98,13 +99,13 @@ def run_chunks(func: Callable[[int, int], T], edges: np.ndarray) -> list[T]:
     if len(edges) <= 2:
         return [func(int(edges[0]), int(edges[-1]))]
     pool = _executor(n_threads())
-    futures = [pool.submit(func, int(lo), int(hi))
-               for lo, hi in itertools.pairwise(edges)]
+    futures = [pool.submit(func, int(lo), int(hi)) for lo, hi in itertools.pairwise(edges)]
     return [f.result() for f in futures]
 
 
-def chunked(func: Callable[..., np.ndarray], *arrays: np.ndarray, cost: np.ndarray,
-            min_cost: int = MIN_COST) -> np.ndarray:
+def chunked(
+    func: Callable[..., np.ndarray], *arrays: np.ndarray, cost: np.ndarray, min_cost: int = MIN_COST
+) -> np.ndarray:
     """Return ``func(*arrays)``, computed on chunks of equal *cost* in parallel threads.
 
     Parameters

@@ -56,9 +56,7 @@ def check_columns(df: pd.DataFrame, columns: Iterable[str], *, name: str = "laye
     """Raise :class:`MissingColumnError` naming every missing column."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise MissingColumnError(
-            f"{name} lacks column(s) {missing}; available: {list(df.columns)}"
-        )
+        raise MissingColumnError(f"{name} lacks column(s) {missing}; available: {list(df.columns)}")
 
 
 #: Where features may lie, in EPSG:2154 (xmin, ymin, xmax, ymax): metropolitan France with a
@@ -71,8 +69,13 @@ def _looks_like_degrees(b: np.ndarray) -> bool:
     return bool(np.all(np.abs(b[:, [0, 2]]) <= 180) and np.all(np.abs(b[:, [1, 3]]) <= 90))
 
 
-def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | None = None,
-               bounds: np.ndarray | None = None) -> None:
+def check_area(
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "layer",
+    declared: str | None = None,
+    bounds: np.ndarray | None = None,
+) -> None:
     """Raise :class:`OutOfAreaError` when a feature lies outside :data:`AREA_BOUNDS`.
 
     *gdf* is in EPSG:2154; the error names the layer, the rows and the likely cause.
@@ -109,11 +112,15 @@ def check_area(gdf: gpd.GeoDataFrame, *, name: str = "layer", declared: str | No
     bad = b[out]
     crs = declared or (gdf.crs.to_string() if gdf.crs is not None else "EPSG:2154")
     if _looks_like_degrees(bad):
-        cause = (f"the coordinates look like degrees (longitude/latitude) but the CRS says {crs}: "
-                 "declare the right one, e.g. gdf.set_crs('EPSG:4326', allow_override=True)")
+        cause = (
+            f"the coordinates look like degrees (longitude/latitude) but the CRS says {crs}: "
+            "declare the right one, e.g. gdf.set_crs('EPSG:4326', allow_override=True)"
+        )
     else:
-        cause = (f"the coordinates are probably in another CRS than the declared {crs}: declare "
-                 "the right one with gdf.set_crs(…, allow_override=True)")
+        cause = (
+            f"the coordinates are probably in another CRS than the declared {crs}: declare "
+            "the right one with gdf.set_crs(…, allow_override=True)"
+        )
     labels = list(gdf.index[out][:10])
     raise OutOfAreaError(
         f"{name}: {int(out.sum())} of {len(gdf)} feature(s) lie outside metropolitan France in "
@@ -191,8 +198,13 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
     return out
 
 
-def check_layer(gdf: gpd.GeoDataFrame, *, name: str = "layer", types: Iterable[str] | None = None,
-                allow_invalid: bool = True) -> gpd.GeoDataFrame:
+def check_layer(
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str = "layer",
+    types: Iterable[str] | None = None,
+    allow_invalid: bool = True,
+) -> gpd.GeoDataFrame:
     """Validate a layer for any output (maps, exports) and return it in EPSG:2154.
 
     A GeoDataFrame with rows, unique column names, a CRS, coordinates that fit it (see
@@ -255,12 +267,10 @@ def check_geometries(
     arr = np.asarray(gdf.geometry.values, dtype=object)
     missing = shapely.is_missing(arr)
     if missing.any():
-        raise _failure(gdf, name, missing, "have no geometry",
-                       "drop or fill them before passing the layer.")
+        raise _failure(gdf, name, missing, "have no geometry", "drop or fill them before passing the layer.")
     empty = shapely.is_empty(arr)
     if empty.any():
-        raise _failure(gdf, name, empty, "have an empty geometry",
-                       "drop them before passing the layer.")
+        raise _failure(gdf, name, empty, "have an empty geometry", "drop them before passing the layer.")
     coords, owner = shapely.get_coordinates(arr, return_index=True)
     nonfinite = np.zeros(len(arr), dtype=bool)
     nonfinite[owner[~np.isfinite(coords).all(axis=1)]] = True
@@ -268,25 +278,44 @@ def check_geometries(
         raise _failure(gdf, name, nonfinite, "have NaN or infinite coordinates", "fix or drop them.")
     if types is not None:
         allowed = set(types)
-        names_ = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
-                           "MultiLineString", "MultiPolygon", "GeometryCollection"]
-                          )[shapely.get_type_id(arr)]
+        names_ = np.array(
+            [
+                "Point",
+                "LineString",
+                "LinearRing",
+                "Polygon",
+                "MultiPoint",
+                "MultiLineString",
+                "MultiPolygon",
+                "GeometryCollection",
+            ]
+        )[shapely.get_type_id(arr)]
         wrong = ~np.isin(names_, list(allowed))
         if wrong.any():
             found = sorted({str(t) for t in names_[wrong]})
-            raise _failure(gdf, name, wrong, f"are of type {found}, expected {sorted(allowed)}",
-                           "split them into simple parts, e.g. gdf.explode(index_parts=False)."
-                           if "GeometryCollection" in found else
-                           "pass a layer of the expected geometry type.")
+            raise _failure(
+                gdf,
+                name,
+                wrong,
+                f"are of type {found}, expected {sorted(allowed)}",
+                "split them into simple parts, e.g. gdf.explode(index_parts=False)."
+                if "GeometryCollection" in found
+                else "pass a layer of the expected geometry type.",
+            )
     if not allow_invalid:
         invalid = ~shapely.is_valid(arr)
         if invalid.any():
-            raise _failure(gdf, name, invalid, "are invalid", "repair them, e.g. gdf.geometry = "
-                           "gdf.make_valid(), and pass the layer again.")
+            raise _failure(
+                gdf,
+                name,
+                invalid,
+                "are invalid",
+                "repair them, e.g. gdf.geometry = gdf.make_valid(), and pass the layer again.",
+            )
 
 
-def _failure(gdf: gpd.GeoDataFrame, name: str, mask: np.ndarray, what: str, fix: str
-             ) -> InvalidGeometryError:
+def _failure(gdf: gpd.GeoDataFrame, name: str, mask: np.ndarray, what: str, fix: str) -> InvalidGeometryError:
     """Return the error naming the offending rows (first ten index labels), the problem and the fix."""
     return InvalidGeometryError(
-        f"{name}: {int(mask.sum())} feature(s) {what} (index {list(gdf.index[mask][:10])}); {fix}")
+        f"{name}: {int(mask.sum())} feature(s) {what} (index {list(gdf.index[mask][:10])}); {fix}"
+    )

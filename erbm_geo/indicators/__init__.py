@@ -58,13 +58,26 @@ __all__ = [
     "unesco_overlap",
 ]
 
-_LAZY = {"INDICATOR_DOC": "table", "TABLE_SOURCES": "table", "indicator_table": "table",
-         "sources_table": "table", "Targets": "builtin", "WALK_RADIUS_M": "access",
-         "distance_to_lines": "access", "station_access": "access", "aggregate": "aggregation",
-         "commune_of": "context", "count_within_radius": "context", "friches_context": "context",
-         "heritage_within": "context", "income_context": "context",
-         "distance_to_centres": "distance", "area_share": "overlap", "qpv_overlap": "overlap",
-         "unesco_overlap": "overlap"}
+_LAZY = {
+    "INDICATOR_DOC": "table",
+    "TABLE_SOURCES": "table",
+    "indicator_table": "table",
+    "sources_table": "table",
+    "Targets": "builtin",
+    "WALK_RADIUS_M": "access",
+    "distance_to_lines": "access",
+    "station_access": "access",
+    "aggregate": "aggregation",
+    "commune_of": "context",
+    "count_within_radius": "context",
+    "friches_context": "context",
+    "heritage_within": "context",
+    "income_context": "context",
+    "distance_to_centres": "distance",
+    "area_share": "overlap",
+    "qpv_overlap": "overlap",
+    "unesco_overlap": "overlap",
+}
 
 
 def __dir__() -> list[str]:

@@ -38,10 +38,17 @@ def check_radius(radius: float, *, name: str = "radius", allow_zero: bool = Fals
 
     0 is accepted with *allow_zero*.
     """
-    if isinstance(radius, bool) or not isinstance(radius, (int, float, np.number)) \
-            or not np.isfinite(radius) or radius < 0 or (radius == 0 and not allow_zero):
-        raise InvalidOptionError(f"{name} must be a {'' if allow_zero else 'positive '}number of "
-                                 f"metres{' ≥ 0' if allow_zero else ''}, got {radius!r}")
+    if (
+        isinstance(radius, bool)
+        or not isinstance(radius, (int, float, np.number))
+        or not np.isfinite(radius)
+        or radius < 0
+        or (radius == 0 and not allow_zero)
+    ):
+        raise InvalidOptionError(
+            f"{name} must be a {'' if allow_zero else 'positive '}number of "
+            f"metres{' ≥ 0' if allow_zero else ''}, got {radius!r}"
+        )
 
 
 def station_access(
@@ -96,12 +103,16 @@ def station_access(
     check_radius(radius)
     feats, geoms = prepare(gdf, validity=True)
     _, sg = prepare_target(stations, gdf, name="stations")
-    mode_col = (stations["mode"].astype("string").fillna("").to_numpy(dtype=object)
-                if "mode" in stations else np.full(len(stations), "train", dtype=object))
+    mode_col = (
+        stations["mode"].astype("string").fillna("").to_numpy(dtype=object)
+        if "mode" in stations
+        else np.full(len(stations), "train", dtype=object)
+    )
     src = source_geoms(geoms, measure_from)
     idx, dist = nearest(src, sg)
-    out = pd.DataFrame({"station_distance_m": dist,
-                        "station_nom": take_labels(labels_of(stations), idx)}, index=feats.index)
+    out = pd.DataFrame(
+        {"station_distance_m": dist, "station_nom": take_labels(labels_of(stations), idx)}, index=feats.index
+    )
     wanted = modes or tuple(sorted(set(mode_col.tolist()) - {""}))
     for m in wanted:
         sel = mode_col == m
@@ -111,8 +122,7 @@ def station_access(
     # stations' memo for this radius and this subset
     near = np.unique(memo_for(sg).get_tree().query(geoms, predicate="dwithin", distance=radius)[1])
     key = ("walk", float(radius), hashlib.blake2b(near.tobytes(), digest_size=16).digest())
-    walk = memo_for(sg).get(key, lambda: dissolve_parts(shapely.buffer(sg[near], radius,
-                                                                       quad_segs=16)))
+    walk = memo_for(sg).get(key, lambda: dissolve_parts(shapely.buffer(sg[near], radius, quad_segs=16)))
     share = (out["stations_within"].to_numpy() > 0).astype(np.float64)  # points, lines: 1 or 0
     poly = shapely.get_dimensions(geoms) == 2
     share[poly] = share_of(covered_area(geoms, walk)[poly], shapely.area(geoms[poly]))

@@ -25,12 +25,16 @@ By = Literal["commune", "epci", "departement"]
 
 def _check_numeric(frame: pd.DataFrame) -> None:
     """Raise :class:`DataFormatError` naming the columns of *frame* that hold no numbers."""
-    text = [c for c in frame.columns
-            if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
+    text = [
+        c
+        for c in frame.columns
+        if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))
+    ]
     if text:
         raise DataFormatError(
             f"values column(s) {text} are not numeric ({[str(frame[c].dtype) for c in text]}); "
-            "pass numeric indicators only, e.g. values[numeric_columns]")
+            "pass numeric indicators only, e.g. values[numeric_columns]"
+        )
 
 
 def _weights(gdf: gpd.GeoDataFrame, weights: str) -> np.ndarray:
@@ -39,16 +43,20 @@ def _weights(gdf: gpd.GeoDataFrame, weights: str) -> np.ndarray:
         geoms = gdf.to_crs(2154).geometry.values if gdf.crs is not None else gdf.geometry.values
         return cast("np.ndarray", shapely.area(np.asarray(geoms, dtype=object)))
     if weights not in gdf.columns:
-        raise MissingColumnError(f"weights column {weights!r} not in the layer; use 'area', None "
-                                 f"or one of {list(gdf.columns)}")
+        raise MissingColumnError(
+            f"weights column {weights!r} not in the layer; use 'area', None or one of {list(gdf.columns)}"
+        )
     if not pd.api.types.is_numeric_dtype(gdf[weights]) or pd.api.types.is_bool_dtype(gdf[weights]):
         raise DataFormatError(
             f"weights column {weights!r} is not numeric ({gdf[weights].dtype}); use 'area', "
-            "None or a numeric column such as 'population' or 'logements'")
+            "None or a numeric column such as 'population' or 'logements'"
+        )
     w = cast("np.ndarray", gdf[weights].astype("float64").to_numpy())
     if (w < 0).any():
-        raise DataFormatError(f"weights column {weights!r} has negative values (rows "
-                              f"{list(gdf.index[w < 0][:10])}); weights must be ≥ 0")
+        raise DataFormatError(
+            f"weights column {weights!r} has negative values (rows "
+            f"{list(gdf.index[w < 0][:10])}); weights must be ≥ 0"
+        )
     return w
 
 
@@ -119,24 +127,32 @@ def aggregate(
         raise UnknownOptionError(f"unknown aggregation {how!r}; choose mean, sum, min or max")
     frame = values.to_frame() if isinstance(values, pd.Series) else values.copy()
     if not frame.index.equals(gdf.index):
-        raise AlignmentError("values must be aligned on gdf.index (same labels, same order); "
-                             "e.g. values = values.reindex(gdf.index)")
+        raise AlignmentError(
+            "values must be aligned on gdf.index (same labels, same order); "
+            "e.g. values = values.reindex(gdf.index)"
+        )
     _check_numeric(frame)
     frame = frame.astype("float64")
-    need = {"commune": ["nom"], "epci": ["siren_epci", "nom_epci"],
-            "departement": ["departement", "nom_departement"]}[by]
+    need = {
+        "commune": ["nom"],
+        "epci": ["siren_epci", "nom_epci"],
+        "departement": ["departement", "nom_departement"],
+    }[by]
     missing = [c for c in need if c not in communes.columns]
     if missing:
-        raise MissingColumnError(f"communes lacks column(s) {missing} needed for by={by!r}; pass "
-                                 "erbm_geo.indicators.builtin.communes() or a layer with them")
+        raise MissingColumnError(
+            f"communes lacks column(s) {missing} needed for by={by!r}; pass "
+            "erbm_geo.indicators.builtin.communes() or a layer with them"
+        )
     allc = pd.DataFrame(communes.drop(columns=communes.geometry.name))
     allc.index = allc.index.astype(str)
     codes = commune_of(gdf, communes).to_numpy()  # every code checked: none is silently dropped
     key_col = {"commune": None, "epci": "siren_epci", "departement": "departement"}[by]
     keys = codes if key_col is None else allc[key_col].reindex(codes).to_numpy()
     if pd.isna(keys).any():
-        raise UnknownCodeError(f"communes {sorted(set(codes[pd.isna(keys)]))[:10]} have no "
-                               f"{key_col} in the communes layer")
+        raise UnknownCodeError(
+            f"communes {sorted(set(codes[pd.isna(keys)]))[:10]} have no {key_col} in the communes layer"
+        )
     w = np.ones(len(frame)) if weights is None or how != "mean" else _weights(gdf, weights)
     grp = pd.Series(keys, index=frame.index)
     out = {}
@@ -155,10 +171,18 @@ def aggregate(
     if by == "commune":
         res["nom"] = allc["nom"].reindex(res.index).to_numpy()
     elif by == "epci":
-        res["nom_epci"] = allc.drop_duplicates("siren_epci").set_index("siren_epci")["nom_epci"] \
-            .reindex(res.index).to_numpy()
+        res["nom_epci"] = (
+            allc.drop_duplicates("siren_epci")
+            .set_index("siren_epci")["nom_epci"]
+            .reindex(res.index)
+            .to_numpy()
+        )
     else:
-        res["nom"] = allc.drop_duplicates("departement").set_index("departement")[
-            "nom_departement"].reindex(res.index).to_numpy()
+        res["nom"] = (
+            allc.drop_duplicates("departement")
+            .set_index("departement")["nom_departement"]
+            .reindex(res.index)
+            .to_numpy()
+        )
     res.index.name = {"commune": "code_insee", "epci": "siren_epci", "departement": "departement"}[by]
     return res.sort_index()

@@ -68,8 +68,7 @@ def qpv(territory: str | None = None) -> gpd.GeoDataFrame:
     q = layers.qpv(territory="france")
     b = q.geometry.bounds
     lo_x, lo_y, hi_x, hi_y = AREA_BOUNDS
-    keep = ((b["minx"] >= lo_x) & (b["miny"] >= lo_y) & (b["maxx"] <= hi_x)
-            & (b["maxy"] <= hi_y)).to_numpy()
+    keep = ((b["minx"] >= lo_x) & (b["miny"] >= lo_y) & (b["maxx"] <= hi_x) & (b["maxy"] <= hi_y)).to_numpy()
     return q[keep]
 
 
@@ -118,10 +117,12 @@ def shafts() -> gpd.GeoDataFrame:
 
 def terrils() -> gpd.GeoDataFrame:
     """Terrils of the property and of the buffer zone, in one layer."""
+
     def build() -> gpd.GeoDataFrame:
         parts = [layers.terrils(), layers.zt_terrils()]
-        return gpd.GeoDataFrame(pd.concat([p[[p.geometry.name]] for p in parts],
-                                          ignore_index=True), crs=parts[0].crs)
+        return gpd.GeoDataFrame(
+            pd.concat([p[[p.geometry.name]] for p in parts], ignore_index=True), crs=parts[0].crs
+        )
 
     return memo("builtin_terrils", build, sources=("terrils", "zt_terrils")).copy()
 
@@ -190,9 +191,18 @@ def targets(*, station_scope: str = "france", qpv_territory: str | None = None) 
     ([], 8)
     """
     return Targets(
-        communes=communes(), centres_main=centres("main"), centres_acv_pvd=centres("acv_pvd"),
-        qpv=qpv(qpv_territory), unesco_property=unesco_property(), unesco_buffer_zone=unesco_buffer_zone(),
-        stations=stations(station_scope), rail_lines=rail_lines(), eurovelo5=eurovelo5(),
-        friches_communes=friches_communes(), income_communes=income_communes(),
-        income_iris=income_iris(), shafts=shafts(), terrils=terrils(),
+        communes=communes(),
+        centres_main=centres("main"),
+        centres_acv_pvd=centres("acv_pvd"),
+        qpv=qpv(qpv_territory),
+        unesco_property=unesco_property(),
+        unesco_buffer_zone=unesco_buffer_zone(),
+        stations=stations(station_scope),
+        rail_lines=rail_lines(),
+        eurovelo5=eurovelo5(),
+        friches_communes=friches_communes(),
+        income_communes=income_communes(),
+        income_iris=income_iris(),
+        shafts=shafts(),
+        terrils=terrils(),
     )

@@ -24,20 +24,24 @@ from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
 from erbm_geo.geom.spatial import assign_communes
 from erbm_geo.indicators.access import check_radius
 
-__all__ = ["commune_of", "count_within_radius", "friches_context", "heritage_within",
-           "income_context"]
+__all__ = ["commune_of", "count_within_radius", "friches_context", "heritage_within", "income_context"]
 
 
-def _check_communes(communes: gpd.GeoDataFrame, columns: tuple[str, ...] = (), *,
-                    name: str = "communes", builtin: str = "communes") -> None:
+def _check_communes(
+    communes: gpd.GeoDataFrame,
+    columns: tuple[str, ...] = (),
+    *,
+    name: str = "communes",
+    builtin: str = "communes",
+) -> None:
     if not isinstance(communes, gpd.GeoDataFrame):
-        raise TypeError(f"{name} must be a GeoDataFrame indexed by INSEE code, "
-                        f"got {type(communes).__name__}")
+        raise TypeError(f"{name} must be a GeoDataFrame indexed by INSEE code, got {type(communes).__name__}")
     missing = [c for c in columns if c not in communes.columns]
     if missing:
         raise MissingColumnError(
             f"{name} lacks column(s) {missing}; pass a layer that carries them, e.g. "
-            f"erbm_geo.indicators.builtin.{builtin}()")
+            f"erbm_geo.indicators.builtin.{builtin}()"
+        )
 
 
 def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
@@ -89,9 +93,14 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
 
 def _working(communes: gpd.GeoDataFrame, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return the commune polygons in EPSG:2154, checked, indexed by their codes as text."""
-    c, _ = prepare_target(communes.to_crs(gdf.crs) if gdf.crs is not None
-                          and communes.crs is not None and not communes.crs.equals(gdf.crs)
-                          else communes, gdf, name="communes", polygonal=True)
+    c, _ = prepare_target(
+        communes.to_crs(gdf.crs)
+        if gdf.crs is not None and communes.crs is not None and not communes.crs.equals(gdf.crs)
+        else communes,
+        gdf,
+        name="communes",
+        polygonal=True,
+    )
     if not c.index.is_unique:
         raise UnknownCodeError(f"communes: duplicate codes {list(c.index[c.index.duplicated()][:10])}")
     c = c.copy()
@@ -106,12 +115,15 @@ def _checked_codes(codes: pd.Series, known: pd.Index, where: str) -> pd.Series:
         raise UnknownCodeError(
             f"{int(bad.sum())} feature(s) have no known commune in {where}: "
             f"{sorted({str(c) for c in codes[bad].fillna('<NA>')})[:10]} "
-            f"(rows {list(codes.index[bad][:10])}); " + (
+            f"(rows {list(codes.index[bad][:10])}); "
+            + (
                 "those features lie in no commune of the communes layer (the built-in one covers "
-                "the Nord and the Pas-de-Calais)." if where == "the spatial assignment" else
-                "codes are 5-character INSEE codes (COG 2025) as text, e.g. '62498'; codes of "
+                "the Nord and the Pas-de-Calais)."
+                if where == "the spatial assignment"
+                else "codes are 5-character INSEE codes (COG 2025) as text, e.g. '62498'; codes of "
                 "communes merged since have to be replaced by the new commune's; find codes with "
-                "erbm_geo.layers.codes_from_names.")
+                "erbm_geo.layers.codes_from_names."
+            )
         )
     return codes
 
@@ -164,9 +176,11 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
     table = pd.DataFrame(communes.drop(columns=communes.geometry.name))
     table.index = table.index.astype(str)
     out = table[list(_FRICHES_COLUMNS)].reindex(codes).astype("float64")
-    quality = (table["friches_surface_quality"].astype("string").fillna("ok")
-               if "friches_surface_quality" in table else pd.Series("ok", index=table.index,
-                                                                     dtype="string"))
+    quality = (
+        table["friches_surface_quality"].astype("string").fillna("ok")
+        if "friches_surface_quality" in table
+        else pd.Series("ok", index=table.index, dtype="string")
+    )
     q = quality.reindex(codes).to_numpy(dtype=object)
     # a share above 1 is never published, flagged upstream or not
     q[(q == "ok") & (out["friches_surface_share"].to_numpy() > 1)] = "share_above_one"
@@ -174,19 +188,20 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
     if flagged.any():
         out.loc[flagged, ["friches_surface_m2", "friches_surface_share"]] = np.nan
         names = table["nom"].reindex(codes) if "nom" in table else pd.Series(codes, index=codes)
-        met = sorted({f"{n} {c} ({r})" for n, c, r in zip(names[flagged], codes[flagged],
-                                                            q[flagged], strict=True)})
+        met = sorted(
+            {f"{n} {c} ({r})" for n, c, r in zip(names[flagged], codes[flagged], q[flagged], strict=True)}
+        )
         warn(
             f"friches: {len(met)} commune(s) have a surface that is not published "
             f"({', '.join(met)}); their surface and share are NA (friches_surface_quality)",
-            DataQualityWarning)
+            DataQualityWarning,
+        )
     out["friches_surface_quality"] = pd.array(q, dtype="string")
     out.index = gdf.index
     return out
 
 
-def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame
-                   ) -> pd.DataFrame:
+def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame) -> pd.DataFrame:
     """Income of each feature's commune and of the IRIS it overlaps (area-weighted).
 
     Parameters
@@ -230,19 +245,21 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
     >>> income_context(f, c, iris).iloc[0].round(1).tolist()
     [18000.0, 12.5, 20000.0, 16.7]
     """
-    _check_communes(communes, ("revenu_median_uc", "part_minima_sociaux_pct"),
-                    builtin="income_communes")
-    _check_communes(iris, ("code_insee", "revenu_median_uc", "taux_pauvrete_pct"), name="iris",
-                    builtin="income_iris")
+    _check_communes(communes, ("revenu_median_uc", "part_minima_sociaux_pct"), builtin="income_communes")
+    _check_communes(
+        iris, ("code_insee", "revenu_median_uc", "taux_pauvrete_pct"), name="iris", builtin="income_iris"
+    )
     feats, geoms = prepare(gdf, validity=True)
     codes, fpos, fcode = _feature_communes(feats, communes)
     table = pd.DataFrame(communes.drop(columns=communes.geometry.name))
     table.index = table.index.astype(str)
     out = pd.DataFrame(index=feats.index)
-    out["revenu_median_commune"] = table["revenu_median_uc"].reindex(codes.to_numpy()).astype(
-        "float64").to_numpy()
-    out["part_minima_sociaux_pct"] = table["part_minima_sociaux_pct"].reindex(
-        codes.to_numpy()).astype("float64").to_numpy()
+    out["revenu_median_commune"] = (
+        table["revenu_median_uc"].reindex(codes.to_numpy()).astype("float64").to_numpy()
+    )
+    out["part_minima_sociaux_pct"] = (
+        table["part_minima_sociaux_pct"].reindex(codes.to_numpy()).astype("float64").to_numpy()
+    )
     it, ig = prepare_target(iris, gdf, name="iris", polygonal=True)
     has = it["revenu_median_uc"].notna().to_numpy()
     ig, ii = ig[has], it[has]
@@ -253,15 +270,18 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
         si = ti = np.zeros(0, dtype=np.int64)
     # only IRIS of the feature's own commune(s): no value from a neighbour's boundary sliver
     own = pd.MultiIndex.from_arrays([si, ii["code_insee"].astype(str).to_numpy()[ti]]).isin(
-        pd.MultiIndex.from_arrays([fpos, fcode]))
+        pd.MultiIndex.from_arrays([fpos, fcode])
+    )
     si, ti = si[own], ti[own]
     dims = shapely.get_dimensions(geoms[si])
     w = np.ones(len(si))
     poly = dims == 2
     w[poly] = pair_areas(geoms[si][poly], ig[ti][poly])
     n = len(geoms)
-    for col, name in (("revenu_median_uc", "revenu_median_iris"),
-                      ("taux_pauvrete_pct", "taux_pauvrete_iris_pct")):
+    for col, name in (
+        ("revenu_median_uc", "revenu_median_iris"),
+        ("taux_pauvrete_pct", "taux_pauvrete_iris_pct"),
+    ):
         v = ii[col].astype("float64").to_numpy()[ti]
         ok = ~np.isnan(v) & (w > 0)
         num = np.bincount(si[ok], weights=w[ok] * v[ok], minlength=n)
@@ -273,8 +293,9 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
     return out
 
 
-def _feature_communes(feats: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
-                      ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def _feature_communes(
+    feats: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Return the main commune of each feature and its (feature position, INSEE code) pairs.
 
     The main commune as :func:`commune_of` gives it, and every commune the feature belongs to —
@@ -283,22 +304,29 @@ def _feature_communes(feats: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
     if feats.index.name == "code_insee" or "code_insee" in feats.columns:
         main = commune_of(feats, communes)
         # every commune holding a part; where that list is missing, the main commune
-        lists = (feats["codes_insee"].astype("string").fillna(main.astype("string"))
-                 if feats.index.name != "code_insee" and "codes_insee" in feats.columns
-                 else main.astype("string")).str.split(";")
+        lists = (
+            feats["codes_insee"].astype("string").fillna(main.astype("string"))
+            if feats.index.name != "code_insee" and "codes_insee" in feats.columns
+            else main.astype("string")
+        ).str.split(";")
     else:
         a = assign_communes(feats, _working(communes, feats))
-        main = _checked_codes(a["code_insee"].rename("code_insee"), communes.index.astype(str),
-                              "the spatial assignment")
+        main = _checked_codes(
+            a["code_insee"].rename("code_insee"), communes.index.astype(str), "the spatial assignment"
+        )
         lists = a["codes_insee"].astype("string").fillna("").str.split(";")
     pos = np.repeat(np.arange(len(feats)), lists.map(len).to_numpy(dtype=np.int64))
-    codes = np.concatenate([np.asarray(x, dtype=object) for x in lists]) if len(lists) else \
-        np.array([], dtype=object)
+    codes = (
+        np.concatenate([np.asarray(x, dtype=object) for x in lists])
+        if len(lists)
+        else np.array([], dtype=object)
+    )
     return main, pos, codes.astype(str)
 
 
-def count_within_radius(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, radius: float,
-                        name: str = "within") -> pd.Series:
+def count_within_radius(
+    gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, radius: float, name: str = "within"
+) -> pd.Series:
     """Count the *targets* within *radius* metres of each feature.
 
     *radius* ≥ 0; 0 counts those touching; any geometry types.
@@ -315,16 +343,18 @@ def count_within_radius(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, rad
     return _count(gdf, targets, radius, name, "targets")
 
 
-def _count(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, radius: float, name: str,
-           target_name: str) -> pd.Series:
+def _count(
+    gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, radius: float, name: str, target_name: str
+) -> pd.Series:
     check_radius(radius, allow_zero=True)
     feats, geoms = prepare(gdf)
     _, tg = prepare_target(targets, gdf, name=target_name, allow_empty=True)
     return pd.Series(count_within(geoms, tg, radius), index=feats.index, name=name)
 
 
-def heritage_within(gdf: gpd.GeoDataFrame, shafts: gpd.GeoDataFrame, terrils: gpd.GeoDataFrame,
-                    *, radius: float = 1000.0) -> pd.DataFrame:
+def heritage_within(
+    gdf: gpd.GeoDataFrame, shafts: gpd.GeoDataFrame, terrils: gpd.GeoDataFrame, *, radius: float = 1000.0
+) -> pd.DataFrame:
     """Former shafts and terrils within *radius* metres of each feature.
 
     Parameters
@@ -349,5 +379,10 @@ def heritage_within(gdf: gpd.GeoDataFrame, shafts: gpd.GeoDataFrame, terrils: gp
     >>> heritage_within(f, shafts, terrils).iloc[0].tolist()
     [1, 0]
     """
-    return pd.concat([_count(gdf, shafts, radius, "puits_within", "shafts"),
-                      _count(gdf, terrils, radius, "terrils_within", "terrils")], axis=1)
+    return pd.concat(
+        [
+            _count(gdf, shafts, radius, "puits_within", "shafts"),
+            _count(gdf, terrils, radius, "terrils_within", "terrils"),
+        ],
+        axis=1,
+    )

@@ -29,8 +29,7 @@ def labels_of(layer: gpd.GeoDataFrame, column: str = "nom") -> np.ndarray:
     Its *column* when present, else its index (as they are: :func:`~erbm_geo.geom.kernels.take_labels`
     converts the ones it takes to text).
     """
-    labels = (layer[column].to_numpy(dtype=object) if column in layer
-              else layer.index.to_numpy(dtype=object))
+    labels = layer[column].to_numpy(dtype=object) if column in layer else layer.index.to_numpy(dtype=object)
     return cast("np.ndarray", labels)
 
 

@@ -37,8 +37,7 @@ def _check_targets(targets: gpd.GeoDataFrame, rows: np.ndarray, name: str) -> No
     check_valid_subset(targets, rows, name=name)
 
 
-def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = "share"
-               ) -> pd.Series:
+def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = "share") -> pd.Series:
     """Return share (0–1) of each feature's area covered by the union of *targets*.
 
     Parameters
@@ -112,18 +111,25 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
     feats, geoms = prepare(gdf, validity=True)
     q, qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True)
     qids = qpv.index.astype(str).to_numpy()
-    cov, codes, n = overlay(geoms, qg, qids,
-                            validate_targets=lambda rows: _check_targets(q, rows, "qpv"))
+    cov, codes, n = overlay(geoms, qg, qids, validate_targets=lambda rows: _check_targets(q, rows, "qpv"))
     return pd.DataFrame(
-        {"qpv_share": share_of(cov, shapely.area(geoms)), "qpv_area_m2": cov,
-         "qpv_codes": pd.array(codes.to_numpy(), dtype="string"), "n_qpv": n},
+        {
+            "qpv_share": share_of(cov, shapely.area(geoms)),
+            "qpv_area_m2": cov,
+            "qpv_codes": pd.array(codes.to_numpy(), dtype="string"),
+            "n_qpv": n,
+        },
         index=feats.index,
     )
 
 
-def unesco_overlap(gdf: gpd.GeoDataFrame, property: gpd.GeoDataFrame,
-                   buffer_zone: gpd.GeoDataFrame, *, measure_from: MeasureFrom = "edge"
-                   ) -> pd.DataFrame:
+def unesco_overlap(
+    gdf: gpd.GeoDataFrame,
+    property: gpd.GeoDataFrame,
+    buffer_zone: gpd.GeoDataFrame,
+    *,
+    measure_from: MeasureFrom = "edge",
+) -> pd.DataFrame:
     """Share of each feature inside a World Heritage property and its buffer zone.
 
     With the distance to the nearest component part.
@@ -167,9 +173,11 @@ def unesco_overlap(gdf: gpd.GeoDataFrame, property: gpd.GeoDataFrame,
         _check_targets(t, np.unique(intersecting_pairs(geoms, tg)[1]), label)
     idx, dist = nearest(source_geoms(geoms, measure_from), pg)
     return pd.DataFrame(
-        {"bien_inscrit_share": share_of(covered_area(geoms, _parts(pg)), area),
-         "zone_tampon_share": share_of(covered_area(geoms, _parts(bg)), area),
-         "bien_inscrit_distance_m": dist,
-         "bien_inscrit_element": property.index.to_numpy()[idx]},
+        {
+            "bien_inscrit_share": share_of(covered_area(geoms, _parts(pg)), area),
+            "zone_tampon_share": share_of(covered_area(geoms, _parts(bg)), area),
+            "bien_inscrit_distance_m": dist,
+            "bien_inscrit_element": property.index.to_numpy()[idx],
+        },
         index=feats.index,
     )

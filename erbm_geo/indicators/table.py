@@ -29,68 +29,125 @@ from erbm_geo.layers.territory import TERRITORIES, filter_to_territory, territor
 __all__ = ["INDICATOR_DOC", "TABLE_SOURCES", "indicator_table", "sources_table"]
 
 #: Datasets the indicator tables are computed from.
-TABLE_SOURCES = ("bassin_minier", "communes_59", "communes_62", "cog_communes", "cog_epci",
-                 "cites_minieres", "zt_cites_minieres", "cites_erbm", "bien_inscrit", "zone_tampon",
-                 "qpv", "mairies", "acv_pvd_ort", "gares_voyageurs", "osm_stations", "rfn_regime",
-                 "eurovelo5", "cartofriches_communes", "filosofi_communes", "filosofi_iris", "iris",
-                 "puits_de_mines", "terrils", "zt_terrils")
+TABLE_SOURCES = (
+    "bassin_minier",
+    "communes_59",
+    "communes_62",
+    "cog_communes",
+    "cog_epci",
+    "cites_minieres",
+    "zt_cites_minieres",
+    "cites_erbm",
+    "bien_inscrit",
+    "zone_tampon",
+    "qpv",
+    "mairies",
+    "acv_pvd_ort",
+    "gares_voyageurs",
+    "osm_stations",
+    "rfn_regime",
+    "eurovelo5",
+    "cartofriches_communes",
+    "filosofi_communes",
+    "filosofi_iris",
+    "iris",
+    "puits_de_mines",
+    "terrils",
+    "zt_terrils",
+)
 
 #: column -> (French label, unit, definition). Used by the docs, the atlas and the exports.
 INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
-    "centre_distance_m": ("Distance à la centralité principale", "m",
-                          "to the nearest of the 8 main centralities (edge of the cité; town hall "
-                          "of the commune)"),
+    "centre_distance_m": (
+        "Distance à la centralité principale",
+        "m",
+        "to the nearest of the 8 main centralities (edge of the cité; town hall of the commune)",
+    ),
     "centre_nom": ("Centralité la plus proche", "", "name of that centrality"),
-    "acv_pvd_distance_m": ("Distance au pôle ACV/PVD le plus proche", "m",
-                           "to the nearest main centrality, Action Cœur de Ville or Petite Ville "
-                           "de Demain"),
+    "acv_pvd_distance_m": (
+        "Distance au pôle ACV/PVD le plus proche",
+        "m",
+        "to the nearest main centrality, Action Cœur de Ville or Petite Ville de Demain",
+    ),
     "qpv_share": ("Part en QPV", "0–1", "share of the area inside a QPV 2024"),
     "qpv_area_m2": ("Surface en QPV", "m²", "area inside QPV (QPV unioned first)"),
-    "qpv_share_inscribed": ("Part en QPV de la partie inscrite", "0–1",
-                            "share of the cité's inscribed part (without its buffer-zone part) "
-                            "inside a QPV 2024; NA for cités that are not inscribed"),
-    "area_inscribed_ha": ("Surface de la partie inscrite", "ha",
-                          "area of the cité's polygons inscribed on the World Heritage List"),
-    "area_buffer_ha": ("Surface de la partie en zone tampon", "ha",
-                       "area of the cité's buffer-zone polygons, less the inscribed part"),
+    "qpv_share_inscribed": (
+        "Part en QPV de la partie inscrite",
+        "0–1",
+        "share of the cité's inscribed part (without its buffer-zone part) "
+        "inside a QPV 2024; NA for cités that are not inscribed",
+    ),
+    "area_inscribed_ha": (
+        "Surface de la partie inscrite",
+        "ha",
+        "area of the cité's polygons inscribed on the World Heritage List",
+    ),
+    "area_buffer_ha": (
+        "Surface de la partie en zone tampon",
+        "ha",
+        "area of the cité's buffer-zone polygons, less the inscribed part",
+    ),
     "n_qpv": ("Nombre de QPV", "", "QPV overlapped by at least 1 m²"),
     "qpv_codes": ("QPV concernés", "", "codes of the QPV overlapped"),
-    "bien_inscrit_share": ("Part dans le bien UNESCO", "0–1",
-                           "share of the area inside the World Heritage property"),
+    "bien_inscrit_share": (
+        "Part dans le bien UNESCO",
+        "0–1",
+        "share of the area inside the World Heritage property",
+    ),
     "zone_tampon_share": ("Part dans la zone tampon", "0–1", "share of the area in the buffer zone"),
-    "bien_inscrit_distance_m": ("Distance au bien UNESCO", "m",
-                                "to the nearest of the 109 component parts"),
-    "station_distance_m": ("Distance à la gare/station", "m",
-                           "to the nearest station, any mode; stations in France only (SNCF "
-                           "stations, tram and métro stops of the Nord and Pas-de-Calais): "
-                           "Belgian stations are not counted"),
-    "train_distance_m": ("Distance à la gare", "m",
-                         "to the nearest train station in France (Belgian stations not counted)"),
+    "bien_inscrit_distance_m": ("Distance au bien UNESCO", "m", "to the nearest of the 109 component parts"),
+    "station_distance_m": (
+        "Distance à la gare/station",
+        "m",
+        "to the nearest station, any mode; stations in France only (SNCF "
+        "stations, tram and métro stops of the Nord and Pas-de-Calais): "
+        "Belgian stations are not counted",
+    ),
+    "train_distance_m": (
+        "Distance à la gare",
+        "m",
+        "to the nearest train station in France (Belgian stations not counted)",
+    ),
     "tram_distance_m": ("Distance au tram", "m", "to the nearest tram stop in France"),
     "stations_within": ("Stations à 800 m", "", "stations in France within 800 m"),
-    "share_within_walk": ("Part à 800 m d'une station", "0–1",
-                          "share of the area within 800 m of a station in France"),
+    "share_within_walk": (
+        "Part à 800 m d'une station",
+        "0–1",
+        "share of the area within 800 m of a station in France",
+    ),
     "rail_distance_m": ("Distance à la voie ferrée", "m", "to the nearest railway line in operation"),
     "eurovelo5_distance_m": ("Distance à l'EuroVelo 5", "m", "to EuroVelo 5"),
     "friches_n": ("Friches (commune)", "", "Cartofriches sites in the commune"),
     "friches_per_km2": ("Friches par km²", "1/km²", "Cartofriches sites per km² of the commune"),
     "friches_surface_m2": ("Surface de friches (commune)", "m²", "Cartofriches total surface"),
-    "friches_surface_share": ("Part de friches", "0–1",
-                              "friche surface / commune area; NA where the source surface exceeds "
-                              "the commune (see friches_surface_quality)"),
-    "friches_surface_quality": ("Qualité de la surface de friches", "",
-                                "ok, or surface_exceeds_commune: the Cartofriches surface is larger "
-                                "than the commune (upstream error), surface and share not published"),
+    "friches_surface_share": (
+        "Part de friches",
+        "0–1",
+        "friche surface / commune area; NA where the source surface exceeds "
+        "the commune (see friches_surface_quality)",
+    ),
+    "friches_surface_quality": (
+        "Qualité de la surface de friches",
+        "",
+        "ok, or surface_exceeds_commune: the Cartofriches surface is larger "
+        "than the commune (upstream error), surface and share not published",
+    ),
     "revenu_median_commune": ("Revenu médian (commune)", "€/UC/an", "Filosofi 2021"),
     "part_minima_sociaux_pct": ("Part des minima sociaux", "%", "Filosofi 2021, commune"),
-    "revenu_median_iris": ("Revenu médian (IRIS)", "€/UC/an",
-                           "Filosofi 2021 IRIS of the feature's own commune(s), weighted by overlap "
-                           "area; NA where those communes have no IRIS figures (Filosofi publishes "
-                           "them only for communes of 5,000 inhabitants or more)"),
-    "taux_pauvrete_iris_pct": ("Taux de pauvreté (IRIS)", "%",
-                               "Filosofi 2021 IRIS poverty rate (60 %) of the feature's own "
-                               "commune(s), area-weighted; NA where they have no IRIS figures "
-                               "(communes under 5,000 inhabitants)"),
+    "revenu_median_iris": (
+        "Revenu médian (IRIS)",
+        "€/UC/an",
+        "Filosofi 2021 IRIS of the feature's own commune(s), weighted by overlap "
+        "area; NA where those communes have no IRIS figures (Filosofi publishes "
+        "them only for communes of 5,000 inhabitants or more)",
+    ),
+    "taux_pauvrete_iris_pct": (
+        "Taux de pauvreté (IRIS)",
+        "%",
+        "Filosofi 2021 IRIS poverty rate (60 %) of the feature's own "
+        "commune(s), area-weighted; NA where they have no IRIS figures "
+        "(communes under 5,000 inhabitants)",
+    ),
     "puits_within": ("Puits à 1 km", "", "former shafts within 1 km"),
     "terrils_within": ("Terrils à 1 km", "", "terrils within 1 km"),
     "n_cites": ("Cités minières", "", "cités whose main commune it is"),
@@ -105,8 +162,9 @@ def _frame(parts: list[pd.DataFrame | pd.Series], index: pd.Index) -> pd.DataFra
     return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=index)
 
 
-def _indicators(feats: gpd.GeoDataFrame, t: Targets, *,
-                point_source: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def _indicators(
+    feats: gpd.GeoDataFrame, t: Targets, *, point_source: gpd.GeoDataFrame | None = None
+) -> pd.DataFrame:
     """Return every indicator whose targets are available.
 
     *point_source*: points to measure centre distances from (the town halls, for communes).
@@ -115,27 +173,39 @@ def _indicators(feats: gpd.GeoDataFrame, t: Targets, *,
     parts: list[pd.DataFrame | pd.Series] = []
     if t.centres_main is not None:
         d = distance_to_centres(src, t.centres_main)
-        parts.append(d[["distance_m", "centre_nom"]].rename(
-            columns={"distance_m": "centre_distance_m"}))
+        parts.append(d[["distance_m", "centre_nom"]].rename(columns={"distance_m": "centre_distance_m"}))
     if t.centres_acv_pvd is not None:
-        parts.append(distance_to_centres(src, t.centres_acv_pvd)["distance_m"].rename(
-            "acv_pvd_distance_m"))
+        parts.append(distance_to_centres(src, t.centres_acv_pvd)["distance_m"].rename("acv_pvd_distance_m"))
     if t.qpv is not None:
         parts.append(qpv_overlap(feats, t.qpv))
     if t.unesco_property is not None and t.unesco_buffer_zone is not None:
-        parts.append(unesco_overlap(feats, t.unesco_property, t.unesco_buffer_zone)[
-            ["bien_inscrit_share", "zone_tampon_share", "bien_inscrit_distance_m"]])
+        parts.append(
+            unesco_overlap(feats, t.unesco_property, t.unesco_buffer_zone)[
+                ["bien_inscrit_share", "zone_tampon_share", "bien_inscrit_distance_m"]
+            ]
+        )
     if t.stations is not None:
-        parts.append(station_access(feats, t.stations, modes=("train", "tram"))[
-            ["station_distance_m", "train_distance_m", "tram_distance_m", "stations_within",
-             "share_within_walk"]])
+        parts.append(
+            station_access(feats, t.stations, modes=("train", "tram"))[
+                [
+                    "station_distance_m",
+                    "train_distance_m",
+                    "tram_distance_m",
+                    "stations_within",
+                    "share_within_walk",
+                ]
+            ]
+        )
     if t.rail_lines is not None:
         parts.append(distance_to_lines(feats, t.rail_lines, name="rail"))
     if t.eurovelo5 is not None:
         parts.append(distance_to_lines(feats, t.eurovelo5, name="eurovelo5"))
     if t.friches_communes is not None:
-        parts.append(friches_context(feats, t.friches_communes)[
-            ["friches_n", "friches_per_km2", "friches_surface_share", "friches_surface_quality"]])
+        parts.append(
+            friches_context(feats, t.friches_communes)[
+                ["friches_n", "friches_per_km2", "friches_surface_share", "friches_surface_quality"]
+            ]
+        )
     if t.income_communes is not None and t.income_iris is not None:
         parts.append(income_context(feats, t.income_communes, t.income_iris))
     if t.shafts is not None and t.terrils is not None:
@@ -151,24 +221,34 @@ def _builtin_targets(*, regional: bool = False) -> Targets:
     the only ones to load and repair. Caller features get the QPV of metropolitan France.
     """
     qpv_territory = "nord_pas_de_calais" if regional else None
-    targets: Targets = memo("builtin_targets", lambda: builtin.targets(qpv_territory=qpv_territory),
-                            sources=TABLE_SOURCES, params={"qpv": qpv_territory})
+    targets: Targets = memo(
+        "builtin_targets",
+        lambda: builtin.targets(qpv_territory=qpv_territory),
+        sources=TABLE_SOURCES,
+        params={"qpv": qpv_territory},
+    )
     return targets
 
 
 def _warn_missing(t: Targets) -> None:
     missing = [m for m in t.missing() if m != "communes"]
     if missing:
-        warn(f"indicator_table: no layer for {', '.join(missing)}; the indicators that "
-             "need them are left out of the table", MissingLayerWarning)
+        warn(
+            f"indicator_table: no layer for {', '.join(missing)}; the indicators that "
+            "need them are left out of the table",
+            MissingLayerWarning,
+        )
 
 
 @renamed_kwarg("perimeter", "territory")
 @gc_paused
-def indicator_table(features: gpd.GeoDataFrame | None = None, *,
-                    territory: str | Sequence[str] = "bassin_minier",
-                    of: Literal["communes", "cites"] = "communes",
-                    targets: Targets | None = None) -> gpd.GeoDataFrame:
+def indicator_table(
+    features: gpd.GeoDataFrame | None = None,
+    *,
+    territory: str | Sequence[str] = "bassin_minier",
+    of: Literal["communes", "cites"] = "communes",
+    targets: Targets | None = None,
+) -> gpd.GeoDataFrame:
     """Every indicator for the communes or the cités of a territory, in one GeoDataFrame.
 
     Or for your own features (*features*).
@@ -211,45 +291,76 @@ def indicator_table(features: gpd.GeoDataFrame | None = None, *,
     _warn_missing(t)
     if features is not None:
         if territory != "bassin_minier" or of != "communes":
-            raise UnknownOptionError("indicator_table: give either features=… or territory=/of=…, "
-                                     "not both")
+            raise UnknownOptionError("indicator_table: give either features=… or territory=/of=…, not both")
         feats, _ = prepare(features, name="features")
         ind = _indicators(features, t)
         base = pd.DataFrame(feats.drop(columns=feats.geometry.name))
         clash = [c for c in base.columns if c in ind.columns]
         if clash:
-            raise UnknownOptionError(f"features already have column(s) {clash} that the table "
-                                     "computes; rename or drop them first")
-        return gpd.GeoDataFrame(pd.concat([base, ind], axis=1), geometry=feats.geometry.values,
-                                crs=feats.crs)
+            raise UnknownOptionError(
+                f"features already have column(s) {clash} that the table computes; rename or drop them first"
+            )
+        return gpd.GeoDataFrame(pd.concat([base, ind], axis=1), geometry=feats.geometry.values, crs=feats.crs)
     area = territory_communes(territory)
     if of == "communes":
         c = area
         pts = _centres(level="all", territory="nord_pas_de_calais").reindex(c.index)
         ind = _indicators(c, t, point_source=pts)
         ct = _cites()
-        counts = ct.groupby("code_insee").agg(
-            n_cites=("nom", "size"), n_cites_unesco=("unesco_inscribed", "sum"),
-            n_cites_erbm=("erbm_programme", "sum")).reindex(c.index).fillna(0).astype("int64")
-        base = c[["nom", "departement", "siren_epci", "nom_epci", "population", "area_km2",
-                  "in_basin", "in_erbm_epci"]]
+        counts = (
+            ct.groupby("code_insee")
+            .agg(
+                n_cites=("nom", "size"),
+                n_cites_unesco=("unesco_inscribed", "sum"),
+                n_cites_erbm=("erbm_programme", "sum"),
+            )
+            .reindex(c.index)
+            .fillna(0)
+            .astype("int64")
+        )
+        base = c[
+            [
+                "nom",
+                "departement",
+                "siren_epci",
+                "nom_epci",
+                "population",
+                "area_km2",
+                "in_basin",
+                "in_erbm_epci",
+            ]
+        ]
         out = pd.concat([base, counts, ind], axis=1)
         return gpd.GeoDataFrame(out, geometry=c.geometry.values, crs=c.crs)
-    ct = filter_to_territory(_cites(), territory if isinstance(territory, str) and
-                             territory in TERRITORIES else area)
+    ct = filter_to_territory(
+        _cites(), territory if isinstance(territory, str) and territory in TERRITORIES else area
+    )
     if len(ct) == 0:
-        raise EmptyInputError(f"no cité minière lies in the territory {territory!r}; use "
-                              "of='communes' for its communes")
+        raise EmptyInputError(
+            f"no cité minière lies in the territory {territory!r}; use of='communes' for its communes"
+        )
     ind = _indicators(ct, t)
-    base = ct[["nom", "type_cite", "interet", "bailleur", "unesco_inscribed", "in_buffer_zone",
-               "erbm_programme", "code_insee", "codes_insee", "area_ha", "area_inscribed_ha",
-               "area_buffer_ha"]]
+    base = ct[
+        [
+            "nom",
+            "type_cite",
+            "interet",
+            "bailleur",
+            "unesco_inscribed",
+            "in_buffer_zone",
+            "erbm_programme",
+            "code_insee",
+            "codes_insee",
+            "area_ha",
+            "area_inscribed_ha",
+            "area_buffer_ha",
+        ]
+    ]
     cols = [base, ind]
     if t.qpv is not None:  # statistics about inscribed cités are measured on their inscribed parts
         parts = cite_parts("inscribed")
         parts = parts[parts.index.isin(ct.index)]
-        cols.append(qpv_overlap(parts, t.qpv)["qpv_share"].rename("qpv_share_inscribed")
-                    .reindex(ct.index))
+        cols.append(qpv_overlap(parts, t.qpv)["qpv_share"].rename("qpv_share_inscribed").reindex(ct.index))
     return gpd.GeoDataFrame(pd.concat(cols, axis=1), geometry=ct.geometry.values, crs=ct.crs)
 
 
@@ -264,7 +375,16 @@ def sources_table(names: tuple[str, ...] = TABLE_SOURCES) -> pd.DataFrame:
     >>> s.loc["qpv", "licence"]
     'Licence Ouverte / Etalab 2.0'
     """
-    rows = [{"dataset": n, "title": CATALOGUE[n].title, "attribution": CATALOGUE[n].attribution,
-             "licence": CATALOGUE[n].licence, "vintage": CATALOGUE[n].vintage,
-             "upstream": CATALOGUE[n].upstream, "sha256": CATALOGUE[n].sha256} for n in names]
+    rows = [
+        {
+            "dataset": n,
+            "title": CATALOGUE[n].title,
+            "attribution": CATALOGUE[n].attribution,
+            "licence": CATALOGUE[n].licence,
+            "vintage": CATALOGUE[n].vintage,
+            "upstream": CATALOGUE[n].upstream,
+            "sha256": CATALOGUE[n].sha256,
+        }
+        for n in names
+    ]
     return pd.DataFrame(rows).set_index("dataset")

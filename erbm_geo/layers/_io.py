@@ -29,8 +29,10 @@ def read_geojson(name: str, *, to_working: bool = True) -> gpd.GeoDataFrame:
     except Exception as exc:  # pyogrio raises several exception types on bad input
         raise DataFormatError(f"dataset {name!r}: cannot read {path} as GeoJSON: {exc}") from exc
     if gdf.empty:  # every catalogued layer has features: an empty one is a damaged file
-        raise DataFormatError(f"dataset {name!r}: no feature in {path}; the file is damaged or "
-                              "truncated: `erbm-geo data verify` checks it against its sha256")
+        raise DataFormatError(
+            f"dataset {name!r}: no feature in {path}; the file is damaged or "
+            "truncated: `erbm-geo data verify` checks it against its sha256"
+        )
     if gdf.crs is None:
         gdf = gdf.set_crs("EPSG:4326")
     return gdf.to_crs(settings.crs) if to_working else gdf

@@ -46,8 +46,9 @@ def _build() -> gpd.GeoDataFrame:
     mairies = read_csv("mairies", dtype={"insee": str})
     check_columns(mairies, ["insee", "lon", "lat"], name="mairies-59-62.csv")
     mairies = mairies.drop_duplicates("insee").set_index("insee")
-    pts = gpd.GeoSeries(gpd.points_from_xy(mairies["lon"], mairies["lat"]), index=mairies.index,
-                        crs="EPSG:4326").to_crs(settings.crs)
+    pts = gpd.GeoSeries(
+        gpd.points_from_xy(mairies["lon"], mairies["lat"]), index=mairies.index, crs="EPSG:4326"
+    ).to_crs(settings.crs)
     pts = pts.reindex(allc.index)
     # a town-hall point outside its own commune (bad geocoding) is not trusted either
     inside = np.zeros(len(allc), dtype=bool)
@@ -66,20 +67,23 @@ def _build() -> gpd.GeoDataFrame:
         {
             "nom": allc["nom"].to_numpy(),
             "niveau": niveau.astype("int64"),
-            "acv": acv, "pvd": pvd, "ort": ort,
+            "acv": acv,
+            "pvd": pvd,
+            "ort": ort,
             "source_point": np.where(inside, "mairie", "point_on_surface"),
             "in_basin": allc["in_basin"].to_numpy(),
             "in_erbm_epci": allc["in_erbm_epci"].to_numpy(),
         },
-        geometry=geom, crs=settings.crs, index=allc.index,
+        geometry=geom,
+        crs=settings.crs,
+        index=allc.index,
     )
     out.attrs["sources"] = ["mairies", "acv_pvd_ort", "communes_59", "communes_62"]
     return out
 
 
 @renamed_kwarg("perimeter", "territory")
-def centres(*, level: Level = "all", territory: TerritoryName = "bassin_minier_erbm"
-            ) -> gpd.GeoDataFrame:
+def centres(*, level: Level = "all", territory: TerritoryName = "bassin_minier_erbm") -> gpd.GeoDataFrame:
     """Return commune centres of a hierarchy level within a territory.
 
     Parameters
@@ -108,8 +112,9 @@ def centres(*, level: Level = "all", territory: TerritoryName = "bassin_minier_e
     """
     if level not in LEVELS:
         raise UnknownOptionError(f"unknown centre level {level!r}; choose main, acv_pvd or all")
-    allc = cached_layer("centres", ("mairies", "acv_pvd_ort", "communes_59", "communes_62",
-                                    "cog_communes"), _build)
+    allc = cached_layer(
+        "centres", ("mairies", "acv_pvd_ort", "communes_59", "communes_62", "cog_communes"), _build
+    )
     keep = _communes(territory=territory).index
     out = allc.loc[allc.index.isin(keep) & (allc["niveau"] <= LEVELS[level]).to_numpy()]
     out.attrs = {**allc.attrs, "level": level, "territory": territory}
@@ -136,9 +141,15 @@ def as_centres(points: gpd.GeoDataFrame, *, name_column: str = "nom") -> gpd.Geo
     check_columns(points, [name_column], name="centres")
     pts = to_working_crs(points, name="centres")
     check_geometries(pts, name="centres", types=PUNCTUAL - {"MultiPoint"})
-    out = gpd.GeoDataFrame({"nom": pts[name_column].astype(str).to_numpy(),
-                            "niveau": np.full(len(pts), 0, dtype="int64"),
-                            "source_point": "user"},
-                           geometry=pts.geometry.values, crs=settings.crs, index=pts.index)
+    out = gpd.GeoDataFrame(
+        {
+            "nom": pts[name_column].astype(str).to_numpy(),
+            "niveau": np.full(len(pts), 0, dtype="int64"),
+            "source_point": "user",
+        },
+        geometry=pts.geometry.values,
+        crs=settings.crs,
+        index=pts.index,
+    )
     out.index = pd.Index(out.index.astype(str), name="centre_id")
     return out

@@ -77,11 +77,19 @@ __all__ = [
 
 MATCH_OVERLAP = 0.5
 _PART_SUFFIX = re.compile(r"\s*\(partie en zone[- ]tampon\)\s*$", re.IGNORECASE)
-_TYPES = {"corons": "corons", "cite pavillonnaire": "cité pavillonnaire",
-          "cite jardin": "cité-jardin", "cite-jardin": "cité-jardin",
-          "cite moderne": "cité moderne"}
-_INTERET = {"exceptionnelle": "exceptionnel", "exceptionnel": "exceptionnel",
-            "remarquable": "remarquable", "temoin": "témoin"}
+_TYPES = {
+    "corons": "corons",
+    "cite pavillonnaire": "cité pavillonnaire",
+    "cite jardin": "cité-jardin",
+    "cite-jardin": "cité-jardin",
+    "cite moderne": "cité moderne",
+}
+_INTERET = {
+    "exceptionnelle": "exceptionnel",
+    "exceptionnel": "exceptionnel",
+    "remarquable": "remarquable",
+    "temoin": "témoin",
+}
 _SOURCES = ("cites_minieres", "zt_cites_minieres", "cites_erbm")
 
 
@@ -103,8 +111,11 @@ def normalise_name(name: object) -> str:
     s = re.sub(r"\bst\b", "saint", s)
     s = re.sub(r"\bres\b\.?", "residence", s)
     s = re.sub(r"[^a-z0-9]+", " ", s)
-    words = [w for w in s.split() if w not in {"cite", "cites", "residence", "de", "la", "le",
-                                                 "les", "des", "du", "d", "l", "n", "no"}]
+    words = [
+        w
+        for w in s.split()
+        if w not in {"cite", "cites", "residence", "de", "la", "le", "les", "des", "du", "d", "l", "n", "no"}
+    ]
     return " ".join(words)
 
 
@@ -208,8 +219,11 @@ def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
         geometry=geom.reindex(first.index).values,
         crs=settings.crs,
     )
-    out["cite_id"] = np.where(out["id_unesco"].notna(), "U" + out["id_unesco"].fillna(""),
-                              "L" + out["id_lsm"].astype("string").fillna(""))
+    out["cite_id"] = np.where(
+        out["id_unesco"].notna(),
+        "U" + out["id_unesco"].fillna(""),
+        "L" + out["id_lsm"].astype("string").fillna(""),
+    )
     if out["cite_id"].duplicated().any():
         dups = out.loc[out["cite_id"].duplicated(keep=False), "cite_id"].tolist()
         raise UnknownCodeError(f"duplicate cité identifiers after matching: {dups}")
@@ -220,14 +234,31 @@ def _unified() -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
     out["codes_insee"] = codes["codes_insee"]
     out["area_ha"] = out.geometry.area / 1e4
     parts = _parts(recs, out)
-    out["area_inscribed_ha"] = (parts["inscribed"]["area_ha"].reindex(out.index).fillna(0.0)
-                                .to_numpy())
+    out["area_inscribed_ha"] = parts["inscribed"]["area_ha"].reindex(out.index).fillna(0.0).to_numpy()
     out["area_buffer_ha"] = parts["buffer"]["area_ha"].reindex(out.index).fillna(0.0).to_numpy()
     out.attrs["sources"] = list(_SOURCES)
     out.attrs["repaired"] = recs.attrs.get("repaired", 0)
-    cols = ["nom", "nom_2", "type_cite", "compagnie", "interet", "bailleur", "unesco_inscribed",
-            "in_buffer_zone", "erbm_programme", "id_unesco", "id_lsm", "code_insee", "codes_insee",
-            "area_ha", "area_inscribed_ha", "area_buffer_ha", "n_records", "sources", "geometry"]
+    cols = [
+        "nom",
+        "nom_2",
+        "type_cite",
+        "compagnie",
+        "interet",
+        "bailleur",
+        "unesco_inscribed",
+        "in_buffer_zone",
+        "erbm_programme",
+        "id_unesco",
+        "id_lsm",
+        "code_insee",
+        "codes_insee",
+        "area_ha",
+        "area_inscribed_ha",
+        "area_buffer_ha",
+        "n_records",
+        "sources",
+        "geometry",
+    ]
     return out[cols], parts
 
 
@@ -245,13 +276,18 @@ def _parts(recs: gpd.GeoDataFrame, out: gpd.GeoDataFrame) -> dict[str, gpd.GeoDa
     bgeoms = np.asarray(buf.values, dtype=object)
     bgeoms[has] = shapely.difference(bgeoms[has], np.asarray(ins_for_buf.values, dtype=object)[has])
     result = {}
-    for part, geoms, comps in (("inscribed", np.asarray(insc.values, dtype=object), insc.index),
-                               ("buffer", bgeoms, buf.index)):
+    for part, geoms, comps in (
+        ("inscribed", np.asarray(insc.values, dtype=object), insc.index),
+        ("buffer", bgeoms, buf.index),
+    ):
         keep = shapely.area(geoms) > 0
         idx = pd.Index(ids.reindex(comps).to_numpy()[keep], name="cite_id")
-        g = gpd.GeoDataFrame({"nom": out["nom"].reindex(idx).to_numpy(),
-                              "area_ha": shapely.area(geoms[keep]) / 1e4},
-                             geometry=geoms[keep], crs=settings.crs, index=idx)
+        g = gpd.GeoDataFrame(
+            {"nom": out["nom"].reindex(idx).to_numpy(), "area_ha": shapely.area(geoms[keep]) / 1e4},
+            geometry=geoms[keep],
+            crs=settings.crs,
+            index=idx,
+        )
         result[part] = g.sort_index()
     return result
 
@@ -278,8 +314,7 @@ def cites() -> gpd.GeoDataFrame:
     >>> c.loc["L853", ["nom", "code_insee"]].tolist()  # Cité Heurteau, Hornaing
     ['Cité Heurteau', '59314']
     """
-    return cached_layer("cites", (*_SOURCES, "communes_59", "communes_62", "cog_communes"),
-                        _build)
+    return cached_layer("cites", (*_SOURCES, "communes_59", "communes_62", "cog_communes"), _build)
 
 
 def cite_parts(part: Literal["inscribed", "buffer"] = "inscribed") -> gpd.GeoDataFrame:
@@ -353,17 +388,22 @@ def select_cites(
             raise UnknownCodeError(f"unknown EPCI SIREN(s): {unknown}; e.g. '246200364' (Lens-Liévin)")
         wanted |= set(allc.index[allc["siren_epci"].isin(sirens).to_numpy()])
     if commune is not None or epci is not None:
-        mask &= c["codes_insee"].fillna("").str.split(";").map(lambda xs: bool(wanted & set(xs))
-                                                              ).to_numpy(dtype=bool)
+        mask &= (
+            c["codes_insee"]
+            .fillna("")
+            .str.split(";")
+            .map(lambda xs: bool(wanted & set(xs)))
+            .to_numpy(dtype=bool)
+        )
     if flag is not None:
         if flag not in ("unesco_inscribed", "in_buffer_zone", "erbm_programme"):
             raise UnknownOptionError(
-                f"unknown flag {flag!r}; choose unesco_inscribed, in_buffer_zone or erbm_programme")
+                f"unknown flag {flag!r}; choose unesco_inscribed, in_buffer_zone or erbm_programme"
+            )
         mask &= c[flag].to_numpy(dtype=bool)
     out = c[mask]
     if out.empty:
-        raise EmptyInputError(
-            f"no cité matches commune={commune!r}, epci={epci!r}, flag={flag!r}")
+        raise EmptyInputError(f"no cité matches commune={commune!r}, epci={epci!r}, flag={flag!r}")
     return out
 
 

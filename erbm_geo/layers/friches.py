@@ -30,8 +30,13 @@ from erbm_geo.layers._io import read_json_mapping
 from erbm_geo.layers.territory import TerritoryName, codes_from_names
 from erbm_geo.layers.territory import communes as _communes
 
-__all__ = ["CARTOFRICHES_COLUMNS", "cartofriches_sites", "friches_communes", "strategic_sites",
-           "warn_quality"]
+__all__ = [
+    "CARTOFRICHES_COLUMNS",
+    "cartofriches_sites",
+    "friches_communes",
+    "strategic_sites",
+    "warn_quality",
+]
 
 
 def _slug(s: str) -> str:
@@ -39,8 +44,7 @@ def _slug(s: str) -> str:
 
 
 @renamed_kwarg("perimeter", "territory")
-def friches_communes(*, territory: TerritoryName = "bassin_minier", warn: bool = True
-                     ) -> gpd.GeoDataFrame:
+def friches_communes(*, territory: TerritoryName = "bassin_minier", warn: bool = True) -> gpd.GeoDataFrame:
     """Communes of *territory* with their Cartofriches aggregates.
 
     Returns
@@ -65,9 +69,11 @@ def friches_communes(*, territory: TerritoryName = "bassin_minier", warn: bool =
     >>> int(f["friches_n"].sum()) > 0, len(f)
     (True, 250)
     """
-    allf = cached_layer("friches_communes_5962",
-                        ("cartofriches_communes", "communes_59", "communes_62", "cog_communes",
-                         "cog_epci"), _build_friches)
+    allf = cached_layer(
+        "friches_communes_5962",
+        ("cartofriches_communes", "communes_59", "communes_62", "cog_communes", "cog_epci"),
+        _build_friches,
+    )
     out = allf.loc[_communes(territory=territory).index]
     if warn:
         warn_quality(out)
@@ -80,8 +86,10 @@ def _build_friches() -> gpd.GeoDataFrame:
     recs = []
     for code in c.index:
         r = rows.get(code) or {}
-        rec: dict[str, float] = {"friches_n": r.get("n", 0),
-                                 "friches_surface_m2": r.get("total_surface_m2", 0) or 0}
+        rec: dict[str, float] = {
+            "friches_n": r.get("n", 0),
+            "friches_surface_m2": r.get("total_surface_m2", 0) or 0,
+        }
         for k, v in (r.get("by_type") or {}).items():
             rec[f"friches_type_{_slug(k)}"] = v
         for k, v in (r.get("by_status") or {}).items():
@@ -98,14 +106,25 @@ def _build_friches() -> gpd.GeoDataFrame:
     out["friches_surface_m2"] = source.where(~impossible)
     out["friches_surface_share"] = share.where(~impossible)
     out["friches_surface_quality"] = pd.array(
-        np.where(impossible, "surface_exceeds_commune", "ok"), dtype="string")
+        np.where(impossible, "surface_exceeds_commune", "ok"), dtype="string"
+    )
     quality = [
-        {"dataset": "cartofriches_communes", "code_insee": str(code), "nom": str(r["nom"]),
-         "column": "friches_surface_m2", "value": float(r["friches_surface_m2_source"]),
-         "commune_area_m2": float(r["area_km2"]) * 1e6, "problem": "surface_exceeds_commune"}
-        for code, r in out[impossible].iterrows()]
-    out.attrs = {**c.attrs, "sources": [*c.attrs.get("sources", []), "cartofriches_communes"],
-                 "quality": quality}
+        {
+            "dataset": "cartofriches_communes",
+            "code_insee": str(code),
+            "nom": str(r["nom"]),
+            "column": "friches_surface_m2",
+            "value": float(r["friches_surface_m2_source"]),
+            "commune_area_m2": float(r["area_km2"]) * 1e6,
+            "problem": "surface_exceeds_commune",
+        }
+        for code, r in out[impossible].iterrows()
+    ]
+    out.attrs = {
+        **c.attrs,
+        "sources": [*c.attrs.get("sources", []), "cartofriches_communes"],
+        "quality": quality,
+    }
     return out
 
 
@@ -119,7 +138,8 @@ def warn_quality(f: gpd.GeoDataFrame, codes: Iterable[str] | None = None) -> Non
             f"cartofriches_communes: {len(bad)} commune(s) have a friche surface larger than the "
             f"commune ({names}); their surface "
             "and share are NA (friches_surface_quality, attrs['quality'])",
-            DataQualityWarning)
+            DataQualityWarning,
+        )
 
 
 def strategic_sites() -> gpd.GeoDataFrame:
@@ -158,8 +178,15 @@ def strategic_sites() -> gpd.GeoDataFrame:
 
 
 #: Columns of the Cartofriches national sites CSV that :func:`cartofriches_sites` needs.
-CARTOFRICHES_COLUMNS = ("site_id", "site_nom", "comm_insee", "site_type", "site_statut",
-                        "latitude", "longitude")
+CARTOFRICHES_COLUMNS = (
+    "site_id",
+    "site_nom",
+    "comm_insee",
+    "site_type",
+    "site_statut",
+    "latitude",
+    "longitude",
+)
 
 
 def cartofriches_sites(path: str | Path) -> gpd.GeoDataFrame:
@@ -199,8 +226,11 @@ def cartofriches_sites(path: str | Path) -> gpd.GeoDataFrame:
     keep = ["site_id", "site_nom", "comm_insee", "site_type", "site_statut"]
     if "unite_fonciere_surface" in df:
         keep.append("unite_fonciere_surface")
-    out = gpd.GeoDataFrame(df.loc[ok, keep].rename(columns={"comm_insee": "code_insee"}),
-                           geometry=gpd.points_from_xy(lon[ok], lat[ok]), crs="EPSG:4326")
+    out = gpd.GeoDataFrame(
+        df.loc[ok, keep].rename(columns={"comm_insee": "code_insee"}),
+        geometry=gpd.points_from_xy(lon[ok], lat[ok]),
+        crs="EPSG:4326",
+    )
     out = out.to_crs(settings.crs).set_index("site_id")
     out.attrs["without_coordinates"] = df.loc[~ok, "site_id"].tolist()
     return out

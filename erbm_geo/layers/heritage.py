@@ -61,7 +61,8 @@ def _repair(gdf: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDataFrame:
         warn(
             f"{dataset}: {len(dropped)} source feature(s) have no geometry and were left out "
             f"(source row numbers {dropped}); see gdf.attrs['dropped_no_geometry']",
-            DataQualityWarning)
+            DataQualityWarning,
+        )
         gdf = gdf[~missing].copy()
     invalid = ~gdf.is_valid.to_numpy()
     if invalid.any():
@@ -71,9 +72,12 @@ def _repair(gdf: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _prepare(dataset: str, columns: dict[str, str], index: str | None,
-             post: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
-             ) -> gpd.GeoDataFrame:
+def _prepare(
+    dataset: str,
+    columns: dict[str, str],
+    index: str | None,
+    post: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None,
+) -> gpd.GeoDataFrame:
     def build() -> gpd.GeoDataFrame:
         raw = read_geojson(dataset)
         gdf = raw[[*columns, "geometry"]].rename(columns=columns)
@@ -91,8 +95,7 @@ def _prepare(dataset: str, columns: dict[str, str], index: str | None,
         cols = [c for c in gdf.columns if c != "geometry"] + ["geometry"]
         return gdf[cols]
 
-    return cached_layer(f"heritage_{dataset}", (dataset, "communes_59", "communes_62",
-                                                "cog_communes"), build)
+    return cached_layer(f"heritage_{dataset}", (dataset, "communes_59", "communes_62", "cog_communes"), build)
 
 
 def _unesco_id(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -115,14 +118,24 @@ def bien_inscrit() -> gpd.GeoDataFrame:
     >>> round(float(b.area.sum()) / 1e4 / PROPERTY_AREA_HA, 3)  # within 1 % of the official area
     1.007
     """
+
     def post(g: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         g["no_element"] = g["no_element"].astype(int)
         g["no_section"] = g["no_section"].astype(int)
         return g.sort_values("no_element")
 
-    return _prepare("bien_inscrit", {"no_element": "no_element", "nom": "nom",
-                                     "no_section": "no_section", "section": "section",
-                                     "surface_ha": "surface_ha"}, "no_element", post)
+    return _prepare(
+        "bien_inscrit",
+        {
+            "no_element": "no_element",
+            "nom": "nom",
+            "no_section": "no_section",
+            "section": "section",
+            "surface_ha": "surface_ha",
+        },
+        "no_element",
+        post,
+    )
 
 
 def zone_tampon() -> gpd.GeoDataFrame:
@@ -135,6 +148,7 @@ def zone_tampon() -> gpd.GeoDataFrame:
     >>> len(zone_tampon())
     15
     """
+
     def post(g: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         g["id"] = g["id"].astype(int)
         return g
@@ -147,26 +161,57 @@ _MBM_UNESCO = {"id_unesco": "id_unesco", "element": "element", "objet": "objet"}
 
 def batis() -> gpd.GeoDataFrame:
     """Inscribed buildings (159): company buildings, headframes, health and social facilities."""
-    return _prepare("batis", {**_MBM_UNESCO, "nom": "nom", "denomination": "denomination",
-                              "typologie": "typologie", "compagnie": "compagnie",
-                              "periode": "periode", "proprietaire": "proprietaire",
-                              "protection": "protection"}, None, _unesco_id)
+    return _prepare(
+        "batis",
+        {
+            **_MBM_UNESCO,
+            "nom": "nom",
+            "denomination": "denomination",
+            "typologie": "typologie",
+            "compagnie": "compagnie",
+            "periode": "periode",
+            "proprietaire": "proprietaire",
+            "protection": "protection",
+        },
+        None,
+        _unesco_id,
+    )
 
 
 def equipements_collectifs() -> gpd.GeoDataFrame:
     """Inscribed collective facilities (135): schools, churches, dispensaries, offices…."""
-    return _prepare("equipements_collectifs", {**_MBM_UNESCO, "nom": "nom", "typologie": "typologie",
-                                               "compagnie": "compagnie", "periode": "periode",
-                                               "proprietaire": "proprietaire",
-                                               "protection": "protection"}, None, _unesco_id)
+    return _prepare(
+        "equipements_collectifs",
+        {
+            **_MBM_UNESCO,
+            "nom": "nom",
+            "typologie": "typologie",
+            "compagnie": "compagnie",
+            "periode": "periode",
+            "proprietaire": "proprietaire",
+            "protection": "protection",
+        },
+        None,
+        _unesco_id,
+    )
 
 
 def equipements_extraction() -> gpd.GeoDataFrame:
     """Inscribed extraction facilities (25): headframes, pit heads, machine houses."""
-    return _prepare("equipements_extraction", {**_MBM_UNESCO, "nom": "nom", "typologie": "typologie",
-                                               "compagnie": "compagnie", "periode": "periode",
-                                               "proprietaire": "proprietaire",
-                                               "protection": "protection"}, None, _unesco_id)
+    return _prepare(
+        "equipements_extraction",
+        {
+            **_MBM_UNESCO,
+            "nom": "nom",
+            "typologie": "typologie",
+            "compagnie": "compagnie",
+            "periode": "periode",
+            "proprietaire": "proprietaire",
+            "protection": "protection",
+        },
+        None,
+        _unesco_id,
+    )
 
 
 def cavaliers() -> gpd.GeoDataFrame:
@@ -181,15 +226,28 @@ def zt_cavaliers() -> gpd.GeoDataFrame:
 
 def terrils() -> gpd.GeoDataFrame:
     """Inscribed terrils (51 polygons; index ``no_terril``, e.g. ``"T115"``)."""
-    return _prepare("terrils", {"no_terril": "no_terril", "nom": "nom", "compagnie": "compagnie",
-                                "groupe": "groupe", "forme": "forme", **_MBM_UNESCO},
-                    "no_terril", _unesco_id)
+    return _prepare(
+        "terrils",
+        {
+            "no_terril": "no_terril",
+            "nom": "nom",
+            "compagnie": "compagnie",
+            "groupe": "groupe",
+            "forme": "forme",
+            **_MBM_UNESCO,
+        },
+        "no_terril",
+        _unesco_id,
+    )
 
 
 def zt_terrils() -> gpd.GeoDataFrame:
     """Terrils of the buffer zone (111 polygons; index ``no_terril``)."""
-    return _prepare("zt_terrils", {"id": "no_terril", "nom": "nom", "nom_usuel": "nom_usuel",
-                                   "forme": "forme"}, "no_terril")
+    return _prepare(
+        "zt_terrils",
+        {"id": "no_terril", "nom": "nom", "nom_usuel": "nom_usuel", "forme": "forme"},
+        "no_terril",
+    )
 
 
 def espaces_neonaturels() -> gpd.GeoDataFrame:
@@ -204,8 +262,9 @@ def zt_espaces_neonaturels() -> gpd.GeoDataFrame:
 
 def zt_parvis_agricoles() -> gpd.GeoDataFrame:
     """Protected agricultural views of the buffer zone (138), with the terrils they look at."""
-    return _prepare("zt_parvis_agricoles", {"id": "id", "qualite_vue": "qualite_vue",
-                                            "vue_sur": "vue_sur"}, "id")
+    return _prepare(
+        "zt_parvis_agricoles", {"id": "id", "qualite_vue": "qualite_vue", "vue_sur": "vue_sur"}, "id"
+    )
 
 
 def puits_de_mines() -> gpd.GeoDataFrame:
@@ -217,11 +276,22 @@ def puits_de_mines() -> gpd.GeoDataFrame:
     >>> len(p), p.geom_type.unique().tolist()
     (636, ['Point'])
     """
-    return _prepare("puits_de_mines", {"fosse": "fosse", "fosse_alias": "fosse_alias",
-                                       "puits": "puits", "compagnie": "compagnie",
-                                       "concession": "concession", "cote": "cote_m",
-                                       "creusement": "creusement", "fermeture": "fermeture",
-                                       "profondeur": "profondeur_m", "brgm": "url_brgm"}, None)
+    return _prepare(
+        "puits_de_mines",
+        {
+            "fosse": "fosse",
+            "fosse_alias": "fosse_alias",
+            "puits": "puits",
+            "compagnie": "compagnie",
+            "concession": "concession",
+            "cote": "cote_m",
+            "creusement": "creusement",
+            "fermeture": "fermeture",
+            "profondeur": "profondeur_m",
+            "brgm": "url_brgm",
+        },
+        None,
+    )
 
 
 #: name -> loader, for the CLI, maps and the atlas.

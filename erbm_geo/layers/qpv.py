@@ -41,9 +41,11 @@ def _multipolygons(coordinates: list[list[list[list[list[float]]]]]) -> np.ndarr
     coords = np.array(list(chain.from_iterable(rings)), dtype=float)
     if coords.ndim != 2 or coords.shape[1] not in (2, 3):
         raise ValueError("coordinates are not pairs (or triples) of numbers")
-    offsets = (np.r_[0, np.cumsum([len(r) for r in rings])],
-               np.r_[0, np.cumsum([len(p) for p in polys])],
-               np.r_[0, np.cumsum([len(g) for g in coordinates])])
+    offsets = (
+        np.r_[0, np.cumsum([len(r) for r in rings])],
+        np.r_[0, np.cumsum([len(p) for p in polys])],
+        np.r_[0, np.cumsum([len(g) for g in coordinates])],
+    )
     return cast("np.ndarray", shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets))
 
 
@@ -60,7 +62,9 @@ def _parse_france() -> gpd.GeoDataFrame:
         raise DataFormatError(f"qpv: unexpected structure of the QPV file ({exc!r})") from exc
     gdf = gpd.GeoDataFrame(
         {"nom": pd.array(labels, dtype="string"), "codes_insee": pd.array(insee, dtype="string")},
-        geometry=geoms, crs="EPSG:4326", index=pd.Index(codes, name="code_qpv"),
+        geometry=geoms,
+        crs="EPSG:4326",
+        index=pd.Index(codes, name="code_qpv"),
     )
     if not gdf.index.is_unique:
         raise DataFormatError("qpv: duplicate QPV codes in the source file")
@@ -83,8 +87,7 @@ def _prepared(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     gdf["area_ha"] = gdf.geometry.area / 1e4
     gdf.attrs["repaired"] = int(invalid.sum())
     gdf.attrs["sources"] = ["qpv"]
-    return gdf[["nom", "codes_insee", "n_communes", "area_ha", "repaired", "overlaps_other",
-                "geometry"]]
+    return gdf[["nom", "codes_insee", "n_communes", "area_ha", "repaired", "overlaps_other", "geometry"]]
 
 
 def _parsed() -> gpd.GeoDataFrame:
@@ -140,8 +143,12 @@ def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     """
     france_sources = ("qpv",)
     if isinstance(territory, str) and territory != "france":
-        out = cached_layer("qpv", (*france_sources, *_COMMUNE_SOURCES),
-                           lambda: _build_territory(territory), params={"territory": territory})
+        out = cached_layer(
+            "qpv",
+            (*france_sources, *_COMMUNE_SOURCES),
+            lambda: _build_territory(territory),
+            params={"territory": territory},
+        )
         attrs = {"sources": ["qpv"]}
     else:
         france = cached_layer("qpv_france", france_sources, _build_france)
@@ -149,6 +156,9 @@ def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
         attrs = france.attrs
     if out.empty:
         raise EmptyInputError("no QPV intersects the territory given")
-    out.attrs = {**attrs, "repaired": int(np.sum(out["repaired"])),
-                 "territory": territory if isinstance(territory, str) else "user polygon"}
+    out.attrs = {
+        **attrs,
+        "repaired": int(np.sum(out["repaired"])),
+        "territory": territory if isinstance(territory, str) else "user polygon",
+    }
     return out

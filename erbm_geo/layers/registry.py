@@ -30,53 +30,88 @@ class LayerInfo:
 
 
 _H = heritage
-LAYERS: dict[str, LayerInfo] = {i.name: i for i in [
-    LayerInfo("communes", "Communes du Bassin minier", territory.communes,
-              ("communes_59", "communes_62", "cog_communes", "cog_epci")),
-    LayerInfo("communes_erbm", "Communes des 8 EPCI de l'ERBM",
-              lambda: territory.communes(territory="erbm"),
-              ("communes_59", "communes_62", "cog_communes", "cog_epci")),
-    LayerInfo("epci", "EPCI de l'ERBM", territory.epci, ("communes_59", "communes_62", "cog_epci")),
-    LayerInfo("departements", "Départements", territory.departements,
-              ("communes_59", "communes_62", "cog_departements")),
-    LayerInfo("bassin_minier", "Périmètre du Bassin minier", territory.basin_outline,
-              ("bassin_minier",)),
-    LayerInfo("bien_inscrit", "Bien inscrit UNESCO", _H.bien_inscrit, ("bien_inscrit",)),
-    LayerInfo("zone_tampon", "Zone tampon UNESCO", _H.zone_tampon, ("zone_tampon",)),
-    LayerInfo("batis", "Bâtis inscrits", _H.batis, ("batis",)),
-    LayerInfo("equipements_collectifs", "Équipements collectifs inscrits",
-              _H.equipements_collectifs, ("equipements_collectifs",)),
-    LayerInfo("equipements_extraction", "Équipements d'extraction inscrits",
-              _H.equipements_extraction, ("equipements_extraction",)),
-    LayerInfo("cavaliers", "Cavaliers inscrits", _H.cavaliers, ("cavaliers",)),
-    LayerInfo("zt_cavaliers", "Cavaliers de la zone tampon", _H.zt_cavaliers, ("zt_cavaliers",)),
-    LayerInfo("terrils", "Terrils inscrits", _H.terrils, ("terrils",)),
-    LayerInfo("zt_terrils", "Terrils de la zone tampon", _H.zt_terrils, ("zt_terrils",)),
-    LayerInfo("espaces_neonaturels", "Espaces néo-naturels inscrits", _H.espaces_neonaturels,
-              ("espace_neonaturel",)),
-    LayerInfo("zt_espaces_neonaturels", "Espaces néo-naturels de la zone tampon",
-              _H.zt_espaces_neonaturels, ("zt_espaces_neonaturels",)),
-    LayerInfo("zt_parvis_agricoles", "Parvis agricoles", _H.zt_parvis_agricoles,
-              ("zt_parvis_agricoles",)),
-    LayerInfo("puits_de_mines", "Anciens puits de mine", _H.puits_de_mines, ("puits_de_mines",)),
-    LayerInfo("cites", "Cités minières", _cites,
-              ("cites_minieres", "zt_cites_minieres", "cites_erbm")),
-    LayerInfo("qpv", "Quartiers prioritaires 2024", _qpv, ("qpv",)),
-    LayerInfo("centres", "Centres (mairies) et hiérarchie", _centres,
-              ("mairies", "acv_pvd_ort")),
-    LayerInfo("friches_communes", "Friches (Cartofriches) par commune", friches_communes,
-              ("cartofriches_communes",)),
-    LayerInfo("strategic_sites", "Sites stratégiques (documents du programme)",
-              strategic_sites, ("equipements_extraction",)),
-    LayerInfo("income_communes", "Revenus Filosofi 2021 par commune", income_communes,
-              ("filosofi_communes",)),
-    LayerInfo("income_iris", "Revenus Filosofi 2021 par IRIS", income_iris,
-              ("iris", "filosofi_iris")),
-    LayerInfo("rail_lines", "Voies ferrées exploitées", transport.rail_lines, ("rfn_lignes",)),
-    LayerInfo("stations", "Gares et stations", transport.stations,
-              ("gares_voyageurs", "osm_stations")),
-    LayerInfo("eurovelo5", "EuroVelo 5", transport.eurovelo5, ("eurovelo5",)),
-]}
+LAYERS: dict[str, LayerInfo] = {
+    i.name: i
+    for i in [
+        LayerInfo(
+            "communes",
+            "Communes du Bassin minier",
+            territory.communes,
+            ("communes_59", "communes_62", "cog_communes", "cog_epci"),
+        ),
+        LayerInfo(
+            "communes_erbm",
+            "Communes des 8 EPCI de l'ERBM",
+            lambda: territory.communes(territory="erbm"),
+            ("communes_59", "communes_62", "cog_communes", "cog_epci"),
+        ),
+        LayerInfo("epci", "EPCI de l'ERBM", territory.epci, ("communes_59", "communes_62", "cog_epci")),
+        LayerInfo(
+            "departements",
+            "Départements",
+            territory.departements,
+            ("communes_59", "communes_62", "cog_departements"),
+        ),
+        LayerInfo("bassin_minier", "Périmètre du Bassin minier", territory.basin_outline, ("bassin_minier",)),
+        LayerInfo("bien_inscrit", "Bien inscrit UNESCO", _H.bien_inscrit, ("bien_inscrit",)),
+        LayerInfo("zone_tampon", "Zone tampon UNESCO", _H.zone_tampon, ("zone_tampon",)),
+        LayerInfo("batis", "Bâtis inscrits", _H.batis, ("batis",)),
+        LayerInfo(
+            "equipements_collectifs",
+            "Équipements collectifs inscrits",
+            _H.equipements_collectifs,
+            ("equipements_collectifs",),
+        ),
+        LayerInfo(
+            "equipements_extraction",
+            "Équipements d'extraction inscrits",
+            _H.equipements_extraction,
+            ("equipements_extraction",),
+        ),
+        LayerInfo("cavaliers", "Cavaliers inscrits", _H.cavaliers, ("cavaliers",)),
+        LayerInfo("zt_cavaliers", "Cavaliers de la zone tampon", _H.zt_cavaliers, ("zt_cavaliers",)),
+        LayerInfo("terrils", "Terrils inscrits", _H.terrils, ("terrils",)),
+        LayerInfo("zt_terrils", "Terrils de la zone tampon", _H.zt_terrils, ("zt_terrils",)),
+        LayerInfo(
+            "espaces_neonaturels",
+            "Espaces néo-naturels inscrits",
+            _H.espaces_neonaturels,
+            ("espace_neonaturel",),
+        ),
+        LayerInfo(
+            "zt_espaces_neonaturels",
+            "Espaces néo-naturels de la zone tampon",
+            _H.zt_espaces_neonaturels,
+            ("zt_espaces_neonaturels",),
+        ),
+        LayerInfo(
+            "zt_parvis_agricoles", "Parvis agricoles", _H.zt_parvis_agricoles, ("zt_parvis_agricoles",)
+        ),
+        LayerInfo("puits_de_mines", "Anciens puits de mine", _H.puits_de_mines, ("puits_de_mines",)),
+        LayerInfo("cites", "Cités minières", _cites, ("cites_minieres", "zt_cites_minieres", "cites_erbm")),
+        LayerInfo("qpv", "Quartiers prioritaires 2024", _qpv, ("qpv",)),
+        LayerInfo("centres", "Centres (mairies) et hiérarchie", _centres, ("mairies", "acv_pvd_ort")),
+        LayerInfo(
+            "friches_communes",
+            "Friches (Cartofriches) par commune",
+            friches_communes,
+            ("cartofriches_communes",),
+        ),
+        LayerInfo(
+            "strategic_sites",
+            "Sites stratégiques (documents du programme)",
+            strategic_sites,
+            ("equipements_extraction",),
+        ),
+        LayerInfo(
+            "income_communes", "Revenus Filosofi 2021 par commune", income_communes, ("filosofi_communes",)
+        ),
+        LayerInfo("income_iris", "Revenus Filosofi 2021 par IRIS", income_iris, ("iris", "filosofi_iris")),
+        LayerInfo("rail_lines", "Voies ferrées exploitées", transport.rail_lines, ("rfn_lignes",)),
+        LayerInfo("stations", "Gares et stations", transport.stations, ("gares_voyageurs", "osm_stations")),
+        LayerInfo("eurovelo5", "EuroVelo 5", transport.eurovelo5, ("eurovelo5",)),
+    ]
+}
 
 
 def load(name: str) -> gpd.GeoDataFrame:

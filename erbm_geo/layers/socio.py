@@ -38,6 +38,7 @@ def income_communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDat
     >>> int(inc.loc["62498", "revenu_median_uc"]) < NATIONAL_MEDIAN_EUR  # Lens
     True
     """
+
     def build() -> gpd.GeoDataFrame:
         c = _communes(territory="nord_pas_de_calais")
         rows = read_json_mapping("filosofi_communes", "communes")
@@ -48,16 +49,26 @@ def income_communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDat
         c.attrs["sources"] = [*c.attrs.get("sources", []), "filosofi_communes"]
         return c
 
-    allc = cached_layer("income_communes_5962", ("filosofi_communes", "communes_59", "communes_62",
-                                                 "cog_communes", "cog_epci"), build)
+    allc = cached_layer(
+        "income_communes_5962",
+        ("filosofi_communes", "communes_59", "communes_62", "cog_communes", "cog_epci"),
+        build,
+    )
     keep = _communes(territory=territory).index
     return allc.loc[keep]
 
 
 def _build_iris() -> gpd.GeoDataFrame:
     g = read_geojson("iris")
-    g = g.rename(columns={"CODE_IRIS": "code_iris", "NOM_IRIS": "nom_iris", "INSEE_COM": "code_insee",
-                          "NOM_COM": "nom_commune", "TYP_IRIS": "type_iris"})
+    g = g.rename(
+        columns={
+            "CODE_IRIS": "code_iris",
+            "NOM_IRIS": "nom_iris",
+            "INSEE_COM": "code_insee",
+            "NOM_COM": "nom_commune",
+            "TYP_IRIS": "type_iris",
+        }
+    )
     g = g[["code_iris", "nom_iris", "code_insee", "nom_commune", "type_iris", "geometry"]]
     invalid = ~g.is_valid.to_numpy()
     if invalid.any():
@@ -85,14 +96,15 @@ def income_iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
     >>> bool(ii["taux_pauvrete_pct"].notna().any())
     True
     """
+
     def build() -> gpd.GeoDataFrame:
         g = cached_layer("iris_59_62", ("iris",), _build_iris)
         rows = read_json_mapping("filosofi_iris", "iris")
         codes = g.index.to_numpy()
-        g["revenu_median_uc"] = pd.array([rows.get(c, {}).get("median_eur") for c in codes],
-                                         dtype="Int64")
-        g["taux_pauvrete_pct"] = pd.array([rows.get(c, {}).get("poverty_rate_pct") for c in codes],
-                                          dtype="Float64")
+        g["revenu_median_uc"] = pd.array([rows.get(c, {}).get("median_eur") for c in codes], dtype="Int64")
+        g["taux_pauvrete_pct"] = pd.array(
+            [rows.get(c, {}).get("poverty_rate_pct") for c in codes], dtype="Float64"
+        )
         g["gini"] = pd.array([rows.get(c, {}).get("gini") for c in codes], dtype="Float64")
         g.attrs["sources"] = ["iris", "filosofi_iris"]
         return g

@@ -79,18 +79,15 @@ def erbm_epci_sirens() -> list[str]:
 
 def _check_territory(territory: str) -> None:
     if territory not in TERRITORIES:
-        raise UnknownOptionError(
-            f"unknown territory {territory!r}; choose one of {', '.join(TERRITORIES)}"
-        )
+        raise UnknownOptionError(f"unknown territory {territory!r}; choose one of {', '.join(TERRITORIES)}")
 
 
 def _build_all_communes() -> gpd.GeoDataFrame:
-    raw = pd.concat(
-        [read_geojson("communes_59"), read_geojson("communes_62")], ignore_index=True
-    )
+    raw = pd.concat([read_geojson("communes_59"), read_geojson("communes_62")], ignore_index=True)
     cog = read_json("cog_communes")
-    current = {c["code"]: c for c in cog if c["type"] == "commune-actuelle"
-               and c.get("departement") in _DEPARTEMENTS}
+    current = {
+        c["code"]: c for c in cog if c["type"] == "commune-actuelle" and c.get("departement") in _DEPARTEMENTS
+    }
     successor = {old: c["code"] for c in current.values() for old in c.get("anciensCodes", [])}
     raw["code_insee"] = raw["code"].map(lambda c: c if c in current else successor.get(c))
     unknown = raw.loc[raw["code_insee"].isna(), "code"].tolist()
@@ -107,12 +104,16 @@ def _build_all_communes() -> gpd.GeoDataFrame:
     try:
         member_of = {m["code"]: (e["code"], e["nom"]) for e in epcis for m in e["membres"]}
     except (TypeError, KeyError) as exc:
-        raise DataFormatError(f"dataset 'cog_epci': not a list of EPCI with their 'membres' "
-                              f"({exc!r}); `erbm-geo data verify` checks the file") from exc
+        raise DataFormatError(
+            f"dataset 'cog_epci': not a list of EPCI with their 'membres' "
+            f"({exc!r}); `erbm-geo data verify` checks the file"
+        ) from exc
     orphans = sorted(set(gdf.index) - set(member_of))
     if orphans:  # every commune of the Nord and Pas-de-Calais belongs to an EPCI
-        raise DataFormatError(f"dataset 'cog_epci': {len(orphans)} commune(s) in no EPCI "
-                              f"({orphans[:5]}…); the file is damaged or of another vintage")
+        raise DataFormatError(
+            f"dataset 'cog_epci': {len(orphans)} commune(s) in no EPCI "
+            f"({orphans[:5]}…); the file is damaged or of another vintage"
+        )
     deps = {d["code"]: d["nom"] for d in read_json("cog_departements")}
     basin = set(read_fact_table("bassin_minier_communes")["code_insee"])
     erbm = set(erbm_epci_sirens())
@@ -127,8 +128,18 @@ def _build_all_communes() -> gpd.GeoDataFrame:
     gdf["in_basin"] = gdf.index.isin(list(basin))
     gdf["in_erbm_epci"] = gdf["siren_epci"].isin(list(erbm))
     gdf.index.name = "code_insee"
-    cols = ["nom", "departement", "nom_departement", "siren_epci", "nom_epci", "population",
-            "area_km2", "in_basin", "in_erbm_epci", "geometry"]
+    cols = [
+        "nom",
+        "departement",
+        "nom_departement",
+        "siren_epci",
+        "nom_epci",
+        "population",
+        "area_km2",
+        "in_basin",
+        "in_erbm_epci",
+        "geometry",
+    ]
     out = gpd.GeoDataFrame(gdf[cols], geometry="geometry", crs=settings.crs)
     out["siren_epci"] = out["siren_epci"].astype("string")
     out["nom_epci"] = out["nom_epci"].astype("string")
@@ -168,8 +179,7 @@ def communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDataFrame:
     336
     """
     _check_territory(territory)
-    allc = cached_layer("communes_59_62", (*_COMMUNE_SOURCES, "bassin_minier"),
-                        _build_all_communes)
+    allc = cached_layer("communes_59_62", (*_COMMUNE_SOURCES, "bassin_minier"), _build_all_communes)
     if territory == "bassin_minier":
         mask = allc["in_basin"]
     elif territory == "erbm":
@@ -184,8 +194,9 @@ def communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDataFrame:
 
 
 @renamed_kwarg("perimeter", "territory")
-def select_communes(codes: list[str] | str, *, territory: TerritoryName = "nord_pas_de_calais"
-                    ) -> gpd.GeoDataFrame:
+def select_communes(
+    codes: list[str] | str, *, territory: TerritoryName = "nord_pas_de_calais"
+) -> gpd.GeoDataFrame:
     """Return the communes with the given INSEE codes.
 
     Raises
@@ -227,12 +238,12 @@ def _code_hint(code: str, allc: pd.DataFrame) -> str:
             found = codes_from_names([code])
         except UnknownCodeError as exc:
             return f"{code!r} looks like a commune name: {exc}"
-        return (f"{code!r} looks like a commune name: use codes_from_names([{code!r}]) → "
-                f"{found}")
+        return f"{code!r} looks like a commune name: use codes_from_names([{code!r}]) → {found}"
     near = difflib.get_close_matches(code, [str(c) for c in allc.index], n=3, cutoff=0.8)
     names = allc["nom"].astype(str)
-    return f"{code!r}" + (" (did you mean " + ", ".join(f"{c} {names.loc[c]}" for c in near)
-                          + "?)" if near else "")
+    return f"{code!r}" + (
+        " (did you mean " + ", ".join(f"{c} {names.loc[c]}" for c in near) + "?)" if near else ""
+    )
 
 
 @renamed_kwarg("perimeter", "territory")
@@ -269,11 +280,17 @@ def epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.Ge
     sel["pop_bassin"] = sel["population"].where(sel["in_basin"], 0)
     g = sel.dissolve(
         by="siren_epci",
-        aggfunc={"nom_epci": "first", "population": "sum", "in_basin": "sum", "nom": "count",
-                 "pop_bassin": "sum"},
+        aggfunc={
+            "nom_epci": "first",
+            "population": "sum",
+            "in_basin": "sum",
+            "nom": "count",
+            "pop_bassin": "sum",
+        },
     )
-    g = g.rename(columns={"nom": "n_communes", "in_basin": "n_communes_bassin",
-                          "pop_bassin": "population_bassin"})
+    g = g.rename(
+        columns={"nom": "n_communes", "in_basin": "n_communes_bassin", "pop_bassin": "population_bassin"}
+    )
     g["area_km2"] = g.geometry.area / 1e6
     g["erbm"] = g.index.isin(list(erbm_epci_sirens()))
     g.index = g.index.astype(str)
@@ -281,8 +298,18 @@ def epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.Ge
     for col in ("population", "n_communes", "n_communes_bassin", "population_bassin"):
         g[col] = g[col].astype("int64")
     g["nom_epci"] = g["nom_epci"].astype(str)
-    return g[["nom_epci", "population", "n_communes", "n_communes_bassin", "population_bassin",
-              "area_km2", "erbm", "geometry"]].sort_values("nom_epci")
+    return g[
+        [
+            "nom_epci",
+            "population",
+            "n_communes",
+            "n_communes_bassin",
+            "population_bassin",
+            "area_km2",
+            "erbm",
+            "geometry",
+        ]
+    ].sort_values("nom_epci")
 
 
 def departements() -> gpd.GeoDataFrame:
@@ -297,10 +324,8 @@ def departements() -> gpd.GeoDataFrame:
     allc = communes(territory="nord_pas_de_calais")
     g = allc.dissolve(
         by="departement",
-        aggfunc={"nom_departement": "first", "population": "sum", "in_basin": "sum",
-                 "nom": "count"},
-    ).rename(columns={"nom_departement": "nom", "nom": "n_communes",
-                      "in_basin": "n_communes_bassin"})
+        aggfunc={"nom_departement": "first", "population": "sum", "in_basin": "sum", "nom": "count"},
+    ).rename(columns={"nom_departement": "nom", "nom": "n_communes", "in_basin": "n_communes_bassin"})
     g["area_km2"] = g.geometry.area / 1e6
     g["n_communes_bassin"] = g["n_communes_bassin"].astype("int64")
     g.index.name = "departement"
@@ -323,14 +348,17 @@ def basin_outline(*, source: Literal["mbm", "communes"] = "mbm") -> gpd.GeoDataF
     1795
     """
     if source == "mbm":
-        return cached_layer("basin_outline", ("bassin_minier",),
-                            lambda: read_geojson("bassin_minier")[["nom", "population",
-                                                                    "geometry"]])
+        return cached_layer(
+            "basin_outline",
+            ("bassin_minier",),
+            lambda: read_geojson("bassin_minier")[["nom", "population", "geometry"]],
+        )
     if source == "communes":
         c = communes()
         return gpd.GeoDataFrame(
             {"nom": ["Bassin minier"], "population": [int(c["population"].sum())]},
-            geometry=[c.union_all()], crs=settings.crs,
+            geometry=[c.union_all()],
+            crs=settings.crs,
         )
     raise UnknownOptionError(f"unknown outline source {source!r}; choose 'mbm' or 'communes'")
 
@@ -352,15 +380,19 @@ def derive_basin_communes() -> pd.DataFrame:
     outline = basin_outline().geometry.iloc[0]
     share = allc.geometry.intersection(outline).area / allc.geometry.area
     sel = allc[(share > BASIN_SHARE_THRESHOLD).to_numpy()]
-    out = pd.DataFrame({
-        "code_insee": sel.index.astype(str),
-        "nom": sel["nom"].to_numpy(),
-        "departement": sel["departement"].to_numpy(),
-        "siren_epci": sel["siren_epci"].astype(str).to_numpy(),
-        "nom_epci": sel["nom_epci"].astype(str).to_numpy(),
-    })
-    out["source"] = ("mbm/bassin-minier.geojson (Mission Bassin Minier) ∩ IGN ADMIN EXPRESS 2018, "
-                     "share > 0.5; names and EPCI: COG 2025")
+    out = pd.DataFrame(
+        {
+            "code_insee": sel.index.astype(str),
+            "nom": sel["nom"].to_numpy(),
+            "departement": sel["departement"].to_numpy(),
+            "siren_epci": sel["siren_epci"].astype(str).to_numpy(),
+            "nom_epci": sel["nom_epci"].astype(str).to_numpy(),
+        }
+    )
+    out["source"] = (
+        "mbm/bassin-minier.geojson (Mission Bassin Minier) ∩ IGN ADMIN EXPRESS 2018, "
+        "share > 0.5; names and EPCI: COG 2025"
+    )
     return out.sort_values("code_insee").reset_index(drop=True)
 
 
@@ -418,24 +450,26 @@ def codes_from_names(names: list[str] | pd.Series) -> list[str]:
     """
     import difflib
 
-    index: dict[str, list[tuple[str, str]]] = memo("commune_name_index", _name_index,
-                                                   sources=_COMMUNE_SOURCES)
+    index: dict[str, list[tuple[str, str]]] = memo(
+        "commune_name_index", _name_index, sources=_COMMUNE_SOURCES
+    )
     out, bad = [], []
     for n in names:
         hits = index.get(name_key(str(n)), [])
         if len(hits) == 1:
             out.append(hits[0][0])
         elif hits:
-            bad.append(f"{n!r} is ambiguous: " + ", ".join(f"{nom} ({c})" for c, nom in hits)
-                       + " — give the INSEE code")
+            bad.append(
+                f"{n!r} is ambiguous: "
+                + ", ".join(f"{nom} ({c})" for c, nom in hits)
+                + " — give the INSEE code"
+            )
         else:
             near = difflib.get_close_matches(name_key(str(n)), list(index), n=3, cutoff=0.75)
             guesses = [f"{nom} ({c})" for k in near for c, nom in index[k]]
-            bad.append(f"{n!r} is unknown" + (f" (did you mean {', '.join(guesses)}?)"
-                                               if guesses else ""))
+            bad.append(f"{n!r} is unknown" + (f" (did you mean {', '.join(guesses)}?)" if guesses else ""))
     if bad:
-        raise UnknownCodeError("commune name(s) not resolved in the Nord / Pas-de-Calais: "
-                               + "; ".join(bad))
+        raise UnknownCodeError("commune name(s) not resolved in the Nord / Pas-de-Calais: " + "; ".join(bad))
     return out
 
 
@@ -477,8 +511,10 @@ def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
     items = territory.split(",") if isinstance(territory, str) else list(territory)
     codes = [str(c).strip() for c in items if str(c).strip()]
     if not codes:
-        raise EmptyInputError("the territory names no commune: give a territory name "
-                              f"({', '.join(TERRITORIES)}) or INSEE / SIREN codes")
+        raise EmptyInputError(
+            "the territory names no commune: give a territory name "
+            f"({', '.join(TERRITORIES)}) or INSEE / SIREN codes"
+        )
     allc = communes(territory="nord_pas_de_calais")
     sirens = set(allc["siren_epci"].dropna())
     unknown = [c for c in codes if c not in allc.index and c not in sirens]
@@ -486,7 +522,8 @@ def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
         raise UnknownCodeError(
             f"unknown code(s) {unknown}: neither an INSEE code of a commune nor the SIREN of an "
             f"EPCI of the Nord or the Pas-de-Calais (COG 2025), nor a territory "
-            f"({', '.join(TERRITORIES)}). Find codes from names with codes_from_names().")
+            f"({', '.join(TERRITORIES)}). Find codes from names with codes_from_names()."
+        )
     keep = allc.index.isin(codes) | allc["siren_epci"].isin(codes).to_numpy()
     out = allc[keep].sort_index().copy()
     out.attrs = {**allc.attrs, "territory": ",".join(codes)}
@@ -507,8 +544,12 @@ def territory_geometry(territory: Territory) -> shapely.Geometry | None:
     if territory == "france":
         return None
     _check_territory(territory)
-    return memo("territory_union", lambda: communes(territory=territory).union_all(),  # type: ignore[arg-type]
-                sources=(*_COMMUNE_SOURCES, "bassin_minier"), params={"territory": territory})
+    return memo(
+        "territory_union",
+        lambda: communes(territory=territory).union_all(),  # type: ignore[arg-type]
+        sources=(*_COMMUNE_SOURCES, "bassin_minier"),
+        params={"territory": territory},
+    )
 
 
 def filter_to_territory(gdf: gpd.GeoDataFrame, territory: Territory) -> gpd.GeoDataFrame:

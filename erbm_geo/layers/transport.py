@@ -46,9 +46,11 @@ DEDUP_DISTANCE_M = 300.0
 PLATFORM_MERGE_M = 150.0
 
 
-def rail_lines(*, territory: Territory = "bassin_minier_erbm",
-               source: Literal["nord_pas_de_calais", "national"] = "nord_pas_de_calais"
-               ) -> gpd.GeoDataFrame:
+def rail_lines(
+    *,
+    territory: Territory = "bassin_minier_erbm",
+    source: Literal["nord_pas_de_calais", "national"] = "nord_pas_de_calais",
+) -> gpd.GeoDataFrame:
     """Railway lines in operation (SNCF Réseau, régime d'exploitation 2021, ODbL).
 
     Parameters
@@ -71,12 +73,14 @@ def rail_lines(*, territory: Territory = "bassin_minier_erbm",
     True
     """
     if source == "nord_pas_de_calais":
+
         def build() -> gpd.GeoDataFrame:
             g = read_geojson("rfn_lignes")
             return _rail_schema(g)
 
         lines = cached_layer("rail_lines_5962", ("rfn_lignes",), build)
     elif source == "national":
+
         def build_nat() -> gpd.GeoDataFrame:
             path = dataset_path("rfn_regime")
             try:
@@ -92,8 +96,13 @@ def rail_lines(*, territory: Territory = "bassin_minier_erbm",
 
 
 def _rail_schema(g: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    cols = {"code_ligne": "code_ligne", "lib_ligne": "nom_ligne", "exploitati": "voie",
-            "pkd": "pk_debut", "pkf": "pk_fin"}
+    cols = {
+        "code_ligne": "code_ligne",
+        "lib_ligne": "nom_ligne",
+        "exploitati": "voie",
+        "pkd": "pk_debut",
+        "pkf": "pk_fin",
+    }
     missing = [c for c in cols if c not in g.columns]
     if missing:
         raise DataFormatError(f"railway lines lack columns {missing}")
@@ -115,12 +124,18 @@ def _build_stations() -> gpd.GeoDataFrame:
     lon = pd.to_numeric(latlon[1], errors="coerce")
     ok = lat.notna() & lon.notna()
     s = gpd.GeoDataFrame(
-        {"nom": sncf.loc[ok, "Nom"].to_numpy(), "mode": "train", "source": "sncf",
-         "lignes": pd.array([pd.NA] * int(ok.sum()), dtype="string"),
-         "code_uic": sncf.loc[ok, "Code(s) UIC"].to_numpy()},
-        geometry=gpd.points_from_xy(lon[ok], lat[ok]), crs="EPSG:4326",
-        index=pd.Index("SNCF:" + sncf.loc[ok, "Code(s) UIC"].str.split(",").str[0].str.strip(),
-                       name="station_id"),
+        {
+            "nom": sncf.loc[ok, "Nom"].to_numpy(),
+            "mode": "train",
+            "source": "sncf",
+            "lignes": pd.array([pd.NA] * int(ok.sum()), dtype="string"),
+            "code_uic": sncf.loc[ok, "Code(s) UIC"].to_numpy(),
+        },
+        geometry=gpd.points_from_xy(lon[ok], lat[ok]),
+        crs="EPSG:4326",
+        index=pd.Index(
+            "SNCF:" + sncf.loc[ok, "Code(s) UIC"].str.split(",").str[0].str.strip(), name="station_id"
+        ),
     ).to_crs(settings.crs)
     s = s[~s.index.duplicated()]
     osm_raw = read_json("osm_stations").get("stations", [])
@@ -128,13 +143,20 @@ def _build_stations() -> gpd.GeoDataFrame:
     osm = osm[osm["type"].isin(STATION_MODES)].copy()
     osm["lines"] = osm.get("lines", pd.Series([None] * len(osm), index=osm.index))
     o = gpd.GeoDataFrame(
-        {"nom": osm["name"].fillna("").to_numpy(), "mode": osm["type"].to_numpy(), "source": "osm",
-         "lignes": pd.array([";".join(x) if isinstance(x, list) else pd.NA for x in osm["lines"]],
-                            dtype="string"),
-         "code_uic": pd.array([pd.NA] * len(osm), dtype="string")},
-        geometry=gpd.points_from_xy(osm["lon"], osm["lat"]), crs="EPSG:4326",
-        index=pd.Index("OSM:" + osm["osm_type"].astype(str) + "/" + osm["osm_id"].astype(str),
-                       name="station_id"),
+        {
+            "nom": osm["name"].fillna("").to_numpy(),
+            "mode": osm["type"].to_numpy(),
+            "source": "osm",
+            "lignes": pd.array(
+                [";".join(x) if isinstance(x, list) else pd.NA for x in osm["lines"]], dtype="string"
+            ),
+            "code_uic": pd.array([pd.NA] * len(osm), dtype="string"),
+        },
+        geometry=gpd.points_from_xy(osm["lon"], osm["lat"]),
+        crs="EPSG:4326",
+        index=pd.Index(
+            "OSM:" + osm["osm_type"].astype(str) + "/" + osm["osm_id"].astype(str), name="station_id"
+        ),
     ).to_crs(settings.crs)
     # 1. OSM train stations near an SNCF station are that station (keep SNCF, add OSM lines)
     trains = o[o["mode"] == "train"]
@@ -150,12 +172,14 @@ def _build_stations() -> gpd.GeoDataFrame:
     o = _merge_platforms(o)
     out = gpd.GeoDataFrame(pd.concat([s, o]), geometry="geometry", crs=settings.crs)
     # commune of stations in the Nord / Pas-de-Calais (NA elsewhere)
-    out["code_insee"] = assign_communes(out, _communes(territory="nord_pas_de_calais"),
-                                        max_distance=200.0)["code_insee"]
+    out["code_insee"] = assign_communes(out, _communes(territory="nord_pas_de_calais"), max_distance=200.0)[
+        "code_insee"
+    ]
     # known to be in France: on the SNCF list of French passenger stations, or lying in a commune
     # of the Nord or the Pas-de-Calais (OSM's extract is a bounding box that reaches Belgium)
-    out["in_france"] = out["source"].isin(["sncf", "sncf+osm"]).to_numpy() | \
-        out["code_insee"].notna().to_numpy()
+    out["in_france"] = (
+        out["source"].isin(["sncf", "sncf+osm"]).to_numpy() | out["code_insee"].notna().to_numpy()
+    )
     out.attrs["sources"] = ["gares_voyageurs", "osm_stations"]
     out.attrs["osm_merged_into_sncf"] = len(dup_ids)
     return out
@@ -165,8 +189,12 @@ def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     g = o.geometry.values
     tree = shapely.STRtree(g)
     i, j = tree.query(g, predicate="dwithin", distance=PLATFORM_MERGE_M)
-    same = (i < j) & (o["mode"].to_numpy()[i] == o["mode"].to_numpy()[j]) & \
-        (o["nom"].to_numpy()[i] == o["nom"].to_numpy()[j]) & (o["nom"].to_numpy()[i] != "")
+    same = (
+        (i < j)
+        & (o["mode"].to_numpy()[i] == o["mode"].to_numpy()[j])
+        & (o["nom"].to_numpy()[i] == o["nom"].to_numpy()[j])
+        & (o["nom"].to_numpy()[i] != "")
+    )
     lab = connected_components(len(o), i[same], j[same])
     # one stop per group: the first row's attributes, at the centroid of the group's distinct
     # positions (the centroid of their union), with the union of the group's lines
@@ -181,8 +209,11 @@ def _merge_platforms(o: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     cy = np.bincount(uniq[:, 0].astype(np.int64), weights=uniq[:, 2], minlength=n)
     lines = _joined_lines(lab, o["lignes"].to_numpy(), n)
     grp = lab[first]
-    out = gpd.GeoDataFrame(o[first].drop(columns="geometry"),
-                           geometry=shapely.points(cx[grp] / k[grp], cy[grp] / k[grp]), crs=o.crs)
+    out = gpd.GeoDataFrame(
+        o[first].drop(columns="geometry"),
+        geometry=shapely.points(cx[grp] / k[grp], cy[grp] / k[grp]),
+        crs=o.crs,
+    )
     out["lignes"] = pd.Series(lines[grp], index=out.index, dtype="string").replace("", pd.NA)
     return out
 
@@ -192,8 +223,13 @@ def _joined_lines(groups: np.ndarray, lines: np.ndarray, n: int) -> np.ndarray:
 
     NA skipped, sorted and joined with ``;`` ("" when it has none).
     """
-    pairs = (pd.DataFrame({"g": groups, "l": pd.Series(lines, dtype="string").str.split(";").to_numpy()})
-             .explode("l").dropna().query("l != ''").drop_duplicates())
+    pairs = (
+        pd.DataFrame({"g": groups, "l": pd.Series(lines, dtype="string").str.split(";").to_numpy()})
+        .explode("l")
+        .dropna()
+        .query("l != ''")
+        .drop_duplicates()
+    )
     return join_ids(pairs["g"].to_numpy(dtype=np.int64), pairs["l"].to_numpy(dtype=str), n)
 
 
@@ -201,8 +237,9 @@ def _joined_lines(groups: np.ndarray, lines: np.ndarray, n: int) -> np.ndarray:
 STATION_SCOPES = ("france", "all")
 
 
-def stations(*, territory: Territory = "bassin_minier_erbm",
-             mode: str | list[str] | None = None, scope: str = "france") -> gpd.GeoDataFrame:
+def stations(
+    *, territory: Territory = "bassin_minier_erbm", mode: str | list[str] | None = None, scope: str = "france"
+) -> gpd.GeoDataFrame:
     """Passenger stations.
 
     SNCF stations and OSM train, tram and métro stops, de-duplicated.
@@ -241,8 +278,11 @@ def stations(*, territory: Territory = "bassin_minier_erbm",
     >>> sorted(st["mode"].unique())
     ['train', 'tram']
     """
-    allst = cached_layer("stations_france", ("gares_voyageurs", "osm_stations", "communes_59",
-                                             "communes_62", "cog_communes"), _build_stations)
+    allst = cached_layer(
+        "stations_france",
+        ("gares_voyageurs", "osm_stations", "communes_59", "communes_62", "cog_communes"),
+        _build_stations,
+    )
     if scope not in STATION_SCOPES:
         raise UnknownOptionError(f"unknown station scope {scope!r}; choose among {STATION_SCOPES}")
     out = filter_to_territory(allst, territory)
@@ -259,6 +299,7 @@ def stations(*, territory: Territory = "bassin_minier_erbm",
 
 def eurovelo5(*, territory: Territory = "bassin_minier_erbm") -> gpd.GeoDataFrame:
     """EuroVelo 5 (Via Romea Francigena) from OSM relation 5245117, 2022 (ODbL)."""
+
     def build() -> gpd.GeoDataFrame:
         g = read_geojson("eurovelo5")
         g = g[["name", "segment", "geometry"]].rename(columns={"name": "nom"})

@@ -29,10 +29,14 @@ __all__ = ["user_layer"]
 _KINDS = {"line": LINEAR, "point": PUNCTUAL, "polygon": POLYGONAL}
 
 
-def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer",
-               kind: Literal["line", "point", "polygon"] | None = None,
-               near: str | None = "nord_pas_de_calais", max_gap_m: float = 50_000.0
-               ) -> gpd.GeoDataFrame:
+def user_layer(
+    source: str | Path | gpd.GeoDataFrame,
+    *,
+    name: str = "user layer",
+    kind: Literal["line", "point", "polygon"] | None = None,
+    near: str | None = "nord_pas_de_calais",
+    max_gap_m: float = 50_000.0,
+) -> gpd.GeoDataFrame:
     """Bring a user layer (file or GeoDataFrame, any CRS) into the library's conventions.
 
     Use it for what the mirror lacks: motorways (A1, A2, A21…), RN17, the Tadao BHNS, the
@@ -79,8 +83,9 @@ def user_layer(source: str | Path | gpd.GeoDataFrame, *, name: str = "user layer
         if not path.exists():
             raise DataNotFoundError(f"{name}: file not found: {path}")
         try:
-            gdf = (gpd.read_parquet(path) if path.suffix == ".parquet"
-                   else gpd.read_file(path, engine="pyogrio"))
+            gdf = (
+                gpd.read_parquet(path) if path.suffix == ".parquet" else gpd.read_file(path, engine="pyogrio")
+            )
         except Exception as exc:
             raise DataFormatError(f"{name}: cannot read {path}: {exc}") from exc
     if kind is not None and kind not in _KINDS:

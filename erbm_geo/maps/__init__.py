@@ -32,8 +32,21 @@ __all__ = [
 ]
 
 _WHERE = {
-    **dict.fromkeys(("BASEMAPS", "Fields", "Style", "add_attribution", "add_layer", "add_legend",
-                     "basin_map", "finalize", "new_map", "to_html"), "interactive"),
+    **dict.fromkeys(
+        (
+            "BASEMAPS",
+            "Fields",
+            "Style",
+            "add_attribution",
+            "add_layer",
+            "add_legend",
+            "basin_map",
+            "finalize",
+            "new_map",
+            "to_html",
+        ),
+        "interactive",
+    ),
     **dict.fromkeys(("add_raster", "plot_raster"), "raster_overlay"),
     **dict.fromkeys(("save_figure", "static_map"), "static_maps"),
     **dict.fromkeys(("Background", "background"), "reference"),
@@ -67,11 +80,27 @@ def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(f"erbm_geo.maps.{_WHERE[name]}"), name)
     if name in ("build_atlas", "ATLAS_INDICATORS"):  # moved up a layer: say where, import nothing
-        raise AttributeError(f"erbm_geo.maps.{name} moved to erbm_geo.atlas.{name} (0.2): use "
-                             f"erbm_geo.atlas.{name}")
+        raise AttributeError(
+            f"erbm_geo.maps.{name} moved to erbm_geo.atlas.{name} (0.2): use erbm_geo.atlas.{name}"
+        )
     raise AttributeError(f"module 'erbm_geo.maps' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*__all__, "book", "cartography", "classify", "interactive", "page", "reference",
-                   "sheet", "static_maps", "style", "symbology", "vocabulary", "webjson"])
+    return sorted(
+        [
+            *__all__,
+            "book",
+            "cartography",
+            "classify",
+            "interactive",
+            "page",
+            "reference",
+            "sheet",
+            "static_maps",
+            "style",
+            "symbology",
+            "vocabulary",
+            "webjson",
+        ]
+    )

@@ -36,8 +36,10 @@ def _rank_note(table: pd.DataFrame, column: str, code: Any) -> list[str]:
         return []
     ranks = v.astype("float64").rank(ascending=False, method="min")
     r = int(ranks.loc[code])
-    return [f"Rang : {r}{'er' if r == 1 else 'e'} sur {fmt_number(int(v.notna().sum()), 0)} "
-            "(1 = valeur la plus élevée)"]
+    return [
+        f"Rang : {r}{'er' if r == 1 else 'e'} sur {fmt_number(int(v.notna().sum()), 0)} "
+        "(1 = valeur la plus élevée)"
+    ]
 
 
 def _value_note(table: pd.DataFrame, column: str, mask: np.ndarray, name: str) -> list[str]:
@@ -47,8 +49,15 @@ def _value_note(table: pd.DataFrame, column: str, mask: np.ndarray, name: str) -
     return summary_note(table[mask], column, of=name)[:1]
 
 
-def _pages(g: gpd.GeoDataFrame, column: str, pages: str | Sequence[str], head: str, sub: str,
-           sym: Symbology, sources: list[str]) -> list[Sheet]:
+def _pages(
+    g: gpd.GeoDataFrame,
+    column: str,
+    pages: str | Sequence[str],
+    head: str,
+    sub: str,
+    sym: Symbology,
+    sources: list[str],
+) -> list[Sheet]:
     n = len(g)
     # the whole table's value, computed once for every page that quotes it
     whole = summary_note(g, column, of=f"Ensemble des {fmt_number(n, 0)} communes")
@@ -57,40 +66,58 @@ def _pages(g: gpd.GeoDataFrame, column: str, pages: str | Sequence[str], head: s
     if isinstance(pages, str) and pages == "epci":
         for c in ("siren_epci", "nom_epci"):
             if c not in g.columns:
-                raise MissingColumnError(f"map_book(pages='epci') needs a {c!r} column (as in "
-                                         "indicator_table's output)")
+                raise MissingColumnError(
+                    f"map_book(pages='epci') needs a {c!r} column (as in indicator_table's output)"
+                )
         groups = g.groupby("siren_epci", sort=False)["nom_epci"].first()
         for siren, nom in sorted(groups.items(), key=lambda kv: cle_tri(str(kv[1]))):
             mask = (g["siren_epci"] == siren).fillna(False).to_numpy(dtype=bool)
             k = int(mask.sum())
-            notes = [*_value_note(g, column, mask, str(nom)),
-                     *whole[:1],
-                     f"{fmt_number(k, 0)} commune{'s' if k > 1 else ''} sur cette page"]
-            out.append(Sheet(g, sym, mask, str(nom), f"{head}. {sub}", sources, notes=notes,
-                             names="focus"))
+            notes = [
+                *_value_note(g, column, mask, str(nom)),
+                *whole[:1],
+                f"{fmt_number(k, 0)} commune{'s' if k > 1 else ''} sur cette page",
+            ]
+            out.append(Sheet(g, sym, mask, str(nom), f"{head}. {sub}", sources, notes=notes, names="focus"))
         return out
-    codes = list(g.index) if isinstance(pages, str) and pages == "communes" else (
-        [pages] if isinstance(pages, str) else list(pages))
+    codes = (
+        list(g.index)
+        if isinstance(pages, str) and pages == "communes"
+        else ([pages] if isinstance(pages, str) else list(pages))
+    )
     if not isinstance(pages, str) or pages == "communes":
         unknown = [c for c in codes if c not in g.index]
         if unknown:
-            raise UnknownCodeError(f"map_book: {unknown[:5]} not in the table's index (INSEE codes "
-                                   f"such as {list(g.index[:3])}); names can be turned into codes "
-                                   "with erbm_geo.layers.codes_from_names")
-        for code in sorted(codes, key=lambda c: cle_tri(str(g.at[c, "nom"])) if "nom" in g.columns
-                           else (str(c), str(c))):
-            mask = (g.index == code)
+            raise UnknownCodeError(
+                f"map_book: {unknown[:5]} not in the table's index (INSEE codes "
+                f"such as {list(g.index[:3])}); names can be turned into codes "
+                "with erbm_geo.layers.codes_from_names"
+            )
+        for code in sorted(
+            codes, key=lambda c: cle_tri(str(g.at[c, "nom"])) if "nom" in g.columns else (str(c), str(c))
+        ):
+            mask = g.index == code
             name = str(g.at[code, "nom"]) if "nom" in g.columns else str(code)
             notes = [*_value_note(g, column, mask, name), *_rank_note(g, column, code)]
             if "siren_epci" in g.columns and pd.notna(g.at[code, "siren_epci"]):
                 epci = (g["siren_epci"] == g.at[code, "siren_epci"]).fillna(False).to_numpy(bool)
                 notes += _value_note(g, column, epci, str(g.at[code, "nom_epci"]))
             notes += whole[:1]
-            out.append(Sheet(g, sym, mask, f"{name} ({code})", f"{head}. {sub}", sources,
-                              notes=notes, names="all", margin=0.45))
+            out.append(
+                Sheet(
+                    g,
+                    sym,
+                    mask,
+                    f"{name} ({code})",
+                    f"{head}. {sub}",
+                    sources,
+                    notes=notes,
+                    names="all",
+                    margin=0.45,
+                )
+            )
         return out
-    raise InvalidOptionError(f"map_book: pages={pages!r}; use 'epci', 'communes' or a list of "
-                             "INSEE codes")
+    raise InvalidOptionError(f"map_book: pages={pages!r}; use 'epci', 'communes' or a list of INSEE codes")
 
 
 def map_book(

@@ -17,8 +17,7 @@ import numpy as np
 
 from erbm_geo.maps.vocabulary import nombre
 
-__all__ = ["draw_geometries", "north_arrow", "place_labels", "scale_bar", "scale_length",
-           "wrap_text"]
+__all__ = ["draw_geometries", "north_arrow", "place_labels", "scale_bar", "scale_length", "wrap_text"]
 
 _HALO = "white"
 
@@ -66,16 +65,27 @@ def draw_geometries(ax: Any, geoms: Any, **style: Any) -> None:
         xy, line = shapely.get_coordinates(lines, return_index=True)
         cuts = np.flatnonzero(np.diff(line)) + 1
         colour = style.get("color", style.get("edgecolor", "#333333"))
-        ax.add_collection(LineCollection(np.split(xy, cuts), colors=colour,
-                                         linewidths=style.get("linewidth", 1.0),
-                                         zorder=style.get("zorder", 2), alpha=style.get("alpha")))
+        ax.add_collection(
+            LineCollection(
+                np.split(xy, cuts),
+                colors=colour,
+                linewidths=style.get("linewidth", 1.0),
+                zorder=style.get("zorder", 2),
+                alpha=style.get("alpha"),
+            )
+        )
     points = parts[kind == 0]
     if len(points):
         xy = shapely.get_coordinates(points)
-        ax.scatter(xy[:, 0], xy[:, 1], s=style.get("markersize", 9),
-                   c=style.get("color", style.get("facecolor", "#333333")),
-                   edgecolors=style.get("edgecolor", "none"),
-                   linewidths=style.get("linewidth", 0.3), zorder=style.get("zorder", 3))
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=style.get("markersize", 9),
+            c=style.get("color", style.get("facecolor", "#333333")),
+            edgecolors=style.get("edgecolor", "none"),
+            linewidths=style.get("linewidth", 0.3),
+            zorder=style.get("zorder", 3),
+        )
 
 
 def scale_length(span_m: float) -> float:
@@ -103,18 +113,42 @@ def scale_bar(ax: Any, *, fontsize: float = 7.5) -> Any:
     length = scale_length(x1 - x0)
     h = 0.012 * (y1 - y0)
     x, y = x0 + 0.025 * (x1 - x0), y0 + 0.035 * (y1 - y0)
-    backing = Rectangle((x - 0.01 * (x1 - x0), y - 0.6 * h), length + 0.03 * (x1 - x0), 4.2 * h,
-                        facecolor="white", edgecolor="none", alpha=0.8, zorder=9)
+    backing = Rectangle(
+        (x - 0.01 * (x1 - x0), y - 0.6 * h),
+        length + 0.03 * (x1 - x0),
+        4.2 * h,
+        facecolor="white",
+        edgecolor="none",
+        alpha=0.8,
+        zorder=9,
+    )
     ax.add_patch(backing)
     for i in range(4):
-        ax.add_patch(Rectangle((x + i * length / 4, y), length / 4, h, zorder=10, linewidth=0.6,
-                               facecolor="#222222" if i % 2 == 0 else "white", edgecolor="#222222"))
+        ax.add_patch(
+            Rectangle(
+                (x + i * length / 4, y),
+                length / 4,
+                h,
+                zorder=10,
+                linewidth=0.6,
+                facecolor="#222222" if i % 2 == 0 else "white",
+                edgecolor="#222222",
+            )
+        )
     unit, div = ("km", 1000.0) if length >= 1000 else ("m", 1.0)
     for f in (0.0, 0.5, 1.0):
         value = f * length / div
         text = nombre(value, 0 if value == int(value) else 1)
-        ax.text(x + f * length, y + 1.6 * h, text + (f"\u202f{unit}" if f == 1.0 else ""),
-                ha="center", va="bottom", fontsize=fontsize, color="#222222", zorder=10)
+        ax.text(
+            x + f * length,
+            y + 1.6 * h,
+            text + (f"\u202f{unit}" if f == 1.0 else ""),
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+            color="#222222",
+            zorder=10,
+        )
     return backing
 
 
@@ -123,15 +157,39 @@ def north_arrow(ax: Any, *, fontsize: float = 9) -> Any:
 
     Lambert-93: grid north, within 1° of true north in the Nord and Pas-de-Calais.
     """
-    return ax.annotate("N", xy=(0.975, 0.965), xytext=(0.975, 0.88), xycoords="axes fraction",
-                       textcoords="axes fraction", ha="center", va="top", fontsize=fontsize,
-                       fontweight="bold", color="#222222", zorder=11, path_effects=_halo(),
-                       arrowprops={"facecolor": "#222222", "edgecolor": "white", "linewidth": 0.5,
-                                   "width": 2.5, "headwidth": 8, "headlength": 8})
+    return ax.annotate(
+        "N",
+        xy=(0.975, 0.965),
+        xytext=(0.975, 0.88),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        ha="center",
+        va="top",
+        fontsize=fontsize,
+        fontweight="bold",
+        color="#222222",
+        zorder=11,
+        path_effects=_halo(),
+        arrowprops={
+            "facecolor": "#222222",
+            "edgecolor": "white",
+            "linewidth": 0.5,
+            "width": 2.5,
+            "headwidth": 8,
+            "headlength": 8,
+        },
+    )
 
 
-def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: str | None = "rang",
-                 fontsize: float = 7.5, avoid: Sequence[Any] = ()) -> list[Any]:
+def place_labels(
+    ax: Any,
+    points: gpd.GeoDataFrame,
+    *,
+    name: str = "nom",
+    rank: str | None = "rang",
+    fontsize: float = 7.5,
+    avoid: Sequence[Any] = (),
+) -> list[Any]:
     """Label *points* (one dot and one name each) inside *ax*'s view; return the names drawn.
 
     Most important first (*rank* 0 before 1…, then west to east), skipping a name that would
@@ -143,8 +201,11 @@ def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: 
     y0, y1 = ax.get_ylim()
     xy = points.geometry.get_coordinates().to_numpy()
     inside = (xy[:, 0] > x0) & (xy[:, 0] < x1) & (xy[:, 1] > y0) & (xy[:, 1] < y1)
-    ranks = (points[rank].to_numpy(dtype="int64") if rank is not None and rank in points.columns
-             else np.zeros(len(points), dtype="int64"))
+    ranks = (
+        points[rank].to_numpy(dtype="int64")
+        if rank is not None and rank in points.columns
+        else np.zeros(len(points), dtype="int64")
+    )
     order = np.lexsort((xy[:, 0], ranks))
     taken = [a.get_window_extent(renderer) for a in avoid]
     frame = ax.get_window_extent(renderer)
@@ -153,17 +214,33 @@ def place_labels(ax: Any, points: gpd.GeoDataFrame, *, name: str = "nom", rank: 
         main = ranks[i] == 0
         size = fontsize * (1.12 if main else 0.92)
         for dy, va in ((1, "bottom"), (-1, "top")):
-            t = ax.annotate(str(points[name].iloc[i]), xy=(xy[i, 0], xy[i, 1]),
-                            xytext=(0, dy * 3), textcoords="offset points", ha="center", va=va,
-                            fontsize=size, fontweight="bold" if main else "normal",
-                            color="#1a1a1a", zorder=12, path_effects=_halo())
+            t = ax.annotate(
+                str(points[name].iloc[i]),
+                xy=(xy[i, 0], xy[i, 1]),
+                xytext=(0, dy * 3),
+                textcoords="offset points",
+                ha="center",
+                va=va,
+                fontsize=size,
+                fontweight="bold" if main else "normal",
+                color="#1a1a1a",
+                zorder=12,
+                path_effects=_halo(),
+            )
             box = t.get_window_extent(renderer).expanded(1.04, 1.1)
-            fits = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
-                    and box.y1 <= frame.y1)
+            fits = box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
             if fits and not any(box.overlaps(b) for b in taken):
                 taken.append(box)
-                ax.plot([xy[i, 0]], [xy[i, 1]], "o", markersize=2.6 if main else 2.0,
-                        color="#1a1a1a", markeredgecolor="white", markeredgewidth=0.5, zorder=12)
+                ax.plot(
+                    [xy[i, 0]],
+                    [xy[i, 1]],
+                    "o",
+                    markersize=2.6 if main else 2.0,
+                    color="#1a1a1a",
+                    markeredgecolor="white",
+                    markeredgewidth=0.5,
+                    zorder=12,
+                )
                 drawn.append(t)
                 break
             t.remove()

@@ -14,8 +14,7 @@ import numpy as np
 
 from erbm_geo.errors import InvalidOptionError, UnknownOptionError
 
-__all__ = ["ZERO_CLASS_SHARE", "Scheme", "breaks", "class_labels", "classify", "fisher_jenks",
-           "quantiles"]
+__all__ = ["ZERO_CLASS_SHARE", "Scheme", "breaks", "class_labels", "classify", "fisher_jenks", "quantiles"]
 
 Scheme = Literal["fisher_jenks", "quantiles"]
 
@@ -112,8 +111,9 @@ def breaks(values: np.ndarray, *, scheme: Scheme = "fisher_jenks", k: int = 5) -
     raise UnknownOptionError(f"unknown scheme {scheme!r}; choose 'fisher_jenks' or 'quantiles'")
 
 
-def class_labels(values: np.ndarray, bounds: np.ndarray, fmt: Callable[[float], str]
-                 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def class_labels(
+    values: np.ndarray, bounds: np.ndarray, fmt: Callable[[float], str]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Return classes as shown.
 
     Merge those whose upper bounds print alike, then label each class with the smallest and largest value
@@ -165,8 +165,9 @@ def class_labels(values: np.ndarray, bounds: np.ndarray, fmt: Callable[[float], 
     return kb[used], cls, labels
 
 
-def classify(values: np.ndarray, fmt: Callable[[float], str], *, scheme: Scheme = "fisher_jenks",
-             k: int = 5) -> tuple[np.ndarray, list[str]]:
+def classify(
+    values: np.ndarray, fmt: Callable[[float], str], *, scheme: Scheme = "fisher_jenks", k: int = 5
+) -> tuple[np.ndarray, list[str]]:
     """Return class of each value (-1 for NaN) and the legend labels, classes merged as shown."""
     _, cls, labels = class_labels(values, breaks(values, scheme=scheme, k=k), fmt)
     return cls, labels

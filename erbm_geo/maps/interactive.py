@@ -70,13 +70,14 @@ __all__ = [
 
 _STATIC = Path(__file__).resolve().parent / "static"
 #: Geometry types a web layer may hold (GeoJSON's, less GeometryCollection).
-_WEB_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
-                        "MultiPolygon"})
+_WEB_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"})
 DEFAULT_TOLERANCE = 25.0
 #: Optional basemaps (tiles need network access; vector layers do not).
 BASEMAPS: dict[str, tuple[str, str]] = {
-    "positron": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-                 "© OpenStreetMap contributors © CARTO"),
+    "positron": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "© OpenStreetMap contributors © CARTO",
+    ),
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
 }
 
@@ -98,7 +99,7 @@ def _assets(*, leaflet: bool = True) -> str:
 
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
     js = (root / "leaflet.js").read_text("utf-8")
-    return (f"<style>{css}\n{own_css}</style>\n<script>{js}</script>\n<script>{own_js}</script>")
+    return f"<style>{css}\n{own_css}</style>\n<script>{js}</script>\n<script>{own_js}</script>"
 
 
 class _OfflineMap(folium.Map):
@@ -139,8 +140,7 @@ class _Script(MacroElement):
     names are resolved at render time; ``args`` are JSON-encoded (escaped for <script>).
     """
 
-    def __init__(self, call: str, *refs: Any, args: Sequence[Any] = (), raw: Sequence[str] = ()
-                 ) -> None:
+    def __init__(self, call: str, *refs: Any, args: Sequence[Any] = (), raw: Sequence[str] = ()) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement is untyped
         self._name = "ErbmScript"
         self.call, self.refs, self.args, self.raw = call, refs, list(args), list(raw)
@@ -167,8 +167,10 @@ class VectorLayer(folium.map.Layer):
         self.opts = _js_json({**opts, "name": name, "show": show})
 
     def render(self, **kwargs: Any) -> str:
-        code = (f"var {self.get_name()} = ERBM.layer({self._parent.get_name()}, {self.data}, "  # type: ignore[union-attr]
-                f"{self.opts});")
+        code = (
+            f"var {self.get_name()} = ERBM.layer({self._parent.get_name()}, {self.data}, "  # type: ignore[union-attr]
+            f"{self.opts});"
+        )
         return _render_verbatim(self, code, **kwargs)
 
 
@@ -187,7 +189,8 @@ class _MapState:
         if name in self.names:
             raise UnknownOptionError(
                 f"this map already has a layer named {name!r}; the layer control would show only "
-                "one of them: give each layer a distinct name")
+                "one of them: give each layer a distinct name"
+            )
         self.names.add(name)
 
 
@@ -208,8 +211,9 @@ def map_state(m: folium.Map) -> _MapState:
     return st
 
 
-def new_map(*, basemap: str | None = "positron", location: tuple[float, float] = (50.42, 3.0),
-            zoom_start: int = 10) -> folium.Map:
+def new_map(
+    *, basemap: str | None = "positron", location: tuple[float, float] = (50.42, 3.0), zoom_start: int = 10
+) -> folium.Map:
     """Return an empty offline-safe map centred on the basin.
 
     Parameters
@@ -219,8 +223,9 @@ def new_map(*, basemap: str | None = "positron", location: tuple[float, float] =
     """
     if basemap is not None and basemap not in BASEMAPS:
         raise UnknownOptionError(f"unknown basemap {basemap!r}; choose {sorted(BASEMAPS)} or None")
-    m = _OfflineMap(location=location, zoom_start=zoom_start, tiles=None, control_scale=False,
-                    prefer_canvas=False)
+    m = _OfflineMap(
+        location=location, zoom_start=zoom_start, tiles=None, control_scale=False, prefer_canvas=False
+    )
     m.get_root().header.add_child(_Verbatim(_assets()), name="erbm_assets")  # type: ignore[attr-defined]
     if basemap is not None:
         url, attr = BASEMAPS[basemap]
@@ -229,8 +234,7 @@ def new_map(*, basemap: str | None = "positron", location: tuple[float, float] =
     return m
 
 
-def _classify(values: pd.Series, scheme: str | None, k: int, col: str = ""
-              ) -> tuple[np.ndarray, list[str]]:
+def _classify(values: pd.Series, scheme: str | None, k: int, col: str = "") -> tuple[np.ndarray, list[str]]:
     """Class index per value and the legend labels of the classes.
 
     Classes that would print alike are merged, none is empty
@@ -330,8 +334,7 @@ _STYLE_KEYS = frozenset(Style.__dataclass_fields__)
 _FIELD_KEYS = frozenset(Fields.__dataclass_fields__)
 
 
-def _options(style: Style | None, fields: Fields | None, legacy: dict[str, Any]
-             ) -> tuple[Style, Fields]:
+def _options(style: Style | None, fields: Fields | None, legacy: dict[str, Any]) -> tuple[Style, Fields]:
     """Merge keyword arguments of the former signature (deprecated) into *style* and *fields*."""
     import dataclasses
 
@@ -342,23 +345,37 @@ def _options(style: Style | None, fields: Fields | None, legacy: dict[str, Any]
         return style, fields
     unknown = sorted(set(legacy) - _STYLE_KEYS - _FIELD_KEYS)
     if unknown:
-        raise UnknownOptionError(f"add_layer() got unknown option(s) {unknown}; style options go "
-                                 f"in style=Style(...) ({', '.join(sorted(_STYLE_KEYS))}), "
-                                 f"fields in fields=Fields(...) ({', '.join(sorted(_FIELD_KEYS))})")
+        raise UnknownOptionError(
+            f"add_layer() got unknown option(s) {unknown}; style options go "
+            f"in style=Style(...) ({', '.join(sorted(_STYLE_KEYS))}), "
+            f"fields in fields=Fields(...) ({', '.join(sorted(_FIELD_KEYS))})"
+        )
     s_kw = {k: v for k, v in legacy.items() if k in _STYLE_KEYS}
     f_kw = {k: v for k, v in legacy.items() if k in _FIELD_KEYS}
-    warn(f"add_layer({', '.join(f'{k}=…' for k in legacy)}) is deprecated since 0.2: use "
-         + " and ".join(x for x in (f"style=Style({', '.join(s_kw)})" if s_kw else "",
-                                    f"fields=Fields({', '.join(f_kw)})" if f_kw else "") if x),
-         DeprecationWarning)
+    warn(
+        f"add_layer({', '.join(f'{k}=…' for k in legacy)}) is deprecated since 0.2: use "
+        + " and ".join(
+            x
+            for x in (
+                f"style=Style({', '.join(s_kw)})" if s_kw else "",
+                f"fields=Fields({', '.join(f_kw)})" if f_kw else "",
+            )
+            if x
+        ),
+        DeprecationWarning,
+    )
     return dataclasses.replace(style, **s_kw), dataclasses.replace(fields, **f_kw)
 
 
 def _base_style(geom: str, style: Style, color: str) -> dict[str, Any]:
     """Return the Leaflet path options of a layer of polygons, lines or points."""
-    base = {"weight": style.weight, "opacity": 0.9,
-            "color": "#444444" if geom == "polygon" else color, "fillColor": color,
-            "fillOpacity": style.fill_opacity if geom != "line" else 0.0}
+    base = {
+        "weight": style.weight,
+        "opacity": 0.9,
+        "color": "#444444" if geom == "polygon" else color,
+        "fillColor": color,
+        "fillOpacity": style.fill_opacity if geom != "line" else 0.0,
+    }
     if geom == "point":
         base.update({"color": "#ffffff", "weight": 1, "fillOpacity": 0.9})
     if geom == "line":
@@ -366,12 +383,16 @@ def _base_style(geom: str, style: Style, color: str) -> dict[str, Any]:
     return base
 
 
-def _column_colours(df: pd.DataFrame, column: str, style: Style
-                    ) -> tuple[np.ndarray, list[str], list[tuple[str, str]]]:
+def _column_colours(
+    df: pd.DataFrame, column: str, style: Style
+) -> tuple[np.ndarray, list[str], list[tuple[str, str]]]:
     """Class or category of each row of *column*, the palette and the legend items."""
     col = df[column]
-    is_cat = style.categorical if style.categorical is not None else (
-        not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col))
+    is_cat = (
+        style.categorical
+        if style.categorical is not None
+        else (not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col))
+    )
     if is_cat:
         colors = {k: css_color(v, what=f"colour of {k!r}") for k, v in (style.colors or {}).items()}
         values = col.astype("string").fillna("–")
@@ -379,8 +400,13 @@ def _column_colours(df: pd.DataFrame, column: str, style: Style
         pal = palette("tab10", max(len(cats), 1))
         cols = [colors.get(c, CATEGORY_COLORS.get(c, pal[i % len(pal)])) for i, c in enumerate(cats)]
         code = {c: i for i, c in enumerate(cats)}
-        items = [(fmt_value(column, c) if c not in ("True", "False") else
-                  ("oui" if c == "True" else "non"), cols[i]) for i, c in enumerate(cats)]
+        items = [
+            (
+                fmt_value(column, c) if c not in ("True", "False") else ("oui" if c == "True" else "non"),
+                cols[i],
+            )
+            for i, c in enumerate(cats)
+        ]
         return values.map(code).to_numpy(), cols, items
     cls, labels = _classify(col, style.scheme, style.k, column)
     cols = palette(style.cmap, max(len(labels), 1))
@@ -399,8 +425,10 @@ def _texts(df: pd.DataFrame, props: list[dict[str, Any]], fields: Fields) -> lis
     if fields.tooltip:
         tip_cols = [[fmt_value(c, v) for v in df[c]] for c in fields.tooltip]
         for j in range(len(df)):
-            props[j]["t"] = [vals[j] if c == "nom" else f"{label(c)}\u00a0: {vals[j]}"
-                             for c, vals in zip(fields.tooltip, tip_cols, strict=True)]
+            props[j]["t"] = [
+                vals[j] if c == "nom" else f"{label(c)}\u00a0: {vals[j]}"
+                for c, vals in zip(fields.tooltip, tip_cols, strict=True)
+            ]
     if fields.search and "nom" in df.columns:
         for j, n in enumerate(df["nom"].astype(str)):
             props[j]["n"] = n
@@ -483,9 +511,14 @@ def add_layer(
     geoms = web_geometries(df, tolerance=style.tolerance, coverage=style.coverage)
     dims = shapely.get_dimensions(geoms)
     geom: Literal["polygon", "line", "point"] = (
-        "point" if (dims == 0).all() else ("line" if (dims == 1).all() else "polygon"))
-    opts: dict[str, Any] = {"id": state.layers, "geom": geom, "radius": style.radius,
-                            "base": _base_style(geom, style, color)}
+        "point" if (dims == 0).all() else ("line" if (dims == 1).all() else "polygon")
+    )
+    opts: dict[str, Any] = {
+        "id": state.layers,
+        "geom": geom,
+        "radius": style.radius,
+        "base": _base_style(geom, style, color),
+    }
     state.layers += 1
     props: list[dict[str, Any]] = [{} for _ in range(len(df))]
     legend_items: list[tuple[str, str]] = [(name, color)]
@@ -501,14 +534,18 @@ def add_layer(
     if fields.search:
         _Script("ERBM.search", m, layer, args=["Rechercher une commune"]).add_to(m)
     if fields.legend and legend_items:
-        add_legend(m, fields.legend_caption or (label(column) if column else name), legend_items,
-                   kind=geom)
+        add_legend(m, fields.legend_caption or (label(column) if column else name), legend_items, kind=geom)
     state.sources.extend(s for s in sources if s not in state.sources)
     return m
 
 
-def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]],
-               *, kind: Literal["polygon", "line", "point"] = "polygon") -> folium.Map:
+def add_legend(
+    m: folium.Map,
+    title: str,
+    items: Sequence[tuple[str, str]],
+    *,
+    kind: Literal["polygon", "line", "point"] = "polygon",
+) -> folium.Map:
     """Add a legend box (title and colour/label items).
 
     Titles and labels are shown as text (HTML-escaped, braces included); colours must be
@@ -522,7 +559,9 @@ def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]],
     cols = [css_color(c, what="legend colour") for _, c in items]
     rows = "".join(
         f'<div><i class="{cls}" style="background:{c if kind != "line" else "none"};'
-        f'border-color:{c}"></i>{escape(t)}</div>' for (t, _), c in zip(items, cols, strict=True))
+        f'border-color:{c}"></i>{escape(t)}</div>'
+        for (t, _), c in zip(items, cols, strict=True)
+    )
     html_ = f"<h4>{escape(title)}</h4>{rows}"
     _Script("ERBM.legend", m, args=[html_]).add_to(m)
     return m
@@ -533,7 +572,8 @@ def _check_sources(sources: Sequence[str]) -> None:
     if unknown:
         raise UnknownOptionError(
             f"unknown dataset(s) {unknown} in sources; use catalogue names, e.g. "
-            f"{sorted(CATALOGUE)[:4]} (see erbm_geo.data.CATALOGUE)")
+            f"{sorted(CATALOGUE)[:4]} (see erbm_geo.data.CATALOGUE)"
+        )
 
 
 def add_attribution(m: folium.Map, sources: Sequence[str]) -> folium.Map:
@@ -551,8 +591,13 @@ def add_attribution(m: folium.Map, sources: Sequence[str]) -> folium.Map:
     return m
 
 
-def finalize(m: folium.Map, *, minimap_layer: gpd.GeoDataFrame | None = None,
-             controls: bool = True, collapsed: bool = False) -> folium.Map:
+def finalize(
+    m: folium.Map,
+    *,
+    minimap_layer: gpd.GeoDataFrame | None = None,
+    controls: bool = True,
+    collapsed: bool = False,
+) -> folium.Map:
     """Add the attribution line, the controls and the layer control (after every layer).
 
     ``collapsed=True`` folds the layer control into an icon (for maps embedded in pages).
@@ -594,8 +639,9 @@ def to_html(m: folium.Map, path: str | Path | None = None) -> str:
     return html_
 
 
-def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TOLERANCE,
-              collapsed: bool = False) -> folium.Map:
+def basin_map(
+    *, basemap: str | None = "positron", tolerance: float = DEFAULT_TOLERANCE, collapsed: bool = False
+) -> folium.Map:
     """Return the default map of the basin.
 
     Communes, EPCI, UNESCO property and buffer zone, cités by flag, QPV, stations and railway lines, with
@@ -611,44 +657,100 @@ def basin_map(*, basemap: str | None = "positron", tolerance: float = DEFAULT_TO
 
     m = new_map(basemap=basemap)
     communes = layers.communes()
-    add_layer(m, communes, name="Communes du Bassin minier",
-              style=Style(color="#ffffff", fill_opacity=0.05, weight=0.6, coverage=True, tolerance=tolerance),
-              fields=Fields(tooltip=["nom", "nom_epci"],
-                            popup=["code_insee", "nom_epci", "population", "area_km2"], search=True,
-                            legend=False),
-              sources=["communes_59", "communes_62", "cog_communes", "cog_epci"])
+    add_layer(
+        m,
+        communes,
+        name="Communes du Bassin minier",
+        style=Style(color="#ffffff", fill_opacity=0.05, weight=0.6, coverage=True, tolerance=tolerance),
+        fields=Fields(
+            tooltip=["nom", "nom_epci"],
+            popup=["code_insee", "nom_epci", "population", "area_km2"],
+            search=True,
+            legend=False,
+        ),
+        sources=["communes_59", "communes_62", "cog_communes", "cog_epci"],
+    )
     e = layers.epci()
-    add_layer(m, e, name="Intercommunalités (EPCI) de l'ERBM",
-              style=Style(color="#000000", fill_opacity=0.0, weight=2.2, coverage=True, tolerance=tolerance),
-              fields=Fields(tooltip=["nom_epci"],
-                            popup=["nom_epci", "population", "n_communes", "n_communes_bassin"],
-                            legend=False))
-    add_layer(m, layers.zone_tampon(), name="Zone tampon UNESCO",
-              style=Style(color="#fdd49e", fill_opacity=0.35, weight=0.4, tolerance=tolerance),
-              fields=Fields(tooltip=None), sources=["zone_tampon"])
-    add_layer(m, layers.bien_inscrit(), name="Bien inscrit UNESCO (109 éléments)",
-              style=Style(color="#7f2704", fill_opacity=0.55, weight=0.5, tolerance=min(tolerance, 15.0)),
-              fields=Fields(tooltip=["nom", "section"]), sources=["bien_inscrit"])
+    add_layer(
+        m,
+        e,
+        name="Intercommunalités (EPCI) de l'ERBM",
+        style=Style(color="#000000", fill_opacity=0.0, weight=2.2, coverage=True, tolerance=tolerance),
+        fields=Fields(
+            tooltip=["nom_epci"],
+            popup=["nom_epci", "population", "n_communes", "n_communes_bassin"],
+            legend=False,
+        ),
+    )
+    add_layer(
+        m,
+        layers.zone_tampon(),
+        name="Zone tampon UNESCO",
+        style=Style(color="#fdd49e", fill_opacity=0.35, weight=0.4, tolerance=tolerance),
+        fields=Fields(tooltip=None),
+        sources=["zone_tampon"],
+    )
+    add_layer(
+        m,
+        layers.bien_inscrit(),
+        name="Bien inscrit UNESCO (109 éléments)",
+        style=Style(color="#7f2704", fill_opacity=0.55, weight=0.5, tolerance=min(tolerance, 15.0)),
+        fields=Fields(tooltip=["nom", "section"]),
+        sources=["bien_inscrit"],
+    )
     q = layers.qpv()
-    add_layer(m, q, name="Quartiers prioritaires (QPV 2024)",
-              style=Style(color="#6a51a3", fill_opacity=0.35, weight=0.8, tolerance=min(tolerance, 15.0)),
-              fields=Fields(tooltip=["nom"]), sources=["qpv"])
+    add_layer(
+        m,
+        q,
+        name="Quartiers prioritaires (QPV 2024)",
+        style=Style(color="#6a51a3", fill_opacity=0.35, weight=0.8, tolerance=min(tolerance, 15.0)),
+        fields=Fields(tooltip=["nom"]),
+        sources=["qpv"],
+    )
     c = layers.cites()
-    c["categorie"] = np.where(c["unesco_inscribed"], "Cité inscrite UNESCO",
-                              np.where(c["erbm_programme"], "Cité du programme ERBM",
-                                       "Cité de la zone tampon"))
-    add_layer(m, c, name="Cités minières", column="categorie",
-              style=Style(fill_opacity=0.75, weight=0.5, tolerance=min(tolerance, 8.0)),
-              fields=Fields(tooltip=["nom", "categorie"],
-                            popup=["nom", "type_cite", "interet", "bailleur", "unesco_inscribed",
-                                   "in_buffer_zone", "erbm_programme", "area_ha"],
-                            legend_caption="Cités minières"),
-              sources=["cites_minieres", "zt_cites_minieres", "cites_erbm"])
-    add_layer(m, layers.rail_lines(territory="bassin_minier"), name="Voies ferrées exploitées",
-              style=Style(color="#252525", weight=2.0, tolerance=min(tolerance, 15.0)),
-              fields=Fields(tooltip=["nom_ligne", "voie"]), sources=["rfn_lignes"])
+    c["categorie"] = np.where(
+        c["unesco_inscribed"],
+        "Cité inscrite UNESCO",
+        np.where(c["erbm_programme"], "Cité du programme ERBM", "Cité de la zone tampon"),
+    )
+    add_layer(
+        m,
+        c,
+        name="Cités minières",
+        column="categorie",
+        style=Style(fill_opacity=0.75, weight=0.5, tolerance=min(tolerance, 8.0)),
+        fields=Fields(
+            tooltip=["nom", "categorie"],
+            popup=[
+                "nom",
+                "type_cite",
+                "interet",
+                "bailleur",
+                "unesco_inscribed",
+                "in_buffer_zone",
+                "erbm_programme",
+                "area_ha",
+            ],
+            legend_caption="Cités minières",
+        ),
+        sources=["cites_minieres", "zt_cites_minieres", "cites_erbm"],
+    )
+    add_layer(
+        m,
+        layers.rail_lines(territory="bassin_minier"),
+        name="Voies ferrées exploitées",
+        style=Style(color="#252525", weight=2.0, tolerance=min(tolerance, 15.0)),
+        fields=Fields(tooltip=["nom_ligne", "voie"]),
+        sources=["rfn_lignes"],
+    )
     st = layers.stations(territory="bassin_minier")
-    add_layer(m, st, name="Gares et stations", column="mode", style=Style(radius=5, tolerance=0),
-              fields=Fields(tooltip=["nom", "mode", "lignes"], legend_caption="Gares et stations"),
-              sources=["gares_voyageurs", "osm_stations"])
+    add_layer(
+        m,
+        st,
+        name="Gares et stations",
+        column="mode",
+        style=Style(radius=5, tolerance=0),
+        fields=Fields(tooltip=["nom", "mode", "lignes"], legend_caption="Gares et stations"),
+        sources=["gares_voyageurs", "osm_stations"],
+    )
     return finalize(m, collapsed=collapsed)

@@ -48,8 +48,9 @@ class Page:
         if self.paper not in PAPERS:
             raise UnknownOptionError(f"unknown paper {self.paper!r}; use one of {', '.join(PAPERS)}")
         if self.orientation not in ("landscape", "portrait"):
-            raise UnknownOptionError(f"unknown orientation {self.orientation!r}; use 'landscape' or "
-                                     "'portrait'")
+            raise UnknownOptionError(
+                f"unknown orientation {self.orientation!r}; use 'landscape' or 'portrait'"
+            )
 
     @classmethod
     def parse(cls, text: str) -> Page:
@@ -96,8 +97,15 @@ class Frames:
     side: bool
 
 
-def layout(page: Page, aspect: float, *, footer_lines: int = 3, subtitle_lines: int = 2,
-           legend_rows: int = 6, title_lines: int = 1) -> Frames:
+def layout(
+    page: Page,
+    aspect: float,
+    *,
+    footer_lines: int = 3,
+    subtitle_lines: int = 2,
+    legend_rows: int = 6,
+    title_lines: int = 1,
+) -> Frames:
     """Cut *page* into frames for an area of width/height ratio *aspect*.
 
     Parameters
@@ -153,7 +161,17 @@ def layout(page: Page, aspect: float, *, footer_lines: int = 3, subtitle_lines: 
     side_fit = fit(body_w - side_w - gap, body_h)
     below_fit = fit(body_w, body_h - below_h - gap)
     if side_fit > below_fit:
-        return Frames(header, Frame(margin, body_y, body_w - side_w - gap, body_h),
-                      Frame(margin + body_w - side_w, body_y, side_w, body_h), footer, True)
-    return Frames(header, Frame(margin, body_y + below_h + gap, body_w, body_h - below_h - gap),
-                  Frame(margin, body_y, body_w, below_h), footer, False)
+        return Frames(
+            header,
+            Frame(margin, body_y, body_w - side_w - gap, body_h),
+            Frame(margin + body_w - side_w, body_y, side_w, body_h),
+            footer,
+            True,
+        )
+    return Frames(
+        header,
+        Frame(margin, body_y + below_h + gap, body_w, body_h - below_h - gap),
+        Frame(margin, body_y, body_w, below_h),
+        footer,
+        False,
+    )

@@ -16,8 +16,17 @@ from erbm_geo.raster.grid import Grid
 __all__ = ["add_raster", "plot_raster"]
 
 
-def add_raster(m: folium.Map, array: np.ndarray, grid: Grid, *, name: str, cmap: str = "viridis",
-               opacity: float = 0.7, unit: str = "", max_pixels: int = 1_500_000) -> folium.Map:
+def add_raster(
+    m: folium.Map,
+    array: np.ndarray,
+    grid: Grid,
+    *,
+    name: str,
+    cmap: str = "viridis",
+    opacity: float = 0.7,
+    unit: str = "",
+    max_pixels: int = 1_500_000,
+) -> folium.Map:
     """Overlay a raster surface on *m*, with a legend of five colour stops.
 
     The array is reprojected to EPSG:3857 (the projection Leaflet draws in) before being
@@ -32,12 +41,21 @@ def add_raster(m: folium.Map, array: np.ndarray, grid: Grid, *, name: str, cmap:
     h, w = array.shape
     scale = max(1.0, float(np.sqrt(h * w / max_pixels)))
     left, bottom, right, top = grid.bounds
-    dst_t, dw, dh = calculate_default_transform(grid.crs, "EPSG:3857", w, h, left, bottom, right,
-                                                top, resolution=grid.resolution * scale * 1.4)
+    dst_t, dw, dh = calculate_default_transform(
+        grid.crs, "EPSG:3857", w, h, left, bottom, right, top, resolution=grid.resolution * scale * 1.4
+    )
     dst = np.full((dh, dw), np.nan, dtype="float32")
-    reproject(array.astype("float32"), dst, src_transform=grid.transform, src_crs=grid.crs,
-              dst_transform=dst_t, dst_crs="EPSG:3857", src_nodata=np.nan, dst_nodata=np.nan,
-              resampling=Resampling.bilinear)
+    reproject(
+        array.astype("float32"),
+        dst,
+        src_transform=grid.transform,
+        src_crs=grid.crs,
+        dst_transform=dst_t,
+        dst_crs="EPSG:3857",
+        src_nodata=np.nan,
+        dst_nodata=np.nan,
+        resampling=Resampling.bilinear,
+    )
     lo, hi = float(np.nanmin(array)), float(np.nanmax(array))
     norm = (dst - lo) / (hi - lo if hi > lo else 1.0)
     rgba = colormaps[cmap](np.nan_to_num(norm, nan=0.0))
@@ -52,9 +70,15 @@ def add_raster(m: folium.Map, array: np.ndarray, grid: Grid, *, name: str, cmap:
     x1, y0 = x0 + dw * dst_t.a, y1 + dh * dst_t.e
     (lon0, lon1), (lat0, lat1) = tr.transform([x0, x1], [y0, y1])
     # the layer control inserts the name as HTML (and folium renders it through a template)
-    folium.raster_layers.ImageOverlay(uri, bounds=[[lat0, lon0], [lat1, lon1]], name=escape(name),
-                                      opacity=1.0, interactive=False, cross_origin=False,
-                                      zindex=1).add_to(m)
+    folium.raster_layers.ImageOverlay(
+        uri,
+        bounds=[[lat0, lon0], [lat1, lon1]],
+        name=escape(name),
+        opacity=1.0,
+        interactive=False,
+        cross_origin=False,
+        zindex=1,
+    ).add_to(m)
     from matplotlib.colors import to_hex
 
     stops = np.linspace(lo, hi, 5)
@@ -64,8 +88,9 @@ def add_raster(m: folium.Map, array: np.ndarray, grid: Grid, *, name: str, cmap:
     return m
 
 
-def plot_raster(array: np.ndarray, grid: Grid, *, title: str = "", cmap: str = "viridis",
-                unit: str = "", ax: Any = None) -> Any:
+def plot_raster(
+    array: np.ndarray, grid: Grid, *, title: str = "", cmap: str = "viridis", unit: str = "", ax: Any = None
+) -> Any:
     """Return a matplotlib figure of the surface in Lambert-93 with a colour bar."""
     import matplotlib
 

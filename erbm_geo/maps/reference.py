@@ -54,8 +54,10 @@ class Background:
             if layer is not None:
                 object.__setattr__(self, field, check_layer(layer, name=f"Background.{field}"))
         if self.towns is not None and "nom" not in self.towns.columns:
-            raise MissingColumnError("Background.towns needs a 'nom' column (the names to print); "
-                                     f"it has {list(self.towns.columns)}")
+            raise MissingColumnError(
+                "Background.towns needs a 'nom' column (the names to print); "
+                f"it has {list(self.towns.columns)}"
+            )
 
 
 def background() -> Background:

@@ -60,14 +60,14 @@ def _dissolve(geoms: Any) -> Any:
         return shapely.union_all(geoms)
 
 
-def _draw_data(ax: Any, g: gpd.GeoDataFrame, sym: Symbology, *, s: float,
-               cut: Callable[[Any], Any]) -> None:
+def _draw_data(ax: Any, g: gpd.GeoDataFrame, sym: Symbology, *, s: float, cut: Callable[[Any], Any]) -> None:
     """Fill *g* (cut to the view by *cut*) with the colours of *sym*; outline each category."""
     kind = _kind(g)
     edges: dict[str, dict[str, Any]] = {
         "polygon": {"edgecolor": "#5a5a5a", "linewidth": 0.25 * s},
         "line": {"linewidth": 1.4 * s},
-        "point": {"markersize": 9 * s, "edgecolor": "#333333", "linewidth": 0.3}}
+        "point": {"markersize": 9 * s, "edgecolor": "#333333", "linewidth": 0.3},
+    }
     edge = edges[kind]
     for i, colour in enumerate(sym.colours):
         part = g[sym.codes == i]
@@ -75,16 +75,23 @@ def _draw_data(ax: Any, g: gpd.GeoDataFrame, sym: Symbology, *, s: float,
             draw_geometries(ax, cut(part.geometry.values), color=colour, **edge)
     na = sym.codes < 0
     if na.any():
-        draw_geometries(ax, cut(g.geometry.values[na]), facecolor="white", hatch="/////",
-                        **{**edge, "edgecolor": _NA_EDGE})
+        draw_geometries(
+            ax,
+            cut(g.geometry.values[na]),
+            facecolor="white",
+            hatch="/////",
+            **{**edge, "edgecolor": _NA_EDGE},
+        )
     if sym.kind == "categories" and kind == "polygon":  # one outline around each category
         merged = g.geometry.groupby(sym.codes).agg(lambda x: _dissolve(x.values))
-        draw_geometries(ax, cut(shapely.boundary(merged.to_numpy())), color="#333333",
-                        linewidth=0.9 * s, zorder=3)
+        draw_geometries(
+            ax, cut(shapely.boundary(merged.to_numpy())), color="#333333", linewidth=0.9 * s, zorder=3
+        )
 
 
-def _pack(fig: Any, labels: list[str], width: float, avail: float, s: float
-          ) -> tuple[float, float, list[str], list[float], list[list[int]]]:
+def _pack(
+    fig: Any, labels: list[str], width: float, avail: float, s: float
+) -> tuple[float, float, list[str], list[float], list[list[int]]]:
     """Fit legend *labels* in *width* × *avail* inches.
 
     The fewest columns (up to 3), then a smaller type, in which the wrapped labels fit; returns
@@ -96,8 +103,7 @@ def _pack(fig: Any, labels: list[str], width: float, avail: float, s: float
     sw, row, gap = 0.32 * s, 0.235 * s, 0.25 * s
     for size, ncol in [(f, c) for f in (8.5, 7.5, 6.5) for c in (1, 2, 3)]:
         colw = (width - (ncol - 1) * gap) / ncol
-        texts = [wrap_text(fig, lab, width_in=colw - sw - 0.5 * s, fontsize=size * s)
-                 for lab in labels]
+        texts = [wrap_text(fig, lab, width_in=colw - sw - 0.5 * s, fontsize=size * s) for lab in labels]
         heights = [row * size / 8.5 + t.count("\n") * 0.15 * s * size / 8.5 for t in texts]
         columns: list[list[int]] = [[]]
         used = 0.0
@@ -112,26 +118,46 @@ def _pack(fig: Any, labels: list[str], width: float, avail: float, s: float
     return size, colw, texts, heights, columns
 
 
-def _swatch(fig: Any, x: float, y: float, *, kind: str, colour: str, hatch: str | None,
-            s: float) -> None:
+def _swatch(fig: Any, x: float, y: float, *, kind: str, colour: str, hatch: str | None, s: float) -> None:
     """Draw one legend key at (*x*, *y*) inches: a bar (lines), a dot (points) or a box."""
     from matplotlib.patches import Circle, Rectangle
 
     tr = _inches(fig)
     sw, sh = 0.32 * s, 0.17 * s
     if kind == "line":
-        fig.add_artist(Rectangle((x, y - 0.55 * sh), sw, 0.1 * s, transform=tr, facecolor=colour,
-                                 edgecolor="none"))
+        fig.add_artist(
+            Rectangle((x, y - 0.55 * sh), sw, 0.1 * s, transform=tr, facecolor=colour, edgecolor="none")
+        )
     elif kind == "point":
-        fig.add_artist(Circle((x + sw / 2, y - sh / 2), 0.05 * s, transform=tr, facecolor=colour,
-                              hatch=hatch, edgecolor="#333333", linewidth=0.4))
+        fig.add_artist(
+            Circle(
+                (x + sw / 2, y - sh / 2),
+                0.05 * s,
+                transform=tr,
+                facecolor=colour,
+                hatch=hatch,
+                edgecolor="#333333",
+                linewidth=0.4,
+            )
+        )
     else:
-        fig.add_artist(Rectangle((x, y - sh), sw, sh, transform=tr, facecolor=colour, hatch=hatch,
-                                 edgecolor=_NA_EDGE if hatch else "#5a5a5a", linewidth=0.4))
+        fig.add_artist(
+            Rectangle(
+                (x, y - sh),
+                sw,
+                sh,
+                transform=tr,
+                facecolor=colour,
+                hatch=hatch,
+                edgecolor=_NA_EDGE if hatch else "#5a5a5a",
+                linewidth=0.4,
+            )
+        )
 
 
-def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int, *, kind: str,
-            s: float) -> float:
+def _legend(
+    fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int, *, kind: str, s: float
+) -> float:
     """Draw the legend in *box* (inches) from its top; return the height used.
 
     In as many columns as its height needs; long labels wrap; nothing is drawn below *box*.
@@ -142,21 +168,31 @@ def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int,
     top = box.y + box.h
     if sym.title:
         head = wrap_text(fig, sym.title, width_in=box.w, fontsize=9.5 * s, bold=True)
-        fig.text(box.x, top, head, transform=tr, fontsize=9.5 * s, fontweight="bold", va="top",
-                 color=_INK, linespacing=1.15)
+        fig.text(
+            box.x,
+            top,
+            head,
+            transform=tr,
+            fontsize=9.5 * s,
+            fontweight="bold",
+            va="top",
+            color=_INK,
+            linespacing=1.15,
+        )
         top -= (0.2 * head.count("\n") + 0.3) * s
     why = ""
     if n_na and sym.missing_reason and not sym.missing_reason.startswith("Aucune"):
-        why = wrap_text(fig, "Non disponible : " + sym.missing_reason, width_in=box.w,
-                        fontsize=7 * s)
+        why = wrap_text(fig, "Non disponible : " + sym.missing_reason, width_in=box.w, fontsize=7 * s)
     why_h = (0.14 * (why.count("\n") + 1) + 0.08) * s if why else 0.0
     sw, sh = 0.32 * s, 0.17 * s
     rows: list[tuple[str, str, int, str | None]] = [
-        (lab, col, int(n), None) for lab, col, n in zip(sym.labels, sym.colours, counts, strict=True)]
+        (lab, col, int(n), None) for lab, col, n in zip(sym.labels, sym.colours, counts, strict=True)
+    ]
     if n_na:
         rows.append(("Non disponible", "white", n_na, "/////"))
-    size, colw, texts, heights, columns = _pack(fig, [r[0] for r in rows], box.w,
-                                                top - box.y - why_h + 0.05 * s, s)
+    size, colw, texts, heights, columns = _pack(
+        fig, [r[0] for r in rows], box.w, top - box.y - why_h + 0.05 * s, s
+    )
     y_end = top
     for c, members in enumerate(columns):
         x, y = box.x + c * (colw + 0.25 * s), top
@@ -164,21 +200,45 @@ def _legend(fig: Any, box: Frame, sym: Symbology, counts: np.ndarray, n_na: int,
             _, col, n, hatch = rows[i]
             text, lines = texts[i], texts[i].count("\n") + 1
             _swatch(fig, x, y, kind=kind, colour=col, hatch=hatch, s=s)
-            fig.text(x + sw + 0.1 * s, y if lines > 1 else y - sh / 2, text, transform=tr,
-                     fontsize=size * s, va="top" if lines > 1 else "center", color=_INK)
-            fig.text(x + colw, y - sh / 2, fmt_number(n, 0), transform=tr, fontsize=(size - 0.5) * s,
-                     va="center", ha="right", color="#555555")
+            fig.text(
+                x + sw + 0.1 * s,
+                y if lines > 1 else y - sh / 2,
+                text,
+                transform=tr,
+                fontsize=size * s,
+                va="top" if lines > 1 else "center",
+                color=_INK,
+            )
+            fig.text(
+                x + colw,
+                y - sh / 2,
+                fmt_number(n, 0),
+                transform=tr,
+                fontsize=(size - 0.5) * s,
+                va="center",
+                ha="right",
+                color="#555555",
+            )
             y -= heights[i]
         y_end = min(y_end, y)
     if why:
-        fig.text(box.x, y_end - 0.02 * s, why, transform=tr, fontsize=7 * s, va="top",
-                 color="#444444", style="italic")
+        fig.text(
+            box.x,
+            y_end - 0.02 * s,
+            why,
+            transform=tr,
+            fontsize=7 * s,
+            va="top",
+            color="#444444",
+            style="italic",
+        )
         y_end -= why_h
     return box.y + box.h - y_end
 
 
-def _inset(fig: Any, box: Frame, view: tuple[float, float, float, float], bg: Background,
-           *, s: float) -> None:
+def _inset(
+    fig: Any, box: Frame, view: tuple[float, float, float, float], bg: Background, *, s: float
+) -> None:
     """Locator: the region, the study area and a red frame around the map's view."""
     from matplotlib.patches import Rectangle
 
@@ -187,31 +247,57 @@ def _inset(fig: Any, box: Frame, view: tuple[float, float, float, float], bg: Ba
     ax.set_axis_off()
     rx0, ry0, rx1, ry1 = bg.region.total_bounds
     tol = max(rx1 - rx0, ry1 - ry0) / 400  # a locator needs no detail finer than a pixel
-    draw_geometries(ax, shapely.simplify(bg.region.geometry.values, tol), facecolor="#e3e3e3",
-                    edgecolor="white", linewidth=0.8)
+    draw_geometries(
+        ax,
+        shapely.simplify(bg.region.geometry.values, tol),
+        facecolor="#e3e3e3",
+        edgecolor="white",
+        linewidth=0.8,
+    )
     if bg.outline is not None:
-        draw_geometries(ax, shapely.simplify(bg.outline.geometry.values, tol), facecolor="#b5b5b5",
-                        edgecolor="none")
+        draw_geometries(
+            ax, shapely.simplify(bg.outline.geometry.values, tol), facecolor="#b5b5b5", edgecolor="none"
+        )
     if "nom" in bg.region.columns:
         for name, p in zip(bg.region["nom"], bg.region.geometry.representative_point(), strict=True):
-            ax.text(p.x, p.y, str(name), fontsize=6.5 * s, ha="center", va="center",
-                    color="#555555", style="italic")
+            ax.text(
+                p.x,
+                p.y,
+                str(name),
+                fontsize=6.5 * s,
+                ha="center",
+                va="center",
+                color="#555555",
+                style="italic",
+            )
     x0, y0, x1, y1 = view
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#d7301f",
-                           linewidth=1.3 * s, zorder=5))
+    ax.add_patch(
+        Rectangle(
+            (x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#d7301f", linewidth=1.3 * s, zorder=5
+        )
+    )
     rx0, ry0, rx1, ry1 = bg.region.total_bounds
     pad = 0.03 * max(rx1 - rx0, ry1 - ry0)
-    ix0, iy0, ix1, iy1 = _fill(box.w / box.h, (min(rx0, x0) - pad, min(ry0, y0) - pad,
-                                               max(rx1, x1) + pad, max(ry1, y1) + pad))
+    ix0, iy0, ix1, iy1 = _fill(
+        box.w / box.h, (min(rx0, x0) - pad, min(ry0, y0) - pad, max(rx1, x1) + pad, max(ry1, y1) + pad)
+    )
     ax.set_xlim(ix0, ix1)
     ax.set_ylim(iy0, iy1)
     ax.set_aspect("equal", adjustable="box")
-    fig.add_artist(Rectangle((box.x, box.y), box.w, box.h, transform=_inches(fig),
-                             facecolor="none", edgecolor="#9e9e9e", linewidth=0.5))
+    fig.add_artist(
+        Rectangle(
+            (box.x, box.y),
+            box.w,
+            box.h,
+            transform=_inches(fig),
+            facecolor="none",
+            edgecolor="#9e9e9e",
+            linewidth=0.5,
+        )
+    )
 
 
-def _fill(aspect: float, bounds: tuple[float, float, float, float]
-          ) -> tuple[float, float, float, float]:
+def _fill(aspect: float, bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """Return *bounds* widened (or heightened) about their centre to the width/height ratio *aspect*."""
     x0, y0, x1, y1 = bounds
     w, h = x1 - x0, y1 - y0
@@ -226,8 +312,9 @@ def check_sources(sources: Sequence[str]) -> None:
     """Raise :class:`UnknownOptionError` for a name that is not in the data catalogue."""
     unknown = [x for x in sources if x not in CATALOGUE]
     if unknown:
-        raise UnknownOptionError(f"unknown source(s) {unknown}; use catalogue names "
-                                 "(`erbm-geo data where` lists them)")
+        raise UnknownOptionError(
+            f"unknown source(s) {unknown}; use catalogue names (`erbm-geo data where` lists them)"
+        )
 
 
 def _footer_text(sources: Sequence[str], extra: Sequence[str]) -> str:
@@ -241,11 +328,12 @@ def _footer_text(sources: Sequence[str], extra: Sequence[str]) -> str:
     if cat:
         credits = dict.fromkeys(f"{producteur(c.attribution)}, {c.vintage}" for c in cat)
         licences = dict.fromkeys(c.licence for c in cat)
-        lines.append("Sources : " + " ; ".join(credits) + ". Licences : " + " ; ".join(licences)
-                     + ".")
+        lines.append("Sources : " + " ; ".join(credits) + ". Licences : " + " ; ".join(licences) + ".")
     lines.extend(extra)
-    lines.append(f"Carte réalisée avec erbm_geo {__version__} le {date_fr(build_date().date().isoformat())}"
-                 " · Projection RGF93 / Lambert-93 (EPSG:2154).")
+    lines.append(
+        f"Carte réalisée avec erbm_geo {__version__} le {date_fr(build_date().date().isoformat())}"
+        " · Projection RGF93 / Lambert-93 (EPSG:2154)."
+    )
     return "\n".join(lines)
 
 
@@ -284,19 +372,50 @@ def _new_figure(page: Page) -> Any:
 def _draw_header(fig: Any, hd: Frame, title: str, subtitle: str, folio: str, s: float) -> None:
     """Draw the title, the folio and the subtitle in the header frame *hd*."""
     tr = _inches(fig)
-    fig.text(hd.x, hd.y + hd.h, title, transform=tr, fontsize=16 * s, fontweight="bold", va="top",
-             color=_INK, linespacing=1.1)
+    fig.text(
+        hd.x,
+        hd.y + hd.h,
+        title,
+        transform=tr,
+        fontsize=16 * s,
+        fontweight="bold",
+        va="top",
+        color=_INK,
+        linespacing=1.1,
+    )
     if folio:
-        fig.text(hd.x + hd.w, hd.y + hd.h, folio, transform=tr, fontsize=9 * s, va="top",
-                 ha="right", color="#555555")
+        fig.text(
+            hd.x + hd.w,
+            hd.y + hd.h,
+            folio,
+            transform=tr,
+            fontsize=9 * s,
+            va="top",
+            ha="right",
+            color="#555555",
+        )
     if subtitle:
         below = (0.42 + 0.27 * title.count("\n")) * s
-        fig.text(hd.x, hd.y + hd.h - below, subtitle, transform=tr, fontsize=9.5 * s, va="top",
-                 color="#333333", linespacing=1.3)
+        fig.text(
+            hd.x,
+            hd.y + hd.h - below,
+            subtitle,
+            transform=tr,
+            fontsize=9.5 * s,
+            va="top",
+            color="#333333",
+            linespacing=1.3,
+        )
 
 
-def _draw_map(fig: Any, box: Frame, sheet: Sheet, bg: Background | None,
-              bounds: tuple[float, float, float, float], s: float) -> tuple[float, float, float, float]:
+def _draw_map(
+    fig: Any,
+    box: Frame,
+    sheet: Sheet,
+    bg: Background | None,
+    bounds: tuple[float, float, float, float],
+    s: float,
+) -> tuple[float, float, float, float]:
     """Draw the map of *sheet* in *box*; return its view (x0, y0, x1, y1) in metres."""
     from erbm_geo.maps.cartography import north_arrow, scale_bar
 
@@ -315,20 +434,26 @@ def _draw_map(fig: Any, box: Frame, sheet: Sheet, bg: Background | None,
     if bg is not None and bg.neighbours is not None:
         near = bg.neighbours[bg.neighbours.intersects(view)]
         if len(near):
-            draw_geometries(ax, cut(near.geometry.values), facecolor=_GREY_FILL,
-                            edgecolor=_GREY_EDGE, linewidth=0.3 * s)
+            draw_geometries(
+                ax, cut(near.geometry.values), facecolor=_GREY_FILL, edgecolor=_GREY_EDGE, linewidth=0.3 * s
+            )
     shown = g.intersects(view).to_numpy()
-    _draw_data(ax, g[shown], Symbology(sym.codes[shown], sym.labels, sym.colours, sym.title,
-                                       sym.kind), s=s, cut=cut)
+    _draw_data(
+        ax, g[shown], Symbology(sym.codes[shown], sym.labels, sym.colours, sym.title, sym.kind), s=s, cut=cut
+    )
     if not sheet.focus.all():  # a veil over what the page is not about, and its outline
         area = _dissolve(g.geometry.values[sheet.focus])
         veil = shapely.difference(view, area)
         draw_geometries(ax, [veil], facecolor="white", alpha=0.55, edgecolor="none", zorder=4)
-        draw_geometries(ax, cut(shapely.boundary([area])), color=_INK, linewidth=1.5 * s,
-                        zorder=5)
+        draw_geometries(ax, cut(shapely.boundary([area])), color=_INK, linewidth=1.5 * s, zorder=5)
     if bg is not None and bg.outlines is not None:
-        draw_geometries(ax, cut(shapely.boundary(bg.outlines.geometry.values)), color="#333333",
-                        linewidth=0.8 * s, zorder=5)
+        draw_geometries(
+            ax,
+            cut(shapely.boundary(bg.outlines.geometry.values)),
+            color="#333333",
+            linewidth=0.8 * s,
+            zorder=5,
+        )
     ax.set_xlim(vx0, vx1)
     ax.set_ylim(vy0, vy1)
     ax.set_aspect("equal", adjustable="box")
@@ -337,8 +462,9 @@ def _draw_map(fig: Any, box: Frame, sheet: Sheet, bg: Background | None,
     return vx0, vy0, vx1, vy1
 
 
-def _draw_names(ax: Any, sheet: Sheet, shown: np.ndarray, bg: Background | None, s: float, *,
-                avoid: list[Any]) -> None:
+def _draw_names(
+    ax: Any, sheet: Sheet, shown: np.ndarray, bg: Background | None, s: float, *, avoid: list[Any]
+) -> None:
     """Print the names of the rows the page asks for, then the towns not already named.
 
     No name covers another, the scale bar or the north arrow (*avoid*).
@@ -349,21 +475,35 @@ def _draw_names(ax: Any, sheet: Sheet, shown: np.ndarray, bg: Background | None,
     named: set[str] = set()
     if sheet.names and "nom" in g.columns:
         rows = g[sheet.focus] if sheet.names == "focus" else g[shown]
-        pts = gpd.GeoDataFrame({"nom": rows["nom"].astype(str),
-                                "rang": np.where(sheet.focus[np.isin(g.index, rows.index)], 0, 1)
-                                if sheet.names == "all" else 1},
-                               geometry=rows.geometry.representative_point(), crs=g.crs)
+        pts = gpd.GeoDataFrame(
+            {
+                "nom": rows["nom"].astype(str),
+                "rang": np.where(sheet.focus[np.isin(g.index, rows.index)], 0, 1)
+                if sheet.names == "all"
+                else 1,
+            },
+            geometry=rows.geometry.representative_point(),
+            crs=g.crs,
+        )
         named = set(pts["nom"])
-        avoid = [*avoid, *place_labels(ax, pts, fontsize=(7 if sheet.names == "all" else 6.3) * s,
-                                       avoid=avoid)]
+        avoid = [
+            *avoid,
+            *place_labels(ax, pts, fontsize=(7 if sheet.names == "all" else 6.3) * s, avoid=avoid),
+        ]
     if bg is not None and bg.towns is not None:
         towns = bg.towns[~bg.towns["nom"].astype(str).isin(named)]
         if len(towns):
             place_labels(ax, towns, fontsize=7.5 * s, avoid=avoid)
 
 
-def _draw_panel(fig: Any, frames: Frames, sheet: Sheet, bg: Background | None,
-                view: tuple[float, float, float, float], s: float) -> None:
+def _draw_panel(
+    fig: Any,
+    frames: Frames,
+    sheet: Sheet,
+    bg: Background | None,
+    view: tuple[float, float, float, float],
+    s: float,
+) -> None:
     """Draw the legend, the inset and the notes in the panel beside or below the map."""
     from erbm_geo.maps.cartography import wrap_text
 
@@ -389,11 +529,18 @@ def _draw_panel(fig: Any, frames: Frames, sheet: Sheet, bg: Background | None,
     if inset_box is not None and bg is not None:
         _inset(fig, inset_box, view, bg, s=s)
     if sheet.notes:
-        box = notes_box or Frame(legend_box.x, legend_box.y, legend_box.w,
-                                 legend_box.h - used - 0.15 * s)
+        box = notes_box or Frame(legend_box.x, legend_box.y, legend_box.w, legend_box.h - used - 0.15 * s)
         text = wrap_text(fig, "\n".join(sheet.notes), width_in=box.w, fontsize=8 * s)
-        fig.text(box.x, box.y + box.h, text, transform=_inches(fig), fontsize=8 * s, va="top",
-                 color=_INK, linespacing=1.35)
+        fig.text(
+            box.x,
+            box.y + box.h,
+            text,
+            transform=_inches(fig),
+            fontsize=8 * s,
+            va="top",
+            color=_INK,
+            linespacing=1.35,
+        )
 
 
 def _draw_footer(fig: Any, ft: Frame, footer: str, s: float) -> None:
@@ -401,10 +548,14 @@ def _draw_footer(fig: Any, ft: Frame, footer: str, s: float) -> None:
     from matplotlib.lines import Line2D
 
     tr = _inches(fig)
-    fig.add_artist(Line2D([ft.x, ft.x + ft.w], [ft.y + ft.h + 0.06 * s] * 2, transform=tr,
-                          color="#9e9e9e", linewidth=0.5))
-    fig.text(ft.x, ft.y + ft.h, footer, transform=tr, fontsize=6.8 * s, va="top", color="#333333",
-             linespacing=1.3)
+    fig.add_artist(
+        Line2D(
+            [ft.x, ft.x + ft.w], [ft.y + ft.h + 0.06 * s] * 2, transform=tr, color="#9e9e9e", linewidth=0.5
+        )
+    )
+    fig.text(
+        ft.x, ft.y + ft.h, footer, transform=tr, fontsize=6.8 * s, va="top", color="#333333", linespacing=1.3
+    )
 
 
 def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
@@ -417,18 +568,24 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
     width = page.size[0] - 0.8 * s
     subtitle = wrap_text(fig, sheet.subtitle, width_in=width, fontsize=9.5 * s) if sheet.subtitle else ""
     extra = [*([sym.method] if sym.method else []), *sym.notes]
-    footer = wrap_text(fig, _footer_text([*sheet.sources, *(bg.sources if bg else ())],
-                                         [" · ".join(extra)] if extra else []),
-                       width_in=width, fontsize=6.8 * s)
+    footer = wrap_text(
+        fig,
+        _footer_text([*sheet.sources, *(bg.sources if bg else ())], [" · ".join(extra)] if extra else []),
+        width_in=width,
+        fontsize=6.8 * s,
+    )
     title = wrap_text(fig, sheet.title, width_in=width - 0.9 * s, fontsize=16 * s, bold=True)
     x0, y0, x1, y1 = sheet.data.geometry.values[sheet.focus].total_bounds
     pad = sheet.margin * max(x1 - x0, y1 - y0, 500.0)
     bounds = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-    frames = layout(page, (bounds[2] - bounds[0]) / (bounds[3] - bounds[1]),
-                    footer_lines=footer.count("\n") + 1,
-                    subtitle_lines=subtitle.count("\n") + 1 if subtitle else 0,
-                    legend_rows=len(sym.labels) + int((sym.codes < 0).any()),
-                    title_lines=title.count("\n") + 1)
+    frames = layout(
+        page,
+        (bounds[2] - bounds[0]) / (bounds[3] - bounds[1]),
+        footer_lines=footer.count("\n") + 1,
+        subtitle_lines=subtitle.count("\n") + 1 if subtitle else 0,
+        legend_rows=len(sym.labels) + int((sym.codes < 0).any()),
+        title_lines=title.count("\n") + 1,
+    )
     _draw_header(fig, frames.header, title, subtitle, sheet.folio, s)
     view = _draw_map(fig, frames.map, sheet, bg, bounds, s)
     _draw_panel(fig, frames, sheet, bg, view, s)
@@ -442,12 +599,21 @@ def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> 
 
     ind = INDICATEURS.get(column) if column is not None else None
     known = COLONNES.get(column) if column is not None else None
-    head = title if title is not None else (
-        ind.nom if ind is not None else known[0] if known else
-        label(column) if column is not None else "")
+    head = (
+        title
+        if title is not None
+        else (
+            ind.nom if ind is not None else known[0] if known else label(column) if column is not None else ""
+        )
+    )
     if subtitle is None:
-        subtitle = (f"{ind.definition} Unité : {ind.unite}. Données : {ind.millesime}."
-                    if ind is not None else f"{known[1]}." if known else "")
+        subtitle = (
+            f"{ind.definition} Unité : {ind.unite}. Données : {ind.millesime}."
+            if ind is not None
+            else f"{known[1]}."
+            if known
+            else ""
+        )
     return head, subtitle
 
 
@@ -472,5 +638,3 @@ def summary_note(table: pd.DataFrame, column: str | None, *, of: str) -> list[st
     if n_ok < len(table):
         of = f"{of} ({fmt_number(n_ok, 0)} avec une valeur)"
     return [f"{of} : {ind.valeur(value)}", f"({SYNTHESES[ind.synthese]})"]
-
-

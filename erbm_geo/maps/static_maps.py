@@ -107,11 +107,18 @@ def static_map(
     with matplotlib.rc_context(INERT_TEXT):
         sym = symbology(g, column, classes or Classes(), head or "Entités")
         n = len(g)
-        of = f"Ensemble des {fmt_number(n, 0)} " + ("communes" if "code_insee" in g.columns
-                                                    or g.index.name == "code_insee" else "entités")
-        sheet = Sheet(g, sym, np.ones(n, dtype=bool), head, sub,
-                       [*sources, *(ind.sources if ind is not None else ())],
-                       notes=summary_note(g, column, of=of))
+        of = f"Ensemble des {fmt_number(n, 0)} " + (
+            "communes" if "code_insee" in g.columns or g.index.name == "code_insee" else "entités"
+        )
+        sheet = Sheet(
+            g,
+            sym,
+            np.ones(n, dtype=bool),
+            head,
+            sub,
+            [*sources, *(ind.sources if ind is not None else ())],
+            notes=summary_note(g, column, of=of),
+        )
         return draw_sheet(sheet, pg, background)
 
 
@@ -123,7 +130,10 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 200) -> Path:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg", "pdf"):
         raise UnknownOptionError(f"unsupported figure format {path.suffix!r}; use .png, .svg or .pdf")
-    meta: dict[str, Any] = {"png": {"Software": None}, "svg": {"Date": None},
-                            "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
+    meta: dict[str, Any] = {
+        "png": {"Software": None},
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None, "ModDate": None},
+    }[fmt]
     write_atomic(path, lambda p: fig.savefig(p, format=fmt, dpi=dpi, metadata=meta))
     return path

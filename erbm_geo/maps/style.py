@@ -38,18 +38,41 @@ INERT_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
 
 #: French labels of the columns shown to people (tooltips, popups, legends, tables).
 LABELS: dict[str, str] = {
-    "nom": "Nom", "nom_2": "Autre nom", "code_insee": "Code INSEE", "codes_insee": "Communes",
-    "nom_epci": "EPCI", "siren_epci": "SIREN de l'EPCI", "departement": "Département",
-    "population": "Population municipale 2022 (en vigueur en 2025)", "area_km2": "Superficie (km²)",
-    "area_ha": "Superficie (ha)", "type_cite": "Type de cité", "interet": "Intérêt patrimonial",
-    "bailleur": "Bailleur", "compagnie": "Compagnie minière", "unesco_inscribed": "Inscrite UNESCO",
-    "in_buffer_zone": "En zone tampon", "erbm_programme": "Programme ERBM", "mode": "Mode",
-    "lignes": "Lignes", "nom_ligne": "Ligne", "voie": "Voie", "section": "Section",
-    "no_element": "Élément", "n_communes": "Communes", "n_communes_bassin": "dont Bassin minier",
-    "statut": "Statut", "categorie": "Catégorie", "n_unesco_inscribed": "Cités inscrites",
-    "n_erbm_programme": "Cités ERBM", "n_in_buffer_zone": "Cités en zone tampon",
-    "title": "Jeu de données", "attribution": "Producteur", "licence": "Licence",
-    "vintage": "Millésime", "n_cites": "Cités minières",
+    "nom": "Nom",
+    "nom_2": "Autre nom",
+    "code_insee": "Code INSEE",
+    "codes_insee": "Communes",
+    "nom_epci": "EPCI",
+    "siren_epci": "SIREN de l'EPCI",
+    "departement": "Département",
+    "population": "Population municipale 2022 (en vigueur en 2025)",
+    "area_km2": "Superficie (km²)",
+    "area_ha": "Superficie (ha)",
+    "type_cite": "Type de cité",
+    "interet": "Intérêt patrimonial",
+    "bailleur": "Bailleur",
+    "compagnie": "Compagnie minière",
+    "unesco_inscribed": "Inscrite UNESCO",
+    "in_buffer_zone": "En zone tampon",
+    "erbm_programme": "Programme ERBM",
+    "mode": "Mode",
+    "lignes": "Lignes",
+    "nom_ligne": "Ligne",
+    "voie": "Voie",
+    "section": "Section",
+    "no_element": "Élément",
+    "n_communes": "Communes",
+    "n_communes_bassin": "dont Bassin minier",
+    "statut": "Statut",
+    "categorie": "Catégorie",
+    "n_unesco_inscribed": "Cités inscrites",
+    "n_erbm_programme": "Cités ERBM",
+    "n_in_buffer_zone": "Cités en zone tampon",
+    "title": "Jeu de données",
+    "attribution": "Producteur",
+    "licence": "Licence",
+    "vintage": "Millésime",
+    "n_cites": "Cités minières",
 }
 
 
@@ -90,8 +113,11 @@ def is_share(col: str) -> bool:
 
 
 #: French labels of categorical values.
-VALUE_LABELS: dict[str, str] = {"train": "Gare (train)", "tram": "Station de tram",
-                                "metro": "Station de métro"}
+VALUE_LABELS: dict[str, str] = {
+    "train": "Gare (train)",
+    "tram": "Station de tram",
+    "metro": "Station de métro",
+}
 
 
 def fmt_value(col: str, v: Any) -> str:
@@ -129,8 +155,11 @@ def escape(text: Any) -> str:
 
 #: Colours of the categorical layers (colour-blind-safe where they meet).
 CATEGORY_COLORS: dict[str, str] = {
-    "Cité inscrite UNESCO": "#b2182b", "Cité du programme ERBM": "#2166ac",
-    "Cité de la zone tampon": "#f4a582", "train": "#1b9e77", "tram": "#d95f02",
+    "Cité inscrite UNESCO": "#b2182b",
+    "Cité du programme ERBM": "#2166ac",
+    "Cité de la zone tampon": "#f4a582",
+    "train": "#1b9e77",
+    "tram": "#d95f02",
     "metro": "#7570b3",
 }
 
@@ -150,7 +179,8 @@ def css_color(value: Any, *, what: str = "colour") -> str:
 
     if not isinstance(value, str) or not is_color_like(value):
         raise UnknownOptionError(
-            f"{what} {value!r} is not a colour; give a name ('red') or a hex code ('#3182bd')")
+            f"{what} {value!r} is not a colour; give a name ('red') or a hex code ('#3182bd')"
+        )
     return to_hex(value, keep_alpha=len(value) in (5, 9) and value.startswith("#"))
 
 
@@ -165,8 +195,9 @@ def palette(cmap: str, k: int) -> list[str]:
     return [to_hex(cm(0.15 + 0.8 * i / (k - 1))) for i in range(k)]
 
 
-def web_geometries(gdf: gpd.GeoDataFrame, *, tolerance: float = 20.0, decimals: int = 5,
-                   coverage: bool = False) -> np.ndarray:
+def web_geometries(
+    gdf: gpd.GeoDataFrame, *, tolerance: float = 20.0, decimals: int = 5, coverage: bool = False
+) -> np.ndarray:
     """Light geometries for web maps: simplified in EPSG:2154, then lon/lat rounded.
 
     Parameters

@@ -24,8 +24,20 @@ MAX_CATEGORIES = 12
 
 #: Category colours: ColorBrewer Set2 then Set3 (colorbrewer2.org), without their greys, which
 #: would read as "no data" beside the grey surroundings.
-_CATEGORIES = ("#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494",
-               "#80b1d3", "#fb8072", "#bebada", "#fdb462", "#b3de69")
+_CATEGORIES = (
+    "#66c2a5",
+    "#fc8d62",
+    "#8da0cb",
+    "#e78ac3",
+    "#a6d854",
+    "#ffd92f",
+    "#e5c494",
+    "#80b1d3",
+    "#fb8072",
+    "#bebada",
+    "#fdb462",
+    "#b3de69",
+)
 SCHEMES_FR = {"fisher_jenks": "seuils naturels (Jenks)", "quantiles": "quantiles"}
 
 
@@ -55,8 +67,7 @@ class Classes:
     def __post_init__(self) -> None:
         """Check the scheme and the number of classes."""
         if self.scheme not in SCHEMES_FR:
-            raise UnknownOptionError(f"unknown scheme {self.scheme!r}; use 'fisher_jenks' or "
-                                     "'quantiles'")
+            raise UnknownOptionError(f"unknown scheme {self.scheme!r}; use 'fisher_jenks' or 'quantiles'")
         if not 2 <= self.k <= 7:
             raise InvalidOptionError(f"Classes(k={self.k}): use 2 to 7 classes")
 
@@ -83,8 +94,9 @@ def _sequential(name: str, k: int) -> list[str]:
     try:
         return palette(name, k)
     except KeyError:
-        raise UnknownOptionError(f"unknown palette {name!r}; use one of {', '.join(PALETTES)} "
-                                 "or a matplotlib colormap name") from None
+        raise UnknownOptionError(
+            f"unknown palette {name!r}; use one of {', '.join(PALETTES)} or a matplotlib colormap name"
+        ) from None
 
 
 def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: str) -> Symbology:
@@ -99,20 +111,28 @@ def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: 
     ind = INDICATEURS.get(column)
     if is_numeric_dtype(s) and not is_bool_dtype(s):
         fmt = ind.nombre if ind is not None else (lambda x: fmt_number(float(x)))
-        codes, labels = classify(s.astype("float64").to_numpy(), fmt, scheme=classes.scheme,
-                                 k=classes.k)
+        codes, labels = classify(s.astype("float64").to_numpy(), fmt, scheme=classes.scheme, k=classes.k)
         pal = classes.palette or (ind.palette if ind is not None else "YlOrRd")
-        head = classes.legend_title or (f"{ind.court} ({ind.unite})" if ind is not None
-                                        else label(column))
+        head = classes.legend_title or (f"{ind.court} ({ind.unite})" if ind is not None else label(column))
         method = f"Classes : {SCHEMES_FR[classes.scheme]}" + (
-            ", classe « 0 » à part" if labels and labels[0] == "0" else "")
-        return Symbology(codes, labels, _sequential(pal, max(len(labels), 1)), head, "classes",
-                          method, ind.manquant if ind is not None else "")
+            ", classe « 0 » à part" if labels and labels[0] == "0" else ""
+        )
+        return Symbology(
+            codes,
+            labels,
+            _sequential(pal, max(len(labels), 1)),
+            head,
+            "classes",
+            method,
+            ind.manquant if ind is not None else "",
+        )
     text = s.map({True: "oui", False: "non"}) if is_bool_dtype(s) else s.astype("string")
     present = text.dropna()
     counts = present.value_counts()
-    keep = sorted(counts.index[:MAX_CATEGORIES - 1] if len(counts) > MAX_CATEGORIES
-                  else counts.index, key=lambda c: cle_tri(str(c)))
+    keep = sorted(
+        counts.index[: MAX_CATEGORIES - 1] if len(counts) > MAX_CATEGORIES else counts.index,
+        key=lambda c: cle_tri(str(c)),
+    )
     labels = [str(c) for c in keep]
     position = {c: i for i, c in enumerate(keep)}
     codes = text.astype(object).map(position).fillna(-1).to_numpy(dtype="int64")
@@ -123,7 +143,4 @@ def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: 
         labels.append(f"Autres ({rest} valeurs)")
         notes.append(f"Les {rest} valeurs les moins fréquentes sont regroupées sous « Autres ».")
     head = classes.legend_title or label(column)
-    return Symbology(codes, labels, list(_CATEGORIES[:len(labels)]), head, "categories",
-                      notes=notes)
-
-
+    return Symbology(codes, labels, list(_CATEGORIES[: len(labels)]), head, "categories", notes=notes)

@@ -107,8 +107,20 @@ def nombre(x: float, decimales: int = 0) -> str:
     return s.replace(",", "\u202f").replace(".", ",")
 
 
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-        "octobre", "novembre", "décembre")
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def date_fr(iso: str) -> str:
@@ -146,125 +158,236 @@ _IRIS = ("filosofi_iris", "iris")
 _DIST = "Distance à vol d'oiseau, en kilomètres"
 
 #: The indicators of the atlas, in the order of the portraits.
-INDICATEURS: dict[str, Indicateur] = {i.col: i for i in (
-    Indicateur(
-        "qpv_share", "Part de la surface en quartier prioritaire (QPV)", "Surface en QPV", "%",
-        1, "Part de la surface de la commune située dans un quartier prioritaire de la politique "
-        "de la ville (QPV 2024).",
-        "Intersection exacte des contours de la commune et des QPV 2024, en Lambert-93 ; les QPV "
-        "qui se chevauchent sont d'abord fusionnés, pour ne compter une surface qu'une fois.",
-        "Mesure une surface, pas une population : un QPV peu étendu mais dense pèse peu.",
-        "QPV 2024 (décret n° 2023-1314) ; contours des communes IGN 2018 simplifiés",
-        "Aucune valeur manquante.", "surface", "Purples", 100.0, sources=("qpv",)),
-    Indicateur(
-        "centre_distance_m", "Distance à la centralité principale", "Centralité principale",
-        "km", 1, "Distance entre la mairie de la commune et la plus proche des 8 centralités "
-        "principales du Bassin minier.",
-        f"{_DIST}, de la mairie (point de l'Annuaire de l'administration) à la mairie de la "
-        "centralité ; 0 pour les centralités elles-mêmes.",
-        "Ne tient compte ni du réseau routier ni des transports en commun.",
-        "Centralités : table du projet (documents du programme) ; mairies 2024",
-        "Aucune valeur manquante.", "population", "YlGnBu", 0.001, sources=("mairies",)),
-    Indicateur(
-        "acv_pvd_distance_m", "Distance au pôle « Action cœur de ville » ou « Petites villes de "
-        "demain » le plus proche", "Pôle ACV ou PVD", "km", 1,
-        "Distance entre la mairie de la commune et la plus proche des centralités principales, "
-        "villes « Action cœur de ville » ou « Petites villes de demain ».",
-        f"{_DIST}, de mairie à mairie ; 0 pour ces communes elles-mêmes.",
-        "Ne tient compte ni du réseau routier ni des transports en commun.",
-        "Programmes ACV et PVD, listes 2025", "Aucune valeur manquante.", "population", "YlGnBu",
-        0.001, sources=("acv_pvd_ort",)),
-    Indicateur(
-        "station_distance_m", "Distance à la gare ou station la plus proche",
-        "Gare ou station", "km", 1,
-        "Distance entre le territoire de la commune et la gare SNCF, la station de tramway ou de "
-        "métro la plus proche, en France.",
-        f"{_DIST}, du bord de la commune (0 si une station est sur son territoire). Les gares "
-        "belges ne sont pas comptées.",
-        "Ne dit rien de la fréquence des dessertes ; les arrêts de bus à haut niveau de service "
-        "(BHNS) ne sont pas disponibles hors ligne.",
-        "Gares de voyageurs SNCF 2024 ; stations OpenStreetMap (extrait du 18 mai 2026)",
-        "Aucune valeur manquante.", "population", "YlGnBu", 0.001,
-        sources=("gares_voyageurs", "osm_stations")),
-    Indicateur(
-        "train_distance_m", "Distance à la gare SNCF la plus proche", "Gare SNCF", "km", 1,
-        "Distance entre le territoire de la commune et la gare de voyageurs la plus proche, en "
-        "France.", f"{_DIST}, du bord de la commune (0 si une gare est sur son territoire).",
-        "Ne dit rien de la fréquence des trains.", "Gares de voyageurs SNCF 2024",
-        "Aucune valeur manquante.", "population", "YlGnBu", 0.001, sources=("gares_voyageurs",)),
-    Indicateur(
-        "share_within_walk", "Part de la surface à moins de 800 m d'une gare ou station",
-        "À 800 m d'une station", "%", 1,
-        "Part de la surface de la commune située à moins de 800 m (environ 10 minutes à pied) "
-        "d'une gare ou station de tramway ou de métro.",
-        "Union des disques de 800 m autour des stations, intersectée avec la commune.",
-        "Distance à vol d'oiseau : le trajet réel à pied est plus long.",
-        "Gares SNCF 2024 ; stations OpenStreetMap 2026", "Aucune valeur manquante.", "surface",
-        "Greens", 100.0, sources=("gares_voyageurs", "osm_stations")),
-    Indicateur(
-        "bien_inscrit_share", "Part de la surface dans le bien inscrit au patrimoine mondial",
-        "Bien UNESCO", "%", 1,
-        "Part de la surface de la commune comprise dans l'un des 109 éléments du bien « Bassin "
-        "minier du Nord-Pas de Calais », inscrit au patrimoine mondial de l'UNESCO en 2012.",
-        "Intersection exacte avec les 109 éléments du bien.",
-        "Les éléments ponctuels (chevalements, bâtiments) sont représentés par leur emprise.",
-        "Périmètres UNESCO de la Mission Bassin Minier (2018)", "Aucune valeur manquante.",
-        "surface", "Oranges", 100.0, sources=("bien_inscrit",)),
-    Indicateur(
-        "zone_tampon_share", "Part de la surface dans la zone tampon UNESCO", "Zone tampon", "%",
-        1, "Part de la surface de la commune comprise dans la zone tampon du bien inscrit.",
-        "Intersection exacte avec les 15 polygones de la zone tampon (qui entoure le bien sans le "
-        "recouvrir).", "—", "Périmètres UNESCO de la Mission Bassin Minier (2018)",
-        "Aucune valeur manquante.", "surface", "Oranges", 100.0, sources=("zone_tampon",)),
-    Indicateur(
-        "revenu_median_commune", "Revenu disponible médian par unité de consommation",
-        "Revenu médian", "€", 0,
-        "Revenu disponible annuel médian par unité de consommation des habitants de la commune.",
-        "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
-        "médiane des valeurs des communes (et non revenu médian de leurs habitants).",
-        "Revenus de 2021.", "INSEE, Filosofi 2021",
-        "Non diffusé par l'INSEE (secret statistique).",
-        "mediane", "RdYlBu", sources=_FILOSOFI),
-    Indicateur(
-        "part_minima_sociaux_pct", "Part des minima sociaux dans le revenu disponible",
-        "Minima sociaux", "%", 1,
-        "Part des minima sociaux (RSA, allocation adulte handicapé, minimum vieillesse…) dans le "
-        "revenu disponible des ménages de la commune.",
-        "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
-        "moyenne des communes pondérée par la population.",
-        "L'INSEE ne diffuse pas cette valeur pour les petites communes (secret statistique).",
-        "INSEE, Filosofi 2021",
-        "Non diffusé par l'INSEE pour les petites communes (secret statistique).", "population",
-        "Reds", sources=_FILOSOFI),
-    Indicateur(
-        "taux_pauvrete_iris_pct", "Taux de pauvreté (IRIS de la commune)", "Taux de pauvreté",
-        "%", 1,
-        "Part des habitants vivant sous le seuil de pauvreté (60 % du revenu médian), calculée "
-        "sur les IRIS de la commune.",
-        "Moyenne des taux des IRIS de la commune pondérée par leur surface ; pour une "
-        "intercommunalité et le bassin, moyenne des communes pondérée par la population.",
-        "L'INSEE ne publie les IRIS que pour les communes d'au moins 5 000 habitants : les autres "
-        "n'ont pas de valeur (aucune valeur n'est empruntée à une commune voisine).",
-        "INSEE, Filosofi 2021 par IRIS ; contours IRIS 2020",
-        "Commune de moins de 5 000 habitants : pas de donnée IRIS publiée par l'INSEE.",
-        "population", "Reds", sources=_IRIS),
-    Indicateur(
-        "friches_per_km2", "Friches recensées par km²", "Friches par km²", "par km²", 2,
-        "Nombre de friches recensées dans la commune par Cartofriches, rapporté à sa superficie.",
-        "Agrégats communaux de Cartofriches (extrait du 15 avril 2026) ; pour une "
-        "intercommunalité et le bassin, total des friches rapporté à la superficie totale.",
-        "Recensement incomplet : une friche non signalée à Cartofriches n'est pas comptée.",
-        "Cerema, Cartofriches (15 avril 2026)", "Aucune valeur manquante.", "densite", "YlOrBr",
-        compte="friches_n", sources=("cartofriches_communes",)),
-    Indicateur(
-        "n_cites", "Cités minières", "Cités minières", "cités", 0,
-        "Nombre de cités minières dont la commune est la commune principale (cités inscrites, de "
-        "la zone tampon et du programme ERBM).",
-        "Cités de la Mission Bassin Minier, unifiées quand plusieurs couches décrivent la même "
-        "cité ; une cité à cheval sur plusieurs communes compte pour celle qui en porte la plus "
-        "grande part.", "—", "Mission Bassin Minier (2018, 2023)", "Aucune valeur manquante.",
-        "somme", "Reds", sources=("cites_minieres", "zt_cites_minieres", "cites_erbm")),
-)}
+INDICATEURS: dict[str, Indicateur] = {
+    i.col: i
+    for i in (
+        Indicateur(
+            "qpv_share",
+            "Part de la surface en quartier prioritaire (QPV)",
+            "Surface en QPV",
+            "%",
+            1,
+            "Part de la surface de la commune située dans un quartier prioritaire de la politique "
+            "de la ville (QPV 2024).",
+            "Intersection exacte des contours de la commune et des QPV 2024, en Lambert-93 ; les QPV "
+            "qui se chevauchent sont d'abord fusionnés, pour ne compter une surface qu'une fois.",
+            "Mesure une surface, pas une population : un QPV peu étendu mais dense pèse peu.",
+            "QPV 2024 (décret n° 2023-1314) ; contours des communes IGN 2018 simplifiés",
+            "Aucune valeur manquante.",
+            "surface",
+            "Purples",
+            100.0,
+            sources=("qpv",),
+        ),
+        Indicateur(
+            "centre_distance_m",
+            "Distance à la centralité principale",
+            "Centralité principale",
+            "km",
+            1,
+            "Distance entre la mairie de la commune et la plus proche des 8 centralités "
+            "principales du Bassin minier.",
+            f"{_DIST}, de la mairie (point de l'Annuaire de l'administration) à la mairie de la "
+            "centralité ; 0 pour les centralités elles-mêmes.",
+            "Ne tient compte ni du réseau routier ni des transports en commun.",
+            "Centralités : table du projet (documents du programme) ; mairies 2024",
+            "Aucune valeur manquante.",
+            "population",
+            "YlGnBu",
+            0.001,
+            sources=("mairies",),
+        ),
+        Indicateur(
+            "acv_pvd_distance_m",
+            "Distance au pôle « Action cœur de ville » ou « Petites villes de demain » le plus proche",
+            "Pôle ACV ou PVD",
+            "km",
+            1,
+            "Distance entre la mairie de la commune et la plus proche des centralités principales, "
+            "villes « Action cœur de ville » ou « Petites villes de demain ».",
+            f"{_DIST}, de mairie à mairie ; 0 pour ces communes elles-mêmes.",
+            "Ne tient compte ni du réseau routier ni des transports en commun.",
+            "Programmes ACV et PVD, listes 2025",
+            "Aucune valeur manquante.",
+            "population",
+            "YlGnBu",
+            0.001,
+            sources=("acv_pvd_ort",),
+        ),
+        Indicateur(
+            "station_distance_m",
+            "Distance à la gare ou station la plus proche",
+            "Gare ou station",
+            "km",
+            1,
+            "Distance entre le territoire de la commune et la gare SNCF, la station de tramway ou de "
+            "métro la plus proche, en France.",
+            f"{_DIST}, du bord de la commune (0 si une station est sur son territoire). Les gares "
+            "belges ne sont pas comptées.",
+            "Ne dit rien de la fréquence des dessertes ; les arrêts de bus à haut niveau de service "
+            "(BHNS) ne sont pas disponibles hors ligne.",
+            "Gares de voyageurs SNCF 2024 ; stations OpenStreetMap (extrait du 18 mai 2026)",
+            "Aucune valeur manquante.",
+            "population",
+            "YlGnBu",
+            0.001,
+            sources=("gares_voyageurs", "osm_stations"),
+        ),
+        Indicateur(
+            "train_distance_m",
+            "Distance à la gare SNCF la plus proche",
+            "Gare SNCF",
+            "km",
+            1,
+            "Distance entre le territoire de la commune et la gare de voyageurs la plus proche, en France.",
+            f"{_DIST}, du bord de la commune (0 si une gare est sur son territoire).",
+            "Ne dit rien de la fréquence des trains.",
+            "Gares de voyageurs SNCF 2024",
+            "Aucune valeur manquante.",
+            "population",
+            "YlGnBu",
+            0.001,
+            sources=("gares_voyageurs",),
+        ),
+        Indicateur(
+            "share_within_walk",
+            "Part de la surface à moins de 800 m d'une gare ou station",
+            "À 800 m d'une station",
+            "%",
+            1,
+            "Part de la surface de la commune située à moins de 800 m (environ 10 minutes à pied) "
+            "d'une gare ou station de tramway ou de métro.",
+            "Union des disques de 800 m autour des stations, intersectée avec la commune.",
+            "Distance à vol d'oiseau : le trajet réel à pied est plus long.",
+            "Gares SNCF 2024 ; stations OpenStreetMap 2026",
+            "Aucune valeur manquante.",
+            "surface",
+            "Greens",
+            100.0,
+            sources=("gares_voyageurs", "osm_stations"),
+        ),
+        Indicateur(
+            "bien_inscrit_share",
+            "Part de la surface dans le bien inscrit au patrimoine mondial",
+            "Bien UNESCO",
+            "%",
+            1,
+            "Part de la surface de la commune comprise dans l'un des 109 éléments du bien « Bassin "
+            "minier du Nord-Pas de Calais », inscrit au patrimoine mondial de l'UNESCO en 2012.",
+            "Intersection exacte avec les 109 éléments du bien.",
+            "Les éléments ponctuels (chevalements, bâtiments) sont représentés par leur emprise.",
+            "Périmètres UNESCO de la Mission Bassin Minier (2018)",
+            "Aucune valeur manquante.",
+            "surface",
+            "Oranges",
+            100.0,
+            sources=("bien_inscrit",),
+        ),
+        Indicateur(
+            "zone_tampon_share",
+            "Part de la surface dans la zone tampon UNESCO",
+            "Zone tampon",
+            "%",
+            1,
+            "Part de la surface de la commune comprise dans la zone tampon du bien inscrit.",
+            "Intersection exacte avec les 15 polygones de la zone tampon (qui entoure le bien sans le "
+            "recouvrir).",
+            "—",
+            "Périmètres UNESCO de la Mission Bassin Minier (2018)",
+            "Aucune valeur manquante.",
+            "surface",
+            "Oranges",
+            100.0,
+            sources=("zone_tampon",),
+        ),
+        Indicateur(
+            "revenu_median_commune",
+            "Revenu disponible médian par unité de consommation",
+            "Revenu médian",
+            "€",
+            0,
+            "Revenu disponible annuel médian par unité de consommation des habitants de la commune.",
+            "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
+            "médiane des valeurs des communes (et non revenu médian de leurs habitants).",
+            "Revenus de 2021.",
+            "INSEE, Filosofi 2021",
+            "Non diffusé par l'INSEE (secret statistique).",
+            "mediane",
+            "RdYlBu",
+            sources=_FILOSOFI,
+        ),
+        Indicateur(
+            "part_minima_sociaux_pct",
+            "Part des minima sociaux dans le revenu disponible",
+            "Minima sociaux",
+            "%",
+            1,
+            "Part des minima sociaux (RSA, allocation adulte handicapé, minimum vieillesse…) dans le "
+            "revenu disponible des ménages de la commune.",
+            "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
+            "moyenne des communes pondérée par la population.",
+            "L'INSEE ne diffuse pas cette valeur pour les petites communes (secret statistique).",
+            "INSEE, Filosofi 2021",
+            "Non diffusé par l'INSEE pour les petites communes (secret statistique).",
+            "population",
+            "Reds",
+            sources=_FILOSOFI,
+        ),
+        Indicateur(
+            "taux_pauvrete_iris_pct",
+            "Taux de pauvreté (IRIS de la commune)",
+            "Taux de pauvreté",
+            "%",
+            1,
+            "Part des habitants vivant sous le seuil de pauvreté (60 % du revenu médian), calculée "
+            "sur les IRIS de la commune.",
+            "Moyenne des taux des IRIS de la commune pondérée par leur surface ; pour une "
+            "intercommunalité et le bassin, moyenne des communes pondérée par la population.",
+            "L'INSEE ne publie les IRIS que pour les communes d'au moins 5 000 habitants : les autres "
+            "n'ont pas de valeur (aucune valeur n'est empruntée à une commune voisine).",
+            "INSEE, Filosofi 2021 par IRIS ; contours IRIS 2020",
+            "Commune de moins de 5 000 habitants : pas de donnée IRIS publiée par l'INSEE.",
+            "population",
+            "Reds",
+            sources=_IRIS,
+        ),
+        Indicateur(
+            "friches_per_km2",
+            "Friches recensées par km²",
+            "Friches par km²",
+            "par km²",
+            2,
+            "Nombre de friches recensées dans la commune par Cartofriches, rapporté à sa superficie.",
+            "Agrégats communaux de Cartofriches (extrait du 15 avril 2026) ; pour une "
+            "intercommunalité et le bassin, total des friches rapporté à la superficie totale.",
+            "Recensement incomplet : une friche non signalée à Cartofriches n'est pas comptée.",
+            "Cerema, Cartofriches (15 avril 2026)",
+            "Aucune valeur manquante.",
+            "densite",
+            "YlOrBr",
+            compte="friches_n",
+            sources=("cartofriches_communes",),
+        ),
+        Indicateur(
+            "n_cites",
+            "Cités minières",
+            "Cités minières",
+            "cités",
+            0,
+            "Nombre de cités minières dont la commune est la commune principale (cités inscrites, de "
+            "la zone tampon et du programme ERBM).",
+            "Cités de la Mission Bassin Minier, unifiées quand plusieurs couches décrivent la même "
+            "cité ; une cité à cheval sur plusieurs communes compte pour celle qui en porte la plus "
+            "grande part.",
+            "—",
+            "Mission Bassin Minier (2018, 2023)",
+            "Aucune valeur manquante.",
+            "somme",
+            "Reds",
+            sources=("cites_minieres", "zt_cites_minieres", "cites_erbm"),
+        ),
+    )
+}
 
 #: ColorBrewer 5-class schemes (Cynthia Brewer, colorbrewer2.org; colour-blind safe), light to
 #: dark; fewer classes take evenly spaced colours of the five.
@@ -309,21 +432,20 @@ SOURCES_FR: dict[str, str] = {
     "communes_59": "Contours des communes du Nord, IGN ADMIN EXPRESS 2018 simplifiés",
     "communes_62": "Contours des communes du Pas-de-Calais, IGN ADMIN EXPRESS 2018 simplifiés",
     "cog_communes": "Communes du Code officiel géographique 2025 et population municipale 2022 "
-                    "en vigueur au 1er janvier 2025",
+    "en vigueur au 1er janvier 2025",
     "cog_epci": "Intercommunalités (EPCI) et leurs communes membres au 1er janvier 2025",
     "cites_minieres": "Cités minières : les 124 cités inscrites et 35 cités de la couche ERBM",
     "zt_cites_minieres": "Les 162 cités minières de la zone tampon UNESCO",
     "cites_erbm": "Les 59 cités du programme de rénovation de l'ERBM",
     "bien_inscrit": "Les 109 éléments du bien « Bassin minier du Nord-Pas de Calais » inscrit "
-                    "au patrimoine mondial (n° 1360)",
+    "au patrimoine mondial (n° 1360)",
     "zone_tampon": "Zone tampon du bien inscrit (15 polygones)",
     "qpv": "Quartiers prioritaires de la politique de la ville 2024 (1 584 QPV en France)",
     "mairies": "Emplacement des mairies des communes du Nord et du Pas-de-Calais",
-    "acv_pvd_ort": "Communes des programmes Action cœur de ville, Petites villes de demain et "
-                   "ORT",
+    "acv_pvd_ort": "Communes des programmes Action cœur de ville, Petites villes de demain et ORT",
     "gares_voyageurs": "Gares de voyageurs SNCF",
     "osm_stations": "Gares et stations de train, métro et tramway d'OpenStreetMap (France "
-                    "métropolitaine, extrait du 18 mai 2026)",
+    "métropolitaine, extrait du 18 mai 2026)",
     "rfn_regime": "Lignes ferroviaires exploitées, régime d'exploitation 2021 (SNCF Réseau)",
     "eurovelo5": "Véloroute EuroVelo 5 (relation OpenStreetMap 5245117)",
     "cartofriches_communes": "Cartofriches : agrégats par commune (extrait du 15 avril 2026)",
@@ -340,11 +462,11 @@ SOURCES_FR: dict[str, str] = {
 #: The programme documents (``../shared/seeds``) that the project's fact tables cite, by file.
 DOCUMENTS: dict[str, str] = {
     "000_c589fc3f9f0aae09.txt": "Rapport des services de l'État sur l'Engagement pour le "
-                                "renouveau du Bassin minier (2019)",
+    "renouveau du Bassin minier (2019)",
     "001_dd4f51fa1c0f02a8.txt": "Bilan partenarial à mi-parcours de l'ERBM, 2017–2022",
     "002_bf15847f5d488499.txt": "Convention de mise en œuvre de l'ERBM 2025–2027",
     "003_efb7b499221d2e29.txt": "Rapport de préfiguration d'un contrat partenarial d'intérêt "
-                                "national pour le Bassin minier (2016)",
+    "national pour le Bassin minier (2016)",
     "004_59e0ee93726cd7d0.txt": "Dossier de presse de l'ERBM du 25 novembre 2019",
 }
 
@@ -378,8 +500,12 @@ def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
     >>> synthese(t, INDICATEURS["qpv_share"])
     0.125
     """
-    need = {"surface": ["area_km2"], "population": ["population"],
-            "densite": [ind.compte or "", "area_km2"], "part_surface": [ind.compte or "", "area_km2"]}
+    need = {
+        "surface": ["area_km2"],
+        "population": ["population"],
+        "densite": [ind.compte or "", "area_km2"],
+        "part_surface": [ind.compte or "", "area_km2"],
+    }
     missing = [c for c in [ind.col, *need.get(ind.synthese, [])] if c not in table.columns]
     if missing:
         raise MissingColumnError(f"summary of {ind.col} ({ind.synthese}) needs column(s) {missing}")
@@ -416,72 +542,106 @@ _PART = "part de 0 à 1"
 #: stored (raw: metres, shares from 0 to 1).
 COLONNES: dict[str, tuple[str, str, str]] = {
     "cite_id": ("Identifiant de la cité", "Identifiant de la cité dans les tables d'erbm_geo", ""),
-    "code_insee": ("Code INSEE", "Code officiel géographique de la commune (commune principale "
-                   "pour une cité)", ""),
+    "code_insee": (
+        "Code INSEE",
+        "Code officiel géographique de la commune (commune principale pour une cité)",
+        "",
+    ),
     "nom": ("Nom", "Nom de la commune ou de la cité", ""),
     "departement": ("Département", "Numéro du département", ""),
-    "siren_epci": ("SIREN de l'intercommunalité", "Identifiant de l'EPCI de la commune au "
-                   "1er janvier 2025", ""),
+    "siren_epci": (
+        "SIREN de l'intercommunalité",
+        "Identifiant de l'EPCI de la commune au 1er janvier 2025",
+        "",
+    ),
     "nom_epci": ("Intercommunalité", "Nom de l'EPCI de la commune au 1er janvier 2025", ""),
-    "population": ("Population municipale", "Population municipale 2022 en vigueur au "
-                   "1er janvier 2025", "habitants"),
+    "population": (
+        "Population municipale",
+        "Population municipale 2022 en vigueur au 1er janvier 2025",
+        "habitants",
+    ),
     "area_km2": ("Superficie", "Superficie de la commune (contours IGN 2018 simplifiés)", "km²"),
-    "in_basin": ("Dans le Bassin minier", "La commune fait partie des 250 communes du Bassin "
-                 "minier", "oui/non"),
-    "in_erbm_epci": ("Intercommunalité de l'ERBM", "L'EPCI de la commune a signé l'ERBM",
-                     "oui/non"),
+    "in_basin": (
+        "Dans le Bassin minier",
+        "La commune fait partie des 250 communes du Bassin minier",
+        "oui/non",
+    ),
+    "in_erbm_epci": ("Intercommunalité de l'ERBM", "L'EPCI de la commune a signé l'ERBM", "oui/non"),
     "n_cites": ("Cités minières", "Cités dont la commune est la commune principale", "cités"),
     "n_cites_unesco": ("Cités inscrites", "dont cités inscrites au patrimoine mondial", "cités"),
-    "n_cites_erbm": ("Cités du programme ERBM", "dont cités du programme de rénovation de l'ERBM",
-                     "cités"),
-    "centre_nom": ("Centralité la plus proche", "Nom de la centralité principale la plus proche",
-                   ""),
-    "qpv_area_m2": ("Surface en QPV", "Surface située dans un quartier prioritaire (QPV 2024)",
-                    "m²"),
-    "qpv_codes": ("QPV concernés", "Codes des QPV touchés sur au moins 1 m², séparés par « ; »",
-                  ""),
+    "n_cites_erbm": ("Cités du programme ERBM", "dont cités du programme de rénovation de l'ERBM", "cités"),
+    "centre_nom": ("Centralité la plus proche", "Nom de la centralité principale la plus proche", ""),
+    "qpv_area_m2": ("Surface en QPV", "Surface située dans un quartier prioritaire (QPV 2024)", "m²"),
+    "qpv_codes": ("QPV concernés", "Codes des QPV touchés sur au moins 1 m², séparés par « ; »", ""),
     "n_qpv": ("Nombre de QPV", "QPV touchés sur au moins 1 m²", "QPV"),
-    "bien_inscrit_distance_m": ("Distance au bien UNESCO", "Distance au plus proche des 109 "
-                                "éléments du bien inscrit (0 s'il est touché)", "m"),
-    "tram_distance_m": ("Distance au tramway", "Distance à la station de tramway la plus proche, "
-                        "en France", "m"),
-    "stations_within": ("Stations à 800 m", "Gares et stations de tramway ou de métro à moins de "
-                        "800 m", "stations"),
-    "rail_distance_m": ("Distance à la voie ferrée", "Distance à la voie ferrée exploitée la plus "
-                        "proche", "m"),
+    "bien_inscrit_distance_m": (
+        "Distance au bien UNESCO",
+        "Distance au plus proche des 109 éléments du bien inscrit (0 s'il est touché)",
+        "m",
+    ),
+    "tram_distance_m": (
+        "Distance au tramway",
+        "Distance à la station de tramway la plus proche, en France",
+        "m",
+    ),
+    "stations_within": (
+        "Stations à 800 m",
+        "Gares et stations de tramway ou de métro à moins de 800 m",
+        "stations",
+    ),
+    "rail_distance_m": (
+        "Distance à la voie ferrée",
+        "Distance à la voie ferrée exploitée la plus proche",
+        "m",
+    ),
     "eurovelo5_distance_m": ("Distance à l'EuroVelo 5", "Distance à la véloroute EuroVelo 5", "m"),
-    "friches_n": ("Friches recensées", "Friches recensées par Cartofriches dans la commune",
-                  "friches"),
-    "friches_surface_share": ("Part de la surface en friche", "Surface des friches rapportée à la "
-                              "superficie de la commune ; vide quand la surface de la source "
-                              "dépasse celle de la commune", _PART),
-    "friches_surface_quality": ("Qualité de la surface de friches", "ok, ou "
-                                "surface_exceeds_commune : surface de la source plus grande que "
-                                "la commune (erreur de la source), non publiée", ""),
-    "revenu_median_iris": ("Revenu médian (IRIS)", "Revenu disponible médian par unité de "
-                           "consommation des IRIS de la commune, pondéré par leur surface ; vide "
-                           "sans IRIS publié", "€ par an"),
+    "friches_n": ("Friches recensées", "Friches recensées par Cartofriches dans la commune", "friches"),
+    "friches_surface_share": (
+        "Part de la surface en friche",
+        "Surface des friches rapportée à la "
+        "superficie de la commune ; vide quand la surface de la source "
+        "dépasse celle de la commune",
+        _PART,
+    ),
+    "friches_surface_quality": (
+        "Qualité de la surface de friches",
+        "ok, ou "
+        "surface_exceeds_commune : surface de la source plus grande que "
+        "la commune (erreur de la source), non publiée",
+        "",
+    ),
+    "revenu_median_iris": (
+        "Revenu médian (IRIS)",
+        "Revenu disponible médian par unité de "
+        "consommation des IRIS de la commune, pondéré par leur surface ; vide "
+        "sans IRIS publié",
+        "€ par an",
+    ),
     "puits_within": ("Puits à 1 km", "Anciens puits de mines à moins de 1 km", "puits"),
     "terrils_within": ("Terrils à 1 km", "Terrils à moins de 1 km", "terrils"),
     "type_cite": ("Type de cité", "Corons, cité pavillonnaire, cité-jardin ou cité moderne", ""),
     "interet": ("Intérêt patrimonial", "Témoin, remarquable ou exceptionnel", ""),
     "bailleur": ("Bailleur", "Bailleur social propriétaire", ""),
-    "unesco_inscribed": ("Inscrite UNESCO", "La cité est inscrite au patrimoine mondial",
-                         "oui/non"),
-    "in_buffer_zone": ("En zone tampon", "La cité est dans la zone tampon du bien inscrit",
-                       "oui/non"),
-    "erbm_programme": ("Programme ERBM", "La cité fait partie du programme de rénovation de "
-                       "l'ERBM", "oui/non"),
-    "codes_insee": ("Communes", "Codes INSEE des communes touchées par la cité, séparés par « ; »",
-                    ""),
+    "unesco_inscribed": ("Inscrite UNESCO", "La cité est inscrite au patrimoine mondial", "oui/non"),
+    "in_buffer_zone": ("En zone tampon", "La cité est dans la zone tampon du bien inscrit", "oui/non"),
+    "erbm_programme": (
+        "Programme ERBM",
+        "La cité fait partie du programme de rénovation de l'ERBM",
+        "oui/non",
+    ),
+    "codes_insee": ("Communes", "Codes INSEE des communes touchées par la cité, séparés par « ; »", ""),
     "area_ha": ("Surface", "Surface de la cité", "ha"),
-    "area_inscribed_ha": ("Surface inscrite", "Surface de la partie inscrite au patrimoine "
-                          "mondial", "ha"),
-    "area_buffer_ha": ("Surface en zone tampon", "Surface de la partie en zone tampon, hors "
-                       "partie inscrite", "ha"),
-    "qpv_share_inscribed": ("Part en QPV de la partie inscrite", "Part de la partie inscrite de "
-                            "la cité située dans un QPV 2024 ; vide pour une cité non inscrite",
-                            _PART),
+    "area_inscribed_ha": ("Surface inscrite", "Surface de la partie inscrite au patrimoine mondial", "ha"),
+    "area_buffer_ha": (
+        "Surface en zone tampon",
+        "Surface de la partie en zone tampon, hors partie inscrite",
+        "ha",
+    ),
+    "qpv_share_inscribed": (
+        "Part en QPV de la partie inscrite",
+        "Part de la partie inscrite de la cité située dans un QPV 2024 ; vide pour une cité non inscrite",
+        _PART,
+    ),
 }
 
 
@@ -496,13 +656,21 @@ def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, i
         if c in INDICATEURS:
             i = INDICATEURS[c]
             unite = _PART if i.echelle == 100 else ("m" if i.echelle == 0.001 else i.unite)
-            rows.append({"colonne": c, "libellé": i.nom, "définition": i.definition,
-                         "unité": unite, "source": i.millesime})
+            rows.append(
+                {
+                    "colonne": c,
+                    "libellé": i.nom,
+                    "définition": i.definition,
+                    "unité": unite,
+                    "source": i.millesime,
+                }
+            )
             decimals[c] = 4 if unite == _PART else (0 if unite == "m" else max(i.decimales, 1))
         elif c in COLONNES:
             lab, definition, unite = COLONNES[c]
-            rows.append({"colonne": c, "libellé": lab, "définition": definition, "unité": unite,
-                         "source": ""})
+            rows.append(
+                {"colonne": c, "libellé": lab, "définition": definition, "unité": unite, "source": ""}
+            )
             decimals[c] = {"m": 0, "m²": 0, "km²": 2, "ha": 2, _PART: 4}.get(unite, 2)
         else:
             rows.append({"colonne": c, "libellé": c, "définition": "", "unité": "", "source": ""})

@@ -18,8 +18,7 @@ from erbm_geo.raster.grid import Grid
 __all__ = ["commune_density", "kernel_density"]
 
 
-def kernel_density(features: gpd.GeoDataFrame, *, grid: Grid, bandwidth: float = 500.0
-                   ) -> np.ndarray:
+def kernel_density(features: gpd.GeoDataFrame, *, grid: Grid, bandwidth: float = 500.0) -> np.ndarray:
     """Gaussian kernel density (features per km²) of points on *grid*.
 
     Polygon and line features are taken at their representative point.
@@ -68,10 +67,10 @@ def commune_density(values: pd.Series, communes: gpd.GeoDataFrame, *, grid: Grid
         raise MissingColumnError("values must be indexed by the communes' index")
     c = to_working_crs(communes, name="communes")
     dens = (values.reindex(c.index).astype(float) / (c.area / 1e6)).to_numpy()
-    shapes = ((g, float(v)) for g, v in zip(c.geometry.values, dens, strict=True)
-              if np.isfinite(v))
-    out = rasterize(shapes, out_shape=(grid.height, grid.width), transform=grid.transform,
-                    fill=np.nan, dtype="float32")
+    shapes = ((g, float(v)) for g, v in zip(c.geometry.values, dens, strict=True) if np.isfinite(v))
+    out = rasterize(
+        shapes, out_shape=(grid.height, grid.width), transform=grid.transform, fill=np.nan, dtype="float32"
+    )
     if grid.mask is not None:
         out = np.where(grid.mask, out, np.float32(np.nan))
     return cast("np.ndarray", out)

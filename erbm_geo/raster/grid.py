@@ -33,10 +33,15 @@ class Grid:
     def __post_init__(self) -> None:
         """Check the size, the transform (north-up, square cells) and the CRS."""
         t = self.transform
-        if not (isinstance(self.width, int | np.integer) and isinstance(self.height, int | np.integer)
-                and self.width > 0 and self.height > 0):
-            raise UnknownOptionError(f"a grid needs a positive width and height, got "
-                                     f"{self.width} x {self.height}")
+        if not (
+            isinstance(self.width, int | np.integer)
+            and isinstance(self.height, int | np.integer)
+            and self.width > 0
+            and self.height > 0
+        ):
+            raise UnknownOptionError(
+                f"a grid needs a positive width and height, got {self.width} x {self.height}"
+            )
         if not (math.isfinite(t.a) and t.a > 0 and math.isclose(-t.e, t.a) and t.b == 0 == t.d):
             raise UnknownOptionError(f"a grid must be north-up with square cells: got transform {t}")
         if self.crs != settings.crs:
@@ -47,10 +52,12 @@ class Grid:
             raise OutOfAreaError(
                 f"grid bounds {[round(v, 1) for v in self.bounds]} lie outside metropolitan France "
                 f"in EPSG:2154 (expected within {list(AREA_BOUNDS)}): check the transform's origin "
-                "(in metres, Lambert-93) and the resolution.")
+                "(in metres, Lambert-93) and the resolution."
+            )
         if self.mask is not None and np.shape(self.mask) != (self.height, self.width):
-            raise UnknownOptionError(f"grid mask has shape {np.shape(self.mask)}, expected "
-                                     f"{(self.height, self.width)}")
+            raise UnknownOptionError(
+                f"grid mask has shape {np.shape(self.mask)}, expected {(self.height, self.width)}"
+            )
 
     @property
     def resolution(self) -> float:
@@ -72,8 +79,13 @@ class Grid:
         return np.meshgrid(x, y)
 
 
-def basin_grid(*, resolution: float = 50.0, align: float | None = None,
-               area: shapely.Geometry | None = None, margin: float = 0.0) -> Grid:
+def basin_grid(
+    *,
+    resolution: float = 50.0,
+    align: float | None = None,
+    area: shapely.Geometry | None = None,
+    margin: float = 0.0,
+) -> Grid:
     """Return a grid covering the basin outline (or *area*), with the outline as mask.
 
     Parameters

@@ -18,17 +18,23 @@ __all__ = ["NODATA", "read_raster", "validate_cog", "write_cog"]
 NODATA = -9999.0
 
 
-def write_cog(array: np.ndarray, grid: Grid, path: str | Path, *,
-              tags: dict[str, str] | None = None) -> Path:
+def write_cog(array: np.ndarray, grid: Grid, path: str | Path, *, tags: dict[str, str] | None = None) -> Path:
     """Write *array* as a Cloud-Optimised GeoTIFF, atomically.
 
     EPSG:2154, float32, deflate, 512-px tiles, overviews, nodata −9999, with *tags* as metadata
     (title, unit, sources…).
     """
     data = np.where(np.isnan(array), NODATA, array).astype("float32")
-    profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1,
-               "dtype": "float32", "crs": grid.crs, "transform": grid.transform,
-               "nodata": NODATA}
+    profile = {
+        "driver": "GTiff",
+        "width": grid.width,
+        "height": grid.height,
+        "count": 1,
+        "dtype": "float32",
+        "crs": grid.crs,
+        "transform": grid.transform,
+        "nodata": NODATA,
+    }
 
     def writer(tmp: Path) -> None:
         with MemoryFile() as mem:
@@ -36,8 +42,16 @@ def write_cog(array: np.ndarray, grid: Grid, path: str | Path, *,
                 ds.write(data, 1)
                 ds.update_tags(**(tags or {}))
             with mem.open() as src:
-                rio_copy(src, tmp, driver="COG", COMPRESS="DEFLATE", BLOCKSIZE=512,
-                         OVERVIEWS="AUTO", OVERVIEW_RESAMPLING="AVERAGE", BIGTIFF="IF_SAFER")
+                rio_copy(
+                    src,
+                    tmp,
+                    driver="COG",
+                    COMPRESS="DEFLATE",
+                    BLOCKSIZE=512,
+                    OVERVIEWS="AUTO",
+                    OVERVIEW_RESAMPLING="AVERAGE",
+                    BIGTIFF="IF_SAFER",
+                )
 
     return write_atomic(path, writer)
 

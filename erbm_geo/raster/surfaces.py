@@ -44,12 +44,18 @@ def distance_surface(targets: gpd.GeoDataFrame, *, grid: Grid) -> np.ndarray:
     pad = int(np.ceil(20_000 / grid.resolution))
     big = grid.transform @ Affine.translation(-pad, -pad)
     shape = (grid.height + 2 * pad, grid.width + 2 * pad)
-    burnt = rasterize(((g, 1) for g in t.geometry.values if g is not None and not g.is_empty),
-                      out_shape=shape, transform=big, fill=0, all_touched=True, dtype="uint8")
+    burnt = rasterize(
+        ((g, 1) for g in t.geometry.values if g is not None and not g.is_empty),
+        out_shape=shape,
+        transform=big,
+        fill=0,
+        all_touched=True,
+        dtype="uint8",
+    )
     if not burnt.any():
         raise EmptyInputError("no target lies within 20 km of the grid")
     dist = distance_transform_edt(burnt == 0, sampling=grid.resolution).astype("float32")
-    out = dist[pad:pad + grid.height, pad:pad + grid.width]
+    out = dist[pad : pad + grid.height, pad : pad + grid.width]
     if grid.mask is not None:
         out = np.where(grid.mask, out, np.float32(np.nan))
     return cast("np.ndarray", out)
@@ -59,14 +65,26 @@ def _targets() -> dict[str, tuple[str, Callable[[], gpd.GeoDataFrame], tuple[str
     from erbm_geo.indicators import builtin
 
     return {
-        "centres_main": ("Distance à la centralité principale (m)",
-                         lambda: builtin.centres("main"), ("mairies",)),
-        "centres_acv_pvd": ("Distance au pôle ACV/PVD (m)", lambda: builtin.centres("acv_pvd"),
-                            ("mairies", "acv_pvd_ort")),
-        "centres_all": ("Distance au centre communal le plus proche (m)",
-                        lambda: builtin.centres("all"), ("mairies",)),
-        "stations": ("Distance à la gare ou station (m)", builtin.stations,
-                     ("gares_voyageurs", "osm_stations")),
+        "centres_main": (
+            "Distance à la centralité principale (m)",
+            lambda: builtin.centres("main"),
+            ("mairies",),
+        ),
+        "centres_acv_pvd": (
+            "Distance au pôle ACV/PVD (m)",
+            lambda: builtin.centres("acv_pvd"),
+            ("mairies", "acv_pvd_ort"),
+        ),
+        "centres_all": (
+            "Distance au centre communal le plus proche (m)",
+            lambda: builtin.centres("all"),
+            ("mairies",),
+        ),
+        "stations": (
+            "Distance à la gare ou station (m)",
+            builtin.stations,
+            ("gares_voyageurs", "osm_stations"),
+        ),
         "rail": ("Distance à la voie ferrée (m)", builtin.rail_lines, ("rfn_lignes",)),
         "qpv": ("Distance au QPV (m)", builtin.qpv, ("qpv",)),
         "unesco": ("Distance au bien UNESCO (m)", builtin.unesco_property, ("bien_inscrit",)),
@@ -74,12 +92,12 @@ def _targets() -> dict[str, tuple[str, Callable[[], gpd.GeoDataFrame], tuple[str
 
 
 #: Built-in targets of :func:`distance_to`: name -> French title.
-SURFACE_TARGETS = ("centres_main", "centres_acv_pvd", "centres_all", "stations", "rail", "qpv",
-                   "unesco")
+SURFACE_TARGETS = ("centres_main", "centres_acv_pvd", "centres_all", "stations", "rail", "qpv", "unesco")
 
 
-def distance_to(target: str, *, resolution: float = 50.0, grid: Grid | None = None
-                ) -> tuple[np.ndarray, Grid, dict[str, str]]:
+def distance_to(
+    target: str, *, resolution: float = 50.0, grid: Grid | None = None
+) -> tuple[np.ndarray, Grid, dict[str, str]]:
     """Distance surface to a built-in target over the basin.
 
     Parameters
@@ -101,7 +119,11 @@ def distance_to(target: str, *, resolution: float = 50.0, grid: Grid | None = No
     title, loader, sources = table[target]
     g = grid or basin_grid(resolution=resolution)
     arr = distance_surface(loader(), grid=g)
-    tags = {"title": title, "unit": "m", "sources": ",".join(sources),
-            "method": "rasterize(all_touched) + distance_transform_edt",
-            "resolution_m": str(g.resolution)}
+    tags = {
+        "title": title,
+        "unit": "m",
+        "sources": ",".join(sources),
+        "method": "rasterize(all_touched) + distance_transform_edt",
+        "resolution_m": str(g.resolution),
+    }
     return arr, g, tags

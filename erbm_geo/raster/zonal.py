@@ -52,8 +52,14 @@ def cell_weights(geom: shapely.Geometry, grid: Grid) -> tuple[Window, np.ndarray
     shapely.prepare(geom)
     weights = shapely.contains_xy(geom, xx, yy).astype("float64")
     wt = grid.transform @ Affine.translation(c0, r0)
-    edge = rasterize([(shapely.boundary(geom), 1)], out_shape=(h, wd), transform=wt, fill=0,
-                     all_touched=True, dtype="uint8").astype(bool)
+    edge = rasterize(
+        [(shapely.boundary(geom), 1)],
+        out_shape=(h, wd),
+        transform=wt,
+        fill=0,
+        all_touched=True,
+        dtype="uint8",
+    ).astype(bool)
     if edge.any():
         er, ec = np.nonzero(edge)
         boxes = shapely.box(x0 + ec * res, y0 - (er + 1) * res, x0 + (ec + 1) * res, y0 - er * res)
@@ -68,9 +74,14 @@ def _weighted_percentile(v: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(np.interp(q / 100 * cw[-1], cw - w / 2, v))
 
 
-def zonal_stats(array: np.ndarray, grid: Grid, polygons: gpd.GeoDataFrame, *,
-                stats: Sequence[str] = ("mean", "min", "max"),
-                percentiles: Sequence[float] = ()) -> pd.DataFrame:
+def zonal_stats(
+    array: np.ndarray,
+    grid: Grid,
+    polygons: gpd.GeoDataFrame,
+    *,
+    stats: Sequence[str] = ("mean", "min", "max"),
+    percentiles: Sequence[float] = (),
+) -> pd.DataFrame:
     """Statistics of *array* (on *grid*) over each polygon, exact on partial cells.
 
     Parameters
@@ -106,27 +117,33 @@ def zonal_stats(array: np.ndarray, grid: Grid, polygons: gpd.GeoDataFrame, *,
     if bad:
         raise UnknownOptionError(f"unknown statistics {sorted(bad)}; choose among {sorted(_STATS)}")
     if array.shape != (grid.height, grid.width):
-        raise UnknownOptionError(f"array shape {array.shape} does not match the grid "
-                                 f"({grid.height}, {grid.width})")
+        raise UnknownOptionError(
+            f"array shape {array.shape} does not match the grid ({grid.height}, {grid.width})"
+        )
     check_not_empty(polygons, name="polygons")
     p = to_working_crs(polygons, name="polygons")
     check_geometries(p, name="polygons", types=POLYGONAL)
     cols = list(stats) + [f"p{q:g}" for q in percentiles]
     out = np.full((len(p), len(cols)), np.nan)
-    cell_area = grid.resolution ** 2
+    cell_area = grid.resolution**2
     for i, geom in enumerate(p.geometry.values):  # one window per polygon, vectorised inside
         win, w = cell_weights(geom, grid)
         if w.size == 0:
             continue
         r0, c0 = int(win.row_off), int(win.col_off)
-        v = array[r0:r0 + w.shape[0], c0:c0 + w.shape[1]]
+        v = array[r0 : r0 + w.shape[0], c0 : c0 + w.shape[1]]
         ok = (w > 0) & ~np.isnan(v)
         if not ok.any():
             continue
         vv, ww = v[ok].astype("float64"), w[ok]
-        values = {"mean": float(np.sum(vv * ww) / np.sum(ww)), "min": float(vv.min()),
-                  "max": float(vv.max()), "sum": float(np.sum(vv * ww)), "count": float(ok.sum()),
-                  "area_m2": float(np.sum(ww) * cell_area)}
+        values = {
+            "mean": float(np.sum(vv * ww) / np.sum(ww)),
+            "min": float(vv.min()),
+            "max": float(vv.max()),
+            "sum": float(np.sum(vv * ww)),
+            "count": float(ok.sum()),
+            "area_m2": float(np.sum(ww) * cell_area),
+        }
         row = [values[s] for s in stats] + [_weighted_percentile(vv, ww, q) for q in percentiles]
         out[i] = row
     return pd.DataFrame(out, index=polygons.index, columns=cols)

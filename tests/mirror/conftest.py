@@ -29,8 +29,11 @@ def seeds() -> Path:
     env = os.environ.get("ERBM_GEO_SEEDS")
     path = Path(env) if env else (settings.data_dir.parent / "seeds" if settings.data_dir else None)
     if path is None or not path.is_dir():
-        why = (f"the programme documents are not at {path} (set ERBM_GEO_SEEDS)" if path
-               else "no data mirror, so no programme documents beside it (set ERBM_GEO_SEEDS)")
+        why = (
+            f"the programme documents are not at {path} (set ERBM_GEO_SEEDS)"
+            if path
+            else "no data mirror, so no programme documents beside it (set ERBM_GEO_SEEDS)"
+        )
         if os.environ.get("ERBM_GEO_REQUIRE_MIRROR") == "1":
             pytest.fail(why)
         pytest.skip(why)

@@ -24,9 +24,11 @@ from tests.mirror.conftest import ATLAS_EPOCH as EPOCH  # the fixed build date o
 @pytest.fixture(scope="module")
 def tables() -> dict[str, object]:
     t = eg.indicators.builtin.targets(qpv_territory="nord_pas_de_calais")
-    return {"communes": eg.indicators.indicator_table(of="communes", targets=t),
-            "erbm": eg.indicators.indicator_table(territory="erbm", of="communes", targets=t),
-            "cites": eg.indicators.indicator_table(of="cites", targets=t)}
+    return {
+        "communes": eg.indicators.indicator_table(of="communes", targets=t),
+        "erbm": eg.indicators.indicator_table(territory="erbm", of="communes", targets=t),
+        "cites": eg.indicators.indicator_table(of="cites", targets=t),
+    }
 
 
 class _Page(HTMLParser):
@@ -75,8 +77,10 @@ def _row(page: Path, label: str) -> list[str]:
     """The cells of the table row whose header cell is *label* (text, tags removed)."""
     src = page.read_text("utf-8")
     for tr in re.findall(r"<tr>(.*?)</tr>", src, re.S):
-        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
-                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
+        ]
         if cells and cells[0] == label:
             return cells
     raise AssertionError(f"no row {label!r} in {page.name}")
@@ -84,10 +88,22 @@ def _row(page: Path, label: str) -> list[str]:
 
 def test_structure_weight_and_one_stylesheet(atlas_dir: Path) -> None:
     files = {p.relative_to(atlas_dir).as_posix() for p in atlas_dir.rglob("*") if p.is_file()}
-    assert {"index.html", "sources.html", "telechargements.html", "communes/index.html",
-            "epci/index.html", "indicateurs/index.html", "assets/atlas.css", "assets/carte.js",
-            "assets/contexte.js", "assets/site.js", "donnees/communes.csv",
-            "donnees/communes.gpkg", "donnees/cites.csv", "donnees/cites.gpkg"} <= files
+    assert {
+        "index.html",
+        "sources.html",
+        "telechargements.html",
+        "communes/index.html",
+        "epci/index.html",
+        "indicateurs/index.html",
+        "assets/atlas.css",
+        "assets/carte.js",
+        "assets/contexte.js",
+        "assets/site.js",
+        "donnees/communes.csv",
+        "donnees/communes.gpkg",
+        "donnees/cites.csv",
+        "donnees/cites.gpkg",
+    } <= files
     assert len([f for f in files if re.fullmatch(r"communes/\d[\dAB]\d{3}\.html", f)]) == 250
     assert len([f for f in files if re.fullmatch(r"epci/\d{9}\.html", f)]) == 8
     assert len([f for f in files if f.startswith("indicateurs/")]) == len(ATLAS_INDICATORS) + 1
@@ -115,10 +131,12 @@ def test_links_resolve(atlas_dir: Path) -> None:
     assert broken == []
     # portraits are reachable from the communes index, EPCI pages and indicator pages
     linked = set()
-    for page in [atlas_dir / "communes" / "index.html", *(atlas_dir / "epci").glob("2*.html"),
-                 atlas_dir / "indicateurs" / "qpv_share.html"]:
-        linked |= {h.split("/")[-1] for h in _parse(page).links
-                   if re.search(r"(^|/)\d[\dAB]\d{3}\.html$", h)}
+    for page in [
+        atlas_dir / "communes" / "index.html",
+        *(atlas_dir / "epci").glob("2*.html"),
+        atlas_dir / "indicateurs" / "qpv_share.html",
+    ]:
+        linked |= {h.split("/")[-1] for h in _parse(page).links if re.search(r"(^|/)\d[\dAB]\d{3}\.html$", h)}
     assert len(linked) == 250
 
 
@@ -148,8 +166,11 @@ def test_portrait_values_epci_basin_and_rank(atlas_dir: Path, tables: dict[str, 
     basin = (c["qpv_share"] * c["area_km2"]).sum() / c["area_km2"].sum()  # type: ignore[index]
     rank = int((c["qpv_share"] > lens["qpv_share"]).sum()) + 1  # type: ignore[index]
     row = _row(page, INDICATEURS["qpv_share"].nom)
-    assert row[1:4] == [f"{nombre(100 * lens['qpv_share'], 1)}\u202f%",
-                        f"{nombre(100 * share, 1)}\u202f%", f"{nombre(100 * basin, 1)}\u202f%"]
+    assert row[1:4] == [
+        f"{nombre(100 * lens['qpv_share'], 1)}\u202f%",
+        f"{nombre(100 * share, 1)}\u202f%",
+        f"{nombre(100 * basin, 1)}\u202f%",
+    ]
     assert row[4].startswith(f"{rank}") and row[4].endswith("sur 250")
     income = _row(page, INDICATEURS["revenu_median_commune"].nom)
     assert income[1] == f"{nombre(lens['revenu_median_commune'])}\u202f€"
@@ -167,8 +188,11 @@ def test_portrait_values_epci_basin_and_rank(atlas_dir: Path, tables: dict[str, 
 
 
 def test_french_text_and_formats(atlas_dir: Path) -> None:
-    english = re.compile(r"\b(the|share of|nearest|within|inside|commune polygons|buffer zone|"
-                         r"missing|contributors|true|false|none|nan)\b", re.I)
+    english = re.compile(
+        r"\b(the|share of|nearest|within|inside|commune polygons|buffer zone|"
+        r"missing|contributors|true|false|none|nan)\b",
+        re.I,
+    )
     for page in _pages(atlas_dir):
         text = _text(page)
         bad = english.findall(text)
@@ -183,8 +207,7 @@ def test_french_text_and_formats(atlas_dir: Path) -> None:
 
 def test_french_collation(atlas_dir: Path, tables: dict[str, object]) -> None:
     src = (atlas_dir / "communes" / "index.html").read_text("utf-8")
-    names = [html.unescape(n) for n in re.findall(r'<li><a href="\d[\dAB]\d{3}\.html">([^<]+)</a>',
-                                                   src)]
+    names = [html.unescape(n) for n in re.findall(r'<li><a href="\d[\dAB]\d{3}\.html">([^<]+)</a>', src)]
     c = tables["communes"]
     assert sorted(names) == sorted(c["nom"].astype(str))  # type: ignore[index]
     groups = re.split(r"<h2 ", src)[1:]
@@ -206,8 +229,16 @@ def test_indicator_page(atlas_dir: Path, tables: dict[str, object]) -> None:
     basin = float((v[ok] * w[ok]).sum() / w[ok].sum())
     assert f"{ind.valeur(basin)} pour le Bassin minier" in text
     assert f"{int((~ok).sum())} des 250 communes n'ont pas de valeur" in text
-    for part in ("Définition", "Unité", "Millésime", "Méthode", "Limites", "Valeurs manquantes",
-                 "Répartition des communes", "Les 10 valeurs les plus fortes"):
+    for part in (
+        "Définition",
+        "Unité",
+        "Millésime",
+        "Méthode",
+        "Limites",
+        "Valeurs manquantes",
+        "Répartition des communes",
+        "Les 10 valeurs les plus fortes",
+    ):
         assert part in text
     top = c.sort_values("taux_pauvrete_iris_pct", ascending=False).iloc[0]  # type: ignore[attr-defined]
     first = re.search(r"<ol><li><a [^>]+>([^<]+)</a> : ([^<]+)</li>", page.read_text("utf-8"))
@@ -224,12 +255,25 @@ def test_downloads_and_sources_pages(atlas_dir: Path, tables: dict[str, object])
     import pandas as pd
 
     dl = _text(atlas_dir / "telechargements.html")
-    for f in ("communes.csv", "communes.gpkg", "communes_tableur.csv", "communes.xlsx",
-              "cites.csv", "cites.gpkg", "cites_tableur.csv", "cites.xlsx"):
+    for f in (
+        "communes.csv",
+        "communes.gpkg",
+        "communes_tableur.csv",
+        "communes.xlsx",
+        "cites.csv",
+        "cites.gpkg",
+        "cites_tableur.csv",
+        "cites.xlsx",
+    ):
         assert f in dl and (atlas_dir / "donnees" / f).is_file()
     c = tables["communes"]
-    fr = pd.read_csv(atlas_dir / "donnees" / "communes_tableur.csv", sep=";", decimal=",",
-                     encoding="utf-8-sig", dtype={"code_insee": str}).set_index("code_insee")
+    fr = pd.read_csv(
+        atlas_dir / "donnees" / "communes_tableur.csv",
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype={"code_insee": str},
+    ).set_index("code_insee")
     assert list(fr.index) == list(c.index)  # type: ignore[attr-defined]
     assert np.allclose(fr["qpv_share"], c["qpv_share"].round(4))  # type: ignore[index]
     assert set(fr["in_basin"]) == {"oui"}
@@ -239,35 +283,47 @@ def test_downloads_and_sources_pages(atlas_dir: Path, tables: dict[str, object])
     assert list(dico.index) == list(book["donnees"].columns)
     assert dico["définition"].notna().all()  # every column explained, in French
     assert dico.loc["qpv_share", "unité"] == "part de 0 à 1"
-    assert "Quartiers prioritaires de la politique de la ville 2024 (1 584 QPV en France)" in \
-        book["sources"]["description"].tolist()
+    assert (
+        "Quartiers prioritaires de la politique de la ville 2024 (1 584 QPV en France)"
+        in book["sources"]["description"].tolist()
+    )
     assert "GeoPackage (Lambert-93)" in dl
     src = _text(atlas_dir / "sources.html")
     assert "Contours des communes du Nord, IGN ADMIN EXPRESS 2018 simplifiés" in src
     assert "Bruay-sur-l'Escaut" in src  # the friche surface larger than the commune
 
 
-def test_atlas_is_deterministic(atlas_dir: Path, tmp_path: Path,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_atlas_is_deterministic(atlas_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     eg.atlas.build_atlas(tmp_path, basemap=None)
 
     def digest(folder: Path) -> dict[str, str]:
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
 
     assert digest(tmp_path) == digest(atlas_dir)
 
 
-SAMPLE = ["index.html", "communes/index.html", "communes/62498.html", "communes/59314.html",
-          "communes/62508.html", "epci/index.html", "epci/246200364.html",
-          "indicateurs/index.html", "indicateurs/qpv_share.html", "telechargements.html",
-          "sources.html"]
+SAMPLE = [
+    "index.html",
+    "communes/index.html",
+    "communes/62498.html",
+    "communes/59314.html",
+    "communes/62508.html",
+    "epci/index.html",
+    "epci/246200364.html",
+    "indicateurs/index.html",
+    "indicateurs/qpv_share.html",
+    "telechargements.html",
+    "sources.html",
+]
 
 
 @pytest.mark.parametrize("page", SAMPLE)
-def test_pages_in_the_browser(atlas_dir: Path, artifacts: Path, page: str,
-                              tables: dict[str, object]) -> None:
+def test_pages_in_the_browser(atlas_dir: Path, artifacts: Path, page: str, tables: dict[str, object]) -> None:
     path = atlas_dir / page
     r = browser.inspect(path)
     assert r["errors"] == []
@@ -281,29 +337,47 @@ def test_pages_in_the_browser(atlas_dir: Path, artifacts: Path, page: str,
     if r["layers"]:
         src = path.read_text("utf-8")
         assert "Zoom avant" not in src  # set by the runtime, checked in the browser below
-        titles = browser._probe(path, '<script>window.addEventListener("load", function () {'
-                                ' setTimeout(function () { var t = []; document.querySelectorAll('
-                                '"[title], [aria-label]").forEach(function (e) { t.push('
-                                'e.getAttribute("title") || e.getAttribute("aria-label")); });'
-                                ' var p = document.createElement("pre"); p.id = "__t";'
-                                ' p.textContent = JSON.stringify(t); document.body.appendChild(p);'
-                                ' }, 800); });</script>',
-                                ["--virtual-time-budget=8000"], "__t")
+        titles = browser._probe(
+            path,
+            '<script>window.addEventListener("load", function () {'
+            " setTimeout(function () { var t = []; document.querySelectorAll("
+            '"[title], [aria-label]").forEach(function (e) { t.push('
+            'e.getAttribute("title") || e.getAttribute("aria-label")); });'
+            ' var p = document.createElement("pre"); p.id = "__t";'
+            " p.textContent = JSON.stringify(t); document.body.appendChild(p);"
+            " }, 800); });</script>",
+            ["--virtual-time-budget=8000"],
+            "__t",
+        )
         assert "Zoom avant" in titles and "Fond de carte et couches" in titles
         assert not [t for t in titles if t in ("Zoom in", "Zoom out", "Layers")]
         assert r["layers"]["Communes"]["drawn"] == 250
         assert all(v["drawn"] == v["features"] for v in r["layers"].values()), r["layers"]
     if page == "communes/62498.html":
         cites = tables["cites"]
-        n = int(cites["codes_insee"].fillna("").str.split(";").map(  # type: ignore[index]
-            lambda xs: "62498" in xs).sum())
+        n = int(
+            cites["codes_insee"]
+            .fillna("")
+            .str.split(";")
+            .map(  # type: ignore[index]
+                lambda xs: "62498" in xs
+            )
+            .sum()
+        )
         assert r["layers"]["Cités minières"]["drawn"] >= n - 1 and n > 0
         assert "Quartiers prioritaires (QPV 2024)" in r["layers"]
 
 
-@pytest.mark.parametrize("page", ["index.html", "epci/246200364.html",
-                                  "indicateurs/taux_pauvrete_iris_pct.html",
-                                  "communes/62498.html", "sources.html"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.html",
+        "epci/246200364.html",
+        "indicateurs/taux_pauvrete_iris_pct.html",
+        "communes/62498.html",
+        "sources.html",
+    ],
+)
 def test_accessibility_axe(atlas_dir: Path, artifacts: Path, page: str) -> None:
     violations = browser.axe(atlas_dir / page)
     (artifacts / f"axe_{page.replace('/', '_')}.txt").write_text(repr(violations), "utf-8")

@@ -33,15 +33,13 @@ def test_counts_and_flags(cites: gpd.GeoDataFrame) -> None:
     cm_only = cites[from_cm & ~cites["unesco_inscribed"]]
     assert len(cm_only) == 30
     # … 25 of them are in the current 59-polygon ERBM layer; 5 came from an earlier vintage of it
-    assert sorted(cm_only.index[~cm_only["erbm_programme"]]) == [
-        "L100044", "L227", "L348", "L671", "L682"]
+    assert sorted(cm_only.index[~cm_only["erbm_programme"]]) == ["L100044", "L227", "L348", "L671", "L682"]
     merged = cites.loc[["U16A", "U96A", "U63AB", "U48F", "U48M"]]
     assert merged["erbm_programme"].all() and merged["unesco_inscribed"].all()
     assert (merged["n_records"] >= 3).all()
 
 
-def test_every_cite_in_a_basin_commune(cites: gpd.GeoDataFrame,
-                                       basin_communes: gpd.GeoDataFrame) -> None:
+def test_every_cite_in_a_basin_commune(cites: gpd.GeoDataFrame, basin_communes: gpd.GeoDataFrame) -> None:
     assert cites["code_insee"].isin(basin_communes.index).all()
     assert cites.is_valid.all() and (cites.crs.to_epsg() == 2154)
 
@@ -78,8 +76,7 @@ def test_matching_rule_on_named_examples(cites: gpd.GeoDataFrame) -> None:
 
 
 def test_vocabularies(cites: gpd.GeoDataFrame) -> None:
-    assert set(cites["type_cite"].dropna()) == {"corons", "cité pavillonnaire", "cité-jardin",
-                                                "cité moderne"}
+    assert set(cites["type_cite"].dropna()) == {"corons", "cité pavillonnaire", "cité-jardin", "cité moderne"}
     assert set(cites["interet"].dropna()) == {"exceptionnel", "remarquable", "témoin"}
 
 
@@ -112,7 +109,8 @@ def test_overview_by_epci(cites: gpd.GeoDataFrame) -> None:
     total = eg.layers.overview_by_epci(territory="bassin_minier_erbm")
     assert total["n_cites"].sum() == len(cites)
     assert total["bien_inscrit_ha"].sum() == pytest.approx(
-        eg.layers.bien_inscrit().area.sum() / 1e4, rel=1e-3)
+        eg.layers.bien_inscrit().area.sum() / 1e4, rel=1e-3
+    )
 
 
 def test_programme_cites_joined() -> None:
@@ -136,8 +134,11 @@ def test_fact_rows_cite_a_seed_document(table: str, seeds: Path) -> None:
 
 def test_figures_are_in_the_documents(seeds: Path) -> None:
     """Every number of the fact tables appears in the document it cites (French formatting)."""
-    for table, col in (("programme_cites", "logements"), ("programme_milestones", "value"),
-                       ("inventory_figures", "value")):
+    for table, col in (
+        ("programme_cites", "logements"),
+        ("programme_milestones", "value"),
+        ("inventory_figures", "value"),
+    ):
         t = read_fact_table(table)
         for value, src in zip(t[col], t["source"], strict=True):
             doc = next(seeds.glob(src.split("_")[0] + "*.txt")).read_text("utf-8")
@@ -191,7 +192,6 @@ def test_inscribed_and_buffer_parts_carried_separately() -> None:
         eg.layers.cite_parts("erbm")  # type: ignore[arg-type]
 
 
-
 def test_readme_counts_of_cites_add_up() -> None:
     """The README's paragraph on the cité counts says what the layer holds, overlaps included."""
     c = eg.layers.cites()
@@ -209,6 +209,7 @@ def test_readme_counts_of_cites_add_up() -> None:
         "the ERBM renovation programme and "
         f"{n(~e & ~u & ~b)} from the Mission Bassin Minier's cité layer. {n(e)} cités are in the "
         f"ERBM programme in all ({n(e & u)} of them inscribed, {n(e & b)} in the buffer zone, "
-        f"{n(e & u & b)} both).")
+        f"{n(e & u & b)} both)."
+    )
     readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8").split())
     assert expected in readme

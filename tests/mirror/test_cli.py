@@ -101,11 +101,18 @@ def test_user_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_missing_data_exit_2(tmp_path: Path) -> None:
-    env = {"ERBM_GEO_DATA": str(tmp_path / "none"), "ERBM_GEO_CACHE": str(tmp_path / "cache"),
-           "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([sys.executable, "-m", "erbm_geo.cli", "indicators", "--out",
-                        str(tmp_path / "t.csv")], env=env, capture_output=True, text=True,
-                       check=False)
+    env = {
+        "ERBM_GEO_DATA": str(tmp_path / "none"),
+        "ERBM_GEO_CACHE": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+    }
+    r = subprocess.run(
+        [sys.executable, "-m", "erbm_geo.cli", "indicators", "--out", str(tmp_path / "t.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert r.returncode == 2, r.stderr
     assert "not found" in r.stderr and "ERBM_GEO_DATA" in r.stderr
 
@@ -143,9 +150,9 @@ def test_static_indicator_map_speaks_the_atlas_legend() -> None:
     shown = [x.get_text() for x in fig.texts]
     i = shown.index("Surface en QPV (%)")
     assert shown[0] == "Part de la surface en quartier prioritaire (QPV)"
-    assert shown[i + 1: i + 1 + 2 * len(labels): 2] == labels and labels[0] == "0"
-    assert sum(int(n) for n in shown[i + 2: i + 2 + 2 * len(labels): 2]) == 250
-    swatches = [mc.to_hex(a.get_facecolor()) for a in fig.artists[:len(labels)]]
+    assert shown[i + 1 : i + 1 + 2 * len(labels) : 2] == labels and labels[0] == "0"
+    assert sum(int(n) for n in shown[i + 2 : i + 2 + 2 * len(labels) : 2]) == 250
+    swatches = [mc.to_hex(a.get_facecolor()) for a in fig.artists[: len(labels)]]
     assert swatches == couleurs(ind.palette, len(labels))
 
 
@@ -167,33 +174,59 @@ def test_map_book_by_epci_and_communes(tmp_path: Path, artifacts: Path) -> None:
     assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info, re.M)
     pages = _pdf("pdftotext", "-layout", str(out), "-").split("\f")
     assert "CA de Lens - Liévin" in "".join(pages)
-    assert all("Surface en QPV (%)" in p and "Sources :" in p for p in pages[:n_epci + 1])
+    assert all("Surface en QPV (%)" in p and "Sources :" in p for p in pages[: n_epci + 1])
     assert "Ensemble des 250 communes : 3,0" in pages[0]
     for p in artifacts.glob("book_epci-*.png"):
         p.unlink()
-    subprocess.run(["pdftoppm", "-r", "45", "-png", "-f", "1", "-l", "3", str(out),
-                    str(artifacts / "book_epci")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "45", "-png", "-f", "1", "-l", "3", str(out), str(artifacts / "book_epci")],
+        check=True,
+    )
     assert len(list(artifacts.glob("book_epci-*.png"))) == 3
     one = tmp_path / "communes.pdf"
-    assert run("-q", "map", "--indicator", "taux_pauvrete_iris_pct", "--commune", "Lens, 59178",
-               "--page", "A3-landscape", "--out", str(one)) == 0
+    assert (
+        run(
+            "-q",
+            "map",
+            "--indicator",
+            "taux_pauvrete_iris_pct",
+            "--commune",
+            "Lens, 59178",
+            "--page",
+            "A3-landscape",
+            "--out",
+            str(one),
+        )
+        == 0
+    )
     info = _pdf("pdfinfo", str(one))
     assert re.search(r"^Pages:\s+3$", info, re.M)
     assert re.search(r"^Page size:\s+1190\.\d+ x 841\.\d+ pts \(A3\)", info, re.M)
     text = _pdf("pdftotext", str(one), "-")
     assert "Douai (59178)" in text and "Lens (62498)" in text and "Rang : " in text
     shutil.copy(one, artifacts / "book_communes.pdf")
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "2", "-l", "2", str(one),
-                    str(artifacts / "book_commune")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "2", "-l", "2", str(one), str(artifacts / "book_commune")],
+        check=True,
+    )
 
 
-def test_map_refuses_book_options_that_do_not_fit(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    assert run("-q", "map", "--indicator", "qpv_share", "--by-epci", "--out",
-               str(tmp_path / "q.png")) == 2
+def test_map_refuses_book_options_that_do_not_fit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("-q", "map", "--indicator", "qpv_share", "--by-epci", "--out", str(tmp_path / "q.png")) == 2
     assert "use --out NAME.pdf" in capsys.readouterr().err
-    assert run("-q", "map", "--indicator", "qpv_share", "--commune", "Nowhere-sur-Mer", "--out",
-               str(tmp_path / "q.pdf")) == 2
+    assert (
+        run(
+            "-q",
+            "map",
+            "--indicator",
+            "qpv_share",
+            "--commune",
+            "Nowhere-sur-Mer",
+            "--out",
+            str(tmp_path / "q.pdf"),
+        )
+        == 2
+    )
     assert "Nowhere-sur-Mer" in capsys.readouterr().err
     assert not (tmp_path / "q.pdf").exists()
     assert run("-q", "map", "--indicator", "centre_nom", "--out", str(tmp_path / "c.svg")) == 0

@@ -42,8 +42,16 @@ def test_centres_hierarchy() -> None:
     assert set(main.index) == set(read_fact_table("main_centralities")["code_insee"])
     assert set(main["nom"]) == set(read_fact_table("main_centralities")["nom"])
     # ACV / PVD named by the mid-term review are level ≤ 2
-    for name in ["Lillers", "Auchel", "Carvin", "Libercourt", "Aniche", "Somain",
-                 "Condé-sur-l'Escaut", "Bully-les-Mines"]:
+    for name in [
+        "Lillers",
+        "Auchel",
+        "Carvin",
+        "Libercourt",
+        "Aniche",
+        "Somain",
+        "Condé-sur-l'Escaut",
+        "Bully-les-Mines",
+    ]:
         assert c.loc[c["nom"] == name, "niveau"].item() == 2, name
     # every centre lies inside its commune
     communes = eg.layers.communes(territory="bassin_minier_erbm")
@@ -52,8 +60,9 @@ def test_centres_hierarchy() -> None:
 
 
 def test_user_centres() -> None:
-    pts = gpd.GeoDataFrame({"nom": ["A", "B"]}, geometry=gpd.points_from_xy([2.83, 3.1], [50.43, 50.37]),
-                           crs="EPSG:4326")
+    pts = gpd.GeoDataFrame(
+        {"nom": ["A", "B"]}, geometry=gpd.points_from_xy([2.83, 3.1], [50.43, 50.37]), crs="EPSG:4326"
+    )
     assert eg.layers.as_centres(pts).crs.to_epsg() == 2154
     with pytest.raises(CRSError):
         eg.layers.as_centres(pts.set_crs(None, allow_override=True))
@@ -72,8 +81,7 @@ def test_friches() -> None:
     located = s[~s.geometry.is_empty]
     assert set(located.index) == {"Base 11/19", "9/9bis", "Wallers-Arenberg"}
     c = eg.layers.communes(territory="nord_pas_de_calais")
-    assert shapely.covers(c.geometry.reindex(located["code_insee"]).values,
-                          located.geometry.values).all()
+    assert shapely.covers(c.geometry.reindex(located["code_insee"]).values, located.geometry.values).all()
     assert s.loc["Friche des Pierres Blanches", "area_ha"] == pytest.approx(81.8)
 
 
@@ -96,9 +104,12 @@ def test_friche_surfaces_larger_than_the_commune_are_flagged_not_published() -> 
 
 def test_cartofriches_sites_loader(tmp_path: Path) -> None:
     csv = tmp_path / "friches.csv"
-    csv.write_text("site_id;site_nom;comm_insee;site_type;site_statut;latitude;longitude\n"
-                   "A1;Usine;59172;friche industrielle;friche sans projet;50.33;3.39\n"
-                   "A2;Sans coord;59172;autre;friche avec projet;;\n", encoding="utf-8")
+    csv.write_text(
+        "site_id;site_nom;comm_insee;site_type;site_statut;latitude;longitude\n"
+        "A1;Usine;59172;friche industrielle;friche sans projet;50.33;3.39\n"
+        "A2;Sans coord;59172;autre;friche avec projet;;\n",
+        encoding="utf-8",
+    )
     s = eg.layers.cartofriches_sites(csv)
     assert list(s.index) == ["A1"] and s.attrs["without_coordinates"] == ["A2"]
     assert s["code_insee"].iloc[0] == "59172"
@@ -129,8 +140,9 @@ def test_transport() -> None:
     g = st.geometry.values
     i, j = shapely.STRtree(g).query(g, predicate="dwithin", distance=150)
     k = i < j
-    same = (st["nom"].to_numpy()[i[k]] == st["nom"].to_numpy()[j[k]]) & \
-        (st["mode"].to_numpy()[i[k]] == st["mode"].to_numpy()[j[k]])
+    same = (st["nom"].to_numpy()[i[k]] == st["nom"].to_numpy()[j[k]]) & (
+        st["mode"].to_numpy()[i[k]] == st["mode"].to_numpy()[j[k]]
+    )
     assert not same.any()
     tram = eg.layers.stations(territory="bassin_minier", mode="tram")
     assert tram["lignes"].str.contains("T1").any()
@@ -142,8 +154,9 @@ def test_transport() -> None:
 
 
 def test_user_layer_reprojects_and_rejects_missing_crs(tmp_path: Path) -> None:
-    line = gpd.GeoDataFrame({"nom": ["A21"]}, crs="EPSG:4326",
-                            geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
+    line = gpd.GeoDataFrame(
+        {"nom": ["A21"]}, crs="EPSG:4326", geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])]
+    )
     out = eg.layers.user_layer(line, kind="line")
     assert out.crs.to_epsg() == 2154
     x, _ = out.geometry.iloc[0].coords[0]
@@ -151,8 +164,7 @@ def test_user_layer_reprojects_and_rejects_missing_crs(tmp_path: Path) -> None:
     path = tmp_path / "road.gpkg"
     line.to_file(path)
     assert eg.layers.user_layer(path, kind="line").crs.to_epsg() == 2154
-    nocrs = gpd.GeoDataFrame({"nom": ["A21"]},
-                             geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
+    nocrs = gpd.GeoDataFrame({"nom": ["A21"]}, geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])])
     with pytest.raises(CRSError, match="no CRS"):
         eg.layers.user_layer(nocrs, name="A21")
     with pytest.raises(InvalidGeometryError, match="expected"):
@@ -161,10 +173,17 @@ def test_user_layer_reprojects_and_rejects_missing_crs(tmp_path: Path) -> None:
         eg.layers.user_layer(tmp_path / "missing.gpkg")
 
 
-@pytest.mark.parametrize("loader", [
-    lambda: eg.layers.qpv(), lambda: eg.layers.centres(), lambda: eg.layers.stations(),
-    lambda: eg.layers.rail_lines(), lambda: eg.layers.iris(), lambda: eg.layers.eurovelo5(),
-])
+@pytest.mark.parametrize(
+    "loader",
+    [
+        lambda: eg.layers.qpv(),
+        lambda: eg.layers.centres(),
+        lambda: eg.layers.stations(),
+        lambda: eg.layers.rail_lines(),
+        lambda: eg.layers.iris(),
+        lambda: eg.layers.eurovelo5(),
+    ],
+)
 def test_context_invariants(loader: object) -> None:
     g = loader()  # type: ignore[operator]
     assert g.crs.to_epsg() == 2154

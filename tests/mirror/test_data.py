@@ -55,8 +55,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_missing_data_dir_names_paths_and_fix(isolated: Path, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
+def test_missing_data_dir_names_paths_and_fix(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings, "data_dir", isolated / "nowhere")
     with pytest.raises(DataNotFoundError) as exc:
         resolve("bassin_minier", download=False)
@@ -104,8 +103,9 @@ def http_mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.server_close()
 
 
-def test_download_verified_and_cached(isolated: Path, http_mirror: tuple[str, Path],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_verified_and_cached(
+    isolated: Path, http_mirror: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, root = http_mirror
     (root / "mbm").mkdir()
     shutil.copy(MIRROR / "mbm/bassin-minier.geojson", root / "mbm/bassin-minier.geojson")
@@ -119,8 +119,9 @@ def test_download_verified_and_cached(isolated: Path, http_mirror: tuple[str, Pa
     assert not list(path.parent.glob("*.part"))
 
 
-def test_download_truncated_is_rejected_and_not_kept(isolated: Path, http_mirror: tuple[str, Path],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_truncated_is_rejected_and_not_kept(
+    isolated: Path, http_mirror: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, root = http_mirror
     (root / "mbm").mkdir()
     data = (MIRROR / "mbm/bassin-minier.geojson").read_bytes()
@@ -132,16 +133,16 @@ def test_download_truncated_is_rejected_and_not_kept(isolated: Path, http_mirror
     assert not cached.exists() or not any(cached.iterdir())
 
 
-def test_download_404(isolated: Path, http_mirror: tuple[str, Path],
-                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_404(isolated: Path, http_mirror: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     url, _ = http_mirror
     monkeypatch.setattr(settings, "mirror_url", url)
     with pytest.raises(DataNotFoundError, match="404"):
         resolve("bassin_minier")
 
 
-def test_corrupt_cached_download_is_replaced(isolated: Path, http_mirror: tuple[str, Path],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_cached_download_is_replaced(
+    isolated: Path, http_mirror: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, root = http_mirror
     (root / "mbm").mkdir()
     shutil.copy(MIRROR / "mbm/bassin-minier.geojson", root / "mbm/bassin-minier.geojson")

@@ -10,18 +10,24 @@ import erbm_geo as eg
 from erbm_geo.layers import heritage
 
 EXPECTED = {
-    "bien_inscrit": 109, "zone_tampon": 15, "batis": 159,
+    "bien_inscrit": 109,
+    "zone_tampon": 15,
+    "batis": 159,
     "equipements_collectifs": 134,  # 135 in the source, one without geometry (reported)
-    "equipements_extraction": 25, "cavaliers": 14,
+    "equipements_extraction": 25,
+    "cavaliers": 14,
     "zt_cavaliers": 1316,  # 1,317 in the source, one without geometry (reported)
-    "terrils": 51, "zt_terrils": 111, "espaces_neonaturels": 5, "zt_espaces_neonaturels": 7,
-    "zt_parvis_agricoles": 138, "puits_de_mines": 636,
+    "terrils": 51,
+    "zt_terrils": 111,
+    "espaces_neonaturels": 5,
+    "zt_espaces_neonaturels": 7,
+    "zt_parvis_agricoles": 138,
+    "puits_de_mines": 636,
 }
 
 
 @pytest.mark.parametrize(("name", "count"), sorted(EXPECTED.items()))
-def test_layer_counts_and_invariants(name: str, count: int,
-                                     all_communes: gpd.GeoDataFrame) -> None:
+def test_layer_counts_and_invariants(name: str, count: int, all_communes: gpd.GeoDataFrame) -> None:
     g = heritage.HERITAGE_LAYERS[name]()
     assert len(g) == count
     # nothing lost silently: the source's features are the rows kept plus those reported
@@ -81,8 +87,7 @@ def _fold(s: str) -> str:
 
 
 @pytest.mark.parametrize("dataset", ["batis", "terrils", "zt_terrils", "cites_erbm"])
-def test_spatial_codes_agree_with_source_commune_names(dataset: str,
-                                                       all_communes: gpd.GeoDataFrame) -> None:
+def test_spatial_codes_agree_with_source_commune_names(dataset: str, all_communes: gpd.GeoDataFrame) -> None:
     """The computed main commune is one of the communes named in the source, for ≥ 95 %."""
     from erbm_geo.geom.spatial import assign_communes
     from erbm_geo.layers._io import read_geojson
@@ -93,6 +98,8 @@ def test_spatial_codes_agree_with_source_commune_names(dataset: str,
     names = all_communes["nom"].reindex(codes["code_insee"].to_numpy()).map(_fold).to_numpy()
     cols = [c for c in raw.columns if c.startswith("commune_")]
     named = raw[cols].fillna("").map(_fold).to_numpy()
-    agree = [any(x and (x.startswith(n) or n.startswith(x)) for x in row)
-             for n, row in zip(names, named, strict=True)]
+    agree = [
+        any(x and (x.startswith(n) or n.startswith(x)) for x in row)
+        for n, row in zip(names, named, strict=True)
+    ]
     assert sum(agree) / len(agree) >= 0.95

@@ -35,6 +35,7 @@ X0, Y0 = 680_000, 7_030_000  # the basin, Lambert-93
 
 # ---------------------------------------------------------------- hand-checked values
 
+
 def test_centre_distance_zero_at_itself(basin_communes: gpd.GeoDataFrame) -> None:
     d = distance_to_centres(basin_communes, builtin.centres("main"))
     for code, name in [("62498", "Lens"), ("59606", "Valenciennes"), ("62119", "Béthune")]:
@@ -72,26 +73,28 @@ def test_qpv_overlap_matches_overlay(basin_communes: gpd.GeoDataFrame) -> None:
     # reference: overlay against the dissolved QPV (two repaired QPV overlap by ~170 m² in one
     # commune; a plain overlay would count that twice)
     dissolved = gpd.GeoDataFrame(geometry=[qpv.union_all()], crs=qpv.crs)
-    ov = gpd.overlay(basin_communes.reset_index()[["code_insee", "geometry"]], dissolved,
-                     how="intersection")
-    ref = ov.assign(a=ov.area).groupby("code_insee")["a"].sum().reindex(basin_communes.index,
-                                                                          fill_value=0)
+    ov = gpd.overlay(basin_communes.reset_index()[["code_insee", "geometry"]], dissolved, how="intersection")
+    ref = ov.assign(a=ov.area).groupby("code_insee")["a"].sum().reindex(basin_communes.index, fill_value=0)
     np.testing.assert_allclose(ours["qpv_area_m2"].to_numpy(), ref.to_numpy(), rtol=1e-6, atol=1.0)
 
 
 def test_overlapping_targets_counted_once() -> None:
     sq = shapely.box(X0, Y0, X0 + 100, Y0 + 100)
     feats = gpd.GeoDataFrame({"n": [1]}, geometry=[sq], crs=2154)
-    q = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(X0, Y0, X0 + 60, Y0 + 100),
-                                                         shapely.box(X0 + 40, Y0, X0 + 100, Y0 + 100)],
-                         crs=2154).set_index("code")
+    q = gpd.GeoDataFrame(
+        {"code": ["A", "B"]},
+        geometry=[shapely.box(X0, Y0, X0 + 60, Y0 + 100), shapely.box(X0 + 40, Y0, X0 + 100, Y0 + 100)],
+        crs=2154,
+    ).set_index("code")
     r = qpv_overlap(feats, q)
     assert r["qpv_share"].iloc[0] == pytest.approx(1.0)
     assert r["qpv_area_m2"].iloc[0] == pytest.approx(10_000)
     assert r["qpv_codes"].iloc[0] == "A;B" and r["n_qpv"].iloc[0] == 2
-    touching = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(X0, Y0, X0 + 50, Y0 + 100),
-                                                               shapely.box(X0 + 50, Y0, X0 + 100, Y0 + 100)],
-                                crs=2154).set_index("code")
+    touching = gpd.GeoDataFrame(
+        {"code": ["A", "B"]},
+        geometry=[shapely.box(X0, Y0, X0 + 50, Y0 + 100), shapely.box(X0 + 50, Y0, X0 + 100, Y0 + 100)],
+        crs=2154,
+    ).set_index("code")
     assert qpv_overlap(feats, touching)["qpv_share"].iloc[0] == pytest.approx(1.0)
 
 
@@ -116,9 +119,14 @@ def test_station_access(basin_communes: gpd.GeoDataFrame) -> None:
 
 
 def test_user_line_layer_flows_into_indicators(basin_communes: gpd.GeoDataFrame) -> None:
-    road = eg.layers.user_layer(gpd.GeoDataFrame(
-        {"nom": ["segment"]}, crs="EPSG:4326",
-        geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])]), kind="line")
+    road = eg.layers.user_layer(
+        gpd.GeoDataFrame(
+            {"nom": ["segment"]},
+            crs="EPSG:4326",
+            geometry=[shapely.LineString([(2.83, 50.43), (3.07, 50.37)])],
+        ),
+        kind="line",
+    )
     d = distance_to_lines(basin_communes, road, name="route")
     assert d.name == "route_distance_m" and (d >= 0).all() and (d == 0).sum() > 3
 
@@ -137,8 +145,11 @@ def test_iris_income_only_from_own_communes(basin_communes: gpd.GeoDataFrame) ->
     cites = eg.layers.cites()
     hornaing = cites[cites["code_insee"] == "59314"]
     assert pd.isna(inc.loc["59314", "revenu_median_iris"])
-    assert income_context(hornaing, builtin.income_communes(),
-                          builtin.income_iris())["revenu_median_iris"].isna().all()
+    assert (
+        income_context(hornaing, builtin.income_communes(), builtin.income_iris())["revenu_median_iris"]
+        .isna()
+        .all()
+    )
     # cités straddling communes: the IRIS of all their communes, weighted by area (brute force)
     two = cites[cites["codes_insee"].str.contains(";")]
     got = income_context(two, builtin.income_communes(), builtin.income_iris())["revenu_median_iris"]
@@ -194,8 +205,9 @@ def test_aggregate_by_epci(erbm_communes: gpd.GeoDataFrame) -> None:
     ll = erbm_communes["siren_epci"] == "246200364"
     expect = q.loc[ll, "qpv_area_m2"].sum() / erbm_communes[ll].area.sum()
     assert by.loc["246200364", "qpv_share"] == pytest.approx(expect, rel=1e-9)
-    pop = aggregate(q[["qpv_share"]], erbm_communes, builtin.communes(), by="departement",
-                    weights="population")
+    pop = aggregate(
+        q[["qpv_share"]], erbm_communes, builtin.communes(), by="departement", weights="population"
+    )
     assert set(pop.index) == {"59", "62"}
     with pytest.raises(UnknownOptionError):
         aggregate(q, erbm_communes, builtin.communes(), by="region")  # type: ignore[arg-type]
@@ -229,8 +241,9 @@ def test_errors(basin_communes: gpd.GeoDataFrame) -> None:
     with pytest.raises(CRSError, match="reproject"):
         distance_to_centres(basin_communes, pts)
     bad = basin_communes.iloc[:2].copy()
-    bad.loc[bad.index[0], "geometry"] = shapely.Polygon([(X0, Y0), (X0 + 9, Y0 + 9), (X0 + 9, Y0),
-                                                         (X0, Y0 + 9)])
+    bad.loc[bad.index[0], "geometry"] = shapely.Polygon(
+        [(X0, Y0), (X0 + 9, Y0 + 9), (X0 + 9, Y0), (X0, Y0 + 9)]
+    )
     with pytest.raises(InvalidGeometryError, match="invalid"):
         station_access(bad, builtin.stations())
     with pytest.raises(UnknownOptionError):
@@ -238,11 +251,11 @@ def test_errors(basin_communes: gpd.GeoDataFrame) -> None:
     with pytest.raises(InvalidOptionError):
         station_access(basin_communes, builtin.stations(), radius=-5)
     with pytest.raises(UnknownOptionError):
-        distance_to_centres(basin_communes, builtin.centres("main"),
-                            measure_from="centroid")  # type: ignore[arg-type]
+        distance_to_centres(basin_communes, builtin.centres("main"), measure_from="centroid")  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- invariants
+
 
 @st.composite
 def polygons(draw: st.DrawFn) -> gpd.GeoDataFrame:
@@ -250,14 +263,15 @@ def polygons(draw: st.DrawFn) -> gpd.GeoDataFrame:
     xs = draw(st.lists(st.floats(0, 60_000), min_size=n, max_size=n))
     ys = draw(st.lists(st.floats(0, 40_000), min_size=n, max_size=n))
     rs = draw(st.lists(st.floats(5, 3_000), min_size=n, max_size=n))
-    geoms = [shapely.Point(X0 + x, Y0 + y).buffer(r, quad_segs=4) for x, y, r in zip(xs, ys, rs,
-                                                                                     strict=True)]
-    return gpd.GeoDataFrame({"k": range(n)}, geometry=geoms, crs=2154,
-                            index=pd.Index([f"f{i}" for i in range(n)]))
+    geoms = [shapely.Point(X0 + x, Y0 + y).buffer(r, quad_segs=4) for x, y, r in zip(xs, ys, rs, strict=True)]
+    return gpd.GeoDataFrame(
+        {"k": range(n)}, geometry=geoms, crs=2154, index=pd.Index([f"f{i}" for i in range(n)])
+    )
 
 
-_settings = settings(max_examples=25, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+_settings = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @_settings
@@ -329,10 +343,11 @@ def test_every_centre_level_against_brute_force(level: str, data: st.DataObject)
     cen = builtin.centres(level)
     xs = data.draw(st.lists(st.floats(620_000, 760_000), min_size=1, max_size=60))
     ys = data.draw(st.lists(st.floats(6_990_000, 7_080_000), min_size=len(xs), max_size=len(xs)))
-    sizes = data.draw(st.lists(st.sampled_from([0.0, 50.0, 3_000.0]), min_size=len(xs),
-                               max_size=len(xs)))
-    geoms = [shapely.Point(x, y) if s == 0 else shapely.box(x, y, x + s, y + s)
-             for x, y, s in zip(xs, ys, sizes, strict=True)]
+    sizes = data.draw(st.lists(st.sampled_from([0.0, 50.0, 3_000.0]), min_size=len(xs), max_size=len(xs)))
+    geoms = [
+        shapely.Point(x, y) if s == 0 else shapely.box(x, y, x + s, y + s)
+        for x, y, s in zip(xs, ys, sizes, strict=True)
+    ]
     feats = gpd.GeoDataFrame(geometry=geoms, crs=2154)
     got = eg.indicators.distance_to_centres(feats, cen)
     d = shapely.distance(np.asarray(geoms)[:, None], np.asarray(cen.geometry.values)[None, :])
@@ -364,7 +379,8 @@ def test_territory_qpv_equal_the_national_rows() -> None:
         sub = eg.layers.qpv(territory=territory)
         ref = eg.layers.filter_to_territory(nat, territory)
         assert list(sub.index) == list(ref.index)
-        pd.testing.assert_frame_equal(pd.DataFrame(sub.drop(columns="geometry")),
-                                      pd.DataFrame(ref.drop(columns="geometry")))
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(sub.drop(columns="geometry")), pd.DataFrame(ref.drop(columns="geometry"))
+        )
         assert sub.geometry.geom_equals_exact(ref.geometry, 0).all()
         assert sub.attrs["repaired"] == int(ref["repaired"].sum())

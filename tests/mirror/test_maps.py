@@ -25,7 +25,7 @@ from tests import browser
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = '<script>alert(1)</script>"\'&<img src=x onerror=alert(2)>'
+HOSTILE = "<script>alert(1)</script>\"'&<img src=x onerror=alert(2)>"
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +38,16 @@ def basin_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_basin_map_renders_offline(basin_html: Path, artifacts: Path) -> None:
     r = browser.inspect(basin_html)
     assert r["errors"] == []
-    expected = {"Communes du Bassin minier": 250, "Intercommunalités (EPCI) de l'ERBM": 8,
-                "Zone tampon UNESCO": 15, "Bien inscrit UNESCO (109 éléments)": 109,
-                "Quartiers prioritaires (QPV 2024)": 88, "Cités minières": 289,
-                "Voies ferrées exploitées": 31, "Gares et stations": 99}
+    expected = {
+        "Communes du Bassin minier": 250,
+        "Intercommunalités (EPCI) de l'ERBM": 8,
+        "Zone tampon UNESCO": 15,
+        "Bien inscrit UNESCO (109 éléments)": 109,
+        "Quartiers prioritaires (QPV 2024)": 88,
+        "Cités minières": 289,
+        "Voies ferrées exploitées": 31,
+        "Gares et stations": 99,
+    }
     assert {k: v["drawn"] for k, v in r["layers"].items()} == expected
     assert r["legends"] == 1 and r["layer_control"]
     for word in ("Cités minières", "Gares et stations", "Licence Ouverte", "ODbL"):
@@ -77,8 +83,13 @@ def test_hostile_names_are_text(tmp_path: Path) -> None:
     cites["nom"] = HOSTILE
     cites["bailleur"] = HOSTILE
     m = new_map(basemap=None)
-    add_layer(m, cites, name=HOSTILE, column="bailleur",
-              fields=Fields(tooltip=["nom"], popup=["nom", "bailleur"], search=True))
+    add_layer(
+        m,
+        cites,
+        name=HOSTILE,
+        column="bailleur",
+        fields=Fields(tooltip=["nom"], popup=["nom", "bailleur"], search=True),
+    )
     out = tmp_path / "hostile.html"
     to_html(finalize(m), out)
     html_ = out.read_text("utf-8")
@@ -102,14 +113,13 @@ def test_add_layer_errors() -> None:
 
 def test_static_map_formats(tmp_path: Path, artifacts: Path) -> None:
     t = eg.indicators.indicator_table(of="communes")
-    fig = static_map(t, column="qpv_share", sources=["communes_59"],
-                     background=eg.maps.background())
+    fig = static_map(t, column="qpv_share", sources=["communes_59"], background=eg.maps.background())
     for ext in ("png", "svg", "pdf"):
         p = save_figure(fig, tmp_path / f"qpv.{ext}", dpi=60)
         assert p.stat().st_size > 1000
     save_figure(fig, artifacts / "static_qpv.png", dpi=80)
-    a = (tmp_path / "a.png")
-    b = (tmp_path / "b.png")
+    a = tmp_path / "a.png"
+    b = tmp_path / "b.png"
     save_figure(fig, a, dpi=60)
     save_figure(fig, b, dpi=60)
     assert a.read_bytes() == b.read_bytes()

@@ -26,9 +26,9 @@ def test_the_notebooks_are_the_generators() -> None:
     for path in NOTEBOOKS:
         committed = nbformat.read(path, as_version=4)
         expected = make.build(path.name)
-        assert [(c.cell_type, c.source) for c in committed.cells] == \
-            [(c.cell_type, c.source) for c in expected.cells], \
-            f"{path.name}: regenerate with python scripts/make_notebooks.py"
+        assert [(c.cell_type, c.source) for c in committed.cells] == [
+            (c.cell_type, c.source) for c in expected.cells
+        ], f"{path.name}: regenerate with python scripts/make_notebooks.py"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -40,16 +40,25 @@ def test_committed_with_outputs_and_no_absolute_path(path: Path) -> None:
     for c in code:
         for out in c.outputs:
             assert out.output_type != "error", out
-            texts = [out.get("text", "")] + [v for k, v in out.get("data", {}).items()
-                                             if k.startswith("text/") and isinstance(v, str)]
+            texts = [out.get("text", "")] + [
+                v for k, v in out.get("data", {}).items() if k.startswith("text/") and isinstance(v, str)
+            ]
             for text in texts:
                 assert not ABSOLUTE.search(text), (path.name, ABSOLUTE.search(text))
 
 
 def test_a_story_per_notebook() -> None:
     """Each notebook shows what a reader expects: a printed map, a chart, an interactive map."""
-    shown = {p.name: [k for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"
-                      for o in c.outputs for k in o.get("data", {})] for p in NOTEBOOKS}
+    shown = {
+        p.name: [
+            k
+            for c in nbformat.read(p, as_version=4).cells
+            if c.cell_type == "code"
+            for o in c.outputs
+            for k in o.get("data", {})
+        ]
+        for p in NOTEBOOKS
+    }
     assert "image/png" in shown["01_territory_tour.ipynb"]
     assert "text/html" in shown["02_a_cite_through_the_data.ipynb"]  # the folium map
     assert shown["03_indicators.ipynb"].count("image/png") >= 2  # histogram and EPCI chart
@@ -59,5 +68,6 @@ def test_a_story_per_notebook() -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs(path: Path) -> None:
     nb = make.build(path.name)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()

@@ -67,8 +67,9 @@ def test_zonal_agrees_with_vector_indicator(surface: tuple) -> None:
     cites = eg.layers.cites()
     z = zonal_stats(arr, grid, cites, stats=("mean", "min", "max", "area_m2"), percentiles=(50,))
     edge = eg.indicators.distance_to_centres(cites, eg.indicators.builtin.centres("main"))["distance_m"]
-    point = eg.indicators.distance_to_centres(cites, eg.indicators.builtin.centres("main"),
-                                              measure_from="point")["distance_m"]
+    point = eg.indicators.distance_to_centres(
+        cites, eg.indicators.builtin.centres("main"), measure_from="point"
+    )["distance_m"]
     # the minimum over the cité's cells ≈ the distance from its edge, within one cell size
     assert (z["min"] - edge).abs().max() <= grid.resolution * np.sqrt(2)
     # for cités smaller than 4 cells, the zonal mean ≈ the distance from a point inside

@@ -21,30 +21,37 @@ from erbm_geo.errors import OutOfAreaError
 
 def _lonlat_as_l93() -> gpd.GeoDataFrame:
     """Lens in longitude/latitude, wrongly declared as Lambert-93."""
-    return gpd.GeoDataFrame({"nom": ["Lens"], "v": [1.0]},
-                            geometry=[shapely.Point(2.83, 50.43).buffer(0.001)], crs="EPSG:2154")
+    return gpd.GeoDataFrame(
+        {"nom": ["Lens"], "v": [1.0]}, geometry=[shapely.Point(2.83, 50.43).buffer(0.001)], crs="EPSG:2154"
+    )
 
 
 def _l93_as_lonlat() -> gpd.GeoDataFrame:
     """Lens in Lambert-93 metres, declared as WGS84 (a GeoJSON without a crs member)."""
-    return gpd.GeoDataFrame({"nom": ["Lens"], "v": [1.0]},
-                            geometry=[shapely.Point(687_000, 7_037_000).buffer(50)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"nom": ["Lens"], "v": [1.0]},
+        geometry=[shapely.Point(687_000, 7_037_000).buffer(50)],
+        crs="EPSG:4326",
+    )
 
 
 def _huge() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"nom": ["x"], "v": [1.0]},
-                            geometry=[shapely.Point(1e15, 1e15).buffer(1)], crs="EPSG:2154")
+    return gpd.GeoDataFrame(
+        {"nom": ["x"], "v": [1.0]}, geometry=[shapely.Point(1e15, 1e15).buffer(1)], crs="EPSG:2154"
+    )
 
 
 def _one_bad_among_good() -> gpd.GeoDataFrame:
     g = [shapely.Point(687_000, 7_037_000).buffer(50), shapely.Point(2.83, 50.43).buffer(0.001)]
-    return gpd.GeoDataFrame({"nom": ["Lens", "oops"], "v": [1.0, 2.0]}, geometry=g,
-                            crs="EPSG:2154", index=pd.Index(["ok", "bad"]))
+    return gpd.GeoDataFrame(
+        {"nom": ["Lens", "oops"], "v": [1.0, 2.0]}, geometry=g, crs="EPSG:2154", index=pd.Index(["ok", "bad"])
+    )
 
 
 ENTRY_POINTS: dict[str, Callable[[gpd.GeoDataFrame, Path], Any]] = {
     "distance_to_centres": lambda g, _: eg.indicators.distance_to_centres(
-        g, eg.indicators.builtin.centres("main")),
+        g, eg.indicators.builtin.centres("main")
+    ),
     "qpv_overlap": lambda g, _: eg.indicators.qpv_overlap(g, eg.indicators.builtin.qpv()),
     "station_access": lambda g, _: eg.indicators.station_access(g, eg.indicators.builtin.stations()),
     "area_share": lambda g, _: eg.indicators.area_share(g, g, name="s"),
@@ -53,10 +60,12 @@ ENTRY_POINTS: dict[str, Callable[[gpd.GeoDataFrame, Path], Any]] = {
     "export csv": lambda g, d: eg.export.write(g, d / "x.csv"),
     "export gpkg": lambda g, d: eg.export.write(g, d / "x.gpkg"),
     "export parquet": lambda g, d: eg.export.write(g, d / "x.parquet"),
-    "zonal_stats": lambda g, _: eg.raster.zonal_stats(np.ones((10, 10)), eg.raster.Grid(
-        Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), 10, 10), g),
-    "kernel_density": lambda g, _: eg.raster.kernel_density(g, grid=eg.raster.Grid(
-        Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), 10, 10)),
+    "zonal_stats": lambda g, _: eg.raster.zonal_stats(
+        np.ones((10, 10)), eg.raster.Grid(Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), 10, 10), g
+    ),
+    "kernel_density": lambda g, _: eg.raster.kernel_density(
+        g, grid=eg.raster.Grid(Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), 10, 10)
+    ),
     "user_layer": lambda g, _: eg.layers.user_layer(g, near=None),
 }
 
@@ -93,7 +102,6 @@ def test_grid_out_of_area_is_refused() -> None:
 
 def test_layers_in_and_near_france_pass() -> None:
     # a station in Belgium (Péruwelz) and one in Corsica are plausible: no error
-    g = gpd.GeoDataFrame(geometry=[shapely.Point(3.59, 50.51), shapely.Point(9.45, 42.70)],
-                         crs="EPSG:4326")
+    g = gpd.GeoDataFrame(geometry=[shapely.Point(3.59, 50.51), shapely.Point(9.45, 42.70)], crs="EPSG:4326")
     out = eg.geom.validate.to_working_crs(g, name="stations")
     assert out.crs.to_epsg() == 2154 and len(out) == 2

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 
-def test_interrupted_atlas_keeps_previous_pages(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_atlas_keeps_previous_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import erbm_geo.atlas.build as atlas
 
     (tmp_path / "index.html").write_text("old atlas", "utf-8")

@@ -41,9 +41,12 @@ BUILDS = {"n": 0}
 
 def _build() -> gpd.GeoDataFrame:
     BUILDS["n"] += 1
-    g = gpd.GeoDataFrame({"nom": ["Lens", "Liévin"], "in_basin": [True, True]},
-                         geometry=[shapely.Point(687_000, 7_037_000), shapely.Point(683_000, 7_034_000)],
-                         crs="EPSG:2154", index=pd.Index(["62498", "62510"], name="code_insee"))
+    g = gpd.GeoDataFrame(
+        {"nom": ["Lens", "Liévin"], "in_basin": [True, True]},
+        geometry=[shapely.Point(687_000, 7_037_000), shapely.Point(683_000, 7_034_000)],
+        crs="EPSG:2154",
+        index=pd.Index(["62498", "62510"], name="code_insee"),
+    )
     g.attrs["repaired"] = 1
     return g
 
@@ -120,8 +123,9 @@ def test_forged_with_a_plain_checksum(tmp_cache: Path) -> None:
     _rebuilt_once(tmp_cache, "does not match")
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage-manifest", "no-manifest", "no-data-file",
-                                    "legacy-attrs-json"])
+@pytest.mark.parametrize(
+    "damage", ["truncate", "garbage-manifest", "no-manifest", "no-data-file", "legacy-attrs-json"]
+)
 def test_damaged_entry(tmp_cache: Path, damage: str) -> None:
     _load()
     pq, man = _entry(tmp_cache)

@@ -28,20 +28,26 @@ def _restore_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("where", ["under a file", "in /proc", "disk full"])
 def test_environment_errors_exit_2_with_path_and_cause(
-        where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "afile").write_text("x")
-    out = {"under a file": tmp_path / "afile" / "t.csv", "in /proc": Path("/proc/erbm.csv"),
-           "disk full": tmp_path / "t.csv"}[where]
+    out = {
+        "under a file": tmp_path / "afile" / "t.csv",
+        "in /proc": Path("/proc/erbm.csv"),
+        "disk full": tmp_path / "t.csv",
+    }[where]
     if where == "disk full":
+
         def full(p: Path) -> None:
             raise OSError(errno.ENOSPC, "No space left on device", str(p))
+
         monkeypatch.setattr("pandas.DataFrame.to_csv", lambda self, p, **k: full(p))
     assert main(["-q", "indicators", "--of", "cites", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert f"cannot read or write {out}:" in err and "internal error" not in err
-    cause = {"under a file": "Not a directory", "in /proc": "No such file",
-             "disk full": "No space left"}[where]
+    cause = {"under a file": "Not a directory", "in /proc": "No such file", "disk full": "No space left"}[
+        where
+    ]
     assert cause in err or (where == "under a file" and "File exists" in err)
 
 
@@ -62,8 +68,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path
 
 
-def test_checksum_advice_for_a_mirror_only_dataset(isolated: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checksum_advice_for_a_mirror_only_dataset(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ds = CATALOGUE["bien_inscrit"]
     assert not ds.url
     data = isolated / "data"
@@ -77,8 +82,7 @@ def test_checksum_advice_for_a_mirror_only_dataset(isolated: Path,
     assert "so that it is downloaded again" not in msg
 
 
-def test_corrupt_cached_download_is_reported_as_such(isolated: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_cached_download_is_reported_as_such(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ds = CATALOGUE["bien_inscrit"]
     monkeypatch.setattr(settings, "data_dir", None)
     cached = settings.cache_dir / "downloads" / ds.path
@@ -94,15 +98,31 @@ def test_corrupt_cached_download_is_reported_as_such(isolated: Path,
 
 def test_lambert_geojson_without_crs_member(tmp_path: Path) -> None:
     f = tmp_path / "partenaire.geojson"
-    f.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"nom": "A21"}, "geometry": json.loads(shapely.to_geojson(
-            shapely.LineString([(687_000, 7_037_000), (700_000, 7_030_000)])))}]}))
+    f.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"nom": "A21"},
+                        "geometry": json.loads(
+                            shapely.to_geojson(
+                                shapely.LineString([(687_000, 7_037_000), (700_000, 7_030_000)])
+                            )
+                        ),
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(OutOfAreaError, match="without a 'crs' member is read as WGS84"):
         eg.layers.user_layer(f)
 
 
-def test_warnings_are_one_clean_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_are_one_clean_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
     monkeypatch.setenv("ERBM_GEO_CACHE_SECRET", str(tmp_path / "key"))
     cache._secret.cache_clear()
@@ -123,8 +143,9 @@ def test_warnings_are_one_clean_line(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_third_party_warning_line() -> None:
-    line = _one_line(UserWarning("Not enough unique\n values"), UserWarning,
-                     "/x/site-packages/mapclassify/classifiers.py")
+    line = _one_line(
+        UserWarning("Not enough unique\n values"), UserWarning, "/x/site-packages/mapclassify/classifiers.py"
+    )
     assert line == "warning (mapclassify): Not enough unique values"
 
 

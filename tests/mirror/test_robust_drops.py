@@ -27,10 +27,11 @@ BOWTIE = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y
 
 def _feats(codes: list[Any] | None = None) -> gpd.GeoDataFrame:
     n = 3 if codes is None else len(codes)
-    g = gpd.GeoDataFrame({"nom": [f"f{i}" for i in range(n)], "v": np.arange(n, dtype=float),
-                          "logements": [10, 20, 30][:n]},
-                         geometry=[shapely.box(X0 + 200 * i, Y0, X0 + 200 * i + 100, Y0 + 100)
-                                   for i in range(n)], crs="EPSG:2154")
+    g = gpd.GeoDataFrame(
+        {"nom": [f"f{i}" for i in range(n)], "v": np.arange(n, dtype=float), "logements": [10, 20, 30][:n]},
+        geometry=[shapely.box(X0 + 200 * i, Y0, X0 + 200 * i + 100, Y0 + 100) for i in range(n)],
+        crs="EPSG:2154",
+    )
     if codes is not None:
         g["code_insee"] = codes
     return g
@@ -49,8 +50,9 @@ def test_aggregate_refuses_text_weights_and_values() -> None:
 
 def test_aggregate_weights_a_numeric_column() -> None:
     g = _feats(["62498", "62498", "62510"])
-    r = eg.indicators.aggregate(g["v"], g, eg.indicators.builtin.communes(), by="commune",
-                                weights="logements")
+    r = eg.indicators.aggregate(
+        g["v"], g, eg.indicators.builtin.communes(), by="commune", weights="logements"
+    )
     assert r.loc["62498", "v"] == pytest.approx((0 * 10 + 1 * 20) / 30)
     assert r.loc["62510", "v"] == 2.0 and r["n"].sum() == 3
 
@@ -84,8 +86,9 @@ def test_commune_of_spatial_bowtie_and_outside() -> None:
 def test_qpv_overlap_bowtie_touching_no_qpv() -> None:
     g = _feats()
     g.loc[0, "geometry"] = BOWTIE
-    q = gpd.GeoDataFrame({"code": ["Q"]}, geometry=[shapely.box(X0 + 5000, Y0, X0 + 5100, Y0 + 100)],
-                         crs="EPSG:2154").set_index("code")
+    q = gpd.GeoDataFrame(
+        {"code": ["Q"]}, geometry=[shapely.box(X0 + 5000, Y0, X0 + 5100, Y0 + 100)], crs="EPSG:2154"
+    ).set_index("code")
     with pytest.raises(InvalidGeometryError, match=r"invalid \(index \[0\]\)"):
         eg.indicators.qpv_overlap(g, q)
     with pytest.raises(InvalidGeometryError, match="invalid"):
@@ -98,6 +101,7 @@ def _bad_layers() -> dict[str, tuple[Callable[[], gpd.GeoDataFrame], type[Except
             g = _feats()
             g.loc[1, "geometry"] = geom
             return g
+
         return make
 
     def dup_columns() -> gpd.GeoDataFrame:
@@ -108,11 +112,13 @@ def _bad_layers() -> dict[str, tuple[Callable[[], gpd.GeoDataFrame], type[Except
         "no CRS": (lambda: _feats().set_crs(None, allow_override=True), CRSError, "no CRS"),
         "None geometry": (with_geom(None), InvalidGeometryError, "have no geometry"),
         "empty geometry": (with_geom(shapely.Polygon()), InvalidGeometryError, "empty geometry"),
-        "GeometryCollection": (with_geom(shapely.GeometryCollection([shapely.Point(X0, Y0)])),
-                               InvalidGeometryError, "explode"),
+        "GeometryCollection": (
+            with_geom(shapely.GeometryCollection([shapely.Point(X0, Y0)])),
+            InvalidGeometryError,
+            "explode",
+        ),
         "NaN coordinates": (with_geom(shapely.Point(np.nan, Y0)), InvalidGeometryError, "NaN"),
-        "infinite coordinates": (with_geom(shapely.Point(np.inf, Y0)), InvalidGeometryError,
-                                 "infinite"),
+        "infinite coordinates": (with_geom(shapely.Point(np.inf, Y0)), InvalidGeometryError, "infinite"),
         "duplicate columns": (dup_columns, DataFormatError, r"duplicate column names \['nom'\]"),
     }
 
@@ -130,8 +136,9 @@ def test_maps_validate_like_indicators(output: str, case: str) -> None:
         return
     with pytest.raises(error, match=match):
         if output == "add_layer":
-            eg.maps.add_layer(eg.maps.new_map(basemap=None), make(), name="x",
-                              fields=eg.maps.Fields(tooltip=["nom"]))
+            eg.maps.add_layer(
+                eg.maps.new_map(basemap=None), make(), name="x", fields=eg.maps.Fields(tooltip=["nom"])
+            )
         else:
             eg.maps.static_map(make())
 

@@ -38,9 +38,17 @@ LOADERS = {
 
 
 #: Inputs no loader may accept: each must raise a library error, never return a layer.
-INVALID = [b"", b"{}", b"[]", b"null", b'{"type":"FeatureCollection","features":[{}]}',
-           b'{"communes": [1, 2]}', b'{"qpvs": [{"code": 1}]}', b"insee;x\n1;2\n",
-           b"\xff\xfe\x00garbage"]
+INVALID = [
+    b"",
+    b"{}",
+    b"[]",
+    b"null",
+    b'{"type":"FeatureCollection","features":[{}]}',
+    b'{"communes": [1, 2]}',
+    b'{"qpvs": [{"code": 1}]}',
+    b"insee;x\n1;2\n",
+    b"\xff\xfe\x00garbage",
+]
 
 
 def _random_damage(data: bytes, rnd: random.Random) -> list[bytes]:
@@ -61,8 +69,9 @@ def _feed(dataset: str, blob: bytes, tmp_path: Path, k: int, monkeypatch: pytest
     bad = tmp_path / f"{k}{src.suffix}"
     bad.write_bytes(blob)
     real = io_mod.dataset_path
-    monkeypatch.setattr(io_mod, "dataset_path",
-                        lambda name, bad=bad, real=real: bad if name == dataset else real(name))
+    monkeypatch.setattr(
+        io_mod, "dataset_path", lambda name, bad=bad, real=real: bad if name == dataset else real(name)
+    )
     # a checksum of its own for each damaged file: the layers built from it are keyed anew and
     # rebuilt, while the others (communes…) stay in memory — no need to rebuild everything
     fake = dataclasses.replace(CATALOGUE[dataset], sha256=hashlib.sha256(blob + bytes([k])).hexdigest())
@@ -74,8 +83,9 @@ def _feed(dataset: str, blob: bytes, tmp_path: Path, k: int, monkeypatch: pytest
 
 
 @pytest.mark.parametrize("dataset", sorted(LOADERS))
-def test_fuzzed_sources_raise_only_library_errors(dataset: str, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fuzzed_sources_raise_only_library_errors(
+    dataset: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each loader fed malformed versions of its file (the checksum check bypassed, as if a
     damaged file had the right sum): an invalid file raises a library error — an empty
     GeoJSON, ``{}`` for the EPCI list once gave a layer without them —, random damage raises

@@ -17,17 +17,30 @@ def test_hostile_text_in_every_named_layer(tmp_path: Path) -> None:
 
     m = eg.maps.new_map(basemap=None)
     names = []
-    for name in ("communes", "epci", "bien_inscrit", "cites", "qpv", "stations", "terrils",
-                 "rail_lines", "puits_de_mines"):
+    for name in (
+        "communes",
+        "epci",
+        "bien_inscrit",
+        "cites",
+        "qpv",
+        "stations",
+        "terrils",
+        "rail_lines",
+        "puits_de_mines",
+    ):
         g = eg.layers.load(name).head(3).copy()
         col = "nom" if "nom" in g.columns else ("nom_epci" if "nom_epci" in g.columns else "nom_ligne")
         if col not in g.columns:
             g[col] = ""
         g[col] = HOSTILE
         g["categorie"] = HOSTILE
-        eg.maps.add_layer(m, g, name=f"{name} {HOSTILE}", column="categorie",
-                          fields=eg.maps.Fields(tooltip=[col], popup=[col, "categorie"],
-                                                search=name == "communes"))
+        eg.maps.add_layer(
+            m,
+            g,
+            name=f"{name} {HOSTILE}",
+            column="categorie",
+            fields=eg.maps.Fields(tooltip=[col], popup=[col, "categorie"], search=name == "communes"),
+        )
         names.append(f"{name} {HOSTILE}")
     out = tmp_path / "hostile.html"
     eg.maps.to_html(eg.maps.finalize(m), out)

@@ -22,8 +22,9 @@ def cites_table() -> gpd.GeoDataFrame:
 def test_roundtrip_identical(ext: str, tmp_path: Path, cites_table: gpd.GeoDataFrame) -> None:
     p = write(cites_table, tmp_path / f"t.{ext}", sources=eg.indicators.sources_table())
     back = read(p)
-    pd.testing.assert_frame_equal(pd.DataFrame(back.drop(columns="geometry")),
-                                  pd.DataFrame(cites_table.drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(cites_table.drop(columns="geometry"))
+    )
     assert shapely.equals_exact(back.geometry.values, cites_table.geometry.values, 0).all()
     assert (back.geom_type == cites_table.geom_type).all()
 
@@ -39,8 +40,9 @@ def test_csv_keeps_codes_as_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("ext", ["csv", "fr.csv", "xlsx"])
-def test_flat_formats_keep_columns_order_and_values(ext: str, tmp_path: Path,
-                                                    cites_table: gpd.GeoDataFrame) -> None:
+def test_flat_formats_keep_columns_order_and_values(
+    ext: str, tmp_path: Path, cites_table: gpd.GeoDataFrame
+) -> None:
     """Column names, their order and every value come back (two swapped headers would fail)."""
     import numpy as np
 
@@ -48,8 +50,7 @@ def test_flat_formats_keep_columns_order_and_values(ext: str, tmp_path: Path,
     decimals = {c: 6 for c in src.columns if pd.api.types.is_float_dtype(src[c])}
     if ext == "fr.csv":
         p = write(cites_table, tmp_path / "t.csv", dialect="fr", decimals=decimals)
-        back = pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype=str,
-                           keep_default_na=False)
+        back = pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     else:
         p = write(cites_table, tmp_path / f"t.{ext}", decimals=decimals if ext == "xlsx" else None)
         back = read(p)
@@ -60,10 +61,12 @@ def test_flat_formats_keep_columns_order_and_values(ext: str, tmp_path: Path,
             want = a.map({True: "oui", False: "non"}) if ext == "fr.csv" else a
             assert b.astype(str).tolist() == want.astype(str).tolist(), c
         elif pd.api.types.is_numeric_dtype(a):
-            got = pd.to_numeric(b.str.replace(",", ".").replace("", np.nan)  # decimal comma
-                                if ext == "fr.csv" else b)
-            assert np.allclose(got.astype(float), a.astype(float).round(6), equal_nan=True,
-                               atol=1e-6), c
+            got = pd.to_numeric(
+                b.str.replace(",", ".").replace("", np.nan)  # decimal comma
+                if ext == "fr.csv"
+                else b
+            )
+            assert np.allclose(got.astype(float), a.astype(float).round(6), equal_nan=True, atol=1e-6), c
         else:
             assert _text(b) == _text(a), c
 

@@ -41,11 +41,16 @@ PAYLOADS = {
 def _layers(text: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Two polygons and two points near Lens, every text column holding *text*."""
     polys = [shapely.box(2.80, 50.41, 2.82, 50.43), shapely.box(2.83, 50.41, 2.85, 50.43)]
-    a = gpd.GeoDataFrame({"nom": [text, "Liévin"], "autre": [text, text], "cat": [text, "b"],
-                          "valeur": [1.5, 2.5]}, geometry=polys, crs="EPSG:4326")
-    b = gpd.GeoDataFrame({"nom": [text, "Gare"], "cat": [text, "train"]},
-                         geometry=[shapely.Point(2.81, 50.42), shapely.Point(2.84, 50.42)],
-                         crs="EPSG:4326")
+    a = gpd.GeoDataFrame(
+        {"nom": [text, "Liévin"], "autre": [text, text], "cat": [text, "b"], "valeur": [1.5, 2.5]},
+        geometry=polys,
+        crs="EPSG:4326",
+    )
+    b = gpd.GeoDataFrame(
+        {"nom": [text, "Gare"], "cat": [text, "train"]},
+        geometry=[shapely.Point(2.81, 50.42), shapely.Point(2.84, 50.42)],
+        crs="EPSG:4326",
+    )
     return a, b
 
 
@@ -53,41 +58,67 @@ def _every_sink(text: str) -> object:
     """One map where every sink carries *text*."""
     a, b = _layers(text)
     m = eg.maps.new_map(basemap=None)
-    eg.maps.add_layer(m, a, name=text, column="cat",
-                      fields=eg.maps.Fields(tooltip=["nom", "autre"], popup=["nom", "autre", "cat"],
-                                            legend_caption=text, search=True))
-    eg.maps.add_layer(m, b, name=f"points {text}", column="cat",
-                      fields=eg.maps.Fields(tooltip=["nom"], search=True))
+    eg.maps.add_layer(
+        m,
+        a,
+        name=text,
+        column="cat",
+        fields=eg.maps.Fields(
+            tooltip=["nom", "autre"], popup=["nom", "autre", "cat"], legend_caption=text, search=True
+        ),
+    )
+    eg.maps.add_layer(
+        m, b, name=f"points {text}", column="cat", fields=eg.maps.Fields(tooltip=["nom"], search=True)
+    )
     eg.maps.add_legend(m, text, [(text, "#ff0000")])
-    grid = eg.raster.Grid(transform=Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), width=20,
-                          height=20)
-    eg.maps.add_raster(m, np.arange(400, dtype=float).reshape(20, 20), grid, name=f"surface {text}",
-                       unit=text)
+    grid = eg.raster.Grid(transform=Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), width=20, height=20)
+    eg.maps.add_raster(
+        m, np.arange(400, dtype=float).reshape(20, 20), grid, name=f"surface {text}", unit=text
+    )
     return eg.maps.finalize(m)
 
 
-SINKS = ["feature name", "tooltip value", "popup value", "category", "layer name",
-         "legend caption", "add_legend", "search index", "raster name"]
+SINKS = [
+    "feature name",
+    "tooltip value",
+    "popup value",
+    "category",
+    "layer name",
+    "legend caption",
+    "add_legend",
+    "search index",
+    "raster name",
+]
 
 
 def _one_sink(sink: str, text: str) -> object:
     a, _ = _layers("Lens")
     m = eg.maps.new_map(basemap=None)
-    col = {"feature name": "nom", "tooltip value": "autre", "popup value": "autre",
-           "category": "cat", "search index": "nom"}.get(sink)
+    col = {
+        "feature name": "nom",
+        "tooltip value": "autre",
+        "popup value": "autre",
+        "category": "cat",
+        "search index": "nom",
+    }.get(sink)
     if col:
         a[col] = text
-    eg.maps.add_layer(m, a, name=text if sink == "layer name" else "Communes",
-                      column="cat" if sink == "category" else None,
-                      fields=eg.maps.Fields(tooltip=["nom", "autre"],
-                                            popup=["autre"] if sink == "popup value" else None,
-                                            legend_caption=text if sink == "legend caption" else None,
-                                            search=sink == "search index"))
+    eg.maps.add_layer(
+        m,
+        a,
+        name=text if sink == "layer name" else "Communes",
+        column="cat" if sink == "category" else None,
+        fields=eg.maps.Fields(
+            tooltip=["nom", "autre"],
+            popup=["autre"] if sink == "popup value" else None,
+            legend_caption=text if sink == "legend caption" else None,
+            search=sink == "search index",
+        ),
+    )
     if sink == "add_legend":
         eg.maps.add_legend(m, text, [(text, "red")])
     if sink == "raster name":
-        grid = eg.raster.Grid(transform=Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000),
-                              width=4, height=4)
+        grid = eg.raster.Grid(transform=Affine(100.0, 0, 680_000, 0, -100.0, 7_040_000), width=4, height=4)
         eg.maps.add_raster(m, np.arange(16, dtype=float).reshape(4, 4), grid, name=text, unit=text)
     return eg.maps.finalize(m)
 
@@ -124,12 +155,12 @@ def test_every_sink_shows_payload_literally(payload: str, tmp_path: Path) -> Non
     r = browser.inspect(page)
     assert r["errors"] == [], r["errors"]
     t = r["texts"]
-    assert payload in t["tooltips"], t["tooltips"]                      # feature name
-    assert any(f"\u00a0: {payload}" in x for x in t["tooltips"])        # tooltip value
-    assert any(x.count(payload) >= 3 for x in t["popups"]), t["popups"]   # popup values
-    assert t["legend"].count(payload) >= 4, t["legend"]                 # categories, caption, add_legend
-    assert t["control"].count(payload) >= 3, t["control"]               # layer names, raster name
-    assert payload in t["search"], t["search"]                          # search index
+    assert payload in t["tooltips"], t["tooltips"]  # feature name
+    assert any(f"\u00a0: {payload}" in x for x in t["tooltips"])  # tooltip value
+    assert any(x.count(payload) >= 3 for x in t["popups"]), t["popups"]  # popup values
+    assert t["legend"].count(payload) >= 4, t["legend"]  # categories, caption, add_legend
+    assert t["control"].count(payload) >= 3, t["control"]  # layer names, raster name
+    assert payload in t["search"], t["search"]  # search index
     assert sorted(r["layers"]) == sorted([payload, f"points {payload}"])
 
 
@@ -147,8 +178,7 @@ def test_static_map_text_is_inert(tmp_path: Path) -> None:
     text = PAYLOADS["mathtext"] + " " + PAYLOADS["expression"]
     a, _ = _layers(text)
     with plt.rc_context({"svg.fonttype": "none"}):  # keep text as text in the SVG
-        fig = eg.maps.static_map(a, column="cat", title=text,
-                                 classes=eg.maps.Classes(legend_title=text))
+        fig = eg.maps.static_map(a, column="cat", title=text, classes=eg.maps.Classes(legend_title=text))
         out = eg.maps.save_figure(fig, tmp_path / "m.svg")
     svg = html.unescape(out.read_text("utf-8"))
     # title, legend title, category label (wrapped to their frames: one SVG text per line)
@@ -163,12 +193,27 @@ def test_atlas_page_text_is_inert(payload: str) -> None:
     """Data text reaches the atlas templates as values: escaped, never evaluated."""
     from erbm_geo.atlas.build import _ENV
 
-    row = {"siren": "246200364", "nom": payload, "court": payload, "communes": 1, "bassin": 1,
-           "population": "1\u202f234", "population_tri": "1234", "cites": 0, "inscrites": 0,
-           "erbm": 0}
+    row = {
+        "siren": "246200364",
+        "nom": payload,
+        "court": payload,
+        "communes": 1,
+        "bassin": 1,
+        "population": "1\u202f234",
+        "population_tri": "1234",
+        "cites": 0,
+        "inscrites": 0,
+        "erbm": 0,
+    }
     page = _ENV.get_template("epcis.html").render(
-        r="../", titre=payload, rubrique="epci", date="1er janvier 2026", annee=2026,
-        fond="aucun", epcis=[row])
+        r="../",
+        titre=payload,
+        rubrique="epci",
+        date="1er janvier 2026",
+        annee=2026,
+        fond="aucun",
+        epcis=[row],
+    )
 
     class Text(HTMLParser):
         def __init__(self) -> None:
@@ -205,8 +250,9 @@ def test_only_catalogue_sources_and_real_colours() -> None:
     with pytest.raises(eg.errors.UnknownOptionError, match="unknown dataset"):
         eg.maps.add_layer(m, a, name="x", sources=["{{7*7}}"])
     with pytest.raises(eg.errors.UnknownOptionError, match="not a colour"):
-        eg.maps.add_layer(m, a, name="x",
-                          style=eg.maps.Style(color="red;background:url(javascript:alert(1))"))
+        eg.maps.add_layer(
+            m, a, name="x", style=eg.maps.Style(color="red;background:url(javascript:alert(1))")
+        )
     with pytest.raises(eg.errors.UnknownOptionError, match="not a colour"):
         eg.maps.add_legend(m, "t", [("a", "</style><script>")])
 
@@ -215,8 +261,6 @@ def test_cli_title_is_inert(tmp_path: Path) -> None:
     from erbm_geo.cli import main
 
     title = PAYLOADS["rce"] + " " + PAYLOADS["mathtext"]
-    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out",
-                 str(tmp_path / "e.png")]) == 0
-    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out",
-                 str(tmp_path / "e.html")]) == 0
+    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out", str(tmp_path / "e.png")]) == 0
+    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out", str(tmp_path / "e.html")]) == 0
     assert (tmp_path / "e.png").stat().st_size > 10_000

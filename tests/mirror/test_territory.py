@@ -100,8 +100,12 @@ def test_fact_table_rederived() -> None:
 
 
 def test_derivation_script_check() -> None:
-    r = subprocess.run([sys.executable, str(ROOT / "scripts/derive_basin_communes.py"), "--check"],
-                       capture_output=True, text=True, check=False)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/derive_basin_communes.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     assert "ok: 250 communes" in r.stdout
 
@@ -123,26 +127,35 @@ def test_import_is_light() -> None:
     code = "import time; t=time.perf_counter(); import erbm_geo; print(time.perf_counter()-t)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert float(out.stdout) < 1.0
-    mods = subprocess.run([sys.executable, "-c", "import erbm_geo, sys; print('geopandas' in "
-                           "sys.modules)"], capture_output=True, text=True, check=True)
+    mods = subprocess.run(
+        [sys.executable, "-c", "import erbm_geo, sys; print('geopandas' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert mods.stdout.strip() == "False"
 
 
 def test_names_are_matched_loosely_and_mistakes_get_a_suggestion() -> None:
     """Accents, case, hyphens, apostrophes and « St » do not matter; an unknown name gets the
     closest ones, an ambiguous one its codes, a name or a number given as a code the fix."""
-    assert eg.layers.codes_from_names(["hénin beaumont", "St-Amand-les-Eaux", "BULLY LES MINES",
-                                       "conde sur l escaut"]) == ["62427", "59526", "62186",
-                                                                  "59153"]
-    with pytest.raises(eg.errors.UnknownCodeError,
-                       match=r"'Henin Beumont' is unknown \(did you mean Hénin-Beaumont \(62427\)"):
+    assert eg.layers.codes_from_names(
+        ["hénin beaumont", "St-Amand-les-Eaux", "BULLY LES MINES", "conde sur l escaut"]
+    ) == ["62427", "59526", "62186", "59153"]
+    with pytest.raises(
+        eg.errors.UnknownCodeError,
+        match=r"'Henin Beumont' is unknown \(did you mean Hénin-Beaumont \(62427\)",
+    ):
         eg.layers.codes_from_names(["Henin Beumont"])
-    with pytest.raises(eg.errors.UnknownCodeError,
-                       match=r"ambiguous: Saint-Aubin \(59529\), Saint-Aubin \(62742\)"):
+    with pytest.raises(
+        eg.errors.UnknownCodeError, match=r"ambiguous: Saint-Aubin \(59529\), Saint-Aubin \(62742\)"
+    ):
         eg.layers.codes_from_names(["Saint Aubin"])
-    with pytest.raises(eg.errors.UnknownCodeError,
-                       match=r"'Lens' looks like a commune name: use codes_from_names\(\['Lens'\]\) "
-                             r"→ \['62498'\]"):
+    with pytest.raises(
+        eg.errors.UnknownCodeError,
+        match=r"'Lens' looks like a commune name: use codes_from_names\(\['Lens'\]\) "
+        r"→ \['62498'\]",
+    ):
         eg.layers.select_communes(["Lens"])
     with pytest.raises(eg.errors.UnknownCodeError, match=r"a number: give it as text, '62498'"):
         eg.layers.select_communes([62498])  # type: ignore[list-item]

@@ -21,8 +21,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 
 @pytest.fixture(autouse=True)
-def no_mirror(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-              ) -> Iterator[None]:
+def no_mirror(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No data directory, no download, an empty cache: a unit test cannot reach real data."""
     monkeypatch.setattr(settings, "data_dir", Path("/nonexistent/erbm-data"))
     monkeypatch.setattr(settings, "mirror_url", None)

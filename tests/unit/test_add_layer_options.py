@@ -16,9 +16,13 @@ from erbm_geo.maps import Fields, Style
 
 def _squares() -> gpd.GeoDataFrame:
     """Three invented squares (EPSG:2154) with a name and a value."""
-    return gpd.GeoDataFrame({"nom": ["A", "B", "C"], "v": [1.0, 2.0, 3.0]}, crs=2154,
-                            geometry=[shapely.box(700_000 + 1000 * i, 7_000_000,
-                                                  700_900 + 1000 * i, 7_000_900) for i in range(3)])
+    return gpd.GeoDataFrame(
+        {"nom": ["A", "B", "C"], "v": [1.0, 2.0, 3.0]},
+        crs=2154,
+        geometry=[
+            shapely.box(700_000 + 1000 * i, 7_000_000, 700_900 + 1000 * i, 7_000_900) for i in range(3)
+        ],
+    )
 
 
 def _html(**kwargs: object) -> str:
@@ -30,8 +34,11 @@ def _html(**kwargs: object) -> str:
 def test_grouped_options_reach_the_map() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        html = _html(column="v", style=Style(cmap="Purples", k=3, scheme="EqualInterval"),
-                     fields=Fields(tooltip=["nom", "v"], legend_caption="Valeur des carrés"))
+        html = _html(
+            column="v",
+            style=Style(cmap="Purples", k=3, scheme="EqualInterval"),
+            fields=Fields(tooltip=["nom", "v"], legend_caption="Valeur des carrés"),
+        )
     assert "Valeur des carrés" in html and '"palette"' in html
 
 

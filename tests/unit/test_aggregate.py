@@ -24,15 +24,21 @@ from tests.unit.test_indicators import COMMUNES, SETTINGS, X0, Y0, features
 KEY = {"commune": "code_insee", "epci": "siren_epci", "departement": "departement"}
 
 
-def brute(values: pd.DataFrame, gdf: gpd.GeoDataFrame, by: str, weights: str | None,
-          how: str) -> pd.DataFrame:
+def brute(
+    values: pd.DataFrame, gdf: gpd.GeoDataFrame, by: str, weights: str | None, how: str
+) -> pd.DataFrame:
     """The expected table, one feature at a time: main commune = largest area share."""
     rows = []
     for i, g in enumerate(gdf.geometry):
         areas = [g.intersection(c).area for c in COMMUNES.geometry]
         code = min(c for c, a in zip(COMMUNES.index, areas, strict=True) if a == max(areas))
-        w = (1.0 if weights is None or how != "mean" else g.area if weights == "area"
-             else float(gdf[weights].iloc[i]))
+        w = (
+            1.0
+            if weights is None or how != "mean"
+            else g.area
+            if weights == "area"
+            else float(gdf[weights].iloc[i])
+        )
         key = code if by == "commune" else COMMUNES.loc[code, KEY[by]]
         rows.append({"k": key, "w": w, **values.iloc[i].to_dict()})
     df = pd.DataFrame(rows)
@@ -50,17 +56,25 @@ def brute(values: pd.DataFrame, gdf: gpd.GeoDataFrame, by: str, weights: str | N
 
 
 @SETTINGS
-@given(f=features(), by=st.sampled_from(["commune", "epci", "departement"]),
-       how=st.sampled_from(["mean", "sum", "min", "max"]),
-       weights=st.sampled_from(["area", None, "logements"]), data=st.data())
-def test_aggregate_brute_force(f: gpd.GeoDataFrame, by: str, how: str, weights: str | None,
-                               data: st.DataObject) -> None:
+@given(
+    f=features(),
+    by=st.sampled_from(["commune", "epci", "departement"]),
+    how=st.sampled_from(["mean", "sum", "min", "max"]),
+    weights=st.sampled_from(["area", None, "logements"]),
+    data=st.data(),
+)
+def test_aggregate_brute_force(
+    f: gpd.GeoDataFrame, by: str, how: str, weights: str | None, data: st.DataObject
+) -> None:
     n = len(f)
     f = f.assign(logements=data.draw(st.lists(st.integers(0, 50), min_size=n, max_size=n)))
-    vals = pd.DataFrame({
-        "share": data.draw(st.lists(st.one_of(st.none(), st.floats(0, 1)), min_size=n, max_size=n)),
-        "count": data.draw(st.lists(st.integers(0, 9), min_size=n, max_size=n)),
-    }, index=f.index).astype("float64")
+    vals = pd.DataFrame(
+        {
+            "share": data.draw(st.lists(st.one_of(st.none(), st.floats(0, 1)), min_size=n, max_size=n)),
+            "count": data.draw(st.lists(st.integers(0, 9), min_size=n, max_size=n)),
+        },
+        index=f.index,
+    ).astype("float64")
     got = aggregate(vals, f, COMMUNES, by=by, weights=weights, how=how)
     exp = brute(vals, f, by, weights, how)
     assert got.index.name == KEY[by]
@@ -71,8 +85,11 @@ def test_aggregate_brute_force(f: gpd.GeoDataFrame, by: str, how: str, weights: 
         e = exp[col].reindex(got.index).to_numpy(dtype=float)
         np.testing.assert_allclose(got[col].to_numpy(dtype=float), e, rtol=1e-9, atol=1e-12)
     label = {"commune": "nom", "epci": "nom_epci", "departement": "nom"}[by]
-    names = {"commune": COMMUNES["nom"], "epci": COMMUNES.set_index("siren_epci")["nom_epci"],
-             "departement": COMMUNES.set_index("departement")["nom_departement"]}[by]
+    names = {
+        "commune": COMMUNES["nom"],
+        "epci": COMMUNES.set_index("siren_epci")["nom_epci"],
+        "departement": COMMUNES.set_index("departement")["nom_departement"],
+    }[by]
     names = names[~names.index.duplicated()]
     assert list(got[label]) == list(names.reindex(got.index))
 
@@ -104,9 +121,14 @@ def test_booleans_count_as_numbers() -> None:
 
 def test_area_weights_in_lambert93_whatever_the_crs() -> None:
     v = pd.Series([0.0, 1.0], index=["a", "b"], name="x")
-    f = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 10, Y0 + 10, X0 + 110, Y0 + 110),
-                                   shapely.box(X0 + 200, Y0 + 10, X0 + 500, Y0 + 110)],
-                         index=v.index, crs=2154)
+    f = gpd.GeoDataFrame(
+        geometry=[
+            shapely.box(X0 + 10, Y0 + 10, X0 + 110, Y0 + 110),
+            shapely.box(X0 + 200, Y0 + 10, X0 + 500, Y0 + 110),
+        ],
+        index=v.index,
+        crs=2154,
+    )
     expected = aggregate(v, f, COMMUNES, by="commune")
     assert expected.loc["62001", "x"] == pytest.approx(0.75)
     got = aggregate(v, f.to_crs(4326), COMMUNES, by="commune")
@@ -126,11 +148,15 @@ def test_errors_name_the_problem() -> None:
     for by, col in (("commune", "nom"), ("epci", "nom_epci"), ("departement", "nom_departement")):
         with pytest.raises(MissingColumnError, match=col):
             aggregate(v, COMMUNES, COMMUNES.drop(columns=col), by=by)  # type: ignore[arg-type]
-        aggregate(v, COMMUNES, COMMUNES.drop(columns=[c for c in ("nom", "nom_epci",
-                                                                   "nom_departement") if c != col]),
-                  by=by)  # type: ignore[arg-type]
-    no_epci = COMMUNES.assign(siren_epci=[None, "200000001", "200000001", "200000002",
-                                          "200000002", "200000002"])
+        aggregate(
+            v,
+            COMMUNES,
+            COMMUNES.drop(columns=[c for c in ("nom", "nom_epci", "nom_departement") if c != col]),
+            by=by,
+        )  # type: ignore[arg-type]
+    no_epci = COMMUNES.assign(
+        siren_epci=[None, "200000001", "200000001", "200000002", "200000002", "200000002"]
+    )
     with pytest.raises(UnknownCodeError, match="62001"):
         aggregate(v, COMMUNES, no_epci, by="epci")
     with pytest.raises(DataFormatError, match="not numeric"):

@@ -11,7 +11,7 @@ import shapely
 from erbm_geo.atlas.mapdata import Features, MapSpec
 from erbm_geo.maps.webjson import geometry_json
 
-HOSTILE = '</script><script>alert(1)</script>{{7*7}}{% raw %}<!--'
+HOSTILE = "</script><script>alert(1)</script>{{7*7}}{% raw %}<!--"
 
 
 def test_map_json_is_inert_and_round_trips() -> None:

@@ -14,7 +14,7 @@ from erbm_geo.maps.classify import breaks, class_labels, classify, fisher_jenks,
 def _ssd(x: np.ndarray, ends: list[int]) -> float:
     out, start = 0.0, 0
     for e in ends:
-        part = x[start:e + 1]
+        part = x[start : e + 1]
         out += float(((part - part.mean()) ** 2).sum())
         start = e + 1
     return out
@@ -27,16 +27,18 @@ def test_fisher_jenks_is_optimal(values: list[int], k: int) -> None:
     if len(x) <= k:
         assert fisher_jenks(x, k).tolist() == x.tolist()
         return
-    best = min(_ssd(x, [*cuts, len(x) - 1])
-               for cuts in itertools.combinations(range(len(x) - 1), k - 1))
+    best = min(_ssd(x, [*cuts, len(x) - 1]) for cuts in itertools.combinations(range(len(x) - 1), k - 1))
     got = fisher_jenks(x, k)
     ends = [int(np.searchsorted(x, b)) for b in got]
     assert len(got) == k and got[-1] == x.max()
     assert abs(_ssd(x, ends) - best) < 1e-9
 
 
-@given(st.lists(st.one_of(st.floats(0, 1), st.just(0.0), st.just(float("nan"))), min_size=1,
-                max_size=60), st.integers(1, 6), st.sampled_from(["fisher_jenks", "quantiles"]))
+@given(
+    st.lists(st.one_of(st.floats(0, 1), st.just(0.0), st.just(float("nan"))), min_size=1, max_size=60),
+    st.integers(1, 6),
+    st.sampled_from(["fisher_jenks", "quantiles"]),
+)
 @settings(deadline=None)
 def test_labels_are_distinct_and_classes_full(values: list[float], k: int, scheme: str) -> None:
     v = np.array(values)

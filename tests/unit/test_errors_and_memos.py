@@ -37,8 +37,9 @@ def sq(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
 
 
 def bowtie(dx: float = 0, dy: float = 0) -> shapely.Polygon:
-    return shapely.Polygon([(X0 + dx, Y0 + dy), (X0 + dx + 10, Y0 + dy + 10),
-                            (X0 + dx + 10, Y0 + dy), (X0 + dx, Y0 + dy + 10)])
+    return shapely.Polygon(
+        [(X0 + dx, Y0 + dy), (X0 + dx + 10, Y0 + dy + 10), (X0 + dx + 10, Y0 + dy), (X0 + dx, Y0 + dy + 10)]
+    )
 
 
 def layer(geoms: list[object], **cols: list[object]) -> gpd.GeoDataFrame:
@@ -79,8 +80,12 @@ TARGETS: dict[str, tuple[Callable[[gpd.GeoDataFrame], object], gpd.GeoDataFrame]
     "property": (lambda t: unesco_overlap(GOOD, t, POLY_T), POLY_T),
     "buffer_zone": (lambda t: unesco_overlap(GOOD, POLY_T, t), POLY_T),
     "targets": (lambda t: area_share(GOOD, t), POLY_T),
-    "iris": (lambda t: income_context(GOOD, COMMUNES, t.assign(
-        code_insee="62001", revenu_median_uc=1.0, taux_pauvrete_pct=1.0)), POLY_T),
+    "iris": (
+        lambda t: income_context(
+            GOOD, COMMUNES, t.assign(code_insee="62001", revenu_median_uc=1.0, taux_pauvrete_pct=1.0)
+        ),
+        POLY_T,
+    ),
     "communes": (lambda t: commune_of(GOOD, t), COMMUNES),
 }
 
@@ -99,40 +104,61 @@ def test_targets_named_in_their_errors(name: str) -> None:
         call(bad)
     # an invalid target whose bounding box meets the feature but which does not touch it is
     # not checked (only targets that meet a feature need to be valid)
-    apart = layer([shapely.Polygon([(X0 + 250, Y0 + 50), (X0 + 260, Y0 + 60), (X0 + 260, Y0 + 50),
-                                    (X0 + 250, Y0 + 60)]), sq(0, 0, 50, 50)])
+    apart = layer(
+        [
+            shapely.Polygon(
+                [(X0 + 250, Y0 + 50), (X0 + 260, Y0 + 60), (X0 + 260, Y0 + 50), (X0 + 250, Y0 + 60)]
+            ),
+            sq(0, 0, 50, 50),
+        ]
+    )
     assert not shapely.is_valid(apart.geometry.iloc[0])
     call(apart)
     with pytest.raises(InvalidGeometryError, match=rf"^{name} must hold polygons only"):
         call(layer([Point(X0, Y0)]))
 
 
-@pytest.mark.parametrize("name,call", [
-    ("stations", lambda t: station_access(GOOD, t)),
-    ("centres", lambda t: distance_to_centres(GOOD, t)),
-    ("lines", lambda t: distance_to_lines(GOOD, t)),
-    ("targets", lambda t: count_within_radius(GOOD, t, radius=10)),
-    ("shafts", lambda t: heritage_within(GOOD, t, layer([Point(X0, Y0)]))),
-    ("terrils", lambda t: heritage_within(GOOD, layer([Point(X0, Y0)]), t)),
-])
+@pytest.mark.parametrize(
+    "name,call",
+    [
+        ("stations", lambda t: station_access(GOOD, t)),
+        ("centres", lambda t: distance_to_centres(GOOD, t)),
+        ("lines", lambda t: distance_to_lines(GOOD, t)),
+        ("targets", lambda t: count_within_radius(GOOD, t, radius=10)),
+        ("shafts", lambda t: heritage_within(GOOD, t, layer([Point(X0, Y0)]))),
+        ("terrils", lambda t: heritage_within(GOOD, layer([Point(X0, Y0)]), t)),
+    ],
+)
 def test_point_and_line_targets_named_in_their_errors(name: str, call: Callable) -> None:
     with pytest.raises(InvalidGeometryError, match=rf"^{name}: 1 feature\(s\) have no geometry"):
         call(layer([Point(X0, Y0), None]))
 
 
 def test_unknown_codes_messages() -> None:
-    with pytest.raises(UnknownCodeError, match=r"^1 feature\(s\) have no known commune in the "
-                       r"code_insee column: \['<NA>'\] \(rows \[0\]\); codes are 5-character"):
+    with pytest.raises(
+        UnknownCodeError,
+        match=r"^1 feature\(s\) have no known commune in the "
+        r"code_insee column: \['<NA>'\] \(rows \[0\]\); codes are 5-character",
+    ):
         commune_of(layer([Point(X0, Y0)], code_insee=[None]), COMMUNES)
-    with pytest.raises(UnknownCodeError, match=r"in the code_insee index: \['99999'\].*"
-                       r"codes_from_names\.$"):
+    with pytest.raises(
+        UnknownCodeError,
+        match=r"in the code_insee index: \['99999'\].*"
+        r"codes_from_names\.$",
+    ):
         commune_of(COMMUNES.iloc[:1].set_axis(pd.Index(["99999"], name="code_insee")), COMMUNES)
-    with pytest.raises(UnknownCodeError, match=r"in the spatial assignment: \['<NA>'\].*lie in "
-                       r"no commune of the communes layer .*Pas-de-Calais\)\.$"):
+    with pytest.raises(
+        UnknownCodeError,
+        match=r"in the spatial assignment: \['<NA>'\].*lie in "
+        r"no commune of the communes layer .*Pas-de-Calais\)\.$",
+    ):
         commune_of(layer([Point(X0 + 9000, Y0)]), COMMUNES)
     many = layer([Point(X0, Y0)] * 12, code_insee=[f"9{i:04d}" for i in range(12)])
-    with pytest.raises(UnknownCodeError, match=r"^12 feature.*'90009'\] \(rows \[0, 1, 2, 3, 4, 5, "
-                       r"6, 7, 8, 9\]\)"):
+    with pytest.raises(
+        UnknownCodeError,
+        match=r"^12 feature.*'90009'\] \(rows \[0, 1, 2, 3, 4, 5, "
+        r"6, 7, 8, 9\]\)",
+    ):
         commune_of(many, COMMUNES)
 
 
@@ -152,8 +178,7 @@ def test_walk_area_memo_depends_on_the_stations_near_the_features() -> None:
     near_b = layer([sq(4900, -100, 5100, 300)])
     assert station_access(near_a, st, radius=200)["share_within_walk"].iloc[0] == 1
     got = station_access(near_b, st, radius=200)["share_within_walk"].iloc[0]
-    walk = shapely.buffer(Point(X0 + 5000, Y0), 200, quad_segs=16).intersection(
-        sq(4900, -100, 5100, 300))
+    walk = shapely.buffer(Point(X0 + 5000, Y0), 200, quad_segs=16).intersection(sq(4900, -100, 5100, 300))
     assert got == pytest.approx(walk.area / (200 * 400))
     assert station_access(near_b, st, radius=300)["share_within_walk"].iloc[0] > got
 
@@ -195,9 +220,15 @@ def test_nearest_ties_among_touching_targets_lowest_index() -> None:
 def test_nearest_ties_on_the_segment_path_lowest_index() -> None:
     """A point equidistant from several lines or polygons gets the lowest index, whatever the
     tree's order."""
-    lines = np.array([LineString([(-5, 10), (5, 10)]), LineString([(-5, -10), (5, -10)]),
-                      LineString([(10, -5), (10, 5)]), LineString([(-10, -5), (-10, 5)])],
-                     dtype=object)
+    lines = np.array(
+        [
+            LineString([(-5, 10), (5, 10)]),
+            LineString([(-5, -10), (5, -10)]),
+            LineString([(10, -5), (10, 5)]),
+            LineString([(-10, -5), (-10, 5)]),
+        ],
+        dtype=object,
+    )
     for perm in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]):
         idx, dist = nearest(shapely.points(np.array([[0.0, 0.0]])), lines[perm])
         assert idx.tolist() == [0] and dist.tolist() == [10.0]
@@ -215,27 +246,41 @@ def _dtypes(df: pd.DataFrame | pd.Series) -> dict[str, str]:
 def test_output_dtypes_are_the_documented_ones() -> None:
     """Distances and shares float64, counts int64, names and codes pandas strings — also when
     nothing is found (no target near, no label)."""
-    f = gpd.GeoDataFrame(geometry=[sq(0, 0, 100, 100), Point(X0 + 50, Y0 + 5000)],
-                         index=pd.Index(["a", "b"], name="id"), crs=2154)
+    f = gpd.GeoDataFrame(
+        geometry=[sq(0, 0, 100, 100), Point(X0 + 50, Y0 + 5000)],
+        index=pd.Index(["a", "b"], name="id"),
+        crs=2154,
+    )
     q = qpv_overlap(f, POLY_T)
-    assert _dtypes(q) == {"qpv_share": "float64", "qpv_area_m2": "float64",
-                          "qpv_codes": "string", "n_qpv": "int64"}
+    assert _dtypes(q) == {
+        "qpv_share": "float64",
+        "qpv_area_m2": "float64",
+        "qpv_codes": "string",
+        "n_qpv": "int64",
+    }
     assert list(q.index) == ["a", "b"] and q.index.name == "id"
     assert _dtypes(qpv_overlap(f, POLY_T.iloc[:0])) == _dtypes(q)
     u = unesco_overlap(f, POLY_T, POLY_T)
     assert _dtypes(u)["bien_inscrit_share"] == "float64"
     assert _dtypes(u)["bien_inscrit_distance_m"] == "float64"
     s = station_access(f, STATIONS)
-    assert _dtypes(s) == {"station_distance_m": "float64", "station_nom": "string",
-                          "train_distance_m": "float64", "tram_distance_m": "float64",
-                          "stations_within": "int64", "share_within_walk": "float64"}
+    assert _dtypes(s) == {
+        "station_distance_m": "float64",
+        "station_nom": "string",
+        "train_distance_m": "float64",
+        "tram_distance_m": "float64",
+        "stations_within": "int64",
+        "share_within_walk": "float64",
+    }
     d = distance_to_centres(f, STATIONS, max_distance=10)
     assert _dtypes(d) == {"distance_m": "float64", "centre_nom": "string", "centre_id": "string"}
     assert d["centre_nom"].isna().all() and d["centre_id"].isna().all()  # nothing within 10 m
     assert _dtypes(distance_to_lines(f, POLY_T)) == {"lines_distance_m": "float64"}
     assert _dtypes(count_within_radius(f, STATIONS, radius=10)) == {"within": "int64"}
-    assert _dtypes(heritage_within(f, STATIONS, STATIONS)) == {"puits_within": "int64",
-                                                               "terrils_within": "int64"}
+    assert _dtypes(heritage_within(f, STATIONS, STATIONS)) == {
+        "puits_within": "int64",
+        "terrils_within": "int64",
+    }
     inside = f.iloc[:1]
     fr = friches_context(inside, COMMUNES)
     assert _dtypes(fr)["friches_n"] == "float64" and _dtypes(fr)["friches_surface_quality"] == "string"
@@ -253,8 +298,10 @@ def test_labels_of_targets_without_names() -> None:
 
 
 def test_friches_thresholds() -> None:
-    c = COMMUNES.assign(friches_surface_share=[1.0, 1.5, 0.2, 0, 0, 0],
-                        friches_surface_quality=["ok", "ok", None, "ok", "ok", "ok"])
+    c = COMMUNES.assign(
+        friches_surface_share=[1.0, 1.5, 0.2, 0, 0, 0],
+        friches_surface_quality=["ok", "ok", None, "ok", "ok", "ok"],
+    )
     with pytest.warns(Warning, match=r"1 commune\(s\)"):
         got = friches_context(COMMUNES.iloc[[0, 1, 2]], c)
     # exactly 1 is possible (a commune covered by friches); above 1 is not; NA quality means ok
@@ -274,8 +321,9 @@ EVERY_INDICATOR: dict[str, Callable[[gpd.GeoDataFrame], pd.DataFrame | pd.Series
 
 @pytest.mark.parametrize("name", sorted(EVERY_INDICATOR))
 def test_results_aligned_on_the_features_index_and_missing_geometry_named(name: str) -> None:
-    f = gpd.GeoDataFrame(geometry=[sq(10, 10, 60, 60), sq(300, 300, 400, 400)],
-                         index=pd.Index(["x", "y"], name="id"), crs=2154)
+    f = gpd.GeoDataFrame(
+        geometry=[sq(10, 10, 60, 60), sq(300, 300, 400, 400)], index=pd.Index(["x", "y"], name="id"), crs=2154
+    )
     got = EVERY_INDICATOR[name](f)
     assert list(got.index) == ["x", "y"]
     with pytest.raises(InvalidGeometryError, match=r"^features: 1 feature\(s\) have no geometry"):
@@ -302,22 +350,29 @@ def test_errors_list_at_most_ten_rows() -> None:
     from erbm_geo.geom.validate import check_geometries
 
     g = gpd.GeoDataFrame(geometry=[None] * 12, index=pd.Index(range(12)), crs=2154)
-    with pytest.raises(InvalidGeometryError, match=r"12 feature\(s\) have no geometry \(index "
-                       r"\[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\]\)"):
+    with pytest.raises(
+        InvalidGeometryError,
+        match=r"12 feature\(s\) have no geometry \(index "
+        r"\[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\]\)",
+    ):
         check_geometries(g)
 
 
 def test_code_insee_index_wins_over_space_and_na_lists() -> None:
     """A feature indexed by INSEE code belongs to that commune even where it lies elsewhere;
     an NA ``codes_insee`` falls back to the main code."""
-    elsewhere = gpd.GeoDataFrame(geometry=[sq(100, 100, 200, 200)],
-                                 index=pd.Index(["62002"], name="code_insee"), crs=2154)
+    elsewhere = gpd.GeoDataFrame(
+        geometry=[sq(100, 100, 200, 200)], index=pd.Index(["62002"], name="code_insee"), crs=2154
+    )
     assert commune_of(elsewhere, COMMUNES).tolist() == ["62002"]
     got = income_context(elsewhere, COMMUNES, IRIS).iloc[0]
     assert got["revenu_median_commune"] == 19000
     assert np.isnan(got["revenu_median_iris"])  # it overlaps only IRIS of 62001, not its own
-    f = gpd.GeoDataFrame({"code_insee": ["62001", "62001"], "codes_insee": ["62001;62002", None]},
-                         geometry=[sq(900, 0, 1100, 1000), sq(900, 0, 1100, 1000)], crs=2154)
+    f = gpd.GeoDataFrame(
+        {"code_insee": ["62001", "62001"], "codes_insee": ["62001;62002", None]},
+        geometry=[sq(900, 0, 1100, 1000), sq(900, 0, 1100, 1000)],
+        crs=2154,
+    )
     got = income_context(f, COMMUNES, IRIS)
     assert got["revenu_median_iris"].iloc[0] == pytest.approx(25_000)  # half at 20,000, half 30,000
     # a missing list means the main commune only: its IRIS at 20,000 (0.1 km² of it)
@@ -325,11 +380,25 @@ def test_code_insee_index_wins_over_space_and_na_lists() -> None:
 
 
 def test_income_points_only_in_the_iris_holding_them_and_nan_rates() -> None:
-    l_shape = shapely.Polygon([(X0, Y0), (X0 + 1000, Y0), (X0 + 1000, Y0 + 100), (X0 + 100, Y0 + 100),
-                               (X0 + 100, Y0 + 1000), (X0, Y0 + 1000)])
-    iris = gpd.GeoDataFrame({"code_insee": ["62001", "62001"], "revenu_median_uc": [10_000.0, 30_000.0],
-                             "taux_pauvrete_pct": [np.nan, 20.0]},
-                            geometry=[l_shape, sq(100, 100, 1000, 1000)], crs=2154)
+    l_shape = shapely.Polygon(
+        [
+            (X0, Y0),
+            (X0 + 1000, Y0),
+            (X0 + 1000, Y0 + 100),
+            (X0 + 100, Y0 + 100),
+            (X0 + 100, Y0 + 1000),
+            (X0, Y0 + 1000),
+        ]
+    )
+    iris = gpd.GeoDataFrame(
+        {
+            "code_insee": ["62001", "62001"],
+            "revenu_median_uc": [10_000.0, 30_000.0],
+            "taux_pauvrete_pct": [np.nan, 20.0],
+        },
+        geometry=[l_shape, sq(100, 100, 1000, 1000)],
+        crs=2154,
+    )
     pt = layer([Point(X0 + 500, Y0 + 500)])  # inside the L's bounding box, not inside the L
     got = income_context(pt, COMMUNES, iris).iloc[0]
     assert got["revenu_median_iris"] == 30_000 and got["taux_pauvrete_iris_pct"] == 20

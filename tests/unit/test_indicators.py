@@ -40,27 +40,38 @@ from erbm_geo.indicators import (
 )
 
 X0, Y0 = 700_000, 7_000_000
-SETTINGS = settings(deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def gdf(geoms: list[shapely.Geometry], index: list[str] | None = None, **cols: list[object]
-        ) -> gpd.GeoDataFrame:
+def gdf(
+    geoms: list[shapely.Geometry], index: list[str] | None = None, **cols: list[object]
+) -> gpd.GeoDataFrame:
     idx = pd.Index(index, name="code_insee") if index is not None else None
     return gpd.GeoDataFrame(cols, geometry=geoms, index=idx, crs=2154)
 
 
 # a 3 × 2 grid of 1 km communes, two EPCI
 CODES = ["62001", "62002", "62003", "59001", "59002", "59003"]
-COMMUNES = gdf([shapely.box(X0 + 1000 * (i % 3), Y0 + 1000 * (i // 3), X0 + 1000 * (i % 3 + 1),
-                            Y0 + 1000 * (i // 3 + 1)) for i in range(6)], CODES,
-               nom=[f"C{i}" for i in range(6)], siren_epci=["200000001"] * 3 + ["200000002"] * 3,
-               nom_epci=["CA Un"] * 3 + ["CA Deux"] * 3, departement=["62"] * 3 + ["59"] * 3,
-               nom_departement=["Pas-de-Calais"] * 3 + ["Nord"] * 3,
-               friches_n=[1, 0, 2, 0, 0, 5], friches_surface_m2=[1e4, 0, 2e4, 0, 0, 3e6],
-               friches_per_km2=[1.0, 0, 2, 0, 0, 5], friches_surface_share=[0.01, 0, 0.02, 0, 0, 3.0],
-               revenu_median_uc=[18000, 19000, 20000, 21000, 22000, None],
-               part_minima_sociaux_pct=[10.0, 11, 12, 13, 14, 15])
+COMMUNES = gdf(
+    [
+        shapely.box(
+            X0 + 1000 * (i % 3), Y0 + 1000 * (i // 3), X0 + 1000 * (i % 3 + 1), Y0 + 1000 * (i // 3 + 1)
+        )
+        for i in range(6)
+    ],
+    CODES,
+    nom=[f"C{i}" for i in range(6)],
+    siren_epci=["200000001"] * 3 + ["200000002"] * 3,
+    nom_epci=["CA Un"] * 3 + ["CA Deux"] * 3,
+    departement=["62"] * 3 + ["59"] * 3,
+    nom_departement=["Pas-de-Calais"] * 3 + ["Nord"] * 3,
+    friches_n=[1, 0, 2, 0, 0, 5],
+    friches_surface_m2=[1e4, 0, 2e4, 0, 0, 3e6],
+    friches_per_km2=[1.0, 0, 2, 0, 0, 5],
+    friches_surface_share=[0.01, 0, 0.02, 0, 0, 3.0],
+    revenu_median_uc=[18000, 19000, 20000, 21000, 22000, None],
+    part_minima_sociaux_pct=[10.0, 11, 12, 13, 14, 15],
+)
 
 
 @st.composite
@@ -76,13 +87,18 @@ def features(draw: st.DrawFn) -> gpd.GeoDataFrame:
 
 @st.composite
 def points(draw: st.DrawFn, min_size: int = 1) -> gpd.GeoDataFrame:
-    xy = draw(st.lists(st.tuples(st.integers(-500, 3500), st.integers(-500, 2500)),
-                       min_size=min_size, max_size=60))
-    return gpd.GeoDataFrame({"nom": [f"p{i}" for i in range(len(xy))]},
-                            geometry=[shapely.Point(X0 + x, Y0 + y) for x, y in xy], crs=2154)
+    xy = draw(
+        st.lists(st.tuples(st.integers(-500, 3500), st.integers(-500, 2500)), min_size=min_size, max_size=60)
+    )
+    return gpd.GeoDataFrame(
+        {"nom": [f"p{i}" for i in range(len(xy))]},
+        geometry=[shapely.Point(X0 + x, Y0 + y) for x, y in xy],
+        crs=2154,
+    )
 
 
 # ---------------------------------------------------------------- against brute force
+
 
 @SETTINGS
 @given(features(), features())
@@ -92,8 +108,9 @@ def test_qpv_overlap_is_the_union_intersection(f: gpd.GeoDataFrame, q: gpd.GeoDa
     union = q.union_all()
     expect = f.geometry.intersection(union).area.to_numpy()
     np.testing.assert_allclose(r["qpv_area_m2"], expect, atol=1.0 * len(q))
-    np.testing.assert_allclose(r["qpv_share"], np.clip(expect / f.area.to_numpy(), 0, 1),
-                               atol=1e-6 * len(q) + 1e-9)
+    np.testing.assert_allclose(
+        r["qpv_share"], np.clip(expect / f.area.to_numpy(), 0, 1), atol=1e-6 * len(q) + 1e-9
+    )
     assert r["qpv_share"].between(0, 1).all()
     for k, row in r.iterrows():  # the codes listed are exactly the QPV overlapped by ≥ 1 m²
         got = set(filter(None, row["qpv_codes"].split(";")))
@@ -104,8 +121,7 @@ def test_qpv_overlap_is_the_union_intersection(f: gpd.GeoDataFrame, q: gpd.GeoDa
 
 @SETTINGS
 @given(features(), points(), st.sampled_from(["edge", "point"]))
-def test_distance_to_centres_brute_force(f: gpd.GeoDataFrame, c: gpd.GeoDataFrame,
-                                         measure: str) -> None:
+def test_distance_to_centres_brute_force(f: gpd.GeoDataFrame, c: gpd.GeoDataFrame, measure: str) -> None:
     d = distance_to_centres(f, c, measure_from=measure)  # type: ignore[arg-type]
     src = f.geometry if measure == "edge" else f.geometry.representative_point()
     all_d = np.array([[a.distance(b) for b in c.geometry] for a in src])
@@ -116,8 +132,7 @@ def test_distance_to_centres_brute_force(f: gpd.GeoDataFrame, c: gpd.GeoDataFram
 
 @SETTINGS
 @given(features(), points(min_size=2), st.sampled_from([300.0, 800.0]))
-def test_station_access_brute_force(f: gpd.GeoDataFrame, s: gpd.GeoDataFrame,
-                                    radius: float) -> None:
+def test_station_access_brute_force(f: gpd.GeoDataFrame, s: gpd.GeoDataFrame, radius: float) -> None:
     s["mode"] = np.where(np.arange(len(s)) % 2 == 0, "train", "tram")
     a = station_access(f, s, radius=radius)
     dist = np.array([[g.distance(p) for p in s.geometry] for g in f.geometry])
@@ -126,8 +141,9 @@ def test_station_access_brute_force(f: gpd.GeoDataFrame, s: gpd.GeoDataFrame,
     np.testing.assert_allclose(a["tram_distance_m"], dist[:, s["mode"] == "tram"].min(axis=1))
     assert a["stations_within"].tolist() == (dist <= radius).sum(axis=1).tolist()
     walk = s.buffer(radius, quad_segs=16).union_all()
-    np.testing.assert_allclose(a["share_within_walk"],
-                               (f.intersection(walk).area / f.area).to_numpy(), atol=1e-6)
+    np.testing.assert_allclose(
+        a["share_within_walk"], (f.intersection(walk).area / f.area).to_numpy(), atol=1e-6
+    )
 
 
 def test_station_access_modes_and_points() -> None:
@@ -151,8 +167,9 @@ def test_distance_to_lines_measures_edges_and_names_only_the_output() -> None:
 
 def test_unesco_overlap_and_area_share() -> None:
     f = gdf([shapely.box(X0, Y0, X0 + 100, Y0 + 100), shapely.box(X0 + 1000, Y0, X0 + 1100, Y0 + 100)])
-    prop = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 50, Y0, X0 + 150, Y0 + 100)],
-                            index=pd.Index([7], name="element"), crs=2154)
+    prop = gpd.GeoDataFrame(
+        geometry=[shapely.box(X0 + 50, Y0, X0 + 150, Y0 + 100)], index=pd.Index([7], name="element"), crs=2154
+    )
     zone = gdf([shapely.box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)])
     u = unesco_overlap(f, prop, zone)
     assert u["bien_inscrit_share"].tolist() == [0.5, 0.0]
@@ -174,6 +191,7 @@ def test_counts_within_radius(f: gpd.GeoDataFrame, p: gpd.GeoDataFrame, r: float
 
 
 # ---------------------------------------------------------------- context
+
 
 def test_commune_of_codes_and_space() -> None:
     pts = gdf([shapely.Point(X0 + 500, Y0 + 500), shapely.Point(X0 + 2500, Y0 + 1500)])
@@ -205,12 +223,19 @@ def test_friches_context_never_publishes_a_share_above_one() -> None:
 
 def test_income_context_own_commune_iris_only() -> None:
     iris = gpd.GeoDataFrame(
-        {"code_insee": ["62001", "62002", "62002"], "revenu_median_uc": [15000, 20000, 30000],
-         "taux_pauvrete_pct": [30.0, 20.0, 10.0]},
+        {
+            "code_insee": ["62001", "62002", "62002"],
+            "revenu_median_uc": [15000, 20000, 30000],
+            "taux_pauvrete_pct": [30.0, 20.0, 10.0],
+        },
         # 62001's IRIS reaches 10 m into 62002 (contours of other vintages never match exactly)
-        geometry=[shapely.box(X0, Y0, X0 + 1010, Y0 + 1000),
-                  shapely.box(X0 + 1000, Y0, X0 + 1500, Y0 + 1000),
-                  shapely.box(X0 + 1500, Y0, X0 + 2000, Y0 + 1000)], crs=2154)
+        geometry=[
+            shapely.box(X0, Y0, X0 + 1010, Y0 + 1000),
+            shapely.box(X0 + 1000, Y0, X0 + 1500, Y0 + 1000),
+            shapely.box(X0 + 1500, Y0, X0 + 2000, Y0 + 1000),
+        ],
+        crs=2154,
+    )
     # a feature of 62002 (x 1000–1900) overlaps that sliver: 62001's IRIS is not counted
     f = gdf([shapely.box(X0 + 1000, Y0, X0 + 1900, Y0 + 100)])
     inc = income_context(f, COMMUNES, iris)
@@ -219,7 +244,8 @@ def test_income_context_own_commune_iris_only() -> None:
     # a feature straddling two communes takes the IRIS of both, by area
     two = gdf([shapely.box(X0 + 900, Y0, X0 + 1400, Y0 + 100)])
     assert income_context(two, COMMUNES, iris).loc[0, "revenu_median_iris"] == pytest.approx(
-        (110 * 15000 + 400 * 20000) / 510)
+        (110 * 15000 + 400 * 20000) / 510
+    )
     # a feature in a commune without IRIS figures gets NA, not a neighbour's value
     g = gdf([shapely.box(X0 + 2000, Y0, X0 + 2100, Y0 + 100)])
     assert np.isnan(income_context(g, COMMUNES, iris).loc[0, "revenu_median_iris"])
@@ -238,6 +264,7 @@ def test_aggregate_with_caller_communes() -> None:
 
 
 # ---------------------------------------------------------------- errors
+
 
 def test_errors() -> None:
     f = gdf([shapely.box(X0, Y0, X0 + 100, Y0 + 100)])
@@ -270,12 +297,16 @@ def test_caller_layers_behave_like_builtin_ones_without_any_mirror() -> None:
     f = gdf([shapely.box(X0 + 100, Y0 + 100, X0 + 300, Y0 + 300)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = pd.concat([
-            distance_to_centres(f, gdf([shapely.Point(X0 + 1000, Y0 + 200)], nom=["Lens"])),
-            qpv_overlap(f, gdf([shapely.box(X0, Y0, X0 + 200, Y0 + 1000)])),
-            station_access(f, gdf([shapely.Point(X0 + 300, Y0 + 300)], mode=["train"])),
-            income_context(f, COMMUNES, COMMUNES.assign(code_insee=COMMUNES.index,
-                                                        taux_pauvrete_pct=1.0)),
-        ], axis=1)
+        out = pd.concat(
+            [
+                distance_to_centres(f, gdf([shapely.Point(X0 + 1000, Y0 + 200)], nom=["Lens"])),
+                qpv_overlap(f, gdf([shapely.box(X0, Y0, X0 + 200, Y0 + 1000)])),
+                station_access(f, gdf([shapely.Point(X0 + 300, Y0 + 300)], mode=["train"])),
+                income_context(
+                    f, COMMUNES, COMMUNES.assign(code_insee=COMMUNES.index, taux_pauvrete_pct=1.0)
+                ),
+            ],
+            axis=1,
+        )
     assert out.loc[0, "distance_m"] == 700 and out.loc[0, "qpv_share"] == 0.5
     assert out.loc[0, "revenu_median_iris"] == 18000

@@ -20,9 +20,11 @@ SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 coord = st.integers(0, 400).map(float)  # integer grid: exact ties happen
 points = st.lists(st.tuples(coord, coord), min_size=1, max_size=90).map(
-    lambda xy: shapely.points(np.array(xy)))
-far_points = st.lists(st.tuples(st.floats(-1e5, 1e5), st.floats(-1e5, 1e5)), min_size=1,
-                      max_size=70).map(lambda xy: shapely.points(np.array(xy)))
+    lambda xy: shapely.points(np.array(xy))
+)
+far_points = st.lists(st.tuples(st.floats(-1e5, 1e5), st.floats(-1e5, 1e5)), min_size=1, max_size=70).map(
+    lambda xy: shapely.points(np.array(xy))
+)
 
 
 @st.composite
@@ -50,8 +52,9 @@ def _brute(src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
     return shapely.distance(src[:, None], tgt[None, :])
 
 
-def _check_nearest(src: np.ndarray, tgt: np.ndarray, *, exact_ties: bool,
-                   max_distance: float | None = None) -> None:
+def _check_nearest(
+    src: np.ndarray, tgt: np.ndarray, *, exact_ties: bool, max_distance: float | None = None
+) -> None:
     idx, dist = nearest(src, tgt, max_distance=max_distance)
     d = _brute(src, tgt)
     best = d.min(axis=1)
@@ -73,8 +76,10 @@ def test_nearest_point_targets(src: np.ndarray, tgt: np.ndarray) -> None:
 
 
 @SETTINGS
-@given(st.lists(st.tuples(coord, coord), min_size=60, max_size=120).map(
-    lambda xy: shapely.points(np.array(xy))), points)
+@given(
+    st.lists(st.tuples(coord, coord), min_size=60, max_size=120).map(lambda xy: shapely.points(np.array(xy))),
+    points,
+)
 def test_nearest_many_sources_voronoi_path(src: np.ndarray, tgt: np.ndarray) -> None:
     # more than 50 sources away from the targets: the Voronoi diagram answers
     _check_nearest(src, tgt, exact_ties=True)
@@ -145,9 +150,14 @@ def test_overlay_area_ids_and_counts(src: np.ndarray, tgt: np.ndarray) -> None:
     pair = shapely.area(shapely.intersection(src[:, None], tgt[None, :]))
     hit = pair >= 1.0
     # area over the pairs of at least 1 m², overlapping targets counted once
-    np.testing.assert_allclose(area, [shapely.area(shapely.intersection(
-        s, shapely.union_all(tgt[h]))) if h.any() else 0.0 for s, h in zip(src, hit, strict=True)],
-        atol=1e-6)
+    np.testing.assert_allclose(
+        area,
+        [
+            shapely.area(shapely.intersection(s, shapely.union_all(tgt[h]))) if h.any() else 0.0
+            for s, h in zip(src, hit, strict=True)
+        ],
+        atol=1e-6,
+    )
     assert (area <= expected + 1e-6).all()
     assert n.tolist() == hit.sum(axis=1).tolist()
     assert codes.tolist() == [";".join(ids[h]) for h in hit]
@@ -221,16 +231,20 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 
 @SETTINGS
-@given(st.lists(st.tuples(coord, coord), min_size=60, max_size=120).map(
-    lambda xy: shapely.points(np.array(xy))),
+@given(
+    st.lists(st.tuples(coord, coord), min_size=60, max_size=120).map(lambda xy: shapely.points(np.array(xy))),
     st.lists(st.tuples(coord, coord), min_size=2, max_size=40, unique=True).map(
-        lambda xy: shapely.points(np.array(xy))), boxes(max_size=80))
-def test_voronoi_path_answers_without_fallback(src: np.ndarray, tgt: np.ndarray,
-                                               polys: np.ndarray) -> None:
+        lambda xy: shapely.points(np.array(xy))
+    ),
+    boxes(max_size=80),
+)
+def test_voronoi_path_answers_without_fallback(src: np.ndarray, tgt: np.ndarray, polys: np.ndarray) -> None:
     """With two or more distinct (non-collinear or collinear) targets, the diagram answers every
     source itself: its pruning never drops the true nearest point."""
-    if len(np.unique(shapely.get_coordinates(tgt)[:, 0])) < 2 or \
-            len(np.unique(shapely.get_coordinates(tgt)[:, 1])) < 2:
+    if (
+        len(np.unique(shapely.get_coordinates(tgt)[:, 0])) < 2
+        or len(np.unique(shapely.get_coordinates(tgt)[:, 1])) < 2
+    ):
         return  # collinear on an axis: the diagram may legitimately be refused
     src = src[~shapely.intersects(src[:, None], tgt[None, :]).any(axis=1)]
     polys = polys[~shapely.intersects(polys[:, None], tgt[None, :]).any(axis=1)]
@@ -244,8 +258,7 @@ def test_voronoi_path_answers_without_fallback(src: np.ndarray, tgt: np.ndarray,
             assert (idx == np.argmax(d <= best[:, None], axis=1)).all()
 
 
-def test_voronoi_built_once_per_layer_and_again_only_for_far_sources(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_voronoi_built_once_per_layer_and_again_only_for_far_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _spy(monkeypatch)
     rng = np.random.default_rng(3)
     tgt = shapely.points(rng.uniform(0, 1000, (30, 2)))
@@ -274,8 +287,13 @@ def test_few_sources_use_the_tree_not_the_diagram(monkeypatch: pytest.MonkeyPatc
 
 
 @SETTINGS
-@given(st.integers(1, 60).flatmap(lambda n: st.tuples(
-    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))))
+@given(
+    st.integers(1, 60).flatmap(
+        lambda n: st.tuples(
+            st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80)
+        )
+    )
+)
 def test_connected_components_against_scipy(case: tuple[int, list[tuple[int, int]]]) -> None:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components as scipy_components
@@ -292,8 +310,7 @@ def test_connected_components_against_scipy(case: tuple[int, list[tuple[int, int
     assert got.tolist() == [smallest[lab] for lab in ref]
 
 
-def test_voronoi_only_for_as_many_sources_as_targets_or_once_built(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_voronoi_only_for_as_many_sources_as_targets_or_once_built(monkeypatch: pytest.MonkeyPatch) -> None:
     """Few sources against many point targets: a tree search (building the diagram would cost
     more); as many sources as targets, or a diagram already built: the diagram."""
     calls = _count_calls(monkeypatch, "_nearest_points")

@@ -16,8 +16,12 @@ from erbm_geo.geom.memo import memo_for
 
 
 def _layer() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"nom": ["Lens"]}, geometry=[shapely.Point(687000, 7037000)],
-                            index=pd.Index(["62498"], name="code_insee"), crs=2154)
+    return gpd.GeoDataFrame(
+        {"nom": ["Lens"]},
+        geometry=[shapely.Point(687000, 7037000)],
+        index=pd.Index(["62498"], name="code_insee"),
+        crs=2154,
+    )
 
 
 def test_layer_is_never_handed_out_shared() -> None:

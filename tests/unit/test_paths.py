@@ -48,6 +48,7 @@ def sq(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
 
 # --- commune_of ------------------------------------------------------------------------------
 
+
 def test_commune_of_index_column_and_space() -> None:
     by_index = COMMUNES.iloc[[2, 0]]
     assert commune_of(by_index, COMMUNES).tolist() == ["62003", "62001"]
@@ -59,24 +60,30 @@ def test_commune_of_index_column_and_space() -> None:
     # communes in another CRS are reprojected; integer codes are read as text
     wgs = COMMUNES.to_crs(4326)
     assert commune_of(spatial, wgs).tolist() == ["62002", "59002"]
-    assert commune_of(gpd.GeoDataFrame(geometry=[at(10, 10)], crs=2154),
-                      COMMUNES.set_axis(pd.Index([1, 2, 3, 4, 5, 6], name="code_insee"))
-                      ).tolist() == ["1"]
+    assert commune_of(
+        gpd.GeoDataFrame(geometry=[at(10, 10)], crs=2154),
+        COMMUNES.set_axis(pd.Index([1, 2, 3, 4, 5, 6], name="code_insee")),
+    ).tolist() == ["1"]
 
 
 def test_commune_of_refuses_unknown_codes_and_bad_layers() -> None:
     with pytest.raises(UnknownCodeError, match="code_insee index"):
-        commune_of(COMMUNES.set_axis(pd.Index(["62001", "99999", "62003", "59001", "59002",
-                                              "59003"], name="code_insee")), COMMUNES)
+        commune_of(
+            COMMUNES.set_axis(
+                pd.Index(["62001", "99999", "62003", "59001", "59002", "59003"], name="code_insee")
+            ),
+            COMMUNES,
+        )
     with pytest.raises(UnknownCodeError, match="code_insee column"):
-        commune_of(gpd.GeoDataFrame({"code_insee": [None]}, geometry=[at(5, 5)], crs=2154),
-                   COMMUNES)
+        commune_of(gpd.GeoDataFrame({"code_insee": [None]}, geometry=[at(5, 5)], crs=2154), COMMUNES)
     far = gpd.GeoDataFrame(geometry=[at(50_000, 50_000)], crs=2154)
     with pytest.raises(UnknownCodeError, match="spatial assignment"):
         commune_of(far, COMMUNES)
     with pytest.raises(UnknownCodeError, match="duplicate"):
-        commune_of(gpd.GeoDataFrame(geometry=[at(5, 5)], crs=2154),
-                   COMMUNES.set_axis(pd.Index(["1", "1", "2", "3", "4", "5"])))
+        commune_of(
+            gpd.GeoDataFrame(geometry=[at(5, 5)], crs=2154),
+            COMMUNES.set_axis(pd.Index(["1", "1", "2", "3", "4", "5"])),
+        )
     with pytest.raises(TypeError, match="GeoDataFrame"):
         commune_of(COMMUNES, pd.DataFrame(COMMUNES))  # type: ignore[arg-type]
 
@@ -91,11 +98,14 @@ def test_commune_of_near_the_border_within_one_km() -> None:
 # --- income_context ----------------------------------------------------------------------------
 
 IRIS = gpd.GeoDataFrame(
-    {"code_insee": ["62001", "62001", "62002", "59001"],
-     "revenu_median_uc": [10_000.0, 20_000.0, 30_000.0, np.nan],
-     "taux_pauvrete_pct": [40.0, 10.0, 5.0, 50.0]},
-    geometry=[sq(0, 0, 500, 1000), sq(500, 0, 1000, 1000), sq(1000, 0, 2000, 1000),
-              sq(0, 1000, 1000, 2000)], crs=2154)
+    {
+        "code_insee": ["62001", "62001", "62002", "59001"],
+        "revenu_median_uc": [10_000.0, 20_000.0, 30_000.0, np.nan],
+        "taux_pauvrete_pct": [40.0, 10.0, 5.0, 50.0],
+    },
+    geometry=[sq(0, 0, 500, 1000), sq(500, 0, 1000, 1000), sq(1000, 0, 2000, 1000), sq(0, 1000, 1000, 2000)],
+    crs=2154,
+)
 
 
 def test_income_of_communes_as_features_uses_their_own_iris() -> None:
@@ -111,16 +121,18 @@ def test_income_of_communes_as_features_uses_their_own_iris() -> None:
 
 
 def test_income_by_codes_columns_and_points() -> None:
-    f = gpd.GeoDataFrame({"code_insee": ["62001"], "codes_insee": ["62001;62002"]},
-                         geometry=[sq(250, 0, 1250, 1000)], crs=2154)
+    f = gpd.GeoDataFrame(
+        {"code_insee": ["62001"], "codes_insee": ["62001;62002"]}, geometry=[sq(250, 0, 1250, 1000)], crs=2154
+    )
     got = income_context(f, COMMUNES, IRIS).iloc[0]
     # 0.25 km² at 10,000, 0.5 at 20,000, 0.25 at 30,000 -> 20,000; poverty 10 + 5 + 1.25 = 16.25
     assert got["revenu_median_iris"] == pytest.approx(20_000)
     assert got["taux_pauvrete_iris_pct"] == pytest.approx(16.25)
     assert got["revenu_median_commune"] == 18000
     only_main = f.drop(columns="codes_insee")  # its IRIS in 62002 are not its own
-    assert income_context(only_main, COMMUNES, IRIS).iloc[0]["revenu_median_iris"] == \
-        pytest.approx((0.25 * 10_000 + 0.5 * 20_000) / 0.75)
+    assert income_context(only_main, COMMUNES, IRIS).iloc[0]["revenu_median_iris"] == pytest.approx(
+        (0.25 * 10_000 + 0.5 * 20_000) / 0.75
+    )
     pts = gpd.GeoDataFrame(geometry=[at(100, 100), at(1500, 500), at(2500, 500)], crs=2154)
     got = income_context(pts, COMMUNES, IRIS)
     assert got["revenu_median_iris"].tolist()[:2] == [10_000, 30_000]
@@ -141,14 +153,13 @@ def test_income_needs_its_columns() -> None:
 
 # --- friches_context ---------------------------------------------------------------------------
 
+
 def test_friches_quality_from_upstream_and_share_above_one() -> None:
-    c = COMMUNES.assign(friches_surface_quality=["ok", "surface_exceeds_commune", None, "ok",
-                                                 "ok", "ok"])
+    c = COMMUNES.assign(friches_surface_quality=["ok", "surface_exceeds_commune", None, "ok", "ok", "ok"])
     f = COMMUNES.iloc[[0, 1, 5]]
     with pytest.warns(DataQualityWarning, match=r"2 commune\(s\).*C1 62002.*C5 59003"):
         got = friches_context(f, c)
-    assert got["friches_surface_quality"].tolist() == ["ok", "surface_exceeds_commune",
-                                                       "share_above_one"]
+    assert got["friches_surface_quality"].tolist() == ["ok", "surface_exceeds_commune", "share_above_one"]
     assert got["friches_surface_share"].tolist()[0] == 0.01
     assert got[["friches_surface_m2", "friches_surface_share"]].iloc[1:].isna().all().all()
     assert got["friches_n"].tolist() == [1, 0, 5]  # counts stay published
@@ -162,18 +173,29 @@ def test_friches_quality_from_upstream_and_share_above_one() -> None:
 
 # --- station_access, distance_to_lines, count_within_radius ---------------------------------------
 
-STATIONS = gpd.GeoDataFrame({"nom": ["Gare", "Arrêt", ""], "mode": ["train", "tram", None]},
-                            geometry=[at(3000, 500), at(500, 1500), at(0, -2000)],
-                            index=pd.Index(["S1", "S2", "S3"], name="station_id"), crs=2154)
+STATIONS = gpd.GeoDataFrame(
+    {"nom": ["Gare", "Arrêt", ""], "mode": ["train", "tram", None]},
+    geometry=[at(3000, 500), at(500, 1500), at(0, -2000)],
+    index=pd.Index(["S1", "S2", "S3"], name="station_id"),
+    crs=2154,
+)
 
 
 def test_station_access_columns_modes_and_shares() -> None:
-    f = gpd.GeoDataFrame(geometry=[sq(0, 0, 1000, 1000), at(1800, 500),
-                                   LineString([(X0 + 2500, Y0), (X0 + 2500, Y0 + 1000)])],
-                         index=["poly", "pt", "line"], crs=2154)
+    f = gpd.GeoDataFrame(
+        geometry=[sq(0, 0, 1000, 1000), at(1800, 500), LineString([(X0 + 2500, Y0), (X0 + 2500, Y0 + 1000)])],
+        index=["poly", "pt", "line"],
+        crs=2154,
+    )
     got = station_access(f, STATIONS, radius=600)
-    assert list(got.columns) == ["station_distance_m", "station_nom", "train_distance_m",
-                                 "tram_distance_m", "stations_within", "share_within_walk"]
+    assert list(got.columns) == [
+        "station_distance_m",
+        "station_nom",
+        "train_distance_m",
+        "tram_distance_m",
+        "stations_within",
+        "share_within_walk",
+    ]
     assert got.loc["poly", "station_distance_m"] == 500  # to S2 (500 m above the square)
     assert got.loc["poly", "station_nom"] == "Arrêt"
     assert got.loc["poly", "train_distance_m"] == 2000
@@ -197,8 +219,13 @@ def test_station_access_columns_modes_and_shares() -> None:
 def test_station_access_without_mode_or_name_columns() -> None:
     bare = STATIONS[["geometry"]]
     got = station_access(gpd.GeoDataFrame(geometry=[at(2900, 500)], crs=2154), bare, radius=50)
-    assert list(got.columns) == ["station_distance_m", "station_nom", "train_distance_m",
-                                 "stations_within", "share_within_walk"]
+    assert list(got.columns) == [
+        "station_distance_m",
+        "station_nom",
+        "train_distance_m",
+        "stations_within",
+        "share_within_walk",
+    ]
     assert got["station_nom"].tolist() == ["S1"] and got["train_distance_m"].tolist() == [100]
 
 
@@ -227,8 +254,7 @@ def test_count_within_radius_zero_counts_touching() -> None:
 
 
 def test_distance_to_lines_measure_from_point() -> None:
-    lines = gpd.GeoDataFrame(geometry=[LineString([(X0 - 100, Y0 + 2000), (X0 + 5000, Y0 + 2000)])],
-                             crs=2154)
+    lines = gpd.GeoDataFrame(geometry=[LineString([(X0 - 100, Y0 + 2000), (X0 + 5000, Y0 + 2000)])], crs=2154)
     f = gpd.GeoDataFrame(geometry=[sq(0, 0, 1000, 1000)], crs=2154)
     assert distance_to_lines(f, lines).tolist() == [1000]
     assert distance_to_lines(f, lines, measure_from="point").tolist() == [1500]
@@ -236,9 +262,13 @@ def test_distance_to_lines_measure_from_point() -> None:
 
 # --- overlaps ---------------------------------------------------------------------------------
 
+
 def test_qpv_overlap_min_area_and_overlapping_targets() -> None:
-    q = gpd.GeoDataFrame(geometry=[sq(0, 0, 100, 100), sq(50, 0, 150, 100), sq(999.5, 0, 1100, 1)],
-                         index=pd.Index(["QN2", "QN1", "QN3"], name="code_qpv"), crs=2154)
+    q = gpd.GeoDataFrame(
+        geometry=[sq(0, 0, 100, 100), sq(50, 0, 150, 100), sq(999.5, 0, 1100, 1)],
+        index=pd.Index(["QN2", "QN1", "QN3"], name="code_qpv"),
+        crs=2154,
+    )
     f = gpd.GeoDataFrame(geometry=[sq(0, 0, 1000, 1000)], crs=2154)
     got = qpv_overlap(f, q).iloc[0]
     # QN1 ∪ QN2 = 150 × 100 m; QN3 meets the square on 0.5 m² only: not counted
@@ -252,8 +282,11 @@ def test_qpv_overlap_min_area_and_overlapping_targets() -> None:
 
 
 def test_unesco_overlap_paths() -> None:
-    part = gpd.GeoDataFrame(geometry=[sq(0, 0, 100, 100), sq(2000, 0, 2100, 100)],
-                            index=pd.Index([7, 9], name="element"), crs=2154)
+    part = gpd.GeoDataFrame(
+        geometry=[sq(0, 0, 100, 100), sq(2000, 0, 2100, 100)],
+        index=pd.Index([7, 9], name="element"),
+        crs=2154,
+    )
     zone = gpd.GeoDataFrame(geometry=[sq(0, 0, 1000, 1000)], crs=2154)
     f = gpd.GeoDataFrame(geometry=[sq(0, 0, 200, 200), sq(1600, 0, 2000, 400)], crs=2154)
     got = unesco_overlap(f, part, zone)

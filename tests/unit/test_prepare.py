@@ -24,8 +24,7 @@ X0, Y0 = 700_000, 7_000_000
 BOWTIE = shapely.Polygon([(X0, Y0), (X0 + 10, Y0 + 10), (X0 + 10, Y0), (X0, Y0 + 10)])
 
 
-def layer(geoms: list[object], crs: object = 2154, index: list[object] | None = None
-          ) -> gpd.GeoDataFrame:
+def layer(geoms: list[object], crs: object = 2154, index: list[object] | None = None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=geoms, crs=crs, index=index)
 
 
@@ -88,8 +87,12 @@ def test_prepare_target() -> None:
     e, eg = prepare_target(t.iloc[:0], f, name="qpv", allow_empty=True)
     assert len(e) == 0 and eg.shape == (0,) and eg.dtype == object
     with pytest.raises(InvalidGeometryError, match="polygons only.*2 feature.*LineString, Point"):
-        prepare_target(layer([box(X0, Y0, X0 + 1, Y0 + 1), Point(X0, Y0),
-                              LineString([(X0, Y0), (X0 + 1, Y0)])]), f, name="qpv", polygonal=True)
+        prepare_target(
+            layer([box(X0, Y0, X0 + 1, Y0 + 1), Point(X0, Y0), LineString([(X0, Y0), (X0 + 1, Y0)])]),
+            f,
+            name="qpv",
+            polygonal=True,
+        )
     prepare_target(layer([Point(X0, Y0)]), f, name="stations")  # any type when not polygonal
     with pytest.raises(InvalidGeometryError, match="no geometry"):
         prepare_target(layer([None]), f, name="stations")
@@ -118,8 +121,10 @@ def test_memo_identity_get_and_tree() -> None:
 def test_measure_and_overlapping_mask() -> None:
     g = np.array([box(0, 0, 2, 3), LineString([(0, 0), (3, 4)]), Point(1, 1)], dtype=object)
     assert measure(g).tolist() == [6.0, 5.0, 1.0]
-    polys = np.array([box(0, 0, 2, 2), box(2, 0, 4, 2), box(1, 1, 1.5, 1.5), box(10, 10, 11, 11),
-                      box(3, 0, 5, 2)], dtype=object)
+    polys = np.array(
+        [box(0, 0, 2, 2), box(2, 0, 4, 2), box(1, 1, 1.5, 1.5), box(10, 10, 11, 11), box(3, 0, 5, 2)],
+        dtype=object,
+    )
     # 0 holds 2; 1 overlaps 4; 0 and 1 only touch; 3 is alone
     assert overlapping_mask(polys).tolist() == [True, True, True, False, True]
     assert overlapping_mask(polys[:1]).tolist() == [False]
@@ -142,11 +147,22 @@ def test_repair_keeps_the_original_dimension() -> None:
 
 
 def test_assign_communes_lines_points_and_border() -> None:
-    c = gpd.GeoDataFrame(geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)],
-                         index=pd.Index(["A", "B"], name="code_insee"), crs=2154)
-    f = gpd.GeoDataFrame(geometry=[LineString([(5, 5), (18, 5)]), Point(10, 5), Point(25, 5),
-                                   Point(2000, 5), box(8, 0, 10, 10)],
-                         index=["line", "edge", "near", "far", "touch"], crs=2154)
+    c = gpd.GeoDataFrame(
+        geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)],
+        index=pd.Index(["A", "B"], name="code_insee"),
+        crs=2154,
+    )
+    f = gpd.GeoDataFrame(
+        geometry=[
+            LineString([(5, 5), (18, 5)]),
+            Point(10, 5),
+            Point(25, 5),
+            Point(2000, 5),
+            box(8, 0, 10, 10),
+        ],
+        index=["line", "edge", "near", "far", "touch"],
+        crs=2154,
+    )
     a = assign_communes(f, c, max_distance=100)
     assert a.loc["line", "code_insee"] == "B" and a.loc["line", "codes_insee"] == "B;A"
     assert a.loc["edge", "code_insee"] == "A" and a.loc["edge", "codes_insee"] == "A;B"
@@ -158,15 +174,22 @@ def test_assign_communes_lines_points_and_border() -> None:
 
 def test_assign_communes_edge_cases() -> None:
     l_shape = shapely.Polygon([(0, 0), (100, 0), (100, 10), (10, 10), (10, 100), (0, 100)])
-    c = gpd.GeoDataFrame(geometry=[l_shape, box(200, 0, 300, 100), box(0, 200, 100, 300)],
-                         index=pd.Index(["L", "R", "T"], name="code_insee"), crs=2154)
-    f = gpd.GeoDataFrame(geometry=[
-        Point(50, 50),                                  # in L's bounding box, in no commune
-        LineString([(150, 5), (200.5, 5)]),             # 0.5 m of line inside R
-        Point(150, 150),                                # equidistant from R and T (~70.7 m)
-        Point(300 + 1000.5, 50),                        # just beyond 1 km of R
-        Point(300 + 999.5, 50),                         # just within
-    ], index=["bbox", "short", "tie", "far", "near"], crs=2154)
+    c = gpd.GeoDataFrame(
+        geometry=[l_shape, box(200, 0, 300, 100), box(0, 200, 100, 300)],
+        index=pd.Index(["L", "R", "T"], name="code_insee"),
+        crs=2154,
+    )
+    f = gpd.GeoDataFrame(
+        geometry=[
+            Point(50, 50),  # in L's bounding box, in no commune
+            LineString([(150, 5), (200.5, 5)]),  # 0.5 m of line inside R
+            Point(150, 150),  # equidistant from R and T (~70.7 m)
+            Point(300 + 1000.5, 50),  # just beyond 1 km of R
+            Point(300 + 999.5, 50),  # just within
+        ],
+        index=["bbox", "short", "tie", "far", "near"],
+        crs=2154,
+    )
     a = assign_communes(f, c)
     assert a.loc["bbox", "code_insee"] == "L"  # nearest (40 m), not "lying in" its bbox
     assert a.loc["bbox", "codes_insee"] == "L"
@@ -180,8 +203,10 @@ def test_assign_communes_edge_cases() -> None:
 def test_nearest_to_mixed_targets() -> None:
     from erbm_geo.geom.kernels import nearest
 
-    tgt = np.array([Point(0, 100), LineString([(50, -50), (50, 50)]), box(-80, -10, -60, 10),
-                    Point(-10, -100)], dtype=object)
+    tgt = np.array(
+        [Point(0, 100), LineString([(50, -50), (50, 50)]), box(-80, -10, -60, 10), Point(-10, -100)],
+        dtype=object,
+    )
     rng = np.random.default_rng(11)
     src = shapely.points(rng.uniform(-150, 150, (40, 2)))
     idx, dist = nearest(src, tgt)

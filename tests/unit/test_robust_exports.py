@@ -22,8 +22,16 @@ from erbm_geo import export
 from erbm_geo._atomic import clean_stale, write_atomic
 from erbm_geo.errors import DataFormatError
 
-FORMULAS = ['=HYPERLINK("http://x","clic")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-            "-1+1", "\tTAB", "\rCR", "'=already quoted", "''-twice"]
+FORMULAS = [
+    '=HYPERLINK("http://x","clic")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-1+1",
+    "\tTAB",
+    "\rCR",
+    "'=already quoted",
+    "''-twice",
+]
 SAFE = ["Lens", "L'Ermitage", "'apostrophe", "", "Cité n°12-bis", "1-2"]
 
 
@@ -31,20 +39,27 @@ def _table() -> gpd.GeoDataFrame:
     texts = FORMULAS + SAFE
     n = len(texts)
     return gpd.GeoDataFrame(
-        {"nom": texts, "=cmd": ["x"] * n, "valeur": [-1.5 + i for i in range(n)],
-         "entier": pd.array(range(-3, n - 3), dtype="Int64")},
-        geometry=[shapely.Point(687_000 + i, 7_037_000) for i in range(n)], crs="EPSG:2154",
-        index=pd.Index([f"-{i}" if i % 2 else f"c{i}" for i in range(n)], name="code"))
+        {
+            "nom": texts,
+            "=cmd": ["x"] * n,
+            "valeur": [-1.5 + i for i in range(n)],
+            "entier": pd.array(range(-3, n - 3), dtype="Int64"),
+        },
+        geometry=[shapely.Point(687_000 + i, 7_037_000) for i in range(n)],
+        crs="EPSG:2154",
+        index=pd.Index([f"-{i}" if i % 2 else f"c{i}" for i in range(n)], name="code"),
+    )
 
 
-def test_csv_cells_and_headers_cannot_be_formulas(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_cells_and_headers_cannot_be_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: the build date
     src = pd.DataFrame({"dataset": ["=evil"], "licence": ["Licence Ouverte"]}).set_index("dataset")
     p = export.write(_table(), tmp_path / "t.csv", sources=src)
     with open(p.with_suffix(".sources.csv"), encoding="utf-8", newline="") as fh:
-        assert list(csv.reader(fh)) == [["dataset", "licence", "built"],
-                                        ["'=evil", "Licence Ouverte", "2026-01-01"]]
+        assert list(csv.reader(fh)) == [
+            ["dataset", "licence", "built"],
+            ["'=evil", "Licence Ouverte", "2026-01-01"],
+        ]
     with open(p, encoding="utf-8", newline="") as fh:
         header, *body = list(csv.reader(fh))
     assert header == ["code", "nom", "'=cmd", "valeur", "entier"]
@@ -52,14 +67,13 @@ def test_csv_cells_and_headers_cannot_be_formulas(tmp_path: Path,
     for row in body:  # text columns: code, nom, =cmd
         for cell in (row[0], row[1], row[2]):
             assert not cell.startswith(export.FORMULA_TRIGGERS), cell
-    assert [r[1] for r in body][:len(FORMULAS)] == ["'" + f for f in FORMULAS]
-    assert [r[1] for r in body][len(FORMULAS):] == SAFE  # safe text untouched
+    assert [r[1] for r in body][: len(FORMULAS)] == ["'" + f for f in FORMULAS]
+    assert [r[1] for r in body][len(FORMULAS) :] == SAFE  # safe text untouched
     assert [float(r[3]) for r in body][:2] == [-1.5, -0.5]  # numbers stay numbers
     assert [r[4] for r in body][:2] == ["-3", "-2"]
 
 
-def test_every_sources_sheet_says_when_it_was_built(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_sources_sheet_says_when_it_was_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """CSV (both dialects) and XLSX: the sources sheet carries the build date, like the
     GeoPackage and GeoParquet metadata."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
@@ -139,8 +153,9 @@ write_atomic(Path(sys.argv[1]), slow)
 
 def test_kill_9_leftovers_are_cleaned_by_the_next_write(tmp_path: Path) -> None:
     target = tmp_path / "x.gpkg"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(target)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(target)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -195,8 +210,7 @@ def test_geopackage_has_one_layer_and_its_metadata(tmp_path: Path) -> None:
     assert export.read_sources(p).to_dict("list") == src.to_dict("list")
     with sqlite3.connect(p) as con:
         (n,) = con.execute("select count(*) from gpkg_metadata").fetchone()
-        refs = con.execute("select reference_scope, table_name from gpkg_metadata_reference"
-                           ).fetchall()
+        refs = con.execute("select reference_scope, table_name from gpkg_metadata_reference").fetchall()
     assert n == 1 and refs == [("table", "t")]
     assert export.read_sources(export.write(t, tmp_path / "u.gpkg")).empty  # none given
 
@@ -205,14 +219,22 @@ def test_french_csv_for_spreadsheets(tmp_path: Path) -> None:
     t = _table()
     t["flag"] = [i % 2 == 0 for i in range(len(t))]
     t["part"] = [0.123456 * i for i in range(len(t))]
-    p = export.write(t, tmp_path / "t.csv", dialect="fr", decimals={"part": 3},
-                     sources=pd.DataFrame({"dataset": ["qpv"]}))
+    p = export.write(
+        t, tmp_path / "t.csv", dialect="fr", decimals={"part": 3}, sources=pd.DataFrame({"dataset": ["qpv"]})
+    )
     raw = p.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the accents
     text = raw.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("code;nom;'=cmd;valeur;entier;flag;part")
-    back = pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype={"code": str},
-                       keep_default_na=False, na_values=[""])
+    back = pd.read_csv(
+        p,
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype={"code": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
     assert back["valeur"].tolist() == t["valeur"].tolist()  # the decimal comma parses back
     assert back["part"].tolist() == [round(0.123456 * i, 3) for i in range(len(t))]
     assert back["flag"].tolist() == ["oui" if i % 2 == 0 else "non" for i in range(len(t))]
@@ -223,8 +245,9 @@ def test_french_csv_for_spreadsheets(tmp_path: Path) -> None:
         export.write(t, tmp_path / "u.csv", dialect="excel")  # type: ignore[arg-type]
 
 
-def test_xlsx_sheets_text_never_formula_and_deterministic(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_xlsx_sheets_text_never_formula_and_deterministic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from openpyxl import load_workbook
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
@@ -246,8 +269,13 @@ def test_xlsx_sheets_text_never_formula_and_deterministic(tmp_path: Path,
     assert list(back.columns) == ["code", "nom", "=cmd", "valeur", "entier"]
     assert pd.read_excel(a, sheet_name="dictionnaire")["définition"].tolist() == ["=2+2"]
     default = export.write(t, tmp_path / "c.xlsx")  # no dictionary given: columns and types
-    assert pd.read_excel(default, sheet_name="dictionnaire")["colonne"].tolist() == \
-        ["code", "nom", "=cmd", "valeur", "entier"]
+    assert pd.read_excel(default, sheet_name="dictionnaire")["colonne"].tolist() == [
+        "code",
+        "nom",
+        "=cmd",
+        "valeur",
+        "entier",
+    ]
 
 
 def test_every_file_says_when_it_was_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -268,5 +296,8 @@ def test_every_file_says_when_it_was_built(tmp_path: Path, monkeypatch: pytest.M
     xlsx = export.write(t, tmp_path / "t.xlsx")
     assert b"2026-11-30T00:00:00Z" in zipfile.ZipFile(xlsx).read("docProps/core.xml")
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert export.build_date().hour == 0 and export.build_date().date() == \
-        __import__("datetime").datetime.now(__import__("datetime").UTC).date()
+    assert (
+        export.build_date().hour == 0
+        and export.build_date().date()
+        == __import__("datetime").datetime.now(__import__("datetime").UTC).date()
+    )

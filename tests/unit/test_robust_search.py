@@ -18,8 +18,11 @@ def test_search_prototype_names_and_points_without_basemap(tmp_path: Path) -> No
     from tests import browser
 
     names = ["Gare de Lens", "toString", "constructor", "__proto__", "hasOwnProperty"]
-    pts = gpd.GeoDataFrame({"nom": names}, crs="EPSG:4326",
-                           geometry=[shapely.Point(2.83 + i / 100, 50.43) for i in range(len(names))])
+    pts = gpd.GeoDataFrame(
+        {"nom": names},
+        crs="EPSG:4326",
+        geometry=[shapely.Point(2.83 + i / 100, 50.43) for i in range(len(names))],
+    )
     m = eg.maps.new_map(basemap=None)
     eg.maps.add_layer(m, pts, name="Gares", fields=eg.maps.Fields(tooltip=["nom"], search=True))
     page = eg.maps.to_html(eg.maps.finalize(m), tmp_path / "search.html")
@@ -28,5 +31,5 @@ def test_search_prototype_names_and_points_without_basemap(tmp_path: Path) -> No
     assert r["errors"] == []
     assert sorted(r["texts"]["search"]) == sorted(names)
     # after picking the last entry (a point) the view is a real place at a finite zoom
-    (lat, lng, zoom), = r["views"]
+    ((lat, lng, zoom),) = r["views"]
     assert abs(lat - 50.43) < 0.01 and abs(lng - 2.87) < 0.01 and math.isfinite(zoom) and zoom >= 14

@@ -45,28 +45,71 @@ def territory() -> gpd.GeoDataFrame:
     """24 invented square communes (2 km) in 3 invented EPCI, values with zeros and a gap."""
     xs, ys = np.meshgrid(np.arange(8), np.arange(3))
     x0, y0 = 700_000.0, 7_000_000.0
-    cells = shapely.box(x0 + xs.ravel() * 2000, y0 + ys.ravel() * 2000,
-                        x0 + xs.ravel() * 2000 + 2000, y0 + ys.ravel() * 2000 + 2000)
+    cells = shapely.box(
+        x0 + xs.ravel() * 2000,
+        y0 + ys.ravel() * 2000,
+        x0 + xs.ravel() * 2000 + 2000,
+        y0 + ys.ravel() * 2000 + 2000,
+    )
     n = len(cells)
-    share = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.02, 0.05, 0.08, 0.11, 0.15, 0.19, 0.25,
-                      0.31, 0.0, 0.0, 0.4, 0.03, 0.07, np.nan, 0.12, 0.0, 0.22, 0.0, 0.0])
+    share = np.array(
+        [
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.02,
+            0.05,
+            0.08,
+            0.11,
+            0.15,
+            0.19,
+            0.25,
+            0.31,
+            0.0,
+            0.0,
+            0.4,
+            0.03,
+            0.07,
+            np.nan,
+            0.12,
+            0.0,
+            0.22,
+            0.0,
+            0.0,
+        ]
+    )
     return gpd.GeoDataFrame(
-        {"nom": [f"Commune {chr(65 + i // 3)}{i % 3 + 1}" for i in range(n)],
-         "siren_epci": [f"00000000{1 + (i % 8) // 3}" for i in range(n)],
-         "nom_epci": [f"Communauté {'ABC'[(i % 8) // 3]}" for i in range(n)],
-         "area_km2": np.full(n, 4.0), "population": np.arange(n) * 100 + 500,
-         "qpv_share": share, "pole": [["Ouest", "Centre", "Est"][(i % 8) * 3 // 8] for i in range(n)]},
-        geometry=cells, crs=2154, index=[f"99{i:03d}" for i in range(n)]).rename_axis("code_insee")
+        {
+            "nom": [f"Commune {chr(65 + i // 3)}{i % 3 + 1}" for i in range(n)],
+            "siren_epci": [f"00000000{1 + (i % 8) // 3}" for i in range(n)],
+            "nom_epci": [f"Communauté {'ABC'[(i % 8) // 3]}" for i in range(n)],
+            "area_km2": np.full(n, 4.0),
+            "population": np.arange(n) * 100 + 500,
+            "qpv_share": share,
+            "pole": [["Ouest", "Centre", "Est"][(i % 8) * 3 // 8] for i in range(n)],
+        },
+        geometry=cells,
+        crs=2154,
+        index=[f"99{i:03d}" for i in range(n)],
+    ).rename_axis("code_insee")
 
 
 def backdrop() -> Background:
-    region = gpd.GeoDataFrame({"nom": ["Département A", "Département B"]},
-                              geometry=[shapely.box(680_000, 6_980_000, 712_000, 7_030_000),
-                                        shapely.box(712_000, 6_980_000, 740_000, 7_030_000)],
-                              crs=2154)
-    towns = gpd.GeoDataFrame({"nom": ["Ville-Centre", "Bourg"], "rang": [0, 1]},
-                             geometry=[shapely.Point(707_000, 7_003_000),
-                                       shapely.Point(713_000, 7_001_000)], crs=2154)
+    region = gpd.GeoDataFrame(
+        {"nom": ["Département A", "Département B"]},
+        geometry=[
+            shapely.box(680_000, 6_980_000, 712_000, 7_030_000),
+            shapely.box(712_000, 6_980_000, 740_000, 7_030_000),
+        ],
+        crs=2154,
+    )
+    towns = gpd.GeoDataFrame(
+        {"nom": ["Ville-Centre", "Bourg"], "rang": [0, 1]},
+        geometry=[shapely.Point(707_000, 7_003_000), shapely.Point(713_000, 7_001_000)],
+        crs=2154,
+    )
     return Background(region=region, towns=towns, outline=region.iloc[[0]])
 
 
@@ -111,15 +154,23 @@ def test_page_options_are_checked() -> None:
         Classes(k=9)
 
 
-@given(st.floats(0.15, 8.0), st.sampled_from(["A4", "A3"]), st.sampled_from(["portrait", "landscape"]),
-       st.integers(1, 6), st.integers(0, 4), st.integers(1, 2), st.integers(1, 14))
+@given(
+    st.floats(0.15, 8.0),
+    st.sampled_from(["A4", "A3"]),
+    st.sampled_from(["portrait", "landscape"]),
+    st.integers(1, 6),
+    st.integers(0, 4),
+    st.integers(1, 2),
+    st.integers(1, 14),
+)
 @settings(deadline=None)
-def test_layout_frames_fit_the_sheet_and_never_overlap(aspect: float, paper: str, orientation: str,
-                                                       footer: int, subtitle: int, title: int,
-                                                       rows: int) -> None:
+def test_layout_frames_fit_the_sheet_and_never_overlap(
+    aspect: float, paper: str, orientation: str, footer: int, subtitle: int, title: int, rows: int
+) -> None:
     page = Page(paper, orientation)  # type: ignore[arg-type]
-    f = layout(page, aspect, footer_lines=footer, subtitle_lines=subtitle, title_lines=title,
-               legend_rows=rows)
+    f = layout(
+        page, aspect, footer_lines=footer, subtitle_lines=subtitle, title_lines=title, legend_rows=rows
+    )
     w, h = page.size
     frames = [f.header, f.map, f.panel, f.footer]
     for a in frames:
@@ -171,10 +222,10 @@ def test_indicator_legend_is_french_in_its_unit_with_counts() -> None:
     assert shown[0] == ind.nom and ind.definition in shown[1].replace("\n", " ")
     assert "Surface en QPV (%)" in shown
     i = shown.index("Surface en QPV (%)")
-    legend = shown[i + 1: i + 1 + 3 * len(labels):2]
-    assert legend[:len(labels)] == labels and labels[0] == "0" and " – " in labels[1]
+    legend = shown[i + 1 : i + 1 + 3 * len(labels) : 2]
+    assert legend[: len(labels)] == labels and labels[0] == "0" and " – " in labels[1]
     assert all("." not in lab for lab in labels)  # decimal commas
-    counts = [int(c) for c in shown[i + 2: i + 2 + 2 * len(labels):2]]
+    counts = [int(c) for c in shown[i + 2 : i + 2 + 2 * len(labels) : 2]]
     assert counts == np.bincount(cls[cls >= 0], minlength=len(labels)).tolist()
     na = shown.index("Non disponible")
     assert shown[na + 1] == "1"
@@ -182,7 +233,7 @@ def test_indicator_legend_is_french_in_its_unit_with_counts() -> None:
     swatches = [a for a in fig.artists if hasattr(a, "get_facecolor")]
     import matplotlib.colors as mc
 
-    colours = [mc.to_hex(a.get_facecolor()) for a in swatches[:len(labels)]]
+    colours = [mc.to_hex(a.get_facecolor()) for a in swatches[: len(labels)]]
     assert colours == couleurs(ind.palette, len(labels))
     footer = shown[-1]
     assert "1er janvier 2026" in footer and "EPSG:2154" in footer and "seuils naturels" in footer
@@ -196,9 +247,14 @@ def test_nothing_but_furniture_is_drawn_over_the_map(page: str, column: str) -> 
     footer, inside the sheet — with 12 categories and long labels too."""
     t = territory()
     t["many"] = [f"Catégorie au nom assez long n° {i % 12:02d}" for i in range(len(t))]
-    fig = static_map(t, column=column, page=page, background=backdrop(),
-                     title="Un titre assez long pour tenir sur deux lignes d'une page A4 en "
-                           "portrait, et même un peu plus que cela")
+    fig = static_map(
+        t,
+        column=column,
+        page=page,
+        background=backdrop(),
+        title="Un titre assez long pour tenir sur deux lignes d'une page A4 en "
+        "portrait, et même un peu plus que cela",
+    )
     renderer = fig.canvas.get_renderer()
     boxes = [t_.get_window_extent(renderer) for t_ in fig.texts]
     for i, a in enumerate(boxes):  # no text over another (title, subtitle, legend, notes)
@@ -227,7 +283,7 @@ def test_categories_sorted_outlined_and_grouped() -> None:
     fig = static_map(t, column="pole", background=backdrop())
     shown = texts(fig)
     i = shown.index("pole", 1)  # the legend title (the page title is the same label)
-    assert shown[i + 1: i + 7: 2] == ["Centre", "Est", "Ouest"]
+    assert shown[i + 1 : i + 7 : 2] == ["Centre", "Est", "Ouest"]
     assert "Non disponible" in shown
     t["many"] = [f"Valeur {i:02d}" for i in range(len(t))]
     fig = static_map(t, column="many")
@@ -277,8 +333,9 @@ def test_map_book_pages_share_one_legend(tmp_path: Path, monkeypatch: pytest.Mon
     assert all(s.sym is drawn[0].sym for s in drawn)  # one classification for every page
     assert sum(int(s.focus.sum()) for s in drawn[1:]) == len(territory())
     assert [s.folio for s in drawn] == ["1 / 4", "2 / 4", "3 / 4", "4 / 4"]
-    assert any(n.startswith("Communauté A (8 avec une valeur) : ") and n.endswith("%")
-               for n in drawn[1].notes)  # one of its 9 squares has no value
+    assert any(
+        n.startswith("Communauté A (8 avec une valeur) : ") and n.endswith("%") for n in drawn[1].notes
+    )  # one of its 9 squares has no value
     assert any(n.startswith("Communauté B : ") for n in drawn[2].notes)
     again = map_book(territory(), tmp_path / "c.pdf", column="qpv_share", background=backdrop())
     assert again.read_bytes() == pdf  # reproducible
@@ -333,11 +390,18 @@ def test_names_cover_neither_each_other_nor_the_scale_bar_nor_the_north_arrow() 
 
     t = territory()
     x0, y0, x1, y1 = t.total_bounds
-    corners = [(x1 - 300, y1 - 300), (x0 + 300, y0 + 300), (x0 + 1500, y0 + 200),
-               (x1 - 900, y1 - 200), *[(700_000 + 2000 * i + 1000, 7_002_900) for i in range(8)]]
-    towns = gpd.GeoDataFrame({"nom": [f"Ville {i}" for i in range(len(corners))],
-                              "rang": [0, 1] * (len(corners) // 2)},
-                             geometry=[shapely.Point(c) for c in corners], crs=2154)
+    corners = [
+        (x1 - 300, y1 - 300),
+        (x0 + 300, y0 + 300),
+        (x0 + 1500, y0 + 200),
+        (x1 - 900, y1 - 200),
+        *[(700_000 + 2000 * i + 1000, 7_002_900) for i in range(8)],
+    ]
+    towns = gpd.GeoDataFrame(
+        {"nom": [f"Ville {i}" for i in range(len(corners))], "rang": [0, 1] * (len(corners) // 2)},
+        geometry=[shapely.Point(c) for c in corners],
+        crs=2154,
+    )
     bg = Background(region=backdrop().region, towns=towns)
     from erbm_geo.maps.page import Page
     from erbm_geo.maps.sheet import Sheet, draw_sheet
@@ -356,4 +420,4 @@ def test_names_cover_neither_each_other_nor_the_scale_bar_nor_the_north_arrow() 
     boxes = [a.get_window_extent(renderer) for a in labels]
     for i, b in enumerate(boxes):
         assert not any(b.overlaps(k) for k in keep_clear), labels[i].get_text()
-        assert not any(b.overlaps(o) for o in boxes[i + 1:]), labels[i].get_text()
+        assert not any(b.overlaps(o) for o in boxes[i + 1 :]), labels[i].get_text()

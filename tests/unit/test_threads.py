@@ -81,12 +81,10 @@ def test_threads_default_from_environment(monkeypatch: pytest.MonkeyPatch) -> No
 def test_run_chunks_in_order_on_pool_threads(two_threads: None) -> None:
     import threading
 
-    names = run_chunks(lambda lo, hi: (lo, hi, threading.current_thread().name),
-                       np.array([0, 3, 7]))
+    names = run_chunks(lambda lo, hi: (lo, hi, threading.current_thread().name), np.array([0, 3, 7]))
     assert [(lo, hi) for lo, hi, _ in names] == [(0, 3), (3, 7)]
     assert all(n.startswith("erbm_geo") for _, _, n in names)
-    (one,) = run_chunks(lambda lo, hi: (lo, hi, threading.current_thread().name),
-                        np.array([0, 7]))
+    (one,) = run_chunks(lambda lo, hi: (lo, hi, threading.current_thread().name), np.array([0, 7]))
     assert one == (0, 7, threading.current_thread().name)  # one chunk: the calling thread
 
 

@@ -37,8 +37,9 @@ LENS = Point(687_000, 7_037_000)
 
 
 def layer(geoms: list[object], crs: object = 2154, **cols: list[object]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(cols, geometry=geoms, crs=crs,
-                            index=pd.Index([f"r{i}" for i in range(len(geoms))]))
+    return gpd.GeoDataFrame(
+        cols, geometry=geoms, crs=crs, index=pd.Index([f"r{i}" for i in range(len(geoms))])
+    )
 
 
 def test_not_empty_and_columns() -> None:
@@ -59,8 +60,12 @@ def test_area_bounds_each_side(corner: int) -> None:
     inside = [Point(x0, y0), Point(x1, y1)]
     check_area(layer(inside))  # the bounds themselves are inside
     eps = 1.0
-    out = [Point(x0 - eps, y0 + 10), Point(x0 + 10, y0 - eps), Point(x1 + eps, y1 - 10),
-           Point(x1 - 10, y1 + eps)][corner]
+    out = [
+        Point(x0 - eps, y0 + 10),
+        Point(x0 + 10, y0 - eps),
+        Point(x1 + eps, y1 - 10),
+        Point(x1 - 10, y1 + eps),
+    ][corner]
     with pytest.raises(OutOfAreaError, match=r"1 of 2 feature\(s\).*index \['r1'\]"):
         check_area(layer([LENS, out]))
 
@@ -126,8 +131,9 @@ def test_check_layer() -> None:
         check_layer(dup)
     with pytest.raises(InvalidGeometryError, match="type"):
         check_layer(layer([LENS]), types=POLYGONAL)
-    bowtie = shapely.Polygon([(687_000, 7_037_000), (687_010, 7_037_010), (687_010, 7_037_000),
-                              (687_000, 7_037_010)])
+    bowtie = shapely.Polygon(
+        [(687_000, 7_037_000), (687_010, 7_037_010), (687_010, 7_037_000), (687_000, 7_037_010)]
+    )
     check_layer(layer([bowtie]))  # invalid polygons allowed by default (outputs repair or draw)
     with pytest.raises(InvalidGeometryError, match="invalid"):
         check_layer(layer([bowtie]), allow_invalid=False)
@@ -154,17 +160,35 @@ def test_check_geometries_each_problem() -> None:
     with pytest.raises(InvalidGeometryError, match=r"NaN or infinite.*\['r2'\]"):
         check_geometries(layer([LENS, LENS, shapely.LineString([(0, 0), (np.inf, 1)])]))
     check_geometries(layer(ok), types=POLYGONAL | PUNCTUAL)
-    with pytest.raises(InvalidGeometryError, match=r"of type \['Point'\], expected \['LineString', "
-                       r"'MultiLineString'\].*expected geometry type"):
+    with pytest.raises(
+        InvalidGeometryError,
+        match=r"of type \['Point'\], expected \['LineString', "
+        r"'MultiLineString'\].*expected geometry type",
+    ):
         check_geometries(layer([LENS, shapely.LineString([(0, 0), (1, 1)])]), types=LINEAR)
     gc = shapely.GeometryCollection([LENS])
     with pytest.raises(InvalidGeometryError, match="explode"):
         check_geometries(layer([gc]), types=PUNCTUAL)
-    every = [LENS, shapely.LineString([(0, 0), (1, 1)]), shapely.LinearRing([(0, 0), (1, 0), (1, 1)]),
-             box(0, 0, 1, 1), shapely.MultiPoint([(0, 0)]), shapely.MultiLineString([[(0, 0), (1, 1)]]),
-             shapely.MultiPolygon([box(0, 0, 1, 1)]), gc]
-    names = ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
-             "MultiPolygon", "GeometryCollection"]
+    every = [
+        LENS,
+        shapely.LineString([(0, 0), (1, 1)]),
+        shapely.LinearRing([(0, 0), (1, 0), (1, 1)]),
+        box(0, 0, 1, 1),
+        shapely.MultiPoint([(0, 0)]),
+        shapely.MultiLineString([[(0, 0), (1, 1)]]),
+        shapely.MultiPolygon([box(0, 0, 1, 1)]),
+        gc,
+    ]
+    names = [
+        "Point",
+        "LineString",
+        "LinearRing",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+    ]
     for g, n in zip(every, names, strict=True):
         check_geometries(layer([g]), types={n})
         with pytest.raises(InvalidGeometryError, match=n):
