@@ -27,7 +27,7 @@ MIRROR_MODULES = (
     "erbm_geo/cli.py",
 )
 #: Single doctests that draw the real basin (the rest of their modules is synthetic).
-MIRROR_DOCTESTS = ("erbm_geo.maps.interactive.basin_map",)
+MIRROR_DOCTESTS = ("erbm_geo.maps.interactive.basin_map", "erbm_geo.raster.surfaces.distance_to")
 
 
 def mirror_present() -> bool:

@@ -83,6 +83,23 @@ def glob_escape(name: str) -> str:
 def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
     """Call ``writer(tmp)`` on a path in a private folder next to *path*, then rename it to *path*.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to write.
+    writer : callable
+        Writes a file at the path it is given.
+
+    Returns
+    -------
+    pathlib.Path
+        *path*.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written or renamed (the message names *path*, not the temporary).
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -111,5 +128,30 @@ def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write UTF-8 *text* to *path* atomically."""
+    """Write UTF-8 *text* to *path* atomically.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to write.
+    text : str
+        Its content.
+
+    Returns
+    -------
+    pathlib.Path
+        *path*.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written or renamed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "page.html"
+    >>> write_text_atomic(out, "<p>Lens</p>").read_text(encoding="utf-8")
+    '<p>Lens</p>'
+    """
     return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))

@@ -26,7 +26,8 @@ def example_communes() -> gpd.GeoDataFrame:
 
     Returns
     -------
-    GeoDataFrame
+    geopandas.GeoDataFrame
+        12 invented communes (codes ``99001``–``99012``), in EPSG:2154.
 
     Examples
     --------

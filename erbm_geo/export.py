@@ -75,6 +75,16 @@ _PREFIXED = re.compile(r"^'+[=+\-@\t\r]")
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Prefix with ``'`` every text cell and header a spreadsheet would read as a formula.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table about to be written for a spreadsheet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; numbers are untouched.
+
     Examples
     --------
     >>> df = pd.DataFrame({"nom": ["=1+2", "Lens", "-1+1", "@SUM(A1)"], "n": [-1, 2, 3, 4]})
@@ -168,6 +178,11 @@ def build_date() -> datetime.datetime:
 
     ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today at 00:00 UTC — so the same table
     written twice the same day gives the same bytes.
+
+    Returns
+    -------
+    datetime.datetime
+        Timezone-aware (UTC).
 
     Examples
     --------
@@ -295,21 +310,42 @@ def write(
 
     Parameters
     ----------
-    gdf : DataFrame or GeoDataFrame
-    path : path
-    sources : DataFrame, optional
+    gdf : pandas.DataFrame or geopandas.GeoDataFrame
+        The table; a GeoDataFrame for .gpkg and .parquet.
+    path : str or pathlib.Path
+        Where to write; the file is written whole or not at all.
+    sources : pandas.DataFrame, optional
         The data-sources sheet (e.g. :func:`erbm_geo.indicators.sources_table`).
     layer : str, optional
         GeoPackage layer name (default: the file stem).
-    geometry : {"drop", "wkt"}
+    geometry : {"drop", "wkt"}, default "drop"
         CSV only: drop the geometry or write it as WKT.
-    dialect : {"standard", "fr"}
+    dialect : {"standard", "fr"}, default "standard"
         CSV only: ``"fr"`` for French spreadsheets (BOM, ``;``, decimal comma, oui/non).
     decimals : mapping, optional
         French CSV and XLSX: decimals kept per column (others keep full precision).
-    dictionary : DataFrame, optional
+    dictionary : pandas.DataFrame, optional
         XLSX: the ``dictionnaire`` sheet (one row per column: colonne, libellé, définition,
         unité, source). Without it, the sheet lists the columns and their types.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    UnknownOptionError
+        If the suffix or the dialect is unknown, or a table without geometry goes to .gpkg or
+        .parquet.
+    DataFormatError
+        If two columns share a name, or a text holds a NUL character.
+    CRSError
+        If a GeoDataFrame has no CRS.
+    OutOfAreaError
+        If its coordinates do not fit its CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite.
 
     Examples
     --------
@@ -469,7 +505,27 @@ def _write_parquet(gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None) 
 
 
 def read_parquet_sources(path: str | Path) -> pd.DataFrame:
-    """Read back the sources sheet stored in a GeoParquet file written by :func:`write`."""
+    """Read back the sources sheet stored in a GeoParquet file written by :func:`write`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A GeoParquet file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sources sheet (empty when none was written).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.examples import example_communes
+    >>> src = pd.DataFrame({"source": ["exemple"], "producteur": ["erbm_geo"]})
+    >>> p = write(example_communes(), pathlib.Path(tempfile.mkdtemp()) / "c.parquet", sources=src)
+    >>> read_parquet_sources(p)["source"].tolist()
+    ['exemple']
+    """
     import pyarrow.parquet as pq
 
     meta = pq.read_schema(path).metadata or {}
@@ -483,6 +539,23 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     GeoParquet keeps the pandas dtypes itself; for GeoPackage the schema kept in the file's
     metadata restores nullable strings / integers and the index; CSV keeps INSEE and SIREN codes
     (and every ``code*`` / ``siren*`` column) as text.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A .csv, .gpkg or .parquet file.
+    layer : str, optional
+        GeoPackage layer name (default: the file stem).
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        The table, with its index and dtypes (a GeoDataFrame when it has geometries).
+
+    Raises
+    ------
+    UnknownOptionError
+        If the suffix is not .csv, .gpkg or .parquet.
 
     Examples
     --------
@@ -553,6 +626,32 @@ def read_sources(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
 
     GeoPackage: from its metadata (``gpkg_metadata``); GeoParquet: from the file's key-value
     metadata; CSV: from the ``<name>.sources.csv`` written beside it.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A .csv, .gpkg or .parquet file.
+    layer : str, optional
+        GeoPackage layer name (default: the file stem).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sources sheet (empty when none was written).
+
+    Raises
+    ------
+    UnknownOptionError
+        If the suffix is not .csv, .gpkg or .parquet.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.examples import example_communes
+    >>> src = pd.DataFrame({"source": ["exemple"], "producteur": ["erbm_geo"]})
+    >>> p = write(example_communes(), pathlib.Path(tempfile.mkdtemp()) / "c.gpkg", sources=src)
+    >>> read_sources(p)["producteur"].tolist()
+    ['erbm_geo']
     """
     import pyogrio
 

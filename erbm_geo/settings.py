@@ -65,6 +65,14 @@ def default_data_dir() -> Path | None:
     pathlib.Path or None
         ``$ERBM_GEO_DATA`` if set, else the first existing ``shared/erbm-data`` beside the
         checkout holding this package or beside the current directory, else ``None``.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["ERBM_GEO_DATA"] = "/srv/erbm-data"
+    >>> default_data_dir()
+    PosixPath('/srv/erbm-data')
+    >>> del os.environ["ERBM_GEO_DATA"]
     """
     env = os.environ.get("ERBM_GEO_DATA")
     if env:
@@ -84,6 +92,14 @@ def default_threads() -> int:
     int
         ``$ERBM_GEO_THREADS`` if set (0 when it is not an integer, which the kernels refuse with
         an error naming the variable), else the CPUs this process may run on.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["ERBM_GEO_THREADS"] = "2"
+    >>> default_threads()
+    2
+    >>> del os.environ["ERBM_GEO_THREADS"]
     """
     env = os.environ.get("ERBM_GEO_THREADS", "").strip()
     if env:
@@ -95,7 +111,21 @@ def default_threads() -> int:
 
 
 def default_cache_dir() -> Path:
-    """Return the cache directory chosen when none is set explicitly."""
+    """Return the cache directory chosen when none is set explicitly.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$ERBM_GEO_CACHE`` if set, else ``$XDG_CACHE_HOME/erbm_geo``, else ``~/.cache/erbm_geo``.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["ERBM_GEO_CACHE"] = "/tmp/mon-cache"
+    >>> default_cache_dir()
+    PosixPath('/tmp/mon-cache')
+    >>> del os.environ["ERBM_GEO_CACHE"]
+    """
     env = os.environ.get("ERBM_GEO_CACHE")
     if env:
         return Path(env).expanduser()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with everything erbm_geo needs, then run one job.
 #   bash scripts/dev.sh atlas   -> builds the basin atlas from the mirror into build/atlas
-#   bash scripts/dev.sh test    -> ruff (lint, format), mypy, the docs (mkdocs --strict), the test suite
+#   bash scripts/dev.sh test    -> ruff (lint, format), numpydoc validation, mypy, the docs (mkdocs --strict), the test suite
 #                                  (incl. headless Chromium and the notebooks)
 #   bash scripts/dev.sh mutation -> mutation testing of the geometry core and the indicators
 #                                  (mutmut, about 20 min on 2 cores; not part of CI)
@@ -48,6 +48,7 @@ case "$job" in
       npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
+    .venv/bin/python scripts/check_docstrings.py
     .venv/bin/mypy
     NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
     ERBM_GEO_REQUIRE_MIRROR=1 .venv/bin/python -m pytest

@@ -438,6 +438,29 @@ def build_atlas(
     -------
     pathlib.Path
         ``out / "index.html"``.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *basemap* is unknown.
+    DataNotFoundError
+        If a layer is neither in the mirror nor downloadable.
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+
+    Examples
+    --------
+    Build it (about a minute; ``erbm-geo atlas --out DIR`` does the same):
+
+    >>> import tempfile
+    >>> index = build_atlas(tempfile.mkdtemp(), basemap=None)  # doctest: +SKIP
+
+    An unknown background is refused before any work:
+
+    >>> build_atlas(tempfile.mkdtemp(), basemap="google")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.UnknownOptionError: unknown basemap 'google'; choose ['ign', 'carto'] or None
     """
     if basemap is not None and basemap not in BASEMAPS:
         raise UnknownOptionError(f"unknown basemap {basemap!r}; choose {list(BASEMAPS)} or None")

@@ -41,12 +41,32 @@ def _svg(width: int, height: int, ident: str, title: str, desc: str, body: str) 
 def progression(
     points: Sequence[tuple[str, float, str]], objectif: float, echeance: str, *, ident: str = "progression"
 ) -> Markup:
-    """Renovated homes by date against the target.
+    """Return the renovated homes by date against the target.
 
     One bar per milestone, a dashed target line.
 
-    *points* are ``(ISO date, value, comparator)`` with comparator ``>``, ``~`` or ``=``
-    (« plus de », « environ »). *echeance* is the target's ISO date.
+    Parameters
+    ----------
+    points : sequence of (str, float, str)
+        ``(ISO date, value, comparator)`` with comparator ``>``, ``~`` or ``=`` (« plus de »,
+        « environ »).
+    objectif : float
+        The target.
+    echeance : str
+        The target's ISO date.
+    ident : str, default "progression"
+        The chart's id prefix in the page.
+
+    Returns
+    -------
+    markupsafe.Markup
+        An accessible SVG.
+
+    Examples
+    --------
+    >>> svg = progression([("2019-01-01", 1000, ">"), ("2023-06-30", 12000, "~")], 23000, "2027-12-31")
+    >>> "Logements miniers réhabilités" in svg
+    True
     """
     w, h, left, right, top, bottom = 640, 300, 64, 20, 24, 44
     y0, y1 = date(2017, 1, 1).toordinal(), date(int(echeance[:4]), 12, 31).toordinal()
@@ -120,9 +140,37 @@ def histogramme(
     ident: str,
     bins: int = 12,
 ) -> Markup:
-    """Distribution of the communes' values (bars of equal width), with the basin's value marked.
+    """Return the distribution of the communes' values (bars of equal width), with the basin's value marked.
 
     Missing values are left out (and counted in the description).
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The communes' values (NaN: missing).
+    ind : Indicateur
+        The indicator.
+    repere : float or None
+        The value marked (the basin's), or none.
+    repere_label : str
+        Its label.
+    ident : str
+        The chart's id prefix in the page.
+    bins : int, default 12
+        The number of bars.
+
+    Returns
+    -------
+    markupsafe.Markup
+        An accessible SVG.
+
+    Examples
+    --------
+    >>> from erbm_geo.maps.vocabulary import INDICATEURS
+    >>> svg = histogramme(np.array([0.0, 0.1, 0.2, np.nan]), INDICATEURS["qpv_share"],
+    ...                   repere=0.05, repere_label="Bassin minier", ident="h")
+    >>> svg.count("<rect") > 0, "Répartition des communes" in svg
+    (True, True)
     """
     v = np.asarray(values, dtype=float) * ind.echelle
     ok = v[~np.isnan(v)]
@@ -183,7 +231,31 @@ def histogramme(
 
 
 def comparaison(valeur: float, bassin: float, ind: Indicateur, *, nom: str, ident: str) -> Markup:
-    """Return two horizontal bars: the territory (*nom*) and the basin, for one indicator."""
+    """Return two horizontal bars, the territory (*nom*) and the basin, for one indicator.
+
+    Parameters
+    ----------
+    valeur, bassin : float
+        The territory's value and the basin's, in the stored unit.
+    ind : Indicateur
+        The indicator.
+    nom : str
+        The territory's name (shown as text).
+    ident : str
+        The chart's id prefix in the page.
+
+    Returns
+    -------
+    markupsafe.Markup
+        An accessible SVG (title and description in French); data text is escaped.
+
+    Examples
+    --------
+    >>> from erbm_geo.maps.vocabulary import INDICATEURS
+    >>> svg = comparaison(0.12, 0.03, INDICATEURS["qpv_share"], nom="Lens", ident="c1")
+    >>> "Lens : 12,0\u202f% ; Bassin minier : 3,0\u202f%" in svg
+    True
+    """
     w, h = 380, 64
     finite = [abs(v) for v in (valeur, bassin) if v is not None and not np.isnan(v)]
     vmax = max(finite) if finite and max(finite) > 0 else 1.0

@@ -27,7 +27,25 @@ __all__ = ["Features", "MapSpec", "contexte_js", "features"]
 
 @dataclass(frozen=True)
 class Features:
-    """A layer's features as quantised GeoJSON geometry strings, aligned on its rows."""
+    """A layer's features as quantised GeoJSON geometry strings, aligned on its rows.
+
+    Parameters
+    ----------
+    geometry : list of str
+        One quantised GeoJSON geometry per row (see :func:`erbm_geo.maps.webjson.geometry_json`).
+    bounds : numpy.ndarray of float, shape (n, 4)
+        Each row's longitude/latitude bounds.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> f = features(example_communes(), tolerance=0)
+    >>> len(f.geometry), f.bounds.shape
+    (12, (12, 4))
+    >>> import json
+    >>> json.loads(f.collection([0], [{"nom": "Commune A"}]))["features"][0]["properties"]
+    {'nom': 'Commune A'}
+    """
 
     geometry: list[str]
     bounds: np.ndarray  # (n, 4) lon/lat bounds
@@ -42,7 +60,28 @@ class Features:
 
 
 def features(gdf: gpd.GeoDataFrame, *, tolerance: float, coverage: bool = False) -> Features:
-    """Simplify (*tolerance* m), project to WGS84 and quantise every feature of *gdf* once."""
+    """Simplify (*tolerance* m), project to WGS84 and quantise every feature of *gdf* once.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in EPSG:2154.
+    tolerance : float
+        Simplification in metres.
+    coverage : bool, default False
+        The layer tiles space: coverage-preserving simplification.
+
+    Returns
+    -------
+    Features
+        The geometries as text, and their bounds.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> features(example_communes(), tolerance=0).geometry[0]
+    '{"type":"Polygon","q":[[288791,5027785,-4,1796,-2803,-3,5,-1796,2802,3]]}'
+    """
     from erbm_geo.maps.webjson import geometry_json
 
     web = web_geometries(gdf, tolerance=tolerance, coverage=coverage)
@@ -51,7 +90,32 @@ def features(gdf: gpd.GeoDataFrame, *, tolerance: float, coverage: bool = False)
 
 @dataclass
 class MapSpec:
-    """One map of a page: layers drawn in order, legend sections, view, attribution."""
+    """One map of a page: layers drawn in order, legend sections, view, attribution.
+
+    Parameters
+    ----------
+    titre : str
+        The map's title (French).
+    layers : list of str
+        The layers' scripts, drawn in order.
+    legendes : list of dict
+        The legend's sections.
+    bounds : list of list of float, optional
+        The initial view, ``[[south, west], [north, east]]``.
+    sources : list of str
+        Catalogue names, for the attribution.
+    base : str, optional
+        The shared base layer drawn under the others (e.g. the communes of the context).
+    base_props : dict, optional
+        Per-feature properties of the base layer.
+    palette : list of str, optional
+        The colours of the base layer's classes.
+
+    Examples
+    --------
+    >>> MapSpec("Surface en QPV", sources=["qpv"]).layers
+    []
+    """
 
     titre: str
     layers: list[str] = field(default_factory=list)  # JSON texts
@@ -137,6 +201,31 @@ def contexte_js(
     The basin's communes (drawn by indicator maps and portraits from this one copy), EPCI and département
     boundaries, the basin outline, railway lines and the names of the main towns — so that a map opened
     offline, without tiles, is still readable.
+
+    Parameters
+    ----------
+    communes : Features
+        The basin's communes.
+    communes_props : list of dict
+        One properties object per commune (name, code, indicator values).
+    epci, departements, outline, rail : Features
+        The EPCI and département boundaries, the basin outline and the railway lines.
+    villes : list of (str, float, float, int)
+        The main towns: name, latitude, longitude and rank.
+
+    Returns
+    -------
+    str
+        The script, with every text JSON-escaped (inert in HTML and in templates).
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> c = features(example_communes(), tolerance=0)
+    >>> js = contexte_js(communes=c, communes_props=[{}] * 12, epci=c, departements=c, outline=c,
+    ...                  rail=c, villes=[("<Ville>", 50.4, 2.8, 0)])
+    >>> js.splitlines()[1][:24], "<Ville>" in js
+    ('window.ERBM_CONTEXTE = {', False)
     """
     n = len(communes.geometry)
     data = {

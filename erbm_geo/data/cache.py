@@ -92,6 +92,11 @@ def _facts_fingerprint() -> str:
 class Cache:
     """Every cache of erbm_geo: the process memory and the on-disk layer cache.
 
+    Parameters
+    ----------
+    memory : Memory
+        The process memory of memoised objects and geometry memos.
+
     Examples
     --------
     >>> from erbm_geo.data import CACHE
@@ -159,14 +164,46 @@ CACHE = Cache(MEMORY)
 
 
 def clear_memory() -> None:
-    """Forget everything memoised in this process (the on-disk cache is kept): ``CACHE.clear()``."""
+    """Forget everything memoised in this process (the on-disk cache is kept): ``CACHE.clear()``.
+
+    Examples
+    --------
+    >>> _ = memo("exemple", lambda: 1)
+    >>> clear_memory()
+    >>> memo("exemple", lambda: 2)
+    2
+    >>> clear_memory()
+    """
     CACHE.clear()
 
 
 def memo(
     name: str, build: Callable[[], Any], *, sources: Iterable[str] = (), params: dict[str, Any] | None = None
 ) -> Any:
-    """Return :meth:`Cache.memo` of :data:`CACHE`."""
+    """Return :meth:`Cache.memo` of :data:`CACHE`.
+
+    Parameters
+    ----------
+    name : str
+        The value's name.
+    build : callable
+        Builds it on a miss.
+    sources : iterable of str, default ()
+        The catalogue datasets it is built from.
+    params : dict, optional
+        Options that change it (part of the key).
+
+    Returns
+    -------
+    object
+        The value, built once per process.
+
+    Examples
+    --------
+    >>> memo("exemple_carre", lambda: 7 * 7), memo("exemple_carre", lambda: 0)
+    (49, 49)
+    >>> clear_memory()
+    """
     return CACHE.memo(name, build, sources=sources, params=params)
 
 
@@ -176,7 +213,33 @@ def cached_layer(
     build: Callable[[], gpd.GeoDataFrame],
     params: dict[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return :meth:`Cache.layer` of :data:`CACHE`: the prepared layer *name*, built on a cache miss."""
+    """Return :meth:`Cache.layer` of :data:`CACHE`: the prepared layer *name*, built on a cache miss.
+
+    Parameters
+    ----------
+    name : str
+        The layer's cache name.
+    sources : iterable of str
+        The catalogue datasets it is built from (their checksums key the entry).
+    build : callable
+        Builds the layer on a miss.
+    params : dict, optional
+        Options that change the layer (part of the key).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer, from memory, from a verified disk entry, or built.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> a = cached_layer("exemple_communes", [], example_communes)
+    >>> b = cached_layer("exemple_communes", [], lambda: 1 / 0)  # not built again
+    >>> len(b)
+    12
+    >>> clear_memory()
+    """
     return CACHE.layer(name, sources, build, params)
 
 
@@ -221,6 +284,19 @@ def cache_secret_path() -> Path:
     It is kept outside the cache directory on purpose: whoever can write into the cache but not
     read this file cannot make an entry that verifies. Users who share a cache directory share
     entries only if they share this file.
+
+    Returns
+    -------
+    pathlib.Path
+        The key file (created on first use, readable by its owner only).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["ERBM_GEO_CACHE_SECRET"] = "/tmp/ma-cle"
+    >>> cache_secret_path()
+    PosixPath('/tmp/ma-cle')
+    >>> del os.environ["ERBM_GEO_CACHE_SECRET"]
     """
     env = os.environ.get("ERBM_GEO_CACHE_SECRET")
     if env:

@@ -32,7 +32,7 @@ _FRANCE_GEOJSON = "https://raw.githubusercontent.com/gregoiredavid/france-geojso
 class Dataset:
     """One third-party file.
 
-    Attributes
+    Parameters
     ----------
     name : str
         Catalogue key, e.g. ``"bassin_minier"``.
@@ -56,6 +56,12 @@ class Dataset:
     publishable : bool
         False when the licence of the upstream feed is unconfirmed: maps and the atlas refuse to
         publish it unless told otherwise.
+
+    Examples
+    --------
+    >>> d = get("qpv")
+    >>> d.vintage, d.licence
+    ('2024', 'Licence Ouverte / Etalab 2.0')
     """
 
     name: str
@@ -468,6 +474,11 @@ CATALOGUE: dict[str, Dataset] = {d.name: d for d in _ENTRIES}
 def names() -> list[str]:
     """Return the catalogue keys, sorted.
 
+    Returns
+    -------
+    list of str
+        Every catalogue name, sorted.
+
     Examples
     --------
     >>> "qpv" in names()
@@ -478,6 +489,16 @@ def names() -> list[str]:
 
 def get(name: str) -> Dataset:
     """Return the catalogue entry *name*.
+
+    Parameters
+    ----------
+    name : str
+        A catalogue name.
+
+    Returns
+    -------
+    Dataset
+        Its entry.
 
     Raises
     ------

@@ -32,7 +32,23 @@ FACT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def facts_dir() -> Path:
-    """Return the folder holding the fact tables (packaged copy, else the checkout's ``data/``)."""
+    """Return the folder holding the fact tables (packaged copy, else the checkout's ``data/``).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder of the committed fact tables (each with a ``source`` column).
+
+    Raises
+    ------
+    DataNotFoundError
+        If neither the packaged copy nor the checkout's ``data/`` exists (a broken install).
+
+    Examples
+    --------
+    >>> (facts_dir() / "communes").is_dir()
+    True
+    """
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "_facts", here.parent / "data"):
         if (candidate / "communes").is_dir():
@@ -59,6 +75,18 @@ def read_fact_table(name: str) -> pd.DataFrame:
     ----------
     name : str
         One of :data:`FACT_TABLES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, codes as text, with its ``source`` column.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *name* is not a fact table.
+    DataNotFoundError
+        If the fact tables are not installed.
 
     Examples
     --------

@@ -21,7 +21,26 @@ _VERIFIED: dict[tuple[str, int, int], str] = {}
 
 
 def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of *path*, memoised on (path, size, mtime) for this process."""
+    """Return the hex sha256 of *path*, memoised on (path, size, mtime) for this process.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        Its sha256, in hexadecimal.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "vide.txt"
+    >>> _ = p.write_bytes(b"")
+    >>> sha256_file(p)
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _VERIFIED:
@@ -183,13 +202,55 @@ def resolve(name: str, *, download: bool = True) -> Path:
 
 
 def fetch(names: list[str] | None = None) -> dict[str, Path]:
-    """Resolve (downloading where needed) every dataset in *names* (default: all)."""
+    """Resolve (downloading where needed) every dataset in *names* (default: all).
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Catalogue names (default: every dataset).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Where each dataset's verified file is.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a name is not in the catalogue.
+    DataNotFoundError
+        If a file is neither local nor downloadable.
+    DownloadError
+        If a download fails.
+    ChecksumError
+        If a file does not have its catalogued sha256.
+
+    Examples
+    --------
+    >>> fetch(["qpv"])["qpv"].name
+    'qpv-2024.json'
+    """
     return {n: resolve(n) for n in (names or sorted(CATALOGUE))}
 
 
 @dataclass(frozen=True)
 class DatasetStatus:
-    """Where a dataset was found and whether its checksum matches."""
+    """Where a dataset was found and whether its checksum matches.
+
+    Parameters
+    ----------
+    name : str
+        The catalogue name.
+    path : str or None
+        Where the file was found, ``None`` when missing.
+    status : str
+        ``"ok"``, ``"missing"`` or ``"checksum mismatch"``.
+
+    Examples
+    --------
+    >>> DatasetStatus("qpv", None, "missing").status
+    'missing'
+    """
 
     name: str
     path: str | None
@@ -203,6 +264,12 @@ def verify() -> list[DatasetStatus]:
     -------
     list of DatasetStatus
         One entry per dataset: ``ok``, ``missing`` or ``checksum mismatch``.
+
+    Examples
+    --------
+    >>> statuses = verify()
+    >>> sorted({s.status for s in statuses})
+    ['ok']
     """
     out = []
     for name in sorted(CATALOGUE):

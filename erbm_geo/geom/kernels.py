@@ -36,7 +36,27 @@ __all__ = [
 
 
 def source_geoms(geoms: np.ndarray, measure_from: Literal["edge", "point"]) -> np.ndarray:
-    """Return the geometries distances are measured from: the features themselves or a point in each."""
+    """Return the geometries distances are measured from: the features themselves or a point in each.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        The source geometries.
+    measure_from : {"edge", "point"}
+        ``"edge"``: the geometries themselves (a polygon's distance is its nearest edge's, 0
+        inside); ``"point"``: a point guaranteed inside each (``point_on_surface``).
+
+    Returns
+    -------
+    numpy.ndarray of shapely.Geometry
+        One geometry per source.
+
+    Examples
+    --------
+    >>> sq = shapely.box(0, 0, 2, 2)
+    >>> source_geoms(np.array([sq]), "point")[0].within(sq)
+    True
+    """
     if measure_from == "edge":
         return geoms
     return cast("np.ndarray", shapely.point_on_surface(geoms))
@@ -82,6 +102,25 @@ def intersecting_pairs(
     prepared on the geometry objects, so a layer met again (the same QPV for the cités, then the
     communes) is not prepared again. Querying 1,500 QPV against 35,000 communes is far cheaper
     than the reverse.
+
+    Parameters
+    ----------
+    src, tgt : numpy.ndarray of shapely.Geometry
+        The sources and the targets.
+    tgt_tree, src_tree : shapely.STRtree, optional
+        Trees already built over *tgt* or *src* (the memoised ones are used otherwise).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Source positions and target positions, one pair per intersecting couple.
+
+    Examples
+    --------
+    >>> src = np.array([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 6, 6)])
+    >>> tgt = np.array([shapely.Point(9, 9), shapely.Point(0.5, 0.5), shapely.Point(5.5, 5.5)])
+    >>> [a.tolist() for a in intersecting_pairs(src, tgt)]
+    [[0, 1], [1, 2]]
     """
     if len(src) == 0 or len(tgt) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -214,15 +253,43 @@ def _use_voronoi(n_sources: int, tgt: np.ndarray) -> bool:
 def nearest(
     src: np.ndarray, tgt: np.ndarray, *, max_distance: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return index of the nearest target of each source (-1 if none within *max_distance*) and distance.
+    """Return the index of the nearest target of each source, and the distance.
 
     Sources intersecting a target get distance 0 (found by one bulk ``intersects`` query);
     the others are searched through the targets' Voronoi diagram (point targets, more than 50
-    sources and at least as many sources as targets, or a diagram already built: see
-    :func:`_use_voronoi`) or with ``query_nearest`` over the targets' segments (edges, not
-    vertices, for lines and polygons), cut into chunks searched on
-    :data:`erbm_geo.settings.threads` threads when the sources have many coordinates. Ties are
-    broken by the lowest target index, so results do not depend on row order or tree internals.
+    sources and at least as many sources as targets, or a diagram already built) or with
+    ``query_nearest`` over the targets' segments (edges, not vertices, for lines and polygons),
+    cut into chunks searched on :data:`erbm_geo.settings.threads` threads when the sources have
+    many coordinates. Ties are broken by the lowest target index, so results do not depend on
+    row order or tree internals.
+
+    Parameters
+    ----------
+    src, tgt : numpy.ndarray of shapely.Geometry
+        The sources and the targets, in the same projected CRS (metres).
+    max_distance : float, optional
+        Targets farther than this are not looked for (index -1, distance NaN).
+
+    Returns
+    -------
+    index : numpy.ndarray of int
+        Position of the nearest target in *tgt*, -1 where none was found.
+    distance : numpy.ndarray of float
+        Distance to it, NaN where none was found.
+
+    Raises
+    ------
+    InvalidOptionError
+        If *max_distance* is negative or not a number, or :data:`erbm_geo.settings.threads` is
+        not a positive integer.
+
+    Examples
+    --------
+    >>> src = np.array([shapely.Point(0, 0), shapely.Point(10, 0)])
+    >>> tgt = np.array([shapely.Point(3, 4), shapely.Point(100, 0)])
+    >>> idx, dist = nearest(src, tgt, max_distance=50)
+    >>> idx.tolist(), dist.tolist()
+    ([0, 0], [5.0, 8.06225774829855])
     """
     if max_distance is not None and not max_distance >= 0:
         raise InvalidOptionError(f"max_distance must be a distance ≥ 0 (m), got {max_distance!r}")
@@ -277,7 +344,17 @@ def nearest(
 def take_labels(labels: np.ndarray, idx: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Return ``labels[idx]`` as a string array.
 
-    <NA> where ``idx`` is -1 (nothing found) or the label is missing.
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The target labels.
+    idx : numpy.ndarray of int
+        Positions in *labels*, -1 for "nothing found".
+
+    Returns
+    -------
+    pandas.api.extensions.ExtensionArray
+        String array, <NA> where ``idx`` is -1 or the label is missing.
 
     Examples
     --------
@@ -291,11 +368,29 @@ def take_labels(labels: np.ndarray, idx: np.ndarray) -> pd.api.extensions.Extens
 
 
 def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
-    """Polygons as non-overlapping parts (so overlapping targets count once).
+    """Return the polygons as non-overlapping parts (so overlapping targets count once).
 
     Only the polygons sharing area with another are unioned; the others are kept as they are,
     which spares a costly union of large layers that do not overlap at all (the UNESCO property
     and buffer zone).
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        The polygons.
+
+    Returns
+    -------
+    numpy.ndarray of shapely.Geometry
+        The polygons that overlap nothing, then the union of those that do, as single-part
+        polygons.
+
+    Examples
+    --------
+    >>> parts = dissolve_parts(np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 0, 3, 2),
+    ...                                  shapely.box(10, 0, 11, 1)]))
+    >>> len(parts), float(shapely.area(parts).sum())
+    (2, 7.0)
     """
     if len(geoms) == 0:
         return np.array([], dtype=object)
@@ -308,12 +403,34 @@ def dissolve_parts(geoms: np.ndarray) -> np.ndarray:
 
 
 def pair_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Return area of ``a[k] ∩ b[k]`` for each pair, skipping the overlay where one contains the other.
+    """Return the area of ``a[k] ∩ b[k]`` for each pair, skipping the overlay where one contains the other.
 
     A commune holding a whole QPV, IRIS or UNESCO part needs no intersection: the area is the
     part's. Containment is tested on prepared geometries, far cheaper than an overlay. The
     remaining intersections run on :data:`erbm_geo.settings.threads` threads when they are many
     (:func:`~erbm_geo.geom.threads.chunked`).
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray of shapely.Geometry
+        Two arrays of the same length.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One area per pair, in the CRS's units squared.
+
+    Raises
+    ------
+    InvalidOptionError
+        If :data:`erbm_geo.settings.threads` (or ``ERBM_GEO_THREADS``) is not a positive integer.
+
+    Examples
+    --------
+    >>> a = np.array([shapely.box(0, 0, 4, 4), shapely.box(0, 0, 2, 2)])
+    >>> b = np.array([shapely.box(1, 1, 2, 2), shapely.box(1, 0, 3, 2)])
+    >>> pair_areas(a, b).tolist()
+    [1.0, 2.0]
     """
     out = np.empty(len(a))
     if len(a) == 0:
@@ -349,8 +466,17 @@ def _intersection_area(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def share_of(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """Return ``part / whole``, at most 1.
 
-    Float rounding never publishes a share above 1; NaN where *whole* is 0 (points and lines
-    have no area); no division by zero is attempted.
+    Float rounding never publishes a share above 1; no division by zero is attempted.
+
+    Parameters
+    ----------
+    part, whole : numpy.ndarray of float
+        Numerators and denominators (e.g. covered area and area).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The shares, NaN where *whole* is 0 (points and lines have no area).
 
     Examples
     --------
@@ -364,7 +490,31 @@ def share_of(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 
 def covered_area(src: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
-    """Return area of each source polygon covered by the (non-overlapping) *cover_parts*."""
+    """Return the area of each source polygon covered by the (non-overlapping) *cover_parts*.
+
+    Parameters
+    ----------
+    src : numpy.ndarray of shapely.Geometry
+        The source polygons.
+    cover_parts : numpy.ndarray of shapely.Geometry
+        Polygons that do not overlap one another (see :func:`dissolve_parts`).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Covered area per source.
+
+    Raises
+    ------
+    InvalidOptionError
+        If :data:`erbm_geo.settings.threads` (or ``ERBM_GEO_THREADS``) is not a positive integer.
+
+    Examples
+    --------
+    >>> src = np.array([shapely.box(0, 0, 2, 2), shapely.box(5, 5, 6, 6)])
+    >>> covered_area(src, np.array([shapely.box(1, 1, 3, 3)])).tolist()
+    [1.0, 0.0]
+    """
     out = np.zeros(len(src))
     if len(cover_parts) == 0 or len(src) == 0:
         return out
@@ -382,12 +532,45 @@ def overlay(
     min_area: float = 1.0,
     validate_targets: Callable[[np.ndarray], None] | None = None,
 ) -> tuple[np.ndarray, pd.Series, np.ndarray]:
-    """Covered area, ids touched and their count, in one pass (tobler's pattern).
+    """Return covered area, ids touched and their count, in one pass (tobler's pattern).
 
     Pair areas are summed per source; where the targets a source touches overlap each other,
     that source's covered area is recomputed against their union, so a surface is counted once.
-    *validate_targets* receives the positions of the targets that meet a source (only those
-    need to be valid). Which targets share area with another is computed once per target array.
+    Which targets share area with another is computed once per target array.
+
+    Parameters
+    ----------
+    src, tgt : numpy.ndarray of shapely.Geometry
+        The source and target polygons.
+    ids : numpy.ndarray
+        One identifier per target.
+    min_area : float, default 1.0
+        Pairs sharing less than this area (a shared edge, a sliver) do not count.
+    validate_targets : callable, optional
+        Receives the positions of the targets that meet a source (only those need to be
+        valid), and raises if one is not.
+
+    Returns
+    -------
+    area : numpy.ndarray of float
+        Covered area per source, each surface counted once.
+    ids : pandas.Series
+        Per source, the ids of the targets it meets, sorted and joined with ``;``.
+    count : numpy.ndarray of int
+        Per source, how many targets it meets.
+
+    Raises
+    ------
+    InvalidOptionError
+        If :data:`erbm_geo.settings.threads` (or ``ERBM_GEO_THREADS``) is not a positive integer.
+
+    Examples
+    --------
+    >>> src = np.array([shapely.box(0, 0, 4, 4)])
+    >>> tgt = np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)])
+    >>> area, touched, n = overlay(src, tgt, np.array(["Q2", "Q1"]))
+    >>> area.tolist(), touched.tolist(), n.tolist()
+    ([7.0], ['Q1;Q2'], [2])
     """
     n = len(src)
     area = np.zeros(n)
@@ -411,9 +594,28 @@ def overlay(
 
 
 def join_ids(groups: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
-    """For each group 0…n-1, its ids sorted and joined with ``;`` ("" for an empty group).
+    """Return, for each group 0…n-1, its ids sorted and joined with ``;``.
 
     One sort and one ``np.add.reduceat`` over the strings: no Python loop over groups.
+
+    Parameters
+    ----------
+    groups : numpy.ndarray of int
+        The group of each id, in 0…n-1.
+    ids : numpy.ndarray
+        The ids.
+    n : int
+        The number of groups.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        One string per group, ``""`` for an empty group.
+
+    Examples
+    --------
+    >>> join_ids(np.array([2, 0, 2]), np.array(["b", "x", "a"]), 3).tolist()
+    ['x', '', 'a;b']
     """
     out = np.full(n, "", dtype=object)
     if len(groups) == 0:
@@ -430,7 +632,26 @@ def join_ids(groups: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
 
 
 def count_within(src: np.ndarray, pts: np.ndarray, radius: float) -> np.ndarray:
-    """Return number of target geometries within *radius* metres of each source geometry."""
+    """Return the number of target geometries within *radius* metres of each source geometry.
+
+    Parameters
+    ----------
+    src, pts : numpy.ndarray of shapely.Geometry
+        The sources and the targets, in the same projected CRS.
+    radius : float
+        The distance, in the CRS's units.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        One count per source.
+
+    Examples
+    --------
+    >>> pts = np.array([shapely.Point(0, 3), shapely.Point(0, 30)])
+    >>> count_within(np.array([shapely.Point(0, 0)]), pts, 10).tolist()
+    [1]
+    """
     if len(pts) == 0:
         return np.zeros(len(src), dtype=np.int64)
     si, _ = memo_for(pts).get_tree().query(src, predicate="dwithin", distance=radius)

@@ -32,7 +32,27 @@ T = TypeVar("T")
 
 @dataclass
 class GeometryMemo:
-    """What is known about one geometry array."""
+    """What is known about one geometry array.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        The array this memo belongs to.
+    basic_ok : bool, default False
+        The basic checks passed (present, non-empty, finite).
+    valid : numpy.ndarray
+        Per geometry: validity, once tested (-1 untested, 0 invalid, 1 valid).
+    derived : dict
+        Values derived from the array (trees, masks, unions), by key.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> geoms = np.array([shapely.box(0, 0, 1, 1)])
+    >>> m = memo_for(geoms)
+    >>> m.get("area", lambda: float(shapely.area(geoms).sum())), m.get("area", lambda: 0.0)
+    (1.0, 1.0)
+    """
 
     geoms: np.ndarray
     basic_ok: bool = False  # not missing, not empty, finite coordinates
@@ -66,7 +86,25 @@ class GeometryMemo:
 
 
 def memo_for(geoms: np.ndarray) -> GeometryMemo:
-    """Return the memo of *geoms* (an object array of shapely geometries), created if needed."""
+    """Return the memo of *geoms* (an object array of shapely geometries), created if needed.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        A geometry array.
+
+    Returns
+    -------
+    GeometryMemo
+        The same memo for as long as the array lives.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> geoms = np.array([shapely.Point(0, 0)])
+    >>> memo_for(geoms) is memo_for(geoms)
+    True
+    """
     arr = np.ascontiguousarray(np.asarray(geoms, dtype=object))
     key = ("geoms", len(arr), hashlib.blake2b(arr.tobytes(), digest_size=16).digest())
     return MEMORY.geometry(key, lambda: GeometryMemo(arr))

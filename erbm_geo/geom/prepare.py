@@ -23,6 +23,44 @@ def prepare(
     *validity* is True: distances are well defined on invalid polygons, so distance indicators
     skip that costly test; area indicators check every feature (an invalid polygon has a wrong
     area even where it touches no target). Checks are remembered per geometry array.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS.
+    name : str, default "features"
+        Their name in messages.
+    validity : bool, default False
+        Also check that every geometry is valid (OGC).
+
+    Returns
+    -------
+    gdf : geopandas.GeoDataFrame
+        The features in EPSG:2154.
+    geoms : numpy.ndarray of shapely.Geometry
+        Their geometries.
+
+    Raises
+    ------
+    TypeError
+        If *gdf* is not a GeoDataFrame.
+    EmptyInputError
+        If it has no rows.
+    CRSError
+        If it has no CRS.
+    OutOfAreaError
+        If its coordinates do not fit its CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite, or (with *validity*) invalid.
+    DuplicateIndexError
+        If the index has duplicate labels.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> g, geoms = prepare(example_communes().to_crs(4326), name="communes")
+    >>> g.crs.to_epsg(), len(geoms)
+    (2154, 12)
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
@@ -50,7 +88,33 @@ def _checked(gdf: gpd.GeoDataFrame, name: str) -> tuple[gpd.GeoDataFrame, Geomet
 
 
 def check_valid_subset(gdf: gpd.GeoDataFrame, rows: np.ndarray, *, name: str = "features") -> None:
-    """Raise :class:`InvalidGeometryError` if any geometry at positions *rows* is invalid."""
+    """Raise :class:`InvalidGeometryError` if any geometry at positions *rows* is invalid.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+    rows : numpy.ndarray of int
+        Positions of the geometries to check.
+    name : str, default "features"
+        The layer's name in the message.
+
+    Raises
+    ------
+    InvalidGeometryError
+        If one of them is invalid (OGC), naming the rows and the fix.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> bow = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), bow], crs=2154)
+    >>> check_valid_subset(g, np.array([0]))
+    >>> check_valid_subset(g, np.array([0, 1]), name="cites")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.InvalidGeometryError: cites: 1 feature(s) are invalid (index [1]); ...
+    """
     if len(rows) == 0:
         return
     bad = memo_for(np.asarray(gdf.geometry.values, dtype=object)).invalid_rows(rows)
@@ -75,6 +139,48 @@ def prepare_target(
     The basic checks of :func:`prepare` apply (remembered per array). Validity is not checked
     here: the area kernels check only the targets that meet a feature (see :func:`overlay`), so a
     national layer passed for a few features is not validated whole on every call.
+
+    Parameters
+    ----------
+    target : geopandas.GeoDataFrame
+        The target layer.
+    features : geopandas.GeoDataFrame
+        The features it is measured against (their CRS must be the target's).
+    name : str
+        The target's name in messages.
+    polygonal : bool, default False
+        Require polygons.
+    allow_empty : bool, default False
+        Accept a target without rows.
+
+    Returns
+    -------
+    target : geopandas.GeoDataFrame
+        The target in EPSG:2154.
+    geoms : numpy.ndarray of shapely.Geometry
+        Its geometries.
+
+    Raises
+    ------
+    TypeError
+        If *target* is not a GeoDataFrame.
+    EmptyInputError
+        If it has no rows.
+    CRSError
+        If it has no CRS.
+    OutOfAreaError
+        If its coordinates do not fit its CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite, or (with *polygonal*) not a polygon.
+    CRSError
+        Also if the target and the features have different CRS.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_centres, example_communes
+    >>> t, geoms = prepare_target(example_centres(), example_communes(), name="centres")
+    >>> len(geoms)
+    3
     """
     if not isinstance(target, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(target).__name__}")

@@ -13,7 +13,25 @@ __all__ = ["assign_communes", "connected_components", "measure", "overlapping_ma
 
 
 def measure(geoms: np.ndarray) -> np.ndarray:
-    """Return area for polygons, length for lines, 1 for points (the weight of an intersection)."""
+    """Return area for polygons, length for lines, 1 for points (the weight of an intersection).
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        The geometries.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One measure per geometry.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> measure(np.array([shapely.box(0, 0, 2, 2), shapely.LineString([(0, 0), (3, 4)]),
+    ...                   shapely.Point(1, 1)])).tolist()
+    [4.0, 5.0, 1.0]
+    """
     dim = shapely.get_dimensions(geoms)
     return np.where(dim == 2, shapely.area(geoms), np.where(dim == 1, shapely.length(geoms), 1.0))
 
@@ -31,6 +49,35 @@ def assign_communes(
     A feature lying in no commune polygon (e.g. a point a few metres beyond the simplified
     national border) is given the nearest commune within *max_distance* metres; beyond that it
     gets ``<NA>`` and callers decide whether that is an error.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The features, in EPSG:2154.
+    communes : geopandas.GeoDataFrame
+        The communes, indexed by INSEE code, in EPSG:2154.
+    max_distance : float, default 1000.0
+        How far (m) the nearest commune is looked for, for a feature in none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned on *gdf*'s index, with ``code_insee`` and ``codes_insee`` (strings).
+
+    Raises
+    ------
+    InvalidGeometryError
+        If a commune that meets a feature is invalid.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> from erbm_geo.examples import example_communes
+    >>> c = example_communes()  # 2 km squares, 99001 at x 690-692 km, y 7020-7022 km
+    >>> f = gpd.GeoDataFrame(geometry=[shapely.Point(691_000, 7_021_000),
+    ...                                shapely.box(691_000, 7_020_500, 692_500, 7_021_500)], crs=2154)
+    >>> assign_communes(f, c).to_dict("list")
+    {'code_insee': ['99001', '99001'], 'codes_insee': ['99001', '99001;99002']}
     """
     geoms = gdf.geometry.values
     cgeoms = communes.geometry.values
@@ -66,6 +113,24 @@ def repair_geometries(geoms: np.ndarray) -> np.ndarray:
     ``make_valid`` can turn a self-touching polygon into a GeometryCollection with slivers of
     lines or points; those are dropped so a polygon stays polygonal (a line stays linear).
     Results are MultiPolygon / MultiLineString / MultiPoint, or the single part when only one.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        The geometries.
+
+    Returns
+    -------
+    numpy.ndarray of shapely.Geometry
+        Valid geometries of the same dimension.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> bow = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> fixed = repair_geometries(np.array([bow]))[0]
+    >>> fixed.geom_type, fixed.area, fixed.is_valid
+    ('MultiPolygon', 2.0, True)
     """
     geoms = np.asarray(geoms, dtype=object)
     n = len(geoms)
@@ -95,6 +160,23 @@ def overlapping_mask(geoms: np.ndarray) -> np.ndarray:
     Candidate pairs come from a bounding-box query; the interiors are then tested on the pairs
     in one vectorised call (DE-9IM ``T********``). Unlike ``overlaps``, this also flags a
     geometry equal to, or contained in, another one.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        The geometries.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for a geometry sharing area with another.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> overlapping_mask(np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3),
+    ...                            shapely.box(2, 0, 3, 1)])).tolist()  # the third only touches
+    [True, True, False]
     """
     geoms = np.asarray(geoms, dtype=object)
     mask = np.zeros(len(geoms), dtype=bool)
@@ -115,6 +197,18 @@ def connected_components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     Each node's label is the smallest node of its component (min-label propagation with pointer
     jumping, vectorised: a few passes for the small groups of merged records and stops this
     package builds), so no graph library is imported.
+
+    Parameters
+    ----------
+    n : int
+        The number of nodes.
+    i, j : numpy.ndarray of int
+        The edges' ends.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Each node's label: the smallest node of its component.
 
     Examples
     --------

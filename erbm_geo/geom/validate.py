@@ -45,7 +45,27 @@ PUNCTUAL = frozenset({"Point", "MultiPoint"})
 
 
 def check_not_empty(gdf: pd.DataFrame, *, name: str = "layer") -> None:
-    """Raise :class:`EmptyInputError` when *gdf* has no rows."""
+    """Raise :class:`EmptyInputError` when *gdf* has no rows.
+
+    Parameters
+    ----------
+    gdf : pandas.DataFrame
+        The table or layer.
+    name : str, default "layer"
+        Its name in the message.
+
+    Raises
+    ------
+    EmptyInputError
+        If *gdf* has no rows.
+
+    Examples
+    --------
+    >>> check_not_empty(gpd.GeoDataFrame(geometry=[], crs=2154), name="cités")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.EmptyInputError: cités is empty (0 features); check the selection ...
+    """
     if len(gdf) == 0:
         raise EmptyInputError(
             f"{name} is empty (0 features); check the selection or filter that produced it."
@@ -53,7 +73,29 @@ def check_not_empty(gdf: pd.DataFrame, *, name: str = "layer") -> None:
 
 
 def check_columns(df: pd.DataFrame, columns: Iterable[str], *, name: str = "layer") -> None:
-    """Raise :class:`MissingColumnError` naming every missing column."""
+    """Raise :class:`MissingColumnError` naming every missing column.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    columns : iterable of str
+        The columns it needs.
+    name : str, default "layer"
+        The table's name in the message.
+
+    Raises
+    ------
+    MissingColumnError
+        If a column is missing, naming them all and the available ones.
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({"nom": ["Lens"]}), ["nom", "population"], name="communes")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.MissingColumnError: communes lacks column(s) ['population']; available: ['nom']
+    """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise MissingColumnError(f"{name} lacks column(s) {missing}; available: {list(df.columns)}")
@@ -85,12 +127,19 @@ def check_area(
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
         In EPSG:2154.
+    name : str, default "layer"
+        The layer's name in the message.
     declared : str, optional
         The CRS the caller declared (before reprojection), quoted in the message.
-    bounds : ndarray, optional
+    bounds : numpy.ndarray, optional
         ``shapely.bounds`` of the geometries, when the caller already has them.
+
+    Raises
+    ------
+    OutOfAreaError
+        If a feature lies outside :data:`AREA_BOUNDS`, naming the rows and the likely cause.
 
     Examples
     --------
@@ -150,12 +199,33 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
     The coordinates are checked against the declared CRS (degrees within ±180/±90, every
     feature within metropolitan France once in Lambert-93, see :func:`check_area`).
 
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in its declared CRS.
+    name : str, default "layer"
+        Its name in messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        *gdf* in EPSG:2154 (the same object when it already was).
+
     Raises
     ------
+    TypeError
+        If *gdf* is not a GeoDataFrame.
     CRSError
         When *gdf* has no CRS: erbm_geo never guesses one.
     OutOfAreaError
         When coordinates do not fit the declared CRS or lie far from France.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(2.83, 50.43)], crs=4326)
+    >>> to_working_crs(g, name="mairies").crs.to_epsg()
+    2154
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
@@ -211,6 +281,37 @@ def check_layer(
     :func:`to_working_crs`) and geometries that are present, non-empty, finite and of an allowed
     type (see :func:`check_geometries`). Nothing is dropped: the first problem raises.
 
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in any CRS.
+    name : str, default "layer"
+        The layer's name in messages.
+    types : iterable of str, optional
+        The geometry types allowed; any by default.
+    allow_invalid : bool, default True
+        Accept invalid geometries (outputs draw them as they are).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        *gdf* in EPSG:2154 (the same object when it already was).
+
+    Raises
+    ------
+    TypeError
+        If *gdf* is not a GeoDataFrame.
+    EmptyInputError
+        If it has no rows.
+    DataFormatError
+        If two columns share a name.
+    CRSError
+        If it has no CRS.
+    OutOfAreaError
+        If its coordinates do not fit its CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty, non-finite or of a type not allowed.
+
     Examples
     --------
     >>> import shapely
@@ -228,7 +329,27 @@ def check_layer(
 
 
 def check_unique_columns(df: pd.DataFrame, *, name: str = "layer") -> None:
-    """Raise :class:`DataFormatError` when *df* has duplicate column names."""
+    """Raise :class:`DataFormatError` when *df* has duplicate column names.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    name : str, default "layer"
+        Its name in the message.
+
+    Raises
+    ------
+    DataFormatError
+        If a column name appears twice, with the fix.
+
+    Examples
+    --------
+    >>> check_unique_columns(pd.DataFrame([[1, 2]], columns=["a", "a"]), name="t")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.DataFormatError: t has duplicate column names ['a']; rename them first, ...
+    """
     cols = pd.Index(df.columns)
     if not cols.is_unique:
         dup = sorted({str(c) for c in cols[cols.duplicated()]})
@@ -239,7 +360,29 @@ def check_unique_columns(df: pd.DataFrame, *, name: str = "layer") -> None:
 
 
 def same_crs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, *, names: tuple[str, str]) -> None:
-    """Raise :class:`CRSError` unless *a* and *b* have the same, defined CRS."""
+    """Raise :class:`CRSError` unless *a* and *b* have the same, defined CRS.
+
+    Parameters
+    ----------
+    a, b : geopandas.GeoDataFrame
+        The two layers.
+    names : (str, str)
+        Their names in the message.
+
+    Raises
+    ------
+    CRSError
+        If either has no CRS, or their CRS differ.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> a = gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)], crs=2154)
+    >>> same_crs(a, a.to_crs(4326), names=("cités", "QPV"))
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.CRSError: cités is in EPSG:2154 but QPV is in EPSG:4326; reproject one of them, ...
+    """
     for g, n in zip((a, b), names, strict=True):
         if g.crs is None:
             raise CRSError(f"{n} has no CRS; set it (e.g. gdf.set_crs('EPSG:2154')).")
@@ -259,10 +402,28 @@ def check_geometries(
 ) -> None:
     """Check that every geometry is present, non-empty, finite, of allowed type and valid.
 
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+    name : str, default "layer"
+        The layer's name in the message.
+    types : iterable of str, optional
+        The geometry types allowed (e.g. ``["Polygon", "MultiPolygon"]``); any by default.
+    allow_invalid : bool, default False
+        Accept invalid (self-intersecting) geometries.
+
     Raises
     ------
     InvalidGeometryError
         Naming the offending rows (first ten index labels) and the fix.
+
+    Examples
+    --------
+    >>> check_geometries(gpd.GeoDataFrame(geometry=[None], crs=2154), name="cités")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.InvalidGeometryError: cités: 1 feature(s) have no geometry (index [0]); ...
     """
     arr = np.asarray(gdf.geometry.values, dtype=object)
     missing = shapely.is_missing(arr)

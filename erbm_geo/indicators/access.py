@@ -34,9 +34,29 @@ WALK_RADIUS_M = 800.0
 
 
 def check_radius(radius: float, *, name: str = "radius", allow_zero: bool = False) -> None:
-    """Raise :class:`InvalidOptionError` unless *radius* is a finite distance (m) above 0.
+    """Raise :class:`InvalidOptionError` unless *radius* is a number of metres (> 0, or ≥ 0).
 
-    0 is accepted with *allow_zero*.
+    Parameters
+    ----------
+    radius : float
+        The distance.
+    name : str, default "radius"
+        Its name in the message.
+    allow_zero : bool, default False
+        Accept 0.
+
+    Raises
+    ------
+    InvalidOptionError
+        If *radius* is not a finite number, is negative, or is 0 without *allow_zero*.
+
+    Examples
+    --------
+    >>> check_radius(800)
+    >>> check_radius(-5)
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.InvalidOptionError: radius must be a positive number of metres, got -5
     """
     if (
         isinstance(radius, bool)
@@ -63,8 +83,9 @@ def station_access(
 
     Parameters
     ----------
-    gdf : GeoDataFrame
-    stations : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS (measured in EPSG:2154).
+    stations : geopandas.GeoDataFrame
         Station points in the CRS of *gdf*, with a ``mode`` column (else all are ``"train"``)
         and a ``nom`` column (else the index names them). Built in:
         :func:`erbm_geo.indicators.builtin.stations` — by default the stations known to be in
@@ -73,7 +94,8 @@ def station_access(
         Walking radius (m).
     modes : tuple of str, optional
         Modes reported separately (default: every mode of the ``mode`` column, sorted).
-    measure_from : {"edge", "point"}
+    measure_from : {"edge", "point"}, default "edge"
+        From the feature's nearest edge (0 inside), or from a point inside it.
 
     Returns
     -------
@@ -82,6 +104,23 @@ def station_access(
         ``<mode>_distance_m`` per mode, ``stations_within`` (count within *radius*) and
         ``share_within_walk`` (share of the feature's area within *radius* of a station; for
         points and lines 1 or 0).
+
+    Raises
+    ------
+    InvalidOptionError
+        If *radius* is not a positive number of metres.
+    UnknownOptionError
+        If *measure_from* is unknown.
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty, non-finite or invalid.
 
     Examples
     --------
@@ -141,15 +180,37 @@ def distance_to_lines(
 
     Parameters
     ----------
-    gdf : GeoDataFrame
-    lines : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS (measured in EPSG:2154).
+    lines : geopandas.GeoDataFrame
         Any layer in the CRS of *gdf* (distances go to the edges of lines and polygons, not to
         their vertices). Built in: :func:`erbm_geo.indicators.builtin.rail_lines` (railway lines
         in operation) and :func:`~erbm_geo.indicators.builtin.eurovelo5`; your own motorway or
         BHNS file with :func:`erbm_geo.layers.user_layer`.
-    name : str
+    name : str, default "lines"
         Names the result only: ``"<name>_distance_m"``.
-    measure_from : {"edge", "point"}
+    measure_from : {"edge", "point"}, default "edge"
+        From the feature's nearest edge (0 inside), or from a point inside it.
+
+    Returns
+    -------
+    pandas.Series
+        ``<name>_distance_m`` (float, metres), aligned on *gdf*'s index.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *measure_from* is unknown.
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite.
 
     Examples
     --------

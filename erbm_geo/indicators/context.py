@@ -54,10 +54,16 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
 
     Parameters
     ----------
-    gdf : GeoDataFrame
-    communes : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS (measured in EPSG:2154).
+    communes : geopandas.GeoDataFrame
         Commune polygons indexed by code, in any CRS — built in:
         :func:`erbm_geo.indicators.builtin.communes` (Nord and Pas-de-Calais, COG 2025).
+
+    Returns
+    -------
+    pandas.Series
+        ``code_insee`` (string), aligned on *gdf*'s index.
 
     Raises
     ------
@@ -132,14 +138,13 @@ _FRICHES_COLUMNS = ("friches_n", "friches_surface_m2", "friches_per_km2", "frich
 
 
 def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Brownfields of each feature's main commune.
-
-    Count, surface, per km², share.
+    """Return the brownfields of each feature's main commune: count, surface, per km², share.
 
     Parameters
     ----------
-    gdf : GeoDataFrame
-    communes : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS (measured in EPSG:2154).
+    communes : geopandas.GeoDataFrame
         Commune polygons indexed by INSEE code with the columns ``friches_n``,
         ``friches_surface_m2``, ``friches_per_km2``, ``friches_surface_share`` and optionally
         ``friches_surface_quality`` — built in: :func:`erbm_geo.indicators.builtin.friches_communes`
@@ -153,6 +158,23 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
         ``"surface_exceeds_commune"``: the source surface is larger than the commune; surface
         and share are then NA, never a share above 1). One :class:`DataQualityWarning` names
         the flagged communes met.
+
+    Raises
+    ------
+    MissingColumnError
+        If *communes* lacks a friches column.
+    UnknownCodeError
+        If a feature's commune is not in *communes* (see :func:`commune_of`).
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite.
 
     Examples
     --------
@@ -202,16 +224,17 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
 
 
 def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Income of each feature's commune and of the IRIS it overlaps (area-weighted).
+    """Return the income of each feature's commune and of the IRIS it overlaps (area-weighted).
 
     Parameters
     ----------
-    gdf : GeoDataFrame
-    communes : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS (measured in EPSG:2154).
+    communes : geopandas.GeoDataFrame
         Commune polygons indexed by INSEE code with ``revenu_median_uc`` and
         ``part_minima_sociaux_pct`` — built in: :func:`erbm_geo.indicators.builtin.income_communes`
         (Filosofi 2021).
-    iris : GeoDataFrame
+    iris : geopandas.GeoDataFrame
         IRIS polygons (CRS of *gdf*) with ``code_insee`` (their commune), ``revenu_median_uc``
         and ``taux_pauvrete_pct`` — built in: :func:`erbm_geo.indicators.builtin.income_iris`.
 
@@ -227,6 +250,23 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
         ``code_insee`` index, else its ``codes_insee`` column (every commune holding a part),
         else its ``code_insee`` column, else the communes it overlaps. For point features, the
         IRIS containing the point.
+
+    Raises
+    ------
+    MissingColumnError
+        If *communes* or *iris* lacks an income column.
+    UnknownCodeError
+        If a feature's commune is not in *communes* (see :func:`commune_of`).
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite.
 
     Examples
     --------
@@ -331,6 +371,37 @@ def count_within_radius(
 
     *radius* ≥ 0; 0 counts those touching; any geometry types.
 
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS (measured in EPSG:2154).
+    targets : geopandas.GeoDataFrame
+        Any geometry types, in the CRS of *gdf*.
+    radius : float
+        The distance (m), ≥ 0; 0 counts the targets touching the feature.
+    name : str, default "within"
+        The name of the returned Series.
+
+    Returns
+    -------
+    pandas.Series
+        Counts (int), aligned on *gdf*'s index.
+
+    Raises
+    ------
+    InvalidOptionError
+        If *radius* is negative or not a number.
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite.
+
     Examples
     --------
     >>> import geopandas as gpd
@@ -355,19 +426,38 @@ def _count(
 def heritage_within(
     gdf: gpd.GeoDataFrame, shafts: gpd.GeoDataFrame, terrils: gpd.GeoDataFrame, *, radius: float = 1000.0
 ) -> pd.DataFrame:
-    """Former shafts and terrils within *radius* metres of each feature.
+    """Return the former shafts and terrils within *radius* metres of each feature.
 
     Parameters
     ----------
-    shafts, terrils : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
+        The features, in any CRS (measured in EPSG:2154).
+    shafts, terrils : geopandas.GeoDataFrame
         In the CRS of *gdf* — built in: :func:`erbm_geo.indicators.builtin.shafts` and
         :func:`~erbm_geo.indicators.builtin.terrils` (those of the property and of the buffer
         zone).
+    radius : float, default 1000.0
+        The distance (m).
 
     Returns
     -------
     pandas.DataFrame
         ``puits_within`` and ``terrils_within`` (counts).
+
+    Raises
+    ------
+    InvalidOptionError
+        If *radius* is negative or not a number.
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite.
 
     Examples
     --------

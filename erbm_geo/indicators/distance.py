@@ -18,7 +18,26 @@ MeasureFrom = Literal["edge", "point"]
 
 
 def check_measure(measure_from: str) -> None:
-    """Raise :class:`UnknownOptionError` unless *measure_from* is ``"edge"`` or ``"point"``."""
+    """Raise :class:`UnknownOptionError` unless *measure_from* is ``"edge"`` or ``"point"``.
+
+    Parameters
+    ----------
+    measure_from : str
+        The option given.
+
+    Raises
+    ------
+    UnknownOptionError
+        If it is not ``"edge"`` or ``"point"``.
+
+    Examples
+    --------
+    >>> check_measure("edge")
+    >>> check_measure("centroid")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.UnknownOptionError: unknown measure_from 'centroid'; choose 'edge' or 'point'
+    """
     if measure_from not in ("edge", "point"):
         raise UnknownOptionError(f"unknown measure_from {measure_from!r}; choose 'edge' or 'point'")
 
@@ -63,6 +82,23 @@ def distance_to_centres(
         Aligned on ``gdf.index``: ``distance_m``, ``centre_nom``, ``centre_id`` (the index label
         of the centre: the INSEE code of its commune for built-in centres). Ties go to the
         centre that comes first in *centres*.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *measure_from* is unknown.
+    InvalidOptionError
+        If *max_distance* is negative or not a number.
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty or non-finite.
 
     Examples
     --------

@@ -55,6 +55,20 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
     pandas.Series
         Aligned on ``gdf.index``; NaN for point and line features (no area).
 
+    Raises
+    ------
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty, non-finite or invalid (a feature, or a target that
+        meets one), or a target is not a polygon.
+
     Examples
     --------
     >>> import geopandas as gpd
@@ -151,6 +165,22 @@ def unesco_overlap(
         ``bien_inscrit_share``, ``zone_tampon_share`` (0–1, NaN without area),
         ``bien_inscrit_distance_m`` (0 when the feature touches a component part) and
         ``bien_inscrit_element`` (the index label of the nearest part).
+
+    Raises
+    ------
+    UnknownOptionError
+        If *measure_from* is unknown.
+    EmptyInputError
+        If *gdf* or a target has no rows.
+    DuplicateIndexError
+        If *gdf*'s index has duplicate labels.
+    CRSError
+        If a layer has no CRS, or a target's CRS is not the features'.
+    OutOfAreaError
+        If coordinates do not fit their CRS or lie far from France.
+    InvalidGeometryError
+        If a geometry is missing, empty, non-finite or invalid (a feature, or a target that
+        meets one), or a target is not a polygon.
 
     Examples
     --------

@@ -277,6 +277,19 @@ def indicator_table(
         :data:`INDICATOR_DOC` (distances in m, shares 0–1), geometry last. For communes, centre
         distances are measured from the commune's centre (town hall); for cités, from their edge.
 
+    Raises
+    ------
+    UnknownOptionError
+        If *of* is unknown, or *features* is given with *territory*/*of*.
+    UnknownCodeError
+        If a code of *territory* is not a commune or an EPCI of the Nord or the Pas-de-Calais.
+    EmptyInputError
+        If the selection holds no feature.
+    DataNotFoundError
+        If a built-in layer is neither in the mirror nor downloadable.
+    CRSError, OutOfAreaError, InvalidGeometryError, DuplicateIndexError
+        If *features* is not a usable layer (see :func:`erbm_geo.geom.prepare.prepare`).
+
     Examples
     --------
     >>> t = indicator_table(of="communes")
@@ -368,6 +381,17 @@ def sources_table(names: tuple[str, ...] = TABLE_SOURCES) -> pd.DataFrame:
     """Return the data-sources sheet.
 
     Dataset, title, producer/attribution, licence, vintage, upstream.
+
+    Parameters
+    ----------
+    names : tuple of str, default :data:`TABLE_SOURCES`
+        Catalogue names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``dataset``, with ``title``, ``attribution``, ``licence``, ``vintage``,
+        ``upstream`` and ``sha256``.
 
     Examples
     --------

@@ -102,6 +102,17 @@ def centres(*, level: Level = "all", territory: TerritoryName = "bassin_minier_e
         ``source_point`` (``"mairie"`` or ``"point_on_surface"``), ``in_basin``,
         ``in_erbm_epci``; point geometry.
 
+    Raises
+    ------
+    UnknownOptionError
+        If *level* or *territory* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
     Examples
     --------
     >>> main = centres(level="main")
@@ -123,6 +134,18 @@ def centres(*, level: Level = "all", territory: TerritoryName = "bassin_minier_e
 
 def as_centres(points: gpd.GeoDataFrame, *, name_column: str = "nom") -> gpd.GeoDataFrame:
     """Turn a user point layer (any CRS) into a centres layer usable by the indicators.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        Points, in any CRS.
+    name_column : str, default "nom"
+        The column naming each centre.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The centres in EPSG:2154, with ``nom``.
 
     Raises
     ------

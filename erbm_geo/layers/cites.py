@@ -98,6 +98,16 @@ def normalise_name(name: object) -> str:
 
     Lowercase ASCII, no « cité/résidence », no articles.
 
+    Parameters
+    ----------
+    name : object
+        A cité name (missing values give ``""``).
+
+    Returns
+    -------
+    str
+        The key names are matched by.
+
     Examples
     --------
     >>> normalise_name("Cité des Alouettes")
@@ -334,6 +344,17 @@ def cite_parts(part: Literal["inscribed", "buffer"] = "inscribed") -> gpd.GeoDat
     geopandas.GeoDataFrame
         Index ``cite_id`` (as in :func:`cites`); ``nom``, ``area_ha``; polygons in EPSG:2154.
 
+    Raises
+    ------
+    UnknownOptionError
+        If *part* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
     Examples
     --------
     >>> p = cite_parts("inscribed")
@@ -355,6 +376,22 @@ def select_cites(
     """Select cités by commune (INSEE code), EPCI (SIREN) and/or programme flag.
 
     A cité spanning several communes is selected when any of them matches.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame, optional
+        The cités to select from (default: :func:`cites`).
+    commune : str or list of str, optional
+        INSEE codes.
+    epci : str or list of str, optional
+        SIREN codes.
+    flag : {"unesco_inscribed", "in_buffer_zone", "erbm_programme"}, optional
+        Keep the cités with this flag.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The cités selected, in their order.
 
     Raises
     ------
@@ -416,6 +453,25 @@ def programme_cites() -> pd.DataFrame:
     match no polygon keep ``cite_id`` = <NA>: they are listed by ``programme_cites()
     .query("cite_id.isna()")`` and in the docs.
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fact: ``nom``, ``commune``, ``logements``, ``phase``, ``note``, ``source``,
+        ``section``, ``code_insee`` and ``cite_id`` (<NA> where no polygon matches).
+
+    Raises
+    ------
+    DataFormatError
+        If the fact table is damaged.
+    UnknownCodeError
+        If a commune of the fact table matches no commune.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
     Examples
     --------
     >>> p = programme_cites()
@@ -448,11 +504,27 @@ def overview_by_epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm
     A cité counts for the EPCI of its main commune (``code_insee``). Areas are the exact
     intersections of the property / buffer zone with the EPCI polygon, in hectares.
 
+    Parameters
+    ----------
+    territory : {"erbm", "bassin_minier_erbm"}, default "erbm"
+        The 8 EPCI of the ERBM, or also the 5 other EPCI holding basin communes.
+
     Returns
     -------
     pandas.DataFrame
         Index ``siren_epci``; columns ``nom_epci``, ``n_cites``, ``n_unesco_inscribed``,
         ``n_in_buffer_zone``, ``n_erbm_programme``, ``bien_inscrit_ha``, ``zone_tampon_ha``.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------

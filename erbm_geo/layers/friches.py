@@ -45,7 +45,14 @@ def _slug(s: str) -> str:
 
 @renamed_kwarg("perimeter", "territory")
 def friches_communes(*, territory: TerritoryName = "bassin_minier", warn: bool = True) -> gpd.GeoDataFrame:
-    """Communes of *territory* with their Cartofriches aggregates.
+    """Return the communes of *territory* with their Cartofriches aggregates.
+
+    Parameters
+    ----------
+    territory : {"bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"}, default "bassin_minier"
+        The communes returned.
+    warn : bool, default True
+        Issue the :class:`~erbm_geo.errors.DataQualityWarning` for the flagged communes.
 
     Returns
     -------
@@ -62,6 +69,17 @@ def friches_communes(*, territory: TerritoryName = "bassin_minier", warn: bool =
         is never published above 1. The source values are kept in ``friches_surface_m2_source``
         and listed in ``attrs["quality"]``; a :class:`~erbm_geo.errors.DataQualityWarning`
         counts them.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------
@@ -129,7 +147,27 @@ def _build_friches() -> gpd.GeoDataFrame:
 
 
 def warn_quality(f: gpd.GeoDataFrame, codes: Iterable[str] | None = None) -> None:
-    """Issue one DataQualityWarning for the flagged communes of *f* (among *codes* if given)."""
+    """Issue one DataQualityWarning for the flagged communes of *f* (among *codes* if given).
+
+    Parameters
+    ----------
+    f : geopandas.GeoDataFrame
+        The result of :func:`friches_communes` (its ``attrs["quality"]``).
+    codes : iterable of str, optional
+        Only the flagged communes among these (default: all of *f*).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> f = gpd.GeoDataFrame({"nom": ["Commune A"]}, geometry=[None],
+    ...                      index=pd.Index(["99001"], name="code_insee"))
+    >>> f.attrs["quality"] = [{"code_insee": "99001", "nom": "Commune A"}]
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_quality(f)
+    >>> [type(w.message).__name__ for w in caught]
+    ['DataQualityWarning']
+    """
     keep = set(f.index if codes is None else codes)
     bad = [q for q in f.attrs.get("quality", []) if q["code_insee"] in keep]
     if bad:
@@ -143,11 +181,24 @@ def warn_quality(f: gpd.GeoDataFrame, codes: Iterable[str] | None = None) -> Non
 
 
 def strategic_sites() -> gpd.GeoDataFrame:
-    """Strategic brownfield / mining sites named by the programme documents.
+    """Return the strategic brownfield / mining sites named by the programme documents.
 
-    A location is given only where an open layer holds the site (``location_layer`` /
-    ``location_key``: e.g. the headframe of the 11/19 in the UNESCO extraction facilities);
-    other sites have an empty geometry and their communes only — nothing is invented.
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per site with its ``source`` document, ``code_insee``/``codes_insee``, and a
+        geometry only where ``location_layer``/``location_key`` name it in an open layer.
+
+    Raises
+    ------
+    DataFormatError
+        If a location key matches several features of its layer.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------
@@ -190,7 +241,7 @@ CARTOFRICHES_COLUMNS = (
 
 
 def cartofriches_sites(path: str | Path) -> gpd.GeoDataFrame:
-    """Read the Cartofriches sites CSV (``friches-standard-*.csv``, not in the mirror).
+    r"""Read the Cartofriches sites CSV (``friches-standard-*.csv``, not in the mirror).
 
     Parameters
     ----------
@@ -208,6 +259,21 @@ def cartofriches_sites(path: str | Path) -> gpd.GeoDataFrame:
     Raises
     ------
     DataNotFoundError, MissingColumnError, DataFormatError
+
+    Examples
+    --------
+    An invented two-site file in the national CSV's layout:
+
+    >>> import tempfile, pathlib
+    >>> csv = pathlib.Path(tempfile.mkdtemp()) / "friches-standard-exemple.csv"
+    >>> _ = csv.write_text(
+    ...     "site_id;site_nom;comm_insee;site_type;site_statut;latitude;longitude\n"
+    ...     "S1;Ancienne fosse;99001;friche industrielle;friche sans projet;50.4;2.8\n"
+    ...     "S2;Site sans coordonnées;99002;friche industrielle;friche sans projet;;\n",
+    ...     encoding="utf-8")
+    >>> sites = cartofriches_sites(csv)
+    >>> sites.index.tolist(), sites.attrs["without_coordinates"]
+    (['S1'], ['S2'])
     """
     p = Path(path)
     if not p.is_file():

@@ -106,9 +106,21 @@ def _unesco_id(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def bien_inscrit() -> gpd.GeoDataFrame:
     """Return the 109 component parts of World Heritage property 1360.
 
-    Index ``no_element`` (1–109, integer); columns ``nom``, ``no_section``, ``section`` (the
-    mining company or theme of the section), ``surface_ha`` (as published), ``code_insee``,
-    ``codes_insee``.
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``no_element`` (1–109, integer); columns ``nom``, ``no_section``, ``section`` (the
+        mining company or theme of the section), ``surface_ha`` (as published), ``code_insee``,
+        ``codes_insee``; EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------
@@ -141,7 +153,19 @@ def bien_inscrit() -> gpd.GeoDataFrame:
 def zone_tampon() -> gpd.GeoDataFrame:
     """Return the buffer zone of the property.
 
-    15 polygons drawn around (not over) the component parts.
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        15 polygons drawn around (not over) the component parts, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------
@@ -160,7 +184,27 @@ _MBM_UNESCO = {"id_unesco": "id_unesco", "element": "element", "objet": "objet"}
 
 
 def batis() -> gpd.GeoDataFrame:
-    """Inscribed buildings (159): company buildings, headframes, health and social facilities."""
+    """Return the inscribed buildings (159): company buildings, headframes, health and social facilities.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One polygon per building, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(batis())
+    159
+    """
     return _prepare(
         "batis",
         {
@@ -179,7 +223,31 @@ def batis() -> gpd.GeoDataFrame:
 
 
 def equipements_collectifs() -> gpd.GeoDataFrame:
-    """Inscribed collective facilities (135): schools, churches, dispensaries, offices…."""
+    """Return the inscribed collective facilities (134): schools, churches, dispensaries, offices….
+
+    The source lists 135; one has no geometry and is dropped with a
+    :class:`~erbm_geo.errors.DataQualityWarning`
+    (counted in ``attrs["dropped_no_geometry"]``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One polygon per facility, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(equipements_collectifs())
+    134
+    """
     return _prepare(
         "equipements_collectifs",
         {
@@ -197,7 +265,27 @@ def equipements_collectifs() -> gpd.GeoDataFrame:
 
 
 def equipements_extraction() -> gpd.GeoDataFrame:
-    """Inscribed extraction facilities (25): headframes, pit heads, machine houses."""
+    """Return the inscribed extraction facilities (25): headframes, pit heads, machine houses.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One polygon per facility, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(equipements_extraction())
+    25
+    """
     return _prepare(
         "equipements_extraction",
         {
@@ -215,17 +303,81 @@ def equipements_extraction() -> gpd.GeoDataFrame:
 
 
 def cavaliers() -> gpd.GeoDataFrame:
-    """Inscribed cavaliers (14 polygons): embankments of the former mining railways."""
+    """Return the inscribed cavaliers (14 polygons): embankments of the former mining railways.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The cavaliers' polygons, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(cavaliers())
+    14
+    """
     return _prepare("cavaliers", {**_MBM_UNESCO, "longueur_m": "longueur_m"}, None, _unesco_id)
 
 
 def zt_cavaliers() -> gpd.GeoDataFrame:
-    """Cavaliers of the buffer zone (1,317 line sections of historic mining railways)."""
+    """Return the cavaliers of the buffer zone (1,316 line sections of historic mining railways).
+
+    The source lists 1,317; one has no geometry and is dropped with a
+    :class:`~erbm_geo.errors.DataQualityWarning`
+    (counted in ``attrs["dropped_no_geometry"]``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The line sections, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(zt_cavaliers())
+    1316
+    """
     return _prepare("zt_cavaliers", {"id_troncon": "id_troncon", "nom": "nom"}, None)
 
 
 def terrils() -> gpd.GeoDataFrame:
-    """Inscribed terrils (51 polygons; index ``no_terril``, e.g. ``"T115"``)."""
+    """Return the inscribed terrils (51 polygons).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``no_terril`` (e.g. ``"T115"``), in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(terrils())
+    51
+    """
     return _prepare(
         "terrils",
         {
@@ -242,7 +394,27 @@ def terrils() -> gpd.GeoDataFrame:
 
 
 def zt_terrils() -> gpd.GeoDataFrame:
-    """Terrils of the buffer zone (111 polygons; index ``no_terril``)."""
+    """Return the terrils of the buffer zone (111 polygons).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``no_terril``, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(zt_terrils())
+    111
+    """
     return _prepare(
         "zt_terrils",
         {"id": "no_terril", "nom": "nom", "nom_usuel": "nom_usuel", "forme": "forme"},
@@ -251,17 +423,77 @@ def zt_terrils() -> gpd.GeoDataFrame:
 
 
 def espaces_neonaturels() -> gpd.GeoDataFrame:
-    """Inscribed espaces néo-naturels (5): subsidence ponds and their woods."""
+    """Return the inscribed espaces néo-naturels (5): subsidence ponds and their woods.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Their polygons, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(espaces_neonaturels())
+    5
+    """
     return _prepare("espace_neonaturel", {"nom": "nom", **_MBM_UNESCO}, None, _unesco_id)
 
 
 def zt_espaces_neonaturels() -> gpd.GeoDataFrame:
-    """Espaces néo-naturels of the buffer zone (7)."""
+    """Return the espaces néo-naturels of the buffer zone (7).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Their polygons, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(zt_espaces_neonaturels())
+    7
+    """
     return _prepare("zt_espaces_neonaturels", {"id": "id", "nom": "nom"}, "id")
 
 
 def zt_parvis_agricoles() -> gpd.GeoDataFrame:
-    """Protected agricultural views of the buffer zone (138), with the terrils they look at."""
+    """Return the protected agricultural views of the buffer zone (138).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Their polygons, with the terrils they look at, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(zt_parvis_agricoles())
+    138
+    """
     return _prepare(
         "zt_parvis_agricoles", {"id": "id", "qualite_vue": "qualite_vue", "vue_sur": "vue_sur"}, "id"
     )
@@ -269,6 +501,21 @@ def zt_parvis_agricoles() -> gpd.GeoDataFrame:
 
 def puits_de_mines() -> gpd.GeoDataFrame:
     """Return the 636 former mine shafts (points) with company, concession, depth, dates and BRGM link.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One point per shaft, with ``fosse``, ``puits``, ``compagnie``, ``concession``,
+        ``profondeur_m``, ``creusement``, ``fermeture`` and ``url_brgm``; EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------

@@ -133,6 +133,19 @@ def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
         was invalid and was repaired), ``overlaps_other`` (shares area with another QPV).
         ``attrs["repaired"]`` counts the repairs in the result.
 
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is not a territory name.
+    EmptyInputError
+        If no QPV intersects the territory given.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
     Examples
     --------
     >>> q = qpv(territory="france")

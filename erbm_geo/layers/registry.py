@@ -115,7 +115,32 @@ LAYERS: dict[str, LayerInfo] = {
 
 
 def load(name: str) -> gpd.GeoDataFrame:
-    """Load the built-in layer *name* (see :data:`LAYERS`)."""
+    """Load the built-in layer *name* (see :data:`LAYERS`).
+
+    Parameters
+    ----------
+    name : str
+        A layer name (see :data:`LAYERS`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer, in EPSG:2154.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *name* is not a built-in layer.
+    DataNotFoundError
+        If its source is neither in the mirror nor downloadable.
+    ChecksumError
+        If its source does not have its catalogued sha256.
+
+    Examples
+    --------
+    >>> len(load("bien_inscrit"))
+    109
+    """
     from erbm_geo.errors import UnknownOptionError
 
     if name not in LAYERS:

@@ -28,9 +28,31 @@ NATIONAL_MEDIAN_EUR = 22810
 
 @renamed_kwarg("perimeter", "territory")
 def income_communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDataFrame:
-    """Communes with Filosofi 2021 median income and minima-sociaux share.
+    """Return the communes with Filosofi 2021 median income and minima-sociaux share.
 
     Communes whose figures INSEE suppressed (statistical secrecy) have <NA>.
+
+    Parameters
+    ----------
+    territory : {"bassin_minier", "erbm", "bassin_minier_erbm", "nord_pas_de_calais"}, default "bassin_minier"
+        The communes returned.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The communes (see :func:`erbm_geo.layers.communes`) with ``revenu_median_uc`` and
+        ``part_minima_sociaux_pct``.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------
@@ -80,15 +102,65 @@ def _build_iris() -> gpd.GeoDataFrame:
 
 
 def iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
-    """IRIS 2020 contours of the Nord and Pas-de-Calais lying in *territory* (index ``code_iris``)."""
+    """Return the IRIS 2020 contours of the Nord and Pas-de-Calais lying in *territory*.
+
+    Parameters
+    ----------
+    territory : str or geopandas.GeoDataFrame, default "bassin_minier"
+        Keep the IRIS lying in it (``"france"``: all of the Nord and Pas-de-Calais).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``code_iris``, with ``nom_iris``, ``code_insee``, ``nom_commune`` and
+        ``type_iris``; EPSG:2154.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> i = iris()
+    >>> i.index.name, len(i)
+    ('code_iris', 631)
+    """
     g = cached_layer("iris_59_62", ("iris",), _build_iris)
     return g if territory == "nord_pas_de_calais" else filter_to_territory(g, territory)
 
 
 def income_iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
-    """IRIS contours with Filosofi 2021 median income, poverty rate and Gini.
+    """Return the IRIS contours with Filosofi 2021 median income, poverty rate and Gini.
 
     IRIS without figures (communes under 5,000 inhabitants, suppressed cells) have <NA>.
+
+    Parameters
+    ----------
+    territory : str or geopandas.GeoDataFrame, default "bassin_minier"
+        Keep the IRIS lying in it.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``code_iris``, with ``revenu_median_uc``, ``taux_pauvrete_pct`` and ``gini``.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------

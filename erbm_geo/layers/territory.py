@@ -69,6 +69,16 @@ BASIN_SHARE_THRESHOLD = 0.5
 def erbm_epci_sirens() -> list[str]:
     """Return the SIREN codes of the 8 EPCI signatories of the ERBM (fact table ``erbm_epci``).
 
+    Returns
+    -------
+    list of str
+        Eight SIREN codes, sorted.
+
+    Raises
+    ------
+    DataFormatError
+        If the committed fact table ``erbm_epci`` is damaged.
+
     Examples
     --------
     >>> len(erbm_epci_sirens())
@@ -199,6 +209,18 @@ def select_communes(
 ) -> gpd.GeoDataFrame:
     """Return the communes with the given INSEE codes.
 
+    Parameters
+    ----------
+    codes : str or list of str
+        INSEE codes (five characters, as text).
+    territory : str, default "nord_pas_de_calais"
+        Where the codes are looked for (see :data:`TERRITORIES`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The communes, in the order of *codes*.
+
     Raises
     ------
     UnknownCodeError
@@ -262,6 +284,17 @@ def epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.Ge
         Index ``siren_epci``; columns ``nom_epci``, ``population``, ``n_communes``,
         ``n_communes_bassin``, ``population_bassin``, ``area_km2``, ``erbm`` and ``geometry``.
 
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is not one of the two.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
     Examples
     --------
     >>> e = epci()
@@ -315,6 +348,20 @@ def epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.Ge
 def departements() -> gpd.GeoDataFrame:
     """Return the Nord and the Pas-de-Calais dissolved from the commune polygons.
 
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Two rows indexed by département code, with ``nom``, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
     Examples
     --------
     >>> d = departements()
@@ -341,6 +388,22 @@ def basin_outline(*, source: Literal["mbm", "communes"] = "mbm") -> gpd.GeoDataF
         ``"mbm"``: the Mission Bassin Minier polygon (``mbm/bassin-minier.geojson``), with its
         ``population`` attribute; ``"communes"``: the union of the 250 basin communes, with the
         COG 2025 population.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row, in EPSG:2154, with ``population``.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *source* is not ``"mbm"`` or ``"communes"``.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------
@@ -375,6 +438,21 @@ def derive_basin_communes() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``code_insee``, ``nom``, ``departement``, ``siren_epci``, ``nom_epci``,
         ``source``; sorted by code.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> d = derive_basin_communes()
+    >>> len(d), d["source"].nunique()
+    (250, 1)
     """
     allc = communes(territory="nord_pas_de_calais")
     outline = basin_outline().geometry.iloc[0]
@@ -401,6 +479,16 @@ def name_key(name: str) -> str:
 
     Without accents or case, hyphens, apostrophes and spaces alike, « St » and « Ste » for « Saint » and «
     Sainte ».
+
+    Parameters
+    ----------
+    name : str
+        A commune name.
+
+    Returns
+    -------
+    str
+        The key names are compared by.
 
     Examples
     --------
@@ -430,7 +518,8 @@ def codes_from_names(names: list[str] | pd.Series) -> list[str]:
 
     Parameters
     ----------
-    names : list of str or Series
+    names : list of str or pandas.Series
+        Commune names, as documents write them.
 
     Returns
     -------
@@ -533,8 +622,32 @@ def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
 def territory_geometry(territory: Territory) -> shapely.Geometry | None:
     """Return the polygon of *territory*, or ``None`` for ``"france"`` (no filter).
 
-    *territory* is a territory name (see :data:`TERRITORIES`), ``"france"``, or a GeoDataFrame
-    (any CRS; its union is used).
+    Parameters
+    ----------
+    territory : str or geopandas.GeoDataFrame
+        A territory name (see :data:`TERRITORIES`), ``"france"``, or a layer (any CRS; its union is
+        used).
+
+    Returns
+    -------
+    shapely.Geometry or None
+        The territory in EPSG:2154.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is not a territory name.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> territory_geometry("erbm").geom_type, territory_geometry("france")
+    ('Polygon', None)
     """
     from erbm_geo.geom.validate import check_not_empty, to_working_crs
 
@@ -557,6 +670,33 @@ def filter_to_territory(gdf: gpd.GeoDataFrame, territory: Territory) -> gpd.GeoD
 
     Polygons must share a positive area (≥ 1 m²) with the territory, so a QPV or cité merely
     touching its edge from outside is not kept; points and lines must intersect it.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in EPSG:2154.
+    territory : str or geopandas.GeoDataFrame
+        A territory name (see :data:`TERRITORIES`), ``"france"`` (keep everything), or a layer
+        whose union is the territory.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The features kept, in their order.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is not a territory name.
+    InvalidOptionError
+        If :data:`erbm_geo.settings.threads` is not a positive integer.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> c = example_communes()
+    >>> len(filter_to_territory(c, c[c["siren_epci"] == c["siren_epci"].iloc[0]]))
+    6
     """
     if isinstance(territory, str) and territory != "france":
         # a named territory is a set of communes that do not overlap: test the features against

@@ -66,6 +66,17 @@ def rail_lines(
         ``code_ligne``, ``nom_ligne``, ``voie`` (« Double voie », « Voie unique »…),
         ``pk_debut``, ``pk_fin``; line geometry.
 
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* or *source* is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
     Examples
     --------
     >>> r = rail_lines()
@@ -260,17 +271,29 @@ def stations(
 
     Parameters
     ----------
-    territory : str or GeoDataFrame
+    territory : str or geopandas.GeoDataFrame, default "bassin_minier_erbm"
+        Keep the stations in it (``"france"`` keeps all).
     mode : {"train", "tram", "metro"} or list, optional
         Keep these modes only.
-    scope : {"france", "all"}
-        Stations known to be in France (default) or every station of the mirror.
+    scope : {"france", "all"}, default "france"
+        Stations known to be in France or every station of the mirror.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Index ``station_id`` (``"SNCF:<UIC>"`` or ``"OSM:<type>/<id>"``); ``nom``, ``mode``,
         ``source``, ``lignes``, ``code_uic``, ``code_insee`` (spatial), ``in_france``; points.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory*, *scope* or a mode is unknown.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------
@@ -298,7 +321,34 @@ def stations(
 
 
 def eurovelo5(*, territory: Territory = "bassin_minier_erbm") -> gpd.GeoDataFrame:
-    """EuroVelo 5 (Via Romea Francigena) from OSM relation 5245117, 2022 (ODbL)."""
+    """Return the EuroVelo 5 (Via Romea Francigena) from OSM relation 5245117, 2022 (ODbL).
+
+    Parameters
+    ----------
+    territory : str or geopandas.GeoDataFrame, default "bassin_minier_erbm"
+        Keep the sections intersecting it (``"france"`` keeps all).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Its sections, with ``nom`` and ``segment``; EPSG:2154.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *territory* is not a territory name.
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(eurovelo5(territory="france")) >= len(eurovelo5())
+    True
+    """
 
     def build() -> gpd.GeoDataFrame:
         g = read_geojson("eurovelo5")
@@ -311,14 +361,58 @@ def eurovelo5(*, territory: Territory = "bassin_minier_erbm") -> gpd.GeoDataFram
 
 
 def mining_railways() -> gpd.GeoDataFrame:
-    """Historic mining railways (cavaliers of the UNESCO buffer zone, 1,316 line sections)."""
+    """Return the historic mining railways (cavaliers of the UNESCO buffer zone, 1,316 line sections).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The line sections, in EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> len(mining_railways())
+    1316
+    """
     from erbm_geo.layers.heritage import zt_cavaliers
 
     return zt_cavaliers()
 
 
 def eveole_stops() -> gpd.GeoDataFrame:
-    """Évéole (Douai) GTFS stops, 2025. **Licence unconfirmed: not for publication.**."""
+    """Return the Évéole (Douai) GTFS stops, 2025.
+
+    **Licence unconfirmed: not for publication.**
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One point per stop, with ``stop_code``, ``stop_name``, ``location_type``,
+        ``parent_station`` and ``lines``; EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> s = eveole_stops()
+    >>> bool(s.geometry.geom_type.eq("Point").all())
+    True
+    """
     g = read_geojson("eveole_stops")
     g = g.set_index("stop_id")
     g.attrs["publishable"] = False
@@ -326,11 +420,32 @@ def eveole_stops() -> gpd.GeoDataFrame:
 
 
 def bhns_lines() -> gpd.GeoDataFrame:
-    """Évéole BHNS lines A and B as stop sequences.
+    """Return the Évéole BHNS lines A and B as stop sequences.
 
     **Schematic**: straight segments between consecutive stops (the feed has no shapes), so
     lengths and buffers are approximate; ``schematic`` is True on every row. Licence
     unconfirmed: not for publication.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per line and direction pattern, with ``ligne``, ``nom``, ``headsign``,
+        ``n_stops`` and ``schematic``; EPSG:2154.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
+
+    Examples
+    --------
+    >>> b = bhns_lines()
+    >>> sorted(b["ligne"].unique()), bool(b["schematic"].all())
+    (['A', 'B'], True)
     """
     g = read_geojson("eveole_bhns")
     g = g.rename(columns={"route_short_name": "ligne", "route_long_name": "nom"})

@@ -44,16 +44,18 @@ def user_layer(
 
     Parameters
     ----------
-    source : path or GeoDataFrame
-        Any file GDAL reads (GeoPackage, GeoJSON, Shapefile, GeoParquet via ``.parquet``).
-    name : str
+    source : str, pathlib.Path or geopandas.GeoDataFrame
+        Any file GDAL reads (GeoPackage, GeoJSON, Shapefile, GeoParquet via ``.parquet``), or a
+        layer already loaded.
+    name : str, default "user layer"
         Used in error messages.
     kind : {"line", "point", "polygon"}, optional
         Expected geometry family.
-    near : str or None
-        Named territory the layer must come within *max_gap_m* of (default: the Nord and
-        Pas-de-Calais); ``None`` disables the check. A layer far away usually has coordinates in
-        another CRS than the one declared.
+    near : str or None, default "nord_pas_de_calais"
+        Named territory the layer must come within *max_gap_m* of; ``None`` disables the check.
+        A layer far away usually has coordinates in another CRS than the one declared.
+    max_gap_m : float, default 50000.0
+        How far (m) from *near* the nearest feature may lie.
 
     Returns
     -------

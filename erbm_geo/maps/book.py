@@ -137,25 +137,30 @@ def map_book(
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
         One row per commune, indexed by INSEE code, as :func:`erbm_geo.indicators.indicator_table`
         returns it (``nom``; ``siren_epci`` and ``nom_epci`` for EPCI pages).
-    path : str or Path
+    path : str or pathlib.Path
         The PDF to write (written atomically; byte-identical for the same inputs and
         ``SOURCE_DATE_EPOCH``).
     column : str
         The column mapped (numeric: classes; text: categories).
-    pages : "epci", "communes" or sequence of str
+    pages : "epci", "communes" or sequence of str, default "epci"
         One page per EPCI, per commune, or per listed INSEE code, after the overview.
-    page : Page or str
+    page : Page or str, default "A4-portrait"
+        The sheet of every page.
     background : Background, optional
-    sources : sequence of str
+        Surroundings, outlines, town names and the inset (see
+        :func:`erbm_geo.maps.reference.background`).
+    sources : sequence of str, default ()
         Catalogue names credited on every page (an indicator's own sources are added).
     classes : Classes, optional
+        Classification and palette, shared by every page.
 
     Returns
     -------
-    Path
+    pathlib.Path
+        The PDF written.
 
     Raises
     ------
@@ -163,6 +168,10 @@ def map_book(
         If *column* (or, for EPCI pages, ``siren_epci``/``nom_epci``) is missing.
     UnknownCodeError
         If a listed code is not in the index.
+    InvalidOptionError
+        If *pages* is neither ``"epci"``, ``"communes"`` nor a list of codes.
+    UnknownOptionError
+        For an unknown page, palette or source name.
 
     Examples
     --------

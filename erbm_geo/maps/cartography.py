@@ -33,8 +33,31 @@ def draw_geometries(ax: Any, geoms: Any, **style: Any) -> None:
 
     Polygons become a single compound path (exteriors and holes oriented so that holes stay
     empty), lines one collection, points one scatter: a page of thousands of features costs a few
-    artists, not one per feature. *style*: matplotlib keywords (``facecolor``, ``edgecolor``,
-    ``linewidth``, ``hatch``, ``alpha``, ``color``, ``markersize``, ``zorder``).
+    artists, not one per feature.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map.
+    geoms : numpy.ndarray of shapely.Geometry
+        The geometries, in the map's CRS.
+    **style
+        Matplotlib keywords (``facecolor``, ``edgecolor``, ``linewidth``, ``hatch``, ``alpha``,
+        ``color``, ``markersize``, ``zorder``).
+
+    Examples
+    --------
+    >>> import matplotlib.figure, shapely
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> fig = matplotlib.figure.Figure(figsize=(6, 4))
+    >>> canvas = FigureCanvasAgg(fig)
+    >>> ax = fig.add_subplot()
+    >>> ax.set_xlim(0, 20_000), ax.set_ylim(0, 15_000)
+    ((0.0, 20000.0), (0.0, 15000.0))
+    >>> squares = np.array([shapely.box(0, 0, 1000, 1000), shapely.box(5000, 0, 6000, 1000)])
+    >>> draw_geometries(ax, squares, facecolor="#cccccc")
+    >>> len(ax.patches)  # one path for both squares
+    1
     """
     import shapely
     from matplotlib.collections import LineCollection
@@ -91,6 +114,16 @@ def draw_geometries(ax: Any, geoms: Any, **style: Any) -> None:
 def scale_length(span_m: float) -> float:
     """Return a round length (1, 2 or 5 × 10ⁿ metres) close to a fifth of *span_m*.
 
+    Parameters
+    ----------
+    span_m : float
+        The width of the map, in metres.
+
+    Returns
+    -------
+    float
+        The bar's length, in metres.
+
     Examples
     --------
     >>> scale_length(110_000), scale_length(23_000), scale_length(4_000)
@@ -105,6 +138,30 @@ def scale_bar(ax: Any, *, fontsize: float = 7.5) -> Any:
     """Draw a scale bar in km (two black and white halves), bottom left of the map *ax*.
 
     Returns its white backing, which covers the bar and its figures (for labels to avoid).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map (in metres).
+    fontsize : float, default 7.5
+        Size of the figures.
+
+    Returns
+    -------
+    matplotlib.patches.Rectangle
+        Its white backing, which covers the bar and its figures (for labels to avoid).
+
+    Examples
+    --------
+    >>> import matplotlib.figure, shapely
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> fig = matplotlib.figure.Figure(figsize=(6, 4))
+    >>> canvas = FigureCanvasAgg(fig)
+    >>> ax = fig.add_subplot()
+    >>> ax.set_xlim(0, 20_000), ax.set_ylim(0, 15_000)
+    ((0.0, 20000.0), (0.0, 15000.0))
+    >>> type(scale_bar(ax)).__name__
+    'Rectangle'
     """
     from matplotlib.patches import Rectangle
 
@@ -156,6 +213,30 @@ def north_arrow(ax: Any, *, fontsize: float = 9) -> Any:
     """Draw a north arrow, top right of the map *ax*; return it (for labels to avoid).
 
     Lambert-93: grid north, within 1° of true north in the Nord and Pas-de-Calais.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map (Lambert-93).
+    fontsize : float, default 9
+        Size of the « N ».
+
+    Returns
+    -------
+    matplotlib.text.Annotation
+        The arrow and its letter.
+
+    Examples
+    --------
+    >>> import matplotlib.figure, shapely
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> fig = matplotlib.figure.Figure(figsize=(6, 4))
+    >>> canvas = FigureCanvasAgg(fig)
+    >>> ax = fig.add_subplot()
+    >>> ax.set_xlim(0, 20_000), ax.set_ylim(0, 15_000)
+    ((0.0, 20000.0), (0.0, 15000.0))
+    >>> north_arrow(ax).get_text()
+    'N'
     """
     return ax.annotate(
         "N",
@@ -194,6 +275,41 @@ def place_labels(
 
     Most important first (*rank* 0 before 1…, then west to east), skipping a name that would
     overlap one already drawn or any artist of *avoid*.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The map.
+    points : geopandas.GeoDataFrame
+        The places, as points in the map's CRS.
+    name : str, default "nom"
+        The column of names.
+    rank : str or None, default "rang"
+        The column of importance (0 first); ``None``: all alike.
+    fontsize : float, default 7.5
+        Size of the names (the first rank in bold).
+    avoid : sequence of matplotlib artists, default ()
+        Artists no name may cover (the scale bar, the north arrow…).
+
+    Returns
+    -------
+    list of matplotlib.text.Text
+        The names drawn.
+
+    Examples
+    --------
+    >>> import matplotlib.figure, shapely
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> fig = matplotlib.figure.Figure(figsize=(6, 4))
+    >>> canvas = FigureCanvasAgg(fig)
+    >>> ax = fig.add_subplot()
+    >>> ax.set_xlim(0, 20_000), ax.set_ylim(0, 15_000)
+    ((0.0, 20000.0), (0.0, 15000.0))
+    >>> import geopandas as gpd
+    >>> towns = gpd.GeoDataFrame({"nom": ["Lens"], "rang": [0]},
+    ...                          geometry=[shapely.Point(5000, 5000)], crs=2154)
+    >>> [t.get_text() for t in place_labels(ax, towns)]
+    ['Lens']
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -251,6 +367,39 @@ def wrap_text(fig: Any, text: str, *, width_in: float, fontsize: float, bold: bo
     """Break *text* into lines no wider than *width_in* inches at *fontsize*.
 
     Measured with the figure's renderer; words are kept whole.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure with a canvas (its renderer measures the text).
+    text : str
+        The text.
+    width_in : float
+        The width available, in inches.
+    fontsize : float
+        The text's size.
+    bold : bool, default False
+        Measure in bold.
+
+    Returns
+    -------
+    str
+        The text with line breaks.
+
+    Examples
+    --------
+    >>> import matplotlib.figure, shapely
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> fig = matplotlib.figure.Figure(figsize=(6, 4))
+    >>> canvas = FigureCanvasAgg(fig)
+    >>> ax = fig.add_subplot()
+    >>> ax.set_xlim(0, 20_000), ax.set_ylim(0, 15_000)
+    ((0.0, 20000.0), (0.0, 15000.0))
+    >>> print(wrap_text(fig, "Part de la surface des communes en quartier prioritaire",
+    ...                 width_in=2, fontsize=10))
+    Part de la surface des
+    communes en quartier
+    prioritaire
     """
     from matplotlib.font_manager import FontProperties
 

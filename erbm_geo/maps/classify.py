@@ -26,6 +26,23 @@ def fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:
 
     O(k·n²) in vectorised numpy on the distinct sorted values; 250 communes take about 2 ms.
 
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The values, without NaN.
+    k : int
+        The number of classes.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The classes' upper bounds (the distinct values when there are no more than *k*).
+
+    Raises
+    ------
+    InvalidOptionError
+        If *k* is less than 1.
+
     Examples
     --------
     >>> fisher_jenks(np.array([1.0, 2, 3, 10, 11, 12, 50]), 3).tolist()
@@ -66,6 +83,23 @@ def fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:
 def quantiles(values: np.ndarray, k: int) -> np.ndarray:
     """Upper bounds of *k* classes holding about as many values each (duplicates merged).
 
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The values, without NaN.
+    k : int
+        The number of classes.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The classes' upper bounds.
+
+    Raises
+    ------
+    InvalidOptionError
+        If *k* is less than 1.
+
     Examples
     --------
     >>> quantiles(np.array([1.0, 2, 3, 4, 5, 6]), 3).tolist()
@@ -89,6 +123,27 @@ def breaks(values: np.ndarray, *, scheme: Scheme = "fisher_jenks", k: int = 5) -
     When at least :data:`ZERO_CLASS_SHARE` of the values are exactly 0 (communes without any QPV,
     without a UNESCO part…), 0 is a class of its own and the *k* - 1 others split the rest: the
     communes with 0.4 % in a QPV are not mixed with those with none.
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The values (NaN ignored).
+    scheme : {"fisher_jenks", "quantiles"}, default "fisher_jenks"
+        How classes are drawn.
+    k : int, default 5
+        The number of classes (fewer when the values have fewer distinct ones).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The classes' upper bounds, increasing.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *scheme* is unknown.
+    InvalidOptionError
+        If *k* is less than 1.
 
     Examples
     --------
@@ -116,13 +171,28 @@ def class_labels(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Return classes as shown.
 
-    Merge those whose upper bounds print alike, then label each class with the smallest and largest value
-    it holds.
+    Merge those whose upper bounds print alike, then label each class with the smallest and largest
+    value it holds. Labels are ``"a – b"``, or ``"a"`` when the class's values all print alike;
+    ``"0"`` for a class of exact zeros and ``"> 0 – b"`` for a class whose smallest value is
+    positive but prints as zero. No class is empty.
 
-    Returns the kept upper bounds, the class of each value (-1 for NaN) and one label per class:
-    ``"a – b"``, or ``"a"`` when the class's values all print alike; ``"0"`` for a class of exact
-    zeros and ``"> 0 – b"`` for a class whose smallest value is positive but prints as zero. No
-    class is empty.
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The values.
+    bounds : numpy.ndarray of float
+        The classes' upper bounds (from :func:`breaks`).
+    fmt : callable
+        Formats a value as the legend shows it.
+
+    Returns
+    -------
+    bounds : numpy.ndarray of float
+        The upper bounds kept.
+    classes : numpy.ndarray of int
+        The class of each value, -1 for NaN.
+    labels : list of str
+        One label per class.
 
     Examples
     --------
@@ -168,6 +238,39 @@ def class_labels(
 def classify(
     values: np.ndarray, fmt: Callable[[float], str], *, scheme: Scheme = "fisher_jenks", k: int = 5
 ) -> tuple[np.ndarray, list[str]]:
-    """Return class of each value (-1 for NaN) and the legend labels, classes merged as shown."""
+    """Return class of each value (-1 for NaN) and the legend labels, classes merged as shown.
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The values.
+    fmt : callable
+        Formats a value as the legend shows it.
+    scheme : {"fisher_jenks", "quantiles"}, default "fisher_jenks"
+        How classes are drawn.
+    k : int, default 5
+        The number of classes at most.
+
+    Returns
+    -------
+    classes : numpy.ndarray of int
+        The class of each value, -1 for NaN.
+    labels : list of str
+        The legend label of each class.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *scheme* is unknown.
+    InvalidOptionError
+        If *k* is less than 1.
+
+    Examples
+    --------
+    >>> v = np.array([0.0, 0, 0, 0.1, 0.2, 0.5, 0.9, np.nan])
+    >>> classes, labels = classify(v, lambda x: f"{100 * x:.0f} %", k=3)
+    >>> classes.tolist(), labels
+    ([0, 0, 0, 1, 1, 2, 2, -1], ['0', '10 % – 20 %', '50 % – 90 %'])
+    """
     _, cls, labels = class_labels(values, breaks(values, scheme=scheme, k=k), fmt)
     return cls, labels

@@ -218,8 +218,28 @@ def new_map(
 
     Parameters
     ----------
-    basemap : {"positron", "osm"} or None
+    basemap : {"positron", "osm"} or None, default "positron"
         Tiles drawn under the vector layers when the network allows; ``None`` for none.
+    location : (float, float), default (50.42, 3.0)
+        The centre, as (latitude, longitude).
+    zoom_start : int, default 10
+        The initial zoom level.
+
+    Returns
+    -------
+    folium.Map
+        A map with erbm_geo's scripts and styles inlined (no CDN).
+
+    Raises
+    ------
+    UnknownOptionError
+        If *basemap* is not one of :data:`BASEMAPS` or ``None``.
+
+    Examples
+    --------
+    >>> import re
+    >>> re.findall(r'<script[^>]+src="http', to_html(new_map(basemap=None)))  # nothing fetched
+    []
     """
     if basemap is not None and basemap not in BASEMAPS:
         raise UnknownOptionError(f"unknown basemap {basemap!r}; choose {sorted(BASEMAPS)} or None")
@@ -276,21 +296,35 @@ class Style:
 
     Parameters
     ----------
-    scheme, k, cmap : numeric column → classes from *scheme* (mapclassify name, e.g.
-        ``"FisherJenks"``) and *k*, colours from *cmap*.
+    scheme : str or None, default "Quantiles"
+        For a numeric column, the mapclassify scheme of its classes (e.g. ``"FisherJenks"``).
+    k : int, default 5
+        The number of classes.
+    cmap : str, default "YlOrRd"
+        The ColorBrewer palette of the classes.
     categorical : bool, optional
         Force (or refuse) one colour per value; by default text and booleans are categories.
     colors : mapping, optional
         Colour of each category value.
-    color : str
+    color : str, default "#3182bd"
         The colour of a layer drawn without *column*.
-    fill_opacity, weight, radius : polygon fill, line width, point radius (px).
-    tolerance : float
+    fill_opacity : float, default 0.6
+        Polygon fill opacity.
+    weight : float, default 1.0
+        Line and outline width (px).
+    radius : float, default 5.0
+        Point radius (px).
+    tolerance : float, default 25.0
         Simplification in metres before the geometries go to the web page.
-    coverage : bool
+    coverage : bool, default False
         The layer tiles space (communes, EPCI): coverage-preserving simplification.
-    show : bool
+    show : bool, default True
         Visible when the map opens.
+
+    Examples
+    --------
+    >>> Style(scheme="FisherJenks", k=4, cmap="PuBu").k
+    4
     """
 
     scheme: str | None = "Quantiles"
@@ -313,14 +347,19 @@ class Fields:
 
     Parameters
     ----------
-    tooltip, popup : sequence of str
-        Columns shown on hover / click, labelled in French, numbers formatted.
-    search : bool
+    tooltip, popup : sequence of str, optional
+        Columns shown on hover / click, labelled in French, numbers formatted (``None``: none).
+    search : bool, default False
         Add a search box over the ``nom`` of the layer's features.
-    legend : bool
+    legend : bool, default True
         Show a legend for the column (or for the single colour).
     legend_caption : str, optional
         The legend's title; by default the column's French label, else the layer name.
+
+    Examples
+    --------
+    >>> Fields(tooltip=["nom", "qpv_share"], search=True).popup is None
+    True
     """
 
     tooltip: Sequence[str] | None = ("nom",)
@@ -548,8 +587,33 @@ def add_legend(
 ) -> folium.Map:
     """Add a legend box (title and colour/label items).
 
-    Titles and labels are shown as text (HTML-escaped, braces included); colours must be
-    colours (:func:`erbm_geo.maps.style.css_color`).
+    Parameters
+    ----------
+    m : folium.Map
+        A map made by :func:`new_map`.
+    title : str
+        The legend's title, shown as text (HTML-escaped, braces included).
+    items : sequence of (str, str)
+        ``(label, colour)`` pairs; labels are text, colours must be colours
+        (:func:`erbm_geo.maps.style.css_color`).
+    kind : {"polygon", "line", "point"}, default "polygon"
+        The symbol drawn beside each label.
+
+    Returns
+    -------
+    folium.Map
+        *m*, for chaining.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *kind* is not one of the three, or a colour is not a colour.
+
+    Examples
+    --------
+    >>> m = add_legend(new_map(basemap=None), "Cités", [("UNESCO", "#54278f")], kind="point")
+    >>> "Cités" in to_html(m)
+    True
     """
     kinds = {"polygon": "", "line": "line", "point": "dot"}
     if kind not in kinds:
@@ -579,7 +643,28 @@ def _check_sources(sources: Sequence[str]) -> None:
 def add_attribution(m: folium.Map, sources: Sequence[str]) -> folium.Map:
     """Add an attribution line naming each dataset's producer and licence.
 
-    *sources* are catalogue names (:data:`erbm_geo.data.CATALOGUE`); the line is text only.
+    Parameters
+    ----------
+    m : folium.Map
+        A map made by :func:`new_map`.
+    sources : sequence of str
+        Catalogue names (:data:`erbm_geo.data.CATALOGUE`); the line is text only.
+
+    Returns
+    -------
+    folium.Map
+        *m*, for chaining.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a source is not a catalogue name.
+
+    Examples
+    --------
+    >>> m = add_attribution(new_map(basemap=None), ["qpv"])
+    >>> "ANCT" in to_html(m)
+    True
     """
     _check_sources(sources)
     parts = []
@@ -600,7 +685,33 @@ def finalize(
 ) -> folium.Map:
     """Add the attribution line, the controls and the layer control (after every layer).
 
-    ``collapsed=True`` folds the layer control into an icon (for maps embedded in pages).
+    Parameters
+    ----------
+    m : folium.Map
+        A map whose layers are all added.
+    minimap_layer : geopandas.GeoDataFrame, optional
+        A layer drawn in an overview minimap (none by default).
+    controls : bool, default True
+        Add the fullscreen and measure controls.
+    collapsed : bool, default False
+        Fold the layer control into an icon (for maps embedded in pages).
+
+    Returns
+    -------
+    folium.Map
+        *m*, for chaining.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a layer of *m* named a source that is not a catalogue name.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> m = add_layer(new_map(basemap=None), example_communes(), name="Communes")
+    >>> "L.control.layers" in to_html(finalize(m, collapsed=True))
+    True
     """
     add_attribution(m, map_state(m).sources)
     if controls:
@@ -629,7 +740,26 @@ def _deterministic(m: folium.Map) -> None:
 
 
 def to_html(m: folium.Map, path: str | Path | None = None) -> str:
-    """Render *m* to HTML (deterministically) and optionally write it atomically to *path*."""
+    """Render *m* to HTML (deterministically) and optionally write it atomically to *path*.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    path : str or pathlib.Path, optional
+        Where to write the page (written whole or not at all).
+
+    Returns
+    -------
+    str
+        The page; the same map gives the same bytes.
+
+    Examples
+    --------
+    >>> m = new_map(basemap=None)
+    >>> to_html(m) == to_html(m)
+    True
+    """
     from erbm_geo.export import write_text_atomic
 
     _deterministic(m)
@@ -644,8 +774,31 @@ def basin_map(
 ) -> folium.Map:
     """Return the default map of the basin.
 
-    Communes, EPCI, UNESCO property and buffer zone, cités by flag, QPV, stations and railway lines, with
-    legends, popups, search and attribution.
+    Communes, EPCI, UNESCO property and buffer zone, cités by flag, QPV, stations and railway
+    lines, with legends, popups, search and attribution.
+
+    Parameters
+    ----------
+    basemap : {"positron", "osm"} or None, default "positron"
+        Passed to :func:`new_map`.
+    tolerance : float, default 25.0
+        Simplification in metres of the polygons sent to the page.
+    collapsed : bool, default False
+        Fold the layer control into an icon.
+
+    Returns
+    -------
+    folium.Map
+        The finalized map.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------

@@ -74,7 +74,20 @@ class Page:
 
 @dataclass(frozen=True)
 class Frame:
-    """A rectangle on the sheet, in inches from its bottom-left corner."""
+    """A rectangle on the sheet, in inches from its bottom-left corner.
+
+    Parameters
+    ----------
+    x, y : float
+        The bottom-left corner, in inches from the sheet's.
+    w, h : float
+        Width and height, in inches.
+
+    Examples
+    --------
+    >>> Frame(1.0, 1.0, 4.0, 2.0).w
+    4.0
+    """
 
     x: float
     y: float
@@ -88,7 +101,21 @@ class Frame:
 
 @dataclass(frozen=True)
 class Frames:
-    """Where each part of a map page goes. ``side`` is True when the panel is beside the map."""
+    """Where each part of a map page goes.
+
+    Parameters
+    ----------
+    header, map, panel, footer : Frame
+        The title block, the map, the legend panel and the footer.
+    side : bool
+        True when the panel is beside the map, False when below.
+
+    Examples
+    --------
+    >>> f = layout(Page("A4", "landscape"), 2.8)
+    >>> f.side, f.map.w > f.map.h
+    (False, True)
+    """
 
     header: Frame
     map: Frame
@@ -111,17 +138,21 @@ def layout(
     Parameters
     ----------
     page : Page
+        The paper and orientation.
     aspect : float
         Width over height of the area to map (in metres, Lambert-93).
-    footer_lines, subtitle_lines, title_lines : int
-        Lines of text the footer, the subtitle and the title need.
-    legend_rows : int
+    footer_lines, subtitle_lines : int, default 3, 2
+        Lines of text the footer and the subtitle need.
+    legend_rows : int, default 6
         Rows of the legend (classes or categories, missing values): a panel below the map is
         made tall enough for them in two columns.
+    title_lines : int, default 1
+        Lines of text the title needs.
 
     Returns
     -------
     Frames
+        The frames of the page, the map as large as the sheet allows.
 
     Raises
     ------

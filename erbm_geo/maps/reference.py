@@ -38,6 +38,13 @@ class Background:
         The study area shaded in the inset (e.g. the basin's outline).
     sources : tuple of str
         Catalogue names of these layers, credited in the footer.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> bg = Background(neighbours=example_communes(), sources=("cog_communes",))
+    >>> bg.towns is None
+    True
     """
 
     region: gpd.GeoDataFrame | None = None
@@ -70,6 +77,17 @@ def background() -> Background:
     Returns
     -------
     Background
+        The Nord and Pas-de-Calais communes (grey surroundings), the EPCI outlines, the main
+        towns and the départements for the inset.
+
+    Raises
+    ------
+    DataNotFoundError
+        If a source file is neither in the mirror nor downloadable (set ``ERBM_GEO_DATA``).
+    ChecksumError
+        If a source file does not have its catalogued sha256.
+    DataFormatError
+        If a source file cannot be parsed as the catalogue describes it.
 
     Examples
     --------

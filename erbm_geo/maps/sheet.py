@@ -309,7 +309,26 @@ def _fill(aspect: float, bounds: tuple[float, float, float, float]) -> tuple[flo
 
 
 def check_sources(sources: Sequence[str]) -> None:
-    """Raise :class:`UnknownOptionError` for a name that is not in the data catalogue."""
+    """Raise :class:`UnknownOptionError` for a name that is not in the data catalogue.
+
+    Parameters
+    ----------
+    sources : sequence of str
+        Catalogue names.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a name is not in :data:`erbm_geo.data.CATALOGUE`.
+
+    Examples
+    --------
+    >>> check_sources(["qpv", "cog_communes"])
+    >>> check_sources(["qvp"])
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.UnknownOptionError: ...
+    """
     unknown = [x for x in sources if x not in CATALOGUE]
     if unknown:
         raise UnknownOptionError(
@@ -339,7 +358,40 @@ def _footer_text(sources: Sequence[str], extra: Sequence[str]) -> str:
 
 @dataclass
 class Sheet:
-    """One page to draw: the data, which rows the page is about, its texts."""
+    """One page to draw: the data, which rows the page is about, its texts.
+
+    Parameters
+    ----------
+    data : geopandas.GeoDataFrame
+        The rows drawn, in EPSG:2154.
+    sym : Symbology
+        Their colours.
+    focus : numpy.ndarray of bool
+        The rows the page frames and counts in its legend.
+    title, subtitle : str
+        The page's texts.
+    sources : sequence of str
+        Catalogue names, cited in the footer.
+    notes : sequence of str, default ()
+        Lines printed under the legend (e.g. the summary of the whole table).
+    names : {"", "focus", "all"}, default ""
+        Print the names of no rows, of the focus rows, or of all rows.
+    margin : float, default 0.04
+        Room around the focus, as a share of its larger side.
+    folio : str, default ""
+        ``"3 / 10"`` on the pages of a book.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> from erbm_geo.maps.symbology import Classes, symbology
+    >>> g = example_communes()
+    >>> sym = symbology(g, "population", Classes(k=3), "Population")
+    >>> sheet = Sheet(g, sym, np.ones(len(g), dtype=bool), "Population", "Communes inventées",
+    ...               ["cog_communes"])
+    >>> sheet.names
+    ''
+    """
 
     data: gpd.GeoDataFrame
     sym: Symbology
@@ -559,7 +611,39 @@ def _draw_footer(fig: Any, ft: Frame, footer: str, s: float) -> None:
 
 
 def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
-    """Draw *sheet* on a new figure of *page*'s size and return the figure."""
+    """Draw *sheet* on a new figure of *page*'s size and return the figure.
+
+    Parameters
+    ----------
+    sheet : Sheet
+        What to draw.
+    page : Page
+        The paper and orientation.
+    bg : Background or None
+        The reference layers under the data (``None``: none).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The page, outside pyplot's registry.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a source is not a catalogue name, or the data have no extent.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> from erbm_geo.maps.page import Page
+    >>> from erbm_geo.maps.symbology import Classes, symbology
+    >>> g = example_communes()
+    >>> sym = symbology(g, "population", Classes(k=3), "Population")
+    >>> sheet = Sheet(g, sym, np.ones(len(g), dtype=bool), "Population", "Communes inventées",
+    ...               ["cog_communes"])
+    >>> draw_sheet(sheet, Page("A4", "landscape"), None).get_size_inches().round(2).tolist()
+    [11.69, 8.27]
+    """
     from erbm_geo.maps.cartography import wrap_text
 
     s = page.scale
@@ -594,7 +678,29 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
 
 
 def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> tuple[str, str]:
-    """Give the title and subtitle of a page: those given, else the column's French ones."""
+    """Give the title and subtitle of a page: those given, else the column's French ones.
+
+    Parameters
+    ----------
+    column : str or None
+        The column mapped.
+    title, subtitle : str or None
+        The texts given (``None``: the column's).
+
+    Returns
+    -------
+    title : str
+        The page's title.
+    subtitle : str
+        Its subtitle: for an indicator, its definition, unit and data.
+
+    Examples
+    --------
+    >>> sheet_texts("qpv_share", None, None)[0]
+    'Part de la surface en quartier prioritaire (QPV)'
+    >>> sheet_texts("qpv_share", "Les QPV", "Mon sous-titre")
+    ('Les QPV', 'Mon sous-titre')
+    """
     from erbm_geo.maps.vocabulary import COLONNES
 
     ind = INDICATEURS.get(column) if column is not None else None
@@ -618,11 +724,31 @@ def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> 
 
 
 def summary_note(table: pd.DataFrame, column: str | None, *, of: str) -> list[str]:
-    """Give the notes that state an indicator's value over the whole *table*.
+    r"""Give the notes that state an indicator's value over the whole *table*.
 
     ``["Ensemble des 250 communes : 4,3 %", "(moyenne … pondérée par leur surface)"]`` for an
     indicator whose summary *table* can compute, else ``[]``. When some rows have no value,
     the note says on how many the value stands ("… (84 avec une valeur) : 23,6 %").
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The whole table.
+    column : str or None
+        The column mapped.
+    of : str
+        What the table is, as the note names it (``"Ensemble des 250 communes"``).
+
+    Returns
+    -------
+    list of str
+        The note's lines, ``[]`` when the column has no summary rule.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"qpv_share": [0.5, 0.0], "area_km2": [1.0, 3.0]})
+    >>> summary_note(t, "qpv_share", of="Ensemble des 2 communes")
+    ['Ensemble des 2 communes : 12,5\u202f%', '(moyenne des communes pondérée par leur surface)']
     """
     from erbm_geo.errors import MissingColumnError as _Missing
     from erbm_geo.maps.vocabulary import SYNTHESES, synthese

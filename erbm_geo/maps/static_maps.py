@@ -51,7 +51,7 @@ def static_map(
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    gdf : geopandas.GeoDataFrame
         Polygons, lines or points, in any CRS (drawn in Lambert-93).
     column : str, optional
         Numeric → classes (see :class:`Classes`); text or boolean → one colour per category
@@ -59,10 +59,10 @@ def static_map(
         outlined. Missing values are hatched, counted and, for an indicator, explained.
     title, subtitle : str, optional
         Default for an indicator: its French name; its definition, unit and data vintage.
-    sources : sequence of str
+    sources : sequence of str, default ()
         Catalogue names credited in the footer (an indicator's own sources are added).
-    page : Page or str
-        ``Page("A3", "portrait")`` or ``"A4-landscape"``…
+    page : Page or str, default "A4-landscape"
+        ``Page("A3", "portrait")`` or ``"A4-landscape"``….
     background : Background, optional
         Surroundings, EPCI outlines, town names and the inset (see
         :func:`erbm_geo.maps.reference.background`); without it, the page has no inset.
@@ -72,6 +72,7 @@ def static_map(
     Returns
     -------
     matplotlib.figure.Figure
+        The page, at its ISO size, outside pyplot's registry (save it with :func:`save_figure`).
 
     Raises
     ------
@@ -123,7 +124,35 @@ def static_map(
 
 
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 200) -> Path:
-    """Save *fig* to PNG, SVG or PDF (by suffix), atomically and reproducibly."""
+    """Save *fig* to PNG, SVG or PDF (by suffix), atomically and reproducibly.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A page from :func:`static_map` (or any figure).
+    path : str or pathlib.Path
+        A .png, .svg or .pdf file (written atomically; PDF and SVG reproducible).
+    dpi : int, default 200
+        Resolution of a PNG.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    UnknownOptionError
+        If the suffix is not .png, .svg or .pdf.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.examples import example_communes
+    >>> fig = static_map(example_communes(), column="population", title="Population")
+    >>> save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "population.pdf").suffix
+    '.pdf'
+    """
     from erbm_geo.export import write_atomic
 
     path = Path(path)

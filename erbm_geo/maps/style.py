@@ -77,7 +77,23 @@ LABELS: dict[str, str] = {
 
 
 def label(col: str) -> str:
-    """French label of column *col* (from :data:`LABELS` and the indicator documentation)."""
+    """Return the French label of column *col* (from :data:`LABELS` and the indicator documentation).
+
+    Parameters
+    ----------
+    col : str
+        A column name.
+
+    Returns
+    -------
+    str
+        The label shown to readers (the name itself for an unknown column).
+
+    Examples
+    --------
+    >>> label("qpv_share")
+    'Part en QPV'
+    """
     from erbm_geo.indicators.table import INDICATOR_DOC
 
     if col in LABELS:
@@ -90,6 +106,18 @@ def label(col: str) -> str:
 
 def fmt_number(x: float, decimals: int | None = None) -> str:
     r"""Format a number the French way: narrow no-break space for thousands, comma for decimals.
+
+    Parameters
+    ----------
+    x : float
+        The number.
+    decimals : int, optional
+        Decimals shown; by default 0 from 100 up (and for whole numbers), 1 from 10, else 2.
+
+    Returns
+    -------
+    str
+        The number as French readers write it, an en dash for NaN.
 
     Examples
     --------
@@ -108,7 +136,23 @@ def fmt_number(x: float, decimals: int | None = None) -> str:
 
 
 def is_share(col: str) -> bool:
-    """Columns holding a share in [0, 1], shown to people as a percentage."""
+    """Return whether column *col* holds a share in [0, 1], shown to people as a percentage.
+
+    Parameters
+    ----------
+    col : str
+        A column name.
+
+    Returns
+    -------
+    bool
+        True for a share.
+
+    Examples
+    --------
+    >>> is_share("qpv_share"), is_share("population")
+    (True, False)
+    """
     return col.endswith("_share") or col.startswith("share_")
 
 
@@ -121,7 +165,25 @@ VALUE_LABELS: dict[str, str] = {
 
 
 def fmt_value(col: str, v: Any) -> str:
-    """Format one value of column *col* for people (shares as %, booleans oui/non)."""
+    r"""Format one value of column *col* for people (shares as %, booleans oui/non).
+
+    Parameters
+    ----------
+    col : str
+        The column the value comes from (it decides the unit).
+    v : object
+        The value.
+
+    Returns
+    -------
+    str
+        The value in French, an en dash where it is missing.
+
+    Examples
+    --------
+    >>> fmt_value("qpv_share", 0.1234), fmt_value("in_basin", True), fmt_value("population", 12345)
+    ('12,3\u202f%', 'oui', '12\u202f345')
+    """
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return "–"
     if isinstance(v, (bool, np.bool_)):
@@ -145,6 +207,16 @@ def escape(text: Any) -> str:
     Jinja/branca template (Folium re-parses rendered scripts as templates) can never open a
     ``{{ … }}``, ``{% … %}`` or ``{# … #}`` block. Browsers show the text unchanged.
 
+    Parameters
+    ----------
+    text : object
+        Any value; it is converted with ``str`` first.
+
+    Returns
+    -------
+    str
+        The escaped text.
+
     Examples
     --------
     >>> escape("<b>{{7*7}}</b>")
@@ -165,10 +237,27 @@ CATEGORY_COLORS: dict[str, str] = {
 
 
 def css_color(value: Any, *, what: str = "colour") -> str:
-    """*value* as a ``#rrggbb`` (or ``#rrggbbaa``) colour, or :class:`UnknownOptionError`.
+    """Return *value* as a ``#rrggbb`` (or ``#rrggbbaa``) colour.
 
     Colours end up in style attributes and scripts: only colours matplotlib understands are
     accepted, and they are written in hexadecimal, so no other text can get through.
+
+    Parameters
+    ----------
+    value : object
+        A colour name or hex code.
+    what : str, default "colour"
+        What the colour is for, named in the error message.
+
+    Returns
+    -------
+    str
+        The colour in lowercase hexadecimal.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *value* is not a colour.
 
     Examples
     --------
@@ -185,7 +274,25 @@ def css_color(value: Any, *, what: str = "colour") -> str:
 
 
 def palette(cmap: str, k: int) -> list[str]:
-    """*k* hex colours sampled from a matplotlib colormap."""
+    """Return *k* hex colours sampled from a matplotlib colormap.
+
+    Parameters
+    ----------
+    cmap : str
+        A matplotlib colormap name (e.g. a ColorBrewer one, ``"YlOrRd"``).
+    k : int
+        The number of colours.
+
+    Returns
+    -------
+    list of str
+        Hex colours, light to dark for a sequential map.
+
+    Examples
+    --------
+    >>> palette("YlOrRd", 3)
+    ['#ffe998', '#fd7435', '#970026']
+    """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
@@ -198,17 +305,30 @@ def palette(cmap: str, k: int) -> list[str]:
 def web_geometries(
     gdf: gpd.GeoDataFrame, *, tolerance: float = 20.0, decimals: int = 5, coverage: bool = False
 ) -> np.ndarray:
-    """Light geometries for web maps: simplified in EPSG:2154, then lon/lat rounded.
+    """Return light geometries for web maps: simplified in EPSG:2154, then lon/lat rounded.
 
     Parameters
     ----------
-    tolerance : float
+    gdf : geopandas.GeoDataFrame
+        The layer, in any projected CRS.
+    tolerance : float, default 20.0
         Simplification tolerance in metres (0 to keep every vertex).
-    decimals : int
+    decimals : int, default 5
         Decimals kept in degrees (5 ≈ 1 m).
-    coverage : bool
+    coverage : bool, default False
         The layer tiles space (communes, EPCI): use ``shapely.coverage_simplify`` so that shared
         edges stay matched (no gaps or slivers between neighbours).
+
+    Returns
+    -------
+    numpy.ndarray of shapely.Geometry
+        One geometry per feature, in EPSG:4326.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> web_geometries(example_communes(), tolerance=0)[0].wkt
+    'POLYGON ((2.88791 50.27785, 2.88787 50.29581, 2.85984 50.29578, 2.85989 50.27782, 2.88791 50.27785))'
     """
     g = np.asarray(gdf.to_crs(settings.crs).geometry.values, dtype=object)
     if tolerance > 0:

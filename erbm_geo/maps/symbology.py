@@ -57,6 +57,15 @@ class Classes:
         indicator's own palette, else ``"YlOrRd"``.
     legend_title : str, optional
         By default the indicator's short name and unit, else the column's French label.
+
+    Examples
+    --------
+    >>> Classes(k=4, palette="Purples").scheme
+    'fisher_jenks'
+    >>> Classes(k=9)
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.InvalidOptionError: Classes(k=9): use 2 to 7 classes
     """
 
     scheme: Literal["fisher_jenks", "quantiles"] = "fisher_jenks"
@@ -74,7 +83,32 @@ class Classes:
 
 @dataclass
 class Symbology:
-    """Colour of every row (computed once, shared by the pages of a map book)."""
+    """Colour of every row (computed once, shared by the pages of a map book).
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of int
+        The class or category of each row, -1 for a missing value.
+    labels, colours : list of str
+        The legend's labels and colours, one per class or category.
+    title : str
+        The legend's title.
+    kind : {"classes", "categories", "single"}
+        Classes of a numeric column, categories of a text or boolean one, or one colour.
+    method : str, default ""
+        How the classes were drawn, as the legend says it.
+    missing_reason : str, default ""
+        Why values are missing, as the legend says it.
+    notes : list of str
+        Further lines for the legend (e.g. « Autres » grouping rare categories).
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> sym = symbology(example_communes(), None, Classes(), "Communes")
+    >>> sym.kind, sym.codes.tolist()[:3]
+    ('single', [0, 0, 0])
+    """
 
     codes: np.ndarray  # class or category per row, -1 = missing
     labels: list[str]
@@ -100,7 +134,38 @@ def _sequential(name: str, k: int) -> list[str]:
 
 
 def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: str) -> Symbology:
-    """Colour every row of *g* by *column*: classes, categories, or one colour without one."""
+    """Colour every row of *g* by *column*: classes, categories, or one colour without one.
+
+    Parameters
+    ----------
+    g : geopandas.GeoDataFrame
+        The rows.
+    column : str or None
+        The column to map (``None``: one colour).
+    classes : Classes
+        How a numeric column becomes classes.
+    title : str
+        The legend's title when *classes* gives none.
+
+    Returns
+    -------
+    Symbology
+        The colour of every row and the legend.
+
+    Raises
+    ------
+    UnknownOptionError
+        If the palette is unknown, or a text column has too many values to map.
+    InvalidOptionError
+        If *classes* asks for fewer than 2 or more than 7 classes.
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> sym = symbology(example_communes(), "population", Classes(k=3), "Population")
+    >>> sym.kind, sym.colours
+    ('classes', ['#ffe998', '#fd7435', '#970026'])
+    """
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     from erbm_geo.maps.classify import classify

@@ -52,6 +52,39 @@ class Indicateur:
     basin: ``surface`` (mean weighted by area), ``population`` (mean weighted by population),
     ``mediane`` (median of the communes), ``somme``, ``densite`` (sum of ``compte`` over the
     summed area), ``part_surface`` (sum of ``compte`` over the summed area, as a share).
+
+    Parameters
+    ----------
+    col : str
+        The table column.
+    nom, court : str
+        Its French name, and a short one for narrow places.
+    unite : str
+        The unit as displayed (``"%"``, ``"km"``…).
+    decimales : int
+        Decimals displayed.
+    definition, methode, limites : str
+        What it measures, how, and what it does not say (in French).
+    millesime : str
+        The data vintage.
+    manquant : str
+        Why a value may be missing.
+    synthese : str
+        How communes are summarised for an EPCI or the basin (see :data:`SYNTHESES`).
+    palette : str
+        The ColorBrewer palette of its maps.
+    echelle : float, default 1.0
+        Multiplies the stored value before display.
+    compte : str, optional
+        The count column of the ``densite`` and ``part_surface`` rules.
+    sources : tuple of str, default ()
+        Catalogue names of its sources.
+
+    Examples
+    --------
+    >>> ind = INDICATEURS["qpv_share"]
+    >>> ind.nom, ind.unite, ind.echelle
+    ('Part de la surface en quartier prioritaire (QPV)', '%', 100.0)
     """
 
     col: str
@@ -92,6 +125,18 @@ def nombre(x: float, decimales: int = 0) -> str:
 
     Narrow no-break spaces between thousands, a decimal comma.
 
+    Parameters
+    ----------
+    x : float
+        The number.
+    decimales : int, default 0
+        Decimals shown.
+
+    Returns
+    -------
+    str
+        The number as French readers write it (no minus sign on a rounded zero).
+
     Examples
     --------
     >>> nombre(1234567.891, 1)
@@ -126,6 +171,16 @@ MOIS = (
 def date_fr(iso: str) -> str:
     """Write an ISO date the French way: ``"2025-06-30"`` → ``"30 juin 2025"`` (``1er`` the 1st).
 
+    Parameters
+    ----------
+    iso : str
+        A date as ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    str
+        The date in French words.
+
     Examples
     --------
     >>> date_fr("2025-09-01"), date_fr("2022-12-31")
@@ -141,6 +196,16 @@ def cle_tri(texte: str) -> tuple[str, str]:
 
     Accents and case ignored first (Évin-Malmaison with the E), then the exact text to keep the order
     stable.
+
+    Parameters
+    ----------
+    texte : str
+        A name.
+
+    Returns
+    -------
+    tuple of str
+        The key: the text without accents in lower case, then the text.
 
     Examples
     --------
@@ -405,6 +470,18 @@ PALETTES: dict[str, tuple[str, ...]] = {
 def couleurs(palette: str, k: int) -> list[str]:
     """Return *k* colours (1–5) of ColorBrewer scheme *palette*, evenly spaced.
 
+    Parameters
+    ----------
+    palette : str
+        A ColorBrewer sequential scheme name (e.g. ``"Reds"``).
+    k : int
+        How many colours, 1 to 5.
+
+    Returns
+    -------
+    list of str
+        Hex colours, light to dark.
+
     Examples
     --------
     >>> couleurs("Reds", 3)
@@ -487,6 +564,18 @@ def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
 
     See :class:`Indicateur` and :data:`SYNTHESES`; NaN when no commune has a value.
 
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Communes, with the indicator's column and the rule's weights.
+    ind : Indicateur
+        The indicator.
+
+    Returns
+    -------
+    float
+        The summary in the stored unit, NaN when no commune has a value.
+
     Raises
     ------
     MissingColumnError
@@ -527,6 +616,16 @@ def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
 
 def producteur(attribution: str) -> str:
     """Return a dataset's attribution as French readers see it (OpenStreetMap's credit in French).
+
+    Parameters
+    ----------
+    attribution : str
+        The catalogue's attribution text.
+
+    Returns
+    -------
+    str
+        The same text, OpenStreetMap's credit in French.
 
     Examples
     --------
@@ -650,6 +749,25 @@ def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, i
 
     One row per column: colonne, libellé, définition, unité of the stored value, source; the
     decimals are kept per numeric column.
+
+    Parameters
+    ----------
+    colonnes : list of str
+        The table's columns.
+
+    Returns
+    -------
+    rows : list of dict
+        One row per column, with ``colonne``, ``libellé``, ``définition``, ``unité`` (of the
+        stored value) and ``source``.
+    decimals : dict of str to int
+        Decimals kept per numeric column.
+
+    Examples
+    --------
+    >>> rows, decimals = dictionnaire(["qpv_share"])
+    >>> rows[0]["unité"], decimals["qpv_share"]
+    ('part de 0 à 1', 4)
     """
     rows, decimals = [], {}
     for c in colonnes:

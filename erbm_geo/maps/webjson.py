@@ -44,12 +44,58 @@ def _quantise(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def geometry_json(geoms: np.ndarray) -> list[str]:
-    """Each geometry as compact quantised GeoJSON text (decoded by the map runtime)."""
+    """Return each geometry as compact quantised GeoJSON text (decoded by the map runtime).
+
+    Coordinates are integers of 1e-5 degree, delta-encoded along each ring or line.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+        Geometries in EPSG:4326.
+
+    Returns
+    -------
+    list of str
+        One JSON text per geometry.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a geometry is a GeometryCollection (not drawn on web maps).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> for text in geometry_json(np.array([shapely.Point(2.83, 50.43),
+    ...                                     shapely.box(2.8, 50.4, 2.81, 50.41)])):
+    ...     print(text)
+    {"type":"Point","q":[283000,5043000]}
+    {"type":"Polygon","q":[[281000,5040000,0,1000,-1000,0,0,-1000,1000,0]]}
+    """
     return [_js_json(_quantise(json.loads(g))) for g in shapely.to_geojson(geoms)]
 
 
 def js_json(obj: Any) -> str:
-    """JSON safe to embed in a ``<script>`` and inert as template text (see :func:`_js_json`)."""
+    r"""Return JSON safe to embed in a ``<script>`` and inert as template text.
+
+    ``<``, ``>``, ``&`` and the braces are written as ``\u`` escapes: no text can close the script
+    or open a Jinja/branca block.
+
+    Parameters
+    ----------
+    obj : object
+        Any JSON-serialisable value.
+
+    Returns
+    -------
+    str
+        The JSON text.
+
+    Examples
+    --------
+    >>> print(js_json({"nom": "</script>{{x}}"}))
+    {"nom":"\u003c/script\u003e\u007b\u007bx\u007d\u007d"}
+    """
     return _js_json(obj)
 
 

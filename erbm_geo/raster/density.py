@@ -19,12 +19,30 @@ __all__ = ["commune_density", "kernel_density"]
 
 
 def kernel_density(features: gpd.GeoDataFrame, *, grid: Grid, bandwidth: float = 500.0) -> np.ndarray:
-    """Gaussian kernel density (features per km²) of points on *grid*.
+    """Return the Gaussian kernel density (features per km²) of points on *grid*.
 
-    Polygon and line features are taken at their representative point.
+    Polygon and line features are taken at their representative point. The integral of the
+    surface over an unbounded grid equals the number of features; the Gaussian standard deviation
+    is *bandwidth* metres.
 
-    The integral of the surface over an unbounded grid equals the number of features; the Gaussian
-    standard deviation is *bandwidth* metres.
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        The features, in EPSG:2154.
+    grid : Grid
+        The grid.
+    bandwidth : float, default 500.0
+        The kernel's standard deviation (m).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Features per km², shape ``(grid.height, grid.width)``.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *bandwidth* is not positive.
 
     Examples
     --------
@@ -60,8 +78,32 @@ def commune_density(values: pd.Series, communes: gpd.GeoDataFrame, *, grid: Grid
 
     Parameters
     ----------
-    values : Series
+    values : pandas.Series
         Counts indexed like *communes* (e.g. ``friches_communes()["friches_n"]``).
+    communes : geopandas.GeoDataFrame
+        The communes, in EPSG:2154.
+    grid : Grid
+        The grid.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Count per km², shape ``(grid.height, grid.width)``; NaN outside every commune.
+
+    Raises
+    ------
+    MissingColumnError
+        If *values* is not indexed by the communes' index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from erbm_geo.examples import example_communes
+    >>> from erbm_geo.raster import basin_grid
+    >>> c = example_communes()  # 2 km × 2 km squares
+    >>> grid = basin_grid(resolution=200, area=c.union_all())
+    >>> float(np.nanmax(commune_density(pd.Series(4, index=c.index), c, grid=grid)))
+    1.0
     """
     if not values.index.isin(communes.index).all():
         raise MissingColumnError("values must be indexed by the communes' index")

@@ -20,8 +20,24 @@ __all__ = ["Grid", "basin_grid"]
 class Grid:
     """A north-up grid: ``transform`` (rasterio Affine), ``width``, ``height``, CRS EPSG:2154.
 
-    ``mask`` (optional, bool, True inside the area of interest) marks the cells that hold data;
-    the others are nodata in every surface computed on the grid.
+    Parameters
+    ----------
+    transform : affine.Affine
+        North-up, square cells, origin in metres (Lambert-93).
+    width, height : int
+        Columns and rows, positive.
+    crs : str, default "EPSG:2154"
+        Must be EPSG:2154.
+    mask : numpy.ndarray of bool, optional
+        True inside the area of interest: the cells that hold data; the others are nodata in every
+        surface computed on the grid.
+
+    Examples
+    --------
+    >>> from affine import Affine
+    >>> g = Grid(Affine(100, 0, 690_000, 0, -100, 7_030_000), width=40, height=30)
+    >>> g.resolution, g.bounds
+    (100.0, (690000.0, 7027000.0, 694000.0, 7030000.0))
     """
 
     transform: Affine
@@ -99,6 +115,20 @@ def basin_grid(
         Area of interest in EPSG:2154 (default: the Mission Bassin Minier outline).
     margin : float
         Extra margin (m) around the area.
+
+    Returns
+    -------
+    Grid
+        Snapped to *align*, masked to the area.
+
+    Raises
+    ------
+    UnknownOptionError
+        If *resolution* is not positive.
+    OutOfAreaError
+        If *area* lies outside metropolitan France in EPSG:2154.
+    DataNotFoundError
+        If *area* is not given and the basin outline is neither in the mirror nor downloadable.
 
     Examples
     --------

@@ -23,6 +23,39 @@ def write_cog(array: np.ndarray, grid: Grid, path: str | Path, *, tags: dict[str
 
     EPSG:2154, float32, deflate, 512-px tiles, overviews, nodata −9999, with *tags* as metadata
     (title, unit, sources…).
+
+    Parameters
+    ----------
+    array : numpy.ndarray of float
+        The values, shape ``(grid.height, grid.width)``; NaN is nodata.
+    grid : Grid
+        Where they lie.
+    path : str or pathlib.Path
+        The file to write (whole or not at all).
+    tags : dict of str to str, optional
+        Metadata (title, unit, sources…).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written (named in the message).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.examples import example_centres, example_communes
+    >>> from erbm_geo.raster import basin_grid, distance_surface
+    >>> grid = basin_grid(resolution=10, area=example_communes().union_all())
+    >>> d = distance_surface(example_centres(), grid=grid)
+    >>> path = write_cog(d, grid, pathlib.Path(tempfile.mkdtemp()) / "distance.tif",
+    ...                  tags={"title": "Distance à la mairie la plus proche", "unit": "m"})
+    >>> path.name
+    'distance.tif'
     """
     data = np.where(np.isnan(array), NODATA, array).astype("float32")
     profile = {
@@ -57,7 +90,42 @@ def write_cog(array: np.ndarray, grid: Grid, path: str | Path, *, tags: dict[str
 
 
 def read_raster(path: str | Path) -> tuple[np.ndarray, Grid, dict[str, str]]:
-    """Read a single-band raster written by :func:`write_cog` (nodata → NaN)."""
+    """Read a single-band raster written by :func:`write_cog` (nodata → NaN).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The GeoTIFF.
+
+    Returns
+    -------
+    array : numpy.ndarray of float
+        The band, NaN where nodata.
+    grid : Grid
+        Its grid (EPSG:2154).
+    tags : dict of str to str
+        Its metadata.
+
+    Raises
+    ------
+    DataNotFoundError
+        If *path* does not exist.
+    DataFormatError
+        If it cannot be read as a raster.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.examples import example_centres, example_communes
+    >>> from erbm_geo.raster import basin_grid, distance_surface
+    >>> grid = basin_grid(resolution=10, area=example_communes().union_all())
+    >>> d = distance_surface(example_centres(), grid=grid)
+    >>> path = write_cog(d, grid, pathlib.Path(tempfile.mkdtemp()) / "distance.tif",
+    ...                  tags={"title": "Distance à la mairie la plus proche", "unit": "m"})
+    >>> array, g, tags = read_raster(path)
+    >>> array.shape == d.shape, tags["unit"]
+    (True, 'm')
+    """
     p = Path(path)
     if not p.is_file():
         raise DataNotFoundError(f"raster not found: {p}")
@@ -73,9 +141,31 @@ def read_raster(path: str | Path) -> tuple[np.ndarray, Grid, dict[str, str]]:
 
 
 def validate_cog(path: str | Path) -> list[str]:
-    """Problems that keep *path* from being a valid COG (empty list when valid).
+    """Return the problems that keep *path* from being a valid COG (empty list when valid).
 
     Checks: GeoTIFF, tiled, internal overviews, GDAL's COG layout marker, a CRS and nodata.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+
+    Returns
+    -------
+    list of str
+        One message per problem.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from erbm_geo.examples import example_centres, example_communes
+    >>> from erbm_geo.raster import basin_grid, distance_surface
+    >>> grid = basin_grid(resolution=10, area=example_communes().union_all())
+    >>> d = distance_surface(example_centres(), grid=grid)
+    >>> path = write_cog(d, grid, pathlib.Path(tempfile.mkdtemp()) / "distance.tif",
+    ...                  tags={"title": "Distance à la mairie la plus proche", "unit": "m"})
+    >>> validate_cog(path)
+    []
     """
     problems = []
     with rasterio.open(path) as src:

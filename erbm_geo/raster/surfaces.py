@@ -26,10 +26,27 @@ __all__ = ["SURFACE_TARGETS", "distance_surface", "distance_to"]
 
 
 def distance_surface(targets: gpd.GeoDataFrame, *, grid: Grid) -> np.ndarray:
-    """Distance (m, float32) from each cell of *grid* to the nearest of *targets*.
+    """Return the distance (m, float32) from each cell of *grid* to the nearest of *targets*.
 
     Targets outside the grid still count: the grid is padded so that the nearest target may lie
     beyond it (up to 20 km).
+
+    Parameters
+    ----------
+    targets : geopandas.GeoDataFrame
+        Points, lines or polygons, in EPSG:2154.
+    grid : Grid
+        The grid.
+
+    Returns
+    -------
+    numpy.ndarray of float32
+        Shape ``(grid.height, grid.width)``, NaN outside the grid's mask.
+
+    Raises
+    ------
+    EmptyInputError
+        If no target lies within 20 km of the grid.
 
     Examples
     --------
@@ -98,20 +115,38 @@ SURFACE_TARGETS = ("centres_main", "centres_acv_pvd", "centres_all", "stations",
 def distance_to(
     target: str, *, resolution: float = 50.0, grid: Grid | None = None
 ) -> tuple[np.ndarray, Grid, dict[str, str]]:
-    """Distance surface to a built-in target over the basin.
+    """Return the distance surface to a built-in target over the basin.
 
     Parameters
     ----------
     target : str
         One of :data:`SURFACE_TARGETS`.
-    resolution : float
+    resolution : float, default 50.0
         Cell size (m) when *grid* is not given.
     grid : Grid, optional
+        The grid (default: :func:`basin_grid` at *resolution*).
 
     Returns
     -------
-    (array, grid, tags)
-        ``tags`` name the surface, its unit and its source datasets (for the COG metadata).
+    array : numpy.ndarray of float32
+        The distances (m).
+    grid : Grid
+        Their grid.
+    tags : dict of str to str
+        The surface's name, unit and source datasets (for the COG metadata).
+
+    Raises
+    ------
+    UnknownOptionError
+        If *target* is not one of :data:`SURFACE_TARGETS`.
+    DataNotFoundError
+        If the target's layer is neither in the mirror nor downloadable.
+
+    Examples
+    --------
+    >>> array, grid, tags = distance_to("centres_main", resolution=500)
+    >>> array.shape == (grid.height, grid.width), tags["unit"]
+    (True, 'm')
     """
     table = _targets()
     if target not in table:

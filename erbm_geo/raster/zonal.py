@@ -33,7 +33,32 @@ _STATS = {"mean", "min", "max", "sum", "count", "area_m2"}
 
 
 def cell_weights(geom: shapely.Geometry, grid: Grid) -> tuple[Window, np.ndarray]:
-    """Window of *grid* covering *geom* and the fraction of each of its cells inside *geom*."""
+    """Return the window of *grid* covering *geom* and the fraction of each of its cells inside *geom*.
+
+    Parameters
+    ----------
+    geom : shapely.Geometry
+        A polygon, in EPSG:2154.
+    grid : Grid
+        The grid.
+
+    Returns
+    -------
+    window : rasterio.windows.Window
+        The cells around *geom*.
+    weights : numpy.ndarray of float
+        Per cell of the window, the share of its area inside *geom* (exact on partial cells).
+
+    Examples
+    --------
+    >>> from erbm_geo.examples import example_communes
+    >>> from erbm_geo.raster import basin_grid
+    >>> c = example_communes()
+    >>> grid = basin_grid(resolution=200, area=c.union_all())
+    >>> window, w = cell_weights(c.geometry.iloc[0], grid)  # a 2 km square
+    >>> w.shape, float(w.sum()) * 200 * 200 / 1e6
+    ((10, 10), 4.0)
+    """
     xmin, ymin, xmax, ymax = shapely.bounds(geom)
     res, ox, oy = grid.resolution, grid.transform.c, grid.transform.f
     c0 = max(int(np.floor((xmin - ox) / res)), 0)
@@ -82,25 +107,37 @@ def zonal_stats(
     stats: Sequence[str] = ("mean", "min", "max"),
     percentiles: Sequence[float] = (),
 ) -> pd.DataFrame:
-    """Statistics of *array* (on *grid*) over each polygon, exact on partial cells.
+    """Return statistics of *array* (on *grid*) over each polygon, exact on partial cells.
 
     Parameters
     ----------
-    array : ndarray (height, width)
+    array : numpy.ndarray of float, shape (height, width)
         Raster values; NaN is nodata.
     grid : Grid
-    polygons : GeoDataFrame
+        The array's grid.
+    polygons : geopandas.GeoDataFrame
         Any CRS (reprojected to EPSG:2154).
-    stats : sequence of {"mean", "min", "max", "sum", "count", "area_m2"}
+    stats : sequence of {"mean", "min", "max", "sum", "count", "area_m2"}, default ("mean", "min", "max")
         ``sum`` is Σ value × weight; ``count`` the number of cells with a positive weight;
         ``area_m2`` the polygon area with data.
-    percentiles : sequence of float
+    percentiles : sequence of float, default ()
         Weighted percentiles, columns ``p<q>`` (e.g. ``p50``).
 
     Returns
     -------
     pandas.DataFrame
         Aligned on ``polygons.index``; NaN where a polygon holds no data.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a statistic is unknown, or *array*'s shape is not the grid's.
+    EmptyInputError
+        If *polygons* has no rows.
+    CRSError
+        If *polygons* has no CRS.
+    InvalidGeometryError
+        If a geometry is missing, empty, non-finite or not a polygon.
 
     Examples
     --------
