@@ -15,6 +15,7 @@ This module is a leaf: the geometry core uses it without knowing about data file
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
@@ -31,6 +32,7 @@ class Memory:
         self.max_geometry_entries = max_geometry_entries
         self._objects: dict[Hashable, Any] = {}
         self._geoms: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.RLock()  # threads of a dask scheduler share the process's memory
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         """Return the object stored under *key*, built by *build* on the first call.
@@ -38,24 +40,30 @@ class Memory:
         *key* must identify the content (e.g. include the checksums of the sources it is built
         from). Callers must treat the result as read-only, or copy it.
         """
-        if key not in self._objects:
-            self._objects[key] = build()
-        return cast("T", self._objects[key])
+        try:
+            return cast("T", self._objects[key])
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._objects:
+                self._objects[key] = build()
+            return cast("T", self._objects[key])
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._objects
 
     def geometry(self, key: Hashable, make: Callable[[], T]) -> T:
         """Return the geometry memo stored under *key* (made if needed), least recently used evicted."""
-        m = self._geoms.get(key)
-        if m is None:
-            m = make()
-            self._geoms[key] = m
-            while len(self._geoms) > self.max_geometry_entries:
-                self._geoms.popitem(last=False)
-        else:
-            self._geoms.move_to_end(key)
-        return m
+        with self._lock:
+            m = self._geoms.get(key)
+            if m is None:
+                m = make()
+                self._geoms[key] = m
+                while len(self._geoms) > self.max_geometry_entries:
+                    self._geoms.popitem(last=False)
+            else:
+                self._geoms.move_to_end(key)
+            return m
 
     def clear(self) -> None:
         """Forget every object and every geometry memo."""

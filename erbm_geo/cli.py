@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -107,10 +107,10 @@ def layers() -> None:
 @click.option(
     "--of",
     "of",
-    type=click.Choice(["communes", "cites"]),
     default="communes",
     show_default=True,
-    help="One row per commune or per cité.",
+    help="'communes' or 'cites' (one row per commune or cité of --territory), or the PATH of "
+    "your own layer: a file GDAL reads, or a GeoParquet file or folder (--engine dask).",
 )
 @click.option(
     "--territory",
@@ -124,9 +124,9 @@ def layers() -> None:
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Output file: .csv, .gpkg, .parquet or .xlsx (with the data sources; .xlsx "
-    "adds a French dictionary of the columns).",
+    "adds a French dictionary of the columns). With --engine dask: a folder of GeoParquet files.",
 )
 @click.option(
     "--dialect",
@@ -136,13 +136,54 @@ def layers() -> None:
     help="CSV only: 'fr' for French spreadsheets (BOM, semicolons, decimal comma, "
     "oui/non, values rounded per column).",
 )
-def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialect: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["memory", "dask"]),
+    default="memory",
+    show_default=True,
+    help="'dask': read the layer of --of partition by partition and write the table the same way, "
+    "never holding the whole layer (needs pip install 'erbm_geo[dask]').",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="With --engine dask: the address of a running dask scheduler (e.g. tcp://10.0.0.5:8786); "
+    "by default the work runs on this machine's cores.",
+)
+def indicators(
+    of: str,
+    territory: str,
+    perimeter: str | None,
+    out: Path,
+    dialect: str,
+    engine: str,
+    scheduler: str | None,
+) -> None:
     """Compute the indicator table and write it to OUT."""
+    from erbm_geo.errors import UnknownOptionError
+
+    if engine == "dask":
+        if of in ("communes", "cites"):
+            raise UnknownOptionError(
+                "--engine dask is for your own large layer: give its path with --of (a GeoParquet "
+                "file or folder); the communes and cités fit in memory"
+            )
+        _announce_data()
+        _indicators_partitioned(Path(of), out, scheduler)
+        return
+    if scheduler is not None:
+        raise UnknownOptionError("--scheduler applies with --engine dask only")
+    _indicators_in_memory(of, perimeter or territory, out, dialect)
+
+
+def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str) -> None:
     import pandas as pd
 
     from erbm_geo.errors import UnknownOptionError
     from erbm_geo.export import FORMATS, write
     from erbm_geo.indicators import indicator_table, sources_table
+    from erbm_geo.layers import user_layer
     from erbm_geo.maps.vocabulary import dictionnaire
 
     fmt = out.suffix.lower().lstrip(".")
@@ -152,10 +193,13 @@ def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialec
         )
     if dialect == "fr" and fmt != "csv":
         raise UnknownOptionError("--dialect applies to .csv files only")
-    territory = perimeter or territory
     _announce_data()
-    _progress(f"computing the {of} indicators for {territory}")
-    table = indicator_table(territory=territory, of=of)  # type: ignore[arg-type]
+    if of in ("communes", "cites"):
+        _progress(f"computing the {of} indicators for {territory}")
+        table = indicator_table(territory=territory, of=of)  # type: ignore[arg-type]
+    else:
+        _progress(f"computing the indicators of {of}")
+        table = indicator_table(user_layer(Path(of), name=Path(of).name))
     dico, decimals = dictionnaire([c for c in table.reset_index().columns if c != table.geometry.name])
     write(
         table,
@@ -166,6 +210,58 @@ def indicators(of: str, territory: str, perimeter: str | None, out: Path, dialec
         dictionary=pd.DataFrame(dico) if fmt == "xlsx" else None,
     )
     _echo(f"{len(table)} rows written: {out}")
+
+
+def _indicators_partitioned(path: Path, out: Path, scheduler: str | None) -> None:
+    """Read *path* partition by partition, compute the table lazily, write it to the folder *out*."""
+    from erbm_geo.export import write, write_partitioned
+    from erbm_geo.indicators import indicator_table, sources_table
+    from erbm_geo.layers.partitioned import read_partitioned
+
+    layer = read_partitioned(path, name=path.name)
+    _progress(f"{path}: {layer.npartitions} partition(s); computing the indicators partition by partition")
+    table = indicator_table(layer)
+    with _dask_runner(scheduler) as run:
+        write_partitioned(table, out, spatial_order=None, run=run)
+    write(sources_table(), out / "_sources.csv")  # beside the parts (Parquet readers skip "_" files)
+    _echo(f"{table.npartitions} partition(s) written: {out}")
+
+
+@contextmanager
+def _dask_runner(scheduler: str | None) -> Iterator[Callable[[Any], object]]:
+    """Give a function that runs dask work with a progress bar, locally or on *scheduler*."""
+    from erbm_geo.geom.partitioned import require_dask
+
+    require_dask()
+    if scheduler is None:
+        from dask.diagnostics.progress import ProgressBar
+
+        def local(work: Any) -> object:
+            if not settings.verbose:
+                return work.compute()
+            with ProgressBar(dt=1.0, out=sys.stderr):
+                return work.compute()
+
+        yield local
+        return
+    from distributed import Client, progress
+
+    try:
+        client = Client(scheduler, timeout="5s")
+    except OSError as exc:
+        raise ErbmGeoError(
+            f"cannot reach the dask scheduler at {scheduler} ({exc}); check the address "
+            "(tcp://host:8786) and that the scheduler is running"
+        ) from exc
+
+    def remote(work: Any) -> object:
+        future = client.compute(work)
+        if settings.verbose:
+            progress(future)  # a text bar on standard error, until the work is done
+        return future.result()
+
+    with client:
+        yield remote
 
 
 _PAGES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")

@@ -24,6 +24,7 @@ from erbm_geo.geom.kernels import (
     take_labels,
 )
 from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.geom.prepare import prepare, prepare_target
 from erbm_geo.indicators.distance import MeasureFrom, check_measure, labels_of
 
@@ -83,8 +84,9 @@ def station_access(
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         The features, in any CRS (measured in EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     stations : geopandas.GeoDataFrame
         Station points in the CRS of *gdf*, with a ``mode`` column (else all are ``"train"``)
         and a ``nom`` column (else the index names them). Built in:
@@ -138,6 +140,10 @@ def station_access(
     stations_within         2
     share_within_walk     1.0
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(
+            station_access, gdf, stations, radius=radius, modes=modes, measure_from=measure_from
+        )
     check_measure(measure_from)
     check_radius(radius)
     feats, geoms = prepare(gdf, validity=True)
@@ -180,8 +186,9 @@ def distance_to_lines(
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         The features, in any CRS (measured in EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     lines : geopandas.GeoDataFrame
         Any layer in the CRS of *gdf* (distances go to the edges of lines and polygons, not to
         their vertices). Built in: :func:`erbm_geo.indicators.builtin.rail_lines` (railway lines
@@ -223,6 +230,8 @@ def distance_to_lines(
     0    300.0
     Name: a21_distance_m, dtype: float64
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(distance_to_lines, gdf, lines, name=name, measure_from=measure_from)
     check_measure(measure_from)
     feats, geoms = prepare(gdf)
     _, lg = prepare_target(lines, gdf, name="lines")

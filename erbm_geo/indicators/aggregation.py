@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 import geopandas as gpd
 import numpy as np
@@ -16,6 +16,7 @@ from erbm_geo.errors import (
     UnknownCodeError,
     UnknownOptionError,
 )
+from erbm_geo.geom.partitioned import is_partitioned, require_dask
 from erbm_geo.indicators.context import commune_of
 
 __all__ = ["aggregate"]
@@ -74,7 +75,9 @@ def aggregate(
     Parameters
     ----------
     values : Series or DataFrame
-        Numeric indicator(s) aligned on ``gdf.index`` (as returned by the indicators).
+        Numeric indicator(s) aligned on ``gdf.index`` (as returned by the indicators). With a
+        partitioned *gdf*, the lazy result of an indicator on it (same partitions): the result
+        is then lazy too (one small partition), and equal once computed.
     gdf : GeoDataFrame
         The features the values describe (cités, communes, QPV…). Each feature belongs to its
         main commune (``code_insee``, spatial when absent), hence to its EPCI and département.
@@ -92,13 +95,13 @@ def aggregate(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``code_insee``, ``siren_epci`` or ``departement``; one column per indicator
-        plus ``n`` (features counted) and the group's name.
+        Indexed by ``code_insee``, ``siren_epci`` or ``departement`` (strings); one column per
+        indicator plus ``n`` (features counted) and the group's name.
 
     Raises
     ------
     AlignmentError
-        *values* are not aligned on ``gdf.index``.
+        *values* are not aligned on ``gdf.index`` (or, partitioned, not partitioned like *gdf*).
     UnknownCodeError
         A feature has no known commune of the Nord or the Pas-de-Calais (codes listed): no
         feature is silently left out of the groups.
@@ -125,14 +128,29 @@ def aggregate(
         raise UnknownOptionError(f"unknown grouping {by!r}; choose commune, epci or departement")
     if how not in ("mean", "sum", "min", "max"):
         raise UnknownOptionError(f"unknown aggregation {how!r}; choose mean, sum, min or max")
-    frame = values.to_frame() if isinstance(values, pd.Series) else values.copy()
-    if not frame.index.equals(gdf.index):
-        raise AlignmentError(
-            "values must be aligned on gdf.index (same labels, same order); "
-            "e.g. values = values.reindex(gdf.index)"
-        )
-    _check_numeric(frame)
-    frame = frame.astype("float64")
+    allc = _commune_table(communes, by)
+    if is_partitioned(gdf) or is_partitioned(values):
+        lazy: pd.DataFrame = _aggregate_partitioned(values, gdf, communes, allc, _Rule(by, weights, how))
+        return lazy
+    rule = _Rule(by, weights, how)
+    return _finish([_partial(values, gdf, communes, allc, rule)], allc, rule, _columns(values))
+
+
+class _Rule(NamedTuple):
+    by: By
+    weights: str | None
+    how: str
+
+
+_KEY = {"commune": None, "epci": "siren_epci", "departement": "departement"}
+
+
+def _columns(values: Any) -> list[str]:
+    return [values.name] if values.ndim == 1 else list(values.columns)
+
+
+def _commune_table(communes: gpd.GeoDataFrame, by: By) -> pd.DataFrame:
+    """Return the communes' attributes (no geometry), checking those *by* needs."""
     need = {
         "commune": ["nom"],
         "epci": ["siren_epci", "nom_epci"],
@@ -146,43 +164,132 @@ def aggregate(
         )
     allc = pd.DataFrame(communes.drop(columns=communes.geometry.name))
     allc.index = allc.index.astype(str)
+    return allc
+
+
+def _partial(
+    values: pd.Series | pd.DataFrame,
+    gdf: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+    allc: pd.DataFrame,
+    rule: _Rule,
+) -> pd.DataFrame:
+    """Return the group sums (or minima, maxima) of *values* over *gdf*: one row per group met.
+
+    Columns ``<col>|vw`` and ``<col>|w`` (weighted sums, for means) or ``<col>|<how>``, NaN
+    where a group has no value of that column; ``n`` counts every feature of the group.
+    """
+    frame = values.to_frame() if isinstance(values, pd.Series) else values.copy()
+    if not frame.index.equals(gdf.index):
+        raise AlignmentError(
+            "values must be aligned on gdf.index (same labels, same order); "
+            "e.g. values = values.reindex(gdf.index)"
+        )
+    _check_numeric(frame)
+    frame = frame.astype("float64")
     codes = commune_of(gdf, communes).to_numpy()  # every code checked: none is silently dropped
-    key_col = {"commune": None, "epci": "siren_epci", "departement": "departement"}[by]
+    key_col = _KEY[rule.by]
     keys = codes if key_col is None else allc[key_col].reindex(codes).to_numpy()
     if pd.isna(keys).any():
         raise UnknownCodeError(
             f"communes {sorted(set(codes[pd.isna(keys)]))[:10]} have no {key_col} in the communes layer"
         )
-    w = np.ones(len(frame)) if weights is None or how != "mean" else _weights(gdf, weights)
-    grp = pd.Series(keys, index=frame.index)
-    out = {}
+    keys = keys.astype(str)
+    w = np.ones(len(frame)) if rule.weights is None or rule.how != "mean" else _weights(gdf, rule.weights)
+    out = {"n": pd.Series(keys).value_counts().astype("float64")}
     for col in frame.columns:
         v = frame[col].to_numpy()
         ok = ~np.isnan(v) & ~np.isnan(w)
-        df = pd.DataFrame({"k": grp.to_numpy()[ok], "v": v[ok], "w": w[ok]})
-        if how == "mean":
+        df = pd.DataFrame({"k": keys[ok], "v": v[ok], "w": w[ok]})
+        if rule.how == "mean":
             df["vw"] = df["v"] * df["w"]
-            s = df.groupby("k")[["vw", "w"]].sum()
-            out[col] = s["vw"] / s["w"].where(s["w"] > 0)
+            sums = df.groupby("k")[["vw", "w"]].sum()
+            out[f"{col}|vw"], out[f"{col}|w"] = sums["vw"], sums["w"]
         else:
-            out[col] = df.groupby("k")["v"].agg(how)
-    res = pd.DataFrame(out)
-    res["n"] = grp.value_counts().reindex(res.index).fillna(0).astype("int64")
-    if by == "commune":
+            out[f"{col}|{rule.how}"] = df.groupby("k")["v"].agg(rule.how)
+    return pd.DataFrame(out)
+
+
+def _finish(
+    partials: list[pd.DataFrame], allc: pd.DataFrame, rule: _Rule, columns: list[str]
+) -> pd.DataFrame:
+    """Combine group partials (of one or many partitions) into the table :func:`aggregate` returns."""
+    keep = [p for p in partials if len(p)]
+    both = pd.concat(keep) if keep else pd.DataFrame(columns=["n"], dtype="float64")
+    combine = {c: ("sum" if c == "n" or rule.how in ("mean", "sum") else rule.how) for c in both.columns}
+    g = both.groupby(level=0)
+    merged = pd.DataFrame(
+        {c: g[c].sum(min_count=1) if f == "sum" else g[c].agg(f) for c, f in combine.items()}
+    )
+    res = pd.DataFrame(index=merged.index)
+    for col in columns:
+        if rule.how == "mean":
+            w = merged.get(f"{col}|w", pd.Series(np.nan, index=merged.index))
+            vw = merged.get(f"{col}|vw", pd.Series(np.nan, index=merged.index))
+            res[col] = vw / w.where(w > 0)
+            present = w.notna()
+        else:
+            res[col] = merged.get(f"{col}|{rule.how}", pd.Series(np.nan, index=merged.index))
+            present = res[col].notna()
+        res[f"{col}|present"] = present
+    flags = [f"{c}|present" for c in columns]
+    res = res[res[flags].any(axis=1)].drop(columns=flags).astype("float64")
+    res["n"] = merged["n"].reindex(res.index).fillna(0).astype("int64")
+    if rule.by == "commune":
         res["nom"] = allc["nom"].reindex(res.index).to_numpy()
-    elif by == "epci":
-        res["nom_epci"] = (
-            allc.drop_duplicates("siren_epci")
-            .set_index("siren_epci")["nom_epci"]
-            .reindex(res.index)
-            .to_numpy()
-        )
     else:
-        res["nom"] = (
-            allc.drop_duplicates("departement")
-            .set_index("departement")["nom_departement"]
-            .reindex(res.index)
-            .to_numpy()
-        )
-    res.index.name = {"commune": "code_insee", "epci": "siren_epci", "departement": "departement"}[by]
+        name_col = "nom_epci" if rule.by == "epci" else "nom_departement"
+        names = allc.drop_duplicates(_KEY[rule.by]).set_index(_KEY[rule.by])[name_col]
+        res["nom_epci" if rule.by == "epci" else "nom"] = names.reindex(res.index).to_numpy()
+    res.index = res.index.astype("string")  # codes and names as pandas strings, in memory or not
+    res.index.name = {"commune": "code_insee", "epci": "siren_epci", "departement": "departement"}[rule.by]
+    name = res.columns[-1]
+    res[name] = res[name].astype("string")
     return res.sort_index()
+
+
+def _partial_of_partition(
+    values: pd.Series | pd.DataFrame,
+    gdf: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+    allc: pd.DataFrame,
+    rule: _Rule,
+) -> pd.DataFrame:
+    """Return :func:`_partial` of one partition (nothing for an empty one)."""
+    if len(gdf) == 0 and len(values) == 0:
+        return pd.DataFrame({"n": pd.Series(dtype="float64")})
+    return _partial(values, gdf, communes, allc, rule)
+
+
+def _aggregate_partitioned(
+    values: Any, gdf: Any, communes: gpd.GeoDataFrame, allc: pd.DataFrame, rule: _Rule
+) -> Any:
+    """Return :func:`aggregate` of partitioned *values* and *gdf*, lazily.
+
+    Group partials are computed partition by partition, then combined by one final task (the
+    groups are few).
+    """
+    dask = require_dask()
+    import dask.dataframe as dd
+
+    if not (is_partitioned(values) and is_partitioned(gdf)) or values.npartitions != gdf.npartitions:
+        raise AlignmentError(
+            "values and gdf must both be partitioned the same way (values computed from gdf, e.g. "
+            "values = qpv_overlap(gdf, qpv)['qpv_share'])"
+        )
+    columns = _columns(values._meta)
+    key = dask.delayed(communes, pure=True)
+    partials = dd.map_partitions(
+        _partial_of_partition,
+        values,
+        gdf,
+        key,
+        dask.delayed(allc, pure=True),
+        rule,
+        meta=pd.DataFrame({"n": pd.Series(dtype="float64")}),
+        align_dataframes=False,
+        enforce_metadata=False,
+    )
+    done = dask.delayed(_finish)(partials.to_delayed(), allc, rule, columns)
+    meta = _finish([], allc, rule, columns)
+    return dd.from_delayed([done], meta=meta, verify_meta=False)

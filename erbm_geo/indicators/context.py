@@ -20,6 +20,7 @@ import shapely
 from erbm_geo._warnings import warn
 from erbm_geo.errors import DataQualityWarning, MissingColumnError, UnknownCodeError
 from erbm_geo.geom.kernels import count_within, intersecting_pairs, pair_areas
+from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
 from erbm_geo.geom.spatial import assign_communes
 from erbm_geo.indicators.access import check_radius
@@ -54,8 +55,9 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         The features, in any CRS (measured in EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     communes : geopandas.GeoDataFrame
         Commune polygons indexed by code, in any CRS — built in:
         :func:`erbm_geo.indicators.builtin.communes` (Nord and Pas-de-Calais, COG 2025).
@@ -84,6 +86,8 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
     >>> commune_of(pts, communes).tolist()
     ['62498', '62510']
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(commune_of, gdf, communes)
     _check_communes(communes)
     known = communes.index.astype(str)
     if gdf.index.name == "code_insee":
@@ -142,8 +146,9 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         The features, in any CRS (measured in EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     communes : geopandas.GeoDataFrame
         Commune polygons indexed by INSEE code with the columns ``friches_n``,
         ``friches_surface_m2``, ``friches_per_km2``, ``friches_surface_share`` and optionally
@@ -193,6 +198,8 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
     friches_surface_share       0.05
     friches_surface_quality       ok
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(friches_context, gdf, communes)
     _check_communes(communes, _FRICHES_COLUMNS, builtin="friches_communes")
     codes = commune_of(gdf, communes).to_numpy()
     table = pd.DataFrame(communes.drop(columns=communes.geometry.name))
@@ -228,8 +235,9 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         The features, in any CRS (measured in EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     communes : geopandas.GeoDataFrame
         Commune polygons indexed by INSEE code with ``revenu_median_uc`` and
         ``part_minima_sociaux_pct`` — built in: :func:`erbm_geo.indicators.builtin.income_communes`
@@ -285,6 +293,8 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
     >>> income_context(f, c, iris).iloc[0].round(1).tolist()
     [18000.0, 12.5, 20000.0, 16.7]
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(income_context, gdf, communes, iris)
     _check_communes(communes, ("revenu_median_uc", "part_minima_sociaux_pct"), builtin="income_communes")
     _check_communes(
         iris, ("code_insee", "revenu_median_uc", "taux_pauvrete_pct"), name="iris", builtin="income_iris"
@@ -373,8 +383,9 @@ def count_within_radius(
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         The features, in any CRS (measured in EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     targets : geopandas.GeoDataFrame
         Any geometry types, in the CRS of *gdf*.
     radius : float
@@ -411,6 +422,8 @@ def count_within_radius(
     >>> count_within_radius(f, t, radius=1000, name="puits_within").tolist()
     [1]
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(count_within_radius, gdf, targets, radius=radius, name=name)
     return _count(gdf, targets, radius, name, "targets")
 
 
@@ -430,8 +443,9 @@ def heritage_within(
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         The features, in any CRS (measured in EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     shafts, terrils : geopandas.GeoDataFrame
         In the CRS of *gdf* — built in: :func:`erbm_geo.indicators.builtin.shafts` and
         :func:`~erbm_geo.indicators.builtin.terrils` (those of the property and of the buffer
@@ -469,6 +483,8 @@ def heritage_within(
     >>> heritage_within(f, shafts, terrils).iloc[0].tolist()
     [1, 0]
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(heritage_within, gdf, shafts, terrils, radius=radius)
     return pd.concat(
         [
             _count(gdf, shafts, radius, "puits_within", "shafts"),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from erbm_geo.errors import UnknownOptionError
 from erbm_geo.geom.kernels import nearest, source_geoms, take_labels
+from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.geom.prepare import prepare, prepare_target
 
 __all__ = ["MeasureFrom", "check_measure", "distance_to_centres"]
@@ -63,8 +64,9 @@ def distance_to_centres(
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         Any layer with a CRS (reprojected to EPSG:2154).
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     centres : GeoDataFrame
         Centre points (or any geometries) in the CRS of *gdf*; names come from a ``nom`` column
         when present. Built in: :func:`erbm_geo.indicators.builtin.centres` (``level="main"``,
@@ -112,6 +114,10 @@ def distance_to_centres(
        distance_m centre_nom centre_id
     0       300.0       Lens     62498
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(
+            distance_to_centres, gdf, centres, measure_from=measure_from, max_distance=max_distance
+        )
     check_measure(measure_from)
     feats, geoms = prepare(gdf)
     _, cgeoms = prepare_target(centres, gdf, name="centres")

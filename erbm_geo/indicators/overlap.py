@@ -21,6 +21,7 @@ from erbm_geo.geom.kernels import (
     source_geoms,
 )
 from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
 from erbm_geo.indicators.distance import MeasureFrom, check_measure
 
@@ -42,8 +43,9 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         Polygon features, any CRS.
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     targets : GeoDataFrame
         Polygons in the CRS of *gdf*. Overlapping targets are unioned first, so a surface is
         counted once.
@@ -78,6 +80,8 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
     >>> area_share(sq, half, name="share_half").tolist()
     [0.5]
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(area_share, gdf, targets, name=name)
     feats, geoms = prepare(gdf, validity=True)
     t, tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True)
     if len(tg):
@@ -91,8 +95,9 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         Polygon features (cités, communes, IRIS…), any CRS.
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     qpv : GeoDataFrame
         QPV polygons in the CRS of *gdf*, indexed by their code — the built-in QPV 2024 are
         :func:`erbm_geo.indicators.builtin.qpv`. Only the QPV that meet a feature are checked
@@ -122,6 +127,8 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
        qpv_share  qpv_area_m2 qpv_codes  n_qpv
     0       0.25       2500.0  QN05901M      1
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(qpv_overlap, gdf, qpv)
     feats, geoms = prepare(gdf, validity=True)
     q, qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True)
     qids = qpv.index.astype(str).to_numpy()
@@ -150,8 +157,9 @@ def unesco_overlap(
 
     Parameters
     ----------
-    gdf : GeoDataFrame
+    gdf : geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
         Any features, any CRS.
+        A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     property, buffer_zone : GeoDataFrame
         Polygons in the CRS of *gdf*: the property's component parts (indexed by their number)
         and its buffer zone — built in: :func:`erbm_geo.indicators.builtin.unesco_property` and
@@ -194,6 +202,8 @@ def unesco_overlap(
     [{'bien_inscrit_share': 0.0, 'zone_tampon_share': 1.0,
       'bien_inscrit_distance_m': 200.0, 'bien_inscrit_element': 12}]
     """
+    if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
+        return map_features(unesco_overlap, gdf, property, buffer_zone, measure_from=measure_from)
     check_measure(measure_from)
     feats, geoms = prepare(gdf, validity=True)
     p, pg = prepare_target(property, gdf, name="property", polygonal=True)

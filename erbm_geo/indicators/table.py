@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -14,6 +16,7 @@ from erbm_geo._warnings import warn
 from erbm_geo.data import memo
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import EmptyInputError, MissingLayerWarning, UnknownOptionError
+from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.geom.prepare import prepare
 from erbm_geo.indicators import builtin
 from erbm_geo.indicators.access import distance_to_lines, station_access
@@ -213,6 +216,15 @@ def _indicators(
     return _frame(parts, feats.index)
 
 
+def _features_table(
+    part: gpd.GeoDataFrame, *layers: gpd.GeoDataFrame, names: tuple[str, ...]
+) -> gpd.GeoDataFrame:
+    """Return :func:`indicator_table` of one partition, its targets given by field name."""
+    with warnings.catch_warnings():  # said once, by the call that made the lazy table
+        warnings.simplefilter("ignore", MissingLayerWarning)
+        return indicator_table(part, targets=Targets(**dict(zip(names, layers, strict=True))))
+
+
 def _builtin_targets(*, regional: bool = False) -> Targets:
     """Return the built-in targets, loaded once per process for the table's own (read-only) use.
 
@@ -305,6 +317,11 @@ def indicator_table(
     if features is not None:
         if territory != "bassin_minier" or of != "communes":
             raise UnknownOptionError("indicator_table: give either features=… or territory=/of=…, not both")
+        if is_partitioned(features):  # the same table, partition by partition (lazy)
+            names = [f.name for f in dataclasses.fields(t) if getattr(t, f.name) is not None]
+            return map_features(
+                _features_table, features, *(getattr(t, n) for n in names), names=tuple(names)
+            )
         feats, _ = prepare(features, name="features")
         ind = _indicators(features, t)
         base = pd.DataFrame(feats.drop(columns=feats.geometry.name))

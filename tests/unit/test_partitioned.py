@@ -1,0 +1,310 @@
+"""Partitioned (dask-geopandas) layers, on invented data: every indicator gives, once computed,
+exactly what it gives in memory; nothing is computed before asked; a target is one task of the
+graph, not a copy per partition; partitioned GeoParquet round-trips; the synthetic buildings are
+deterministic and plausible."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dask
+import dask.dataframe as dd
+import dask_geopandas
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from erbm_geo import indicators as ind
+from erbm_geo.errors import AlignmentError, CRSError, DataNotFoundError, EmptyInputError, OptionError
+from erbm_geo.examples import example_centres, example_communes
+from erbm_geo.export import write_partitioned
+from erbm_geo.geom.partitioned import is_partitioned, map_features
+from erbm_geo.layers.partitioned import read_partitioned
+from erbm_geo.synthetic import synthetic_buildings, synthetic_buildings_partitioned
+
+N, SIZE = 3_000, 700  # 5 partitions, the last one short
+
+
+@pytest.fixture(scope="module")
+def communes() -> gpd.GeoDataFrame:
+    return example_communes()
+
+
+@pytest.fixture(scope="module")
+def qpv(communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    q = communes.iloc[[1, 3, 9]].copy()
+    q.index = pd.Index(["QN1", "QN2", "QN3"], name="code_qpv")
+    q["nom"] = ["Quartier 1", "Quartier 2", "Quartier 3"]
+    q.geometry = q.geometry.buffer(-500)
+    return q[["nom", "geometry"]]
+
+
+@pytest.fixture(scope="module")
+def stations() -> gpd.GeoDataFrame:
+    return example_centres().assign(mode=["train", "tram", "train"])
+
+
+@pytest.fixture(scope="module")
+def buildings(communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return synthetic_buildings(communes, N, seed=7, partition_size=SIZE)
+
+
+@pytest.fixture(scope="module")
+def parts(communes: gpd.GeoDataFrame) -> Any:
+    """The same buildings, partitioned, with an empty partition in the middle."""
+    lazy = synthetic_buildings_partitioned(communes, N, seed=7, partition_size=SIZE)
+    empty = dask_geopandas.from_geopandas(lazy.partitions[0].compute().iloc[:0], npartitions=1)
+    return dd.concat([lazy.partitions[:2], empty, lazy.partitions[2:]])
+
+
+@pytest.fixture(autouse=True)
+def synchronous() -> Any:
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+CASES: dict[str, Callable[..., Any]] = {
+    "qpv_overlap": lambda f, t: ind.qpv_overlap(f, t["qpv"]),
+    "area_share": lambda f, t: ind.area_share(f, t["qpv"], name="part_qpv"),
+    "unesco_overlap": lambda f, t: ind.unesco_overlap(f, t["qpv"], t["buffer"]),
+    "distance_to_centres": lambda f, t: ind.distance_to_centres(f, t["centres"], measure_from="point"),
+    "distance_to_centres_max": lambda f, t: ind.distance_to_centres(f, t["centres"], max_distance=1500),
+    "station_access": lambda f, t: ind.station_access(f, t["stations"], radius=600),
+    "distance_to_lines": lambda f, t: ind.distance_to_lines(f, t["lines"], name="rail"),
+    "commune_of": lambda f, t: ind.commune_of(f, t["communes"]),
+    "count_within_radius": lambda f, t: ind.count_within_radius(f, t["centres"], radius=2000),
+    "heritage_within": lambda f, t: ind.heritage_within(f, t["centres"], t["qpv"]),
+}
+
+
+@pytest.fixture(scope="module")
+def targets(communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> dict[str, Any]:
+    lines = gpd.GeoDataFrame(
+        geometry=[shapely.LineString([(690_000, 7_021_000), (698_000, 7_025_000)])], crs=2154
+    )
+    buffer = gpd.GeoDataFrame(geometry=[communes.geometry.iloc[5].buffer(-300)], crs=2154)
+    return {
+        "qpv": qpv,
+        "buffer": buffer,
+        "centres": example_centres(),
+        "stations": stations,
+        "lines": lines,
+        "communes": communes,
+    }
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_partitioned_equals_in_memory(
+    case: str, buildings: gpd.GeoDataFrame, parts: Any, targets: dict[str, Any]
+) -> None:
+    expected = CASES[case](buildings, targets)
+    lazy = CASES[case](parts, targets)
+    assert is_partitioned(lazy) and lazy.npartitions == parts.npartitions
+    got = lazy.compute()
+    assert type(got) is type(expected)
+    if isinstance(expected, pd.Series):
+        pd.testing.assert_series_equal(got, expected, check_exact=True)
+    else:
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert len(got) == N and got.index.is_unique
+
+
+def test_partitioned_in_another_crs(buildings: gpd.GeoDataFrame, parts: Any, qpv: gpd.GeoDataFrame) -> None:
+    # features in EPSG:4326, targets in EPSG:2154: reprojected partition by partition, same figures
+    got = ind.qpv_overlap(parts.to_crs(4326), qpv).compute()
+    expected = ind.qpv_overlap(buildings.to_crs(4326), qpv.to_crs(4326))
+    pd.testing.assert_series_equal(got["n_qpv"], expected["n_qpv"])
+    np.testing.assert_allclose(got["qpv_share"], expected["qpv_share"], atol=1e-6)
+
+
+@pytest.mark.parametrize("by", ["commune", "epci", "departement"])
+@pytest.mark.parametrize("how", ["mean", "sum", "min", "max"])
+def test_aggregate_partitioned(
+    by: str,
+    how: str,
+    buildings: gpd.GeoDataFrame,
+    parts: Any,
+    qpv: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+) -> None:
+    values = ind.qpv_overlap(buildings, qpv)[["qpv_share", "n_qpv"]]
+    expected = ind.aggregate(values, buildings, communes, by=by, how=how)  # type: ignore[arg-type]
+    lazy = ind.aggregate(ind.qpv_overlap(parts, qpv)[["qpv_share", "n_qpv"]], parts, communes, by=by, how=how)  # type: ignore[arg-type]
+    assert is_partitioned(lazy)
+    pd.testing.assert_frame_equal(lazy.compute(), expected, check_exact=False, rtol=1e-12)
+    assert int(expected["n"].sum()) == N
+
+
+def test_aggregate_needs_the_same_partitions(
+    parts: Any, qpv: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+) -> None:
+    values = ind.qpv_overlap(parts, qpv)["qpv_share"]
+    with pytest.raises(AlignmentError, match="partitioned the same way"):
+        ind.aggregate(values.repartition(npartitions=2), parts, communes)
+
+
+@pytest.mark.filterwarnings("ignore::erbm_geo.errors.MissingLayerWarning")
+def test_indicator_table_partitioned(
+    buildings: gpd.GeoDataFrame, parts: Any, targets: dict[str, Any]
+) -> None:
+    t = ind.Targets(centres_main=targets["centres"], qpv=targets["qpv"], stations=targets["stations"])
+    lazy = ind.indicator_table(parts, targets=t)
+    got = lazy.compute()
+    expected = ind.indicator_table(buildings, targets=t)
+    assert isinstance(got, gpd.GeoDataFrame) and got.crs == expected.crs
+    pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(expected), check_exact=True)
+
+
+def test_nothing_is_computed_before_asked(communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> None:
+    calls: list[int] = []
+
+    def part(k: int) -> gpd.GeoDataFrame:
+        calls.append(k)
+        return synthetic_buildings(communes, 100, seed=k)
+
+    meta = synthetic_buildings(communes, 1).iloc[:0]
+    lazy_input = dd.from_map(part, [1, 2, 3], meta=meta, enforce_metadata=False)
+    result = ind.qpv_overlap(lazy_input, qpv)
+    assert calls == []  # building the result read no partition
+    result.compute()
+    assert sorted(calls) == [1, 2, 3]
+
+
+def test_a_target_is_one_task_not_a_copy_per_partition(communes: gpd.GeoDataFrame) -> None:
+    """Each partition task refers to the target by key: serialising the tasks one by one (as a
+    distributed scheduler sends them) carries the target's bytes once, whatever the partitions."""
+    rng = np.random.default_rng(0)
+    big = gpd.GeoDataFrame(  # a target of ~1.6 MB
+        {"nom": [f"Centre {i}" for i in range(20_000)]},
+        geometry=gpd.points_from_xy(
+            rng.uniform(690_000, 698_000, 20_000), rng.uniform(7_020_000, 7_026_000, 20_000)
+        ),
+        crs=2154,
+    )
+    size = len(pickle.dumps(big))
+    for n in (4, 16):
+        lazy_input = synthetic_buildings_partitioned(communes, 16 * 50, partition_size=50 * 16 // n)
+        result = ind.distance_to_centres(lazy_input, big)
+        graph = dict(result.__dask_graph__())
+        holding = [k for k, task in graph.items() if len(pickle.dumps(task)) > size / 2]
+        assert len(holding) == 1, (n, holding)
+        total = sum(len(pickle.dumps(task)) for task in graph.values())
+        assert total < 1.5 * size, (n, total, size)
+
+
+def test_targets_must_be_in_memory(parts: Any, qpv: gpd.GeoDataFrame) -> None:
+    with pytest.raises(OptionError, match="broadcast whole"):
+        ind.qpv_overlap(parts, dask_geopandas.from_geopandas(qpv, npartitions=1))
+
+
+def test_errors_are_raised_before_any_work(parts: Any, qpv: gpd.GeoDataFrame) -> None:
+    with pytest.raises(EmptyInputError):
+        ind.qpv_overlap(parts, qpv.iloc[:0])
+    with pytest.raises(CRSError, match="no CRS"):
+        ind.qpv_overlap(parts.set_crs(None, allow_override=True), qpv)
+    with pytest.raises(OptionError, match="radius"):
+        ind.station_access(parts, example_centres(), radius=-1)
+
+
+def test_map_features_names_the_result_like_the_function(parts: Any, qpv: gpd.GeoDataFrame) -> None:
+    lazy = map_features(ind.area_share, parts, qpv, name="part")
+    assert lazy.name == "part" and str(lazy.dtype) == "float64"
+
+
+@pytest.mark.parametrize("order", [None, "hilbert"])
+def test_geoparquet_round_trip(
+    order: str | None, tmp_path: Path, buildings: gpd.GeoDataFrame, parts: Any
+) -> None:
+    out = write_partitioned(parts, tmp_path / "batiments", spatial_order=order)  # type: ignore[arg-type]
+    back = read_partitioned(out)
+    assert back.crs.to_epsg() == 2154
+    got = back.compute().sort_index()
+    assert got.index.name == "building_id" and got.index.equals(buildings.index)
+    assert got.geometry.geom_equals_exact(buildings.geometry, tolerance=0).all()
+    if order == "hilbert":  # spatially ordered: partitions overlap little
+        bounds = back.spatial_partitions
+        assert bounds is not None and len(bounds) == back.npartitions
+
+
+def test_write_partitioned_replaces_a_folder_whole(tmp_path: Path, buildings: gpd.GeoDataFrame) -> None:
+    folder = tmp_path / "b"
+    write_partitioned(buildings, folder, spatial_order=None, npartitions=4)
+    write_partitioned(buildings.iloc[:10], folder, spatial_order=None, npartitions=2)
+    assert sorted(p.name for p in folder.iterdir()) == ["part.0.parquet", "part.1.parquet"]
+    assert len(read_partitioned(folder)) == 10
+    assert [p.name for p in tmp_path.iterdir()] == ["b"]  # no temporary left behind
+
+
+def test_read_partitioned_errors(tmp_path: Path, buildings: gpd.GeoDataFrame) -> None:
+    with pytest.raises(DataNotFoundError):
+        read_partitioned(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EmptyInputError):
+        read_partitioned(tmp_path / "empty")
+    buildings.iloc[:5].set_crs(None, allow_override=True).to_parquet(tmp_path / "nocrs.parquet")
+    with pytest.raises(CRSError, match="no CRS"):
+        read_partitioned(tmp_path / "nocrs.parquet")
+
+
+def test_synthetic_buildings_are_deterministic_and_plausible(communes: gpd.GeoDataFrame) -> None:
+    a = synthetic_buildings(communes, 2_000, seed=3)
+    b = synthetic_buildings(communes, 2_000, seed=3)
+    c = synthetic_buildings(communes, 2_000, seed=4)
+    assert a.geom_equals_exact(b, tolerance=0).all() and not a.geom_equals_exact(c, tolerance=0).all()
+    assert a.is_valid.all() and (a.geom_type == "Polygon").all()
+    area = a.area
+    assert 60 < area.median() < 110 and area.min() > 1  # m²: houses and small buildings
+    centres = a.geometry.centroid
+    owner = ind.commune_of(gpd.GeoDataFrame(geometry=centres, crs=2154), communes)
+    counts = owner.value_counts().reindex(communes.index).fillna(0)
+    expected = 2_000 * communes["population"] / communes["population"].sum()
+    assert (counts - expected).abs().max() <= 1  # buildings follow population, rounded once
+
+
+def test_synthetic_buildings_refuse_bad_sizes(communes: gpd.GeoDataFrame) -> None:
+    from erbm_geo.errors import InvalidOptionError
+
+    for bad in (0, -5, 2.5, True):
+        with pytest.raises(InvalidOptionError):
+            synthetic_buildings(communes, bad)  # type: ignore[arg-type]
+
+
+def test_on_a_local_cluster(
+    buildings: gpd.GeoDataFrame, parts: Any, qpv: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+) -> None:
+    """Two worker processes, as on a multi-node cluster: the same figures."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+        dask.config.set(scheduler=client.get),
+    ):
+        lazy = ind.qpv_overlap(parts, qpv)
+        got = client.compute(lazy).result()
+        total = client.compute(ind.aggregate(lazy["qpv_share"], parts, communes, by="epci")).result()
+    pd.testing.assert_frame_equal(got, ind.qpv_overlap(buildings, qpv), check_exact=True)
+    expected = ind.aggregate(ind.qpv_overlap(buildings, qpv)["qpv_share"], buildings, communes, by="epci")
+    pd.testing.assert_frame_equal(total, expected, check_exact=False, rtol=1e-12)
+
+
+def test_threads_share_targets_safely(communes: gpd.GeoDataFrame) -> None:
+    """On the threaded scheduler, partitions meet the same target geometries at once. GEOS
+    prepared geometries index themselves lazily, so two threads testing one crash the process
+    (it did, within two rounds, before each thread got its own copy of the targets)."""
+    many = synthetic_buildings(communes, 40_000, seed=1)
+    lazy_input = dask_geopandas.from_geopandas(many, npartitions=8)  # partitions larger than the target
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        points = shapely.points(
+            rng.uniform(690_000, 698_000, 3_000), rng.uniform(7_020_000, 7_026_000, 3_000)
+        )
+        fresh = gpd.GeoDataFrame(geometry=shapely.buffer(points, 60), crs=2154)  # nothing prepared yet
+        with dask.config.set(scheduler="threads", num_workers=8):
+            got = ind.area_share(lazy_input, fresh).compute()
+        pd.testing.assert_series_equal(got, ind.area_share(many, fresh), check_exact=True)
