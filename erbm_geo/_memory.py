@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar, cast
 
 __all__ = ["MEMORY", "Memory"]
@@ -64,6 +64,22 @@ class Memory:
             else:
                 self._geoms.move_to_end(key)
             return m
+
+    def geometry_keys(self) -> list[Hashable]:
+        """Return the keys of the geometry memos held, least recently used first."""
+        with self._lock:
+            return list(self._geoms)
+
+    def forget_geometries(self, keys: Iterable[Hashable], *, keep: Callable[[Any], bool]) -> int:
+        """Forget the geometry memos under *keys* for which *keep* is false; return how many."""
+        n = 0
+        with self._lock:
+            for k in keys:
+                m = self._geoms.get(k)
+                if m is not None and not keep(m):
+                    del self._geoms[k]
+                    n += 1
+        return n
 
     def clear(self) -> None:
         """Forget every object and every geometry memo."""

@@ -687,7 +687,7 @@ def write_partitioned(
     npartitions: int | None = None,
     run: Callable[[Any], object] | None = None,
 ) -> Path:
-    """Write a (partitioned) layer as a folder of GeoParquet files, partition by partition.
+    """Write a (partitioned) layer or table as a folder of (Geo)Parquet files, partition by partition.
 
     Each partition is written by its own task, so a layer larger than memory streams from its
     source to disk without being gathered. With ``spatial_order="hilbert"`` the rows are first
@@ -699,8 +699,9 @@ def write_partitioned(
 
     Parameters
     ----------
-    layer : dask_geopandas.GeoDataFrame or geopandas.GeoDataFrame
-        The layer; an in-memory one is cut into *npartitions* first.
+    layer : dask_geopandas.GeoDataFrame, geopandas.GeoDataFrame or a (dask) DataFrame
+        The layer, or a table without geometry (plain Parquet); an in-memory one is cut into
+        *npartitions* first.
     path : str or pathlib.Path
         The folder to write (``part.0.parquet``, ``part.1.parquet``…).
     spatial_order : {"hilbert"} or None, default "hilbert"
@@ -719,9 +720,10 @@ def write_partitioned(
     Raises
     ------
     UnknownOptionError
-        If *spatial_order* is unknown, or *layer* is not a GeoDataFrame.
+        If *spatial_order* is unknown (or ``"hilbert"`` for a table without geometry), or *layer*
+        is not a DataFrame.
     CRSError
-        If the layer has no CRS.
+        If a layer with geometries has no CRS.
     OptionError
         If dask is not installed (``pip install 'erbm_geo[dask]'``).
 
@@ -740,15 +742,25 @@ def write_partitioned(
 
     if spatial_order not in ("hilbert", None):
         raise UnknownOptionError(f"unknown spatial_order {spatial_order!r}; choose 'hilbert' or None")
-    if isinstance(layer, gpd.GeoDataFrame):
-        layer = dask_geopandas.from_geopandas(layer, npartitions=npartitions or 1)
-    elif not is_partitioned(layer) or not hasattr(layer, "geometry"):
-        raise UnknownOptionError(
-            "write_partitioned needs a GeoDataFrame or a dask-geopandas GeoDataFrame, "
-            f"got {type(layer).__name__}"
+    if isinstance(layer, pd.DataFrame):
+        import dask.dataframe as dd
+
+        layer = (
+            dask_geopandas.from_geopandas(layer, npartitions=npartitions or 1)
+            if isinstance(layer, gpd.GeoDataFrame)
+            else dd.from_pandas(layer, npartitions=npartitions or 1)
         )
-    if layer._meta.crs is None:
+    elif not is_partitioned(layer) or layer.ndim != 2:
+        raise UnknownOptionError(
+            f"write_partitioned needs a (Geo)DataFrame or a dask (Geo)DataFrame, got {type(layer).__name__}"
+        )
+    geo = isinstance(layer._meta, gpd.GeoDataFrame)
+    if geo and layer._meta.crs is None:
         raise CRSError("the layer to write has no CRS; set it, e.g. layer = layer.set_crs('EPSG:2154')")
+    if spatial_order == "hilbert" and not geo:
+        raise UnknownOptionError(
+            "spatial_order='hilbert' needs geometries; use None for a table without them"
+        )
     if spatial_order == "hilbert":  # the rows' own index is kept (the shuffle indexes by distance)
         meta = layer._meta
         name = meta.index.name or "index"

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -28,10 +30,11 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
+from erbm_geo._memory import MEMORY
 from erbm_geo.errors import CRSError, OptionError
 from erbm_geo.geom.validate import check_not_empty, to_working_crs
 
-__all__ = ["is_partitioned", "map_features", "require_dask"]
+__all__ = ["is_partitioned", "map_features", "partition_scope", "require_dask"]
 
 R = TypeVar("R")
 
@@ -101,6 +104,8 @@ def _sample(targets: list[gpd.GeoDataFrame], index: pd.Index) -> gpd.GeoDataFram
 
 
 _local = threading.local()
+#: Targets whose copy a thread keeps (the most recently used): those of a few computations.
+_COPIES_PER_THREAD = 16
 
 
 def _own_copy(target: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -111,7 +116,9 @@ def _own_copy(target: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     or a distributed worker with several threads) gets its own geometry objects for a target —
     prepared and indexed once per thread, then reused by every partition that thread runs.
     """
-    copies: dict[int, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = _local.__dict__.setdefault("copies", {})
+    copies: OrderedDict[int, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = _local.__dict__.setdefault(
+        "copies", OrderedDict()
+    )
     held = copies.get(id(target))
     if held is None or held[0] is not target:
         own = target.copy()
@@ -119,7 +126,46 @@ def _own_copy(target: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             shapely.from_wkb(shapely.to_wkb(target.geometry.values)), index=target.index, crs=target.crs
         )
         held = copies[id(target)] = (target, own)  # the target is held: its id is not reused
+        while len(copies) > _COPIES_PER_THREAD:  # the targets of earlier computations go
+            copies.popitem(last=False)
+    copies.move_to_end(id(target))
     return held[1]
+
+
+@contextmanager
+def partition_scope(keep_up_to: int) -> Iterator[None]:
+    """Forget, on leaving, what was learnt about one partition's geometries.
+
+    Trees, validity and other memos of a partition's arrays serve no other partition; kept, they
+    would hold every partition a process ran (the memos keep their arrays). Memos of arrays of at
+    most *keep_up_to* geometries — the targets' — are kept for the next partitions.
+
+    Parameters
+    ----------
+    keep_up_to : int
+        The length of the largest target.
+
+    Yields
+    ------
+    None
+        Run one partition's work inside.
+
+    Examples
+    --------
+    >>> import numpy as np, shapely
+    >>> from erbm_geo.geom.memo import memo_for
+    >>> big = shapely.points(np.arange(100.0), np.zeros(100))
+    >>> with partition_scope(10):
+    ...     _ = memo_for(big).get_tree()
+    >>> any(len(MEMORY.geometry(k, lambda: None).geoms) == 100 for k in MEMORY.geometry_keys())
+    False
+    """
+    before = set(MEMORY.geometry_keys())
+    try:
+        yield
+    finally:
+        added = [k for k in MEMORY.geometry_keys() if k not in before]
+        MEMORY.forget_geometries(added, keep=lambda m: len(m.geoms) <= keep_up_to)
 
 
 def _apply(
@@ -132,7 +178,8 @@ def _apply(
     """Run *indicator* on one partition; an empty partition gives the empty result (no error)."""
     if len(part) == 0:
         return empty.reindex(part.index)
-    return indicator(part, *(_own_copy(t) for t in targets), **options)
+    with partition_scope(max((len(t) for t in targets), default=0)):
+        return indicator(part, *(_own_copy(t) for t in targets), **options)
 
 
 def map_features(func: Callable[..., R], features: Any, *targets: gpd.GeoDataFrame, **options: Any) -> R:

@@ -6,8 +6,6 @@ station, distance to any line layer (railway, EuroVelo 5…).
 
 from __future__ import annotations
 
-import hashlib
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -163,11 +161,12 @@ def station_access(
         sel = mode_col == m
         out[f"{m}_distance_m"] = nearest(src, sg[sel])[1] if sel.any() else np.nan
     out["stations_within"] = count_within(geoms, sg, radius)
-    # walkable area: union of the buffers of the stations near the features only, kept in the
-    # stations' memo for this radius and this subset
-    near = np.unique(memo_for(sg).get_tree().query(geoms, predicate="dwithin", distance=radius)[1])
-    key = ("walk", float(radius), hashlib.blake2b(near.tobytes(), digest_size=16).digest())
-    walk = memo_for(sg).get(key, lambda: dissolve_parts(shapely.buffer(sg[near], radius, quad_segs=16)))
+    # walkable area: the union of every station's buffer, built once per station layer and
+    # radius (3,000 stations of France: 0.07 s) — the same for any subset of features, so a
+    # layer cut into partitions gets exactly the figures it gets whole
+    walk = memo_for(sg).get(
+        ("walk", float(radius)), lambda: dissolve_parts(shapely.buffer(sg, radius, quad_segs=16))
+    )
     share = (out["stations_within"].to_numpy() > 0).astype(np.float64)  # points, lines: 1 or 0
     poly = shapely.get_dimensions(geoms) == 2
     share[poly] = share_of(covered_area(geoms, walk)[poly], shapely.area(geoms[poly]))

@@ -16,7 +16,7 @@ from erbm_geo.errors import (
     UnknownCodeError,
     UnknownOptionError,
 )
-from erbm_geo.geom.partitioned import is_partitioned, require_dask
+from erbm_geo.geom.partitioned import is_partitioned, partition_scope, require_dask
 from erbm_geo.indicators.context import commune_of
 
 __all__ = ["aggregate"]
@@ -248,17 +248,29 @@ def _finish(
     return res.sort_index()
 
 
+_VALUE = "__erbm_value_{}"  # where a values column travels beside the features
+
+
 def _partial_of_partition(
-    values: pd.Series | pd.DataFrame,
-    gdf: gpd.GeoDataFrame,
+    part: pd.DataFrame,
+    columns: list[str],
+    geo: gpd.GeoDataFrame,
     communes: gpd.GeoDataFrame,
     allc: pd.DataFrame,
     rule: _Rule,
 ) -> pd.DataFrame:
-    """Return :func:`_partial` of one partition (nothing for an empty one)."""
-    if len(gdf) == 0 and len(values) == 0:
+    """Return :func:`_partial` of one partition of the features with their values beside them.
+
+    *geo* is the features' empty frame: their geometry column and CRS (an alignment of
+    differently partitioned inputs may hand the partition over as a plain DataFrame).
+    """
+    if len(part) == 0:
         return pd.DataFrame({"n": pd.Series(dtype="float64")})
-    return _partial(values, gdf, communes, allc, rule)
+    carried = [_VALUE.format(i) for i in range(len(columns))]
+    values = part[carried].set_axis(columns, axis=1)
+    features = gpd.GeoDataFrame(part.drop(columns=carried), geometry=geo.geometry.name, crs=geo.crs)
+    with partition_scope(len(communes)):
+        return _partial(values, features, communes, allc, rule)
 
 
 def _aggregate_partitioned(
@@ -266,30 +278,34 @@ def _aggregate_partitioned(
 ) -> Any:
     """Return :func:`aggregate` of partitioned *values* and *gdf*, lazily.
 
-    Group partials are computed partition by partition, then combined by one final task (the
-    groups are few).
+    The values travel as columns of the features (one collection: each partition is read once
+    and let go), group partials are computed partition by partition, then combined by one
+    final task (the groups are few).
     """
     dask = require_dask()
     import dask.dataframe as dd
 
-    if not (is_partitioned(values) and is_partitioned(gdf)) or values.npartitions != gdf.npartitions:
-        raise AlignmentError(
-            "values and gdf must both be partitioned the same way (values computed from gdf, e.g. "
-            "values = qpv_overlap(gdf, qpv)['qpv_share'])"
-        )
+    fix = (
+        "values and gdf must be partitioned the same way: compute values from gdf, e.g. "
+        "values = qpv_overlap(gdf, qpv)['qpv_share']"
+    )
+    if not (is_partitioned(values) and is_partitioned(gdf)):
+        raise AlignmentError(fix)
     columns = _columns(values._meta)
-    key = dask.delayed(communes, pure=True)
-    partials = dd.map_partitions(
+    frame = values.to_frame() if values.ndim == 1 else values
+    try:
+        both = gdf.assign(**{_VALUE.format(i): frame[c] for i, c in enumerate(columns)})
+    except (ValueError, NotImplementedError, TypeError) as exc:  # not co-partitioned
+        raise AlignmentError(f"{fix} ({exc})") from exc
+    partials = both.map_partitions(
         _partial_of_partition,
-        values,
-        gdf,
-        key,
+        columns,
+        gdf._meta,
+        dask.delayed(communes, pure=True),
         dask.delayed(allc, pure=True),
         rule,
         meta=pd.DataFrame({"n": pd.Series(dtype="float64")}),
-        align_dataframes=False,
         enforce_metadata=False,
     )
-    done = dask.delayed(_finish)(partials.to_delayed(), allc, rule, columns)
-    meta = _finish([], allc, rule, columns)
-    return dd.from_delayed([done], meta=meta, verify_meta=False)
+    done = dask.delayed(_finish, pure=True)(partials.to_delayed(), allc, rule, columns)
+    return dd.from_delayed([done], meta=_finish([], allc, rule, columns), verify_meta=False)

@@ -71,3 +71,22 @@ def test_cli_dask_engine_errors(folder: Path, tmp_path: Path, capsys: pytest.Cap
         == 2
     )
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore::erbm_geo.errors.DataQualityWarning")
+def test_cli_on_a_running_scheduler(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--scheduler ADDRESS: a scheduler and a worker process listening on TCP, as on a cluster."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        out = tmp_path / "indicateurs"
+        code = main(
+            ["indicators", "--of", str(folder), "--engine", "dask", "--scheduler", address, "--out", str(out)]
+        )
+        assert code == 0, capsys.readouterr().err
+    got = read_partitioned(out).compute().sort_index()
+    basin = builtin.communes().query("in_basin")
+    expected = indicator_table(synthetic_buildings(basin, 1_500, seed=11, partition_size=400))
+    pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(expected), check_exact=True)

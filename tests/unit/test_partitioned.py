@@ -75,6 +75,8 @@ CASES: dict[str, Callable[..., Any]] = {
     "distance_to_centres": lambda f, t: ind.distance_to_centres(f, t["centres"], measure_from="point"),
     "distance_to_centres_max": lambda f, t: ind.distance_to_centres(f, t["centres"], max_distance=1500),
     "station_access": lambda f, t: ind.station_access(f, t["stations"], radius=600),
+    # many stations whose walking areas overlap: each partition meets only some of them
+    "station_access_many": lambda f, t: ind.station_access(f, t["many_stations"], radius=800),
     "distance_to_lines": lambda f, t: ind.distance_to_lines(f, t["lines"], name="rail"),
     "commune_of": lambda f, t: ind.commune_of(f, t["communes"]),
     "count_within_radius": lambda f, t: ind.count_within_radius(f, t["centres"], radius=2000),
@@ -88,7 +90,14 @@ def targets(communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame, stations: gpd.Geo
         geometry=[shapely.LineString([(690_000, 7_021_000), (698_000, 7_025_000)])], crs=2154
     )
     buffer = gpd.GeoDataFrame(geometry=[communes.geometry.iloc[5].buffer(-300)], crs=2154)
+    rng = np.random.default_rng(42)
+    many = gpd.GeoDataFrame(
+        {"nom": [f"Gare {i}" for i in range(40)], "mode": "train"},
+        geometry=gpd.points_from_xy(rng.uniform(690_000, 698_000, 40), rng.uniform(7_020_000, 7_026_000, 40)),
+        crs=2154,
+    )
     return {
+        "many_stations": many,
         "qpv": qpv,
         "buffer": buffer,
         "centres": example_centres(),
@@ -140,12 +149,23 @@ def test_aggregate_partitioned(
     assert int(expected["n"].sum()) == N
 
 
-def test_aggregate_needs_the_same_partitions(
-    parts: Any, qpv: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+def test_aggregate_aligns_or_refuses(
+    buildings: gpd.GeoDataFrame, parts: Any, qpv: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:
-    values = ind.qpv_overlap(parts, qpv)["qpv_share"]
+    expected = ind.aggregate(ind.qpv_overlap(buildings, qpv)["qpv_share"], buildings, communes)
+    # values partitioned otherwise, or read from their own files: aligned on the index
+    lazy = synthetic_buildings_partitioned(communes, N, seed=7, partition_size=SIZE)
+    values = ind.qpv_overlap(lazy, qpv)["qpv_share"]
+    got = ind.aggregate(values.repartition(npartitions=2), lazy, communes).compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+    write_partitioned(lazy, tmp_path / "b", spatial_order=None)
+    write_partitioned(values.to_frame(), tmp_path / "v", spatial_order=None)
+    got = ind.aggregate(
+        dd.read_parquet(tmp_path / "v")["qpv_share"], read_partitioned(tmp_path / "b"), communes
+    ).compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
     with pytest.raises(AlignmentError, match="partitioned the same way"):
-        ind.aggregate(values.repartition(npartitions=2), parts, communes)
+        ind.aggregate(values.compute(), lazy, communes)  # in memory against partitioned
 
 
 @pytest.mark.filterwarnings("ignore::erbm_geo.errors.MissingLayerWarning")
@@ -308,3 +328,16 @@ def test_threads_share_targets_safely(communes: gpd.GeoDataFrame) -> None:
         with dask.config.set(scheduler="threads", num_workers=8):
             got = ind.area_share(lazy_input, fresh).compute()
         pd.testing.assert_series_equal(got, ind.area_share(many, fresh), check_exact=True)
+
+
+def test_partitions_are_not_remembered(parts: Any, qpv: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> None:
+    """The process keeps what it learnt about the targets, not about every partition it ran:
+    its memory does not grow with the number of partitions."""
+    from erbm_geo._memory import MEMORY
+
+    MEMORY.clear()
+    ind.qpv_overlap(parts, qpv).compute()
+    ind.station_access(parts, stations).compute()
+    ind.aggregate(ind.qpv_overlap(parts, qpv)["qpv_share"], parts, example_communes()).compute()
+    sizes = [len(m.geoms) for m in (MEMORY.geometry(k, lambda: None) for k in MEMORY.geometry_keys())]
+    assert sizes and max(sizes) <= max(len(qpv), len(stations), 12), sizes  # 12 communes; partitions ~600
