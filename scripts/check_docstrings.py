@@ -101,9 +101,14 @@ def _resolve(mods: dict[str, _Module], module: str, name: str, depth: int = 0) -
     return None
 
 
+#: Exception names whose ``except`` handler is taken to catch what a call raises.
+_CATCHING = {"Exception"} | {
+    n for n in dir(importlib.import_module("erbm_geo.errors")) if n.endswith("Error")
+}
+
+
 def _handled(fn: ast.FunctionDef) -> set[int]:
     """Return the ids of the calls made inside a ``try`` that catches a library error."""
-    errors = {n for n in dir(importlib.import_module("erbm_geo.errors")) if n.endswith("Error")}
     out: set[int] = set()
     for node in ast.walk(fn):
         if not isinstance(node, ast.Try):
@@ -114,7 +119,7 @@ def _handled(fn: ast.FunctionDef) -> set[int]:
             if h.type is not None
             for n in ast.walk(h.type)
         }
-        if caught & (errors | {"Exception"}):
+        if caught & _CATCHING:
             out |= {id(c) for stmt in node.body for c in ast.walk(stmt) if isinstance(c, ast.Call)}
     return out
 

@@ -15,7 +15,6 @@ GeoDataFrame changes a pointer, hence the key. The memos live in :data:`erbm_geo
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -59,7 +58,6 @@ class GeometryMemo:
     basic_ok: bool = False  # not missing, not empty, finite coordinates
     valid: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     derived: dict[Hashable, Any] = field(default_factory=dict)
-    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Start with every validity unknown."""
@@ -67,14 +65,9 @@ class GeometryMemo:
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         """Return a structure derived from these geometries (built once per array)."""
-        try:
-            return cast("T", self.derived[key])
-        except KeyError:
-            pass
-        with self._lock:  # threads sharing a target (dask partitions) build each structure once
-            if key not in self.derived:
-                self.derived[key] = build()
-            return cast("T", self.derived[key])
+        if key not in self.derived:  # a memo is one thread's (partitions copy their targets)
+            self.derived[key] = build()
+        return cast("T", self.derived[key])
 
     def get_tree(self) -> shapely.STRtree:
         """Return the STRtree of the array."""
