@@ -23,6 +23,15 @@ def user_stacklevel() -> int:
     return level
 
 
-def warn(message: str, category: type[Warning]) -> None:
-    """Call ``warnings.warn`` at the user's line (see :func:`user_stacklevel`)."""
+def warn(message: str | Warning, category: type[Warning] = UserWarning) -> None:
+    """Call ``warnings.warn`` at the user's line (see :func:`user_stacklevel`).
+
+    *message* may be a warning instance (its class is then the category).
+    """
     warnings.warn(message, category, stacklevel=user_stacklevel())
+
+
+def concerns(w: Warning, columns: set[str]) -> bool:
+    """Say whether warning *w* concerns any of *columns* (a warning naming no column concerns all)."""
+    named = getattr(w, "columns", ())
+    return not named or bool(set(named) & columns)

@@ -12,7 +12,9 @@ Python warnings.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -23,6 +25,7 @@ from typing import Any
 import click
 
 from erbm_geo import settings
+from erbm_geo._warnings import concerns
 from erbm_geo.errors import ErbmGeoError, ErbmGeoWarning
 
 __all__ = ["cli", "main", "run"]
@@ -44,14 +47,27 @@ def cli(quiet: bool, data_dir: Path | None) -> None:
         settings.data_dir = data_dir
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Return *text* safe for a terminal: control characters (escape sequences…) shown escaped.
+
+    Paths, names and messages may hold characters that a terminal would obey (an escape sequence
+    in a file name can rewrite the screen or the window title): they are printed visibly instead.
+    Newlines and tabs are kept.
+    """
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), str(text))
+
+
 def _echo(msg: str) -> None:
     if settings.verbose:
-        click.echo(msg)
+        click.echo(printable(msg))
 
 
 def _progress(msg: str) -> None:
     if settings.verbose:
-        click.echo(f"… {msg}", err=True)
+        click.echo(printable(f"… {msg}"), err=True)
 
 
 def _announce_data() -> None:
@@ -163,6 +179,8 @@ def indicators(
     """Compute the indicator table and write it to OUT."""
     from erbm_geo.errors import UnknownOptionError
 
+    if scheduler is not None:
+        _check_scheduler(scheduler)
     if engine == "dask":
         if of in ("communes", "cites"):
             raise UnknownOptionError(
@@ -175,6 +193,24 @@ def indicators(
     if scheduler is not None:
         raise UnknownOptionError("--scheduler applies with --engine dask only")
     _indicators_in_memory(of, perimeter or territory, out, dialect)
+
+
+_SCHEDULER = re.compile(
+    r"(?P<scheme>tcp|tls)://(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r":(?P<port>[0-9]{1,5})"
+)
+
+
+def _check_scheduler(address: str) -> None:
+    """Refuse a --scheduler value that is not a dask scheduler address, before any work."""
+    from erbm_geo.errors import InvalidOptionError
+
+    m = _SCHEDULER.fullmatch(address.strip())
+    if m is None or not 0 < int(m["port"]) < 65536:
+        raise InvalidOptionError(
+            f"--scheduler {address!r} is not the address of a dask scheduler; give it as "
+            "tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786, as `dask scheduler` prints it), or tls://…"
+        )
 
 
 def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str) -> None:
@@ -248,7 +284,7 @@ def _dask_runner(scheduler: str | None) -> Iterator[Callable[[Any], object]]:
 
     try:
         client = Client(scheduler, timeout="5s")
-    except OSError as exc:
+    except (OSError, ValueError, TypeError) as exc:
         raise ErbmGeoError(
             f"cannot reach the dask scheduler at {scheduler} ({exc}); check the address "
             "(tcp://host:8786) and that the scheduler is running"
@@ -392,7 +428,12 @@ def _indicator_for_map(indicator: str) -> Any:
         raise UnknownOptionError(
             f"unknown indicator {indicator!r}; known: {', '.join(sorted(INDICATOR_DOC))}"
         )
-    gdf = indicator_table(of="communes")
+    with warnings.catch_warnings(record=True) as caught:  # said again below if it concerns the map
+        warnings.simplefilter("always")
+        gdf = indicator_table(of="communes")
+    for w in caught:
+        if not isinstance(w.message, Warning) or concerns(w.message, {indicator}):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     s = gdf[indicator]
     if not is_numeric_dtype(s) or is_bool_dtype(s):
         n = s.nunique()
@@ -412,17 +453,22 @@ def _indicator_for_map(indicator: str) -> Any:
 
 def _commune_codes(text: str, table: Any) -> list[str]:
     """Turn ``"62498, Douai"`` into INSEE codes of communes of *table* (``"all"``: every one)."""
-    from erbm_geo.errors import UnknownCodeError
+    from erbm_geo.errors import EmptyInputError, UnknownCodeError
     from erbm_geo.layers import codes_from_names
 
     if text.strip().lower() == "all":
         return [str(c) for c in table.index]
     items = [t.strip() for t in text.split(",") if t.strip()]
+    if not items:
+        raise EmptyInputError(
+            f"--commune {text!r} names no commune; give INSEE codes or names separated by commas "
+            "(e.g. --commune \"Lens, 59178\"), or 'all'"
+        )
     codes = [t if t[:2].isdigit() else codes_from_names([t])[0] for t in items]
     outside = [c for c in codes if c not in table.index]
     if outside:
         raise UnknownCodeError(f"--commune: {outside} not among the {len(table)} communes of the basin")
-    return codes
+    return list(dict.fromkeys(codes))  # a commune named twice (by code and by name) gets one page
 
 
 @cli.group()
@@ -446,7 +492,7 @@ def data_verify() -> None:
     bad = 0
     for s in verify():
         bad += s.status != "ok"
-        click.echo(f"{s.status:18} {s.name:24} {s.path or ''}")
+        click.echo(printable(f"{s.status:18} {s.name:24} {s.path or ''}"))
     if bad:
         raise click.ClickException(f"{bad} dataset(s) missing or corrupt")
 
@@ -486,7 +532,7 @@ def _clean_warnings() -> Iterator[None]:
         file: Any = None,
         line: str | None = None,
     ) -> None:
-        text = _one_line(message, category, filename)
+        text = printable(_one_line(message, category, filename))
         if text not in seen:
             seen.add(text)
             click.echo(text, err=True)
@@ -518,19 +564,21 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        buf = io.StringIO()
+        exc.show(file=buf)  # usage and message, as click words them
+        click.echo(printable(buf.getvalue()), err=True, nl=False)
         return 2
     except click.Abort:
         click.echo("aborted", err=True)
         return 1
     except ErbmGeoError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(printable(f"error: {exc}"), err=True)
         return 2
     except OSError as exc:  # the environment, not a bug: unwritable folder, disk full…
-        click.echo(_os_error(exc), err=True)
+        click.echo(printable(_os_error(exc)), err=True)
         return 2
     except Exception as exc:  # a bug, not a user error: say so, keep the traceback available
-        click.echo(f"internal error ({type(exc).__name__}): {exc}", err=True)
+        click.echo(printable(f"internal error ({type(exc).__name__}): {exc}"), err=True)
         if os.environ.get("ERBM_GEO_DEBUG"):
             raise
         return 1

@@ -24,8 +24,10 @@ __all__ = [
     "InvalidOptionError",
     "MissingColumnError",
     "MissingLayerWarning",
+    "NestingError",
     "OptionError",
     "OutOfAreaError",
+    "OutputPathError",
     "UnknownCodeError",
     "UnknownOptionError",
 ]
@@ -103,6 +105,14 @@ class OutOfAreaError(ErbmGeoError, ValueError):
     """A layer lies nowhere near the territory (often coordinates in another CRS than declared)."""
 
 
+class OutputPathError(ErbmGeoError, ValueError):
+    """An output path could delete or overwrite what erbm_geo did not write (refused, nothing touched)."""
+
+
+class NestingError(DataFormatError):
+    """A geometry is nested deeper than any real layer (a crafted file); refused before parsing."""
+
+
 class ErbmGeoWarning(UserWarning):
     """Base class of the warnings erbm_geo emits (filter them all with this class)."""
 
@@ -112,7 +122,23 @@ class CacheWarning(ErbmGeoWarning):
 
 
 class DataQualityWarning(ErbmGeoWarning):
-    """A source dataset had a defect that the loader handled (and reported in ``gdf.attrs``)."""
+    """A source dataset had a defect that the loader handled (and reported in ``gdf.attrs``).
+
+    ``columns`` names the result columns the defect concerns (empty: the whole result), so that
+    an output showing other columns need not repeat it (a map of QPV shares says nothing of
+    friche surfaces).
+
+    Parameters
+    ----------
+    message : str
+        What was found, where, and the consequence.
+    columns : tuple of str, default ()
+        The result columns concerned.
+    """
+
+    def __init__(self, message: str = "", *, columns: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.columns = tuple(columns)
 
 
 class MissingLayerWarning(ErbmGeoWarning):

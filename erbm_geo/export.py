@@ -8,7 +8,9 @@ stay text (leading zeros kept).
   next to it as ``<name>.sources.csv``, with the build date in a last column (``built``;
   ``construit_le`` for ``dialect="fr"``). Text cells (and headers) that a spreadsheet would take
   for a formula — starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — are
-  prefixed with ``'`` (OWASP's CSV-injection guidance); numbers stay numbers. :func:`read`
+  prefixed with ``'`` (OWASP's CSV-injection guidance), also when blanks come first (spaces,
+  no-break or zero-width spaces, a byte-order mark, a line feed, a vertical tab, a form feed);
+  numbers stay numbers. :func:`read`
   removes the prefix again (the rule is reversible: text already starting with quotes before
   such a character gets one more).
 * GeoPackage: one layer, so that QGIS and ``geopandas.read_file`` open it without asking which;
@@ -37,6 +39,8 @@ import json
 import os
 import re
 import shutil
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -44,10 +48,14 @@ from typing import Any, Literal, cast
 import geopandas as gpd
 import pandas as pd
 
-from erbm_geo._atomic import write_atomic, write_text_atomic
-from erbm_geo.errors import CRSError, DataFormatError, UnknownOptionError
+from erbm_geo._atomic import _alive, _host, clean_stale, glob_escape, write_atomic, write_text_atomic
+from erbm_geo._epoch import build_datetime
+from erbm_geo._exportable import check_exportable, check_layer_name, infer_csv_column
+from erbm_geo._outdir import claim_folder, inputs_read, mark_folder
+from erbm_geo._warnings import warn
+from erbm_geo.errors import CRSError, DataFormatError, DataQualityWarning, UnknownOptionError
 from erbm_geo.geom.partitioned import is_partitioned, require_dask
-from erbm_geo.geom.validate import check_geometries, check_unique_columns, to_working_crs
+from erbm_geo.geom.validate import check_geometries, check_region, check_unique_columns, to_working_crs
 
 __all__ = [
     "FORMATS",
@@ -71,8 +79,11 @@ _META_BUILT = "ERBM_GEO_BUILT"
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-_PREFIXED = re.compile(r"^'+[=+\-@\t\r]")
+#: What spreadsheets skip before such a character: spaces (also no-break and zero-width ones),
+#: a byte-order mark, line breaks, vertical tab and form feed.
+_BLANKS = "\\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+_FORMULA = re.compile(rf"^'*[{_BLANKS}]*[=+\-@\t\r]")
+_PREFIXED = re.compile(rf"^'+[{_BLANKS}]*[=+\-@\t\r]")
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -187,19 +198,38 @@ def build_date() -> datetime.datetime:
     datetime.datetime
         Timezone-aware (UTC).
 
+    Raises
+    ------
+    InvalidOptionError
+        If ``SOURCE_DATE_EPOCH`` is not a whole number of seconds up to year 9999.
+
     Examples
     --------
     >>> build_date().tzinfo is not None
     True
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
-    today = datetime.datetime.now(datetime.UTC).date()
-    return datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC)
+    return build_datetime()
 
 
-def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
+#: Integers an XLSX number (a double) holds exactly.
+_XLSX_EXACT_INT = 2**53
+
+
+def _xlsx_storable(df: pd.DataFrame) -> pd.DataFrame:
+    """Spell what an XLSX cell cannot hold as text: times with a zone (ISO), integers beyond 2⁵³."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[c] = col.map(lambda v: v.isoformat(), na_action="ignore").astype(object)
+        elif pd.api.types.is_integer_dtype(col) and col.abs().max() > _XLSX_EXACT_INT:
+            out[c] = col.map(str, na_action="ignore").astype(object)
+    return out
+
+
+def _xlsx(
+    path: Path, sheets: list[tuple[str, pd.DataFrame]], *, schema: dict[str, Any] | None = None
+) -> None:
     """Write *sheets* to an XLSX workbook.
 
     Text stays text (never a formula), missing values are empty cells, and the file's dates are pinned
@@ -232,6 +262,10 @@ def _xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
     when = build_date().replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = when
     wb.properties.creator = "erbm_geo"
+    if schema is not None:  # the column types, for read(); invisible in the sheets
+        from openpyxl.packaging.custom import StringProperty
+
+        wb.custom_doc_props.append(StringProperty(name=_META_SCHEMA, value=json.dumps(schema)))
     buf = io.BytesIO()
     wb.save(buf)
     with (
@@ -342,13 +376,26 @@ def write(
         If the suffix or the dialect is unknown, or a table without geometry goes to .gpkg or
         .parquet.
     DataFormatError
-        If two columns share a name, or a text holds a NUL character.
+        If the table holds what the format cannot store (see below), or the GeoPackage layer
+        name is not a valid one.
     CRSError
         If a GeoDataFrame has no CRS.
     OutOfAreaError
-        If its coordinates do not fit its CRS or lie far from France.
+        If its coordinates cannot be in its CRS, or contradict it (they would fall on the Nord
+        and the Pas-de-Calais in another common CRS: :func:`~erbm_geo.geom.validate.check_region`).
     InvalidGeometryError
         If a geometry is missing, empty or non-finite.
+
+    Notes
+    -----
+    Refused with :class:`~erbm_geo.errors.DataFormatError` naming the columns, rows and fix,
+    rather than written wrong: two columns of the same name, or (GeoPackage) names that differ
+    only by case; column names that are not text or hold control characters; a MultiIndex
+    (except .parquet); lists or dictionaries in cells (except .parquet); text holding a NUL
+    (CSV, GeoPackage); text longer than 32,767 characters (XLSX). Stored so that :func:`read`
+    restores them: a column named ``fid`` or ``geom`` in a GeoPackage (the file's own id and
+    geometry columns then take other names); dates with a time zone and integers beyond 2⁵³
+    in XLSX (as ISO text and as text, with the column types in the workbook's properties).
 
     Examples
     --------
@@ -373,7 +420,15 @@ def write(
         check_geometries(
             to_working_crs(gdf, name="the layer to export"), name="the layer to export", allow_invalid=True
         )
+        check_region(gdf, name="the layer to export")
+    if isinstance(gdf.index, pd.MultiIndex) and fmt != "parquet":
+        check_exportable(gdf, fmt)  # refuses the MultiIndex by name
     frame = gdf.reset_index() if gdf.index.name is not None else gdf
+    check_exportable(
+        frame, fmt, geometry=frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    )
+    if fmt == "gpkg":
+        check_layer_name(layer or path.stem)
     if fmt == "csv":
         _write_csv(frame, gdf, path, sources, geometry=geometry, dialect=dialect, decimals=decimals or {})
     elif fmt == "xlsx":
@@ -435,6 +490,8 @@ def _write_xlsx(
     """Write a workbook with the ``donnees``, ``dictionnaire`` and ``sources`` sheets."""
     _refuse_nul(gdf, "XLSX")
     data = _rounded(_csv_frame(frame, "drop"), decimals)
+    schema = {"columns": [str(c) for c in data.columns], "dtypes": [str(t) for t in data.dtypes]}
+    data = _xlsx_storable(data)
     if dictionary is None:
         dictionary = pd.DataFrame({"colonne": list(data.columns), "type": [str(t) for t in data.dtypes]})
     sheets = [("donnees", data), ("dictionnaire", dictionary)]
@@ -442,7 +499,7 @@ def _write_xlsx(
         sheets.append(
             ("sources", _dated(sources.reset_index(drop=sources.index.name is None), "construit_le"))
         )
-    write_atomic(path, lambda p: _xlsx(p, sheets))
+    write_atomic(path, lambda p: _xlsx(p, sheets, schema=schema))
 
 
 def _write_gpkg(
@@ -469,9 +526,19 @@ def _write_gpkg(
     if sources is not None:
         meta[_META_SOURCES] = json.dumps(_sources_records(sources), ensure_ascii=False, default=str)
 
+    out: gpd.GeoDataFrame = frame
+    zoned = [c for c in cols if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    if zoned:  # the GeoPackage stores times in UTC (read() restores the zone from the schema)
+        out = cast("gpd.GeoDataFrame", frame.assign(**{c: frame[c].dt.tz_convert("UTC") for c in zoned}))
+    taken = {c.casefold() for c in cols}
+    options = {  # a data column named fid or geom keeps its name: the file's own columns move
+        "FID": next(n for n in ("fid", "ogc_fid", "erbm_fid") if n not in taken),
+        "GEOMETRY_NAME": next(n for n in ("geom", "geometry", "erbm_geom") if n not in taken),
+    }
+
     def gpkg(p: Path) -> None:
         # mixed Polygon/MultiPolygon are kept as they are (no promotion to multi)
-        frame.to_file(
+        out.to_file(
             p,
             layer=layer,
             driver="GPKG",
@@ -479,6 +546,7 @@ def _write_gpkg(
             promote_to_multi=False,
             geometry_type="Unknown",
             layer_metadata=meta,
+            layer_options=options,
         )
 
     with _pinned_gpkg_date():
@@ -571,6 +639,9 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt == "parquet":
+        from erbm_geo.layers._io import check_geoparquet
+
+        check_geoparquet(path, name=path.name)  # a crafted geometry must not crash the process
         df: pd.DataFrame = gpd.read_parquet(path)
         return df
     if fmt == "csv":
@@ -583,45 +654,128 @@ def read(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a standard CSV of :func:`write`: codes as text, formula prefixes removed."""
-    head = pd.read_csv(path, nrows=0).columns
-    text = {c: str for c in head if c.startswith(("code", "siren")) or c == "departement"}
-    df = pd.read_csv(path, dtype=text, keep_default_na=True)
+    """Read a standard CSV of :func:`write`: codes as text, formula prefixes removed.
+
+    Every cell is read as text, then each column gets the type its cells were written from
+    (:func:`erbm_geo._exportable.infer_csv_column`): ``"007"``, ``"NA"`` or ``"null"`` stay
+    text, integers stay exact. Empty cells are missing values.
+    """
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     df.columns = [_restore(c) for c in df.columns]
     for c in df.columns:
-        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
-            df[c] = df[c].map(_restore, na_action="ignore")
+        df[c] = df[c].map(_restore, na_action="ignore")
+        if not (str(c).startswith(("code", "siren")) or c == "departement"):
+            df[c] = infer_csv_column(df[c])
     return df
 
 
 def _read_xlsx(path: Path, sheet: str) -> pd.DataFrame:
     """Read a sheet of a workbook of :func:`write`, ``_xHHHH_`` escapes decoded."""
-    df = pd.read_excel(
-        path,
-        sheet_name=sheet,
-        engine="openpyxl",
-        dtype={"code_insee": str, "siren_epci": str, "departement": str},
-    )
+    from openpyxl import load_workbook
+
+    try:
+        df = pd.read_excel(
+            path,
+            sheet_name=sheet,
+            engine="openpyxl",
+            dtype=object,
+            keep_default_na=False,
+            na_values=[""],
+        )
+        props = load_workbook(path, read_only=True).custom_doc_props
+        raw = props[_META_SCHEMA].value if _META_SCHEMA in props.names else None
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        raise DataFormatError(f"{path.name}: cannot read sheet {sheet!r} as XLSX ({exc})") from exc
+    df.columns = [_xlsx_untext(str(c)) for c in df.columns]
     for c in df.columns:
-        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
-            df[c] = df[c].map(_xlsx_untext, na_action="ignore")
+        df[c] = df[c].map(_xlsx_untext, na_action="ignore")
+    schema = _schema_of(raw, path)
+    if schema is None or sheet != "donnees":
+        return df.infer_objects()
+    return _typed(df, schema, path)
+
+
+def _schema_of(raw: object, path: Path) -> dict[str, list[str]] | None:
+    """Return the column types recorded by :func:`write`, or None when absent or damaged."""
+    if raw is None:
+        return None
+    try:
+        schema = json.loads(str(raw))
+        cols, dtypes = schema["columns"], schema["dtypes"]
+        if not (isinstance(cols, list) and isinstance(dtypes, list) and len(cols) == len(dtypes)):
+            raise TypeError("columns and dtypes differ in length")
+    except (ValueError, KeyError, TypeError) as exc:
+        warn(
+            f"{path.name}: its erbm_geo column types are damaged ({exc}); types inferred", DataQualityWarning
+        )
+        return None
+    return {"columns": [str(c) for c in cols], "dtypes": [str(d) for d in dtypes]}
+
+
+def _typed(df: pd.DataFrame, schema: dict[str, list[str]], path: Path) -> pd.DataFrame:
+    """Give each column the dtype recorded at writing; a column edited since keeps its own."""
+    failed = []
+    for col, dtype in zip(schema["columns"], schema["dtypes"], strict=True):
+        if col not in df.columns or str(df[col].dtype) == dtype:
+            continue
+        try:
+            df[col] = _as_dtype(df[col], dtype)
+        except (ValueError, TypeError, OverflowError):
+            failed.append(col)
+            df[col] = df[col].infer_objects()
+    rest = [c for c in df.columns if c not in schema["columns"]]
+    for c in rest:
+        df[c] = df[c].infer_objects()
+    if failed:
+        warn(
+            f"{path.name}: {len(failed)} column(s) no longer hold their written type "
+            f"({failed[:5]}: edited since?); kept as read",
+            DataQualityWarning,
+        )
     return df
 
 
-def _read_gpkg(path: Path, layer: str) -> pd.DataFrame:
-    """Read a GeoPackage layer of :func:`write`, its dtypes and index restored from its metadata."""
-    import pyogrio
+def _as_dtype(col: pd.Series, dtype: str) -> pd.Series:
+    target = pd.api.types.pandas_dtype(dtype)
+    if isinstance(target, pd.DatetimeTZDtype):  # with a time zone: stored as ISO text
+        stamps = pd.to_datetime(col, utc=True, format="ISO8601").dt.tz_convert(target.tz)
+        return stamps.astype(target)
+    if dtype in ("int64", "Int64", "int32", "Int32"):  # from numbers, or from text beyond 2**53
+        ints = pd.array([None if pd.isna(v) else int(v) for v in col], dtype="Int64")
+        return pd.Series(ints, index=col.index, name=col.name).astype(target)
+    return col.astype(target)
 
-    gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
-    meta = pyogrio.read_info(path, layer=layer).get("layer_metadata") or {}
-    if _META_SCHEMA in meta:
-        schema = json.loads(meta[_META_SCHEMA])
-        for col, dtype in zip(schema["columns"], schema["dtypes"], strict=True):
-            if col in gdf.columns and str(gdf[col].dtype) != dtype:
-                gdf[col] = gdf[col].astype(dtype)
-        if schema.get("index"):
-            gdf = gdf.set_index(schema["index"])
-    return cast("pd.DataFrame", gdf)
+
+def _read_gpkg(path: Path, layer: str) -> pd.DataFrame:
+    """Read a GeoPackage layer of :func:`write`, its dtypes and index restored from its metadata.
+
+    A GeoPackage edited since (in QGIS…) or written by another tool is read as it is: damaged
+    metadata or a column whose type changed gives a :class:`DataQualityWarning`, not a crash.
+    """
+    import pyogrio
+    import pyogrio.errors
+
+    try:
+        layers = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+        if layer not in layers:
+            raise DataFormatError(
+                f"{path.name} has no layer {layer!r}; its layers: {layers[:10]}. Fix: read(path, layer=…)"
+            )
+        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+        meta = pyogrio.read_info(path, layer=layer).get("layer_metadata") or {}
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise DataFormatError(f"{path.name}: cannot read it as a GeoPackage ({exc})") from exc
+    schema = _schema_of(meta.get(_META_SCHEMA), path)
+    if schema is None:
+        return cast("pd.DataFrame", gdf)
+    gdf = _typed(gdf, schema, path)
+    try:
+        index = json.loads(meta[_META_SCHEMA]).get("index")
+    except (ValueError, AttributeError):
+        index = None
+    if isinstance(index, str) and index in gdf.columns:
+        gdf = gdf.set_index(index)
+    return gdf
 
 
 def read_sources(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
@@ -672,6 +826,36 @@ def read_sources(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(json.loads(raw)) if raw else pd.DataFrame()
 
 
+_PARTITIONED = "partitioned-parquet"
+#: What erbm_geo writes in a partitioned folder (besides the marker): parts, dask's metadata,
+#: the sources sheet the CLI adds.
+PARTITIONED_ENTRIES = re.compile(r"part\.\d+\.parquet|_metadata|_common_metadata|_sources\.csv")
+
+
+def _claim_partitioned(target: Path) -> None:
+    """Refuse a target folder whose replacement would delete what erbm_geo did not write."""
+    from erbm_geo import settings
+
+    claim_folder(
+        target,
+        kind=_PARTITIONED,
+        allowed=PARTITIONED_ENTRIES,
+        protect=[
+            ("the data mirror", settings.data_dir),
+            ("the cache", Path(settings.cache_dir)),
+            *inputs_read(),
+        ],
+    )
+
+
+def _clean_legacy(target: Path) -> None:
+    """Remove ``.<name>.tmp-<pid>`` / ``.<name>.old-<pid>`` folders of erbm_geo 0.2 whose writer is dead."""
+    for p in target.parent.glob(f".{glob_escape(target.name)}.*-*"):
+        m = re.fullmatch(re.escape(f".{target.name}.") + r"(?:tmp|old)-(\d+)", p.name)
+        if m and p.is_dir() and not p.is_symlink() and not _alive(int(m[1])):
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def _index_back(part: gpd.GeoDataFrame, column: str, name: str | None) -> gpd.GeoDataFrame:
     """Return a shuffled partition indexed again by its rows' own index (column *column*)."""
     out = part.set_index(column)
@@ -695,7 +879,9 @@ def write_partitioned(
     area (the layout spatial queries and later partition-by-partition work want); the shuffle
     moves every row once, in memory with the local schedulers: use ``None`` for a layer already
     spatially ordered (like :func:`erbm_geo.synthetic.synthetic_buildings_partitioned`). The
-    folder is replaced whole or not at all.
+    folder is replaced whole or not at all, and only if erbm_geo wrote it: a marker file
+    ``_erbm_geo.json`` (listing the parts) is written in it, and a non-empty folder without it
+    is refused, never emptied.
 
     Parameters
     ----------
@@ -724,6 +910,10 @@ def write_partitioned(
         is not a DataFrame.
     CRSError
         If a layer with geometries has no CRS.
+    OutputPathError
+        If *path* is a symbolic link, a file, a non-empty folder erbm_geo did not write (or that
+        now holds files it did not write), or lies in, equals or contains the data mirror, the
+        cache or a layer this process reads: nothing is deleted.
     OptionError
         If dask is not installed (``pip install 'erbm_geo[dask]'``).
 
@@ -735,7 +925,11 @@ def write_partitioned(
     >>> folder = pathlib.Path(tempfile.mkdtemp()) / "batiments"
     >>> out = write_partitioned(synthetic_buildings(example_communes(), 1_000), folder, npartitions=4)
     >>> sorted(p.name for p in out.iterdir())
-    ['part.0.parquet', 'part.1.parquet', 'part.2.parquet', 'part.3.parquet']
+    ['_erbm_geo.json', 'part.0.parquet', 'part.1.parquet', 'part.2.parquet', 'part.3.parquet']
+    >>> write_partitioned(example_communes(), folder.parent)  # a folder erbm_geo did not write
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.OutputPathError: the output folder ... is not empty ...
     """
     require_dask()
     import dask_geopandas
@@ -774,16 +968,22 @@ def write_partitioned(
     elif npartitions is not None and npartitions != layer.npartitions:
         layer = layer.repartition(npartitions=npartitions)
     target = Path(path)
+    _claim_partitioned(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    clean_stale(target)  # folders left by a writer killed mid-way (kill -9), never a live one's
+    _clean_legacy(target)
+    stem = f".{target.name}.{_host()}-{os.getpid()}."
+    tmp = Path(tempfile.mkdtemp(prefix=stem, dir=target.parent))
+    old = target.with_name(f"{stem}old")
     try:
         work = layer.to_parquet(str(tmp), write_index=True, compute=False)
         if run is None:
             work.compute()
         else:
             run(work)
+        parts = sorted(p.name for p in tmp.glob("part.*.parquet"))
+        mark_folder(tmp, kind=_PARTITIONED, extra={"parts": parts})
+        _claim_partitioned(target)  # again: the folder may have changed while the work ran
         if target.exists():
             target.rename(old)
         tmp.rename(target)

@@ -49,7 +49,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
             "md",
             "The 2016 report counted 251 communes: Enquin-les-Mines and Enguinegatte merged in "
             "2017 into Enquin-lez-Guinegatte (`62295`). Communes are indexed by their INSEE code "
-            "(text, COG 2025).",
+            "(text, COG 2026).",
         ),
         ("code", "communes.loc[['62295', '62498', '59606'], ['nom', 'nom_epci', 'population', 'area_km2']]"),
         (

@@ -193,3 +193,37 @@ def phone(html_path: Path, *, width: int = 400, height: int = 860) -> dict[str, 
     import html
 
     return json.loads(html.unescape(m.group(1)))
+
+
+def home_search(html_path: Path, names: list[str]) -> list[str]:
+    """Type each of *names* into the atlas home page's commune search (in a frame) and return,
+    for each, the page the frame shows afterwards (its file name; the home page's when the
+    search led nowhere)."""
+    wrapper = html_path.with_name(f".search-{html_path.name}")
+    wrapper.write_text(
+        '<!doctype html><html><body><iframe id="f" style="width:1200px;height:800px"></iframe><script>'
+        f"var names = {json.dumps(names)}, seen = [], f = document.getElementById('f'), i = 0;"
+        "function next() {"
+        " if (i === names.length) { var pre = document.createElement('pre'); pre.id = '__search';"
+        "  pre.textContent = JSON.stringify(seen); document.body.appendChild(pre); return; }"
+        f" f.onload = function () {{ f.onload = null;"
+        "  var inp = f.contentDocument.querySelector('form.recherche input');"
+        "  inp.value = names[i]; inp.dispatchEvent(new Event('change'));"
+        "  setTimeout(function () { var h = String(f.contentWindow.location.href);"
+        "   seen.push(h.slice(h.lastIndexOf('/') + 1)); i += 1; next(); }, 400); };"
+        f" f.src = {json.dumps(html_path.name)} + '?' + i; }}"
+        "next();</script></body></html>",
+        "utf-8",
+    )
+    try:
+        dom = _run(
+            ["--allow-file-access-from-files", "--virtual-time-budget=20000", "--dump-dom", wrapper.as_uri()],
+            timeout=120,
+        )
+    finally:
+        wrapper.unlink(missing_ok=True)
+    m = re.search(r'<pre id="__search">(.*?)</pre>', dom, re.S)
+    assert m, f"no report from the framed home page (chromium output: {dom[:500]!r})"
+    import html
+
+    return [str(s) for s in json.loads(html.unescape(m.group(1)))]

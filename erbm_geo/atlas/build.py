@@ -22,11 +22,10 @@ The build is deterministic: the same inputs (and ``SOURCE_DATE_EPOCH``) give the
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,6 +36,7 @@ import pandas as pd
 import shapely
 
 from erbm_geo import layers
+from erbm_geo._epoch import build_datetime
 from erbm_geo._gc import gc_paused
 from erbm_geo.atlas import charts
 from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
@@ -58,6 +58,7 @@ from erbm_geo.maps.vocabulary import (
     couleurs,
     date_fr,
     dictionnaire,
+    millesimes,
     nombre,
     producteur,
     synthese,
@@ -135,8 +136,7 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     )
     step("map geometries")
     geo = features(communes, tolerance=25.0, coverage=True)
-    stamp = os.environ.get("SOURCE_DATE_EPOCH")
-    day = datetime.fromtimestamp(int(stamp), tz=UTC).date() if stamp else datetime.now(tz=UTC).date()
+    day = build_datetime().date()
     ranges = {c: int(communes[c].notna().sum()) for c in INDICATEURS}
     return _Context(communes, membres, cites, e, resumes, rangs, ranges, layers.qpv(), geo, day)
 
@@ -213,7 +213,7 @@ def _assets(ctx: _Context, out: Path) -> None:
 
 def _render(out: Path, rel: str, template: str, **values: Any) -> None:
     depth = rel.count("/")
-    html_ = _ENV.get_template(template).render(r="../" * depth, **values)
+    html_ = _ENV.get_template(template).render(r="../" * depth, millesime=millesimes(), **values)
     write_text_atomic(out / rel, html_)
 
 
@@ -303,7 +303,7 @@ def _qpv_layer(spec: MapSpec, q: gpd.GeoDataFrame, geo: Features, rows: np.ndarr
         return
     props = [{"t": [f"QPV {n}"]} for n in q["nom"].iloc[rows]]
     spec.layer(
-        "Quartiers prioritaires (QPV 2024)",
+        f"Quartiers prioritaires ({millesimes()['qpv']})",
         geo.collection(rows, props),
         style={
             "color": "#3f007d",
@@ -314,7 +314,10 @@ def _qpv_layer(spec: MapSpec, q: gpd.GeoDataFrame, geo: Features, rows: np.ndarr
             "hachures": True,
         },
     )
-    spec.legende("Politique de la ville", [("Quartier prioritaire (QPV 2024), hachuré", "#3f007d", "hatch")])
+    spec.legende(
+        "Politique de la ville",
+        [(f"Quartier prioritaire ({millesimes()['qpv']}), hachuré", "#3f007d", "hatch")],
+    )
 
 
 @dataclass
@@ -498,9 +501,9 @@ def build_atlas(
         siren = str(r["siren_epci"])
         spec = MapSpec(f"Carte de {r['nom']}", base="communes", base_props={code: {"surligne": True}})
         spec.sources = [
-            "Contours IGN 2018 simplifiés",
+            millesimes()["contours"],
             "Mission Bassin Minier",
-            "ANCT (QPV 2024)",
+            millesimes()["anct_qpv"],
             "SNCF, © les contributeurs d'OpenStreetMap",
         ]
         own = cj[ci == pos]
@@ -606,7 +609,7 @@ def build_atlas(
             base="communes",
             base_props={c: {"dans": True} for c in mem.index.astype(str)},
         )
-        spec.sources = ["Contours IGN 2018 simplifiés", "Mission Bassin Minier", "ANCT (QPV 2024)"]
+        spec.sources = [millesimes()["contours"], "Mission Bassin Minier", millesimes()["anct_qpv"]]
         qrows = np.unique(qj[np.isin(qi, np.flatnonzero(ctx.communes["siren_epci"].to_numpy() == s))])
         _qpv_layer(spec, ctx.qpv, g.qpv, qrows)
         if len(cpos):
@@ -704,7 +707,7 @@ def build_atlas(
             },
         )
         spec.sources = [
-            "Contours IGN 2018 simplifiés",
+            millesimes()["contours"],
             *sorted({producteur(CATALOGUE[s].attribution) for s in ind.sources}),
         ]
         items_l = [(lab, col_, "fill") for lab, col_ in zip(labels, pal, strict=True)]
@@ -855,7 +858,7 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
     points = [(r["date"], float(r["value"]), r["comparator"]) for r in prog]
     graphique = charts.progression(points, float(obj["value"]), obj["date"])
     spec = MapSpec("Carte du Bassin minier", base="communes", base_props={})
-    spec.sources = ["Contours IGN 2018 simplifiés", "Mission Bassin Minier", "ANCT (QPV 2024)"]
+    spec.sources = [millesimes()["contours"], "Mission Bassin Minier", millesimes()["anct_qpv"]]
     spec.layer(
         "Bien inscrit UNESCO",
         g.bien.collection(
@@ -878,7 +881,7 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
         (nombre(len(c)), "communes dans le Bassin minier"),
         (
             nombre(float(c["population"].sum())),
-            "habitants (population municipale 2022, en vigueur au 1ᵉʳ janvier 2025)",
+            f"habitants ({millesimes()['population']})",
         ),
         (nombre(len(ctx.cites)), "cités minières cartographiées"),
         (
@@ -888,7 +891,7 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
         (nombre(int(ctx.cites["erbm_programme"].sum())), "cités du programme ERBM"),
         (nombre(int((ctx.communes["n_qpv"] > 0).sum())), "communes touchées par un QPV"),
     ]
-    millesimes = [
+    vintages = [
         (SOURCES_FR.get(n, CATALOGUE[n].title), CATALOGUE[n].vintage)
         for n in (
             "cog_communes",
@@ -919,7 +922,7 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
         epcis=epci_rows,
         carte=spec.to_json(),
         legendes=spec.legendes,
-        millesimes=millesimes,
+        millesimes=vintages,
     )
 
 
@@ -1005,7 +1008,7 @@ def _sources(out: Path, ctx: _Context, commun: dict[str, Any], srcs: pd.DataFram
             "friches": nombre(q["value"] / 1e6, 2),
             "commune": nombre(q["commune_area_m2"] / 1e6, 2),
         }
-        for q in layers.friches_communes(territory="nord_pas_de_calais").attrs.get("quality", [])
+        for q in layers.friches_communes(territory="nord_pas_de_calais", warn=False).attrs.get("quality", [])
         if q["code_insee"] in ctx.communes.index
     ]
     unpublished = [SOURCES_FR.get(d.name, d.title) for d in CATALOGUE.values() if not d.publishable]

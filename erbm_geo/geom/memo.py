@@ -6,10 +6,13 @@ parts…).
 Indicators called one after another on the same layer (distance to centres, to stations, QPV
 overlap…) would otherwise re-check and re-index the same geometries each time; a caller's own
 target layer passed to several calls is indexed once. An array is recognised by the identity of
-the geometry objects it holds (the pointer bytes of the object array, hashed): shapely geometries
-are immutable and the memo keeps a reference to the array, so the same pointers always mean the
-same geometries — a content key that costs nothing to compute. Replacing a geometry in a
-GeoDataFrame changes a pointer, hence the key. The memos live in :data:`erbm_geo._memory.MEMORY`.
+the geometry objects it holds (the pointer bytes of the object array, hashed). Identity alone
+would not be safe: a geometry replaced in place (``gdf.loc[i, "geometry"] = …``) is freed, and a
+new geometry may be allocated at its address, giving the same pointers for other content. So
+each memo holds its *own copy* of the array: the geometries it describes stay alive as long as
+the memo does, their addresses cannot be reused, and the same pointers do mean the same
+(immutable) geometries. Replacing a geometry changes a pointer, hence the key. The memos live in
+:data:`erbm_geo._memory.MEMORY`.
 """
 
 from __future__ import annotations
@@ -107,4 +110,5 @@ def memo_for(geoms: np.ndarray) -> GeometryMemo:
     """
     arr = np.ascontiguousarray(np.asarray(geoms, dtype=object))
     key = ("geoms", len(arr), hashlib.blake2b(arr.tobytes(), digest_size=16).digest())
-    return MEMORY.geometry(key, lambda: GeometryMemo(arr))
+    # the memo's own copy keeps these very objects alive: their addresses cannot be reused
+    return MEMORY.geometry(key, lambda: GeometryMemo(arr.copy()))

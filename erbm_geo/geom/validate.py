@@ -6,12 +6,16 @@ the fix; none silently drops a feature.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+from pyproj import Transformer
+from pyproj.exceptions import ProjError
 
 from erbm_geo import settings
 from erbm_geo.errors import (
@@ -26,17 +30,23 @@ from erbm_geo.geom.memo import memo_for
 
 __all__ = [
     "AREA_BOUNDS",
+    "CANDIDATE_CRS",
     "LINEAR",
     "POLYGONAL",
     "PUNCTUAL",
+    "REGION_BOUNDS",
     "check_area",
     "check_columns",
     "check_geometries",
     "check_layer",
     "check_not_empty",
+    "check_region",
     "check_unique_columns",
+    "contradiction_error",
+    "crs_contradiction",
     "same_crs",
     "to_working_crs",
+    "working_bounds",
 ]
 
 POLYGONAL = frozenset({"Polygon", "MultiPolygon"})
@@ -120,7 +130,9 @@ def check_area(
 ) -> None:
     """Raise :class:`OutOfAreaError` when a feature lies outside :data:`AREA_BOUNDS`.
 
-    *gdf* is in EPSG:2154; the error names the layer, the rows and the likely cause.
+    A strict check for callers who need metropolitan France (the library's own entry points
+    refuse only coordinates impossible in their CRS, see :func:`to_working_crs`). *gdf* is in
+    EPSG:2154; the error names the layer, the rows and the likely cause.
 
     Cheap: one vectorised bounds computation, no per-geometry work in Python. Features with
     non-finite coordinates are left to :func:`check_geometries`.
@@ -167,8 +179,9 @@ def check_area(
         )
     else:
         cause = (
-            f"the coordinates are probably in another CRS than the declared {crs}: declare "
-            "the right one with gdf.set_crs(…, allow_override=True)"
+            "this check asks for metropolitan France: a layer valid elsewhere (overseas, abroad) "
+            f"fails it too; if they should lie there, they are in another CRS than the declared {crs} "
+            "(erbm_geo.geom.validate.crs_contradiction tells which)"
         )
     labels = list(gdf.index[out][:10])
     raise OutOfAreaError(
@@ -196,8 +209,12 @@ def _is_working_crs(crs: object) -> bool:
 def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoDataFrame:
     """Return *gdf* in the working CRS (EPSG:2154), reprojecting when needed.
 
-    The coordinates are checked against the declared CRS (degrees within ±180/±90, every
-    feature within metropolitan France once in Lambert-93, see :func:`check_area`).
+    The coordinates are checked against the declared CRS, for what they contradict by
+    themselves: values beyond ±180/±90 declared as degrees, a whole layer within ±180/±90
+    declared in a projected CRS (degrees declared as metres), coordinates outside the domain of
+    the declared projection. A layer valid in its CRS but far from the Bassin minier (the
+    overseas QPV of the national file) passes; whether a layer lies where it should is judged
+    against the layer it is used with (:func:`crs_contradiction`).
 
     Parameters
     ----------
@@ -216,9 +233,11 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
     TypeError
         If *gdf* is not a GeoDataFrame.
     CRSError
-        When *gdf* has no CRS: erbm_geo never guesses one.
+        When *gdf* has no CRS (erbm_geo never guesses one), or a CRS not tied to the Earth
+        (a local engineering system), or one that cannot be reprojected to Lambert-93.
     OutOfAreaError
-        When coordinates do not fit the declared CRS or lie far from France.
+        When the coordinates cannot be in the declared CRS (the message says which CRS they
+        look like, with ``set_crs``).
 
     Examples
     --------
@@ -226,6 +245,10 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
     >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(2.83, 50.43)], crs=4326)
     >>> to_working_crs(g, name="mairies").crs.to_epsg()
     2154
+    >>> to_working_crs(g.set_crs(2154, allow_override=True), name="mairies")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.OutOfAreaError: mairies: 1 of 1 feature(s) (index [0]) have coordinates within ...
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(gdf).__name__}")
@@ -236,16 +259,21 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
             "gdf.set_crs('EPSG:4326') for longitude/latitude or gdf.set_crs('EPSG:2154') for "
             "Lambert-93, then pass it again."
         )
-    after: np.ndarray | None = None
     if _is_working_crs(crs):
         # the same geometries in the working CRS were already checked: nothing to redo
         m = memo_for(np.asarray(gdf.geometry.values, dtype=object))
-        if m.derived.get("area_ok"):
+        if m.derived.get("crs_ok"):
             return gdf
-        check_area(gdf, name=name)
-        m.derived["area_ok"] = True
+        _check_fits_crs(gdf, name=name)
+        m.derived["crs_ok"] = True
         return gdf
     declared = gdf.crs.to_string()
+    if not (crs.is_geographic or crs.is_projected):  # engineering, vertical, local…
+        raise CRSError(
+            f"{name} is in {declared[:120]}, a CRS that is not tied to the Earth (a local or "
+            "engineering system, e.g. a site plan): it cannot be placed on a map of France. "
+            "Georeference it first (in QGIS: the Georeferencer), then declare its real CRS."
+        )
     before = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object))
     finite = np.isfinite(before).all(axis=1)
     if gdf.crs.is_geographic and finite.any() and not _looks_like_degrees(before[finite]):
@@ -255,7 +283,13 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
             "metres, e.g. Lambert-93. A GeoJSON file without a 'crs' member is read as WGS84: "
             "declare the right CRS, e.g. gdf.set_crs('EPSG:2154', allow_override=True)."
         )
-    out = gdf.to_crs(settings.crs)
+    _check_fits_crs(gdf, name=name, bounds=before)
+    try:
+        out = gdf.to_crs(settings.crs)
+    except (ProjError, pyproj.exceptions.CRSError) as exc:
+        raise CRSError(
+            f"{name}: cannot reproject from {declared[:120]} to Lambert-93 ({exc}). Check the declared CRS."
+        ) from exc
     after = shapely.bounds(np.asarray(out.geometry.values, dtype=object))
     lost = finite & ~np.isfinite(after).all(axis=1)
     if lost.any():
@@ -264,8 +298,251 @@ def to_working_crs(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> gpd.GeoData
             f"be expressed in Lambert-93 (EPSG:2154) from {declared}: their coordinates lie "
             "outside the domain of that projection. Check the declared CRS."
         )
-    check_area(out, name=name, declared=declared, bounds=after)
     return out
+
+
+#: No coordinate in metres is larger than this (the Earth's circumference is about 40,075 km).
+_EARTH_M = 4.01e7
+
+
+def _check_fits_crs(gdf: gpd.GeoDataFrame, *, name: str, bounds: np.ndarray | None = None) -> None:
+    """Refuse coordinates that cannot be in the declared projected CRS; name the rows.
+
+    Only what the coordinates themselves contradict is refused: features within ±180 / ±90 of a
+    projected CRS's origin (degrees declared as metres: that origin lies at sea for every CRS of
+    France), coordinates larger than the Earth, or a layer the projection cannot turn into
+    longitude/latitude. A layer valid in its CRS but far away (overseas QPV in Lambert-93)
+    passes: whether it lies where it should is judged against the layer it is used with
+    (:func:`crs_contradiction`).
+    """
+    crs = gdf.crs
+    if crs is None or crs.is_geographic or len(gdf) == 0:
+        return
+    b = shapely.bounds(np.asarray(gdf.geometry.values, dtype=object)) if bounds is None else bounds
+    finite = np.isfinite(b).all(axis=1)
+    if not finite.any():
+        return  # left to check_geometries
+    declared = crs.to_string()
+    degrees = finite & (np.abs(b[:, [0, 2]]) <= 180).all(axis=1) & (np.abs(b[:, [1, 3]]) <= 90).all(axis=1)
+    huge = finite & (np.abs(b) > _EARTH_M).any(axis=1)
+    for mask, cause in (
+        (
+            degrees,
+            f"within ±180 / ±90, which in {declared} (metres) is a few hundred metres around the "
+            "projection's origin, at sea: they look like degrees (longitude/latitude). Declare the "
+            "right CRS, e.g. gdf.set_crs('EPSG:4326', allow_override=True)",
+        ),
+        (
+            huge,
+            f"larger than the Earth ({_EARTH_M / 1000:,.0f} km): no CRS places them; the file is damaged "
+            "or its coordinates are not in metres",
+        ),
+    ):
+        if mask.any():
+            raise OutOfAreaError(
+                f"{name}: {int(mask.sum())} of {len(gdf)} feature(s) (index {list(gdf.index[mask][:10])}) "
+                f"have coordinates {cause}."
+            )
+    fb = b[finite]
+    box = (fb[:, 0].min(), fb[:, 1].min(), fb[:, 2].max(), fb[:, 3].max())
+    try:
+        lonlat = _transformer(crs.to_wkt(), "EPSG:4326").transform_bounds(*box, errcheck=False)
+    except ProjError as exc:
+        raise CRSError(f"{name}: cannot place {declared[:120]} on the Earth ({exc})") from exc
+    if not np.all(np.isfinite(lonlat)):
+        raise OutOfAreaError(
+            f"{name}: coordinates {np.round(box, 1).tolist()} lie outside the domain of the "
+            f"declared {declared} (they cannot be turned into longitude/latitude): the CRS "
+            "is not the one the coordinates were written in."
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _transformer(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+#: The Nord and the Pas-de-Calais in EPSG:2154 (xmin, ymin, xmax, ymax), rounded outward to the
+#: kilometre: the bounds of their communes (re-derived from the mirror by a test). The region a
+#: layer of this library is expected near, when nothing else says where it should be.
+REGION_BOUNDS = (597_000.0, 6_986_000.0, 789_000.0, 7_111_000.0)
+
+#: CRSs a layer is commonly written in by mistake for another (tried by :func:`crs_contradiction`).
+CANDIDATE_CRS = ("EPSG:4326", "EPSG:3857", "EPSG:2154", "EPSG:27572", "EPSG:32631", "EPSG:3035")
+
+
+def _box_distance(a: tuple[float, ...] | np.ndarray, b: tuple[float, ...] | np.ndarray) -> float:
+    dx = max(0.0, b[0] - a[2], a[0] - b[2])
+    dy = max(0.0, b[1] - a[3], a[1] - b[3])
+    return float(np.hypot(dx, dy))
+
+
+def check_region(gdf: gpd.GeoDataFrame, *, name: str = "layer") -> None:
+    """Raise :class:`OutOfAreaError` when a layer's coordinates contradict its CRS near the region.
+
+    The library's layers are about the Nord and the Pas-de-Calais. A layer that, read in its
+    declared CRS, lies far from them, but read in another common CRS (:data:`CANDIDATE_CRS`)
+    falls on them, was almost certainly declared wrong — Web-Mercator metres declared as
+    Lambert-93 land near La Rochelle. A layer simply elsewhere (Marseille, the overseas QPV)
+    passes. ``gdf.attrs["crs_confirmed"] = True`` says the layer really lies where its CRS says.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in its declared CRS.
+    name : str, default "layer"
+        Its name in the message.
+
+    Raises
+    ------
+    OutOfAreaError
+        Naming the CRS the coordinates were probably written in, with ``set_crs``.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> lens = gpd.GeoDataFrame(geometry=[shapely.Point(2.83, 50.43)], crs=4326)
+    >>> check_region(lens.to_crs(3857).set_crs(2154, allow_override=True), name="logements")
+    Traceback (most recent call last):
+    ...
+    erbm_geo.errors.OutOfAreaError: logements: read in the declared EPSG:2154 they lie ... EPSG:3857 ...
+    >>> check_region(lens.to_crs(2154), name="logements")
+    """
+    if gdf.crs is None or len(gdf) == 0 or gdf.attrs.get("crs_confirmed"):
+        return
+    m = memo_for(np.asarray(gdf.geometry.values, dtype=object))
+    box = m.get("total_bounds", lambda: tuple(shapely.total_bounds(m.geoms)))
+    found = m.get(("region", gdf.crs.to_wkt()), lambda: crs_contradiction(box, gdf.crs, REGION_BOUNDS))
+    if found is not None:
+        raise contradiction_error(name, gdf.crs, found, "the Nord and the Pas-de-Calais")
+
+
+def contradiction_error(name: str, declared: object, found: tuple[str, float], where: str) -> OutOfAreaError:
+    """Return the error saying that *name*'s coordinates contradict their declared CRS.
+
+    Parameters
+    ----------
+    name : str
+        The layer.
+    declared : pyproj.CRS or str
+        Its declared CRS.
+    found : (str, float)
+        What :func:`crs_contradiction` found.
+    where : str
+        What the layer should lie near.
+
+    Returns
+    -------
+    OutOfAreaError
+        The error, naming the CRS to declare and how to say the layer really lies there.
+
+    Examples
+    --------
+    >>> str(contradiction_error("cités", "EPSG:2154", ("EPSG:3857", 420_000.0), "the QPV"))[:53]
+    'cités: read in the declared EPSG:2154 they lie 420 km'
+    """
+    cand, far = found
+    crs = declared.to_string() if hasattr(declared, "to_string") else str(declared)
+    return OutOfAreaError(
+        f"{name}: read in the declared {crs} they lie {far / 1000:,.0f} km from {where}, but read "
+        f"in {cand} they fall on them: the coordinates were probably written in {cand}. Declare "
+        f"it: layer = layer.set_crs('{cand}', allow_override=True). If the layer really lies "
+        "there, say so: layer.attrs['crs_confirmed'] = True."
+    )
+
+
+def working_bounds(bounds: tuple[float, ...] | np.ndarray, crs: object) -> tuple[float, ...]:
+    """Return *bounds* (in *crs*) as bounds in the working CRS (EPSG:2154), densified.
+
+    Parameters
+    ----------
+    bounds : sequence of 4 floats
+        ``(xmin, ymin, xmax, ymax)`` in *crs*.
+    crs : pyproj.CRS or str
+        Their CRS.
+
+    Returns
+    -------
+    tuple of float
+        The bounds in EPSG:2154 (infinite where the projection cannot express them).
+
+    Examples
+    --------
+    >>> b = working_bounds((2.8, 50.4, 2.9, 50.5), "EPSG:4326")
+    >>> [round(v / 1000) for v in b]
+    [686, 7034, 693, 7045]
+    """
+    if (hasattr(crs, "equals") and _is_working_crs(crs)) or str(crs) == str(settings.crs):
+        return tuple(float(v) for v in bounds)
+    src = crs.to_wkt() if hasattr(crs, "to_wkt") else str(crs)
+    dst = str(settings.crs)
+    x0, y0, x1, y1 = (float(v) for v in bounds)
+    out = _transformer(src, dst).transform_bounds(x0, y0, x1, y1, errcheck=False)
+    return tuple(float(v) for v in out)
+
+
+def crs_contradiction(
+    bounds: tuple[float, ...] | np.ndarray,
+    declared: object,
+    reference: tuple[float, ...] | np.ndarray,
+    *,
+    gap: float = 50_000.0,
+) -> tuple[str, float] | None:
+    """Say whether coordinates contradict their declared CRS, judged against where they should lie.
+
+    Read in *declared*, the box *bounds* lies more than *gap* metres from *reference* (bounds in
+    EPSG:2154); read in one of :data:`CANDIDATE_CRS`, it falls within *gap* of it. That is the
+    signature of a wrong declaration (Web-Mercator metres declared as Lambert-93, Lambert II as
+    Lambert-93…). A layer that is simply elsewhere matches no candidate: no contradiction.
+
+    Parameters
+    ----------
+    bounds : sequence of 4 floats
+        The layer's bounds in its declared CRS.
+    declared : pyproj.CRS or str
+        The declared CRS.
+    reference : sequence of 4 floats
+        Where the layer should lie, in EPSG:2154 (the other layer, or :data:`REGION_BOUNDS`).
+    gap : float, default 50000
+        How far (m) from the reference still counts as near it.
+
+    Returns
+    -------
+    (str, float) or None
+        The CRS the coordinates were probably written in, and how far (m) they lie from the
+        reference as declared; None when there is no contradiction.
+
+    Examples
+    --------
+    >>> lens_web_mercator = (315_000.0, 6_518_000.0, 316_000.0, 6_519_000.0)
+    >>> crs_contradiction(lens_web_mercator, "EPSG:2154", REGION_BOUNDS)[0]
+    'EPSG:3857'
+    >>> marseille = (892_000.0, 6_246_000.0, 894_000.0, 6_248_000.0)  # valid, elsewhere
+    >>> crs_contradiction(marseille, "EPSG:2154", REGION_BOUNDS)
+    """
+    b = np.asarray(bounds, dtype=float)
+    if not np.all(np.isfinite(b)):
+        return None
+    try:
+        here = working_bounds(b, declared)
+    except (ProjError, pyproj.exceptions.CRSError):
+        return None  # to_working_crs says what is wrong with such a CRS
+    far = _box_distance(here, reference) if np.all(np.isfinite(here)) else float("inf")
+    if far <= gap:
+        return None
+    declared_s = declared.to_string() if hasattr(declared, "to_string") else str(declared)
+    degrees = _looks_like_degrees(b[None, :])
+    for cand in CANDIDATE_CRS:
+        if cand == declared_s or degrees != (cand == "EPSG:4326"):
+            continue
+        try:
+            there = working_bounds(b, cand)
+        except Exception:
+            continue
+        span = max(there[2] - there[0], there[3] - there[1]) if np.all(np.isfinite(there)) else np.inf
+        if np.isfinite(span) and span < 1_000_000 and _box_distance(there, reference) <= gap:
+            return cand, far
+    return None
 
 
 def check_layer(
@@ -324,6 +601,7 @@ def check_layer(
     check_not_empty(gdf, name=name)
     check_unique_columns(gdf, name=name)
     out = to_working_crs(gdf, name=name)
+    check_region(gdf, name=name)
     check_geometries(out, name=name, types=types, allow_invalid=allow_invalid)
     return out
 

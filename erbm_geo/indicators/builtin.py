@@ -48,7 +48,7 @@ __all__ = [
 
 
 def communes() -> gpd.GeoDataFrame:
-    """Return every commune of the Nord and the Pas-de-Calais (COG 2025, IGN 2018 contours).
+    """Return every commune of the Nord and the Pas-de-Calais (catalogue COG, ADMIN EXPRESS contours).
 
     Returns
     -------
@@ -74,7 +74,7 @@ def communes() -> gpd.GeoDataFrame:
 
 
 def qpv(territory: str | None = None) -> gpd.GeoDataFrame:
-    """Return the 1,362 QPV 2024 of metropolitan France (repaired), indexed by ``code_qpv``.
+    """Return the 1,362 QPV of metropolitan France (repaired), indexed by ``code_qpv``.
 
     The national layer also holds the 222 QPV of the overseas départements (codes ``QN97…`` and
     ``QN98…``), which Lambert-93 cannot represent: they are left out.
@@ -181,7 +181,7 @@ def stations(scope: str = "france") -> gpd.GeoDataFrame:
 
 
 def rail_lines() -> gpd.GeoDataFrame:
-    """Return the railway lines in operation of the Nord and Pas-de-Calais (SNCF Réseau, 2021).
+    """Return the railway lines in operation of the Nord and Pas-de-Calais (SNCF Réseau).
 
     Returns
     -------
@@ -366,7 +366,7 @@ def friches_communes() -> gpd.GeoDataFrame:
 
 
 def income_communes() -> gpd.GeoDataFrame:
-    """Return the communes of the Nord and Pas-de-Calais with Filosofi 2021 income figures.
+    """Return the communes of the Nord and Pas-de-Calais with Filosofi income figures.
 
     Returns
     -------
@@ -392,7 +392,7 @@ def income_communes() -> gpd.GeoDataFrame:
 
 
 def income_iris() -> gpd.GeoDataFrame:
-    """Return the IRIS of the Nord and Pas-de-Calais with Filosofi 2021 figures.
+    """Return the IRIS of the Nord and Pas-de-Calais with Filosofi figures.
 
     Returns
     -------

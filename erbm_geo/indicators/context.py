@@ -18,10 +18,11 @@ import pandas as pd
 import shapely
 
 from erbm_geo._warnings import warn
+from erbm_geo.data.catalogue import get as get_dataset
 from erbm_geo.errors import DataQualityWarning, MissingColumnError, UnknownCodeError
 from erbm_geo.geom.kernels import count_within, intersecting_pairs, pair_areas
 from erbm_geo.geom.partitioned import is_partitioned, map_features
-from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
+from erbm_geo.geom.prepare import check_valid_subset, left_out_noted, prepare, prepare_target
 from erbm_geo.geom.spatial import assign_communes
 from erbm_geo.indicators.access import check_radius
 
@@ -60,7 +61,7 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
         A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     communes : geopandas.GeoDataFrame
         Commune polygons indexed by code, in any CRS — built in:
-        :func:`erbm_geo.indicators.builtin.communes` (Nord and Pas-de-Calais, COG 2025).
+        :func:`erbm_geo.indicators.builtin.communes` (Nord and Pas-de-Calais, in the catalogue's COG).
 
     Returns
     -------
@@ -130,7 +131,8 @@ def _checked_codes(codes: pd.Series, known: pd.Index, where: str) -> pd.Series:
                 "those features lie in no commune of the communes layer (the built-in one covers "
                 "the Nord and the Pas-de-Calais)."
                 if where == "the spatial assignment"
-                else "codes are 5-character INSEE codes (COG 2025) as text, e.g. '62498'; codes of "
+                else f"codes are 5-character INSEE codes (COG {get_dataset('cog_communes').cog}) as "
+                "text, e.g. '62498'; codes of "
                 "communes merged since have to be replaced by the new commune's; find codes with "
                 "erbm_geo.layers.codes_from_names."
             )
@@ -221,9 +223,11 @@ def friches_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Dat
             {f"{n} {c} ({r})" for n, c, r in zip(names[flagged], codes[flagged], q[flagged], strict=True)}
         )
         warn(
-            f"friches: {len(met)} commune(s) have a surface that is not published "
-            f"({', '.join(met)}); their surface and share are NA (friches_surface_quality)",
-            DataQualityWarning,
+            DataQualityWarning(
+                f"friches: {len(met)} commune(s) have a surface that is not published "
+                f"({', '.join(met)}); their surface and share are NA (friches_surface_quality)",
+                columns=("friches_surface_m2", "friches_surface_share", "friches_surface_quality"),
+            )
         )
     out["friches_surface_quality"] = pd.array(q, dtype="string")
     out.index = gdf.index
@@ -241,7 +245,7 @@ def income_context(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, iris: gpd.
     communes : geopandas.GeoDataFrame
         Commune polygons indexed by INSEE code with ``revenu_median_uc`` and
         ``part_minima_sociaux_pct`` — built in: :func:`erbm_geo.indicators.builtin.income_communes`
-        (Filosofi 2021).
+        (Filosofi, vintage in the catalogue).
     iris : geopandas.GeoDataFrame
         IRIS polygons (CRS of *gdf*) with ``code_insee`` (their commune), ``revenu_median_uc``
         and ``taux_pauvrete_pct`` — built in: :func:`erbm_geo.indicators.builtin.income_iris`.
@@ -432,8 +436,9 @@ def _count(
 ) -> pd.Series:
     check_radius(radius, allow_zero=True)
     feats, geoms = prepare(gdf)
-    _, tg = prepare_target(targets, gdf, name=target_name, allow_empty=True)
-    return pd.Series(count_within(geoms, tg, radius), index=feats.index, name=name)
+    t, tg = prepare_target(targets, gdf, name=target_name, allow_empty=True, reach=radius)
+    out = pd.Series(count_within(geoms, tg, radius), index=feats.index, name=name)
+    return left_out_noted(out, {target_name: t})
 
 
 def heritage_within(

@@ -22,7 +22,7 @@ from erbm_geo.geom.kernels import (
 )
 from erbm_geo.geom.memo import memo_for
 from erbm_geo.geom.partitioned import is_partitioned, map_features
-from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
+from erbm_geo.geom.prepare import check_valid_subset, left_out_noted, prepare, prepare_target
 from erbm_geo.indicators.distance import MeasureFrom, check_measure
 
 __all__ = ["area_share", "qpv_overlap", "unesco_overlap"]
@@ -83,11 +83,12 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
     if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
         return map_features(area_share, gdf, targets, name=name)
     feats, geoms = prepare(gdf, validity=True)
-    t, tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True)
+    t, tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True, reach=0.0)
     if len(tg):
         _check_targets(t, np.unique(intersecting_pairs(geoms, tg)[1]), "targets")
     cov = covered_area(geoms, _parts(tg))
-    return pd.Series(share_of(cov, shapely.area(geoms)), index=feats.index, name=name)
+    out = pd.Series(share_of(cov, shapely.area(geoms)), index=feats.index, name=name)
+    return left_out_noted(out, {"targets": t})
 
 
 def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -99,7 +100,7 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
         Polygon features (cités, communes, IRIS…), any CRS.
         A partitioned (dask-geopandas) layer gives a lazy result of the same shape.
     qpv : GeoDataFrame
-        QPV polygons in the CRS of *gdf*, indexed by their code — the built-in QPV 2024 are
+        QPV polygons in the CRS of *gdf*, indexed by their code — the built-in QPV are
         :func:`erbm_geo.indicators.builtin.qpv`. Only the QPV that meet a feature are checked
         for validity.
 
@@ -130,10 +131,10 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
     if is_partitioned(gdf):  # a dask-geopandas layer: the same function, partition by partition
         return map_features(qpv_overlap, gdf, qpv)
     feats, geoms = prepare(gdf, validity=True)
-    q, qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True)
-    qids = qpv.index.astype(str).to_numpy()
+    q, qg = prepare_target(qpv, gdf, name="qpv", polygonal=True, allow_empty=True, reach=0.0)
+    qids = q.index.astype(str).to_numpy()
     cov, codes, n = overlay(geoms, qg, qids, validate_targets=lambda rows: _check_targets(q, rows, "qpv"))
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "qpv_share": share_of(cov, shapely.area(geoms)),
             "qpv_area_m2": cov,
@@ -142,6 +143,7 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
         },
         index=feats.index,
     )
+    return left_out_noted(out, {"qpv": q})
 
 
 def unesco_overlap(

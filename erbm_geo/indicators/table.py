@@ -18,6 +18,7 @@ from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import EmptyInputError, MissingLayerWarning, UnknownOptionError
 from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.geom.prepare import prepare
+from erbm_geo.geom.validate import to_working_crs
 from erbm_geo.indicators import builtin
 from erbm_geo.indicators.access import distance_to_lines, station_access
 from erbm_geo.indicators.builtin import Targets
@@ -59,6 +60,11 @@ TABLE_SOURCES = (
     "zt_terrils",
 )
 
+
+def _year(dataset: str) -> int | None:
+    return CATALOGUE[dataset].reference_year
+
+
 #: column -> (French label, unit, definition). Used by the docs, the atlas and the exports.
 INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
     "centre_distance_m": (
@@ -72,13 +78,13 @@ INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
         "m",
         "to the nearest main centrality, Action Cœur de Ville or Petite Ville de Demain",
     ),
-    "qpv_share": ("Part en QPV", "0–1", "share of the area inside a QPV 2024"),
+    "qpv_share": ("Part en QPV", "0–1", f"share of the area inside a QPV {_year('qpv')}"),
     "qpv_area_m2": ("Surface en QPV", "m²", "area inside QPV (QPV unioned first)"),
     "qpv_share_inscribed": (
         "Part en QPV de la partie inscrite",
         "0–1",
         "share of the cité's inscribed part (without its buffer-zone part) "
-        "inside a QPV 2024; NA for cités that are not inscribed",
+        f"inside a QPV {_year('qpv')}; NA for cités that are not inscribed",
     ),
     "area_inscribed_ha": (
         "Surface de la partie inscrite",
@@ -135,19 +141,24 @@ INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
         "ok, or surface_exceeds_commune: the Cartofriches surface is larger "
         "than the commune (upstream error), surface and share not published",
     ),
-    "revenu_median_commune": ("Revenu médian (commune)", "€/UC/an", "Filosofi 2021"),
-    "part_minima_sociaux_pct": ("Part des minima sociaux", "%", "Filosofi 2021, commune"),
+    "revenu_median_commune": ("Revenu médian (commune)", "€/UC/an", f"Filosofi {_year('filosofi_communes')}"),
+    "part_minima_sociaux_pct": (
+        "Part des minima sociaux",
+        "%",
+        f"Filosofi {_year('filosofi_communes')}, commune",
+    ),
     "revenu_median_iris": (
         "Revenu médian (IRIS)",
         "€/UC/an",
-        "Filosofi 2021 IRIS of the feature's own commune(s), weighted by overlap "
+        f"Filosofi {_year('filosofi_iris')} IRIS of the feature's own commune(s), weighted by "
+        "overlap "
         "area; NA where those communes have no IRIS figures (Filosofi publishes "
         "them only for communes of 5,000 inhabitants or more)",
     ),
     "taux_pauvrete_iris_pct": (
         "Taux de pauvreté (IRIS)",
         "%",
-        "Filosofi 2021 IRIS poverty rate (60 %) of the feature's own "
+        f"Filosofi {_year('filosofi_iris')} IRIS poverty rate (60 %) of the feature's own "
         "commune(s), area-weighted; NA where they have no IRIS figures "
         "(communes under 5,000 inhabitants)",
     ),
@@ -322,8 +333,16 @@ def indicator_table(
             return map_features(
                 _features_table, features, *(getattr(t, n) for n in names), names=tuple(names)
             )
-        feats, _ = prepare(features, name="features")
-        ind = _indicators(features, t)
+        feats, _ = prepare(features, name="features")  # in EPSG:2154, whatever the caller's CRS
+        if targets is not None:  # the caller's targets too: every layer meets in the working CRS
+            t = Targets(
+                **{
+                    f.name: (None if v is None else to_working_crs(v, name=f.name))
+                    for f in dataclasses.fields(t)
+                    for v in [getattr(t, f.name)]
+                }
+            )
+        ind = _indicators(feats, t)
         base = pd.DataFrame(feats.drop(columns=feats.geometry.name))
         clash = [c for c in base.columns if c in ind.columns]
         if clash:

@@ -13,7 +13,7 @@ from erbm_geo import settings
 from erbm_geo.data import resolve
 from erbm_geo.errors import DataFormatError
 
-__all__ = ["dataset_path", "read_csv", "read_geojson", "read_json"]
+__all__ = ["check_geoparquet", "dataset_path", "read_csv", "read_geojson", "read_json"]
 
 
 def dataset_path(name: str) -> Path:
@@ -64,3 +64,47 @@ def read_csv(name: str, **kwargs: Any) -> pd.DataFrame:
         return cast("pd.DataFrame", pd.read_csv(path, **kwargs))
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise DataFormatError(f"dataset {name!r}: cannot parse {path} as CSV: {exc}") from exc
+
+
+def check_geoparquet(path: Path, *, name: str = "layer") -> None:
+    """Refuse a (Geo)Parquet file whose geometries would crash the WKB parser, before it runs.
+
+    Reads only the geometry columns named by the file's ``geo`` metadata, batch by batch
+    (bounded memory), and checks them with :func:`erbm_geo.geom.wkb.check_wkb`.
+
+    Raises
+    ------
+    NestingError
+        If a geometry is nested too deep or broken.
+    DataFormatError
+        If the file is not readable Parquet.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from erbm_geo.geom.wkb import check_wkb
+
+    try:
+        f = pq.ParquetFile(path)
+        geo = json.loads((f.schema_arrow.metadata or {}).get(b"geo", b"{}"))
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise DataFormatError(f"{name}: cannot read {path} as Parquet ({exc})") from exc
+    columns = [
+        c
+        for c, meta in (geo.get("columns") or {}).items()
+        if isinstance(meta, dict) and meta.get("encoding", "WKB").upper() == "WKB"
+    ]
+    columns = [c for c in columns if c in f.schema_arrow.names]
+    if not columns:
+        return
+    start = 0
+    try:
+        for batch in f.iter_batches(batch_size=262_144, columns=columns):
+            for c in columns:
+                col = batch.column(c)
+                if pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type):
+                    blobs = col.to_numpy(zero_copy_only=False)
+                    check_wkb(blobs, name=f"{name} ({c})", labels=range(start, start + len(blobs)))
+            start += batch.num_rows
+    except (OSError, pa.ArrowException) as exc:
+        raise DataFormatError(f"{name}: cannot read {path} as Parquet ({exc})") from exc

@@ -3,7 +3,7 @@
 Cartofriches aggregates per commune, the programme's strategic sites, and a loader for the full Cartofriches
 sites file for users who have it.
 
-The mirror holds only per-commune aggregates of Cartofriches (Cerema, extract of 2026-04-15):
+The mirror holds only per-commune aggregates of Cartofriches (Cerema, extract dated in the catalogue):
 number of sites, by type, by status, total surface. **Site geometry is not available offline**;
 :func:`cartofriches_sites` reads the national sites CSV (with coordinates) when the user provides it.
 """
@@ -173,10 +173,12 @@ def warn_quality(f: gpd.GeoDataFrame, codes: Iterable[str] | None = None) -> Non
     if bad:
         names = ", ".join(f"{q['nom']} {q['code_insee']}" for q in bad)
         warn(
-            f"cartofriches_communes: {len(bad)} commune(s) have a friche surface larger than the "
-            f"commune ({names}); their surface "
-            "and share are NA (friches_surface_quality, attrs['quality'])",
-            DataQualityWarning,
+            DataQualityWarning(
+                f"cartofriches_communes: {len(bad)} commune(s) have a friche surface larger than the "
+                f"commune ({names}); their surface "
+                "and share are NA (friches_surface_quality, attrs['quality'])",
+                columns=("friches_surface_m2", "friches_surface_share", "friches_surface_quality"),
+            )
         )
 
 

@@ -8,11 +8,21 @@ GeoParquet writer (GDAL, GeoPandas, dask-geopandas). The result is a
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
-from erbm_geo.errors import CRSError, DataFormatError, DataNotFoundError, EmptyInputError
+from erbm_geo._outdir import note_input, read_marker
+from erbm_geo.errors import (
+    CRSError,
+    DataFormatError,
+    DataNotFoundError,
+    DuplicateIndexError,
+    EmptyInputError,
+)
 from erbm_geo.geom.partitioned import require_dask
+from erbm_geo.layers._io import check_geoparquet
 
 __all__ = ["read_partitioned"]
 
@@ -36,11 +46,16 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
     Raises
     ------
     DataNotFoundError
-        If *path* does not exist.
+        If *path* does not exist, or a part is missing: one the folder's erbm_geo marker lists,
+        or a gap in the ``part.N.parquet`` numbering.
+    DuplicateIndexError
+        If an index label appears in two parts (results could not be aligned on it).
+    NestingError
+        If a geometry is nested too deep to parse safely (a crafted file).
     DataFormatError
         If it is not GeoParquet (no geometry column).
     CRSError
-        If the layer has no CRS (never guessed).
+        If the layer has no CRS (never guessed), or its parts declare different CRSs.
     EmptyInputError
         If a folder holds no Parquet file.
     OptionError
@@ -67,6 +82,10 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
         raise DataNotFoundError(f"{name}: {p} does not exist; give a GeoParquet file or a folder of them")
     if p.is_dir() and not any(p.glob("*.parquet")):
         raise EmptyInputError(f"{name}: the folder {p} holds no .parquet file")
+    if p.is_dir():
+        _check_parts(p, name)
+    for f in sorted(p.glob("*.parquet")) if p.is_dir() else [p]:
+        check_geoparquet(f, name=name)  # a crafted geometry must not crash a worker
     try:
         ddf = dask_geopandas.read_parquet(str(p))
     except (ValueError, TypeError, OSError) as exc:
@@ -79,4 +98,82 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
             f"{name}: {p} declares no CRS; set it before writing (e.g. gdf.set_crs('EPSG:2154')), "
             "erbm_geo never guesses one"
         )
+    note_input(p, ddf)  # while the lazy layer lives, no output may replace what it reads
     return ddf
+
+
+_PART = re.compile(r"part\.(\d+)\.parquet")
+
+
+def _check_parts(folder: Path, name: str) -> None:
+    """Refuse a folder with a missing part, parts in different CRSs or an index label twice."""
+    import pyarrow.parquet as pq
+
+    files = sorted(folder.glob("*.parquet"))
+    marker = read_marker(folder)
+    listed = marker.get("parts") if marker else None
+    if isinstance(listed, list):
+        missing = sorted(str(n) for n in listed if not (folder / str(n)).is_file())
+        if missing:
+            raise DataNotFoundError(
+                f"{name}: {len(missing)} part(s) of {folder} written by erbm_geo are missing: "
+                f"{', '.join(missing[:5])}. The folder is incomplete; write it again"
+            )
+    numbers = sorted(int(m[1]) for f in files if (m := _PART.fullmatch(f.name)))
+    gaps = sorted(set(range(numbers[-1] + 1)) - set(numbers)) if numbers else []
+    if gaps:
+        raise DataNotFoundError(
+            f"{name}: {folder} has no part.{gaps[0]}.parquet between part.0 and part.{numbers[-1]} "
+            f"({len(gaps)} missing): the folder is incomplete; copy it again or write it again"
+        )
+    crss: dict[str, str] = {}
+    indexes: list[object] = []  # per part: the index column's name, or its RangeIndex
+    for f in files:
+        try:
+            meta = pq.read_schema(f).metadata or {}
+            geo = json.loads(meta.get(b"geo", b"{}"))
+            pandas_meta = json.loads(meta.get(b"pandas", b"{}"))
+        except (OSError, ValueError) as exc:
+            raise DataFormatError(f"{name}: {f} is not a readable Parquet file ({exc})") from exc
+        col = (geo.get("columns") or {}).get(geo.get("primary_column", ""), {})
+        crss[f.name] = json.dumps(col.get("crs"), sort_keys=True)
+        idx = pandas_meta.get("index_columns") or []
+        if len(idx) == 1 and isinstance(idx[0], str):
+            indexes.append(idx[0])
+        elif len(idx) == 1 and isinstance(idx[0], dict) and idx[0].get("kind") == "range":
+            r = idx[0]
+            indexes.append(range(int(r["start"]), int(r["stop"]), int(r["step"])))
+        else:
+            indexes.append(None)
+    if len(set(crss.values())) > 1:
+        first = next(iter(crss))
+        other = next(k for k, v in crss.items() if v != crss[first])
+        raise CRSError(
+            f"{name}: the parts of {folder} declare different CRSs ({first} and {other}); a layer "
+            "has one CRS. Fix: reproject every part to the same CRS and write the folder again"
+        )
+    if len(files) > 1 and all(i is not None for i in indexes):
+        _check_index_across(files, indexes, name)
+
+
+def _check_index_across(files: list[Path], indexes: list[object], name: str) -> None:
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    seen: list[pd.Index] = []
+    for f, idx in zip(files, indexes, strict=True):
+        if isinstance(idx, range):
+            seen.append(pd.RangeIndex(idx.start, idx.stop, idx.step))
+            continue
+        try:
+            seen.append(pd.Index(pq.read_table(f, columns=[str(idx)]).column(0).to_pandas()))
+        except (OSError, KeyError, ValueError):
+            return  # not the same index column in every part: left to the reader
+    whole = seen[0].append(seen[1:])
+    if not whole.is_unique:
+        dup = whole[whole.duplicated()].unique()[:5].tolist()
+        raise DuplicateIndexError(
+            f"{name}: index labels appear in more than one part ({len(whole) - whole.nunique()} "
+            f"repeats, e.g. {dup}); results could not be aligned on them. Fix: give each feature "
+            "a unique identifier before writing the parts"
+        )

@@ -1,4 +1,4 @@
-"""Quartiers prioritaires de la politique de la ville (QPV) 2024, ANCT (Licence Ouverte).
+"""Quartiers prioritaires de la politique de la ville (QPV), ANCT (Licence Ouverte).
 
 The mirrored national file holds 1,584 QPV (decree 2023-1314) with coordinates rounded to 4
 decimals (~10 m): about 37 % of the polygons are invalid as stored (self-intersections created by
@@ -21,10 +21,11 @@ from erbm_geo import settings
 from erbm_geo.data import cached_layer, memo
 from erbm_geo.errors import DataFormatError, EmptyInputError
 from erbm_geo.geom.spatial import overlapping_mask, repair_geometries
+from erbm_geo.geom.validate import AREA_BOUNDS
 from erbm_geo.layers._io import read_json
 from erbm_geo.layers.territory import _COMMUNE_SOURCES, Territory, communes, filter_to_territory
 
-__all__ = ["N_QPV_FRANCE", "qpv"]
+__all__ = ["N_QPV_FRANCE", "qpv", "true_area_m2"]
 
 #: Number of QPV in the 2024 national list.
 N_QPV_FRANCE = 1584
@@ -74,6 +75,45 @@ def _parse_france() -> gpd.GeoDataFrame:
     return gdf.to_crs(settings.crs)
 
 
+def true_area_m2(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Return each feature's area where it is true: Lambert-93 in metropolitan France, else geodesic.
+
+    Lambert-93 is the official projection of metropolitan France, and the indicators measure
+    in it. Overseas (the QPV of the Antilles, Guyane, La Réunion, Mayotte), it distorts areas
+    1.2 to 3.6 times: there the area is measured on the ellipsoid (GRS 80, as RGF93 and the
+    overseas RGAF09, RGFG95, RGR92, RGM04 use), which is exact whatever the place.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygons in EPSG:2154.
+
+    Returns
+    -------
+    numpy.ndarray
+        Areas in m².
+
+    Examples
+    --------
+    >>> import shapely
+    >>> sq = gpd.GeoDataFrame(geometry=[shapely.box(700_000, 7_000_000, 701_000, 7_001_000)], crs=2154)
+    >>> round(float(true_area_m2(sq)[0]))
+    1000000
+    """
+    from pyproj import Geod
+
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    area: np.ndarray = np.asarray(shapely.area(geoms), dtype="float64")
+    b = shapely.bounds(geoms)
+    x0, y0, x1, y1 = AREA_BOUNDS
+    far = (b[:, 0] < x0) | (b[:, 1] < y0) | (b[:, 2] > x1) | (b[:, 3] > y1)
+    if far.any():
+        geod = Geod(ellps="GRS80")
+        lonlat = gpd.GeoSeries(geoms[far], crs=gdf.crs).to_crs(4326)
+        area[far] = [abs(geod.geometry_area_perimeter(g)[0]) for g in lonlat]
+    return area
+
+
 def _prepared(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """QPV repaired (only the invalid ones), with their overlap flag, area and communes."""
     gdf = gdf.copy()
@@ -84,7 +124,7 @@ def _prepared(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # QPV sharing area with another QPV (after repair): indicators union them to count once
     gdf["overlaps_other"] = overlapping_mask(np.asarray(gdf.geometry.values, dtype=object))
     gdf["n_communes"] = gdf["codes_insee"].str.count(";").astype("int64") + 1
-    gdf["area_ha"] = gdf.geometry.area / 1e4
+    gdf["area_ha"] = true_area_m2(gdf) / 1e4
     gdf.attrs["repaired"] = int(invalid.sum())
     gdf.attrs["sources"] = ["qpv"]
     return gdf[["nom", "codes_insee", "n_communes", "area_ha", "repaired", "overlaps_other", "geometry"]]
@@ -117,7 +157,7 @@ def _build_territory(territory: str) -> gpd.GeoDataFrame:
 
 
 def qpv(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
-    """Return the QPV 2024 intersecting *territory*, repaired, in EPSG:2154.
+    """Return the QPV intersecting *territory*, repaired, in EPSG:2154.
 
     Parameters
     ----------

@@ -10,6 +10,7 @@ import geopandas as gpd
 import erbm_geo.layers.heritage as heritage
 import erbm_geo.layers.territory as territory
 import erbm_geo.layers.transport as transport
+from erbm_geo.data.catalogue import get
 from erbm_geo.layers.centres import centres as _centres
 from erbm_geo.layers.cites import cites as _cites
 from erbm_geo.layers.friches import friches_communes, strategic_sites
@@ -104,9 +105,17 @@ LAYERS: dict[str, LayerInfo] = {
             ("equipements_extraction",),
         ),
         LayerInfo(
-            "income_communes", "Revenus Filosofi 2021 par commune", income_communes, ("filosofi_communes",)
+            "income_communes",
+            f"Revenus Filosofi {get('filosofi_communes').reference_year} par commune",
+            income_communes,
+            ("filosofi_communes",),
         ),
-        LayerInfo("income_iris", "Revenus Filosofi 2021 par IRIS", income_iris, ("iris", "filosofi_iris")),
+        LayerInfo(
+            "income_iris",
+            f"Revenus Filosofi {get('filosofi_iris').reference_year} par IRIS",
+            income_iris,
+            ("iris", "filosofi_iris"),
+        ),
         LayerInfo("rail_lines", "Voies ferrées exploitées", transport.rail_lines, ("rfn_lignes",)),
         LayerInfo("stations", "Gares et stations", transport.stations, ("gares_voyageurs", "osm_stations")),
         LayerInfo("eurovelo5", "EuroVelo 5", transport.eurovelo5, ("eurovelo5",)),

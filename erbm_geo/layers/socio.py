@@ -1,9 +1,9 @@
-"""Income context: INSEE Filosofi 2021 per commune and per IRIS (Licence Ouverte).
+"""Income context: INSEE Filosofi per commune and per IRIS (Licence Ouverte).
 
 Per commune: median disposable income per consumption unit (``revenu_median_uc``, €/year) and the
 share of minima sociaux in disposable income (``part_minima_sociaux_pct``). Per IRIS (communes of
 ≥ 5,000 inhabitants only; suppressed cells absent): median income, poverty rate at 60 %
-(``taux_pauvrete_pct``) and Gini index. IRIS contours are IGN CONTOURS-IRIS 2020 decoded from
+(``taux_pauvrete_pct``) and Gini index. IRIS contours are IGN CONTOURS-IRIS decoded from
 vector tiles (~12–20 m precision, small overlaps).
 """
 
@@ -22,13 +22,13 @@ from erbm_geo.layers.territory import communes as _communes
 
 __all__ = ["NATIONAL_MEDIAN_EUR", "income_communes", "income_iris", "iris"]
 
-#: National median disposable income per consumption unit, Filosofi 2021 (as given by the file).
+#: National median disposable income per consumption unit, Filosofi (as given by the file).
 NATIONAL_MEDIAN_EUR = 22810
 
 
 @renamed_kwarg("perimeter", "territory")
 def income_communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDataFrame:
-    """Return the communes with Filosofi 2021 median income and minima-sociaux share.
+    """Return the communes with Filosofi median income and minima-sociaux share.
 
     Communes whose figures INSEE suppressed (statistical secrecy) have <NA>.
 
@@ -102,7 +102,7 @@ def _build_iris() -> gpd.GeoDataFrame:
 
 
 def iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
-    """Return the IRIS 2020 contours of the Nord and Pas-de-Calais lying in *territory*.
+    """Return the IRIS contours of the Nord and Pas-de-Calais lying in *territory*.
 
     Parameters
     ----------
@@ -137,7 +137,7 @@ def iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
 
 
 def income_iris(*, territory: Territory = "bassin_minier") -> gpd.GeoDataFrame:
-    """Return the IRIS contours with Filosofi 2021 median income, poverty rate and Gini.
+    """Return the IRIS contours with Filosofi median income, poverty rate and Gini.
 
     IRIS without figures (communes under 5,000 inhabitants, suppressed cells) have <NA>.
 

@@ -1,7 +1,7 @@
 """The territory: communes, EPCI, départements and the outline of the Bassin minier.
 
-Geometry comes from IGN ADMIN EXPRESS 2018 (simplified); codes, names, EPCI membership and
-municipal populations from the COG 2025 (Etalab ``decoupage-administratif`` 6.0.0). Communes merged
+Geometry comes from IGN ADMIN EXPRESS (simplified); codes, names, EPCI membership and
+municipal populations from the COG (Etalab ``decoupage-administratif`` 6.0.0). Communes merged
 since 2018 are dissolved into their 2025 commune through the COG's ``anciensCodes``.
 
 Named territories
@@ -36,6 +36,7 @@ from erbm_geo import settings
 from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo._text import fold
 from erbm_geo.data import cached_layer, memo
+from erbm_geo.data.catalogue import get
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import DataFormatError, EmptyInputError, UnknownCodeError, UnknownOptionError
 from erbm_geo.geom.kernels import covered_area, intersecting_pairs
@@ -103,13 +104,14 @@ def _build_all_communes() -> gpd.GeoDataFrame:
     unknown = raw.loc[raw["code_insee"].isna(), "code"].tolist()
     if unknown:
         raise UnknownCodeError(
-            f"commune polygons {unknown} match no COG 2025 commune nor any of their former codes; "
+            f"commune polygons {unknown} match no COG {get('cog_communes').cog} commune nor any of "
+            "their former codes; "
             "the catalogue's ADMIN EXPRESS and COG vintages disagree."
         )
     gdf = raw[["code_insee", "geometry"]].dissolve(by="code_insee")
     missing = sorted(set(current) - set(gdf.index))
     if missing:
-        raise UnknownCodeError(f"COG 2025 communes without a polygon: {missing}")
+        raise UnknownCodeError(f"COG {get('cog_communes').cog} communes without a polygon: {missing}")
     epcis = read_json("cog_epci")
     try:
         member_of = {m["code"]: (e["code"], e["nom"]) for e in epcis for m in e["membres"]}
@@ -169,9 +171,9 @@ def communes(*, territory: TerritoryName = "bassin_minier") -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        Index ``code_insee`` (text, COG 2025); columns ``nom``, ``departement``,
+        Index ``code_insee`` (text, the catalogue's COG); columns ``nom``, ``departement``,
         ``nom_departement``, ``siren_epci``, ``nom_epci``, ``population`` (municipal population,
-        COG 2025), ``area_km2``, ``in_basin``, ``in_erbm_epci``, ``geometry``.
+        its COG), ``area_km2``, ``in_basin``, ``in_erbm_epci``, ``geometry``.
 
     Raises
     ------
@@ -244,7 +246,7 @@ def select_communes(
         raise UnknownCodeError(
             f"unknown INSEE code(s) for territory {territory!r}: "
             f"{'; '.join(_code_hint(str(c), allc) for c in unknown)}. Codes are 5 characters of "
-            "text (e.g. '59178'), COG 2025."
+            f"text (e.g. '59178'), COG {get('cog_communes').cog}."
         )
     return allc.loc[codes]
 
@@ -387,7 +389,7 @@ def basin_outline(*, source: Literal["mbm", "communes"] = "mbm") -> gpd.GeoDataF
     source : {"mbm", "communes"}
         ``"mbm"``: the Mission Bassin Minier polygon (``mbm/bassin-minier.geojson``), with its
         ``population`` attribute; ``"communes"``: the union of the 250 basin communes, with the
-        COG 2025 population.
+        population of the catalogue's ``cog_communes``.
 
     Returns
     -------
@@ -429,7 +431,7 @@ def basin_outline(*, source: Literal["mbm", "communes"] = "mbm") -> gpd.GeoDataF
 def derive_basin_communes() -> pd.DataFrame:
     """Derive the list of basin communes from the mirror (the recipe of the fact table).
 
-    A commune (COG 2025, geometry from ADMIN EXPRESS) belongs to the basin when more than half of
+    A commune (the catalogue's COG, geometry from ADMIN EXPRESS) belongs to the basin when more than half of
     its area lies inside the Mission Bassin Minier outline. On the mirror the shares are bimodal:
     every commune is either ≥ 90 % or ≤ 10 % inside, so the threshold is not sensitive.
 
@@ -468,8 +470,8 @@ def derive_basin_communes() -> pd.DataFrame:
         }
     )
     out["source"] = (
-        "mbm/bassin-minier.geojson (Mission Bassin Minier) ∩ IGN ADMIN EXPRESS 2018, "
-        "share > 0.5; names and EPCI: COG 2025"
+        f"mbm/bassin-minier.geojson (Mission Bassin Minier) ∩ IGN ADMIN EXPRESS "
+        f"{get('communes_59').reference_year}, share > 0.5; names and EPCI: COG {get('cog_communes').cog}"
     )
     return out.sort_values("code_insee").reset_index(drop=True)
 
@@ -598,24 +600,28 @@ def territory_communes(territory: str | Sequence[str]) -> gpd.GeoDataFrame:
     if isinstance(territory, str) and territory in TERRITORIES:
         return communes(territory=territory)  # type: ignore[arg-type]
     items = territory.split(",") if isinstance(territory, str) else list(territory)
-    codes = [str(c).strip() for c in items if str(c).strip()]
+    codes = list(dict.fromkeys(str(c).strip() for c in items if str(c).strip()))  # once each, in order
     if not codes:
         raise EmptyInputError(
             "the territory names no commune: give a territory name "
             f"({', '.join(TERRITORIES)}) or INSEE / SIREN codes"
         )
+    named = [c for c in codes if c in TERRITORIES]
+    codes = [c for c in codes if c not in TERRITORIES]
     allc = communes(territory="nord_pas_de_calais")
     sirens = set(allc["siren_epci"].dropna())
     unknown = [c for c in codes if c not in allc.index and c not in sirens]
     if unknown:
         raise UnknownCodeError(
             f"unknown code(s) {unknown}: neither an INSEE code of a commune nor the SIREN of an "
-            f"EPCI of the Nord or the Pas-de-Calais (COG 2025), nor a territory "
+            f"EPCI of the Nord or the Pas-de-Calais (COG {get('cog_communes').cog}), nor a territory "
             f"({', '.join(TERRITORIES)}). Find codes from names with codes_from_names()."
         )
     keep = allc.index.isin(codes) | allc["siren_epci"].isin(codes).to_numpy()
+    for name in named:
+        keep |= allc.index.isin(communes(territory=name).index)  # type: ignore[arg-type]
     out = allc[keep].sort_index().copy()
-    out.attrs = {**allc.attrs, "territory": ",".join(codes)}
+    out.attrs = {**allc.attrs, "territory": ",".join([*named, *codes])}
     return out
 
 

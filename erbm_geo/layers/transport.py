@@ -51,7 +51,7 @@ def rail_lines(
     territory: Territory = "bassin_minier_erbm",
     source: Literal["nord_pas_de_calais", "national"] = "nord_pas_de_calais",
 ) -> gpd.GeoDataFrame:
-    """Railway lines in operation (SNCF Réseau, régime d'exploitation 2021, ODbL).
+    """Railway lines in operation (SNCF Réseau, régime d'exploitation, ODbL).
 
     Parameters
     ----------
@@ -388,7 +388,7 @@ def mining_railways() -> gpd.GeoDataFrame:
 
 
 def eveole_stops() -> gpd.GeoDataFrame:
-    """Return the Évéole (Douai) GTFS stops, 2025.
+    """Return the Évéole (Douai) GTFS stops.
 
     **Licence unconfirmed: not for publication.**
 

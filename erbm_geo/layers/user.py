@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from erbm_geo.errors import DataFormatError, DataNotFoundError, OutOfAreaError, UnknownOptionError
@@ -20,8 +21,11 @@ from erbm_geo.geom.validate import (
     PUNCTUAL,
     check_geometries,
     check_not_empty,
+    contradiction_error,
+    crs_contradiction,
     to_working_crs,
 )
+from erbm_geo.layers._io import check_geoparquet
 from erbm_geo.layers.territory import territory_geometry
 
 __all__ = ["user_layer"]
@@ -69,6 +73,9 @@ def user_layer(
     OutOfAreaError
         If no feature comes within *max_gap_m* of *near*.
     DataNotFoundError, DataFormatError, InvalidGeometryError, EmptyInputError
+        A missing file, an unreadable one or a table without geometries, bad geometries, no rows.
+    NestingError
+        If a GeoParquet geometry is nested too deep to parse safely.
 
     Examples
     --------
@@ -80,10 +87,20 @@ def user_layer(
     """
     if isinstance(source, gpd.GeoDataFrame):
         gdf = source
+    elif isinstance(source, pd.DataFrame | pd.Series):
+        raise DataFormatError(
+            f"{name}: a {type(source).__name__} without geometries; make it a GeoDataFrame first, "
+            "e.g. gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df['lon'], df['lat']), "
+            "crs='EPSG:4326')"
+        )
+    elif not isinstance(source, str | Path):
+        raise DataFormatError(f"{name}: expected a file path or a GeoDataFrame, got {type(source).__name__}")
     else:
         path = Path(source)
         if not path.exists():
             raise DataNotFoundError(f"{name}: file not found: {path}")
+        if path.suffix == ".parquet" and path.is_file():
+            check_geoparquet(path, name=name)  # a crafted geometry must not crash the process
         try:
             gdf = (
                 gpd.read_parquet(path) if path.suffix == ".parquet" else gpd.read_file(path, engine="pyogrio")
@@ -100,10 +117,27 @@ def user_layer(
         if area is not None:
             gap = float(shapely.distance(shapely.box(*out.total_bounds), shapely.envelope(area)))
             if gap > max_gap_m:
-                raise OutOfAreaError(
-                    f"{name} lies {gap / 1000:,.0f} km from the territory {near!r} (bounds "
-                    f"{out.total_bounds.round(1).tolist()} in EPSG:2154). Its coordinates are "
-                    f"probably in another CRS than the declared {gdf.crs.to_string()}: fix it with "
-                    "set_crs(…, allow_override=True), or pass near=None."
-                )
+                _far_from(gdf, out, name=name, near=near, gap=gap, limit=max_gap_m, area=area)
     return out
+
+
+def _far_from(
+    gdf: gpd.GeoDataFrame,
+    out: gpd.GeoDataFrame,
+    *,
+    name: str,
+    near: str,
+    gap: float,
+    limit: float,
+    area: shapely.Geometry,
+) -> None:
+    """Raise the error for a layer far from *near*: a CRS to declare only if the coordinates say so."""
+    found = crs_contradiction(gdf.total_bounds, gdf.crs, shapely.bounds(area))
+    if found is not None and not gdf.attrs.get("crs_confirmed"):
+        raise contradiction_error(name, gdf.crs, found, f"the territory {near!r}")
+    raise OutOfAreaError(
+        f"{name} lies {gap / 1000:,.0f} km from the territory {near!r} (bounds "
+        f"{out.total_bounds.round(1).tolist()} in EPSG:2154), farther than max_gap_m={limit:g}; "
+        f"its coordinates fit its CRS ({gdf.crs.to_string()}), so it lies elsewhere. To use it "
+        "anyway, pass near=None (or a larger max_gap_m)."
+    )

@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from erbm_geo.errors import InvalidOptionError, MissingColumnError, UnknownCodeError
+from erbm_geo.errors import EmptyInputError, InvalidOptionError, MissingColumnError, UnknownCodeError
 from erbm_geo.geom.validate import check_layer
 from erbm_geo.maps.page import Page
 from erbm_geo.maps.reference import Background
@@ -85,6 +85,12 @@ def _pages(
         if isinstance(pages, str) and pages == "communes"
         else ([pages] if isinstance(pages, str) else list(pages))
     )
+    codes = list(dict.fromkeys(codes))  # a code given twice makes one page
+    if not codes:
+        raise EmptyInputError(
+            "map_book: pages names no commune, so the book would hold the overview only; give "
+            "INSEE codes, 'communes' or 'epci'"
+        )
     if not isinstance(pages, str) or pages == "communes":
         unknown = [c for c in codes if c not in g.index]
         if unknown:
@@ -168,6 +174,8 @@ def map_book(
         If *column* (or, for EPCI pages, ``siren_epci``/``nom_epci``) is missing.
     UnknownCodeError
         If a listed code is not in the index.
+    EmptyInputError
+        If *pages* lists no code (a book of the overview alone).
     InvalidOptionError
         If *pages* is neither ``"epci"``, ``"communes"`` nor a list of codes.
     UnknownOptionError

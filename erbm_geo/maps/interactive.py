@@ -50,6 +50,7 @@ from erbm_geo.maps.style import (
     palette,
     web_geometries,
 )
+from erbm_geo.maps.vocabulary import millesimes
 from erbm_geo.maps.webjson import _feature_collection, _js_json, geometry_json, js_json
 
 __all__ = [
@@ -855,7 +856,7 @@ def basin_map(
     add_layer(
         m,
         q,
-        name="Quartiers prioritaires (QPV 2024)",
+        name=f"Quartiers prioritaires ({millesimes()['qpv']})",
         style=Style(color="#6a51a3", fill_opacity=0.35, weight=0.8, tolerance=min(tolerance, 15.0)),
         fields=Fields(tooltip=["nom"]),
         sources=["qpv"],

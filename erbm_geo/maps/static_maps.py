@@ -164,5 +164,13 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 200) -> Path:
         "svg": {"Date": None},
         "pdf": {"CreationDate": None, "ModDate": None},
     }[fmt]
-    write_atomic(path, lambda p: fig.savefig(p, format=fmt, dpi=dpi, metadata=meta))
+
+    def save(p: Path) -> None:
+        import matplotlib
+
+        # a fixed salt: the SVG's clip-path and glyph ids no longer come from a random number
+        with matplotlib.rc_context({"svg.hashsalt": "erbm_geo"}):
+            fig.savefig(p, format=fmt, dpi=dpi, metadata=meta)
+
+    write_atomic(path, save)
     return path

@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
+from erbm_geo.data.catalogue import get as get_dataset
 from erbm_geo.errors import UnknownOptionError
 
 __all__ = [
@@ -45,7 +46,7 @@ LABELS: dict[str, str] = {
     "nom_epci": "EPCI",
     "siren_epci": "SIREN de l'EPCI",
     "departement": "Département",
-    "population": "Population municipale 2022 (en vigueur en 2025)",
+    "population": f"Population municipale {get_dataset('cog_communes').reference_year}",
     "area_km2": "Superficie (km²)",
     "area_ha": "Superficie (ha)",
     "type_cite": "Type de cité",

@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from erbm_geo.data.catalogue import CATALOGUE
+from erbm_geo.data.catalogue import get as get_dataset
 from erbm_geo.errors import MissingColumnError, UnknownOptionError
 
 if TYPE_CHECKING:
@@ -35,7 +37,9 @@ __all__ = [
     "couleurs",
     "date_fr",
     "dictionnaire",
+    "millesimes",
     "nombre",
+    "population_millesime",
     "producteur",
     "synthese",
 ]
@@ -218,6 +222,67 @@ def cle_tri(texte: str) -> tuple[str, str]:
     return base, texte
 
 
+def _an(dataset: str) -> str:
+    """Return the reference year of a catalogued dataset (its vintage lives in the catalogue only)."""
+    return str(get_dataset(dataset).reference_year)
+
+
+def _extrait(dataset: str) -> str:
+    """Return the extract date of a catalogued dataset, in French words."""
+    return date_fr(str(get_dataset(dataset).extract))
+
+
+def population_millesime() -> str:
+    """Return what the populations shown are: INSEE's year and the date they are in force.
+
+    Returns
+    -------
+    str
+        E.g. ``"population municipale AAAA, en vigueur au 1er janvier AAAA"`` — read from the
+        catalogue entry of the COG communes.
+
+    Raises
+    ------
+    UnknownOptionError
+        If the catalogue has no ``cog_communes`` entry.
+
+    Examples
+    --------
+    >>> population_millesime().startswith("population municipale ")
+    True
+    """
+    d = get_dataset("cog_communes")
+    return f"population municipale {d.reference_year}, en vigueur au {date_fr(str(d.in_force))}"
+
+
+def millesimes() -> dict[str, str]:
+    """Return the vintages readers see, worded in French, all read from the catalogue.
+
+    Returns
+    -------
+    dict of str to str
+        ``population`` (INSEE year and in-force date), ``qpv`` (``"QPV <year>"``), ``anct_qpv``
+        (credit line), ``contours`` (the commune contours' edition).
+
+    Raises
+    ------
+    UnknownOptionError
+        If an entry these are read from is missing from the catalogue.
+
+    Examples
+    --------
+    >>> m = millesimes()
+    >>> m["qpv"] == f"QPV {get_dataset('qpv').reference_year}"
+    True
+    """
+    return {
+        "population": population_millesime(),
+        "qpv": f"QPV {_an('qpv')}",
+        "anct_qpv": f"ANCT (QPV {_an('qpv')})",
+        "contours": f"Contours IGN {_an('communes_59')} simplifiés",
+    }
+
+
 _FILOSOFI = ("filosofi_communes",)
 _IRIS = ("filosofi_iris", "iris")
 _DIST = "Distance à vol d'oiseau, en kilomètres"
@@ -233,11 +298,12 @@ INDICATEURS: dict[str, Indicateur] = {
             "%",
             1,
             "Part de la surface de la commune située dans un quartier prioritaire de la politique "
-            "de la ville (QPV 2024).",
-            "Intersection exacte des contours de la commune et des QPV 2024, en Lambert-93 ; les QPV "
-            "qui se chevauchent sont d'abord fusionnés, pour ne compter une surface qu'une fois.",
+            f"de la ville (QPV {_an('qpv')}).",
+            f"Intersection exacte des contours de la commune et des QPV {_an('qpv')}, en Lambert-93 ; "
+            "les QPV qui se chevauchent sont d'abord fusionnés, pour ne compter une surface qu'une fois.",
             "Mesure une surface, pas une population : un QPV peu étendu mais dense pèse peu.",
-            "QPV 2024 (décret n° 2023-1314) ; contours des communes IGN 2018 simplifiés",
+            f"QPV {_an('qpv')} (décret n° 2023-1314) ; contours des communes IGN {_an('communes_59')} "
+            "simplifiés",
             "Aucune valeur manquante.",
             "surface",
             "Purples",
@@ -255,7 +321,7 @@ INDICATEURS: dict[str, Indicateur] = {
             f"{_DIST}, de la mairie (point de l'Annuaire de l'administration) à la mairie de la "
             "centralité ; 0 pour les centralités elles-mêmes.",
             "Ne tient compte ni du réseau routier ni des transports en commun.",
-            "Centralités : table du projet (documents du programme) ; mairies 2024",
+            f"Centralités : table du projet (documents du programme) ; mairies {_an('mairies')}",
             "Aucune valeur manquante.",
             "population",
             "YlGnBu",
@@ -272,7 +338,7 @@ INDICATEURS: dict[str, Indicateur] = {
             "villes « Action cœur de ville » ou « Petites villes de demain ».",
             f"{_DIST}, de mairie à mairie ; 0 pour ces communes elles-mêmes.",
             "Ne tient compte ni du réseau routier ni des transports en commun.",
-            "Programmes ACV et PVD, listes 2025",
+            f"Programmes ACV et PVD, listes {_an('acv_pvd_ort')}",
             "Aucune valeur manquante.",
             "population",
             "YlGnBu",
@@ -291,7 +357,8 @@ INDICATEURS: dict[str, Indicateur] = {
             "belges ne sont pas comptées.",
             "Ne dit rien de la fréquence des dessertes ; les arrêts de bus à haut niveau de service "
             "(BHNS) ne sont pas disponibles hors ligne.",
-            "Gares de voyageurs SNCF 2024 ; stations OpenStreetMap (extrait du 18 mai 2026)",
+            f"Gares de voyageurs SNCF {_an('gares_voyageurs')} ; stations OpenStreetMap (extrait du "
+            f"{_extrait('osm_stations')})",
             "Aucune valeur manquante.",
             "population",
             "YlGnBu",
@@ -307,7 +374,7 @@ INDICATEURS: dict[str, Indicateur] = {
             "Distance entre le territoire de la commune et la gare de voyageurs la plus proche, en France.",
             f"{_DIST}, du bord de la commune (0 si une gare est sur son territoire).",
             "Ne dit rien de la fréquence des trains.",
-            "Gares de voyageurs SNCF 2024",
+            f"Gares de voyageurs SNCF {_an('gares_voyageurs')}",
             "Aucune valeur manquante.",
             "population",
             "YlGnBu",
@@ -324,7 +391,7 @@ INDICATEURS: dict[str, Indicateur] = {
             "d'une gare ou station de tramway ou de métro.",
             "Union des disques de 800 m autour des stations, intersectée avec la commune.",
             "Distance à vol d'oiseau : le trajet réel à pied est plus long.",
-            "Gares SNCF 2024 ; stations OpenStreetMap 2026",
+            f"Gares SNCF {_an('gares_voyageurs')} ; stations OpenStreetMap {_an('osm_stations')}",
             "Aucune valeur manquante.",
             "surface",
             "Greens",
@@ -341,7 +408,7 @@ INDICATEURS: dict[str, Indicateur] = {
             "minier du Nord-Pas de Calais », inscrit au patrimoine mondial de l'UNESCO en 2012.",
             "Intersection exacte avec les 109 éléments du bien.",
             "Les éléments ponctuels (chevalements, bâtiments) sont représentés par leur emprise.",
-            "Périmètres UNESCO de la Mission Bassin Minier (2018)",
+            f"Périmètres UNESCO de la Mission Bassin Minier ({_an('bien_inscrit')})",
             "Aucune valeur manquante.",
             "surface",
             "Oranges",
@@ -358,7 +425,7 @@ INDICATEURS: dict[str, Indicateur] = {
             "Intersection exacte avec les 15 polygones de la zone tampon (qui entoure le bien sans le "
             "recouvrir).",
             "—",
-            "Périmètres UNESCO de la Mission Bassin Minier (2018)",
+            f"Périmètres UNESCO de la Mission Bassin Minier ({_an('bien_inscrit')})",
             "Aucune valeur manquante.",
             "surface",
             "Oranges",
@@ -372,10 +439,10 @@ INDICATEURS: dict[str, Indicateur] = {
             "€",
             0,
             "Revenu disponible annuel médian par unité de consommation des habitants de la commune.",
-            "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
-            "médiane des valeurs des communes (et non revenu médian de leurs habitants).",
-            "Revenus de 2021.",
-            "INSEE, Filosofi 2021",
+            f"Valeur publiée par l'INSEE (Filosofi {_an('filosofi_communes')}) ; pour une intercommunalité "
+            "et le bassin, médiane des valeurs des communes (et non revenu médian de leurs habitants).",
+            f"Revenus de {_an('filosofi_communes')}.",
+            f"INSEE, Filosofi {_an('filosofi_communes')}",
             "Non diffusé par l'INSEE (secret statistique).",
             "mediane",
             "RdYlBu",
@@ -389,10 +456,10 @@ INDICATEURS: dict[str, Indicateur] = {
             1,
             "Part des minima sociaux (RSA, allocation adulte handicapé, minimum vieillesse…) dans le "
             "revenu disponible des ménages de la commune.",
-            "Valeur publiée par l'INSEE (Filosofi 2021) ; pour une intercommunalité et le bassin, "
-            "moyenne des communes pondérée par la population.",
+            f"Valeur publiée par l'INSEE (Filosofi {_an('filosofi_communes')}) ; pour une intercommunalité "
+            "et le bassin, moyenne des communes pondérée par la population.",
             "L'INSEE ne diffuse pas cette valeur pour les petites communes (secret statistique).",
-            "INSEE, Filosofi 2021",
+            f"INSEE, Filosofi {_an('filosofi_communes')}",
             "Non diffusé par l'INSEE pour les petites communes (secret statistique).",
             "population",
             "Reds",
@@ -410,7 +477,7 @@ INDICATEURS: dict[str, Indicateur] = {
             "intercommunalité et le bassin, moyenne des communes pondérée par la population.",
             "L'INSEE ne publie les IRIS que pour les communes d'au moins 5 000 habitants : les autres "
             "n'ont pas de valeur (aucune valeur n'est empruntée à une commune voisine).",
-            "INSEE, Filosofi 2021 par IRIS ; contours IRIS 2020",
+            f"INSEE, Filosofi {_an('filosofi_iris')} par IRIS ; contours IRIS {_an('iris')}",
             "Commune de moins de 5 000 habitants : pas de donnée IRIS publiée par l'INSEE.",
             "population",
             "Reds",
@@ -423,10 +490,10 @@ INDICATEURS: dict[str, Indicateur] = {
             "par km²",
             2,
             "Nombre de friches recensées dans la commune par Cartofriches, rapporté à sa superficie.",
-            "Agrégats communaux de Cartofriches (extrait du 15 avril 2026) ; pour une "
-            "intercommunalité et le bassin, total des friches rapporté à la superficie totale.",
+            f"Agrégats communaux de Cartofriches (extrait du {_extrait('cartofriches_communes')}) ; pour "
+            "une intercommunalité et le bassin, total des friches rapporté à la superficie totale.",
             "Recensement incomplet : une friche non signalée à Cartofriches n'est pas comptée.",
-            "Cerema, Cartofriches (15 avril 2026)",
+            f"Cerema, Cartofriches ({_extrait('cartofriches_communes')})",
             "Aucune valeur manquante.",
             "densite",
             "YlOrBr",
@@ -445,7 +512,7 @@ INDICATEURS: dict[str, Indicateur] = {
             "cité ; une cité à cheval sur plusieurs communes compte pour celle qui en porte la plus "
             "grande part.",
             "—",
-            "Mission Bassin Minier (2018, 2023)",
+            f"Mission Bassin Minier ({_an('cites_minieres')}, {_an('cites_erbm')})",
             "Aucune valeur manquante.",
             "somme",
             "Reds",
@@ -506,34 +573,50 @@ CITE_CATEGORIES: dict[str, tuple[str, str]] = {
 #: French description of every dataset the atlas shows (sources page, attributions).
 SOURCES_FR: dict[str, str] = {
     "bassin_minier": "Contour du Bassin minier (union de ses communes), Mission Bassin Minier",
-    "communes_59": "Contours des communes du Nord, IGN ADMIN EXPRESS 2018 simplifiés",
-    "communes_62": "Contours des communes du Pas-de-Calais, IGN ADMIN EXPRESS 2018 simplifiés",
-    "cog_communes": "Communes du Code officiel géographique 2025 et population municipale 2022 "
-    "en vigueur au 1er janvier 2025",
-    "cog_epci": "Intercommunalités (EPCI) et leurs communes membres au 1er janvier 2025",
+    "communes_59": f"Contours des communes du Nord, IGN ADMIN EXPRESS {_an('communes_59')} simplifiés",
+    "communes_62": f"Contours des communes du Pas-de-Calais, IGN ADMIN EXPRESS {_an('communes_62')} "
+    "simplifiés",
+    "cog_communes": f"Communes du Code officiel géographique {get_dataset('cog_communes').cog} et "
+    f"{population_millesime()}",
+    "cog_epci": "Intercommunalités (EPCI) et leurs communes membres au "
+    f"{date_fr(str(get_dataset('cog_epci').in_force))}",
     "cites_minieres": "Cités minières : les 124 cités inscrites et 35 cités de la couche ERBM",
     "zt_cites_minieres": "Les 162 cités minières de la zone tampon UNESCO",
     "cites_erbm": "Les 59 cités du programme de rénovation de l'ERBM",
     "bien_inscrit": "Les 109 éléments du bien « Bassin minier du Nord-Pas de Calais » inscrit "
     "au patrimoine mondial (n° 1360)",
     "zone_tampon": "Zone tampon du bien inscrit (15 polygones)",
-    "qpv": "Quartiers prioritaires de la politique de la ville 2024 (1 584 QPV en France)",
+    "qpv": f"Quartiers prioritaires de la politique de la ville {_an('qpv')} (1 584 QPV en France)",
     "mairies": "Emplacement des mairies des communes du Nord et du Pas-de-Calais",
     "acv_pvd_ort": "Communes des programmes Action cœur de ville, Petites villes de demain et ORT",
     "gares_voyageurs": "Gares de voyageurs SNCF",
     "osm_stations": "Gares et stations de train, métro et tramway d'OpenStreetMap (France "
-    "métropolitaine, extrait du 18 mai 2026)",
-    "rfn_regime": "Lignes ferroviaires exploitées, régime d'exploitation 2021 (SNCF Réseau)",
+    f"métropolitaine, extrait du {_extrait('osm_stations')})",
+    "rfn_regime": f"Lignes ferroviaires exploitées, régime d'exploitation {_an('rfn_regime')} (SNCF Réseau)",
     "eurovelo5": "Véloroute EuroVelo 5 (relation OpenStreetMap 5245117)",
-    "cartofriches_communes": "Cartofriches : agrégats par commune (extrait du 15 avril 2026)",
-    "filosofi_communes": "Filosofi 2021 par commune : revenu médian, minima sociaux",
-    "filosofi_iris": "Filosofi 2021 par IRIS : revenu médian, taux de pauvreté",
-    "iris": "Contours IRIS 2020 du Nord et du Pas-de-Calais (précision de 12 à 20 m)",
+    "cartofriches_communes": "Cartofriches : agrégats par commune (extrait du "
+    f"{_extrait('cartofriches_communes')})",
+    "filosofi_communes": f"Filosofi {_an('filosofi_communes')} par commune : revenu médian, minima sociaux",
+    "filosofi_iris": f"Filosofi {_an('filosofi_iris')} par IRIS : revenu médian, taux de pauvreté",
+    "iris": f"Contours IRIS {_an('iris')} du Nord et du Pas-de-Calais (précision de 12 à 20 m)",
     "puits_de_mines": "Les 636 anciens puits de mines (liens BRGM)",
     "terrils": "Terrils inscrits au patrimoine mondial",
     "zt_terrils": "Terrils de la zone tampon",
-    "rfn_lignes": "Lignes ferroviaires exploitées du Nord et du Pas-de-Calais (SNCF Réseau, 2021)",
+    "rfn_lignes": "Lignes ferroviaires exploitées du Nord et du Pas-de-Calais (SNCF Réseau, "
+    f"{_an('rfn_lignes')})",
     "departements": "Contours des départements",
+    **{
+        d.name: f"Populations municipales {d.reference_year} des communes du Nord et du Pas-de-Calais "
+        f"(INSEE, en vigueur au {date_fr(str(d.in_force))}, Code officiel géographique {d.cog})"
+        for d in CATALOGUE.values()
+        if d.name.startswith("populations_")
+    },
+    **{
+        d.name: "Cartofriches : toutes les friches du Nord et du Pas-de-Calais (extrait du "
+        f"{date_fr(str(d.extract))})"
+        for d in CATALOGUE.values()
+        if d.name.startswith("cartofriches_sites_")
+    },
 }
 
 #: The programme documents (``../shared/seeds``) that the project's fact tables cite, by file.
@@ -650,16 +733,24 @@ COLONNES: dict[str, tuple[str, str, str]] = {
     "departement": ("Département", "Numéro du département", ""),
     "siren_epci": (
         "SIREN de l'intercommunalité",
-        "Identifiant de l'EPCI de la commune au 1er janvier 2025",
+        f"Identifiant de l'EPCI de la commune au {date_fr(str(get_dataset('cog_epci').in_force))}",
         "",
     ),
-    "nom_epci": ("Intercommunalité", "Nom de l'EPCI de la commune au 1er janvier 2025", ""),
+    "nom_epci": (
+        "Intercommunalité",
+        f"Nom de l'EPCI de la commune au {date_fr(str(get_dataset('cog_epci').in_force))}",
+        "",
+    ),
     "population": (
         "Population municipale",
-        "Population municipale 2022 en vigueur au 1er janvier 2025",
+        population_millesime().capitalize(),
         "habitants",
     ),
-    "area_km2": ("Superficie", "Superficie de la commune (contours IGN 2018 simplifiés)", "km²"),
+    "area_km2": (
+        "Superficie",
+        f"Superficie de la commune ({millesimes()['contours'].lower()})",
+        "km²",
+    ),
     "in_basin": (
         "Dans le Bassin minier",
         "La commune fait partie des 250 communes du Bassin minier",
@@ -670,7 +761,11 @@ COLONNES: dict[str, tuple[str, str, str]] = {
     "n_cites_unesco": ("Cités inscrites", "dont cités inscrites au patrimoine mondial", "cités"),
     "n_cites_erbm": ("Cités du programme ERBM", "dont cités du programme de rénovation de l'ERBM", "cités"),
     "centre_nom": ("Centralité la plus proche", "Nom de la centralité principale la plus proche", ""),
-    "qpv_area_m2": ("Surface en QPV", "Surface située dans un quartier prioritaire (QPV 2024)", "m²"),
+    "qpv_area_m2": (
+        "Surface en QPV",
+        f"Surface située dans un quartier prioritaire ({millesimes()['qpv']})",
+        "m²",
+    ),
     "qpv_codes": ("QPV concernés", "Codes des QPV touchés sur au moins 1 m², séparés par « ; »", ""),
     "n_qpv": ("Nombre de QPV", "QPV touchés sur au moins 1 m²", "QPV"),
     "bien_inscrit_distance_m": (
@@ -738,7 +833,8 @@ COLONNES: dict[str, tuple[str, str, str]] = {
     ),
     "qpv_share_inscribed": (
         "Part en QPV de la partie inscrite",
-        "Part de la partie inscrite de la cité située dans un QPV 2024 ; vide pour une cité non inscrite",
+        f"Part de la partie inscrite de la cité située dans un {millesimes()['qpv']} ; vide pour une cité "
+        "non inscrite",
         _PART,
     ),
 }

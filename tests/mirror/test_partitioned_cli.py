@@ -31,7 +31,11 @@ def test_cli_dask_engine_equals_in_memory(
     assert main(["indicators", "--of", str(folder), "--engine", "dask", "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert "4 partition(s)" in err and "100% Completed" in err  # the progress bar
-    assert sorted(p.name for p in out.iterdir()) == ["_sources.csv"] + [f"part.{i}.parquet" for i in range(4)]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_erbm_geo.json",
+        "_sources.csv",
+        *[f"part.{i}.parquet" for i in range(4)],
+    ]
     got = read_partitioned(out).compute().sort_index()
     basin = builtin.communes().query("in_basin")
     expected = indicator_table(synthetic_buildings(basin, 1_500, seed=11, partition_size=400))

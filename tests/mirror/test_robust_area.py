@@ -1,6 +1,7 @@
-"""Robustness 3: coordinates that do not fit their CRS, or lie far from France, are refused by
-every entry point (indicators, maps, static maps, rasters, exports) with an OutOfAreaError that
-names the layer and the likely cause — never turned into a silently wrong figure."""
+"""Robustness 3: coordinates that cannot be in their declared CRS are refused by every entry
+point (indicators, maps, static maps, rasters, exports) with an OutOfAreaError that names the
+layer and the likely cause — never turned into a silently wrong figure. Layers valid in their CRS
+but elsewhere pass (tests/mirror/test_robust_round3.py, tests/unit/test_robust_round3.py)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ ENTRY_POINTS: dict[str, Callable[[gpd.GeoDataFrame, Path], Any]] = {
 CASES = {
     "lonlat declared 2154": (_lonlat_as_l93, "look like degrees"),
     "lambert declared 4326": (_l93_as_lonlat, "cannot be degrees"),
-    "1e15": (_huge, "outside metropolitan France"),
+    "1e15": (_huge, "larger than the Earth"),
     "one bad feature": (_one_bad_among_good, r"1 of 2 feature\(s\).*index \['bad'\]"),
 }
 

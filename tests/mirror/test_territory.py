@@ -51,7 +51,7 @@ def test_populations_match_sources(erbm_communes: gpd.GeoDataFrame) -> None:
     for siren, pop in e["population"].items():
         assert pop == pytest.approx(official[siren], rel=0.01)
     assert int(e["population"].sum()) == int(erbm_communes["population"].sum())
-    # The basin's municipal population (COG 2025) within 1.5 % of the MBM outline's 1,201,615
+    # The basin's municipal population (population 2023, COG 2026) within 1.5 % of the MBM outline's 1,201,615
     # (an older census); the ERBM speaks of 1.2 million people.
     basin_pop = int(eg.layers.communes()["population"].sum())
     assert basin_pop == 1_184_821
@@ -84,7 +84,7 @@ def test_epci_and_departements_tile(erbm_communes: gpd.GeoDataFrame) -> None:
     assert e.loc["246200364", "n_communes"] == 36  # CA de Lens-Liévin
     assert e.area.sum() == pytest.approx(erbm_communes.area.sum(), rel=1e-6)
     d = eg.layers.departements()
-    assert d["n_communes"].tolist() == [647, 887]  # COG 2025
+    assert d["n_communes"].tolist() == [647, 887]  # COG 2026
     assert d["n_communes_bassin"].sum() == 250
     assert d.loc["59", "population"] == pytest.approx(2_600_000, rel=0.02)
     wider = eg.layers.epci(territory="bassin_minier_erbm")

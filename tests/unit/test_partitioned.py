@@ -255,7 +255,7 @@ def test_write_partitioned_replaces_a_folder_whole(tmp_path: Path, buildings: gp
     folder = tmp_path / "b"
     write_partitioned(buildings, folder, spatial_order=None, npartitions=4)
     write_partitioned(buildings.iloc[:10], folder, spatial_order=None, npartitions=2)
-    assert sorted(p.name for p in folder.iterdir()) == ["part.0.parquet", "part.1.parquet"]
+    assert sorted(p.name for p in folder.iterdir()) == ["_erbm_geo.json", "part.0.parquet", "part.1.parquet"]
     assert len(read_partitioned(folder)) == 10
     assert [p.name for p in tmp_path.iterdir()] == ["b"]  # no temporary left behind
 

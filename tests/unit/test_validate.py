@@ -101,10 +101,12 @@ def test_to_working_crs() -> None:
         to_working_crs(pd.DataFrame({"a": [1]}))  # type: ignore[arg-type]
     with pytest.raises(OutOfAreaError, match="cannot be degrees"):
         to_working_crs(layer([LENS], crs=4326))
-    with pytest.raises(OutOfAreaError, match="lie outside metropolitan France.*EPSG:4326"):
-        to_working_crs(layer([Point(-75.0, 40.0)], crs=4326))  # New York
-    with pytest.raises(OutOfAreaError, match="another CRS than the declared"):
+    # New York in degrees is valid, just elsewhere: not a CRS mistake (issue #25)
+    assert to_working_crs(layer([Point(-75.0, 40.0)], crs=4326)).crs.to_epsg() == 2154
+    with pytest.raises(OutOfAreaError, match="look like degrees"):
         to_working_crs(layer([Point(0, 0)], crs=3857))
+    with pytest.raises(OutOfAreaError, match="larger than the Earth"):
+        to_working_crs(layer([LENS, Point(1e15, 1e15)]))
 
 
 def test_to_working_crs_remembers_only_a_passed_check() -> None:
@@ -114,7 +116,7 @@ def test_to_working_crs_remembers_only_a_passed_check() -> None:
             to_working_crs(bad)
     good = layer([LENS])
     to_working_crs(good)
-    assert memo_for(np.asarray(good.geometry.values, dtype=object)).derived.get("area_ok") is True
+    assert memo_for(np.asarray(good.geometry.values, dtype=object)).derived.get("crs_ok") is True
 
 
 def test_check_layer() -> None:

@@ -4,18 +4,18 @@
   var racine = document.body.getAttribute("data-racine") || "";
   var communes = window.ERBM_COMMUNES || [];
   var liste = document.getElementById("liste-communes");
-  var parNom = {};
+  var parNom = new Map();  /* a Map, not an object: "constructor" or "__proto__" find nothing */
   function cle(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim(); }
   communes.forEach(function (c) {
-    parNom[cle(c[0])] = c[1];
+    parNom.set(cle(c[0]), c[1]);
     if (liste) { var o = document.createElement("option"); o.value = c[0]; liste.appendChild(o); }
   });
   var form = document.querySelector("form.recherche");
   if (form) {
     var champ = form.querySelector("input");
     function aller() {
-      var code = parNom[cle(champ.value)];
-      if (code) { window.location.href = racine + "communes/" + code + ".html"; return true; }
+      var code = parNom.get(cle(champ.value));
+      if (typeof code === "string" && /^[0-9AB]{5}$/.test(code)) { window.location.href = racine + "communes/" + code + ".html"; return true; }
       return false;
     }
     champ.addEventListener("change", aller);
