@@ -1,6 +1,9 @@
 """Global settings of erbm_geo (osmnx style: typed module globals).
 
-Change them by assignment, e.g. ``erbm_geo.settings.verbose = False``.
+Change them by assignment, e.g. ``erbm_geo.settings.verbose = False``. Every assignment is
+checked (geopandas' ``_config`` is the model): an unknown name (``settings.thread = 2``) or a
+value of the wrong kind raises :class:`~erbm_geo.errors.InvalidOptionError` at once, naming the
+setting and what it takes, instead of being silently ignored.
 
 Attributes
 ----------
@@ -36,7 +39,10 @@ threads : int
 
 from __future__ import annotations
 
+import difflib
 import os
+import sys
+import types
 from pathlib import Path
 
 __all__ = [
@@ -142,3 +148,86 @@ web_crs: str = "EPSG:4326"
 verbose: bool = os.environ.get("ERBM_GEO_VERBOSE", "1") not in ("0", "false", "no")
 download_timeout: float = 60.0
 threads: int = default_threads()
+
+
+def _path(v: object) -> Path:
+    if isinstance(v, str | os.PathLike) and str(v):
+        return Path(v).expanduser()
+    raise TypeError("a folder path")
+
+
+def _optional_path(v: object) -> Path | None:
+    return None if v is None else _path(v)
+
+
+def _flag(v: object) -> bool:
+    if isinstance(v, bool):
+        return v
+    raise TypeError("True or False")
+
+
+def _crs(v: object) -> str:
+    if isinstance(v, str) and v.strip():
+        return v
+    raise TypeError("a CRS as text, e.g. 'EPSG:2154'")
+
+
+def _url(v: object) -> str | None:
+    if v is None or (isinstance(v, str) and v.startswith(("http://", "https://", "file://"))):
+        return v
+    raise TypeError("None or an http(s):// URL")
+
+
+def _seconds(v: object) -> float:
+    if isinstance(v, int | float) and not isinstance(v, bool) and 0 < float(v) < float("inf"):
+        return float(v)
+    raise TypeError("a positive number of seconds")
+
+
+def _threads(v: object) -> int:
+    if isinstance(v, int) and not isinstance(v, bool) and v >= 1:
+        return v
+    raise TypeError("a positive integer (1 keeps every computation on the calling thread)")
+
+
+_CHECKS = {
+    "data_dir": _optional_path,
+    "cache_dir": _path,
+    "mirror_url": _url,
+    "use_cache": _flag,
+    "crs": _crs,
+    "web_crs": _crs,
+    "verbose": _flag,
+    "download_timeout": _seconds,
+    "threads": _threads,
+}
+
+
+class _Settings(types.ModuleType):
+    """The settings module, whose attributes are checked when they are assigned."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from erbm_geo.errors import InvalidOptionError
+
+        if name.startswith("_") or callable(getattr(self, name, None)):
+            super().__setattr__(name, value)
+            return
+        check = _CHECKS.get(name)
+        if check is None:
+            close = difflib.get_close_matches(name, list(_CHECKS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InvalidOptionError(
+                f"erbm_geo.settings has no setting {name!r}{hint}; the settings are "
+                f"{', '.join(sorted(_CHECKS))}"
+            )
+        try:
+            value = check(value)
+        except TypeError as exc:
+            raise InvalidOptionError(
+                f"erbm_geo.settings.{name} must be {exc}, got {value!r}"
+                + (" (or set ERBM_GEO_THREADS)" if name == "threads" else "")
+            ) from None
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Settings

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from erbm_geo import settings
 from erbm_geo.errors import (
     AlignmentError,
     DataFormatError,
@@ -41,7 +42,7 @@ def _check_numeric(frame: pd.DataFrame) -> None:
 def _weights(gdf: gpd.GeoDataFrame, weights: str) -> np.ndarray:
     """Return the weight of each feature: its area (``"area"``, m²) or a numeric column ≥ 0."""
     if weights == "area":
-        geoms = gdf.to_crs(2154).geometry.values if gdf.crs is not None else gdf.geometry.values
+        geoms = gdf.to_crs(settings.crs).geometry.values if gdf.crs is not None else gdf.geometry.values
         return cast("np.ndarray", shapely.area(np.asarray(geoms, dtype=object)))
     if weights not in gdf.columns:
         raise MissingColumnError(

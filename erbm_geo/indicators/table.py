@@ -29,6 +29,7 @@ from erbm_geo.layers.centres import centres as _centres
 from erbm_geo.layers.cites import cite_parts
 from erbm_geo.layers.cites import cites as _cites
 from erbm_geo.layers.territory import TERRITORIES, filter_to_territory, territory_communes
+from erbm_geo.vocabulary import columns
 
 __all__ = ["INDICATOR_DOC", "TABLE_SOURCES", "indicator_table", "sources_table"]
 
@@ -61,112 +62,10 @@ TABLE_SOURCES = (
 )
 
 
-def _year(dataset: str) -> int | None:
-    return CATALOGUE[dataset].reference_year
-
-
-#: column -> (French label, unit, definition). Used by the docs, the atlas and the exports.
+#: column -> (French label, unit, definition) of every column the tables compute, for the API
+#: reference and the command line (from the one vocabulary, ``erbm_geo/vocabulary/registry.toml``).
 INDICATOR_DOC: dict[str, tuple[str, str, str]] = {
-    "centre_distance_m": (
-        "Distance à la centralité principale",
-        "m",
-        "to the nearest of the 8 main centralities (edge of the cité; town hall of the commune)",
-    ),
-    "centre_nom": ("Centralité la plus proche", "", "name of that centrality"),
-    "acv_pvd_distance_m": (
-        "Distance au pôle ACV/PVD le plus proche",
-        "m",
-        "to the nearest main centrality, Action Cœur de Ville or Petite Ville de Demain",
-    ),
-    "qpv_share": ("Part en QPV", "0–1", f"share of the area inside a QPV {_year('qpv')}"),
-    "qpv_area_m2": ("Surface en QPV", "m²", "area inside QPV (QPV unioned first)"),
-    "qpv_share_inscribed": (
-        "Part en QPV de la partie inscrite",
-        "0–1",
-        "share of the cité's inscribed part (without its buffer-zone part) "
-        f"inside a QPV {_year('qpv')}; NA for cités that are not inscribed",
-    ),
-    "area_inscribed_ha": (
-        "Surface de la partie inscrite",
-        "ha",
-        "area of the cité's polygons inscribed on the World Heritage List",
-    ),
-    "area_buffer_ha": (
-        "Surface de la partie en zone tampon",
-        "ha",
-        "area of the cité's buffer-zone polygons, less the inscribed part",
-    ),
-    "n_qpv": ("Nombre de QPV", "", "QPV overlapped by at least 1 m²"),
-    "qpv_codes": ("QPV concernés", "", "codes of the QPV overlapped"),
-    "bien_inscrit_share": (
-        "Part dans le bien UNESCO",
-        "0–1",
-        "share of the area inside the World Heritage property",
-    ),
-    "zone_tampon_share": ("Part dans la zone tampon", "0–1", "share of the area in the buffer zone"),
-    "bien_inscrit_distance_m": ("Distance au bien UNESCO", "m", "to the nearest of the 109 component parts"),
-    "station_distance_m": (
-        "Distance à la gare/station",
-        "m",
-        "to the nearest station, any mode; stations in France only (SNCF "
-        "stations, tram and métro stops of the Nord and Pas-de-Calais): "
-        "Belgian stations are not counted",
-    ),
-    "train_distance_m": (
-        "Distance à la gare",
-        "m",
-        "to the nearest train station in France (Belgian stations not counted)",
-    ),
-    "tram_distance_m": ("Distance au tram", "m", "to the nearest tram stop in France"),
-    "stations_within": ("Stations à 800 m", "", "stations in France within 800 m"),
-    "share_within_walk": (
-        "Part à 800 m d'une station",
-        "0–1",
-        "share of the area within 800 m of a station in France",
-    ),
-    "rail_distance_m": ("Distance à la voie ferrée", "m", "to the nearest railway line in operation"),
-    "eurovelo5_distance_m": ("Distance à l'EuroVelo 5", "m", "to EuroVelo 5"),
-    "friches_n": ("Friches (commune)", "", "Cartofriches sites in the commune"),
-    "friches_per_km2": ("Friches par km²", "1/km²", "Cartofriches sites per km² of the commune"),
-    "friches_surface_m2": ("Surface de friches (commune)", "m²", "Cartofriches total surface"),
-    "friches_surface_share": (
-        "Part de friches",
-        "0–1",
-        "friche surface / commune area; NA where the source surface exceeds "
-        "the commune (see friches_surface_quality)",
-    ),
-    "friches_surface_quality": (
-        "Qualité de la surface de friches",
-        "",
-        "ok, or surface_exceeds_commune: the Cartofriches surface is larger "
-        "than the commune (upstream error), surface and share not published",
-    ),
-    "revenu_median_commune": ("Revenu médian (commune)", "€/UC/an", f"Filosofi {_year('filosofi_communes')}"),
-    "part_minima_sociaux_pct": (
-        "Part des minima sociaux",
-        "%",
-        f"Filosofi {_year('filosofi_communes')}, commune",
-    ),
-    "revenu_median_iris": (
-        "Revenu médian (IRIS)",
-        "€/UC/an",
-        f"Filosofi {_year('filosofi_iris')} IRIS of the feature's own commune(s), weighted by "
-        "overlap "
-        "area; NA where those communes have no IRIS figures (Filosofi publishes "
-        "them only for communes of 5,000 inhabitants or more)",
-    ),
-    "taux_pauvrete_iris_pct": (
-        "Taux de pauvreté (IRIS)",
-        "%",
-        f"Filosofi {_year('filosofi_iris')} IRIS poverty rate (60 %) of the feature's own "
-        "commune(s), area-weighted; NA where they have no IRIS figures "
-        "(communes under 5,000 inhabitants)",
-    ),
-    "puits_within": ("Puits à 1 km", "", "former shafts within 1 km"),
-    "terrils_within": ("Terrils à 1 km", "", "terrils within 1 km"),
-    "n_cites": ("Cités minières", "", "cités whose main commune it is"),
-    "n_cites_unesco": ("Cités inscrites", "", "of which inscribed"),
-    "n_cites_erbm": ("Cités ERBM", "", "of which in the ERBM programme"),
+    c.name: (c.label, c.unit_en, c.definition_en) for c in columns() if c.definition_en
 }
 
 

@@ -694,6 +694,11 @@ def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> 
     subtitle : str
         Its subtitle: for an indicator, its definition, unit and data.
 
+    Raises
+    ------
+    DataFormatError
+        If the vocabulary file shipped with the package is damaged.
+
     Examples
     --------
     >>> sheet_texts("qpv_share", None, None)[0]

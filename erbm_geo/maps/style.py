@@ -12,8 +12,8 @@ import pandas as pd
 import shapely
 
 from erbm_geo import settings
-from erbm_geo.data.catalogue import get as get_dataset
 from erbm_geo.errors import UnknownOptionError
+from erbm_geo.vocabulary import columns, libelle, nombre, registry
 
 __all__ = [
     "CATEGORY_COLORS",
@@ -37,48 +37,13 @@ NA_COLOR = "#cccccc"
 #: (data text and titles are inert) and TeX is never called.
 INERT_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
 
-#: French labels of the columns shown to people (tooltips, popups, legends, tables).
-LABELS: dict[str, str] = {
-    "nom": "Nom",
-    "nom_2": "Autre nom",
-    "code_insee": "Code INSEE",
-    "codes_insee": "Communes",
-    "nom_epci": "EPCI",
-    "siren_epci": "SIREN de l'EPCI",
-    "departement": "Département",
-    "population": f"Population municipale {get_dataset('cog_communes').reference_year}",
-    "area_km2": "Superficie (km²)",
-    "area_ha": "Superficie (ha)",
-    "type_cite": "Type de cité",
-    "interet": "Intérêt patrimonial",
-    "bailleur": "Bailleur",
-    "compagnie": "Compagnie minière",
-    "unesco_inscribed": "Inscrite UNESCO",
-    "in_buffer_zone": "En zone tampon",
-    "erbm_programme": "Programme ERBM",
-    "mode": "Mode",
-    "lignes": "Lignes",
-    "nom_ligne": "Ligne",
-    "voie": "Voie",
-    "section": "Section",
-    "no_element": "Élément",
-    "n_communes": "Communes",
-    "n_communes_bassin": "dont Bassin minier",
-    "statut": "Statut",
-    "categorie": "Catégorie",
-    "n_unesco_inscribed": "Cités inscrites",
-    "n_erbm_programme": "Cités ERBM",
-    "n_in_buffer_zone": "Cités en zone tampon",
-    "title": "Jeu de données",
-    "attribution": "Producteur",
-    "licence": "Licence",
-    "vintage": "Millésime",
-    "n_cites": "Cités minières",
-}
+#: French labels of the columns shown to people, with their unit (read from the one vocabulary,
+#: ``erbm_geo/vocabulary/registry.toml``; kept for compatibility).
+LABELS: dict[str, str] = {c.name: c.titled for c in columns()}
 
 
 def label(col: str) -> str:
-    """Return the French label of column *col* (from :data:`LABELS` and the indicator documentation).
+    """Return the French label of column *col*, with its unit (from the one vocabulary).
 
     Parameters
     ----------
@@ -88,25 +53,23 @@ def label(col: str) -> str:
     Returns
     -------
     str
-        The label shown to readers (the name itself for an unknown column).
+        The label shown to readers (the name, spaces for underscores, for an unknown column).
+
+    Raises
+    ------
+    DataFormatError
+        If the vocabulary file shipped with the package is damaged.
 
     Examples
     --------
     >>> label("qpv_share")
-    'Part en QPV'
+    'Surface en QPV (%)'
     """
-    from erbm_geo.indicators.table import INDICATOR_DOC
-
-    if col in LABELS:
-        return LABELS[col]
-    if col in INDICATOR_DOC:
-        name, unit, _ = INDICATOR_DOC[col]
-        return f"{name} ({unit})" if unit and unit not in ("0–1",) else name
-    return col.replace("_", " ")
+    return libelle(col)
 
 
 def fmt_number(x: float, decimals: int | None = None) -> str:
-    r"""Format a number the French way: narrow no-break space for thousands, comma for decimals.
+    r"""Format a number the French way: :func:`erbm_geo.vocabulary.nombre` (the one formatter).
 
     Parameters
     ----------
@@ -118,22 +81,16 @@ def fmt_number(x: float, decimals: int | None = None) -> str:
     Returns
     -------
     str
-        The number as French readers write it, an en dash for NaN.
+        The number as French readers write it, ``n.d.`` for a missing value.
 
     Examples
     --------
     >>> fmt_number(1234567.891, 1)
     '1\u202f234\u202f567,9'
-    >>> fmt_number(0.25)
-    '0,25'
+    >>> fmt_number(0.25), fmt_number(-0.04, 1)
+    ('0,25', '0,0')
     """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if decimals is None:
-        ax = abs(x)
-        decimals = 0 if ax >= 100 or float(x).is_integer() else (1 if ax >= 10 else 2)
-    s = f"{x:,.{decimals}f}"
-    return s.replace(",", "\u202f").replace(".", ",")
+    return nombre(x, decimals)
 
 
 def is_share(col: str) -> bool:
@@ -166,19 +123,19 @@ VALUE_LABELS: dict[str, str] = {
 
 
 def fmt_value(col: str, v: Any) -> str:
-    r"""Format one value of column *col* for people (shares as %, booleans oui/non).
+    r"""Format one value of column *col* for people, in the column's unit (the one vocabulary).
 
     Parameters
     ----------
     col : str
-        The column the value comes from (it decides the unit).
+        The column the value comes from (it decides the unit, scale and decimals).
     v : object
         The value.
 
     Returns
     -------
     str
-        The value in French, an en dash where it is missing.
+        The value in French, ``n.d.`` where it is missing.
 
     Examples
     --------
@@ -186,15 +143,18 @@ def fmt_value(col: str, v: Any) -> str:
     ('12,3\u202f%', 'oui', '12\u202f345')
     """
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return "–"
+        return nombre(None)
     if isinstance(v, (bool, np.bool_)):
         return "oui" if v else "non"
-    if isinstance(v, (int, np.integer)):
-        return fmt_number(int(v), 0)
-    if isinstance(v, (float, np.floating)):
+    known = registry().get(col)
+    if isinstance(v, (int, np.integer, float, np.floating)):
+        if known is not None and (known.unit or known.scale != 1.0 or known.decimals is not None):
+            return known.valeur(v)
+        if isinstance(v, (int, np.integer)):
+            return nombre(int(v), 0)
         if is_share(col):
-            return fmt_number(100 * float(v), 1) + "\u202f%"
-        return fmt_number(float(v))
+            return nombre(100 * float(v), 1) + "\u202f%"
+        return nombre(float(v))
     return VALUE_LABELS.get(str(v), str(v))
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.data.catalogue import get as get_dataset
-from erbm_geo.errors import MissingColumnError, UnknownOptionError
+from erbm_geo.vocabulary import MOIS, SUMMARIES, Column, columns, date_fr, registry
+from erbm_geo.vocabulary import nombre as _nombre
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,9 +126,7 @@ class Indicateur:
 
 
 def nombre(x: float, decimales: int = 0) -> str:
-    r"""Return a number the French way.
-
-    Narrow no-break spaces between thousands, a decimal comma.
+    r"""Return a number the French way: :func:`erbm_geo.vocabulary.nombre` with 0 decimals by default.
 
     Parameters
     ----------
@@ -139,7 +138,8 @@ def nombre(x: float, decimales: int = 0) -> str:
     Returns
     -------
     str
-        The number as French readers write it (no minus sign on a rounded zero).
+        The number as French readers write it (no minus sign on a rounded zero, ``n.d.`` when
+        missing).
 
     Examples
     --------
@@ -148,51 +148,7 @@ def nombre(x: float, decimales: int = 0) -> str:
     >>> nombre(-0.04, 1)
     '0,0'
     """
-    if x is None or math.isnan(x):
-        return "n.d."
-    s = f"{x:,.{decimales}f}"
-    if s.startswith("-") and float(s[1:].replace(",", "")) == 0:
-        s = s[1:]
-    return s.replace(",", "\u202f").replace(".", ",")
-
-
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def date_fr(iso: str) -> str:
-    """Write an ISO date the French way: ``"2025-06-30"`` → ``"30 juin 2025"`` (``1er`` the 1st).
-
-    Parameters
-    ----------
-    iso : str
-        A date as ``YYYY-MM-DD``.
-
-    Returns
-    -------
-    str
-        The date in French words.
-
-    Examples
-    --------
-    >>> date_fr("2025-09-01"), date_fr("2022-12-31")
-    ('1er septembre 2025', '31 décembre 2022')
-    """
-    y, m, d = (int(p) for p in iso[:10].split("-"))
-    jour = "1er" if d == 1 else str(d)
-    return f"{jour} {MOIS[m - 1]} {y}"
+    return _nombre(x, decimales)
 
 
 def cle_tri(texte: str) -> tuple[str, str]:
@@ -283,243 +239,29 @@ def millesimes() -> dict[str, str]:
     }
 
 
-_FILOSOFI = ("filosofi_communes",)
-_IRIS = ("filosofi_iris", "iris")
-_DIST = "Distance à vol d'oiseau, en kilomètres"
-
-#: The indicators of the atlas, in the order of the portraits.
-INDICATEURS: dict[str, Indicateur] = {
-    i.col: i
-    for i in (
-        Indicateur(
-            "qpv_share",
-            "Part de la surface en quartier prioritaire (QPV)",
-            "Surface en QPV",
-            "%",
-            1,
-            "Part de la surface de la commune située dans un quartier prioritaire de la politique "
-            f"de la ville (QPV {_an('qpv')}).",
-            f"Intersection exacte des contours de la commune et des QPV {_an('qpv')}, en Lambert-93 ; "
-            "les QPV qui se chevauchent sont d'abord fusionnés, pour ne compter une surface qu'une fois.",
-            "Mesure une surface, pas une population : un QPV peu étendu mais dense pèse peu.",
-            f"QPV {_an('qpv')} (décret n° 2023-1314) ; contours des communes IGN {_an('communes_59')} "
-            "simplifiés",
-            "Aucune valeur manquante.",
-            "surface",
-            "Purples",
-            100.0,
-            sources=("qpv",),
-        ),
-        Indicateur(
-            "centre_distance_m",
-            "Distance à la centralité principale",
-            "Centralité principale",
-            "km",
-            1,
-            "Distance entre la mairie de la commune et la plus proche des 8 centralités "
-            "principales du Bassin minier.",
-            f"{_DIST}, de la mairie (point de l'Annuaire de l'administration) à la mairie de la "
-            "centralité ; 0 pour les centralités elles-mêmes.",
-            "Ne tient compte ni du réseau routier ni des transports en commun.",
-            f"Centralités : table du projet (documents du programme) ; mairies {_an('mairies')}",
-            "Aucune valeur manquante.",
-            "population",
-            "YlGnBu",
-            0.001,
-            sources=("mairies",),
-        ),
-        Indicateur(
-            "acv_pvd_distance_m",
-            "Distance au pôle « Action cœur de ville » ou « Petites villes de demain » le plus proche",
-            "Pôle ACV ou PVD",
-            "km",
-            1,
-            "Distance entre la mairie de la commune et la plus proche des centralités principales, "
-            "villes « Action cœur de ville » ou « Petites villes de demain ».",
-            f"{_DIST}, de mairie à mairie ; 0 pour ces communes elles-mêmes.",
-            "Ne tient compte ni du réseau routier ni des transports en commun.",
-            f"Programmes ACV et PVD, listes {_an('acv_pvd_ort')}",
-            "Aucune valeur manquante.",
-            "population",
-            "YlGnBu",
-            0.001,
-            sources=("acv_pvd_ort",),
-        ),
-        Indicateur(
-            "station_distance_m",
-            "Distance à la gare ou station la plus proche",
-            "Gare ou station",
-            "km",
-            1,
-            "Distance entre le territoire de la commune et la gare SNCF, la station de tramway ou de "
-            "métro la plus proche, en France.",
-            f"{_DIST}, du bord de la commune (0 si une station est sur son territoire). Les gares "
-            "belges ne sont pas comptées.",
-            "Ne dit rien de la fréquence des dessertes ; les arrêts de bus à haut niveau de service "
-            "(BHNS) ne sont pas disponibles hors ligne.",
-            f"Gares de voyageurs SNCF {_an('gares_voyageurs')} ; stations OpenStreetMap (extrait du "
-            f"{_extrait('osm_stations')})",
-            "Aucune valeur manquante.",
-            "population",
-            "YlGnBu",
-            0.001,
-            sources=("gares_voyageurs", "osm_stations"),
-        ),
-        Indicateur(
-            "train_distance_m",
-            "Distance à la gare SNCF la plus proche",
-            "Gare SNCF",
-            "km",
-            1,
-            "Distance entre le territoire de la commune et la gare de voyageurs la plus proche, en France.",
-            f"{_DIST}, du bord de la commune (0 si une gare est sur son territoire).",
-            "Ne dit rien de la fréquence des trains.",
-            f"Gares de voyageurs SNCF {_an('gares_voyageurs')}",
-            "Aucune valeur manquante.",
-            "population",
-            "YlGnBu",
-            0.001,
-            sources=("gares_voyageurs",),
-        ),
-        Indicateur(
-            "share_within_walk",
-            "Part de la surface à moins de 800 m d'une gare ou station",
-            "À 800 m d'une station",
-            "%",
-            1,
-            "Part de la surface de la commune située à moins de 800 m (environ 10 minutes à pied) "
-            "d'une gare ou station de tramway ou de métro.",
-            "Union des disques de 800 m autour des stations, intersectée avec la commune.",
-            "Distance à vol d'oiseau : le trajet réel à pied est plus long.",
-            f"Gares SNCF {_an('gares_voyageurs')} ; stations OpenStreetMap {_an('osm_stations')}",
-            "Aucune valeur manquante.",
-            "surface",
-            "Greens",
-            100.0,
-            sources=("gares_voyageurs", "osm_stations"),
-        ),
-        Indicateur(
-            "bien_inscrit_share",
-            "Part de la surface dans le bien inscrit au patrimoine mondial",
-            "Bien UNESCO",
-            "%",
-            1,
-            "Part de la surface de la commune comprise dans l'un des 109 éléments du bien « Bassin "
-            "minier du Nord-Pas de Calais », inscrit au patrimoine mondial de l'UNESCO en 2012.",
-            "Intersection exacte avec les 109 éléments du bien.",
-            "Les éléments ponctuels (chevalements, bâtiments) sont représentés par leur emprise.",
-            f"Périmètres UNESCO de la Mission Bassin Minier ({_an('bien_inscrit')})",
-            "Aucune valeur manquante.",
-            "surface",
-            "Oranges",
-            100.0,
-            sources=("bien_inscrit",),
-        ),
-        Indicateur(
-            "zone_tampon_share",
-            "Part de la surface dans la zone tampon UNESCO",
-            "Zone tampon",
-            "%",
-            1,
-            "Part de la surface de la commune comprise dans la zone tampon du bien inscrit.",
-            "Intersection exacte avec les 15 polygones de la zone tampon (qui entoure le bien sans le "
-            "recouvrir).",
-            "—",
-            f"Périmètres UNESCO de la Mission Bassin Minier ({_an('bien_inscrit')})",
-            "Aucune valeur manquante.",
-            "surface",
-            "Oranges",
-            100.0,
-            sources=("zone_tampon",),
-        ),
-        Indicateur(
-            "revenu_median_commune",
-            "Revenu disponible médian par unité de consommation",
-            "Revenu médian",
-            "€",
-            0,
-            "Revenu disponible annuel médian par unité de consommation des habitants de la commune.",
-            f"Valeur publiée par l'INSEE (Filosofi {_an('filosofi_communes')}) ; pour une intercommunalité "
-            "et le bassin, médiane des valeurs des communes (et non revenu médian de leurs habitants).",
-            f"Revenus de {_an('filosofi_communes')}.",
-            f"INSEE, Filosofi {_an('filosofi_communes')}",
-            "Non diffusé par l'INSEE (secret statistique).",
-            "mediane",
-            "RdYlBu",
-            sources=_FILOSOFI,
-        ),
-        Indicateur(
-            "part_minima_sociaux_pct",
-            "Part des minima sociaux dans le revenu disponible",
-            "Minima sociaux",
-            "%",
-            1,
-            "Part des minima sociaux (RSA, allocation adulte handicapé, minimum vieillesse…) dans le "
-            "revenu disponible des ménages de la commune.",
-            f"Valeur publiée par l'INSEE (Filosofi {_an('filosofi_communes')}) ; pour une intercommunalité "
-            "et le bassin, moyenne des communes pondérée par la population.",
-            "L'INSEE ne diffuse pas cette valeur pour les petites communes (secret statistique).",
-            f"INSEE, Filosofi {_an('filosofi_communes')}",
-            "Non diffusé par l'INSEE pour les petites communes (secret statistique).",
-            "population",
-            "Reds",
-            sources=_FILOSOFI,
-        ),
-        Indicateur(
-            "taux_pauvrete_iris_pct",
-            "Taux de pauvreté (IRIS de la commune)",
-            "Taux de pauvreté",
-            "%",
-            1,
-            "Part des habitants vivant sous le seuil de pauvreté (60 % du revenu médian), calculée "
-            "sur les IRIS de la commune.",
-            "Moyenne des taux des IRIS de la commune pondérée par leur surface ; pour une "
-            "intercommunalité et le bassin, moyenne des communes pondérée par la population.",
-            "L'INSEE ne publie les IRIS que pour les communes d'au moins 5 000 habitants : les autres "
-            "n'ont pas de valeur (aucune valeur n'est empruntée à une commune voisine).",
-            f"INSEE, Filosofi {_an('filosofi_iris')} par IRIS ; contours IRIS {_an('iris')}",
-            "Commune de moins de 5 000 habitants : pas de donnée IRIS publiée par l'INSEE.",
-            "population",
-            "Reds",
-            sources=_IRIS,
-        ),
-        Indicateur(
-            "friches_per_km2",
-            "Friches recensées par km²",
-            "Friches par km²",
-            "par km²",
-            2,
-            "Nombre de friches recensées dans la commune par Cartofriches, rapporté à sa superficie.",
-            f"Agrégats communaux de Cartofriches (extrait du {_extrait('cartofriches_communes')}) ; pour "
-            "une intercommunalité et le bassin, total des friches rapporté à la superficie totale.",
-            "Recensement incomplet : une friche non signalée à Cartofriches n'est pas comptée.",
-            f"Cerema, Cartofriches ({_extrait('cartofriches_communes')})",
-            "Aucune valeur manquante.",
-            "densite",
-            "YlOrBr",
-            compte="friches_n",
-            sources=("cartofriches_communes",),
-        ),
-        Indicateur(
-            "n_cites",
-            "Cités minières",
-            "Cités minières",
-            "cités",
-            0,
-            "Nombre de cités minières dont la commune est la commune principale (cités inscrites, de "
-            "la zone tampon et du programme ERBM).",
-            "Cités de la Mission Bassin Minier, unifiées quand plusieurs couches décrivent la même "
-            "cité ; une cité à cheval sur plusieurs communes compte pour celle qui en porte la plus "
-            "grande part.",
-            "—",
-            f"Mission Bassin Minier ({_an('cites_minieres')}, {_an('cites_erbm')})",
-            "Aucune valeur manquante.",
-            "somme",
-            "Reds",
-            sources=("cites_minieres", "zt_cites_minieres", "cites_erbm"),
-        ),
+def _indicateur(c: Column) -> Indicateur:
+    return Indicateur(
+        c.name,
+        c.label,
+        c.short,
+        c.unit,
+        c.decimals or 0,
+        c.definition,
+        c.method,
+        c.limits,
+        c.vintage,
+        c.missing,
+        cast("Synthese", c.summary),
+        str(c.palette),
+        c.scale,
+        c.count,
+        c.sources,
     )
-}
+
+
+#: The indicators of the atlas, in the order of the portraits (from the one vocabulary,
+#: ``erbm_geo/vocabulary/registry.toml``, rows with ``atlas = true``).
+INDICATEURS: dict[str, Indicateur] = {c.name: _indicateur(c) for c in columns(atlas=True)}
 
 #: ColorBrewer 5-class schemes (Cynthia Brewer, colorbrewer2.org; colour-blind safe), light to
 #: dark; fewer classes take evenly spaced colours of the five.
@@ -632,20 +374,11 @@ DOCUMENTS: dict[str, str] = {
 
 
 #: How an indicator is summarised over several communes, as the reader is told.
-SYNTHESES: dict[str, str] = {
-    "surface": "moyenne des communes pondérée par leur surface",
-    "population": "moyenne des communes pondérée par leur population",
-    "mediane": "médiane des valeurs des communes",
-    "somme": "total des communes",
-    "densite": "total rapporté à la surface totale",
-    "part_surface": "total rapporté à la surface totale",
-}
+SYNTHESES: dict[str, str] = SUMMARIES
 
 
 def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
-    """Summarise *ind* over all the communes of *table*, by its summary rule.
-
-    See :class:`Indicateur` and :data:`SYNTHESES`; NaN when no commune has a value.
+    """Summarise *ind* over all the communes of *table*: :func:`erbm_geo.indicators.summary.summarise`.
 
     Parameters
     ----------
@@ -662,8 +395,9 @@ def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
     Raises
     ------
     MissingColumnError
-        If *table* lacks the indicator or the weight the rule needs (``area_km2``,
-        ``population`` or the indicator's count column).
+        If *table* lacks the indicator or the weight the rule needs.
+    UnknownOptionError
+        If the indicator has no summary rule.
 
     Examples
     --------
@@ -672,29 +406,9 @@ def synthese(table: pd.DataFrame, ind: Indicateur) -> float:
     >>> synthese(t, INDICATEURS["qpv_share"])
     0.125
     """
-    need = {
-        "surface": ["area_km2"],
-        "population": ["population"],
-        "densite": [ind.compte or "", "area_km2"],
-        "part_surface": [ind.compte or "", "area_km2"],
-    }
-    missing = [c for c in [ind.col, *need.get(ind.synthese, [])] if c not in table.columns]
-    if missing:
-        raise MissingColumnError(f"summary of {ind.col} ({ind.synthese}) needs column(s) {missing}")
-    v = table[ind.col].astype("float64")
-    ok = v.notna()
-    if not ok.any():
-        return float("nan")
-    if ind.synthese in ("surface", "population"):
-        w = table["area_km2" if ind.synthese == "surface" else "population"].astype("float64")
-        return float((v[ok] * w[ok]).sum() / w[ok].sum())
-    if ind.synthese == "mediane":
-        return float(v[ok].median())
-    if ind.synthese == "somme":
-        return float(v[ok].sum())
-    if ind.synthese in ("densite", "part_surface"):
-        return float(table[ind.compte].astype("float64").sum() / table["area_km2"].sum())
-    raise UnknownOptionError(f"unknown summary {ind.synthese!r}")
+    from erbm_geo.indicators.summary import summarise
+
+    return summarise(table, ind.col)
 
 
 def producteur(attribution: str) -> str:
@@ -718,125 +432,10 @@ def producteur(attribution: str) -> str:
     return attribution.replace("© OpenStreetMap contributors", "© les contributeurs d'OpenStreetMap")
 
 
-_PART = "part de 0 à 1"
-
-#: The other columns of the downloadable tables: French label, definition, unit of the value as
-#: stored (raw: metres, shares from 0 to 1).
+#: Every other column of the downloads: label, definition, unit of the stored value (from the one
+#: vocabulary).
 COLONNES: dict[str, tuple[str, str, str]] = {
-    "cite_id": ("Identifiant de la cité", "Identifiant de la cité dans les tables d'erbm_geo", ""),
-    "code_insee": (
-        "Code INSEE",
-        "Code officiel géographique de la commune (commune principale pour une cité)",
-        "",
-    ),
-    "nom": ("Nom", "Nom de la commune ou de la cité", ""),
-    "departement": ("Département", "Numéro du département", ""),
-    "siren_epci": (
-        "SIREN de l'intercommunalité",
-        f"Identifiant de l'EPCI de la commune au {date_fr(str(get_dataset('cog_epci').in_force))}",
-        "",
-    ),
-    "nom_epci": (
-        "Intercommunalité",
-        f"Nom de l'EPCI de la commune au {date_fr(str(get_dataset('cog_epci').in_force))}",
-        "",
-    ),
-    "population": (
-        "Population municipale",
-        population_millesime().capitalize(),
-        "habitants",
-    ),
-    "area_km2": (
-        "Superficie",
-        f"Superficie de la commune ({millesimes()['contours'].lower()})",
-        "km²",
-    ),
-    "in_basin": (
-        "Dans le Bassin minier",
-        "La commune fait partie des 250 communes du Bassin minier",
-        "oui/non",
-    ),
-    "in_erbm_epci": ("Intercommunalité de l'ERBM", "L'EPCI de la commune a signé l'ERBM", "oui/non"),
-    "n_cites": ("Cités minières", "Cités dont la commune est la commune principale", "cités"),
-    "n_cites_unesco": ("Cités inscrites", "dont cités inscrites au patrimoine mondial", "cités"),
-    "n_cites_erbm": ("Cités du programme ERBM", "dont cités du programme de rénovation de l'ERBM", "cités"),
-    "centre_nom": ("Centralité la plus proche", "Nom de la centralité principale la plus proche", ""),
-    "qpv_area_m2": (
-        "Surface en QPV",
-        f"Surface située dans un quartier prioritaire ({millesimes()['qpv']})",
-        "m²",
-    ),
-    "qpv_codes": ("QPV concernés", "Codes des QPV touchés sur au moins 1 m², séparés par « ; »", ""),
-    "n_qpv": ("Nombre de QPV", "QPV touchés sur au moins 1 m²", "QPV"),
-    "bien_inscrit_distance_m": (
-        "Distance au bien UNESCO",
-        "Distance au plus proche des 109 éléments du bien inscrit (0 s'il est touché)",
-        "m",
-    ),
-    "tram_distance_m": (
-        "Distance au tramway",
-        "Distance à la station de tramway la plus proche, en France",
-        "m",
-    ),
-    "stations_within": (
-        "Stations à 800 m",
-        "Gares et stations de tramway ou de métro à moins de 800 m",
-        "stations",
-    ),
-    "rail_distance_m": (
-        "Distance à la voie ferrée",
-        "Distance à la voie ferrée exploitée la plus proche",
-        "m",
-    ),
-    "eurovelo5_distance_m": ("Distance à l'EuroVelo 5", "Distance à la véloroute EuroVelo 5", "m"),
-    "friches_n": ("Friches recensées", "Friches recensées par Cartofriches dans la commune", "friches"),
-    "friches_surface_share": (
-        "Part de la surface en friche",
-        "Surface des friches rapportée à la "
-        "superficie de la commune ; vide quand la surface de la source "
-        "dépasse celle de la commune",
-        _PART,
-    ),
-    "friches_surface_quality": (
-        "Qualité de la surface de friches",
-        "ok, ou "
-        "surface_exceeds_commune : surface de la source plus grande que "
-        "la commune (erreur de la source), non publiée",
-        "",
-    ),
-    "revenu_median_iris": (
-        "Revenu médian (IRIS)",
-        "Revenu disponible médian par unité de "
-        "consommation des IRIS de la commune, pondéré par leur surface ; vide "
-        "sans IRIS publié",
-        "€ par an",
-    ),
-    "puits_within": ("Puits à 1 km", "Anciens puits de mines à moins de 1 km", "puits"),
-    "terrils_within": ("Terrils à 1 km", "Terrils à moins de 1 km", "terrils"),
-    "type_cite": ("Type de cité", "Corons, cité pavillonnaire, cité-jardin ou cité moderne", ""),
-    "interet": ("Intérêt patrimonial", "Témoin, remarquable ou exceptionnel", ""),
-    "bailleur": ("Bailleur", "Bailleur social propriétaire", ""),
-    "unesco_inscribed": ("Inscrite UNESCO", "La cité est inscrite au patrimoine mondial", "oui/non"),
-    "in_buffer_zone": ("En zone tampon", "La cité est dans la zone tampon du bien inscrit", "oui/non"),
-    "erbm_programme": (
-        "Programme ERBM",
-        "La cité fait partie du programme de rénovation de l'ERBM",
-        "oui/non",
-    ),
-    "codes_insee": ("Communes", "Codes INSEE des communes touchées par la cité, séparés par « ; »", ""),
-    "area_ha": ("Surface", "Surface de la cité", "ha"),
-    "area_inscribed_ha": ("Surface inscrite", "Surface de la partie inscrite au patrimoine mondial", "ha"),
-    "area_buffer_ha": (
-        "Surface en zone tampon",
-        "Surface de la partie en zone tampon, hors partie inscrite",
-        "ha",
-    ),
-    "qpv_share_inscribed": (
-        "Part en QPV de la partie inscrite",
-        f"Part de la partie inscrite de la cité située dans un {millesimes()['qpv']} ; vide pour une cité "
-        "non inscrite",
-        _PART,
-    ),
+    c.name: (c.label, c.definition, c.stored_unit) for c in columns(atlas=False) if c.definition
 }
 
 
@@ -866,26 +465,18 @@ def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, i
     ('part de 0 à 1', 4)
     """
     rows, decimals = [], {}
+    reg = registry()
     for c in colonnes:
-        if c in INDICATEURS:
-            i = INDICATEURS[c]
-            unite = _PART if i.echelle == 100 else ("m" if i.echelle == 0.001 else i.unite)
-            rows.append(
-                {
-                    "colonne": c,
-                    "libellé": i.nom,
-                    "définition": i.definition,
-                    "unité": unite,
-                    "source": i.millesime,
-                }
-            )
-            decimals[c] = 4 if unite == _PART else (0 if unite == "m" else max(i.decimales, 1))
-        elif c in COLONNES:
-            lab, definition, unite = COLONNES[c]
-            rows.append(
-                {"colonne": c, "libellé": lab, "définition": definition, "unité": unite, "source": ""}
-            )
-            decimals[c] = {"m": 0, "m²": 0, "km²": 2, "ha": 2, _PART: 4}.get(unite, 2)
-        else:
-            rows.append({"colonne": c, "libellé": c, "définition": "", "unité": "", "source": ""})
+        known = reg.get(c)
+        rows.append(
+            {
+                "colonne": c,
+                "libellé": known.label if known else c,
+                "définition": known.definition if known else "",
+                "unité": known.stored_unit if known else "",
+                "source": known.vintage if known else "",
+            }
+        )
+        if known is not None and known.export_decimals is not None:
+            decimals[c] = known.export_decimals
     return rows, decimals

@@ -128,4 +128,4 @@ def test_static_map_formats(tmp_path: Path, artifacts: Path) -> None:
 
 def test_fmt_number() -> None:
     assert fmt_number(1234.5, 1) == "1\u202f234,5"
-    assert fmt_number(float("nan")) == "–"
+    assert fmt_number(float("nan")) == "n.d."  # the one formatter: "–" before 0.3

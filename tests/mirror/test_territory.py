@@ -124,16 +124,12 @@ def test_errors() -> None:
 
 
 def test_import_is_light() -> None:
-    code = "import time; t=time.perf_counter(); import erbm_geo; print(time.perf_counter()-t)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert float(out.stdout) < 1.0
-    mods = subprocess.run(
-        [sys.executable, "-c", "import erbm_geo, sys; print('geopandas' in sys.modules)"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert mods.stdout.strip() == "False"
+    """``import erbm_geo`` loads none of the heavy libraries (asserted by what is imported, not by
+    a timing that a busy machine would break)."""
+    heavy = ["geopandas", "shapely", "pandas", "matplotlib", "folium", "rasterio", "pyproj", "dask"]
+    code = f"import erbm_geo, sys; print([m for m in {heavy!r} if m in sys.modules])"
+    mods = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert mods.stdout.strip() == "[]"
 
 
 def test_names_are_matched_loosely_and_mistakes_get_a_suggestion() -> None:

@@ -3,6 +3,7 @@ release, with a DeprecationWarning that says where they go; unknown ones are ref
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import geopandas as gpd
@@ -46,8 +47,18 @@ def test_former_keywords_still_work_with_a_deprecation() -> None:
     new = _html(column="v", style=Style(cmap="Purples"), fields=Fields(tooltip=["nom"]))
     with pytest.warns(DeprecationWarning, match=r"style=Style\(cmap\) and fields=Fields\(tooltip\)"):
         old = _html(column="v", cmap="Purples", tooltip=["nom"])
-    strip = [line for line in old.splitlines() if "_" not in line]  # element ids differ
-    assert strip == [line for line in new.splitlines() if "_" not in line]
+    assert _layers(old) == _layers(new)  # the same data, style and legend, whichever spelling
+    assert _layers(new) != _layers(
+        _html(column="v", style=Style(cmap="Greens"), fields=Fields(tooltip=["nom"]))
+    )
+    assert _layers(new) != _layers(_html(style=Style(cmap="Purples"), fields=Fields(tooltip=["nom"])))
+
+
+def _layers(html: str) -> list[str]:
+    """The arguments of each ERBM.layer(...) call and of each legend, element ids left out."""
+    calls = re.findall(r"ERBM\.(?:layer|legend)\(\w+, (.*)\);", html)
+    assert calls, "no layer on the map"
+    return calls
 
 
 def test_unknown_options_are_refused_with_the_fix() -> None:

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely import LineString, Point, box
 
-from erbm_geo.errors import InvalidGeometryError, UnknownCodeError
+from erbm_geo.errors import DataQualityWarning, InvalidGeometryError, UnknownCodeError
 from erbm_geo.geom.kernels import nearest
 from erbm_geo.indicators import (
     aggregate,
@@ -302,7 +302,7 @@ def test_friches_thresholds() -> None:
         friches_surface_share=[1.0, 1.5, 0.2, 0, 0, 0],
         friches_surface_quality=["ok", "ok", None, "ok", "ok", "ok"],
     )
-    with pytest.warns(Warning, match=r"1 commune\(s\)"):
+    with pytest.warns(DataQualityWarning, match=r"1 commune\(s\)"):
         got = friches_context(COMMUNES.iloc[[0, 1, 2]], c)
     # exactly 1 is possible (a commune covered by friches); above 1 is not; NA quality means ok
     assert got["friches_surface_quality"].tolist() == ["ok", "share_above_one", "ok"]

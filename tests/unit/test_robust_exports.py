@@ -20,7 +20,7 @@ import shapely
 
 from erbm_geo import export
 from erbm_geo._atomic import clean_stale, write_atomic
-from erbm_geo.errors import DataFormatError
+from erbm_geo.errors import DataFormatError, UnknownOptionError
 
 FORMULAS = [
     '=HYPERLINK("http://x","clic")',
@@ -241,7 +241,7 @@ def test_french_csv_for_spreadsheets(tmp_path: Path) -> None:
     assert ";-1,5;" in text  # decimal comma
     assert all(not str(v).startswith(("=", "+", "@")) for v in back["nom"])  # never a formula
     assert p.with_suffix(".sources.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    with pytest.raises(Exception, match="unknown CSV dialect"):
+    with pytest.raises(UnknownOptionError, match="unknown CSV dialect"):
         export.write(t, tmp_path / "u.csv", dialect="excel")  # type: ignore[arg-type]
 
 

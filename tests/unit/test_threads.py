@@ -63,10 +63,12 @@ def test_chunk_edges_threshold(two_threads: None) -> None:
 
 
 @pytest.mark.parametrize("bad", [0, -2, True, 1.5, "2", None])
-def test_threads_setting_checked(monkeypatch: pytest.MonkeyPatch, bad: object) -> None:
-    monkeypatch.setattr(settings, "threads", bad)
+def test_threads_setting_checked(bad: object) -> None:
+    saved = settings.threads
     with pytest.raises(InvalidOptionError, match="ERBM_GEO_THREADS"):
-        n_threads()
+        settings.threads = bad  # refused on assignment
+    assert settings.threads == saved
+    assert n_threads() == saved
 
 
 def test_threads_default_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
