@@ -22,12 +22,12 @@ MIRROR_MODULES = (
     "erbm_geo/indicators/builtin.py",
     "erbm_geo/indicators/table.py",
     "erbm_geo/raster/grid.py",
-    "erbm_geo/maps/reference.py",
+    "erbm_geo/maps/printed/reference.py",
     "erbm_geo/data/resolve.py",
     "erbm_geo/cli.py",
 )
 #: Single doctests that draw the real basin (the rest of their modules is synthetic).
-MIRROR_DOCTESTS = ("erbm_geo.maps.interactive.basin_map", "erbm_geo.raster.surfaces.distance_to")
+MIRROR_DOCTESTS = ("erbm_geo.maps.interactive.folium_map.basin_map", "erbm_geo.raster.surfaces.distance_to")
 
 
 def mirror_present() -> bool:

@@ -20,8 +20,8 @@ from matplotlib.testing.compare import calculate_rms
 
 import erbm_geo as eg
 from benchmarks._common import best_of, machine, write_section
-from erbm_geo.maps.cartography import draw_geometries
 from erbm_geo.maps.classify import classify
+from erbm_geo.maps.printed.cartography import draw_geometries
 from erbm_geo.maps.vocabulary import INDICATEURS, couleurs
 
 matplotlib.use("Agg")

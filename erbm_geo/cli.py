@@ -354,8 +354,8 @@ def map_(
         static_map,
         to_html,
     )
-    from erbm_geo.maps.book import map_book
-    from erbm_geo.maps.reference import background
+    from erbm_geo.maps.printed.book import map_book
+    from erbm_geo.maps.printed.reference import background
     from erbm_geo.maps.style import label
 
     if (layer_name is None) == (indicator is None):
@@ -422,7 +422,7 @@ def _indicator_for_map(indicator: str) -> Any:
 
     from erbm_geo.errors import InvalidOptionError, UnknownOptionError
     from erbm_geo.indicators import INDICATOR_DOC, indicator_table
-    from erbm_geo.maps.symbology import MAX_CATEGORIES
+    from erbm_geo.maps.printed.symbology import MAX_CATEGORIES
 
     if indicator not in INDICATOR_DOC:
         raise UnknownOptionError(

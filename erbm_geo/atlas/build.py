@@ -47,6 +47,7 @@ from erbm_geo.export import write, write_text_atomic
 from erbm_geo.indicators import builtin
 from erbm_geo.indicators.table import indicator_table, sources_table
 from erbm_geo.maps.classify import classify
+from erbm_geo.maps.interactive.webjson import js_json
 from erbm_geo.maps.vocabulary import (
     CITE_CATEGORIES,
     DOCUMENTS,
@@ -63,7 +64,6 @@ from erbm_geo.maps.vocabulary import (
     producteur,
     synthese,
 )
-from erbm_geo.maps.webjson import js_json
 
 __all__ = ["BASEMAPS", "build_atlas"]
 
@@ -148,7 +148,7 @@ def _assets(ctx: _Context, out: Path) -> None:
     import js_lib_leaflet
 
     root = Path(js_lib_leaflet.__file__).resolve().parent / "static" / "js_lib_leaflet"
-    maps_static = _HERE.parent / "maps" / "static"
+    maps_static = _HERE.parent / "maps" / "interactive" / "static"
     css = (root / "leaflet.css").read_text("utf-8")
     css = re.sub(r"url\(images/", "url(images/", css)
     write_text_atomic(
@@ -475,211 +475,13 @@ def build_atlas(
     _assets(ctx, out)
     _write_downloads(ctx, out / "donnees")
     commun = {"date": date_fr(ctx.date.isoformat()), "annee": ctx.date.year, "fond": fond}
-    g = _geo(ctx)
-    logements = {
-        str(r["cite_id"]): (int(_num(r["logements"])), _cite(str(r["source"])))
-        for r in layers.programme_cites().to_dict("records")
-        if pd.notna(r["cite_id"])
-    }
-    qpv_noms = ctx.qpv["nom"].astype(str).to_dict()
-    ep_noms = ctx.epci["nom_epci"].astype(str).to_dict()
-    courts = read_fact_table("erbm_epci").set_index("siren_epci")["nom_court"].astype(str)
-    courts.index = courts.index.astype(str)
-
+    pages = _pages(ctx, out, commun)
     step("commune portraits")
-    cg = np.asarray(ctx.communes.geometry.values, dtype=object)
-    cites_geom = np.asarray(ctx.cites.geometry.values, dtype=object)
-    ci, cj = _near(cg, cites_geom)
-    qi, qj = _near(cg, np.asarray(ctx.qpv.geometry.values, dtype=object))
-    bi, bj = _near(cg, np.asarray(g.bien_gdf.geometry.values, dtype=object))
-    si, sj = _near(cg, np.asarray(g.stations_gdf.geometry.values, dtype=object), 1500.0)
-    codes = ctx.communes.index.astype(str).to_numpy()
-    ordre = sorted(range(len(codes)), key=lambda k: cle_tri(str(ctx.communes["nom"].iloc[k])))
-    for pos in range(len(codes)):
-        code = codes[pos]
-        r = ctx.communes.iloc[pos]
-        siren = str(r["siren_epci"])
-        spec = MapSpec(f"Carte de {r['nom']}", base="communes", base_props={code: {"surligne": True}})
-        spec.sources = [
-            millesimes()["contours"],
-            "Mission Bassin Minier",
-            millesimes()["anct_qpv"],
-            "SNCF, © les contributeurs d'OpenStreetMap",
-        ]
-        own = cj[ci == pos]
-        _bien_layer(spec, g, bj[bi == pos])
-        _qpv_layer(spec, ctx.qpv, g.qpv, qj[qi == pos])
-        if len(own):
-            _cites_layer(spec, ctx.cites.iloc[own], g.cites, own)
-        _stations_layer(spec, g, sj[si == pos])
-        spec.legende(
-            "Repères",
-            [
-                (str(r["nom"]), "#d7301f", "outline"),
-                ("Autres communes du Bassin minier", "#4d4d4d", "outline"),
-            ],
-        )
-        spec.fit(ctx.geo_communes.bounds[pos], 0.004)
-        k = ordre.index(pos)
-        voisins = [
-            (codes[ordre[k - 1]], str(ctx.communes["nom"].iloc[ordre[k - 1]])) if k else None,
-            (codes[ordre[k + 1]], str(ctx.communes["nom"].iloc[ordre[k + 1]]))
-            if k + 1 < len(ordre)
-            else None,
-        ]
-        qpv_list = sorted(
-            {qpv_noms[c] for c in str(r["qpv_codes"] or "").split(";") if c in qpv_noms}, key=cle_tri
-        )
-        _render(
-            out,
-            f"communes/{code}.html",
-            "commune.html",
-            **commun,
-            titre=str(r["nom"]),
-            rubrique="communes",
-            c=r,
-            code=code,
-            dep={"59": "du Nord", "62": "du Pas-de-Calais"}.get(str(r["departement"]), ""),
-            epci=ep_noms.get(siren),
-            siren=siren,
-            epci_nom=str(r["nom_epci"]),
-            epci_court=courts.get(siren, str(r["nom_epci"])),
-            population=_pop(r["population"]),
-            surface=nombre(float(r["area_km2"]), 1),
-            indicateurs=_ind_rows(ctx, r, siren, code),
-            cites=_cite_rows(ctx.cites.iloc[own], logements),
-            qpv=qpv_list,
-            carte=spec.to_json(),
-            legendes=spec.legendes,
-            voisins=voisins,
-            sources=_sources_for(
-                (
-                    "communes_59",
-                    "communes_62",
-                    "cog_communes",
-                    "qpv",
-                    "cites_minieres",
-                    "zt_cites_minieres",
-                    "cites_erbm",
-                    "bien_inscrit",
-                    "gares_voyageurs",
-                    "osm_stations",
-                    "filosofi_communes",
-                    "filosofi_iris",
-                    "cartofriches_communes",
-                )
-            ),
-        )
-    by_epci: dict[str, list[tuple[str, str]]] = {}
-    for code, nom, siren in zip(codes, ctx.communes["nom"], ctx.communes["siren_epci"], strict=True):
-        by_epci.setdefault(str(siren), []).append((str(code), str(nom)))
-    groupes = sorted(
-        (
-            {
-                "siren": s,
-                "nom": str(ctx.communes.loc[ctx.communes["siren_epci"] == s, "nom_epci"].iloc[0]),
-                "erbm": s in ep_noms,
-                "communes": sorted(v, key=lambda x: cle_tri(x[1])),
-            }
-            for s, v in by_epci.items()
-        ),
-        key=lambda x: cle_tri(str(x["nom"])),
-    )
-    _render(
-        out,
-        "communes/index.html",
-        "communes.html",
-        **commun,
-        titre="Les 250 communes",
-        rubrique="communes",
-        groupes=groupes,
-        n=len(codes),
-    )
-
+    for pos in range(len(pages.codes)):
+        _portrait(pages, pos)
+    _communes_index(pages)
     step("EPCI pages")
-    noms_communes = {str(c): str(n) for c, n in ctx.communes["nom"].items()}
-    epci_rows = []
-    for siren in ctx.epci.index:
-        s = str(siren)
-        mem = ctx.membres[ctx.membres["siren_epci"] == s]
-        ct = ctx.cites[ctx.cites["siren_epci"] == s]
-        cpos = np.flatnonzero(ctx.cites["siren_epci"].to_numpy() == s)
-        spec = MapSpec(
-            f"Carte de {ep_noms[s]}",
-            base="communes",
-            base_props={c: {"dans": True} for c in mem.index.astype(str)},
-        )
-        spec.sources = [millesimes()["contours"], "Mission Bassin Minier", millesimes()["anct_qpv"]]
-        qrows = np.unique(qj[np.isin(qi, np.flatnonzero(ctx.communes["siren_epci"].to_numpy() == s))])
-        _qpv_layer(spec, ctx.qpv, g.qpv, qrows)
-        if len(cpos):
-            _cites_layer(spec, ct, g.cites, cpos)
-        spec.legende("Repères", [("Communes de l'intercommunalité dans le bassin", "#d7301f", "outline")])
-        eb = shapely.bounds(
-            shapely.union_all(gpd.GeoSeries(mem.geometry.values, crs=mem.crs).to_crs(4326).values)
-        )
-        spec.fit(eb, 0.01)
-        comp = []
-        for col, ind in INDICATEURS.items():
-            v, b = _num(ctx.synthese.at[s, col]), _num(ctx.synthese.at["bassin", col])
-            comp.append(
-                {
-                    "col": col,
-                    "nom": ind.nom,
-                    "court": ind.court,
-                    "valeur": _cell(ind, v),
-                    "bassin": _cell(ind, b),
-                    "graphique": charts.comparaison(v, b, ind, nom=courts.get(s, s), ident=f"cmp-{col}"),
-                }
-            )
-        membres = []
-        for c, r in sorted(mem.iterrows(), key=lambda x: cle_tri(str(x[1]["nom"]))):
-            membres.append(
-                {
-                    "code": str(c),
-                    "nom": str(r["nom"]),
-                    "bassin": bool(r["in_basin"]),
-                    "population": _pop(r["population"]),
-                    "population_tri": str(int(r["population"])) if pd.notna(r["population"]) else "",
-                    "cites": int(r["n_cites"]),
-                    "valeurs": [_cell(INDICATEURS[k], r[k]) for k in _EPCI_COLS],
-                }
-            )
-        _render(
-            out,
-            f"epci/{s}.html",
-            "epci.html",
-            **commun,
-            titre=ep_noms[s],
-            rubrique="epci",
-            siren=s,
-            court=courts.get(s, s),
-            n_communes=len(mem),
-            n_bassin=int(mem["in_basin"].sum()),
-            population=_pop(mem["population"].sum()),
-            n_cites=len(ct),
-            n_qpv=len(qrows),
-            comparaison=comp,
-            membres=membres,
-            colonnes=[INDICATEURS[k] for k in _EPCI_COLS],
-            cites=_cite_rows(ct, logements, noms_communes),
-            carte=spec.to_json(),
-            legendes=spec.legendes,
-        )
-        epci_rows.append(
-            {
-                "siren": s,
-                "nom": ep_noms[s],
-                "court": courts.get(s, s),
-                "communes": len(mem),
-                "bassin": int(mem["in_basin"].sum()),
-                "population": _pop(mem["population"].sum()),
-                "population_tri": str(int(mem["population"].sum())),
-                "cites": len(ct),
-                "inscrites": int(ct["unesco_inscribed"].sum()),
-                "erbm": int(ct["erbm_programme"].sum()),
-            }
-        )
+    epci_rows = [_epci_page(pages, str(siren)) for siren in ctx.epci.index]
     epci_rows.sort(key=lambda x: cle_tri(x["nom"]))
     _render(
         out,
@@ -690,89 +492,8 @@ def build_atlas(
         rubrique="epci",
         epcis=epci_rows,
     )
-
     step("indicator pages")
-    items = []
-    noms = ctx.communes["nom"].astype(str)
-    for col, ind in INDICATEURS.items():
-        v = ctx.communes[col].astype("float64").to_numpy()
-        cls, labels = classify(v, ind.nombre, scheme="fisher_jenks", k=5)
-        pal = couleurs(ind.palette, max(len(labels), 1))
-        spec = MapSpec(
-            f"Carte : {ind.court}",
-            base="communes",
-            base_props={
-                c: {"c": int(k), "t": [f"{ind.court} : {ind.valeur(x)}"]}
-                for c, k, x in zip(codes, cls, v, strict=True)
-            },
-        )
-        spec.sources = [
-            millesimes()["contours"],
-            *sorted({producteur(CATALOGUE[s].attribution) for s in ind.sources}),
-        ]
-        items_l = [(lab, col_, "fill") for lab, col_ in zip(labels, pal, strict=True)]
-        n_na = int(np.isnan(v).sum())
-        if n_na:
-            items_l.append((f"Données manquantes ({n_na} communes)", "#9e9e9e", "nd"))
-        spec.palette = pal
-        spec.legende(f"{ind.court} ({ind.unite})", items_l, note=ind.manquant if n_na else None)
-        spec.fit(
-            np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)],
-            0.01,
-        )
-        order = np.argsort(-np.nan_to_num(v, nan=-np.inf), kind="stable")
-        ok = order[~np.isnan(v[order])]
-        rows = [
-            {
-                "code": codes[k],
-                "nom": noms.iloc[k],
-                "epci": str(ctx.communes["nom_epci"].iloc[k]),
-                "valeur": _cell(ind, v[k]),
-            }
-            for k in sorted(range(len(codes)), key=lambda k: cle_tri(noms.iloc[k]))
-        ]
-        haut = [{"code": codes[k], "nom": noms.iloc[k], "valeur": ind.valeur(v[k])} for k in ok[:10]]
-        bas = [{"code": codes[k], "nom": noms.iloc[k], "valeur": ind.valeur(v[k])} for k in ok[::-1][:10]]
-        manque = None
-        if n_na:
-            pop_na = ctx.communes.loc[np.isnan(v), "population"].max()
-            manque = (
-                f"{n_na} des {len(v)} communes n'ont pas de valeur ; la plus peuplée d'entre "
-                f"elles compte {_pop(pop_na)} habitants."
-            )
-        bassin = _num(ctx.synthese.at["bassin", col])
-        _render(
-            out,
-            f"indicateurs/{col}.html",
-            "indicateur.html",
-            **commun,
-            titre=ind.nom,
-            rubrique="indicateurs",
-            ind=ind,
-            bassin=ind.valeur(bassin),
-            synthese=SYNTHESES[ind.synthese],
-            minimum=ind.valeur(np.nanmin(v)),
-            maximum=ind.valeur(np.nanmax(v)),
-            manque=manque,
-            histogramme=charts.histogramme(
-                v, ind, repere=bassin, repere_label=f"Bassin : {ind.valeur(bassin)}", ident=f"hist-{col}"
-            ),
-            haut=haut,
-            bas=bas,
-            lignes=rows,
-            carte=spec.to_json(),
-            legendes=spec.legendes,
-            sources=_sources_for(ind.sources),
-        )
-        items.append(
-            {
-                "col": col,
-                "nom": ind.nom,
-                "definition": ind.definition,
-                "bassin": ind.valeur(bassin),
-                "synthese": SYNTHESES[ind.synthese],
-            }
-        )
+    items = [_indicator_page(pages, col, ind) for col, ind in INDICATEURS.items()]
     _render(
         out,
         "indicateurs/index.html",
@@ -782,12 +503,378 @@ def build_atlas(
         rubrique="indicateurs",
         items=items,
     )
-
     step("home, downloads and sources")
-    _home(out, ctx, g, commun, epci_rows)
+    _home(out, ctx, pages.g, commun, epci_rows)
     _telechargements(out, commun, out / "donnees")
     _sources(out, ctx, commun, sources_table())
     return out / "index.html"
+
+
+# ---------------------------------------------------------------- pages: shared context
+
+
+@dataclass
+class _Pages:
+    """What every page builder reads: the build context, the map layers, the lookups."""
+
+    ctx: _Context
+    out: Path
+    commun: dict[str, Any]  # the values of every page (date, year, background)
+    g: _Geo
+    logements: dict[str, tuple[int, str]]  # cite_id -> (homes renovated, document cited)
+    qpv_noms: dict[str, str]
+    ep_noms: dict[str, str]
+    courts: pd.Series  # short names of the 8 EPCI, by SIREN
+    codes: np.ndarray  # INSEE codes of the basin communes, in the table's order
+    ordre: list[int]  # positions of the communes in French alphabetical order
+    near: dict[str, tuple[np.ndarray, np.ndarray]]  # commune position -> cités, QPV, bien, stations
+
+
+def _pages(ctx: _Context, out: Path, commun: dict[str, Any]) -> _Pages:
+    g = _geo(ctx)
+    logements = {
+        str(r["cite_id"]): (int(_num(r["logements"])), _cite(str(r["source"])))
+        for r in layers.programme_cites().to_dict("records")
+        if pd.notna(r["cite_id"])
+    }
+    courts = read_fact_table("erbm_epci").set_index("siren_epci")["nom_court"].astype(str)
+    courts.index = courts.index.astype(str)
+    cg = np.asarray(ctx.communes.geometry.values, dtype=object)
+    near = {
+        "cites": _near(cg, np.asarray(ctx.cites.geometry.values, dtype=object)),
+        "qpv": _near(cg, np.asarray(ctx.qpv.geometry.values, dtype=object)),
+        "bien": _near(cg, np.asarray(g.bien_gdf.geometry.values, dtype=object)),
+        "stations": _near(cg, np.asarray(g.stations_gdf.geometry.values, dtype=object), 1500.0),
+    }
+    codes = ctx.communes.index.astype(str).to_numpy()
+    return _Pages(
+        ctx,
+        out,
+        commun,
+        g,
+        logements,
+        ctx.qpv["nom"].astype(str).to_dict(),
+        ctx.epci["nom_epci"].astype(str).to_dict(),
+        courts,
+        codes,
+        sorted(range(len(codes)), key=lambda k: cle_tri(str(ctx.communes["nom"].iloc[k]))),
+        near,
+    )
+
+
+def _of(p: _Pages, what: str, pos: int) -> np.ndarray:
+    """Return the rows of layer *what* near the commune at position *pos*."""
+    i, j = p.near[what]
+    return cast("np.ndarray", j[i == pos])
+
+
+# ---------------------------------------------------------------- pages: commune portraits
+
+_PORTRAIT_SOURCES = (
+    "communes_59",
+    "communes_62",
+    "cog_communes",
+    "qpv",
+    "cites_minieres",
+    "zt_cites_minieres",
+    "cites_erbm",
+    "bien_inscrit",
+    "gares_voyageurs",
+    "osm_stations",
+    "filosofi_communes",
+    "filosofi_iris",
+    "cartofriches_communes",
+)
+
+
+def _portrait_map(p: _Pages, pos: int) -> MapSpec:
+    ctx, g = p.ctx, p.g
+    r = ctx.communes.iloc[pos]
+    spec = MapSpec(f"Carte de {r['nom']}", base="communes", base_props={p.codes[pos]: {"surligne": True}})
+    spec.sources = [
+        millesimes()["contours"],
+        "Mission Bassin Minier",
+        millesimes()["anct_qpv"],
+        "SNCF, © les contributeurs d'OpenStreetMap",
+    ]
+    own = _of(p, "cites", pos)
+    _bien_layer(spec, g, _of(p, "bien", pos))
+    _qpv_layer(spec, ctx.qpv, g.qpv, _of(p, "qpv", pos))
+    if len(own):
+        _cites_layer(spec, ctx.cites.iloc[own], g.cites, own)
+    _stations_layer(spec, g, _of(p, "stations", pos))
+    spec.legende(
+        "Repères",
+        [(str(r["nom"]), "#d7301f", "outline"), ("Autres communes du Bassin minier", "#4d4d4d", "outline")],
+    )
+    spec.fit(ctx.geo_communes.bounds[pos], 0.004)
+    return spec
+
+
+def _portrait(p: _Pages, pos: int) -> None:
+    """Write the portrait of the commune at position *pos* (``communes/<code>.html``)."""
+    ctx, code = p.ctx, p.codes[pos]
+    r = ctx.communes.iloc[pos]
+    siren = str(r["siren_epci"])
+    spec = _portrait_map(p, pos)
+    k = p.ordre.index(pos)
+    noms = ctx.communes["nom"]
+    voisins = [
+        (p.codes[p.ordre[k - 1]], str(noms.iloc[p.ordre[k - 1]])) if k else None,
+        (p.codes[p.ordre[k + 1]], str(noms.iloc[p.ordre[k + 1]])) if k + 1 < len(p.ordre) else None,
+    ]
+    qpv_list = sorted(
+        {p.qpv_noms[c] for c in str(r["qpv_codes"] or "").split(";") if c in p.qpv_noms}, key=cle_tri
+    )
+    _render(
+        p.out,
+        f"communes/{code}.html",
+        "commune.html",
+        **p.commun,
+        titre=str(r["nom"]),
+        rubrique="communes",
+        c=r,
+        code=code,
+        dep={"59": "du Nord", "62": "du Pas-de-Calais"}.get(str(r["departement"]), ""),
+        epci=p.ep_noms.get(siren),
+        siren=siren,
+        epci_nom=str(r["nom_epci"]),
+        epci_court=p.courts.get(siren, str(r["nom_epci"])),
+        population=_pop(r["population"]),
+        surface=nombre(float(r["area_km2"]), 1),
+        indicateurs=_ind_rows(ctx, r, siren, code),
+        cites=_cite_rows(ctx.cites.iloc[_of(p, "cites", pos)], p.logements),
+        qpv=qpv_list,
+        carte=spec.to_json(),
+        legendes=spec.legendes,
+        voisins=voisins,
+        sources=_sources_for(_PORTRAIT_SOURCES),
+    )
+
+
+def _communes_index(p: _Pages) -> None:
+    """Write the list of the communes by EPCI (``communes/index.html``)."""
+    ctx = p.ctx
+    by_epci: dict[str, list[tuple[str, str]]] = {}
+    for code, nom, siren in zip(p.codes, ctx.communes["nom"], ctx.communes["siren_epci"], strict=True):
+        by_epci.setdefault(str(siren), []).append((str(code), str(nom)))
+    groupes = sorted(
+        (
+            {
+                "siren": s,
+                "nom": str(ctx.communes.loc[ctx.communes["siren_epci"] == s, "nom_epci"].iloc[0]),
+                "erbm": s in p.ep_noms,
+                "communes": sorted(v, key=lambda x: cle_tri(x[1])),
+            }
+            for s, v in by_epci.items()
+        ),
+        key=lambda x: cle_tri(str(x["nom"])),
+    )
+    _render(
+        p.out,
+        "communes/index.html",
+        "communes.html",
+        **p.commun,
+        titre="Les 250 communes",
+        rubrique="communes",
+        groupes=groupes,
+        n=len(p.codes),
+    )
+
+
+# ---------------------------------------------------------------- pages: EPCI
+
+
+def _epci_map(p: _Pages, s: str, mem: gpd.GeoDataFrame) -> tuple[MapSpec, np.ndarray]:
+    ctx = p.ctx
+    spec = MapSpec(
+        f"Carte de {p.ep_noms[s]}",
+        base="communes",
+        base_props={c: {"dans": True} for c in mem.index.astype(str)},
+    )
+    spec.sources = [millesimes()["contours"], "Mission Bassin Minier", millesimes()["anct_qpv"]]
+    qi, qj = p.near["qpv"]
+    qrows = np.unique(qj[np.isin(qi, np.flatnonzero(ctx.communes["siren_epci"].to_numpy() == s))])
+    _qpv_layer(spec, ctx.qpv, p.g.qpv, qrows)
+    cpos = np.flatnonzero(ctx.cites["siren_epci"].to_numpy() == s)
+    if len(cpos):
+        _cites_layer(spec, ctx.cites[ctx.cites["siren_epci"] == s], p.g.cites, cpos)
+    spec.legende("Repères", [("Communes de l'intercommunalité dans le bassin", "#d7301f", "outline")])
+    eb = shapely.bounds(
+        shapely.union_all(gpd.GeoSeries(mem.geometry.values, crs=mem.crs).to_crs(4326).values)
+    )
+    spec.fit(eb, 0.01)
+    return spec, qrows
+
+
+def _epci_comparison(p: _Pages, s: str) -> list[dict[str, Any]]:
+    out = []
+    for col, ind in INDICATEURS.items():
+        v, b = _num(p.ctx.synthese.at[s, col]), _num(p.ctx.synthese.at["bassin", col])
+        out.append(
+            {
+                "col": col,
+                "nom": ind.nom,
+                "court": ind.court,
+                "valeur": _cell(ind, v),
+                "bassin": _cell(ind, b),
+                "graphique": charts.comparaison(v, b, ind, nom=p.courts.get(s, s), ident=f"cmp-{col}"),
+            }
+        )
+    return out
+
+
+def _epci_members(mem: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": str(c),
+            "nom": str(r["nom"]),
+            "bassin": bool(r["in_basin"]),
+            "population": _pop(r["population"]),
+            "population_tri": str(int(r["population"])) if pd.notna(r["population"]) else "",
+            "cites": int(r["n_cites"]),
+            "valeurs": [_cell(INDICATEURS[k], r[k]) for k in _EPCI_COLS],
+        }
+        for c, r in sorted(mem.iterrows(), key=lambda x: cle_tri(str(x[1]["nom"])))
+    ]
+
+
+def _epci_page(p: _Pages, s: str) -> dict[str, Any]:
+    """Write the page of EPCI *s* (``epci/<siren>.html``) and return its row of the EPCI list."""
+    ctx = p.ctx
+    mem = ctx.membres[ctx.membres["siren_epci"] == s]
+    ct = ctx.cites[ctx.cites["siren_epci"] == s]
+    spec, qrows = _epci_map(p, s, mem)
+    noms_communes = {str(c): str(n) for c, n in ctx.communes["nom"].items()}
+    _render(
+        p.out,
+        f"epci/{s}.html",
+        "epci.html",
+        **p.commun,
+        titre=p.ep_noms[s],
+        rubrique="epci",
+        siren=s,
+        court=p.courts.get(s, s),
+        n_communes=len(mem),
+        n_bassin=int(mem["in_basin"].sum()),
+        population=_pop(mem["population"].sum()),
+        n_cites=len(ct),
+        n_qpv=len(qrows),
+        comparaison=_epci_comparison(p, s),
+        membres=_epci_members(mem),
+        colonnes=[INDICATEURS[k] for k in _EPCI_COLS],
+        cites=_cite_rows(ct, p.logements, noms_communes),
+        carte=spec.to_json(),
+        legendes=spec.legendes,
+    )
+    return {
+        "siren": s,
+        "nom": p.ep_noms[s],
+        "court": p.courts.get(s, s),
+        "communes": len(mem),
+        "bassin": int(mem["in_basin"].sum()),
+        "population": _pop(mem["population"].sum()),
+        "population_tri": str(int(mem["population"].sum())),
+        "cites": len(ct),
+        "inscrites": int(ct["unesco_inscribed"].sum()),
+        "erbm": int(ct["erbm_programme"].sum()),
+    }
+
+
+# ---------------------------------------------------------------- pages: indicators
+
+
+def _indicator_map(p: _Pages, ind: Indicateur, v: np.ndarray) -> MapSpec:
+    ctx = p.ctx
+    cls, labels = classify(v, ind.nombre, scheme="fisher_jenks", k=5)
+    pal = couleurs(ind.palette, max(len(labels), 1))
+    spec = MapSpec(
+        f"Carte : {ind.court}",
+        base="communes",
+        base_props={
+            c: {"c": int(k), "t": [f"{ind.court} : {ind.valeur(x)}"]}
+            for c, k, x in zip(p.codes, cls, v, strict=True)
+        },
+    )
+    spec.sources = [
+        millesimes()["contours"],
+        *sorted({producteur(CATALOGUE[s].attribution) for s in ind.sources}),
+    ]
+    items_l = [(lab, col_, "fill") for lab, col_ in zip(labels, pal, strict=True)]
+    n_na = int(np.isnan(v).sum())
+    if n_na:
+        items_l.append((f"Données manquantes ({n_na} communes)", "#9e9e9e", "nd"))
+    spec.palette = pal
+    spec.legende(f"{ind.court} ({ind.unite})", items_l, note=ind.manquant if n_na else None)
+    spec.fit(
+        np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)],
+        0.01,
+    )
+    return spec
+
+
+def _indicator_rows(p: _Pages, ind: Indicateur, v: np.ndarray) -> dict[str, Any]:
+    """Return the table of every commune, the ten highest and lowest, and what is missing."""
+    ctx, codes = p.ctx, p.codes
+    noms = ctx.communes["nom"].astype(str)
+    order = np.argsort(-np.nan_to_num(v, nan=-np.inf), kind="stable")
+    ok = order[~np.isnan(v[order])]
+    n_na = int(np.isnan(v).sum())
+    manque = None
+    if n_na:
+        pop_na = ctx.communes.loc[np.isnan(v), "population"].max()
+        manque = (
+            f"{n_na} des {len(v)} communes n'ont pas de valeur ; la plus peuplée d'entre "
+            f"elles compte {_pop(pop_na)} habitants."
+        )
+    return {
+        "lignes": [
+            {
+                "code": codes[k],
+                "nom": noms.iloc[k],
+                "epci": str(ctx.communes["nom_epci"].iloc[k]),
+                "valeur": _cell(ind, v[k]),
+            }
+            for k in sorted(range(len(codes)), key=lambda k: cle_tri(noms.iloc[k]))
+        ],
+        "haut": [{"code": codes[k], "nom": noms.iloc[k], "valeur": ind.valeur(v[k])} for k in ok[:10]],
+        "bas": [{"code": codes[k], "nom": noms.iloc[k], "valeur": ind.valeur(v[k])} for k in ok[::-1][:10]],
+        "manque": manque,
+    }
+
+
+def _indicator_page(p: _Pages, col: str, ind: Indicateur) -> dict[str, Any]:
+    """Write the page of indicator *col* (``indicateurs/<col>.html``) and return its list row."""
+    v = p.ctx.communes[col].astype("float64").to_numpy()
+    spec = _indicator_map(p, ind, v)
+    bassin = _num(p.ctx.synthese.at["bassin", col])
+    _render(
+        p.out,
+        f"indicateurs/{col}.html",
+        "indicateur.html",
+        **p.commun,
+        titre=ind.nom,
+        rubrique="indicateurs",
+        ind=ind,
+        bassin=ind.valeur(bassin),
+        synthese=SYNTHESES[ind.synthese],
+        minimum=ind.valeur(np.nanmin(v)),
+        maximum=ind.valeur(np.nanmax(v)),
+        histogramme=charts.histogramme(
+            v, ind, repere=bassin, repere_label=f"Bassin : {ind.valeur(bassin)}", ident=f"hist-{col}"
+        ),
+        carte=spec.to_json(),
+        legendes=spec.legendes,
+        sources=_sources_for(ind.sources),
+        **_indicator_rows(p, ind, v),
+    )
+    return {
+        "col": col,
+        "nom": ind.nom,
+        "definition": ind.definition,
+        "bassin": ind.valeur(bassin),
+        "synthese": SYNTHESES[ind.synthese],
+    }
 
 
 _EPCI_COLS = ("qpv_share", "centre_distance_m", "station_distance_m", "revenu_median_commune")
@@ -806,7 +893,8 @@ def _sources_for(names: tuple[str, ...]) -> list[dict[str, str]]:
     ]
 
 
-def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: list[dict[str, Any]]) -> None:
+def _home_facts() -> dict[str, Any]:
+    """Return the programme's figures of the home page, each with its document (fact tables)."""
     jalons = _facts("programme_milestones")
     inv = {r["indicator"]: r for r in _facts("inventory_figures")}
     faits: list[dict[str, str]] = []
@@ -817,6 +905,9 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
 
     def un(indicator: str) -> dict[str, str]:
         return next(r for r in jalons if r["indicator"] == indicator)
+
+    def n(r: dict[str, str]) -> str:
+        return nombre(float(r["value"]))
 
     obj, prio, sig = (
         un("objectif_logements_rehabilites"),
@@ -830,10 +921,6 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
         inv["logements_cites_minieres"],
         inv["cites_inscrites_unesco"],
     )
-
-    def n(r: dict[str, str]) -> str:
-        return nombre(float(r["value"]))
-
     intro = {
         "inventaire": fait(f"{n(n_inv)} cités minières recensées, {n(n_lg)} logements", n_inv),
         "inscrites": fait(f"{n(n_ins)} cités inscrites au patrimoine mondial en juin 2012", n_ins),
@@ -856,7 +943,19 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
             r,
         )
     points = [(r["date"], float(r["value"]), r["comparator"]) for r in prog]
-    graphique = charts.progression(points, float(obj["value"]), obj["date"])
+    return {
+        "intro": intro,
+        "faits": faits,
+        "graphique": charts.progression(points, float(obj["value"]), obj["date"]),
+        "jalons": [
+            {"date": date_fr(p[0]), "valeur": ("plus de " if p[2] == ">" else "environ ") + nombre(p[1])}
+            for p in points
+        ],
+        "objectif": nombre(float(obj["value"])),
+    }
+
+
+def _home_map(ctx: _Context, g: _Geo) -> MapSpec:
     spec = MapSpec("Carte du Bassin minier", base="communes", base_props={})
     spec.sources = [millesimes()["contours"], "Mission Bassin Minier", millesimes()["anct_qpv"]]
     spec.layer(
@@ -876,13 +975,26 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
     spec.fit(
         np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)], 0.01
     )
+    return spec
+
+
+_HOME_VINTAGES = (
+    "cog_communes",
+    "qpv",
+    "cites_minieres",
+    "cites_erbm",
+    "filosofi_communes",
+    "cartofriches_communes",
+    "osm_stations",
+)
+
+
+def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: list[dict[str, Any]]) -> None:
+    """Write the home page: the programme's figures, the basin map, key figures, the EPCI, vintages."""
     c = ctx.communes
     chiffres = [
         (nombre(len(c)), "communes dans le Bassin minier"),
-        (
-            nombre(float(c["population"].sum())),
-            f"habitants ({millesimes()['population']})",
-        ),
+        (nombre(float(c["population"].sum())), f"habitants ({millesimes()['population']})"),
         (nombre(len(ctx.cites)), "cités minières cartographiées"),
         (
             nombre(int(ctx.cites["unesco_inscribed"].sum())),
@@ -891,18 +1003,7 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
         (nombre(int(ctx.cites["erbm_programme"].sum())), "cités du programme ERBM"),
         (nombre(int((ctx.communes["n_qpv"] > 0).sum())), "communes touchées par un QPV"),
     ]
-    vintages = [
-        (SOURCES_FR.get(n, CATALOGUE[n].title), CATALOGUE[n].vintage)
-        for n in (
-            "cog_communes",
-            "qpv",
-            "cites_minieres",
-            "cites_erbm",
-            "filosofi_communes",
-            "cartofriches_communes",
-            "osm_stations",
-        )
-    ]
+    spec = _home_map(ctx, g)
     _render(
         out,
         "index.html",
@@ -910,19 +1011,12 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
         **commun,
         titre="Atlas du Bassin minier du Nord et du Pas-de-Calais",
         rubrique="accueil",
-        intro=intro,
-        faits=faits,
-        graphique=graphique,
-        jalons=[
-            {"date": date_fr(p[0]), "valeur": ("plus de " if p[2] == ">" else "environ ") + nombre(p[1])}
-            for p in points
-        ],
-        objectif=nombre(float(obj["value"])),
+        **_home_facts(),
         chiffres=chiffres,
         epcis=epci_rows,
         carte=spec.to_json(),
         legendes=spec.legendes,
-        millesimes=vintages,
+        millesimes=[(SOURCES_FR.get(n, CATALOGUE[n].title), CATALOGUE[n].vintage) for n in _HOME_VINTAGES],
     )
 
 

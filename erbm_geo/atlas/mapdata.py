@@ -19,8 +19,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from erbm_geo.maps.interactive.webjson import js_json
 from erbm_geo.maps.style import web_geometries
-from erbm_geo.maps.webjson import js_json
 
 __all__ = ["Features", "MapSpec", "contexte_js", "features"]
 
@@ -32,7 +32,7 @@ class Features:
     Parameters
     ----------
     geometry : list of str
-        One quantised GeoJSON geometry per row (see :func:`erbm_geo.maps.webjson.geometry_json`).
+        One quantised GeoJSON geometry per row (see :func:`erbm_geo.maps.interactive.webjson.geometry_json`).
     bounds : numpy.ndarray of float, shape (n, 4)
         Each row's longitude/latitude bounds.
 
@@ -82,7 +82,7 @@ def features(gdf: gpd.GeoDataFrame, *, tolerance: float, coverage: bool = False)
     >>> features(example_communes(), tolerance=0).geometry[0]
     '{"type":"Polygon","q":[[288791,5027785,-4,1796,-2803,-3,5,-1796,2802,3]]}'
     """
-    from erbm_geo.maps.webjson import geometry_json
+    from erbm_geo.maps.interactive.webjson import geometry_json
 
     web = web_geometries(gdf, tolerance=tolerance, coverage=coverage)
     return Features(geometry_json(web), shapely.bounds(web))

@@ -232,79 +232,94 @@ def indicator_table(
             return map_features(
                 _features_table, features, *(getattr(t, n) for n in names), names=tuple(names)
             )
-        feats, _ = prepare(features, name="features")  # in EPSG:2154, whatever the caller's CRS
-        if targets is not None:  # the caller's targets too: every layer meets in the working CRS
-            t = Targets(
-                **{
-                    f.name: (None if v is None else to_working_crs(v, name=f.name))
-                    for f in dataclasses.fields(t)
-                    for v in [getattr(t, f.name)]
-                }
-            )
-        ind = _indicators(feats, t)
-        base = pd.DataFrame(feats.drop(columns=feats.geometry.name))
-        clash = [c for c in base.columns if c in ind.columns]
-        if clash:
-            raise UnknownOptionError(
-                f"features already have column(s) {clash} that the table computes; rename or drop them first"
-            )
-        return gpd.GeoDataFrame(pd.concat([base, ind], axis=1), geometry=feats.geometry.values, crs=feats.crs)
-    area = territory_communes(territory)
+        return _features_table_in_memory(features, t, own_targets=targets is not None)
     if of == "communes":
-        c = area
-        pts = _centres(level="all", territory="nord_pas_de_calais").reindex(c.index)
-        ind = _indicators(c, t, point_source=pts)
-        ct = _cites()
-        counts = (
-            ct.groupby("code_insee")
-            .agg(
-                n_cites=("nom", "size"),
-                n_cites_unesco=("unesco_inscribed", "sum"),
-                n_cites_erbm=("erbm_programme", "sum"),
-            )
-            .reindex(c.index)
-            .fillna(0)
-            .astype("int64")
+        return _communes_table(territory_communes(territory), t)
+    return _cites_table(territory, t)
+
+
+def _features_table_in_memory(
+    features: gpd.GeoDataFrame, t: Targets, *, own_targets: bool
+) -> gpd.GeoDataFrame:
+    """Return the table of a caller's layer: its own columns, then the indicators."""
+    feats, _ = prepare(features, name="features")  # in EPSG:2154, whatever the caller's CRS
+    if own_targets:  # the caller's targets too: every layer meets in the working CRS
+        t = Targets(
+            **{
+                f.name: (None if v is None else to_working_crs(v, name=f.name))
+                for f in dataclasses.fields(t)
+                for v in [getattr(t, f.name)]
+            }
         )
-        base = c[
-            [
-                "nom",
-                "departement",
-                "siren_epci",
-                "nom_epci",
-                "population",
-                "area_km2",
-                "in_basin",
-                "in_erbm_epci",
-            ]
-        ]
-        out = pd.concat([base, counts, ind], axis=1)
-        return gpd.GeoDataFrame(out, geometry=c.geometry.values, crs=c.crs)
-    ct = filter_to_territory(
-        _cites(), territory if isinstance(territory, str) and territory in TERRITORIES else area
+    ind = _indicators(feats, t)
+    base = pd.DataFrame(feats.drop(columns=feats.geometry.name))
+    clash = [c for c in base.columns if c in ind.columns]
+    if clash:
+        raise UnknownOptionError(
+            f"features already have column(s) {clash} that the table computes; rename or drop them first"
+        )
+    return gpd.GeoDataFrame(pd.concat([base, ind], axis=1), geometry=feats.geometry.values, crs=feats.crs)
+
+
+_COMMUNE_COLUMNS = [
+    "nom",
+    "departement",
+    "siren_epci",
+    "nom_epci",
+    "population",
+    "area_km2",
+    "in_basin",
+    "in_erbm_epci",
+]
+_CITE_COLUMNS = [
+    "nom",
+    "type_cite",
+    "interet",
+    "bailleur",
+    "unesco_inscribed",
+    "in_buffer_zone",
+    "erbm_programme",
+    "code_insee",
+    "codes_insee",
+    "area_ha",
+    "area_inscribed_ha",
+    "area_buffer_ha",
+]
+
+
+def _communes_table(c: gpd.GeoDataFrame, t: Targets) -> gpd.GeoDataFrame:
+    """Return the table of communes: who they are, their cités, then the indicators."""
+    pts = _centres(level="all", territory="nord_pas_de_calais").reindex(c.index)
+    ind = _indicators(c, t, point_source=pts)
+    counts = (
+        _cites()
+        .groupby("code_insee")
+        .agg(
+            n_cites=("nom", "size"),
+            n_cites_unesco=("unesco_inscribed", "sum"),
+            n_cites_erbm=("erbm_programme", "sum"),
+        )
+        .reindex(c.index)
+        .fillna(0)
+        .astype("int64")
     )
+    out = pd.concat([c[_COMMUNE_COLUMNS], counts, ind], axis=1)
+    return gpd.GeoDataFrame(out, geometry=c.geometry.values, crs=c.crs)
+
+
+def _cites_table(territory: str | Sequence[str], t: Targets) -> gpd.GeoDataFrame:
+    """Return the table of the cités of *territory*: who they are, then the indicators."""
+    area = (
+        territory
+        if isinstance(territory, str) and territory in TERRITORIES
+        else territory_communes(territory)
+    )
+    ct = filter_to_territory(_cites(), area)
     if len(ct) == 0:
         raise EmptyInputError(
             f"no cité minière lies in the territory {territory!r}; use of='communes' for its communes"
         )
-    ind = _indicators(ct, t)
-    base = ct[
-        [
-            "nom",
-            "type_cite",
-            "interet",
-            "bailleur",
-            "unesco_inscribed",
-            "in_buffer_zone",
-            "erbm_programme",
-            "code_insee",
-            "codes_insee",
-            "area_ha",
-            "area_inscribed_ha",
-            "area_buffer_ha",
-        ]
-    ]
-    cols = [base, ind]
+    cols = [ct[_CITE_COLUMNS], _indicators(ct, t)]
     if t.qpv is not None:  # statistics about inscribed cités are measured on their inscribed parts
         parts = cite_parts("inscribed")
         parts = parts[parts.index.isin(ct.index)]

@@ -93,7 +93,7 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
             f"{name}: cannot read {p} as GeoParquet ({exc}); write it with "
             "erbm_geo.export.write_partitioned or geopandas' to_parquet"
         ) from exc
-    if ddf._meta.crs is None:
+    if ddf.crs is None:
         raise CRSError(
             f"{name}: {p} declares no CRS; set it before writing (e.g. gdf.set_crs('EPSG:2154')), "
             "erbm_geo never guesses one"

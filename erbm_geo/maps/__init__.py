@@ -1,7 +1,15 @@
-"""Outputs for people: interactive Folium maps and static maps (the atlas: :mod:`erbm_geo.atlas`).
+"""Maps for people: two products and what they share (the atlas: :mod:`erbm_geo.atlas`).
 
-Names are loaded on first use, so that the atlas, which needs only :mod:`~erbm_geo.maps.webjson`
-and :mod:`~erbm_geo.maps.classify`, imports neither Folium nor matplotlib.
+* :mod:`erbm_geo.maps.interactive` — Folium maps, their web JSON and runtime assets;
+* :mod:`erbm_geo.maps.printed` — A4/A3 pages and map books (matplotlib);
+* shared beside them: :mod:`~erbm_geo.maps.style` (labels, formats, colours),
+  :mod:`~erbm_geo.maps.classify` (classes), :mod:`~erbm_geo.maps.vocabulary` (the French words
+  of the atlas and the pages, read from :mod:`erbm_geo.vocabulary`).
+
+Names are loaded on first use, so that the atlas, which needs only
+:mod:`~erbm_geo.maps.interactive.webjson` and :mod:`~erbm_geo.maps.classify`, imports neither
+Folium nor matplotlib. Since 0.3 the modules live in the two subpackages (``erbm_geo.maps.sheet``
+is ``erbm_geo.maps.printed.sheet``…); the names of this package are unchanged.
 """
 
 from __future__ import annotations
@@ -45,19 +53,18 @@ _WHERE = {
             "new_map",
             "to_html",
         ),
-        "interactive",
+        "interactive.folium_map",
     ),
-    **dict.fromkeys(("add_raster", "plot_raster"), "raster_overlay"),
-    **dict.fromkeys(("save_figure", "static_map"), "static_maps"),
-    **dict.fromkeys(("Background", "background"), "reference"),
-    "Classes": "symbology",
-    "Page": "page",
-    "map_book": "book",
+    **dict.fromkeys(("add_raster", "plot_raster"), "interactive.raster_overlay"),
+    **dict.fromkeys(("save_figure", "static_map"), "printed.static_maps"),
+    **dict.fromkeys(("Background", "background"), "printed.reference"),
+    "Classes": "printed.symbology",
+    "Page": "printed.page",
+    "map_book": "printed.book",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from erbm_geo.maps.book import map_book
-    from erbm_geo.maps.interactive import (
+    from erbm_geo.maps.interactive.folium_map import (
         BASEMAPS,
         Fields,
         Style,
@@ -69,11 +76,12 @@ if TYPE_CHECKING:  # pragma: no cover
         new_map,
         to_html,
     )
-    from erbm_geo.maps.page import Page
-    from erbm_geo.maps.raster_overlay import add_raster, plot_raster
-    from erbm_geo.maps.reference import Background, background
-    from erbm_geo.maps.static_maps import save_figure, static_map
-    from erbm_geo.maps.symbology import Classes
+    from erbm_geo.maps.interactive.raster_overlay import add_raster, plot_raster
+    from erbm_geo.maps.printed.book import map_book
+    from erbm_geo.maps.printed.page import Page
+    from erbm_geo.maps.printed.reference import Background, background
+    from erbm_geo.maps.printed.static_maps import save_figure, static_map
+    from erbm_geo.maps.printed.symbology import Classes
 
 
 def __getattr__(name: str) -> Any:
@@ -90,17 +98,10 @@ def __dir__() -> list[str]:
     return sorted(
         [
             *__all__,
-            "book",
-            "cartography",
             "classify",
             "interactive",
-            "page",
-            "reference",
-            "sheet",
-            "static_maps",
+            "printed",
             "style",
-            "symbology",
             "vocabulary",
-            "webjson",
         ]
     )

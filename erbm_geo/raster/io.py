@@ -9,8 +9,8 @@ import rasterio
 from rasterio.io import MemoryFile
 from rasterio.shutil import copy as rio_copy
 
+from erbm_geo._atomic import write_atomic
 from erbm_geo.errors import DataFormatError, DataNotFoundError
-from erbm_geo.export import write_atomic
 from erbm_geo.raster.grid import Grid
 
 __all__ = ["NODATA", "read_raster", "validate_cog", "write_cog"]

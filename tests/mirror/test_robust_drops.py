@@ -144,7 +144,7 @@ def test_maps_validate_like_indicators(output: str, case: str) -> None:
 
 
 def test_every_feature_is_drawn(tmp_path: Any) -> None:
-    from erbm_geo.maps.interactive import map_state
+    from erbm_geo.maps.interactive.folium_map import map_state
 
     m = eg.maps.new_map(basemap=None)
     eg.maps.add_layer(m, _feats(), name="x", fields=eg.maps.Fields(tooltip=["nom"]))

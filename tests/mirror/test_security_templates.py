@@ -133,7 +133,7 @@ def _no_marker() -> None:
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 @pytest.mark.parametrize("sink", SINKS)
 def test_sink_renders_payload_inert(sink: str, payload: str, tmp_path: Path) -> None:
-    from erbm_geo.maps.interactive import _js_json
+    from erbm_geo.maps.interactive.webjson import _js_json
     from erbm_geo.maps.style import escape
 
     out = eg.maps.to_html(_one_sink(sink, payload), tmp_path / "m.html")  # no crash, nothing ran

@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 
 from erbm_geo.atlas.mapdata import Features, MapSpec
-from erbm_geo.maps.webjson import geometry_json
+from erbm_geo.maps.interactive.webjson import geometry_json
 
 HOSTILE = "</script><script>alert(1)</script>{{7*7}}{% raw %}<!--"
 

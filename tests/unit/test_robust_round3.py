@@ -514,7 +514,7 @@ def test_svg_maps_are_byte_reproducible(tmp_path: Path) -> None:
 def test_a_map_book_needs_pages_and_makes_one_per_commune(tmp_path: Path) -> None:
     import subprocess as sp
 
-    from erbm_geo.maps.book import map_book
+    from erbm_geo.maps.printed.book import map_book
 
     g = example_communes()
     with pytest.raises(EmptyInputError, match="names no commune"):

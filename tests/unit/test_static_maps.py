@@ -25,14 +25,14 @@ from erbm_geo.errors import (
     UnknownCodeError,
     UnknownOptionError,
 )
-from erbm_geo.maps import book as book_mod
-from erbm_geo.maps.book import map_book
-from erbm_geo.maps.cartography import scale_length, wrap_text
 from erbm_geo.maps.classify import classify
-from erbm_geo.maps.page import Page, layout
-from erbm_geo.maps.reference import Background
-from erbm_geo.maps.static_maps import save_figure, static_map
-from erbm_geo.maps.symbology import MAX_CATEGORIES, Classes
+from erbm_geo.maps.printed import book as book_mod
+from erbm_geo.maps.printed.book import map_book
+from erbm_geo.maps.printed.cartography import scale_length, wrap_text
+from erbm_geo.maps.printed.page import Page, layout
+from erbm_geo.maps.printed.reference import Background
+from erbm_geo.maps.printed.static_maps import save_figure, static_map
+from erbm_geo.maps.printed.symbology import MAX_CATEGORIES, Classes
 from erbm_geo.maps.vocabulary import INDICATEURS, couleurs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -403,9 +403,9 @@ def test_names_cover_neither_each_other_nor_the_scale_bar_nor_the_north_arrow() 
         crs=2154,
     )
     bg = Background(region=backdrop().region, towns=towns)
-    from erbm_geo.maps.page import Page
-    from erbm_geo.maps.sheet import Sheet, draw_sheet
-    from erbm_geo.maps.symbology import symbology
+    from erbm_geo.maps.printed.page import Page
+    from erbm_geo.maps.printed.sheet import Sheet, draw_sheet
+    from erbm_geo.maps.printed.symbology import symbology
 
     sym = symbology(t, "qpv_share", Classes(), "Part")
     sheet = Sheet(t, sym, (t.index == "99009"), "Commune D1", "", [], names="all", margin=0.6)

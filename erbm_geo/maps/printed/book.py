@@ -1,7 +1,7 @@
 """Map books.
 
 One multi-page PDF with an overview page, then one page per EPCI or per commune, all from the layout and the
-classes of :func:`erbm_geo.maps.static_maps.static_map`.
+classes of :func:`erbm_geo.maps.printed.static_maps.static_map`.
 
 The classes are computed once on the whole table, so a colour means the same value on every
 page; each page frames its EPCI or commune, veils the rest, counts its own features in the legend
@@ -20,11 +20,11 @@ import pandas as pd
 
 from erbm_geo.errors import EmptyInputError, InvalidOptionError, MissingColumnError, UnknownCodeError
 from erbm_geo.geom.validate import check_layer
-from erbm_geo.maps.page import Page
-from erbm_geo.maps.reference import Background
-from erbm_geo.maps.sheet import Sheet, check_sources, draw_sheet, sheet_texts, summary_note
+from erbm_geo.maps.printed.page import Page
+from erbm_geo.maps.printed.reference import Background
+from erbm_geo.maps.printed.sheet import Sheet, check_sources, draw_sheet, sheet_texts, summary_note
+from erbm_geo.maps.printed.symbology import Classes, Symbology, symbology
 from erbm_geo.maps.style import INERT_TEXT, fmt_number
-from erbm_geo.maps.symbology import Classes, Symbology, symbology
 from erbm_geo.maps.vocabulary import INDICATEURS, cle_tri
 
 __all__ = ["map_book"]
@@ -157,7 +157,7 @@ def map_book(
         The sheet of every page.
     background : Background, optional
         Surroundings, outlines, town names and the inset (see
-        :func:`erbm_geo.maps.reference.background`).
+        :func:`erbm_geo.maps.printed.reference.background`).
     sources : sequence of str, default ()
         Catalogue names credited on every page (an indicator's own sources are added).
     classes : Classes, optional

@@ -1,8 +1,9 @@
 """The drawing of one printed map page.
 
-Header, map, legend, inset, notes and footer, laid out by :func:`erbm_geo.maps.page.layout`. Used by
-:func:`erbm_geo.maps.static_maps.static_map` (one page) and :func:`erbm_geo.maps.book.map_book` (one page per
-EPCI or commune).
+Header, map, legend, inset, notes and footer, laid out by
+:func:`erbm_geo.maps.printed.page.layout`. Used by
+:func:`erbm_geo.maps.printed.static_maps.static_map` (one page) and
+:func:`erbm_geo.maps.printed.book.map_book` (one page per EPCI or commune).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import shapely
 
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import UnknownOptionError
-from erbm_geo.maps.cartography import draw_geometries
-from erbm_geo.maps.page import Frame, Frames, Page, layout
-from erbm_geo.maps.reference import Background
+from erbm_geo.maps.printed.cartography import draw_geometries
+from erbm_geo.maps.printed.page import Frame, Frames, Page, layout
+from erbm_geo.maps.printed.reference import Background
+from erbm_geo.maps.printed.symbology import Symbology
 from erbm_geo.maps.style import fmt_number, label
-from erbm_geo.maps.symbology import Symbology
 from erbm_geo.maps.vocabulary import INDICATEURS, producteur
 
 __all__ = ["Sheet", "check_sources", "draw_sheet", "sheet_texts", "summary_note"]
@@ -98,7 +99,7 @@ def _pack(
     the type size, the column width, the wrapped labels, their heights and the columns (row
     indices).
     """
-    from erbm_geo.maps.cartography import wrap_text
+    from erbm_geo.maps.printed.cartography import wrap_text
 
     sw, row, gap = 0.32 * s, 0.235 * s, 0.25 * s
     for size, ncol in [(f, c) for f in (8.5, 7.5, 6.5) for c in (1, 2, 3)]:
@@ -162,7 +163,7 @@ def _legend(
 
     In as many columns as its height needs; long labels wrap; nothing is drawn below *box*.
     """
-    from erbm_geo.maps.cartography import wrap_text
+    from erbm_geo.maps.printed.cartography import wrap_text
 
     tr = _inches(fig)
     top = box.y + box.h
@@ -384,7 +385,7 @@ class Sheet:
     Examples
     --------
     >>> from erbm_geo.examples import example_communes
-    >>> from erbm_geo.maps.symbology import Classes, symbology
+    >>> from erbm_geo.maps.printed.symbology import Classes, symbology
     >>> g = example_communes()
     >>> sym = symbology(g, "population", Classes(k=3), "Population")
     >>> sheet = Sheet(g, sym, np.ones(len(g), dtype=bool), "Population", "Communes inventées",
@@ -469,7 +470,7 @@ def _draw_map(
     s: float,
 ) -> tuple[float, float, float, float]:
     """Draw the map of *sheet* in *box*; return its view (x0, y0, x1, y1) in metres."""
-    from erbm_geo.maps.cartography import north_arrow, scale_bar
+    from erbm_geo.maps.printed.cartography import north_arrow, scale_bar
 
     g, sym = sheet.data, sheet.sym
     ax = fig.add_axes(box.fraction(tuple(fig.get_size_inches())))
@@ -521,7 +522,7 @@ def _draw_names(
 
     No name covers another, the scale bar or the north arrow (*avoid*).
     """
-    from erbm_geo.maps.cartography import place_labels
+    from erbm_geo.maps.printed.cartography import place_labels
 
     g = sheet.data
     named: set[str] = set()
@@ -557,7 +558,7 @@ def _draw_panel(
     s: float,
 ) -> None:
     """Draw the legend, the inset and the notes in the panel beside or below the map."""
-    from erbm_geo.maps.cartography import wrap_text
+    from erbm_geo.maps.printed.cartography import wrap_text
 
     sym, pn = sheet.sym, frames.panel
     has_inset = bg is not None and bg.region is not None
@@ -635,8 +636,8 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
     Examples
     --------
     >>> from erbm_geo.examples import example_communes
-    >>> from erbm_geo.maps.page import Page
-    >>> from erbm_geo.maps.symbology import Classes, symbology
+    >>> from erbm_geo.maps.printed.page import Page
+    >>> from erbm_geo.maps.printed.symbology import Classes, symbology
     >>> g = example_communes()
     >>> sym = symbology(g, "population", Classes(k=3), "Population")
     >>> sheet = Sheet(g, sym, np.ones(len(g), dtype=bool), "Population", "Communes inventées",
@@ -644,7 +645,7 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
     >>> draw_sheet(sheet, Page("A4", "landscape"), None).get_size_inches().round(2).tolist()
     [11.69, 8.27]
     """
-    from erbm_geo.maps.cartography import wrap_text
+    from erbm_geo.maps.printed.cartography import wrap_text
 
     s = page.scale
     sym = sheet.sym

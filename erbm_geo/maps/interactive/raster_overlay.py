@@ -10,7 +10,7 @@ import folium
 import numpy as np
 
 from erbm_geo.errors import UnknownOptionError
-from erbm_geo.maps.interactive import add_legend, map_state
+from erbm_geo.maps.interactive.folium_map import add_legend, map_state
 from erbm_geo.maps.style import INERT_TEXT, escape, fmt_number
 from erbm_geo.raster.grid import Grid
 

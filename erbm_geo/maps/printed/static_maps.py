@@ -23,11 +23,11 @@ import numpy as np
 
 from erbm_geo.errors import MissingColumnError, UnknownOptionError
 from erbm_geo.geom.validate import check_layer
-from erbm_geo.maps.page import Page
-from erbm_geo.maps.reference import Background
-from erbm_geo.maps.sheet import Sheet, check_sources, draw_sheet, sheet_texts, summary_note
+from erbm_geo.maps.printed.page import Page
+from erbm_geo.maps.printed.reference import Background
+from erbm_geo.maps.printed.sheet import Sheet, check_sources, draw_sheet, sheet_texts, summary_note
+from erbm_geo.maps.printed.symbology import Classes, symbology
 from erbm_geo.maps.style import INERT_TEXT, fmt_number
-from erbm_geo.maps.symbology import Classes, symbology
 from erbm_geo.maps.vocabulary import INDICATEURS
 
 __all__ = ["A4_LANDSCAPE", "A4_PORTRAIT", "save_figure", "static_map"]
@@ -65,7 +65,7 @@ def static_map(
         ``Page("A3", "portrait")`` or ``"A4-landscape"``….
     background : Background, optional
         Surroundings, EPCI outlines, town names and the inset (see
-        :func:`erbm_geo.maps.reference.background`); without it, the page has no inset.
+        :func:`erbm_geo.maps.printed.reference.background`); without it, the page has no inset.
     classes : Classes, optional
         Classification, palette and legend title of a numeric column.
 

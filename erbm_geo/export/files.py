@@ -1,131 +1,34 @@
-"""Write tables and layers to CSV, GeoPackage and GeoParquet — atomically, with their sources.
-
-Every writer writes to a temporary file in the target folder, then renames it: an interrupted
-export never leaves a half-written file that looks complete. INSEE codes and other identifiers
-stay text (leading zeros kept).
-
-* CSV: geometry dropped (or as WKT with ``geometry="wkt"``); the data-sources sheet is written
-  next to it as ``<name>.sources.csv``, with the build date in a last column (``built``;
-  ``construit_le`` for ``dialect="fr"``). Text cells (and headers) that a spreadsheet would take
-  for a formula — starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — are
-  prefixed with ``'`` (OWASP's CSV-injection guidance), also when blanks come first (spaces,
-  no-break or zero-width spaces, a byte-order mark, a line feed, a vertical tab, a form feed);
-  numbers stay numbers. :func:`read`
-  removes the prefix again (the rule is reversible: text already starting with quotes before
-  such a character gets one more).
-* GeoPackage: one layer, so that QGIS and ``geopandas.read_file`` open it without asking which;
-  its pandas dtypes, index, sources sheet and build date travel in the GeoPackage metadata
-  extension (``gpkg_metadata``, read back by :func:`read` and :func:`read_sources`). The file's
-  timestamps are the build date (:func:`build_date`), so that the same table gives the same
-  bytes.
-* GeoParquet (1.1 metadata): the sources as JSON and the build date in the file's key-value
-  metadata (``erbm_geo:sources``, ``erbm_geo:built``).
-* CSV for French spreadsheets (``dialect="fr"``): UTF-8 with a byte-order mark, ``;`` between
-  fields, a decimal comma, ``oui``/``non`` for booleans, numbers rounded per column
-  (*decimals*) — what LibreOffice Calc and Excel in French open without an import dialog.
-* XLSX: a ``donnees`` sheet (text cells are stored as text, never as formulas), a
-  ``dictionnaire`` sheet (column, label, definition, unit, source: *dictionary*) and a
-  ``sources`` sheet ending with a ``construit_le`` column; the file's dates are pinned to the
-  build date, so the same table gives the same bytes.
-
-Text holding a NUL character is refused for CSV and GeoPackage, which would cut it.
-"""
+"""Write tables and layers to CSV, GeoPackage, GeoParquet and XLSX, and read them back."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import json
-import os
-import re
-import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 import geopandas as gpd
 import pandas as pd
 
-from erbm_geo._atomic import _alive, _host, clean_stale, glob_escape, write_atomic, write_text_atomic
-from erbm_geo._epoch import build_datetime
+from erbm_geo._atomic import write_atomic
 from erbm_geo._exportable import check_exportable, check_layer_name, infer_csv_column
-from erbm_geo._outdir import claim_folder, inputs_read, mark_folder
 from erbm_geo._warnings import warn
-from erbm_geo.errors import CRSError, DataFormatError, DataQualityWarning, UnknownOptionError
-from erbm_geo.geom.partitioned import is_partitioned, require_dask
+from erbm_geo.errors import DataFormatError, DataQualityWarning, UnknownOptionError
+from erbm_geo.export.metadata import _META_BUILT, _META_SCHEMA, _META_SOURCES, build_date
+from erbm_geo.export.spreadsheet import (
+    _restore,
+    _xlsx,
+    _xlsx_storable,
+    _xlsx_untext,
+    neutralise_formulas,
+)
 from erbm_geo.geom.validate import check_geometries, check_region, check_unique_columns, to_working_crs
 
-__all__ = [
-    "FORMATS",
-    "FORMULA_TRIGGERS",
-    "build_date",
-    "neutralise_formulas",
-    "read",
-    "read_parquet_sources",
-    "read_sources",
-    "write",
-    "write_atomic",
-    "write_partitioned",
-    "write_text_atomic",
-]
+__all__ = ["FORMATS", "read", "read_parquet_sources", "read_sources", "write"]
 
 FORMATS = ("csv", "gpkg", "parquet", "xlsx")
-
-_META_SCHEMA = "ERBM_GEO_SCHEMA"  # GDAL metadata keys: no colon
-_META_SOURCES = "ERBM_GEO_SOURCES"
-_META_BUILT = "ERBM_GEO_BUILT"
-
-#: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-#: What spreadsheets skip before such a character: spaces (also no-break and zero-width ones),
-#: a byte-order mark, line breaks, vertical tab and form feed.
-_BLANKS = "\\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
-_FORMULA = re.compile(rf"^'*[{_BLANKS}]*[=+\-@\t\r]")
-_PREFIXED = re.compile(rf"^'+[{_BLANKS}]*[=+\-@\t\r]")
-
-
-def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix with ``'`` every text cell and header a spreadsheet would read as a formula.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table about to be written for a spreadsheet.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy; numbers are untouched.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"nom": ["=1+2", "Lens", "-1+1", "@SUM(A1)"], "n": [-1, 2, 3, 4]})
-    >>> neutralise_formulas(df)["nom"].tolist()
-    ["'=1+2", 'Lens', "'-1+1", "'@SUM(A1)"]
-    >>> neutralise_formulas(df)["n"].tolist()
-    [-1, 2, 3, 4]
-    """
-    out = df.copy()
-    out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
-    for c in out.columns:
-        col = out[c]
-        if (
-            col.dtype == object
-            or pd.api.types.is_string_dtype(col)
-            or isinstance(col.dtype, pd.CategoricalDtype)
-        ):
-            out[c] = col.map(_neutral, na_action="ignore")
-    return out
-
-
-def _neutral(v: object) -> object:
-    return "'" + v if isinstance(v, str) and _FORMULA.match(v) else v
-
-
-def _restore(v: object) -> object:
-    return v[1:] if isinstance(v, str) and _PREFIXED.match(v) else v
 
 
 def _refuse_nul(df: pd.DataFrame, fmt: str) -> None:
@@ -185,135 +88,6 @@ def _french(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(col):
             out[c] = col.map({True: "oui", False: "non"}).astype(object)
     return out
-
-
-def build_date() -> datetime.datetime:
-    """When an export is built, as its files record it.
-
-    ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today at 00:00 UTC — so the same table
-    written twice the same day gives the same bytes.
-
-    Returns
-    -------
-    datetime.datetime
-        Timezone-aware (UTC).
-
-    Raises
-    ------
-    InvalidOptionError
-        If ``SOURCE_DATE_EPOCH`` is not a whole number of seconds up to year 9999.
-
-    Examples
-    --------
-    >>> build_date().tzinfo is not None
-    True
-    """
-    return build_datetime()
-
-
-#: Integers an XLSX number (a double) holds exactly.
-_XLSX_EXACT_INT = 2**53
-
-
-def _xlsx_storable(df: pd.DataFrame) -> pd.DataFrame:
-    """Spell what an XLSX cell cannot hold as text: times with a zone (ISO), integers beyond 2⁵³."""
-    out = df.copy()
-    for c in out.columns:
-        col = out[c]
-        if isinstance(col.dtype, pd.DatetimeTZDtype):
-            out[c] = col.map(lambda v: v.isoformat(), na_action="ignore").astype(object)
-        elif pd.api.types.is_integer_dtype(col) and col.abs().max() > _XLSX_EXACT_INT:
-            out[c] = col.map(str, na_action="ignore").astype(object)
-    return out
-
-
-def _xlsx(
-    path: Path, sheets: list[tuple[str, pd.DataFrame]], *, schema: dict[str, Any] | None = None
-) -> None:
-    """Write *sheets* to an XLSX workbook.
-
-    Text stays text (never a formula), missing values are empty cells, and the file's dates are pinned
-    (the same sheets give the same bytes).
-    """
-    import io
-    import zipfile
-
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, df in sheets:
-        ws = wb.create_sheet(name)
-        ws.append([str(c) for c in df.columns])
-        for cell in ws[1]:
-            cell.data_type = "s"
-        for row in df.itertuples(index=False, name=None):
-            ws.append(
-                [None if _missing(v) else _xlsx_text(v.item() if hasattr(v, "item") else v) for v in row]
-            )
-        for col in ws.iter_cols(min_row=1):
-            for cell in col:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # "=1+2" is text here: never evaluated
-        for i, c in enumerate(df.columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(str(c)) + 2))
-        ws.freeze_panes = "A2"
-    when = build_date().replace(tzinfo=None)
-    wb.properties.created = wb.properties.modified = when
-    wb.properties.creator = "erbm_geo"
-    if schema is not None:  # the column types, for read(); invisible in the sheets
-        from openpyxl.packaging.custom import StringProperty
-
-        wb.custom_doc_props.append(StringProperty(name=_META_SCHEMA, value=json.dumps(schema)))
-    buf = io.BytesIO()
-    wb.save(buf)
-    with (
-        zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-        for info in src.infolist():  # fixed entry dates: byte-identical files
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" when saving
-                body = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", body
-                )
-            dst.writestr(
-                zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
-                body,
-                compress_type=zipfile.ZIP_DEFLATED,
-            )
-
-
-_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\r\x0e-\x1f]")
-
-
-def _xlsx_text(v: object) -> object:
-    """Return text as OOXML stores it whole.
-
-    A carriage return (which XML would turn into a line feed) and control characters become ``_xHHHH_``, a
-    literal ``_xHHHH_`` is escaped first; Excel, LibreOffice and openpyxl decode both.
-    """
-    if not isinstance(v, str):
-        return v
-    v = _OOXML_ESCAPE.sub(r"_x005F_\1", v)
-    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", v)
-
-
-def _xlsx_untext(v: object) -> object:
-    """Return the inverse of :func:`_xlsx_text` (``_xHHHH_`` back to its character)."""
-    if not isinstance(v, str) or "_x" not in v:
-        return v
-    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), v)
-
-
-def _missing(v: object) -> bool:
-    try:
-        return bool(pd.isna(v))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return False
 
 
 def _sources_records(sources: pd.DataFrame) -> list[dict[str, object]]:
@@ -824,170 +598,3 @@ def read_sources(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
     meta = pyogrio.read_info(path, layer=layer or path.stem).get("layer_metadata") or {}
     raw = meta.get(_META_SOURCES)
     return pd.DataFrame(json.loads(raw)) if raw else pd.DataFrame()
-
-
-_PARTITIONED = "partitioned-parquet"
-#: What erbm_geo writes in a partitioned folder (besides the marker): parts, dask's metadata,
-#: the sources sheet the CLI adds.
-PARTITIONED_ENTRIES = re.compile(r"part\.\d+\.parquet|_metadata|_common_metadata|_sources\.csv")
-
-
-def _claim_partitioned(target: Path) -> None:
-    """Refuse a target folder whose replacement would delete what erbm_geo did not write."""
-    from erbm_geo import settings
-
-    claim_folder(
-        target,
-        kind=_PARTITIONED,
-        allowed=PARTITIONED_ENTRIES,
-        protect=[
-            ("the data mirror", settings.data_dir),
-            ("the cache", Path(settings.cache_dir)),
-            *inputs_read(),
-        ],
-    )
-
-
-def _clean_legacy(target: Path) -> None:
-    """Remove ``.<name>.tmp-<pid>`` / ``.<name>.old-<pid>`` folders of erbm_geo 0.2 whose writer is dead."""
-    for p in target.parent.glob(f".{glob_escape(target.name)}.*-*"):
-        m = re.fullmatch(re.escape(f".{target.name}.") + r"(?:tmp|old)-(\d+)", p.name)
-        if m and p.is_dir() and not p.is_symlink() and not _alive(int(m[1])):
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _index_back(part: gpd.GeoDataFrame, column: str, name: str | None) -> gpd.GeoDataFrame:
-    """Return a shuffled partition indexed again by its rows' own index (column *column*)."""
-    out = part.set_index(column)
-    out.index.name = name
-    return out
-
-
-def write_partitioned(
-    layer: Any,
-    path: str | Path,
-    *,
-    spatial_order: Literal["hilbert"] | None = "hilbert",
-    npartitions: int | None = None,
-    run: Callable[[Any], object] | None = None,
-) -> Path:
-    """Write a (partitioned) layer or table as a folder of (Geo)Parquet files, partition by partition.
-
-    Each partition is written by its own task, so a layer larger than memory streams from its
-    source to disk without being gathered. With ``spatial_order="hilbert"`` the rows are first
-    shuffled along a Hilbert curve of their bounding boxes' centres, so each file covers a compact
-    area (the layout spatial queries and later partition-by-partition work want); the shuffle
-    moves every row once, in memory with the local schedulers: use ``None`` for a layer already
-    spatially ordered (like :func:`erbm_geo.synthetic.synthetic_buildings_partitioned`). The
-    folder is replaced whole or not at all, and only if erbm_geo wrote it: a marker file
-    ``_erbm_geo.json`` (listing the parts) is written in it, and a non-empty folder without it
-    is refused, never emptied.
-
-    Parameters
-    ----------
-    layer : dask_geopandas.GeoDataFrame, geopandas.GeoDataFrame or a (dask) DataFrame
-        The layer, or a table without geometry (plain Parquet); an in-memory one is cut into
-        *npartitions* first.
-    path : str or pathlib.Path
-        The folder to write (``part.0.parquet``, ``part.1.parquet``…).
-    spatial_order : {"hilbert"} or None, default "hilbert"
-        Shuffle the rows along a Hilbert curve first, or keep the partitions as they are.
-    npartitions : int, optional
-        The number of files (default: the layer's partitions; 1 for an in-memory layer).
-    run : callable, optional
-        Runs the lazy write (a dask collection) to completion: e.g. with a progress bar, or on a
-        ``distributed`` client. Default: ``.compute()`` on the current scheduler.
-
-    Returns
-    -------
-    pathlib.Path
-        The folder written.
-
-    Raises
-    ------
-    UnknownOptionError
-        If *spatial_order* is unknown (or ``"hilbert"`` for a table without geometry), or *layer*
-        is not a DataFrame.
-    CRSError
-        If a layer with geometries has no CRS.
-    OutputPathError
-        If *path* is a symbolic link, a file, a non-empty folder erbm_geo did not write (or that
-        now holds files it did not write), or lies in, equals or contains the data mirror, the
-        cache or a layer this process reads: nothing is deleted.
-    OptionError
-        If dask is not installed (``pip install 'erbm_geo[dask]'``).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from erbm_geo.examples import example_communes
-    >>> from erbm_geo.synthetic import synthetic_buildings
-    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "batiments"
-    >>> out = write_partitioned(synthetic_buildings(example_communes(), 1_000), folder, npartitions=4)
-    >>> sorted(p.name for p in out.iterdir())
-    ['_erbm_geo.json', 'part.0.parquet', 'part.1.parquet', 'part.2.parquet', 'part.3.parquet']
-    >>> write_partitioned(example_communes(), folder.parent)  # a folder erbm_geo did not write
-    Traceback (most recent call last):
-    ...
-    erbm_geo.errors.OutputPathError: the output folder ... is not empty ...
-    """
-    require_dask()
-    import dask_geopandas
-
-    if spatial_order not in ("hilbert", None):
-        raise UnknownOptionError(f"unknown spatial_order {spatial_order!r}; choose 'hilbert' or None")
-    if isinstance(layer, pd.DataFrame):
-        import dask.dataframe as dd
-
-        layer = (
-            dask_geopandas.from_geopandas(layer, npartitions=npartitions or 1)
-            if isinstance(layer, gpd.GeoDataFrame)
-            else dd.from_pandas(layer, npartitions=npartitions or 1)
-        )
-    elif not is_partitioned(layer) or layer.ndim != 2:
-        raise UnknownOptionError(
-            f"write_partitioned needs a (Geo)DataFrame or a dask (Geo)DataFrame, got {type(layer).__name__}"
-        )
-    geo = isinstance(layer._meta, gpd.GeoDataFrame)
-    if geo and layer._meta.crs is None:
-        raise CRSError("the layer to write has no CRS; set it, e.g. layer = layer.set_crs('EPSG:2154')")
-    if spatial_order == "hilbert" and not geo:
-        raise UnknownOptionError(
-            "spatial_order='hilbert' needs geometries; use None for a table without them"
-        )
-    if spatial_order == "hilbert":  # the rows' own index is kept (the shuffle indexes by distance)
-        meta = layer._meta
-        name = meta.index.name or "index"
-        flat = (
-            layer.reset_index().rename(columns={"index": name})
-            if meta.index.name is None
-            else layer.reset_index()
-        )
-        shuffled = flat.spatial_shuffle(by="hilbert", npartitions=npartitions or layer.npartitions)
-        layer = shuffled.map_partitions(_index_back, name, meta.index.name, meta=meta)
-    elif npartitions is not None and npartitions != layer.npartitions:
-        layer = layer.repartition(npartitions=npartitions)
-    target = Path(path)
-    _claim_partitioned(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(target)  # folders left by a writer killed mid-way (kill -9), never a live one's
-    _clean_legacy(target)
-    stem = f".{target.name}.{_host()}-{os.getpid()}."
-    tmp = Path(tempfile.mkdtemp(prefix=stem, dir=target.parent))
-    old = target.with_name(f"{stem}old")
-    try:
-        work = layer.to_parquet(str(tmp), write_index=True, compute=False)
-        if run is None:
-            work.compute()
-        else:
-            run(work)
-        parts = sorted(p.name for p in tmp.glob("part.*.parquet"))
-        mark_folder(tmp, kind=_PARTITIONED, extra={"parts": parts})
-        _claim_partitioned(target)  # again: the folder may have changed while the work ran
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-    return target

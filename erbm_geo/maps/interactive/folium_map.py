@@ -38,6 +38,7 @@ from branca.element import Element, MacroElement
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import MissingColumnError, UnknownOptionError
 from erbm_geo.geom.validate import check_layer
+from erbm_geo.maps.interactive.webjson import _feature_collection, _js_json, geometry_json, js_json
 from erbm_geo.maps.style import (
     CATEGORY_COLORS,
     NA_COLOR,
@@ -51,7 +52,6 @@ from erbm_geo.maps.style import (
     web_geometries,
 )
 from erbm_geo.maps.vocabulary import millesimes
-from erbm_geo.maps.webjson import _feature_collection, _js_json, geometry_json, js_json
 
 __all__ = [
     "BASEMAPS",
@@ -807,13 +807,20 @@ def basin_map(
     >>> len(to_html(m)) < 1_000_000
     True
     """
+    m = new_map(basemap=basemap)
+    _basin_territory(m, tolerance)
+    _basin_heritage(m, tolerance)
+    _basin_transport(m, tolerance)
+    return finalize(m, collapsed=collapsed)
+
+
+def _basin_territory(m: folium.Map, tolerance: float) -> None:
+    """Add the communes and the EPCI of the ERBM to the basin map."""
     from erbm_geo import layers
 
-    m = new_map(basemap=basemap)
-    communes = layers.communes()
     add_layer(
         m,
-        communes,
+        layers.communes(),
         name="Communes du Bassin minier",
         style=Style(color="#ffffff", fill_opacity=0.05, weight=0.6, coverage=True, tolerance=tolerance),
         fields=Fields(
@@ -824,10 +831,9 @@ def basin_map(
         ),
         sources=["communes_59", "communes_62", "cog_communes", "cog_epci"],
     )
-    e = layers.epci()
     add_layer(
         m,
-        e,
+        layers.epci(),
         name="Intercommunalités (EPCI) de l'ERBM",
         style=Style(color="#000000", fill_opacity=0.0, weight=2.2, coverage=True, tolerance=tolerance),
         fields=Fields(
@@ -836,6 +842,12 @@ def basin_map(
             legend=False,
         ),
     )
+
+
+def _basin_heritage(m: folium.Map, tolerance: float) -> None:
+    """Add the UNESCO buffer zone and property, the QPV and the cités to the basin map."""
+    from erbm_geo import layers
+
     add_layer(
         m,
         layers.zone_tampon(),
@@ -852,10 +864,9 @@ def basin_map(
         fields=Fields(tooltip=["nom", "section"]),
         sources=["bien_inscrit"],
     )
-    q = layers.qpv()
     add_layer(
         m,
-        q,
+        layers.qpv(),
         name=f"Quartiers prioritaires ({millesimes()['qpv']})",
         style=Style(color="#6a51a3", fill_opacity=0.35, weight=0.8, tolerance=min(tolerance, 15.0)),
         fields=Fields(tooltip=["nom"]),
@@ -889,6 +900,12 @@ def basin_map(
         ),
         sources=["cites_minieres", "zt_cites_minieres", "cites_erbm"],
     )
+
+
+def _basin_transport(m: folium.Map, tolerance: float) -> None:
+    """Add the railway lines and the stations to the basin map."""
+    from erbm_geo import layers
+
     add_layer(
         m,
         layers.rail_lines(territory="bassin_minier"),
@@ -897,14 +914,12 @@ def basin_map(
         fields=Fields(tooltip=["nom_ligne", "voie"]),
         sources=["rfn_lignes"],
     )
-    st = layers.stations(territory="bassin_minier")
     add_layer(
         m,
-        st,
+        layers.stations(territory="bassin_minier"),
         name="Gares et stations",
         column="mode",
         style=Style(radius=5, tolerance=0),
         fields=Fields(tooltip=["nom", "mode", "lignes"], legend_caption="Gares et stations"),
         sources=["gares_voyageurs", "osm_stations"],
     )
-    return finalize(m, collapsed=collapsed)
