@@ -200,9 +200,10 @@ def synthetic_buildings_partitioned(
     >>> lazy = synthetic_buildings_partitioned(example_communes(), 1_000, seed=1, partition_size=300)
     >>> lazy.npartitions
     4
-    >>> lazy.compute().geom_equals(synthetic_buildings(example_communes(), 1_000, seed=1,
-    ...                                                partition_size=300)).all()
-    np.True_
+    >>> same = lazy.compute().geom_equals(synthetic_buildings(example_communes(), 1_000, seed=1,
+    ...                                                       partition_size=300))
+    >>> bool(same.all())
+    True
     """
     _check(n, seed, partition_size)
     require_dask()

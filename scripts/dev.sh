@@ -3,6 +3,8 @@
 #   bash scripts/dev.sh atlas   -> builds the basin atlas from the mirror into build/atlas
 #   bash scripts/dev.sh test    -> ruff (lint, format), numpydoc validation, mypy, the docs (mkdocs --strict), the test suite
 #                                  (incl. headless Chromium and the notebooks)
+#   bash scripts/dev.sh lowest  -> the unit tests against the lowest versions pyproject.toml allows
+#                                  (ci/lowest.txt), in .venv-lowest: the declared ranges are tested
 #   bash scripts/dev.sh mutation -> mutation testing of the geometry core and the indicators
 #                                  (mutmut, about 20 min on 2 cores; not part of CI)
 set -euo pipefail
@@ -10,6 +12,20 @@ cd "$(dirname "$0")/.."
 job="${1:-test}"
 
 PY="${PYTHON:-python3}"
+if [ "$job" = "lowest" ]; then
+  [ -x .venv-lowest/bin/python ] || "$PY" -m venv .venv-lowest
+  .venv-lowest/bin/python -m pip install --quiet --upgrade pip >/dev/null
+  if ! .venv-lowest/bin/python -m pip install --quiet -c ci/lowest.txt -e ".[dask]" pytest hypothesis numpydoc \
+      > .venv-lowest/pip-install.log 2>&1; then
+    grep -v "^WARNING: Location" .venv-lowest/pip-install.log >&2
+    echo "pip install (lowest versions) failed" >&2
+    exit 1
+  fi
+  .venv-lowest/bin/python -c "import numpy, pandas, geopandas; print('lowest versions: numpy', numpy.__version__, \
+    'pandas', pandas.__version__, 'geopandas', geopandas.__version__)"
+  .venv-lowest/bin/python -m pytest -q -p no:cacheprovider tests/unit
+  exit 0
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
@@ -60,7 +76,7 @@ case "$job" in
     .venv/bin/python scripts/mutation_report.py
     ;;
   *)
-    echo "usage: bash scripts/dev.sh {atlas|test|mutation}" >&2
+    echo "usage: bash scripts/dev.sh {atlas|test|lowest|mutation}" >&2
     exit 2
     ;;
 esac

@@ -133,8 +133,8 @@ def basin_grid(
     Examples
     --------
     >>> g = basin_grid(resolution=100)
-    >>> g.resolution, g.mask.sum() * 0.01 > 1700   # km² of the basin inside the mask
-    (100.0, np.True_)
+    >>> g.resolution, bool(g.mask.sum() * 0.01 > 1700)  # km² of the basin inside the mask
+    (100.0, True)
     """
     if not resolution > 0:
         raise UnknownOptionError(f"resolution must be positive, got {resolution!r}")

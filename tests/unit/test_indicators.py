@@ -140,7 +140,9 @@ def test_station_access_brute_force(f: gpd.GeoDataFrame, s: gpd.GeoDataFrame, ra
     np.testing.assert_allclose(a["train_distance_m"], dist[:, s["mode"] == "train"].min(axis=1))
     np.testing.assert_allclose(a["tram_distance_m"], dist[:, s["mode"] == "tram"].min(axis=1))
     assert a["stations_within"].tolist() == (dist <= radius).sum(axis=1).tolist()
-    walk = s.buffer(radius, quad_segs=16).union_all()
+    walk = shapely.union_all(
+        shapely.buffer(np.asarray(s.geometry.values, dtype=object), radius, quad_segs=16)
+    )
     np.testing.assert_allclose(
         a["share_within_walk"], (f.intersection(walk).area / f.area).to_numpy(), atol=1e-6
     )

@@ -356,11 +356,22 @@ def test_map_book_commune_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert not (tmp_path / "x.pdf").exists()
 
 
+#: The matplotlib release (major.minor) that drew tests/unit/reference/static_page.png.
+REFERENCE_MATPLOTLIB = "3.11"
+
+
 def test_reference_page_looks_the_same(tmp_path: Path) -> None:
     """Visual regression: a synthetic page against tests/unit/reference/static_page.png
     (regenerate with ERBM_UPDATE_REFERENCE=1 after an intended change, and look at it)."""
+    import matplotlib
     from matplotlib.testing.compare import compare_images
 
+    drawn_by = tuple(int(x) for x in REFERENCE_MATPLOTLIB.split("."))
+    if tuple(int(x) for x in matplotlib.__version__.split(".")[:2]) < drawn_by:
+        pytest.skip(
+            f"the reference page was drawn by matplotlib {REFERENCE_MATPLOTLIB}; older releases place "
+            "glyphs differently (the lowest-versions job still draws the page, in the other tests)"
+        )
     fig = static_map(territory(), column="qpv_share", page="A4-landscape", background=backdrop())
     ARTIFACTS.mkdir(exist_ok=True)
     actual = save_figure(fig, ARTIFACTS / "static_reference_actual.png", dpi=50)
