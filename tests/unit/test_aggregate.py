@@ -19,7 +19,7 @@ from erbm_geo.errors import (
     UnknownOptionError,
 )
 from erbm_geo.indicators import aggregate
-from tests.unit.test_indicators import COMMUNES, SETTINGS, X0, Y0, features
+from tests.unit.layers import COMMUNES, SETTINGS, X0, Y0, features
 
 KEY = {"commune": "code_insee", "epci": "siren_epci", "departement": "departement"}
 

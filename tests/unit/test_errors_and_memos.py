@@ -28,8 +28,7 @@ from erbm_geo.indicators import (
     station_access,
     unesco_overlap,
 )
-from tests.unit.test_indicators import COMMUNES, X0, Y0
-from tests.unit.test_paths import IRIS, STATIONS
+from tests.unit.layers import COMMUNES, IRIS, STATIONS, X0, Y0
 
 
 def sq(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:

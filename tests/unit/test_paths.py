@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from shapely import LineString, Point, box
+from shapely import LineString
 
 from erbm_geo.errors import (
     CRSError,
@@ -35,16 +35,7 @@ from erbm_geo.indicators import (
     unesco_overlap,
 )
 from erbm_geo.indicators.access import check_radius
-from tests.unit.test_indicators import COMMUNES, X0, Y0
-
-
-def at(x: float, y: float) -> Point:
-    return Point(X0 + x, Y0 + y)
-
-
-def sq(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
-    return box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
-
+from tests.unit.layers import COMMUNES, IRIS, STATIONS, X0, Y0, at, sq
 
 # --- commune_of ------------------------------------------------------------------------------
 
@@ -96,16 +87,6 @@ def test_commune_of_near_the_border_within_one_km() -> None:
 
 
 # --- income_context ----------------------------------------------------------------------------
-
-IRIS = gpd.GeoDataFrame(
-    {
-        "code_insee": ["62001", "62001", "62002", "59001"],
-        "revenu_median_uc": [10_000.0, 20_000.0, 30_000.0, np.nan],
-        "taux_pauvrete_pct": [40.0, 10.0, 5.0, 50.0],
-    },
-    geometry=[sq(0, 0, 500, 1000), sq(500, 0, 1000, 1000), sq(1000, 0, 2000, 1000), sq(0, 1000, 1000, 2000)],
-    crs=2154,
-)
 
 
 def test_income_of_communes_as_features_uses_their_own_iris() -> None:
@@ -172,13 +153,6 @@ def test_friches_quality_from_upstream_and_share_above_one() -> None:
 
 
 # --- station_access, distance_to_lines, count_within_radius ---------------------------------------
-
-STATIONS = gpd.GeoDataFrame(
-    {"nom": ["Gare", "Arrêt", ""], "mode": ["train", "tram", None]},
-    geometry=[at(3000, 500), at(500, 1500), at(0, -2000)],
-    index=pd.Index(["S1", "S2", "S3"], name="station_id"),
-    crs=2154,
-)
 
 
 def test_station_access_columns_modes_and_shares() -> None:

@@ -22,20 +22,7 @@ import shapely
 from affine import Affine
 
 import erbm_geo as eg
-
-MARKER = Path("/tmp/erbm_geo_template_injection_marker")
-
-PAYLOADS = {
-    "expression": "{{7*191}}",
-    "raw-block": "{% raw %}",
-    "comment": "{#",
-    "rce": "{{ cycler.__init__.__globals__.os.system('touch " + str(MARKER) + "') }}",
-    "loop": "{% for x in range(3) %}x{% endfor %}",
-    "closers": "}} %} #} {{",
-    "html": "<script>alert(1)</script><img src=x onerror=alert(2)>&\"'",
-    "script-end": "</script><script>alert(3)</script>",
-    "mathtext": r"$\frac{1}{0}$ ${x} \$",
-}
+from tests.payloads import MARKER, PAYLOADS
 
 
 def _layers(text: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -255,12 +242,3 @@ def test_only_catalogue_sources_and_real_colours() -> None:
         )
     with pytest.raises(eg.errors.UnknownOptionError, match="not a colour"):
         eg.maps.add_legend(m, "t", [("a", "</style><script>")])
-
-
-def test_cli_title_is_inert(tmp_path: Path) -> None:
-    from erbm_geo.cli import main
-
-    title = PAYLOADS["rce"] + " " + PAYLOADS["mathtext"]
-    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out", str(tmp_path / "e.png")]) == 0
-    assert main(["-q", "map", "--layer", "epci", "--title", title, "--out", str(tmp_path / "e.html")]) == 0
-    assert (tmp_path / "e.png").stat().st_size > 10_000
