@@ -805,7 +805,7 @@ def _indicator_map(p: _Pages, ind: Indicateur, v: np.ndarray) -> MapSpec:
     if n_na:
         items_l.append((f"Données manquantes ({n_na} communes)", "#9e9e9e", "nd"))
     spec.palette = pal
-    spec.legende(f"{ind.court} ({ind.unite})", items_l, note=ind.manquant if n_na else None)
+    spec.legende(ind.titre, items_l, note=ind.manquant if n_na else None)
     spec.fit(
         np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)],
         0.01,

@@ -210,7 +210,7 @@ def histogramme(
         )
     parts.append(
         f'<text x="{(w + left) / 2:.1f}" y="{h - 8}" text-anchor="middle" '
-        f'font-size="12" fill="{_MUTED}" {_FONT}>{_e(ind.court)} ({_e(ind.unite)})'
+        f'font-size="12" fill="{_MUTED}" {_FONT}>{_e(ind.titre)}'
         f"</text>"
     )
     if repere is not None and not np.isnan(repere):

@@ -120,6 +120,11 @@ class Indicateur:
             return "n.d."
         return f"{nombre(x * self.echelle, self.decimales)}\u202f{self.unite}".rstrip()
 
+    @property
+    def titre(self) -> str:
+        """Return the short name with the unit, as legends show it (the unit not repeated)."""
+        return f"{self.court} ({self.unite})" if self.unite and self.unite not in self.court else self.court
+
     def nombre(self, v: float) -> str:
         """Return *v* formatted without its unit (legends, chart axes)."""
         return nombre(v * self.echelle, self.decimales)

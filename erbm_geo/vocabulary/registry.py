@@ -165,8 +165,11 @@ class Column:
 
     @property
     def titled(self) -> str:
-        """Return the short label with the unit, as legends and tooltips show it."""
-        return f"{self.short} ({self.unit})" if self.unit else self.short
+        """Return the short label with the unit, as legends and tooltips show it.
+
+        The unit is not repeated when the label already says it ("Friches par km²").
+        """
+        return f"{self.short} ({self.unit})" if self.unit and self.unit not in self.short else self.short
 
 
 _TEXT = ("label", "short", "definition", "method", "limits", "missing", "vintage", "definition_en")

@@ -121,3 +121,11 @@ def test_summaries_use_the_registry_rule() -> None:
     assert summarise(t, "friches_per_km2") == 2.0  # total over the summed area
     with pytest.raises(UnknownOptionError, match="no summary rule"):
         summarise(t, "area_km2")
+
+
+def test_a_unit_already_in_the_label_is_not_repeated() -> None:
+    """Legends said "Friches par km² (par km²)"."""
+    from erbm_geo.maps.vocabulary import INDICATEURS
+
+    assert column("friches_per_km2").titled == INDICATEURS["friches_per_km2"].titre == "Friches par km²"
+    assert column("qpv_share").titled == INDICATEURS["qpv_share"].titre == "Surface en QPV (%)"

@@ -178,7 +178,7 @@ def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: 
         fmt = ind.nombre if ind is not None else (lambda x: fmt_number(float(x)))
         codes, labels = classify(s.astype("float64").to_numpy(), fmt, scheme=classes.scheme, k=classes.k)
         pal = classes.palette or (ind.palette if ind is not None else "YlOrRd")
-        head = classes.legend_title or (f"{ind.court} ({ind.unite})" if ind is not None else label(column))
+        head = classes.legend_title or (ind.titre if ind is not None else label(column))
         method = f"Classes : {SCHEMES_FR[classes.scheme]}" + (
             ", classe « 0 » à part" if labels and labels[0] == "0" else ""
         )
