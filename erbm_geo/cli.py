@@ -41,6 +41,9 @@ __all__ = ["cli", "main", "run"]
 @click.version_option(package_name="erbm_geo")
 def cli(quiet: bool, data_dir: Path | None) -> None:
     """erbm_geo: layers, indicators, maps and the atlas of the Bassin minier."""
+    from erbm_geo._epoch import build_datetime
+
+    build_datetime()  # a SOURCE_DATE_EPOCH that is not a date is refused before any work
     if quiet:
         settings.verbose = False
     if data_dir is not None:

@@ -549,3 +549,11 @@ def test_host_name_helper_is_stable() -> None:  # the stale-folder names depend 
     from erbm_geo._atomic import _host
 
     assert _host() and socket.gethostname()
+
+
+def test_the_cli_refuses_an_odd_epoch_before_any_work(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999999")
+    assert main(["layers"]) == 2  # exit 1 ("internal error") after the work, before
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
