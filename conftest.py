@@ -8,7 +8,9 @@ Without the mirror, mirror tests are skipped with the reason — unless ``ERBM_G
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +63,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.mirror)
             if not present:
                 item.add_marker(skip)
+
+
+@pytest.fixture
+def tmp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private layer cache and cache key for one test (robustness tests of the cache)."""
+    from erbm_geo.data import cache
+
+    yield from _tmp_cache(tmp_path, monkeypatch, cache)
+
+
+def _tmp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: Any) -> Iterator[Path]:
+    monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
+    monkeypatch.setattr(settings, "use_cache", True)
+    monkeypatch.setenv("ERBM_GEO_CACHE_SECRET", str(tmp_path / "secret" / "cache.key"))
+    cache._secret.cache_clear()
+    cache.clear_memory()
+    yield tmp_path / "cache" / "layers"
+    cache._secret.cache_clear()
+    cache.clear_memory()

@@ -1,8 +1,8 @@
 """Robustness 2: layer-cache entries are verified on every read, never trusted.
 
 A damaged, edited, replaced or forged entry is rebuilt from the sources with one CacheWarning;
-it never crashes and never changes a result. Synthetic layers in a temporary cache (no mirror),
-plus the repro of the issue on a real layer.
+it never crashes and never changes a result. Synthetic layers in a temporary cache (no mirror);
+the repro of the issue on a real layer is tests/mirror/test_robust_cache_real.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,23 +17,8 @@ import pandas as pd
 import pytest
 import shapely
 
-import erbm_geo as eg
-from erbm_geo import settings
 from erbm_geo.data import cache
 from erbm_geo.errors import CacheWarning
-
-
-@pytest.fixture
-def tmp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
-    monkeypatch.setattr(settings, "use_cache", True)
-    monkeypatch.setenv("ERBM_GEO_CACHE_SECRET", str(tmp_path / "secret" / "cache.key"))
-    cache._secret.cache_clear()
-    cache.clear_memory()
-    yield tmp_path / "cache" / "layers"
-    cache._secret.cache_clear()
-    cache.clear_memory()
-
 
 BUILDS = {"n": 0}
 
@@ -164,16 +148,3 @@ def test_memory_copy_is_not_shared(tmp_cache: Path) -> None:
     a = cache.cached_layer("synthetic", (), _build)
     a.loc["62498", "nom"] = "changed"
     assert cache.cached_layer("synthetic", (), _build).loc["62498", "nom"] == "Lens"
-
-
-def test_issue_repro_on_a_real_layer(tmp_cache: Path) -> None:
-    """A cached communes entry replaced by another layer's valid file: rebuilt, not KeyError."""
-    expected = eg.layers.epci()
-    (communes,) = tmp_cache.glob("communes_59_62-*.arrow")
-    eg.layers.basin_outline()
-    (other,) = tmp_cache.glob("basin_outline-*.arrow")
-    communes.write_bytes(other.read_bytes())
-    cache.clear_memory()
-    with pytest.warns(CacheWarning, match="communes_59_62"):
-        got = eg.layers.epci()
-    pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(expected))
