@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from erbm_geo.indicators.access import WALK_RADIUS_M, distance_to_lines, station_access
     from erbm_geo.indicators.aggregation import aggregate
     from erbm_geo.indicators.builtin import Targets
+    from erbm_geo.indicators.change import count_change, population_change
     from erbm_geo.indicators.context import (
         commune_of,
         count_within_radius,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from erbm_geo.indicators.distance import distance_to_centres
     from erbm_geo.indicators.overlap import area_share, qpv_overlap, unesco_overlap
+    from erbm_geo.indicators.summary import summarise
     from erbm_geo.indicators.table import (
         INDICATOR_DOC,
         TABLE_SOURCES,
@@ -45,6 +47,7 @@ __all__ = [
     "area_share",
     "builtin",
     "commune_of",
+    "count_change",
     "count_within_radius",
     "distance_to_centres",
     "distance_to_lines",
@@ -52,9 +55,11 @@ __all__ = [
     "heritage_within",
     "income_context",
     "indicator_table",
+    "population_change",
     "qpv_overlap",
     "sources_table",
     "station_access",
+    "summarise",
     "unesco_overlap",
 ]
 
@@ -77,6 +82,9 @@ _LAZY = {
     "area_share": "overlap",
     "qpv_overlap": "overlap",
     "unesco_overlap": "overlap",
+    "count_change": "change",
+    "population_change": "change",
+    "summarise": "summary",
 }
 
 

@@ -20,6 +20,7 @@ from erbm_geo.layers.heritage import (
     zt_parvis_agricoles,
     zt_terrils,
 )
+from erbm_geo.layers.population import POPULATION_YEARS, population_history
 from erbm_geo.layers.qpv import qpv
 from erbm_geo.layers.registry import LAYERS, load
 from erbm_geo.layers.socio import income_communes, income_iris, iris
@@ -48,6 +49,7 @@ from erbm_geo.layers.user import user_layer
 __all__ = [
     "HERITAGE_LAYERS",
     "LAYERS",
+    "POPULATION_YEARS",
     "TERRITORIES",
     "as_centres",
     "basin_outline",
@@ -78,6 +80,7 @@ __all__ = [
     "load",
     "mining_railways",
     "overview_by_epci",
+    "population_history",
     "programme_cites",
     "puits_de_mines",
     "qpv",
