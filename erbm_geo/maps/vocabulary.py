@@ -10,6 +10,7 @@ is summarised for an EPCI and for the basin, and its palette.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -216,6 +217,16 @@ def population_millesime() -> str:
     return f"population municipale {d.reference_year}, en vigueur au {date_fr(str(d.in_force))}"
 
 
+@functools.cache
+def _millesimes() -> tuple[tuple[str, str], ...]:
+    return (
+        ("population", population_millesime()),
+        ("qpv", f"QPV {_an('qpv')}"),
+        ("anct_qpv", f"ANCT (QPV {_an('qpv')})"),
+        ("contours", f"Contours IGN {_an('communes_59')} simplifiés"),
+    )
+
+
 def millesimes() -> dict[str, str]:
     """Return the vintages readers see, worded in French, all read from the catalogue.
 
@@ -236,12 +247,7 @@ def millesimes() -> dict[str, str]:
     >>> m["qpv"] == f"QPV {get_dataset('qpv').reference_year}"
     True
     """
-    return {
-        "population": population_millesime(),
-        "qpv": f"QPV {_an('qpv')}",
-        "anct_qpv": f"ANCT (QPV {_an('qpv')})",
-        "contours": f"Contours IGN {_an('communes_59')} simplifiés",
-    }
+    return dict(_millesimes())  # read from the catalogue once per process; a copy each call
 
 
 def _indicateur(c: Column) -> Indicateur:
