@@ -11,7 +11,7 @@ import pytest
 import erbm_geo as eg
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import EmptyInputError, UnknownCodeError, UnknownOptionError
-from erbm_geo.layers.cites import normalise_name
+from tests.checks import every
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +35,13 @@ def test_counts_and_flags(cites: gpd.GeoDataFrame) -> None:
     # … 25 of them are in the current 59-polygon ERBM layer; 5 came from an earlier vintage of it
     assert sorted(cm_only.index[~cm_only["erbm_programme"]]) == ["L100044", "L227", "L348", "L671", "L682"]
     merged = cites.loc[["U16A", "U96A", "U63AB", "U48F", "U48M"]]
-    assert merged["erbm_programme"].all() and merged["unesco_inscribed"].all()
-    assert (merged["n_records"] >= 3).all()
+    assert every(merged["erbm_programme"]) and every(merged["unesco_inscribed"])
+    assert every(merged["n_records"] >= 3)
 
 
 def test_every_cite_in_a_basin_commune(cites: gpd.GeoDataFrame, basin_communes: gpd.GeoDataFrame) -> None:
-    assert cites["code_insee"].isin(basin_communes.index).all()
-    assert cites.is_valid.all() and (cites.crs.to_epsg() == 2154)
+    assert every(cites["code_insee"].isin(basin_communes.index))
+    assert every(cites.is_valid) and (cites.crs.to_epsg() == 2154)
 
 
 def test_no_duplicate_cite_rows(cites: gpd.GeoDataFrame) -> None:
@@ -53,7 +53,7 @@ def test_no_duplicate_cite_rows(cites: gpd.GeoDataFrame) -> None:
     k = i < j
     inter = shapely.area(shapely.intersection(g[i[k]], g[j[k]]))
     smaller = shapely.area(g[i[k]]).clip(max=shapely.area(g[j[k]]))
-    assert (inter < 0.5 * smaller).all()
+    assert every(inter < 0.5 * smaller)
 
 
 def test_matching_rule_on_named_examples(cites: gpd.GeoDataFrame) -> None:
@@ -67,7 +67,7 @@ def test_matching_rule_on_named_examples(cites: gpd.GeoDataFrame) -> None:
     moulin = cites[(cites["nom"] == "Cité du Moulin") & cites["unesco_inscribed"]]
     assert moulin["in_buffer_zone"].sum() >= 1
     per_commune = cites[cites["nom"] == "Cité du Moulin"].groupby("code_insee").size()
-    assert (per_commune == 1).all()
+    assert every(per_commune == 1)
     # ERBM cité not inscribed, not in the buffer zone: Cité Heurteau at Hornaing
     h = cites.loc["L853"]
     assert (h["nom"], h["code_insee"]) == ("Cité Heurteau", "59314")
@@ -80,17 +80,11 @@ def test_vocabularies(cites: gpd.GeoDataFrame) -> None:
     assert set(cites["interet"].dropna()) == {"exceptionnel", "remarquable", "témoin"}
 
 
-def test_normalise_name() -> None:
-    assert normalise_name("Cité du Moulin (partie en zone-tampon)") == "moulin"
-    assert normalise_name("Rés. de la Motte") == "motte"
-    assert normalise_name(None) == ""
-
-
 def test_select() -> None:
     lens = eg.layers.select_cites(commune="62498")
-    assert (lens["codes_insee"].str.contains("62498")).all()
+    assert every(lens["codes_insee"].str.contains("62498"))
     ll = eg.layers.select_cites(epci="246200364", flag="erbm_programme")
-    assert ll["erbm_programme"].all() and len(ll) > 0
+    assert every(ll["erbm_programme"]) and len(ll) > 0
     with pytest.raises(UnknownCodeError):
         eg.layers.select_cites(commune="00000")
     with pytest.raises(UnknownCodeError, match="SIREN"):
@@ -126,7 +120,7 @@ def test_programme_cites_joined() -> None:
 @pytest.mark.parametrize("table", ["programme_cites", "programme_milestones", "inventory_figures"])
 def test_fact_rows_cite_a_seed_document(table: str, seeds: Path) -> None:
     t = read_fact_table(table)
-    assert len(t) and t["source"].notna().all()
+    assert len(t) and every(t["source"].notna())
     for src in t["source"]:
         fname = src.split(" ")[0]
         assert (seeds / fname).is_file(), fname
@@ -148,21 +142,6 @@ def test_figures_are_in_the_documents(seeds: Path) -> None:
             assert any(f in text for f in forms), (table, v, src)
 
 
-def test_milestones_monotonic() -> None:
-    m = read_fact_table("programme_milestones")
-    done = m[m["indicator"] == "logements_rehabilites"].sort_values("date")
-    assert done["value"].is_monotonic_increasing
-    assert done["value"].tolist() == [3300, 8000, 15500]
-    target = m.loc[m["indicator"] == "objectif_logements_rehabilites", "value"].item()
-    assert target == 23000 and done["value"].max() < target
-    prio = m[m["indicator"] == "logements_cites_prioritaires"]["value"]
-    assert set(prio) == {7200, 7300}
-    inv = read_fact_table("inventory_figures").set_index("indicator")["value"]
-    assert inv["cites_minieres_recensees"] == 543 and inv["cites_inscrites_unesco"] == 124
-    assert inv["logements_cites_minieres"] == 70000
-    assert inv["logements_cites_inscrites_unesco"] == 27000
-
-
 def test_inscribed_and_buffer_parts_carried_separately() -> None:
     """Issue 13, figure 2: a row of an inscribed cité can be mostly buffer zone."""
     c = eg.layers.cites()
@@ -175,9 +154,9 @@ def test_inscribed_and_buffer_parts_carried_separately() -> None:
     # parts lie in their row and do not overlap each other
     both = ins.index.intersection(buf.index)
     assert len(both) == 13
-    assert (ins.geometry.intersection(buf.geometry.reindex(ins.index)).area.fillna(0) < 1).all()
-    assert (c.geometry.reindex(ins.index).buffer(0.01).covers(ins.geometry)).all()
-    assert (c["area_inscribed_ha"] + c["area_buffer_ha"] <= c["area_ha"] + 1e-6).all()
+    assert every(ins.geometry.intersection(buf.geometry.reindex(ins.index)).area.fillna(0) < 1)
+    assert every(c.geometry.reindex(ins.index).buffer(0.01).covers(ins.geometry))
+    assert every(c["area_inscribed_ha"] + c["area_buffer_ha"] <= c["area_ha"] + 1e-6)
     # statistics about inscribed cités on their inscribed parts: 0.580, not 0.559 on whole rows
     q_rows = eg.indicators.qpv_overlap(c[c["unesco_inscribed"]], eg.indicators.builtin.qpv())
     q_parts = eg.indicators.qpv_overlap(ins, eg.indicators.builtin.qpv())

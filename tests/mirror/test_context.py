@@ -13,22 +13,23 @@ import shapely
 import erbm_geo as eg
 from erbm_geo.data.facts import read_fact_table
 from erbm_geo.errors import CRSError, DataNotFoundError, InvalidGeometryError, UnknownOptionError
+from tests.checks import every
 
 
 def test_qpv_national_repaired_none_lost() -> None:
     q = eg.layers.qpv(territory="france")
     assert len(q) == 1584 and q.index.is_unique
-    assert q.is_valid.all()
-    assert q.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert every(q.is_valid)
+    assert every(q.geom_type.isin(["Polygon", "MultiPolygon"]))
     assert q.attrs["repaired"] == int(q["repaired"].sum()) == 559  # 35 % of the stored polygons
-    assert (q.area > 0).all()
+    assert every(q.area > 0)
 
 
 def test_qpv_basin() -> None:
     q = eg.layers.qpv()
     assert len(q) == 88
     assert q.crs.to_epsg() == 2154
-    assert q["codes_insee"].str.len().gt(0).all()
+    assert every(q["codes_insee"].str.len().gt(0))
     assert len(eg.layers.qpv(territory="erbm")) == 88
     # a user polygon works as a territory: the commune of Lens
     lens = eg.layers.select_communes("62498")
@@ -55,19 +56,8 @@ def test_centres_hierarchy() -> None:
         assert c.loc[c["nom"] == name, "niveau"].item() == 2, name
     # every centre lies inside its commune
     communes = eg.layers.communes(territory="bassin_minier_erbm")
-    assert shapely.covers(communes.geometry.reindex(c.index).values, c.geometry.values).all()
+    assert every(shapely.covers(communes.geometry.reindex(c.index).values, c.geometry.values))
     assert (c["source_point"] == "mairie").sum() == 346
-
-
-def test_user_centres() -> None:
-    pts = gpd.GeoDataFrame(
-        {"nom": ["A", "B"]}, geometry=gpd.points_from_xy([2.83, 3.1], [50.43, 50.37]), crs="EPSG:4326"
-    )
-    assert eg.layers.as_centres(pts).crs.to_epsg() == 2154
-    with pytest.raises(CRSError):
-        eg.layers.as_centres(pts.set_crs(None, allow_override=True))
-    with pytest.raises(UnknownOptionError):
-        eg.layers.centres(level="capital")  # type: ignore[arg-type]
 
 
 def test_friches() -> None:
@@ -75,13 +65,13 @@ def test_friches() -> None:
     assert len(f) == 250
     assert int(f["friches_n"].sum()) == 669
     type_cols = [c for c in f.columns if c.startswith("friches_type_")]
-    assert (f[type_cols].sum(axis=1) == f["friches_n"]).all()
+    assert every(f[type_cols].sum(axis=1) == f["friches_n"])
     s = eg.layers.strategic_sites()
     assert len(s) == 9
     located = s[~s.geometry.is_empty]
     assert set(located.index) == {"Base 11/19", "9/9bis", "Wallers-Arenberg"}
     c = eg.layers.communes(territory="nord_pas_de_calais")
-    assert shapely.covers(c.geometry.reindex(located["code_insee"]).values, located.geometry.values).all()
+    assert every(shapely.covers(c.geometry.reindex(located["code_insee"]).values, located.geometry.values))
     assert s.loc["Friche des Pierres Blanches", "area_ha"] == pytest.approx(81.8)
 
 
@@ -91,47 +81,32 @@ def test_friche_surfaces_larger_than_the_commune_are_flagged_not_published() -> 
         f = eg.layers.friches_communes(territory="nord_pas_de_calais")
     bad = f[f["friches_surface_quality"] == "surface_exceeds_commune"]
     assert sorted(bad.index) == ["59008", "59112", "62351"]
-    assert bad["friches_surface_share"].isna().all() and bad["friches_surface_m2"].isna().all()
+    assert every(bad["friches_surface_share"].isna()) and every(bad["friches_surface_m2"].isna())
     assert bad.loc["59112", "friches_surface_m2_source"] / 1e6 == pytest.approx(74.04, abs=0.01)
     ok = f.drop(bad.index)
-    assert (ok["friches_surface_quality"] == "ok").all()
-    assert ok["friches_surface_share"].notna().all() and ok["friches_surface_share"].max() <= 1
+    assert every(ok["friches_surface_quality"] == "ok")
+    assert every(ok["friches_surface_share"].notna()) and ok["friches_surface_share"].max() <= 1
     assert [q["code_insee"] for q in f.attrs["quality"]] == ["59008", "59112", "62351"]
     t = eg.indicators.indicator_table(of="communes")
     assert t["friches_surface_share"].max() <= 1 and pd.isna(t.loc["59112", "friches_surface_share"])
     assert t.loc["59112", "friches_surface_quality"] == "surface_exceeds_commune"
 
 
-def test_cartofriches_sites_loader(tmp_path: Path) -> None:
-    csv = tmp_path / "friches.csv"
-    csv.write_text(
-        "site_id;site_nom;comm_insee;site_type;site_statut;latitude;longitude\n"
-        "A1;Usine;59172;friche industrielle;friche sans projet;50.33;3.39\n"
-        "A2;Sans coord;59172;autre;friche avec projet;;\n",
-        encoding="utf-8",
-    )
-    s = eg.layers.cartofriches_sites(csv)
-    assert list(s.index) == ["A1"] and s.attrs["without_coordinates"] == ["A2"]
-    assert s["code_insee"].iloc[0] == "59172"
-    with pytest.raises(DataNotFoundError):
-        eg.layers.cartofriches_sites(tmp_path / "none.csv")
-
-
 def test_income() -> None:
     inc = eg.layers.income_communes()
-    assert inc["revenu_median_uc"].notna().all()
+    assert every(inc["revenu_median_uc"].notna())
     # the basin is poorer than France: two thirds of its communes under the national median
     assert int((inc["revenu_median_uc"] < 22810).sum()) == 168
     ii = eg.layers.income_iris()
     assert len(ii) == 631 and ii.attrs["with_income"] == 354
-    assert ii["taux_pauvrete_pct"].dropna().between(0, 100).all()
+    assert every(ii["taux_pauvrete_pct"].dropna().between(0, 100))
 
 
 def test_transport() -> None:
     r = eg.layers.rail_lines(territory="bassin_minier")
     assert len(r) == 31 and r.crs.to_epsg() == 2154
-    assert r["voie"].notna().all() and "Double voie" in set(r["voie"])
-    assert r["code_ligne"].str.fullmatch(r"\d{6}").all()
+    assert every(r["voie"].notna()) and "Double voie" in set(r["voie"])
+    assert every(r["code_ligne"].str.fullmatch(r"\d{6}"))
     st = eg.layers.stations(territory="bassin_minier")
     assert len(st) == 99
     assert (st["mode"] == "train").sum() == 51 and (st["mode"] == "tram").sum() == 48
@@ -149,7 +124,7 @@ def test_transport() -> None:
     with pytest.raises(UnknownOptionError):
         eg.layers.stations(mode="bus")
     b = eg.layers.bhns_lines()
-    assert b["schematic"].all() and b.attrs["publishable"] is False
+    assert every(b["schematic"]) and b.attrs["publishable"] is False
     assert len(eg.layers.eurovelo5()) > 0
 
 
@@ -187,5 +162,5 @@ def test_user_layer_reprojects_and_rejects_missing_crs(tmp_path: Path) -> None:
 def test_context_invariants(loader: object) -> None:
     g = loader()  # type: ignore[operator]
     assert g.crs.to_epsg() == 2154
-    assert g.is_valid.all() and not g.is_empty.any()
-    assert np.isfinite(shapely.get_coordinates(g.geometry.values)).all()
+    assert every(g.is_valid) and not g.is_empty.any()
+    assert every(np.isfinite(shapely.get_coordinates(g.geometry.values)))

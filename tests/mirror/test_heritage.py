@@ -8,6 +8,7 @@ import shapely
 
 import erbm_geo as eg
 from erbm_geo.layers import heritage
+from tests.checks import every
 
 EXPECTED = {
     "bien_inscrit": 109,
@@ -40,11 +41,11 @@ def test_layer_counts_and_invariants(name: str, count: int, all_communes: gpd.Ge
     assert raw == len(g) + len(g.attrs["dropped_no_geometry"])
     assert g.crs.to_epsg() == 2154
     assert g.index.is_unique
-    assert g.is_valid.all() and not g.is_empty.any()
-    assert g["code_insee"].notna().all()
-    assert g["code_insee"].isin(all_communes.index).all()
+    assert every(g.is_valid) and not g.is_empty.any()
+    assert every(g["code_insee"].notna())
+    assert every(g["code_insee"].isin(all_communes.index))
     # the main commune is listed first in codes_insee
-    assert (g["codes_insee"].str.split(";").str[0] == g["code_insee"]).all()
+    assert every(g["codes_insee"].str.split(";").str[0] == g["code_insee"])
     assert list(g.columns) == [c.lower() for c in g.columns]
 
 
@@ -74,8 +75,8 @@ def test_spatial_commune_codes_on_named_features() -> None:
 
 def test_shafts_all_in_59_62(all_communes: gpd.GeoDataFrame) -> None:
     p = eg.layers.puits_de_mines()
-    assert p.geom_type.eq("Point").all()
-    assert p["code_insee"].str[:2].isin(["59", "62"]).all()
+    assert every(p.geom_type.eq("Point"))
+    assert every(p["code_insee"].str[:2].isin(["59", "62"]))
 
 
 def _fold(s: str) -> str:

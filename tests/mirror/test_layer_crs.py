@@ -3,36 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 
 import geopandas as gpd
 import pytest
 
-from erbm_geo import layers, settings
+from erbm_geo import settings
 from erbm_geo.indicators import builtin
+from tests.public_layers import LAYER_FUNCTIONS
 
-LAYER_FUNCTIONS: dict[str, Callable[[], gpd.GeoDataFrame]] = {
-    "communes": layers.communes,
-    "epci": layers.epci,
-    "departements": layers.departements,
-    "basin_outline": layers.basin_outline,
-    "cites": layers.cites,
-    "cite_parts": layers.cite_parts,
-    "centres": layers.centres,
-    "qpv": layers.qpv,
-    "iris": layers.iris,
-    "income_communes": layers.income_communes,
-    "income_iris": layers.income_iris,
-    "friches_communes": layers.friches_communes,
-    "strategic_sites": layers.strategic_sites,
-    "stations": layers.stations,
-    "rail_lines": layers.rail_lines,
-    "mining_railways": layers.mining_railways,
-    "bhns_lines": layers.bhns_lines,
-    "eveole_stops": layers.eveole_stops,
-    "eurovelo5": layers.eurovelo5,
-    **layers.HERITAGE_LAYERS,
-}
 BUILTIN = [
     "communes",
     "qpv",
@@ -66,32 +44,3 @@ def test_public_layer_crs(name: str) -> None:
 @pytest.mark.parametrize("name", BUILTIN)
 def test_builtin_target_crs(name: str) -> None:
     _check(getattr(builtin, name)())
-
-
-def test_every_layer_is_listed() -> None:
-    """A new public layer must be added above (so its CRS is checked). Left out: functions that
-    are not layers, ``programme_cites`` (a table without geometry) and ``cartofriches_sites``
-    (reads the user's own export: not in the mirror)."""
-    public = {
-        n
-        for n in layers.__all__
-        if callable(getattr(layers, n))
-        and n
-        not in {
-            "programme_cites",
-            "population_history",  # a table of populations by year, not a layer
-            "cartofriches_sites",
-            "as_centres",
-            "codes_from_names",
-            "erbm_epci_sirens",
-            "filter_to_territory",
-            "load",
-            "overview_by_epci",
-            "select_cites",
-            "select_communes",
-            "territory_communes",
-            "user_layer",
-            "heritage",
-        }
-    }
-    assert public <= set(LAYER_FUNCTIONS), sorted(public - set(LAYER_FUNCTIONS))

@@ -20,7 +20,7 @@ from erbm_geo.maps import (
     static_map,
     to_html,
 )
-from erbm_geo.maps.style import fmt_number, web_geometries
+from erbm_geo.maps.style import web_geometries
 from tests import browser
 
 pytestmark = pytest.mark.browser
@@ -124,8 +124,3 @@ def test_static_map_formats(tmp_path: Path, artifacts: Path) -> None:
     save_figure(fig, b, dpi=60)
     assert a.read_bytes() == b.read_bytes()
     assert "Licence Ouverte" in (tmp_path / "qpv.svg").read_text("utf-8")
-
-
-def test_fmt_number() -> None:
-    assert fmt_number(1234.5, 1) == "1\u202f234,5"
-    assert fmt_number(float("nan")) == "n.d."  # the one formatter: "–" before 0.3

@@ -8,12 +8,13 @@ import pandas as pd
 
 import erbm_geo as eg
 from erbm_geo.data import get, resolve
+from tests.checks import every
 
 
 def test_history_of_the_basin_on_todays_communes() -> None:
     h = eg.layers.population_history()
     assert h.shape == (250, 6) and list(h.columns) == [2016, 2019, 2020, 2021, 2022, 2023]
-    assert (h.dtypes == "int64").all() and (h > 0).all().all()
+    assert every(h.dtypes == "int64") and every(h > 0)
     communes = eg.layers.communes()
     assert h[2023].equals(communes["population"].reindex(h.index).astype("int64"))  # the same release
     assert h.attrs["vintages"][2016] == {"cog": get("populations_2016").cog, "in_force": "2019-01-01"}

@@ -4,7 +4,6 @@ erbm_geo error."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import geopandas as gpd
@@ -15,7 +14,6 @@ import shapely
 
 import erbm_geo as eg
 from erbm_geo.errors import (
-    CRSError,
     DataFormatError,
     InvalidGeometryError,
     UnknownCodeError,
@@ -93,60 +91,3 @@ def test_qpv_overlap_bowtie_touching_no_qpv() -> None:
         eg.indicators.qpv_overlap(g, q)
     with pytest.raises(InvalidGeometryError, match="invalid"):
         eg.indicators.qpv_overlap(g, eg.indicators.builtin.qpv())
-
-
-def _bad_layers() -> dict[str, tuple[Callable[[], gpd.GeoDataFrame], type[Exception], str]]:
-    def with_geom(geom: Any) -> Callable[[], gpd.GeoDataFrame]:
-        def make() -> gpd.GeoDataFrame:
-            g = _feats()
-            g.loc[1, "geometry"] = geom
-            return g
-
-        return make
-
-    def dup_columns() -> gpd.GeoDataFrame:
-        g = _feats()
-        return g.set_axis(["nom", "nom", "logements", "geometry"], axis=1)
-
-    return {
-        "no CRS": (lambda: _feats().set_crs(None, allow_override=True), CRSError, "no CRS"),
-        "None geometry": (with_geom(None), InvalidGeometryError, "have no geometry"),
-        "empty geometry": (with_geom(shapely.Polygon()), InvalidGeometryError, "empty geometry"),
-        "GeometryCollection": (
-            with_geom(shapely.GeometryCollection([shapely.Point(X0, Y0)])),
-            InvalidGeometryError,
-            "explode",
-        ),
-        "NaN coordinates": (with_geom(shapely.Point(np.nan, Y0)), InvalidGeometryError, "NaN"),
-        "infinite coordinates": (with_geom(shapely.Point(np.inf, Y0)), InvalidGeometryError, "infinite"),
-        "duplicate columns": (dup_columns, DataFormatError, r"duplicate column names \['nom'\]"),
-    }
-
-
-BAD = _bad_layers()
-
-
-@pytest.mark.parametrize("case", BAD, ids=BAD.keys())
-@pytest.mark.parametrize("output", ["add_layer", "static_map"])
-def test_maps_validate_like_indicators(output: str, case: str) -> None:
-    make, error, match = BAD[case]
-    if output == "static_map" and case == "GeometryCollection":
-        fig = eg.maps.static_map(make())  # matplotlib draws collections: nothing to refuse
-        assert len(fig.axes[0].collections) >= 1
-        return
-    with pytest.raises(error, match=match):
-        if output == "add_layer":
-            eg.maps.add_layer(
-                eg.maps.new_map(basemap=None), make(), name="x", fields=eg.maps.Fields(tooltip=["nom"])
-            )
-        else:
-            eg.maps.static_map(make())
-
-
-def test_every_feature_is_drawn(tmp_path: Any) -> None:
-    from erbm_geo.maps.interactive.folium_map import map_state
-
-    m = eg.maps.new_map(basemap=None)
-    eg.maps.add_layer(m, _feats(), name="x", fields=eg.maps.Fields(tooltip=["nom"]))
-    html = eg.maps.to_html(m)
-    assert html.count('"type":"Feature"') == 3 and map_state(m).layers == 1

@@ -11,6 +11,7 @@ import shapely
 
 import erbm_geo as eg
 from erbm_geo.export import read, write
+from tests.checks import every
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,8 @@ def test_roundtrip_identical(ext: str, tmp_path: Path, cites_table: gpd.GeoDataF
     pd.testing.assert_frame_equal(
         pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(cites_table.drop(columns="geometry"))
     )
-    assert shapely.equals_exact(back.geometry.values, cites_table.geometry.values, 0).all()
-    assert (back.geom_type == cites_table.geom_type).all()
+    assert every(shapely.equals_exact(back.geometry.values, cites_table.geometry.values, 0))
+    assert every(back.geom_type == cites_table.geom_type)
 
 
 def test_csv_keeps_codes_as_text(tmp_path: Path) -> None:
@@ -35,7 +36,7 @@ def test_csv_keeps_codes_as_text(tmp_path: Path) -> None:
     raw = p.read_text("utf-8")
     assert "\n59002," in raw  # leading digits kept as written
     back = read(p)
-    assert back["code_insee"].str.len().eq(5).all() and back["siren_epci"].str.len().eq(9).all()
+    assert every(back["code_insee"].str.len().eq(5)) and every(back["siren_epci"].str.len().eq(9))
     assert set(back["code_insee"]) == set(t.index)
 
 

@@ -28,6 +28,7 @@ from erbm_geo.indicators import (
     station_access,
     unesco_overlap,
 )
+from tests.checks import every
 from tests.unit.layers import COMMUNES, IRIS, STATIONS, X0, Y0
 
 
@@ -200,9 +201,9 @@ def test_nearest_max_distance_on_the_voronoi_path() -> None:
     for md in (0.0, 20.0, 60.0, np.median(best), 5000.0):
         idx, dist = nearest(src, tgt, max_distance=md)
         far = best > md
-        assert (idx[far] == -1).all() and np.isnan(dist[far]).all()
+        assert every(idx[far] == -1, may_be_empty=True) and every(np.isnan(dist[far]), may_be_empty=True)
         np.testing.assert_allclose(dist[~far], best[~far])
-        assert (idx[~far] == np.argmin(d, axis=1)[~far]).all()
+        assert every(idx[~far] == np.argmin(d, axis=1)[~far], may_be_empty=True)
     assert far.sum() == 0 and (~(best > 20.0)).sum() > 0
 
 
@@ -210,10 +211,10 @@ def test_nearest_ties_among_touching_targets_lowest_index() -> None:
     pts = shapely.points(np.array([[5.0, 5.0], [1.0, 1.0], [50.0, 50.0], [2.0, 8.0]]))
     src = np.array([box(0, 0, 10, 10)] * 3 + [box(40, 40, 60, 60)] * 60, dtype=object)
     idx, dist = nearest(src, pts)
-    assert idx[:3].tolist() == [0, 0, 0] and (idx[3:] == 2).all() and (dist == 0).all()
+    assert idx[:3].tolist() == [0, 0, 0] and every(idx[3:] == 2) and every(dist == 0)
     reordered = pts[[2, 3, 1, 0]]
     idx, _ = nearest(src, reordered)
-    assert idx[0] == 1 and (idx[3:] == 0).all()
+    assert idx[0] == 1 and every(idx[3:] == 0)
 
 
 def test_nearest_ties_on_the_segment_path_lowest_index() -> None:
@@ -273,7 +274,7 @@ def test_output_dtypes_are_the_documented_ones() -> None:
     }
     d = distance_to_centres(f, STATIONS, max_distance=10)
     assert _dtypes(d) == {"distance_m": "float64", "centre_nom": "string", "centre_id": "string"}
-    assert d["centre_nom"].isna().all() and d["centre_id"].isna().all()  # nothing within 10 m
+    assert every(d["centre_nom"].isna()) and every(d["centre_id"].isna())  # nothing within 10 m
     assert _dtypes(distance_to_lines(f, POLY_T)) == {"lines_distance_m": "float64"}
     assert _dtypes(count_within_radius(f, STATIONS, radius=10)) == {"within": "int64"}
     assert _dtypes(heritage_within(f, STATIONS, STATIONS)) == {

@@ -38,6 +38,7 @@ from erbm_geo.indicators import (
     station_access,
     unesco_overlap,
 )
+from tests.checks import every
 from tests.unit.layers import COMMUNES, SETTINGS, X0, Y0, features, gdf, points
 
 # ---------------------------------------------------------------- against brute force
@@ -54,7 +55,7 @@ def test_qpv_overlap_is_the_union_intersection(f: gpd.GeoDataFrame, q: gpd.GeoDa
     np.testing.assert_allclose(
         r["qpv_share"], np.clip(expect / f.area.to_numpy(), 0, 1), atol=1e-6 * len(q) + 1e-9
     )
-    assert r["qpv_share"].between(0, 1).all()
+    assert every(r["qpv_share"].between(0, 1))
     for k, row in r.iterrows():  # the codes listed are exactly the QPV overlapped by ≥ 1 m²
         got = set(filter(None, row["qpv_codes"].split(";")))
         want = {c for c, g in q.geometry.items() if g.intersection(f.geometry[k]).area >= 1.0}

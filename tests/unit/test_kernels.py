@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from erbm_geo.geom.kernels import count_within, covered_area, dissolve_parts, nearest, overlay
+from tests.checks import every
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -59,14 +60,14 @@ def _check_nearest(
     d = _brute(src, tgt)
     best = d.min(axis=1)
     within = np.ones(len(src), dtype=bool) if max_distance is None else best <= max_distance
-    assert (idx[~within] == -1).all() and np.isnan(dist[~within]).all()
+    assert every(idx[~within] == -1, may_be_empty=True) and every(np.isnan(dist[~within]), may_be_empty=True)
     ok = within
     np.testing.assert_allclose(dist[ok], best[ok], rtol=1e-9, atol=1e-7)
     chosen = d[np.flatnonzero(ok), idx[ok]]
     np.testing.assert_allclose(chosen, best[ok], rtol=1e-9, atol=1e-7)
     if exact_ties:  # ties broken by the lowest target index
         lowest = np.argmax(d <= best[:, None], axis=1)
-        assert (idx[ok] == lowest[ok]).all()
+        assert every(idx[ok] == lowest[ok], may_be_empty=True)
 
 
 @SETTINGS
@@ -114,7 +115,7 @@ def test_voronoi_fallback_when_all_targets_coincide() -> None:
     src = shapely.points(rng.uniform(0, 1000, (80, 2)))
     tgt = shapely.points(np.array([[500.0, 500.0]] * 3))  # one unique point: no diagram
     idx, dist = nearest(src, tgt)
-    assert (idx == 0).all()
+    assert every(idx == 0, may_be_empty=True)
     np.testing.assert_allclose(dist, shapely.distance(src, tgt[0]))
 
 
@@ -158,7 +159,7 @@ def test_overlay_area_ids_and_counts(src: np.ndarray, tgt: np.ndarray) -> None:
         ],
         atol=1e-6,
     )
-    assert (area <= expected + 1e-6).all()
+    assert every(area <= expected + 1e-6, may_be_empty=True)
     assert n.tolist() == hit.sum(axis=1).tolist()
     assert codes.tolist() == [";".join(ids[h]) for h in hit]
 
@@ -168,7 +169,7 @@ def test_empty_inputs() -> None:
     p = shapely.points(np.array([[0.0, 0.0]]))
     assert nearest(e, p)[0].shape == (0,)
     idx, dist = nearest(p, e)
-    assert idx.tolist() == [-1] and np.isnan(dist).all()
+    assert idx.tolist() == [-1] and every(np.isnan(dist))
     assert count_within(p, e, 10.0).tolist() == [0]
     assert covered_area(p, e).tolist() == [0.0]
 
@@ -255,7 +256,7 @@ def test_voronoi_path_answers_without_fallback(src: np.ndarray, tgt: np.ndarray,
             d = _brute(s, tgt)
             best = d.min(axis=1)
             np.testing.assert_allclose(dist, best, rtol=1e-9, atol=1e-7)
-            assert (idx == np.argmax(d <= best[:, None], axis=1)).all()
+            assert every(idx == np.argmax(d <= best[:, None], axis=1), may_be_empty=True)
 
 
 def test_voronoi_built_once_per_layer_and_again_only_for_far_sources(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -322,7 +323,7 @@ def test_voronoi_only_for_as_many_sources_as_targets_or_once_built(monkeypatch: 
         idx, dist = nearest(src, tgt)
         d = _brute(src, tgt)
         np.testing.assert_allclose(dist, d.min(axis=1))
-        assert (idx == np.argmin(d, axis=1)).all() and calls["n"] == expected
+        assert every(idx == np.argmin(d, axis=1), may_be_empty=True) and calls["n"] == expected
     lines = np.array([shapely.LineString([(0, 0), (1, 1)])] * 10, dtype=object)
     nearest(shapely.points(rng.uniform(0, 1000, (100, 2))), lines)
     assert calls["n"] == 2  # never for lines

@@ -26,6 +26,7 @@ from erbm_geo.export import write_partitioned
 from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.layers.partitioned import read_partitioned
 from erbm_geo.synthetic import synthetic_buildings, synthetic_buildings_partitioned
+from tests.checks import every
 
 N, SIZE = 3_000, 700  # 5 partitions, the last one short
 
@@ -245,7 +246,7 @@ def test_geoparquet_round_trip(
     assert back.crs.to_epsg() == 2154
     got = back.compute().sort_index()
     assert got.index.name == "building_id" and got.index.equals(buildings.index)
-    assert got.geometry.geom_equals_exact(buildings.geometry, tolerance=0).all()
+    assert every(got.geometry.geom_equals_exact(buildings.geometry, tolerance=0))
     if order == "hilbert":  # spatially ordered: partitions overlap little
         bounds = back.spatial_partitions
         assert bounds is not None and len(bounds) == back.npartitions
@@ -275,8 +276,8 @@ def test_synthetic_buildings_are_deterministic_and_plausible(communes: gpd.GeoDa
     a = synthetic_buildings(communes, 2_000, seed=3)
     b = synthetic_buildings(communes, 2_000, seed=3)
     c = synthetic_buildings(communes, 2_000, seed=4)
-    assert a.geom_equals_exact(b, tolerance=0).all() and not a.geom_equals_exact(c, tolerance=0).all()
-    assert a.is_valid.all() and (a.geom_type == "Polygon").all()
+    assert every(a.geom_equals_exact(b, tolerance=0)) and not every(a.geom_equals_exact(c, tolerance=0))
+    assert every(a.is_valid) and every(a.geom_type == "Polygon")
     area = a.area
     assert 60 < area.median() < 110 and area.min() > 1  # m²: houses and small buildings
     centres = a.geometry.centroid

@@ -35,6 +35,7 @@ from erbm_geo.indicators import (
     unesco_overlap,
 )
 from erbm_geo.indicators.access import check_radius
+from tests.checks import every
 from tests.unit.layers import COMMUNES, IRIS, STATIONS, X0, Y0, at, sq
 
 # --- commune_of ------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def test_income_of_communes_as_features_uses_their_own_iris() -> None:
     assert got["revenu_median_iris"].tolist()[:2] == [15_000, 30_000]
     assert got["taux_pauvrete_iris_pct"].tolist()[:2] == [25, 5]
     # 59001's IRIS has no income figure: NaN (not its poverty rate alone); 62003 has no IRIS
-    assert got[["revenu_median_iris", "taux_pauvrete_iris_pct"]].iloc[2:].isna().all().all()
+    assert every(got[["revenu_median_iris", "taux_pauvrete_iris_pct"]].iloc[2:].isna())
 
 
 def test_income_by_codes_columns_and_points() -> None:
@@ -129,7 +130,7 @@ def test_income_needs_its_columns() -> None:
     with pytest.raises(EmptyInputError, match="iris"):
         income_context(COMMUNES, COMMUNES, IRIS.iloc[:0])
     no_figures = IRIS.assign(revenu_median_uc=np.nan)
-    assert income_context(COMMUNES, COMMUNES, no_figures)["revenu_median_iris"].isna().all()
+    assert every(income_context(COMMUNES, COMMUNES, no_figures)["revenu_median_iris"].isna())
 
 
 # --- friches_context ---------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def test_friches_quality_from_upstream_and_share_above_one() -> None:
         got = friches_context(f, c)
     assert got["friches_surface_quality"].tolist() == ["ok", "surface_exceeds_commune", "share_above_one"]
     assert got["friches_surface_share"].tolist()[0] == 0.01
-    assert got[["friches_surface_m2", "friches_surface_share"]].iloc[1:].isna().all().all()
+    assert every(got[["friches_surface_m2", "friches_surface_share"]].iloc[1:].isna())
     assert got["friches_n"].tolist() == [1, 0, 5]  # counts stay published
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -185,7 +186,7 @@ def test_station_access_columns_modes_and_shares() -> None:
     assert walk.area == pytest.approx(segment, rel=1e-2)
     only = station_access(f, STATIONS, radius=600, modes=("tram", "metro"))
     assert list(only.columns[2:4]) == ["tram_distance_m", "metro_distance_m"]
-    assert only["metro_distance_m"].isna().all()
+    assert every(only["metro_distance_m"].isna())
     from_point = station_access(f, STATIONS, measure_from="point")
     assert from_point.loc["poly", "station_distance_m"] == pytest.approx(1000)
 

@@ -19,6 +19,7 @@ from erbm_geo.errors import (
 from erbm_geo.geom.memo import memo_for
 from erbm_geo.geom.prepare import check_valid_subset, prepare, prepare_target
 from erbm_geo.geom.spatial import assign_communes, measure, overlapping_mask, repair_geometries
+from tests.checks import every
 
 X0, Y0 = 700_000, 7_000_000
 BOWTIE = shapely.Polygon([(X0, Y0), (X0 + 10, Y0 + 10), (X0 + 10, Y0), (X0, Y0 + 10)])
@@ -141,7 +142,7 @@ def test_repair_keeps_the_original_dimension() -> None:
     assert out[1].equals(line) and out[1].geom_type == "LineString"
     assert out[2].geom_type == "Polygon" and out[2].area == pytest.approx(4.0)  # the spike dropped
     assert out[3].equals(box(0, 0, 1, 1)) and out[3].geom_type == "Polygon"
-    assert shapely.is_valid(out).all()
+    assert every(shapely.is_valid(out))
     pts = repair_geometries(np.array([shapely.MultiPoint([(0, 0), (1, 1)])], dtype=object))
     assert pts[0].geom_type == "MultiPoint"
 
@@ -169,7 +170,7 @@ def test_assign_communes_lines_points_and_border() -> None:
     assert a.loc["near", "code_insee"] == "B" and a.loc["near", "codes_insee"] == "B"
     assert pd.isna(a.loc["far", "code_insee"]) and pd.isna(a.loc["far", "codes_insee"])
     assert a.loc["touch", "codes_insee"] == "A"  # touching B along an edge is not lying in it
-    assert assign_communes(f.iloc[[2]], c, max_distance=1)["code_insee"].isna().all()
+    assert every(assign_communes(f.iloc[[2]], c, max_distance=1)["code_insee"].isna())
 
 
 def test_assign_communes_edge_cases() -> None:
@@ -212,4 +213,4 @@ def test_nearest_to_mixed_targets() -> None:
     idx, dist = nearest(src, tgt)
     d = shapely.distance(src[:, None], tgt[None, :])
     np.testing.assert_allclose(dist, d.min(axis=1))
-    assert (idx == np.argmin(d, axis=1)).all()
+    assert every(idx == np.argmin(d, axis=1))

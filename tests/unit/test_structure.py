@@ -62,3 +62,29 @@ def test_imports_run_downward() -> None:
             if is_ours and _level(str(node.module)) > _level(me):  # type: ignore[union-attr]
                 upward.append(f"{me} imports {node.module} (line {node.lineno})")  # type: ignore[union-attr]
     assert not upward, "imports that run upward: " + "; ".join(upward)
+
+
+def _bare_all(tree: ast.AST) -> list[int]:
+    """Lines of assertions on ``x.all()``: true for an empty selection, so they can pass vacuously."""
+    return [
+        n.lineno
+        for a in ast.walk(tree)
+        if isinstance(a, ast.Assert)
+        for n in ast.walk(a.test)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "all"
+        and not n.args
+    ]
+
+
+def test_no_test_asserts_a_bare_all() -> None:
+    """Every ``assert x.all()`` goes through ``tests.checks.every``, which fails on nothing."""
+    tests = ROOT.parent / "tests"
+    found = [
+        f"{f.relative_to(tests)}:{line}"
+        for f in sorted(tests.rglob("*.py"))
+        for line in _bare_all(ast.parse(f.read_text()))
+    ]
+    assert not found, f"use tests.checks.every(…) instead of .all() in: {found}"
+    assert _bare_all(ast.parse("assert (x > 0).all()")) == [1]  # the walk finds the pattern
