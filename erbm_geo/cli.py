@@ -303,6 +303,114 @@ def _dask_runner(scheduler: str | None) -> Iterator[Callable[[Any], object]]:
         yield remote
 
 
+@cli.command()
+@click.option("--from", "start", type=int, default=None, help="First vintage compared [default: the first].")
+@click.option("--to", "end", type=int, default=None, help="Last vintage compared [default: the last].")
+@click.option(
+    "--territory",
+    default="bassin_minier",
+    show_default=True,
+    help="A territory name or comma-separated INSEE / SIREN codes of the Nord and Pas-de-Calais.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["commune", "epci", "territory"]),
+    default="commune",
+    show_default=True,
+    help="One row per commune, per EPCI (sums of its communes of the territory), or one for the "
+    "whole territory.",
+)
+@click.option("--long", "long_form", is_flag=True, help="With --by commune: one row per commune and vintage.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .csv, .parquet or .xlsx (with a French dictionary saying each vintage).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["standard", "fr"]),
+    default="standard",
+    show_default=True,
+    help="CSV only: 'fr' for French spreadsheets.",
+)
+def evolution(
+    start: int | None, end: int | None, territory: str, by: str, long_form: bool, out: Path, dialect: str
+) -> None:
+    """Write the population of every vintage and its change from --from to --to to OUT."""
+    from erbm_geo.errors import UnknownOptionError
+    from erbm_geo.layers.population import POPULATION_YEARS
+
+    years = list(POPULATION_YEARS)
+    for flag, year in (("--from", start), ("--to", end)):
+        if year is not None and year not in years:
+            raise UnknownOptionError(
+                f"{flag} {year}: no population vintage for that year; available: {', '.join(map(str, years))}"
+            )
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "parquet", "xlsx"):
+        raise UnknownOptionError(f"unsupported format {out.suffix!r}; use .csv, .parquet or .xlsx")
+    if dialect == "fr" and fmt != "csv":
+        raise UnknownOptionError("--dialect applies to .csv files only")
+    if long_form and by != "commune":
+        raise UnknownOptionError("--long applies with --by commune only")
+    _announce_data()
+    table = _evolution_table(start or years[0], end or years[-1], territory, by, long_form)
+    _write_table(table, out, dialect)
+    _echo(f"{len(table)} rows written: {out}")
+
+
+def _evolution_table(start: int, end: int, territory: str, by: str, long_form: bool) -> Any:
+    """Return the populations of *territory* by commune, EPCI or whole, with their change."""
+    import pandas as pd
+
+    from erbm_geo.indicators import population_change
+    from erbm_geo.layers import population_history, population_table, territory_communes
+
+    history = population_history(territory=territory)
+    who = territory_communes(territory)[["nom", "siren_epci", "nom_epci"]]
+    if long_form:
+        long = population_table(history, form="long")
+        long.insert(1, "nom", who["nom"].reindex(long["code_insee"]).to_numpy())
+        return long.set_index("code_insee")
+    if by == "commune":
+        return who.join(population_table(history)).join(population_change(history, start=start, end=end))
+    epci = who["siren_epci"].astype(str)
+    groups: pd.Series | str = epci if by == "epci" else "all"
+    sums = history.groupby(epci.to_numpy()).sum() if by == "epci" else history.sum().to_frame("ensemble").T
+    sums.attrs = dict(history.attrs)
+    out = population_table(sums).join(population_change(history, start=start, end=end, groups=groups))
+    if by == "epci":
+        names = who.drop_duplicates("siren_epci").set_index("siren_epci")["nom_epci"]
+        out.insert(0, "nom_epci", names.reindex(out.index).to_numpy())
+        out.index.name = "siren_epci"
+    else:
+        out.index = pd.Index([territory], name="territoire")
+    return out
+
+
+def _write_table(table: Any, out: Path, dialect: str) -> None:
+    """Write a table without geometry with its sources and French dictionary."""
+    import pandas as pd
+
+    from erbm_geo.export import write
+    from erbm_geo.indicators import sources_table
+    from erbm_geo.maps.vocabulary import dictionnaire
+
+    dico, decimals = dictionnaire(list(table.reset_index().columns))
+    fmt = out.suffix.lower().lstrip(".")
+    srcs = sources_table()
+    names = set(table.attrs.get("sources", []))
+    write(
+        table,
+        out,
+        sources=srcs[srcs.index.isin(names)] if names else srcs,
+        dialect=dialect,  # type: ignore[arg-type]
+        decimals=decimals if (fmt == "xlsx" or dialect == "fr") else None,
+        dictionary=pd.DataFrame(dico) if fmt == "xlsx" else None,
+    )
+
+
 _PAGES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
 
 
@@ -360,6 +468,7 @@ def map_(
     from erbm_geo.maps.printed.book import map_book
     from erbm_geo.maps.printed.reference import background
     from erbm_geo.maps.style import label
+    from erbm_geo.vocabulary import column as column_of
 
     if (layer_name is None) == (indicator is None):
         raise UnknownOptionError("give exactly one of --layer or --indicator")
@@ -372,13 +481,19 @@ def map_(
     if suffix not in (".html", ".png", ".svg", ".pdf"):
         raise UnknownOptionError(f"unsupported map format {out.suffix!r}; use .html, .png, .svg or .pdf")
     _announce_data()
-    if indicator is not None:
+    column: str | None
+    if indicator is not None and indicator in _CHANGE_COLUMNS:
+        gdf, period, sources = _change_for_map()
+        column = indicator
+        title = title or f"{column_of(indicator).label} {period}"
+        name = title
+    elif indicator is not None:
         gdf, column = _indicator_for_map(indicator), indicator
         name = title or label(indicator)
         sources = ["communes_59", "communes_62", "cog_communes"]
     else:
         assert layer_name is not None
-        gdf, column = load(layer_name), None
+        gdf, column = load(layer_name), LAYERS[layer_name].column
         name = title or LAYERS[layer_name].title
         sources = list(LAYERS[layer_name].sources)
     if suffix == ".html":
@@ -410,13 +525,29 @@ def map_(
         fig = static_map(
             gdf,
             column=column,
-            title=name if column is None else title,
+            title=name if (column is None or layer_name is not None) else title,
             sources=sources,
             page=page or "A4-landscape",
             background=background(),
         )
         save_figure(fig, out)
     _echo(f"map written: {out}")
+
+
+#: The change columns `map --indicator` draws (first to last population vintage, diverging).
+_CHANGE_COLUMNS = ("population_change", "population_change_pct", "population_growth_rate_pct")
+
+
+def _change_for_map() -> tuple[Any, str, list[str]]:
+    """Return the basin's communes with the population change, the period and the sources."""
+    from erbm_geo.indicators import population_change
+    from erbm_geo.layers import communes, population_history
+
+    history = population_history()
+    first, last = int(history.columns[0]), int(history.columns[-1])
+    gdf = communes().join(population_change(history))
+    sources = ["communes_59", "communes_62", "cog_communes", f"populations_{first}", f"populations_{last}"]
+    return gdf, f"de {first} à {last}", sources
 
 
 def _indicator_for_map(indicator: str) -> Any:

@@ -292,7 +292,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
             "code",
             "index = eg.atlas.build_atlas(out / 'atlas', basemap=None)\n"
             "pages = sorted(p.relative_to(out / 'atlas').as_posix() for p in (out / 'atlas').rglob('*.html'))\n"
-            "assert len(pages) == 277\n"
+            "assert len(pages) == 278\n"
             "len(pages), pages[:3], sorted(p.name for p in (out / 'atlas' / 'donnees').iterdir())[:6]",
         ),
     ],

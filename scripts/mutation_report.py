@@ -1,8 +1,14 @@
 """Summarise a mutmut run (``bash scripts/dev.sh mutation``): score per module and survivors.
 
-Reads the ``mutants/**/*.meta`` files mutmut 3 writes; prints the score (killed / tested) per
-module and overall, and with ``--survivors`` each surviving mutant's changed lines, so they can
-be examined and either killed by a test or listed as equivalent in docs/mutation.md.
+Reads the ``mutants/**/*.meta`` files mutmut 3 writes and the hand-reviewed list of equivalent
+mutants in docs/mutation.md (between ``<!-- mutation:equivalents -->`` markers: one table row per
+mutant, its mutmut id, the change it makes and why it cannot change a result). A survivor is
+equivalent only when its id is in that list *and* its change is the recorded one: when the code
+moves and mutmut numbers its mutants differently, the record goes stale and the survivor is
+reported as a gap until it is reviewed again. Nothing is excused by a pattern.
+
+``--survivors`` prints each survivor not recorded as equivalent; ``--markdown`` the results
+section of docs/mutation.md; ``--stale`` the records that no longer match a survivor.
 """
 
 from __future__ import annotations
@@ -13,44 +19,38 @@ import difflib
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-#: Survivors that cannot change a result, recognised from the mutated line, with the reason.
-#: Everything else is a gap of the tests and is listed as such.
-EQUIVALENT: list[tuple[str, str]] = [
-    (
-        r"\.get\((None|\"XX|\"[A-Z_]+\")|derived\[\"(XX|[A-Z])|derived\.get\((None|\"XX|\"[A-Z])"
-        r"|key = \(\"(XX|[A-Z])",
-        "key of a remembered structure: any key works as long as it is unique",
-    ),
-    (
-        r"src_tree|tgt_tree|contains_properly\(None|shapely\.prepare\(None\)|redo = |rest = ~a_in_b"
-        r"|rest \|= ~a_in_b|len\(tgt\) <=? len\(src\)|memo_for\(None\)\.get_tree\(\)",
-        "performance path only: the same result by a slower route (an index or shortcut skipped)",
-    ),
-    (
-        r"if \(dims (!= 0|== 1)\)\.all\(\)|lines = np\.where\((None|dims == 3)",
-        "targets kept whole instead of cut into segments: the same distances, found more slowly",
-    ),
-    (
-        r"3e5|300001|s_lo [-+] [12]\.0|s_hi [-+] [12]\.0|axis=None\)",
-        "extent of the Voronoi diagram: any extent holding the sources gives the same cells",
-    ),
-    (r"strict=(None|False)|zip\(.*, \)", "zip(strict=…): the sequences have the same length by construction"),
-    (
-        r"if n == 0 and |if len\(\w+\) == 0 and len|if \(len\(si\)\) or True|\(sel\.any\(\)\) or True"
-        r"|if \(len\(lists\)\) or True",
-        "guard for empty inputs: the general code gives the same empty result",
-    ),
-    (
-        r"name: str = \"(XX|[A-Z])"
-        r"|(prepare|prepare_target|check_\w+|_check_\w+|to_working_crs|_checked_codes)\([^)]*(name=None|name=\"(XX|[A-Z])|builtin=)|(prepare|check_unique_columns|to_working_crs"
-        r"|check_geometries|check_valid_subset|_check_communes)\(\w+, (\w+=\w+, )*\)"
-        r"|\"XXthe |\"THE "
-        r"|builtin=(None|\"XX|\"[A-Z])",
-        "wording or name in a message only",
-    ),
-]
+DOC = Path(__file__).resolve().parents[1] / "docs" / "mutation.md"
+_ROW = re.compile(r"^\| `(?P<id>[\w.]+)` \| `(?P<change>.*)` \| (?P<why>.+?) \|\s*$")
+
+
+@dataclass(frozen=True)
+class Survivor:
+    """One surviving mutant: its mutmut id, module, function and the lines it changes."""
+
+    id: str
+    module: str
+    function: str
+    diff: tuple[str, ...]
+
+    @property
+    def change(self) -> str:
+        """The added lines, on one line (the form recorded in docs/mutation.md)."""
+        return " / ".join(ln[1:].strip() for ln in self.diff if ln.startswith("+"))[:150] or "(line removed)"
+
+
+def equivalents(doc: Path = DOC) -> dict[str, tuple[str, str]]:
+    """Return the reviewed equivalent mutants: id -> (recorded change, reason)."""
+    text = doc.read_text(encoding="utf-8")
+    m = re.search(r"<!-- mutation:equivalents -->(.*?)<!-- /mutation:equivalents -->", text, re.S)
+    rows: dict[str, tuple[str, str]] = {}
+    for line in (m.group(1) if m else "").splitlines():
+        r = _ROW.match(line)
+        if r:
+            rows[r["id"]] = (r["change"].replace("\\|", "|"), r["why"].strip())
+    return rows
 
 
 def _functions(source: str) -> dict[str, str]:
@@ -62,102 +62,106 @@ def _functions(source: str) -> dict[str, str]:
     }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--survivors", action="store_true", help="print each survivor's diff")
-    ap.add_argument("--root", default="mutants", help="mutmut's working folder")
-    ap.add_argument(
-        "--markdown",
-        action="store_true",
-        help="the results section of docs/mutation.md (score, equivalents, gaps)",
+def _survivor(key: str, module: str, funcs: dict[str, str]) -> Survivor:
+    name = key.split(".")[-1]
+    base = name.split("__mutmut_")[0]
+    orig = funcs.get(base + "__mutmut_orig", "").replace(base + "__mutmut_orig", "f")
+    mut = funcs.get(name, "").replace(name, "f")
+    diff = tuple(
+        ln
+        for ln in difflib.unified_diff(orig.splitlines(), mut.splitlines(), lineterm="", n=0)
+        if ln[:1] in "+-" and not ln.startswith(("+++", "---"))
     )
-    args = ap.parse_args()
+    return Survivor(key, module, base.removeprefix("x_").removeprefix("x"), diff)
+
+
+def collect(root: Path) -> tuple[Counter[str], Counter[str], list[Survivor]]:
+    """Return mutants and killed mutants per module, and the survivors, from mutmut's folder."""
     total: Counter[str] = Counter()
     killed: Counter[str] = Counter()
-    untested: Counter[str] = Counter()
-    survivors: list[tuple[str, list[str]]] = []
-    # mutmut's exit codes: 0 survived, 33 no test reaches the mutant (counted as surviving),
+    survivors: list[Survivor] = []
+    # mutmut's exit codes: 0 survived, 33 no test reaches the mutant (a survivor too),
     # anything else (1 a test failed, -24 timeout…) killed
-    for meta in sorted(Path(args.root).rglob("*.meta")):
+    for meta in sorted(root.rglob("*.meta")):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
-        module = str(meta.relative_to(args.root))[: -len(".py.meta")].replace("/", ".")
-        funcs = _functions(meta.with_suffix("").read_text()) if args.survivors or args.markdown else {}
+        module = str(meta.relative_to(root))[: -len(".py.meta")].replace("/", ".")
+        funcs = _functions(meta.with_suffix("").read_text())
         for key, code in codes.items():
             if code is None:  # not run (yet)
                 continue
             total[module] += 1
-            if code == 33:  # no test reaches it: a survivor
-                untested[module] += 1
-            elif code != 0:
+            if code not in (0, 33):
                 killed[module] += 1
-                continue
-            if not (args.survivors or args.markdown):
-                continue
-            name = key.split(".")[-1]
-            base = name.split("__mutmut_")[0]
-            orig = funcs.get(base + "__mutmut_orig", "").replace(base + "__mutmut_orig", "f")
-            mut = funcs.get(name, "").replace(name, "f")
-            diff = [
-                ln
-                for ln in difflib.unified_diff(orig.splitlines(), mut.splitlines(), lineterm="", n=0)
-                if ln[:1] in "+-" and not ln.startswith(("+++", "---"))
-            ]
-            survivors.append((f"{module}:{base.removeprefix('x_').removeprefix('x')}", diff))
-    if args.markdown:
-        _markdown(total, killed, survivors)
-        return
-    print(f"{'module':42s} {'mutants':>7s} {'killed':>7s} {'score':>6s} {'no test':>8s}")
-    for m in sorted(total):
-        print(f"{m:42s} {total[m]:7d} {killed[m]:7d} {killed[m] / total[m]:6.1%} {untested[m]:8d}")
-    t, k = sum(total.values()), sum(killed.values())
-    print(f"{'all':42s} {t:7d} {k:7d} {k / max(t, 1):6.1%} {sum(untested.values()):8d}")
-    for where, diff in survivors:
-        print(f"\n## {where}")
-        for line in diff:
-            print("   ", line.strip()[:160])
+            else:
+                survivors.append(_survivor(key, module, funcs))
+    return total, killed, survivors
 
 
-def _reason(diff: list[str]) -> str | None:
-    added = " ".join(ln for ln in diff if ln.startswith("+"))
-    for pattern, reason in EQUIVALENT:
-        if re.search(pattern, added):
-            return reason
-    return None
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("`", "'")
 
 
-def _debug(survivors: list[tuple[str, list[str]]]) -> None:
-    for where, diff in survivors:
-        print(_reason(diff), "|", where, "|", " / ".join(ln for ln in diff if ln.startswith("+")))
-
-
-def _markdown(total: Counter[str], killed: Counter[str], survivors: list[tuple[str, list[str]]]) -> None:
-    reasons: Counter[str] = Counter()
-    gaps: list[tuple[str, list[str]]] = []
-    for where, diff in survivors:
-        r = _reason(diff)
-        if r is None:
-            gaps.append((where, diff))
-        else:
-            reasons[r] += 1
-    t, k, e = sum(total.values()), sum(killed.values()), sum(reasons.values())
+def _markdown(
+    total: Counter[str], killed: Counter[str], gaps: list[Survivor], equiv: list[tuple[Survivor, str]]
+) -> None:
+    t, k, e = sum(total.values()), sum(killed.values()), len(equiv)
     print(
         f"**{k} of {t} mutants killed ({k / t:.1%}); {e} of the {t - k} survivors are equivalent "
-        f"(they cannot change a result), so the score over non-equivalent mutants is "
-        f"{k / (t - e):.1%}.**\n"
+        f"(reviewed one by one, below), so the score over non-equivalent mutants is "
+        f"{k / max(t - e, 1):.1%}.**\n"
     )
-    print("| module | mutants | killed | score |\n|---|---|---|---|")
+    print("| module | mutants | killed | equivalent | score | score without equivalents |")
+    print("|---|---|---|---|---|---|")
+    eq_by = Counter(s.module for s, _ in equiv)
     for m in sorted(total):
-        print(f"| `{m}` | {total[m]} | {killed[m]} | {killed[m] / total[m]:.1%} |")
-    print("\n### Equivalent survivors\n\n| why they survive | mutants |\n|---|---|")
-    for r, n in reasons.most_common():
-        print(f"| {r} | {n} |")
+        rest = total[m] - eq_by[m]
+        print(
+            f"| `{m}` | {total[m]} | {killed[m]} | {eq_by[m]} | {killed[m] / total[m]:.1%} "
+            f"| {killed[m] / max(rest, 1):.1%} |"
+        )
     print(f"\n### Test gaps ({len(gaps)} survivors)\n")
-    print(
-        "Mutants no test kills, although they could change a result in some input; each is a test to write.\n"
-    )
-    for where, diff in gaps:
-        change = " / ".join(ln[1:].strip() for ln in diff if ln.startswith("+"))[:150]
-        print(f"- `{where}`: `{change}`")
+    print("Mutants no test kills and that could change a result in some input: each is a test to write.\n")
+    for s in gaps:
+        print(f"- `{s.id}`: `{_cell(s.change)}`")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--root", default="mutants", help="mutmut's working folder")
+    ap.add_argument("--survivors", action="store_true", help="print each survivor not recorded as equivalent")
+    ap.add_argument("--markdown", action="store_true", help="the results section of docs/mutation.md")
+    ap.add_argument("--stale", action="store_true", help="records of equivalents that match no survivor")
+    ap.add_argument("--rows", action="store_true", help="gaps as rows to review for the list")
+    args = ap.parse_args()
+    total, killed, survivors = collect(Path(args.root))
+    record = equivalents()
+    equiv = [(s, record[s.id][1]) for s in survivors if s.id in record and record[s.id][0] == s.change]
+    seen = {s.id for s, _ in equiv}
+    gaps = [s for s in survivors if s.id not in seen]
+    if args.markdown:
+        _markdown(total, killed, gaps, equiv)
+        return
+    if args.stale:
+        current = {s.id: s.change for s in survivors}
+        for i, (change, _) in record.items():
+            if current.get(i) != change:
+                print(f"{i}: recorded `{change}`, now {'`' + current[i] + '`' if i in current else 'killed'}")
+        return
+    if args.rows:
+        for s in gaps:
+            print(f"| `{s.id}` | `{_cell(s.change)}` | |")
+        return
+    print(f"{'module':42s} {'mutants':>7s} {'killed':>7s} {'equiv.':>7s} {'score':>6s}")
+    for m in sorted(total):
+        eq = sum(1 for s, _ in equiv if s.module == m)
+        print(f"{m:42s} {total[m]:7d} {killed[m]:7d} {eq:7d} {killed[m] / total[m]:6.1%}")
+    t, k = sum(total.values()), sum(killed.values())
+    print(f"{'all':42s} {t:7d} {k:7d} {len(equiv):7d} {k / max(t, 1):6.1%}  gaps: {len(gaps)}")
+    if args.survivors:
+        for s in gaps:
+            print(f"\n## {s.id}")
+            for line in s.diff:
+                print("   ", line.strip()[:160])
 
 
 if __name__ == "__main__":

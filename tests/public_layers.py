@@ -22,6 +22,7 @@ LAYER_FUNCTIONS: dict[str, Callable[[], gpd.GeoDataFrame]] = {
     "income_communes": layers.income_communes,
     "income_iris": layers.income_iris,
     "friches_communes": layers.friches_communes,
+    "friches_sites": layers.friches_sites,
     "strategic_sites": layers.strategic_sites,
     "stations": layers.stations,
     "rail_lines": layers.rail_lines,

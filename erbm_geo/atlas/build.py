@@ -39,6 +39,7 @@ from erbm_geo import layers
 from erbm_geo._epoch import build_datetime
 from erbm_geo._gc import gc_paused
 from erbm_geo.atlas import charts
+from erbm_geo.atlas.evolution import Temps, carte_variation, classement, serie, temps, variations
 from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.data.facts import FACT_TABLES, read_fact_table
@@ -46,6 +47,7 @@ from erbm_geo.errors import UnknownOptionError
 from erbm_geo.export import write, write_text_atomic
 from erbm_geo.indicators import builtin
 from erbm_geo.indicators.table import indicator_table, sources_table
+from erbm_geo.layers.population import population_table
 from erbm_geo.maps.classify import classify
 from erbm_geo.maps.interactive.webjson import js_json
 from erbm_geo.maps.vocabulary import (
@@ -64,6 +66,7 @@ from erbm_geo.maps.vocabulary import (
     producteur,
     synthese,
 )
+from erbm_geo.vocabulary import column
 
 __all__ = ["BASEMAPS", "build_atlas"]
 
@@ -111,6 +114,7 @@ class _Context:
     qpv: gpd.GeoDataFrame
     geo_communes: Features
     date: date
+    temps: Temps  # populations of every vintage (communes, EPCI, basin)
 
 
 def _prepare(step: Callable[[str], None]) -> _Context:
@@ -138,7 +142,9 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     geo = features(communes, tolerance=25.0, coverage=True)
     day = build_datetime().date()
     ranges = {c: int(communes[c].notna().sum()) for c in INDICATEURS}
-    return _Context(communes, membres, cites, e, resumes, rangs, ranges, layers.qpv(), geo, day)
+    step("populations since the first vintage")
+    tp = temps(communes.index, membres)
+    return _Context(communes, membres, cites, e, resumes, rangs, ranges, layers.qpv(), geo, day, tp)
 
 
 # ---------------------------------------------------------------- shared assets
@@ -379,6 +385,25 @@ def _write_downloads(ctx: _Context, data: Path) -> None:
         write(
             table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals, dictionary=pd.DataFrame(dico)
         )
+    _write_populations(ctx, data, sources_fr)
+
+
+def _write_populations(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> None:
+    """Write the population history of the basin's communes, wide (with the change) and long."""
+    t = ctx.temps
+    hist = t.communes.loc[ctx.communes.index]
+    hist.attrs = dict(t.communes.attrs)
+    who = ctx.communes[["nom", "siren_epci", "nom_epci"]]
+    wide = who.join(population_table(hist)).join(t.variation)
+    long = population_table(hist, form="long")
+    long.insert(1, "nom", who["nom"].reindex(long["code_insee"]).to_numpy())
+    long = long.set_index("code_insee")
+    srcs = sources_fr[sources_fr.index.isin(["cog_communes", *(f"populations_{y}" for y in t.annees)])]
+    for name, table in (("populations", wide), ("populations_long", long)):
+        dico, decimals = dictionnaire(list(table.reset_index().columns))
+        write(table, data / f"{name}.csv", sources=srcs)
+        write(table, data / f"{name}_tableur.csv", sources=srcs, dialect="fr", decimals=decimals)
+        write(table, data / f"{name}.xlsx", sources=srcs, decimals=decimals, dictionary=pd.DataFrame(dico))
 
 
 def _bien_layer(spec: MapSpec, g: Any, rows: np.ndarray) -> None:
@@ -503,6 +528,8 @@ def build_atlas(
         rubrique="indicateurs",
         items=items,
     )
+    step("evolution since the first vintage")
+    _evolution_page(pages)
     step("home, downloads and sources")
     _home(out, ctx, pages.g, commun, epci_rows)
     _telechargements(out, commun, out / "donnees")
@@ -572,6 +599,8 @@ def _of(p: _Pages, what: str, pos: int) -> np.ndarray:
 
 _PORTRAIT_SOURCES = (
     "communes_59",
+    "populations_2016",
+    "populations_2023",
     "communes_62",
     "cog_communes",
     "qpv",
@@ -648,8 +677,19 @@ def _portrait(p: _Pages, pos: int) -> None:
         carte=spec.to_json(),
         legendes=spec.legendes,
         voisins=voisins,
+        evolution=_portrait_evolution(p, code, str(r["nom"]), siren),
         sources=_sources_for(_PORTRAIT_SOURCES),
     )
+
+
+def _portrait_evolution(p: _Pages, code: str, nom: str, siren: str) -> dict[str, Any]:
+    """Return the « Évolution » section of a portrait: the commune, its EPCI (ERBM only), the basin."""
+    t = p.ctx.temps
+    series: list[tuple[str, pd.Series]] = [(nom, cast("pd.Series", t.communes.loc[code]))]
+    if siren in t.epci.index:
+        series.append((str(p.courts.get(siren, siren)), cast("pd.Series", t.epci.loc[siren])))
+    series.append(("Bassin minier", t.bassin))
+    return serie(t, series, ident="evolution", titre=f"Population de {nom}, indice 100 en {t.annees[0]}")
 
 
 def _communes_index(p: _Pages) -> None:
@@ -766,6 +806,7 @@ def _epci_page(p: _Pages, s: str) -> dict[str, Any]:
         cites=_cite_rows(ct, p.logements, noms_communes),
         carte=spec.to_json(),
         legendes=spec.legendes,
+        **_epci_evolution(p, s, mem),
     )
     return {
         "siren": s,
@@ -779,6 +820,79 @@ def _epci_page(p: _Pages, s: str) -> dict[str, Any]:
         "inscrites": int(ct["unesco_inscribed"].sum()),
         "erbm": int(ct["erbm_programme"].sum()),
     }
+
+
+def _epci_evolution(p: _Pages, s: str, mem: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Return the EPCI's « Évolution »: the EPCI against the basin, and each member's change."""
+    t = p.ctx.temps
+    court = str(p.courts.get(s, s))
+    rows = [
+        {
+            "code": str(c),
+            "nom": str(n),
+            "bassin": bool(b),
+            **variations(cast("pd.Series", t.communes.loc[str(c)])),
+        }
+        for c, n, b in zip(mem.index, mem["nom"], mem["in_basin"], strict=True)
+    ]
+    rows.sort(key=lambda x: cle_tri(x["nom"]))
+    return {
+        "evolution": serie(
+            t,
+            [(court, cast("pd.Series", t.epci.loc[s])), ("Bassin minier", t.bassin)],
+            ident="evolution",
+            titre=f"Population de {court}, indice 100 en {t.annees[0]}",
+        ),
+        "evolution_communes": rows,
+    }
+
+
+# ---------------------------------------------------------------- pages: the basin over time
+
+
+def _evolution_page(p: _Pages) -> None:
+    """Write the basin's evolution page (``evolution.html``): map, EPCI, communes, milestones."""
+    ctx, t = p.ctx, p.ctx.temps
+    noms = pd.Series(ctx.communes["nom"].astype(str).to_numpy(), index=p.codes)
+    epcis = pd.Series(ctx.communes["nom_epci"].astype(str).to_numpy(), index=p.codes)
+    bounds = np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)]
+    spec = carte_variation(t, p.codes, noms, bounds)
+    epci_rows = sorted(
+        (
+            {"siren": str(s), "nom": p.ep_noms[str(s)], **variations(cast("pd.Series", t.epci.loc[str(s)]))}
+            for s in ctx.epci.index
+        ),
+        key=lambda x: cle_tri(x["nom"]),
+    )
+    faits = _home_facts()
+    ind = column("population_change_pct")
+    _render(
+        p.out,
+        "evolution.html",
+        "evolution.html",
+        **p.commun,
+        titre=f"Le Bassin minier depuis {t.annees[0]}",
+        rubrique="evolution",
+        periode=t.periode,
+        annees=t.annees,
+        bassin=serie(
+            t,
+            [("Bassin minier", t.bassin)],
+            ident="evolution-bassin",
+            titre=f"Population du Bassin minier, indice 100 en {t.annees[0]}",
+        ),
+        carte=spec.to_json(),
+        legendes=spec.legendes,
+        epcis=epci_rows,
+        **classement(t, noms, epcis),
+        progression=faits["graphique"],
+        jalons=faits["jalons"],
+        objectif=faits["objectif"],
+        definition=ind.definition,
+        methode=ind.method,
+        limites=ind.limits,
+        sources=_sources_for(("cog_communes", *(f"populations_{y}" for y in t.annees))),
+    )
 
 
 # ---------------------------------------------------------------- pages: indicators
@@ -948,8 +1062,12 @@ def _home_facts() -> dict[str, Any]:
         "faits": faits,
         "graphique": charts.progression(points, float(obj["value"]), obj["date"]),
         "jalons": [
-            {"date": date_fr(p[0]), "valeur": ("plus de " if p[2] == ">" else "environ ") + nombre(p[1])}
-            for p in points
+            {
+                "date": date_fr(p[0]),
+                "valeur": ("plus de " if p[2] == ">" else "environ ") + nombre(p[1]),
+                "source": _cite(r["source"]),
+            }
+            for p, r in zip(points, prog, strict=True)
         ],
         "objectif": nombre(float(obj["value"])),
     }
@@ -1055,6 +1173,31 @@ def _telechargements(out: Path, commun: dict[str, Any], data: Path) -> None:
             "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
         ),
         "cites.gpkg": ("Les mêmes, avec les contours des cités", _GPKG),
+        "populations.csv": (
+            "Populations de chaque millésime des 250 communes et leur évolution",
+            "CSV standard (UTF-8) : une ligne par commune, une colonne par millésime ; sources "
+            "dans populations.sources.csv",
+        ),
+        "populations_tableur.csv": (
+            "Les mêmes, pour un tableur en français",
+            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
+        ),
+        "populations.xlsx": (
+            "Les mêmes, avec le dictionnaire des colonnes (le millésime de chacune)",
+            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+        ),
+        "populations_long.csv": (
+            "Populations de chaque millésime, une ligne par commune et par millésime",
+            "CSV standard (UTF-8) : colonnes annee, population_vintage, cog, en_vigueur",
+        ),
+        "populations_long_tableur.csv": (
+            "Les mêmes, pour un tableur en français",
+            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule)",
+        ),
+        "populations_long.xlsx": (
+            "Les mêmes, avec le dictionnaire des colonnes",
+            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+        ),
     }
     files = []
     for name in desc:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from erbm_geo.maps.vocabulary import Indicateur, nombre
 
-__all__ = ["comparaison", "histogramme", "progression"]
+__all__ = ["comparaison", "evolution", "histogramme", "progression"]
 
 _FONT = 'font-family="system-ui, sans-serif"'
 _INK = "#1f1f1f"
@@ -279,3 +279,94 @@ def comparaison(valeur: float, bassin: float, ind: Indicateur, *, nom: str, iden
         f"{nom} : {ind.valeur(valeur)} ; Bassin minier : {ind.valeur(bassin)}.",
         "".join(parts),
     )
+
+
+#: Line styles of :func:`evolution`: the territory, its EPCI, the basin (colour, width, dashes).
+_LIGNES = ((_ACCENT, 3.0, ""), ("#b35806", 2.0, "7 4"), ("#4d4d4d", 2.0, "2 3"))
+
+
+def _index_ticks(lo: float, hi: float) -> list[float]:
+    """Round ticks of an index axis covering *lo*–*hi* and at least 98–102 (always 100)."""
+    lo, hi = min(lo, 98.0), max(hi, 102.0)  # at least ± 2 points: a small change looks small
+    span = hi - lo
+    step = next((s for s in (0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100) if span / s <= 6), 250.0)
+    first = np.floor(lo / step) * step
+    return [float(first + i * step) for i in range(int(np.ceil((hi - first) / step)) + 1)]
+
+
+def evolution(
+    years: Sequence[int], series: Sequence[tuple[str, Sequence[float]]], *, ident: str, titre: str
+) -> Markup:
+    """Return an indexed line chart: each series as 100 at the first year.
+
+    Up to three series (a commune, its EPCI, the basin), drawn with distinct colours *and*
+    dash patterns (readable without colour), named at the end of their line.
+
+    Parameters
+    ----------
+    years : sequence of int
+        The years, increasing (the x axis is proportional to time).
+    series : sequence of (str, sequence of float)
+        Each series' name (data text, escaped) and its values, one per year; the first value
+        must be positive.
+    ident : str
+        The chart's id prefix in the page.
+    titre : str
+        The chart's title.
+
+    Returns
+    -------
+    markupsafe.Markup
+        An accessible SVG (title, description with every index).
+
+    Examples
+    --------
+    >>> svg = evolution([2016, 2023], [("Lens", [100, 110]), ("Bassin", [1000, 990])],
+    ...                 ident="e", titre="Population")
+    >>> "Lens : indice 110,0 en 2023" in svg
+    True
+    """
+    w, h, left, right, top, bottom = 640, 280, 52, 170, 16, 36
+    idx = [(n, [100.0 * float(v) / float(vals[0]) for v in vals]) for n, vals in series]
+    allv = [v for _, vals in idx for v in vals]
+    ticks = _index_ticks(min([*allv, 100.0]), max([*allv, 100.0]))
+    lo, hi = ticks[0], ticks[-1]
+    y0, y1 = years[0], years[-1]
+
+    def x(yr: float) -> float:
+        return left + (yr - y0) / max(y1 - y0, 1) * (w - left - right)
+
+    def y(v: float) -> float:
+        return top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom)
+
+    parts = []
+    for t in ticks:
+        parts.append(
+            f'<line x1="{left}" x2="{w - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
+            f'stroke="{"#8c8c8c" if t == 100 else "#dcdcdc"}"/>'
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="12" '
+            f'fill="{_MUTED}" {_FONT}>{nombre(t, 0 if t == int(t) else 1)}</text>'
+        )
+    for yr in years:
+        parts.append(
+            f'<text x="{x(yr):.1f}" y="{h - bottom + 18}" text-anchor="middle" font-size="12" '
+            f'fill="{_MUTED}" {_FONT}>{int(yr)}</text>'
+        )
+    ends: list[float] = []
+    for (name, vals), (colour, width, dash) in zip(idx, _LIGNES, strict=False):
+        pts = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in zip(years, vals, strict=True))
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{width}"{dashes}/>'
+        )
+        ly = y(vals[-1]) + 4
+        while any(abs(ly - e) < 14 for e in ends):  # names of lines that end close: one below the other
+            ly += 14
+        ends.append(ly)
+        short = name if len(name) <= 24 else name[:23] + "…"
+        parts.append(
+            f'<text x="{x(y1) + 8:.1f}" y="{ly:.1f}" font-size="12" fill="{colour}" {_FONT}>'
+            f"{_e(short)}</text>"
+        )
+    desc = " ; ".join(f"{n} : indice {nombre(vals[-1], 1)} en {years[-1]}" for n, vals in idx)
+    return _svg(w, h, ident, titre, f"Indice 100 en {years[0]}. {desc}.", "".join(parts))

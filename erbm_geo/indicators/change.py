@@ -41,11 +41,29 @@ def _grouped(table: pd.DataFrame, groups: pd.Series | str | None) -> pd.DataFram
     return out
 
 
+def _years_between(start: int | str, end: int | str) -> float:
+    """Return the years from vintage *start* to *end* (years, or ISO dates), refusing end ≤ start."""
+    import datetime as dt
+
+    try:
+        if isinstance(start, str) or isinstance(end, str):
+            span = (dt.date.fromisoformat(str(end)) - dt.date.fromisoformat(str(start))).days / 365.25
+        else:
+            span = float(end - start)
+    except ValueError:
+        raise UnknownOptionError(
+            f"vintages {start!r} and {end!r}: name them both by a year or both by an ISO date"
+        ) from None
+    if not span > 0:
+        raise UnknownOptionError(f"start ({start}) must be before end ({end})")
+    return span
+
+
 def count_change(
     table: pd.DataFrame,
     *,
-    start: int,
-    end: int,
+    start: int | str,
+    end: int | str,
     groups: pd.Series | str | None = None,
     prefix: str = "count",
 ) -> pd.DataFrame:
@@ -54,8 +72,11 @@ def count_change(
     Parameters
     ----------
     table : pandas.DataFrame
-        One numeric column per vintage (named by its year), one row per unit (e.g. a commune).
-    start, end : int
+        One numeric column per vintage, one row per unit (e.g. a commune). A vintage is named
+        by its year (populations) or by its ISO date (``"YYYY-MM-DD"``, the extracts of the
+        friche sites): the mean annual rate counts the years between them (days / 365.25 for
+        dates).
+    start, end : int or str
         The vintages compared (columns of *table*), *start* before *end*.
     groups : pandas.Series or "all", optional
         A group label per row (e.g. ``communes["siren_epci"]``): counts are summed per group
@@ -89,13 +110,12 @@ def count_change(
     missing = [y for y in (start, end) if y not in table.columns]
     if missing:
         raise MissingColumnError(f"no vintage {missing} in the table; its vintages: {list(table.columns)}")
-    if not start < end:
-        raise UnknownOptionError(f"start ({start}) must be before end ({end})")
+    years = _years_between(start, end)
     t = _grouped(table[[start, end]].astype("float64"), groups)
     a, b = t[start].to_numpy(), t[end].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(a > 0, 100.0 * (b - a) / a, np.nan)
-        rate = np.where(a > 0, 100.0 * (np.power(b / a, 1.0 / (end - start)) - 1.0), np.nan)
+        rate = np.where(a > 0, 100.0 * (np.power(b / a, 1.0 / years) - 1.0), np.nan)
     out = pd.DataFrame(
         {
             f"{prefix}_start": a,

@@ -3,6 +3,7 @@
 from erbm_geo.layers import heritage
 from erbm_geo.layers.centres import as_centres, centres
 from erbm_geo.layers.cites import cite_parts, cites, overview_by_epci, programme_cites, select_cites
+from erbm_geo.layers.friche_sites import FRICHES_SITES_VINTAGES, SITE_STATUTS, friches_sites, site_url
 from erbm_geo.layers.friches import cartofriches_sites, friches_communes, strategic_sites
 from erbm_geo.layers.heritage import (
     HERITAGE_LAYERS,
@@ -20,7 +21,7 @@ from erbm_geo.layers.heritage import (
     zt_parvis_agricoles,
     zt_terrils,
 )
-from erbm_geo.layers.population import POPULATION_YEARS, population_history
+from erbm_geo.layers.population import POPULATION_YEARS, population_history, population_table
 from erbm_geo.layers.qpv import qpv
 from erbm_geo.layers.registry import LAYERS, load
 from erbm_geo.layers.socio import income_communes, income_iris, iris
@@ -47,9 +48,11 @@ from erbm_geo.layers.transport import (
 from erbm_geo.layers.user import user_layer
 
 __all__ = [
+    "FRICHES_SITES_VINTAGES",
     "HERITAGE_LAYERS",
     "LAYERS",
     "POPULATION_YEARS",
+    "SITE_STATUTS",
     "TERRITORIES",
     "as_centres",
     "basin_outline",
@@ -73,6 +76,7 @@ __all__ = [
     "eveole_stops",
     "filter_to_territory",
     "friches_communes",
+    "friches_sites",
     "heritage",
     "income_communes",
     "income_iris",
@@ -81,12 +85,14 @@ __all__ = [
     "mining_railways",
     "overview_by_epci",
     "population_history",
+    "population_table",
     "programme_cites",
     "puits_de_mines",
     "qpv",
     "rail_lines",
     "select_cites",
     "select_communes",
+    "site_url",
     "stations",
     "strategic_sites",
     "terrils",

@@ -13,17 +13,17 @@ the codes — never a silent drop. The years and in-force dates come from the ca
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, cast
 
 import pandas as pd
 
 from erbm_geo.data import memo
 from erbm_geo.data.catalogue import CATALOGUE
-from erbm_geo.errors import DataFormatError, UnknownCodeError, UnknownOptionError
+from erbm_geo.errors import DataFormatError, MissingColumnError, UnknownCodeError, UnknownOptionError
 from erbm_geo.layers._io import read_json
 from erbm_geo.layers.territory import territory_communes
 
-__all__ = ["POPULATION_YEARS", "harmonise_populations", "population_history"]
+__all__ = ["POPULATION_YEARS", "harmonise_populations", "population_history", "population_table"]
 
 _DEPARTEMENTS = ("59", "62")
 
@@ -186,3 +186,62 @@ def population_history(*, territory: str | Sequence[str] = "bassin_minier") -> p
         },
     }
     return out
+
+
+def population_table(history: pd.DataFrame, *, form: Literal["wide", "long"] = "wide") -> pd.DataFrame:
+    """Return a population history as a table to publish: wide or long, each vintage said.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        :func:`population_history` (its ``attrs["vintages"]`` give each vintage's COG and date).
+    form : {"wide", "long"}, default "wide"
+        ``"wide"``: one row per commune, one column ``population_<year>`` per vintage.
+        ``"long"``: one row per commune and vintage, with ``code_insee``, ``annee``,
+        ``population_vintage``, ``cog`` (the COG of the release) and ``en_vigueur`` (the date the
+        figures came into force), sorted by commune then year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table (integers as ``int64``).
+
+    Raises
+    ------
+    UnknownOptionError
+        If *form* is unknown.
+    MissingColumnError
+        If *history* has no ``attrs["vintages"]`` entry for one of its years.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({2016: [1000], 2023: [1100]}, index=pd.Index(["62001"], name="code_insee"))
+    >>> h.attrs["vintages"] = {y: {"cog": y + 3, "in_force": f"{y + 3}-01-01"} for y in (2016, 2023)}
+    >>> list(population_table(h).columns)
+    ['population_2016', 'population_2023']
+    >>> row = population_table(h, form="long").iloc[1]
+    >>> int(row["annee"]), int(row["population_vintage"]), int(row["cog"] - row["annee"])
+    (2023, 1100, 3)
+    """
+    if form not in ("wide", "long"):
+        raise UnknownOptionError(f"form={form!r}: choose 'wide' or 'long'")
+    vintages = history.attrs.get("vintages", {})
+    unknown = [y for y in history.columns if y not in vintages]
+    if unknown:
+        raise MissingColumnError(
+            f"population_table: no vintage metadata for {unknown}; pass population_history()'s "
+            "table (its attrs['vintages'] say each vintage's COG and date)"
+        )
+    if form == "wide":
+        wide = history.astype("int64").rename(columns=lambda y: f"population_{y}")
+        wide.attrs = dict(history.attrs)
+        return wide
+    stacked = cast("pd.Series", history.astype("int64").rename_axis(columns="annee").stack())
+    long = stacked.rename("population_vintage").reset_index()
+    long = long.rename(columns={long.columns[0]: "code_insee"})
+    long["annee"] = long["annee"].astype("int64")
+    long["cog"] = long["annee"].map({int(y): int(v["cog"]) for y, v in vintages.items()}).astype("int64")
+    long["en_vigueur"] = long["annee"].map({int(y): str(v["in_force"]) for y, v in vintages.items()})
+    long = long.sort_values(["code_insee", "annee"], kind="stable").reset_index(drop=True)
+    long.attrs = dict(history.attrs)
+    return long

@@ -13,21 +13,29 @@ import erbm_geo.layers.transport as transport
 from erbm_geo.data.catalogue import get
 from erbm_geo.layers.centres import centres as _centres
 from erbm_geo.layers.cites import cites as _cites
+from erbm_geo.layers.friche_sites import FRICHES_SITES_VINTAGES, friches_sites
 from erbm_geo.layers.friches import friches_communes, strategic_sites
 from erbm_geo.layers.qpv import qpv as _qpv
 from erbm_geo.layers.socio import income_communes, income_iris
+from erbm_geo.vocabulary import date_fr
 
 __all__ = ["LAYERS", "LayerInfo", "load"]
+
+_LATEST_SITES = f"cartofriches_sites_{FRICHES_SITES_VINTAGES[-1].replace('-', '_')}"
 
 
 @dataclass(frozen=True)
 class LayerInfo:
-    """A named layer: its loader, a French title and the datasets it is built from."""
+    """A named layer: its loader, a French title, its datasets and the column its maps show.
+
+    ``column`` is the column printed maps colour the layer by (None: one colour).
+    """
 
     name: str
     title: str
     loader: Callable[[], gpd.GeoDataFrame]
     sources: tuple[str, ...]
+    column: str | None = None
 
 
 _H = heritage
@@ -97,6 +105,13 @@ LAYERS: dict[str, LayerInfo] = {
             "Friches (Cartofriches) par commune",
             friches_communes,
             ("cartofriches_communes",),
+        ),
+        LayerInfo(
+            "friches_sites",
+            f"Sites en friche (Cartofriches, extrait du {date_fr(str(get(_LATEST_SITES).extract))})",
+            friches_sites,
+            (_LATEST_SITES,),
+            "site_statut",
         ),
         LayerInfo(
             "strategic_sites",

@@ -14,7 +14,16 @@ import numpy as np
 
 from erbm_geo.errors import InvalidOptionError, UnknownOptionError
 
-__all__ = ["ZERO_CLASS_SHARE", "Scheme", "breaks", "class_labels", "classify", "fisher_jenks", "quantiles"]
+__all__ = [
+    "ZERO_CLASS_SHARE",
+    "Scheme",
+    "breaks",
+    "centred_classes",
+    "class_labels",
+    "classify",
+    "fisher_jenks",
+    "quantiles",
+]
 
 Scheme = Literal["fisher_jenks", "quantiles"]
 
@@ -274,3 +283,69 @@ def classify(
     """
     _, cls, labels = class_labels(values, breaks(values, scheme=scheme, k=k), fmt)
     return cls, labels
+
+
+def _nice_step(x: float) -> float:
+    """Return the largest of 1, 2, 2.5 and 5 × 10^n not above *x* (a readable class width)."""
+    if not np.isfinite(x) or x <= 0:
+        return 1.0
+    p = 10.0 ** np.floor(np.log10(x))
+    return float(max(m * p for m in (1.0, 2.0, 2.5, 5.0) if m * p <= x * (1 + 1e-9)))
+
+
+def centred_classes(
+    values: np.ndarray, fmt: Callable[[float], str], *, scale: float = 1.0
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Return six classes symmetric about 0, with round bounds, for a change that may be negative.
+
+    The class width *s* is a round number (1, 2, 2.5 or 5 × 10^n, in the displayed unit) such
+    that about one value in ten lies beyond ± 2 *s*: the classes are « moins de −2s », « −2s à
+    −s », « −s à 0 », « 0 à s », « s à 2s », « 2s ou plus ». Losses and gains never share a
+    class (0 opens the gains: « 0 à s » holds 0 and the small gains). Unlike natural breaks, every
+    class is kept, even empty, so that a diverging legend reads the same on both sides of 0.
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The values (NaN: no class).
+    fmt : callable
+        Formats a stored value as the legend shows it.
+    scale : float, default 1.0
+        Multiplies stored values for display (100 for a share shown in %): the round bounds are
+        round in the displayed unit.
+
+    Returns
+    -------
+    classes : numpy.ndarray of int
+        The class of each value, 0 to 5 (0 the largest losses), -1 for NaN.
+    labels : list of str
+        The six labels.
+    counts : numpy.ndarray of int
+        Values per class.
+
+    Examples
+    --------
+    >>> v = np.array([-12.0, -6, -1, 0, 0.5, 3, 6, 15, np.nan])
+    >>> cls, labels, n = centred_classes(v, lambda x: f"{x:g} %")
+    >>> cls.tolist(), n.tolist()
+    ([0, 1, 2, 3, 3, 3, 4, 5, -1], [1, 1, 1, 3, 1, 1])
+    >>> labels
+    ['moins de -10 %', 'de -10 % à -5 %', 'de -5 % à 0 %', 'de 0 % à 5 %', 'de 5 % à 10 %', '10 % ou plus']
+    """
+    v = np.asarray(values, dtype=float)
+    ok = ~np.isnan(v)
+    shown = np.abs(v[ok]) * abs(scale)
+    s = _nice_step(float(np.quantile(shown, 0.9)) / 2 if len(shown) else 1.0) / abs(scale)
+    edges = np.array([-2 * s, -s, 0.0, s, 2 * s])
+    cls = np.full(len(v), -1)
+    cls[ok] = np.searchsorted(edges, v[ok], side="right")
+    f = [fmt(float(e)) for e in edges]
+    labels = [
+        f"moins de {f[0]}",
+        f"de {f[0]} à {f[1]}",
+        f"de {f[1]} à {f[2]}",
+        f"de {f[2]} à {f[3]}",
+        f"de {f[3]} à {f[4]}",
+        f"{f[4]} ou plus",
+    ]
+    return cls, labels, np.bincount(cls[ok], minlength=6)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
@@ -25,8 +26,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CARTOGRAPHIABLES",
     "CITE_CATEGORIES",
     "COLONNES",
+    "DIVERGENTE",
     "DOCUMENTS",
     "INDICATEURS",
     "MOIS",
@@ -85,6 +88,8 @@ class Indicateur:
         The count column of the ``densite`` and ``part_surface`` rules.
     sources : tuple of str, default ()
         Catalogue names of its sources.
+    diverge : bool, default False
+        A change that can be negative: classes symmetric about 0, a diverging palette.
 
     Examples
     --------
@@ -108,6 +113,7 @@ class Indicateur:
     echelle: float = 1.0
     compte: str | None = None
     sources: tuple[str, ...] = ()
+    diverge: bool = False
 
     def valeur(self, v: object) -> str:
         """Return *v* formatted for a reader: French digits, the indicator's decimals and unit."""
@@ -129,6 +135,15 @@ class Indicateur:
     def nombre(self, v: float) -> str:
         """Return *v* formatted without its unit (legends, chart axes)."""
         return nombre(v * self.echelle, self.decimales)
+
+    def borne(self, v: float) -> str:
+        """Return a round class bound without useless decimals (« -5 », « 2,5 »).
+
+        The bounds of classes symmetric about 0 are round numbers; the atlas and the printed
+        maps write them alike.
+        """
+        shown = v * self.echelle
+        return nombre(shown, 0 if float(shown).is_integer() else max(self.decimales, 1))
 
 
 def nombre(x: float, decimales: int = 0) -> str:
@@ -267,12 +282,21 @@ def _indicateur(c: Column) -> Indicateur:
         c.scale,
         c.count,
         c.sources,
+        c.diverging,
     )
 
 
 #: The indicators of the atlas, in the order of the portraits (from the one vocabulary,
 #: ``erbm_geo/vocabulary/registry.toml``, rows with ``atlas = true``).
 INDICATEURS: dict[str, Indicateur] = {c.name: _indicateur(c) for c in columns(atlas=True)}
+
+#: Every column of the vocabulary that maps draw in classes (it has a palette): the atlas's
+#: indicators and the others (the changes over time…), by name.
+CARTOGRAPHIABLES: dict[str, Indicateur] = {c.name: _indicateur(c) for c in columns() if c.palette is not None}
+
+#: ColorBrewer's 6-class RdBu (colour-blind safe): losses in red, gains in blue, the two classes
+#: nearest 0 the lightest.
+DIVERGENTE: tuple[str, ...] = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac")
 
 #: ColorBrewer 5-class schemes (Cynthia Brewer, colorbrewer2.org; colour-blind safe), light to
 #: dark; fewer classes take evenly spaced colours of the five.
@@ -450,6 +474,31 @@ COLONNES: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _colonne_millesime(col: str) -> Column | None:
+    """Return the vocabulary of a ``population_<year>`` column, None for another unknown one.
+
+    A wide population history has one column per vintage: each is said from the catalogue's
+    entry of that vintage.
+    """
+    m = re.fullmatch(r"population_(\d{4})", col)
+    name = f"populations_{m.group(1)}" if m else ""
+    if name not in CATALOGUE:
+        return None
+    d = CATALOGUE[name]
+    return Column(
+        col,
+        f"Population municipale {d.reference_year}",
+        definition=(
+            f"Population municipale de l'INSEE, millésime {d.reference_year} (publiée dans le Code "
+            f"officiel géographique {d.cog}, en vigueur au {date_fr(str(d.in_force))}), sur les "
+            "communes d'aujourd'hui (une commune fusionnée depuis est la somme de ses anciennes communes)."
+        ),
+        stored_unit="habitants",
+        vintage=f"INSEE, populations municipales {d.reference_year}",
+        export_decimals=0,
+    )
+
+
 def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Return the data dictionary of a downloadable table and the decimals per column.
 
@@ -478,7 +527,7 @@ def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, i
     rows, decimals = [], {}
     reg = registry()
     for c in colonnes:
-        known = reg.get(c)
+        known = reg.get(c) or _colonne_millesime(c)
         rows.append(
             {
                 "colonne": c,

@@ -117,6 +117,8 @@ class Column:
         The count column of the ``densite`` rule.
     palette : str or None
         Its ColorBrewer palette.
+    diverging : bool
+        A change that can be negative: maps draw classes symmetric about 0 in a diverging palette.
     atlas : bool
         One of the atlas's indicators.
     unit_en, definition_en : str
@@ -146,6 +148,7 @@ class Column:
     summary: Summary | None = None
     count: str | None = None
     palette: str | None = None
+    diverging: bool = False
     atlas: bool = False
     unit_en: str = ""
     definition_en: str = ""

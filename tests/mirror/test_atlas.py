@@ -20,6 +20,7 @@ from erbm_geo.maps.vocabulary import INDICATEURS, cle_tri, nombre
 from tests import browser
 from tests.checks import every
 from tests.mirror.conftest import ATLAS_EPOCH as EPOCH  # the fixed build date of atlas_dir
+from tests.pages import table_row as _row
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +75,12 @@ def _pages(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.html") if not p.name.startswith("."))
 
 
-def _row(page: Path, label: str) -> list[str]:
-    """The cells of the table row whose header cell is *label* (text, tags removed)."""
-    src = page.read_text("utf-8")
-    for tr in re.findall(r"<tr>(.*?)</tr>", src, re.S):
-        cells = [
-            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
-            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
-        ]
-        if cells and cells[0] == label:
-            return cells
-    raise AssertionError(f"no row {label!r} in {page.name}")
-
-
 def test_structure_weight_and_one_stylesheet(atlas_dir: Path) -> None:
     files = {p.relative_to(atlas_dir).as_posix() for p in atlas_dir.rglob("*") if p.is_file()}
     assert {
         "index.html",
         "sources.html",
+        "evolution.html",
         "telechargements.html",
         "communes/index.html",
         "epci/index.html",
@@ -318,6 +307,7 @@ SAMPLE = [
     "epci/246200364.html",
     "indicateurs/index.html",
     "indicateurs/qpv_share.html",
+    "evolution.html",
     "telechargements.html",
     "sources.html",
 ]
@@ -376,6 +366,7 @@ def test_pages_in_the_browser(atlas_dir: Path, artifacts: Path, page: str, table
         "epci/246200364.html",
         "indicateurs/taux_pauvrete_iris_pct.html",
         "communes/62498.html",
+        "evolution.html",
         "sources.html",
     ],
 )

@@ -19,6 +19,8 @@ def test_every_layer_is_listed() -> None:
         not in {
             "programme_cites",
             "population_history",  # a table of populations by year, not a layer
+            "population_table",  # formats a population history
+            "site_url",  # checks a URL
             "cartofriches_sites",
             "as_centres",
             "codes_from_names",

@@ -707,9 +707,9 @@ def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> 
     >>> sheet_texts("qpv_share", "Les QPV", "Mon sous-titre")
     ('Les QPV', 'Mon sous-titre')
     """
-    from erbm_geo.maps.vocabulary import COLONNES
+    from erbm_geo.maps.vocabulary import CARTOGRAPHIABLES, COLONNES
 
-    ind = INDICATEURS.get(column) if column is not None else None
+    ind = CARTOGRAPHIABLES.get(column) if column is not None else None
     known = COLONNES.get(column) if column is not None else None
     head = (
         title
@@ -720,9 +720,11 @@ def sheet_texts(column: str | None, title: str | None, subtitle: str | None) -> 
     )
     if subtitle is None:
         subtitle = (
-            f"{ind.definition} Unité : {ind.unite}. Données : {ind.millesime}."
+            f"{ind.definition.rstrip('.')}."
+            + (f" Unité : {ind.unite}." if ind.unite else "")
+            + f" Données : {ind.millesime}."
             if ind is not None
-            else f"{known[1]}."
+            else f"{known[1].rstrip('.')}."
             if known
             else ""
         )

@@ -16,7 +16,7 @@ import numpy as np
 
 from erbm_geo.errors import InvalidOptionError, UnknownOptionError
 from erbm_geo.maps.style import fmt_number, label
-from erbm_geo.maps.vocabulary import INDICATEURS, PALETTES, cle_tri, couleurs
+from erbm_geo.maps.vocabulary import CARTOGRAPHIABLES, DIVERGENTE, PALETTES, Indicateur, cle_tri, couleurs
 
 __all__ = ["MAX_CATEGORIES", "SCHEMES_FR", "Classes", "Symbology", "symbology"]
 
@@ -133,6 +133,22 @@ def _sequential(name: str, k: int) -> list[str]:
         ) from None
 
 
+def _centred(v: np.ndarray, ind: Indicateur, classes: Classes) -> Symbology:
+    """Six classes symmetric about 0 in the diverging palette (a change that can be negative)."""
+    from erbm_geo.maps.classify import centred_classes
+
+    codes, labels, _ = centred_classes(v, ind.borne, scale=ind.echelle)
+    return Symbology(
+        codes,
+        labels,
+        list(DIVERGENTE),
+        classes.legend_title or ind.titre,
+        "classes",
+        "Classes symétriques autour de 0 (pertes en rouge, gains en bleu)",
+        ind.manquant,
+    )
+
+
 def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: str) -> Symbology:
     """Colour every row of *g* by *column*: classes, categories, or one colour without one.
 
@@ -173,7 +189,15 @@ def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: 
     if column is None:
         return Symbology(np.zeros(len(g), dtype="int64"), [title], ["#6a8fc7"], "", "single")
     s = g[column]
-    ind = INDICATEURS.get(column)
+    ind = CARTOGRAPHIABLES.get(column)
+    if (
+        is_numeric_dtype(s)
+        and not is_bool_dtype(s)
+        and ind is not None
+        and ind.diverge
+        and classes.palette is None
+    ):
+        return _centred(s.astype("float64").to_numpy(), ind, classes)
     if is_numeric_dtype(s) and not is_bool_dtype(s):
         fmt = ind.nombre if ind is not None else (lambda x: fmt_number(float(x)))
         codes, labels = classify(s.astype("float64").to_numpy(), fmt, scheme=classes.scheme, k=classes.k)
