@@ -40,6 +40,8 @@ from erbm_geo._epoch import build_datetime
 from erbm_geo._gc import gc_paused
 from erbm_geo.atlas import charts
 from erbm_geo.atlas.evolution import Temps, carte_variation, classement, serie, temps, variations
+from erbm_geo.atlas.friches import SOURCES as FRICHES_SOURCES
+from erbm_geo.atlas.friches import Friches, couche, friches, lignes, resume_changement
 from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.data.facts import FACT_TABLES, read_fact_table
@@ -115,6 +117,7 @@ class _Context:
     geo_communes: Features
     date: date
     temps: Temps  # populations of every vintage (communes, EPCI, basin)
+    friches: Friches  # the friche sites and their change since the previous extract
 
 
 def _prepare(step: Callable[[str], None]) -> _Context:
@@ -144,7 +147,9 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     ranges = {c: int(communes[c].notna().sum()) for c in INDICATEURS}
     step("populations since the first vintage")
     tp = temps(communes.index, membres)
-    return _Context(communes, membres, cites, e, resumes, rangs, ranges, layers.qpv(), geo, day, tp)
+    step("friche sites")
+    fr = friches(cites)
+    return _Context(communes, membres, cites, e, resumes, rangs, ranges, layers.qpv(), geo, day, tp, fr)
 
 
 # ---------------------------------------------------------------- shared assets
@@ -386,6 +391,22 @@ def _write_downloads(ctx: _Context, data: Path) -> None:
             table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals, dictionary=pd.DataFrame(dico)
         )
     _write_populations(ctx, data, sources_fr)
+    _write_friches(ctx, data, sources_fr)
+
+
+def _write_friches(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> None:
+    """Write the basin's friche sites (latest extract) with their dictionary and sources."""
+    sites = ctx.friches.sites.copy()
+    for col in ("site_statut", "site_type", "sol_pollution_existe"):
+        sites[col] = sites[col].astype(str)
+    for col in ("site_identif_date", "site_actu_date"):
+        sites[col] = sites[col].dt.strftime("%Y-%m-%d")
+    srcs = sources_fr[sources_fr.index.isin(FRICHES_SOURCES[1:])]
+    dico, decimals = dictionnaire([c for c in sites.reset_index().columns if c != sites.geometry.name])
+    write(sites, data / "friches_sites.csv", sources=srcs)
+    write(sites, data / "friches_sites_tableur.csv", sources=srcs, dialect="fr", decimals=decimals)
+    write(sites, data / "friches_sites.xlsx", sources=srcs, decimals=decimals, dictionary=pd.DataFrame(dico))
+    write(sites, data / "friches_sites.gpkg", sources=srcs, layer="friches_sites")
 
 
 def _write_populations(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> None:
@@ -530,6 +551,7 @@ def build_atlas(
     )
     step("evolution since the first vintage")
     _evolution_page(pages)
+    _friches_page(pages)
     step("home, downloads and sources")
     _home(out, ctx, pages.g, commun, epci_rows)
     _telechargements(out, commun, out / "donnees")
@@ -572,6 +594,7 @@ def _pages(ctx: _Context, out: Path, commun: dict[str, Any]) -> _Pages:
         "qpv": _near(cg, np.asarray(ctx.qpv.geometry.values, dtype=object)),
         "bien": _near(cg, np.asarray(g.bien_gdf.geometry.values, dtype=object)),
         "stations": _near(cg, np.asarray(g.stations_gdf.geometry.values, dtype=object), 1500.0),
+        "friches": _near(cg, np.asarray(ctx.friches.sites.geometry.values, dtype=object)),
     }
     codes = ctx.communes.index.astype(str).to_numpy()
     return _Pages(
@@ -632,6 +655,7 @@ def _portrait_map(p: _Pages, pos: int) -> MapSpec:
     if len(own):
         _cites_layer(spec, ctx.cites.iloc[own], g.cites, own)
     _stations_layer(spec, g, _of(p, "stations", pos))
+    couche(spec, ctx.friches, _of(p, "friches", pos))
     spec.legende(
         "Repères",
         [(str(r["nom"]), "#d7301f", "outline"), ("Autres communes du Bassin minier", "#4d4d4d", "outline")],
@@ -678,7 +702,9 @@ def _portrait(p: _Pages, pos: int) -> None:
         legendes=spec.legendes,
         voisins=voisins,
         evolution=_portrait_evolution(p, code, str(r["nom"]), siren),
-        sources=_sources_for(_PORTRAIT_SOURCES),
+        friches=lignes(ctx.friches, _of(p, "friches", pos)),
+        friches_changement=resume_changement(ctx.friches, [code]),
+        sources=_sources_for((*_PORTRAIT_SOURCES, FRICHES_SOURCES[1])),
     )
 
 
@@ -892,6 +918,38 @@ def _evolution_page(p: _Pages) -> None:
         methode=ind.method,
         limites=ind.limits,
         sources=_sources_for(("cog_communes", *(f"populations_{y}" for y in t.annees))),
+    )
+
+
+# ---------------------------------------------------------------- pages: the friche sites
+
+
+def _friches_page(p: _Pages) -> None:
+    """Write the basin's friche sites page (``friches.html``): a table to sort and filter."""
+    ctx, fr = p.ctx, p.ctx.friches
+    noms = dict(zip(p.codes, ctx.communes["nom"].astype(str), strict=True))
+    epcis = dict(zip(p.codes, ctx.communes["nom_epci"].astype(str), strict=True))
+    rows = lignes(fr, np.arange(len(fr.sites)))
+    for r in rows:
+        r["commune"] = noms.get(r["code_insee"], r["code_insee"])
+        r["epci"] = epcis.get(r["code_insee"], "")
+        r["dans_bassin"] = r["code_insee"] in noms
+    par_statut = pd.Series([r["statut"] for r in rows]).value_counts()
+    _render(
+        p.out,
+        "friches.html",
+        "friches.html",
+        **p.commun,
+        titre="Les sites en friche du Bassin minier",
+        rubrique="friches",
+        sites=rows,
+        statuts=[(s, int(par_statut.get(s, 0))) for s in fr.statuts],
+        communes=sorted({r["commune"] for r in rows}, key=cle_tri),
+        changement=resume_changement(fr),
+        extrait=date_fr(fr.extraits[1]),
+        n_cites=sum(1 for r in rows if r["cites"]),
+        sources=_sources_for(FRICHES_SOURCES),
+        limites=column("friche_sites_status_changed").limits,
     )
 
 
@@ -1198,6 +1256,19 @@ def _telechargements(out: Path, commun: dict[str, Any], data: Path) -> None:
             "Les mêmes, avec le dictionnaire des colonnes",
             "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
         ),
+        "friches_sites.csv": (
+            "Les sites en friche du Bassin minier (Cartofriches, dernier extrait)",
+            "CSV standard (UTF-8) ; sources dans friches_sites.sources.csv",
+        ),
+        "friches_sites_tableur.csv": (
+            "Les mêmes, pour un tableur en français",
+            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
+        ),
+        "friches_sites.xlsx": (
+            "Les mêmes, avec le dictionnaire des colonnes",
+            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+        ),
+        "friches_sites.gpkg": ("Les mêmes, points des sites", _GPKG),
     }
     files = []
     for name in desc:

@@ -141,7 +141,8 @@ class MapSpec:
         """Add a layer.
 
         *data* is a FeatureCollection whose properties may hold ``c`` (class in *palette*), ``t``
-        (tooltip lines) and ``u`` (a relative link opened on click).
+        (tooltip lines), ``u`` (a relative link opened on click), ``r`` (a point's radius in
+        pixels) and ``h`` (an external http(s) page, offered as a link in a popup).
         """
         opts = {
             "name": name,

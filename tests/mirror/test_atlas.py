@@ -81,6 +81,7 @@ def test_structure_weight_and_one_stylesheet(atlas_dir: Path) -> None:
         "index.html",
         "sources.html",
         "evolution.html",
+        "friches.html",
         "telechargements.html",
         "communes/index.html",
         "epci/index.html",
@@ -308,6 +309,7 @@ SAMPLE = [
     "indicateurs/index.html",
     "indicateurs/qpv_share.html",
     "evolution.html",
+    "friches.html",
     "telechargements.html",
     "sources.html",
 ]
@@ -367,6 +369,7 @@ def test_pages_in_the_browser(atlas_dir: Path, artifacts: Path, page: str, table
         "indicateurs/taux_pauvrete_iris_pct.html",
         "communes/62498.html",
         "evolution.html",
+        "friches.html",
         "sources.html",
     ],
 )

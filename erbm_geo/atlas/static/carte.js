@@ -24,6 +24,17 @@
     return d;
   }
 
+  /* a popup: the lines as text, and the site's page as a link only when it is an http(s) URL
+     (checked again here; set with the href property, never as HTML) */
+  function fiche(p) {
+    var d = lignes(p.t || []);
+    var a = document.createElement("a");
+    a.href = p.h; a.rel = "noopener noreferrer external"; a.target = "_blank";
+    a.textContent = "Fiche du site (nouvel onglet)";
+    d.appendChild(document.createElement("br")); d.appendChild(a);
+    return d;
+  }
+
   function classe() { return "erbm-l-" + ERBM.layers.length; }
   function enregistrer(layer, nom) { layer.erbmName = nom; ERBM.layers.push(layer); return layer; }
 
@@ -101,11 +112,13 @@
         return s;
       },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, Object.assign({ radius: st.radius || 5 }, st));
+        var r = (f.properties || {}).r;
+        return L.circleMarker(latlng, Object.assign({}, st, { radius: r || st.radius || 5 }));
       },
       onEachFeature: function (f, l) {
         var p = f.properties || {};
         if (p.t && o.tooltip !== false) { l.bindTooltip(function () { return lignes(p.t); }, { sticky: true }); }
+        if (p.h && /^https?:\/\/[^\s"'<>]+$/i.test(p.h)) { l.bindPopup(function () { return fiche(p); }); }
       }
     });
     enregistrer(layer, o.name);

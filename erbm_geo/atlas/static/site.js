@@ -53,4 +53,24 @@
       });
     });
   });
+  /* filters of a table: each <select data-filtre="N"> keeps the rows whose cell N has its text,
+     the empty value keeps them all; the count of rows shown is said in [data-compte] */
+  document.querySelectorAll("form.filtres").forEach(function (form) {
+    var table = document.getElementById(form.getAttribute("data-table"));
+    var compte = form.querySelector("[data-compte]");
+    if (!table) { return; }
+    function filtrer() {
+      var choix = Array.prototype.map.call(form.querySelectorAll("select[data-filtre]"), function (s) {
+        return [parseInt(s.getAttribute("data-filtre"), 10), s.value];
+      });
+      var n = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var garde = choix.every(function (c) { return !c[1] || row.cells[c[0]].textContent.trim() === c[1]; });
+        row.hidden = !garde; if (garde) { n += 1; }
+      });
+      if (compte) { compte.textContent = n + (n > 1 ? " sites affichés" : " site affiché"); }
+    }
+    form.addEventListener("change", filtrer);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+  });
 })();

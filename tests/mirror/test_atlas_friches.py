@@ -1,0 +1,51 @@
+"""The friche sites in the atlas: the basin's page against the layer, the portraits' tables and
+maps, links only to http(s) pages, the downloads."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+import erbm_geo as eg
+from erbm_geo.layers import site_url
+
+
+def test_friches_page_lists_every_site_of_the_basin(atlas_dir: Path) -> None:
+    sites = eg.layers.friches_sites()
+    src = (atlas_dir / "friches.html").read_text("utf-8")
+    body = src[src.index('id="tableau-friches"') :]
+    assert body.count('<tr><th scope="row">') == len(sites)
+    for status, n in sites["site_statut"].astype(str).value_counts().items():
+        if n:
+            assert f"<li><b>{n}</b> {status}</li>" in src
+    # every external link is an http(s) URL of the data, nothing else becomes a link
+    links = [html.unescape(h) for h in re.findall(r'href="(https?:[^"]*)"', body)]
+    urls = {site_url(u) for u in sites["site_url"]} - {None}
+    assert links and set(links) <= urls
+    assert "javascript:" not in src.lower()
+
+
+def test_portrait_lists_the_sites_of_the_commune_and_draws_them(atlas_dir: Path) -> None:
+    sites = eg.layers.friches_sites()
+    lens = sites[sites["code_insee"] == "62498"]
+    src = (atlas_dir / "communes" / "62498.html").read_text("utf-8")
+    section = src[src.index('id="h-friches"') : src.index('id="h-qpv"')]
+    assert section.count('<tr><th scope="row">') == len(lens) > 0
+    data = json.loads(
+        re.search(r'<script type="application/json" id="donnees-commune">(.*?)</script>', src, re.S).group(1)
+    )
+    layer = next(c for c in data["layers"] if c["opts"]["name"] == "Sites en friche")
+    assert layer["opts"]["kind"] == "point"
+
+
+def test_sites_download_holds_every_site_with_its_dictionary(atlas_dir: Path) -> None:
+    sites = eg.layers.friches_sites()
+    book = pd.read_excel(atlas_dir / "donnees" / "friches_sites.xlsx", sheet_name=None)
+    assert len(book["donnees"]) == len(sites)
+    dico = book["dictionnaire"].set_index("colonne")
+    assert dico.at["site_statut", "libellé"] == "Statut du site"
+    assert "source_producteur" not in book["donnees"].columns
