@@ -39,7 +39,7 @@ from erbm_geo import layers
 from erbm_geo._epoch import build_datetime
 from erbm_geo._gc import gc_paused
 from erbm_geo.atlas import charts
-from erbm_geo.atlas.evolution import Temps, carte_variation, classement, serie, temps, variations
+from erbm_geo.atlas.evolution import Temps, carte_variation, classement, serie, temps
 from erbm_geo.atlas.friches import SOURCES as FRICHES_SOURCES
 from erbm_geo.atlas.friches import Friches, couche, friches, lignes, resume_changement
 from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
@@ -424,7 +424,9 @@ def _write_populations(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> N
         dico, decimals = dictionnaire(list(table.reset_index().columns))
         write(table, data / f"{name}.csv", sources=srcs)
         write(table, data / f"{name}_tableur.csv", sources=srcs, dialect="fr", decimals=decimals)
-        write(table, data / f"{name}.xlsx", sources=srcs, decimals=decimals, dictionary=pd.DataFrame(dico))
+        if name == "populations":  # the long form is for tools; its workbook would repeat the wide one
+            book = pd.DataFrame(dico)
+            write(table, data / f"{name}.xlsx", sources=srcs, decimals=decimals, dictionary=book)
 
 
 def _bien_layer(spec: MapSpec, g: Any, rows: np.ndarray) -> None:
@@ -712,10 +714,14 @@ def _portrait_evolution(p: _Pages, code: str, nom: str, siren: str) -> dict[str,
     """Return the « Évolution » section of a portrait: the commune, its EPCI (ERBM only), the basin."""
     t = p.ctx.temps
     series: list[tuple[str, pd.Series]] = [(nom, cast("pd.Series", t.communes.loc[code]))]
+    cles = [code]
     if siren in t.epci.index:
         series.append((str(p.courts.get(siren, siren)), cast("pd.Series", t.epci.loc[siren])))
+        cles.append(siren)
     series.append(("Bassin minier", t.bassin))
-    return serie(t, series, ident="evolution", titre=f"Population de {nom}, indice 100 en {t.annees[0]}")
+    cles.append("bassin")
+    titre = f"Population de {nom}, indice 100 en {t.annees[0]}"
+    return serie(t, series, ident="evolution", titre=titre, cles=cles)
 
 
 def _communes_index(p: _Pages) -> None:
@@ -857,7 +863,7 @@ def _epci_evolution(p: _Pages, s: str, mem: gpd.GeoDataFrame) -> dict[str, Any]:
             "code": str(c),
             "nom": str(n),
             "bassin": bool(b),
-            **variations(cast("pd.Series", t.communes.loc[str(c)])),
+            **t.resumes[str(c)],
         }
         for c, n, b in zip(mem.index, mem["nom"], mem["in_basin"], strict=True)
     ]
@@ -866,6 +872,7 @@ def _epci_evolution(p: _Pages, s: str, mem: gpd.GeoDataFrame) -> dict[str, Any]:
         "evolution": serie(
             t,
             [(court, cast("pd.Series", t.epci.loc[s])), ("Bassin minier", t.bassin)],
+            cles=[s, "bassin"],
             ident="evolution",
             titre=f"Population de {court}, indice 100 en {t.annees[0]}",
         ),
@@ -884,10 +891,7 @@ def _evolution_page(p: _Pages) -> None:
     bounds = np.r_[ctx.geo_communes.bounds[:, :2].min(axis=0), ctx.geo_communes.bounds[:, 2:].max(axis=0)]
     spec = carte_variation(t, p.codes, noms, bounds)
     epci_rows = sorted(
-        (
-            {"siren": str(s), "nom": p.ep_noms[str(s)], **variations(cast("pd.Series", t.epci.loc[str(s)]))}
-            for s in ctx.epci.index
-        ),
+        ({"siren": str(s), "nom": p.ep_noms[str(s)], **t.resumes[str(s)]} for s in ctx.epci.index),
         key=lambda x: cle_tri(x["nom"]),
     )
     faits = _home_facts()
@@ -904,6 +908,7 @@ def _evolution_page(p: _Pages) -> None:
         bassin=serie(
             t,
             [("Bassin minier", t.bassin)],
+            cles=["bassin"],
             ident="evolution-bassin",
             titre=f"Population du Bassin minier, indice 100 en {t.annees[0]}",
         ),
@@ -1199,77 +1204,77 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
 _GPKG = "GeoPackage (Lambert-93), une seule couche ; sources dans les métadonnées du fichier"
 
 
+#: The downloads listed on the downloads page: file -> (title, format), in this order.
+_FICHIERS: dict[str, tuple[str, str]] = {
+    "communes.csv": (
+        "Indicateurs des 250 communes du Bassin minier",
+        "CSV standard (UTF-8, "
+        "séparateur virgule, point décimal, codes INSEE en texte) ; sources dans "
+        "communes.sources.csv",
+    ),
+    "communes_tableur.csv": (
+        "Les mêmes, pour un tableur en français",
+        "CSV pour LibreOffice "
+        "Calc ou Excel en français (UTF-8 avec BOM, point-virgule, "
+        "virgule décimale, oui/non, valeurs arrondies)",
+    ),
+    "communes.xlsx": (
+        "Les mêmes, avec le dictionnaire des colonnes",
+        "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+    ),
+    "communes.gpkg": ("Les mêmes, avec les contours des communes", _GPKG),
+    "cites.csv": (
+        "Indicateurs des cités minières",
+        "CSV standard (UTF-8) ; sources dans cites.sources.csv",
+    ),
+    "cites_tableur.csv": (
+        "Les mêmes, pour un tableur en français",
+        "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
+    ),
+    "cites.xlsx": (
+        "Les mêmes, avec le dictionnaire des colonnes",
+        "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+    ),
+    "cites.gpkg": ("Les mêmes, avec les contours des cités", _GPKG),
+    "populations.csv": (
+        "Populations de chaque millésime des 250 communes et leur évolution",
+        "CSV standard (UTF-8) : une ligne par commune, une colonne par millésime ; sources "
+        "dans populations.sources.csv",
+    ),
+    "populations_tableur.csv": (
+        "Les mêmes, pour un tableur en français",
+        "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
+    ),
+    "populations.xlsx": (
+        "Les mêmes, avec le dictionnaire des colonnes (le millésime de chacune)",
+        "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+    ),
+    "populations_long.csv": (
+        "Populations de chaque millésime, une ligne par commune et par millésime",
+        "CSV standard (UTF-8) : colonnes annee, population_vintage, cog, en_vigueur",
+    ),
+    "populations_long_tableur.csv": (
+        "Les mêmes, pour un tableur en français",
+        "CSV pour tableur en français (UTF-8 avec BOM, point-virgule)",
+    ),
+    "friches_sites.csv": (
+        "Les sites en friche du Bassin minier (Cartofriches, dernier extrait)",
+        "CSV standard (UTF-8) ; sources dans friches_sites.sources.csv",
+    ),
+    "friches_sites_tableur.csv": (
+        "Les mêmes, pour un tableur en français",
+        "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
+    ),
+    "friches_sites.xlsx": (
+        "Les mêmes, avec le dictionnaire des colonnes",
+        "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
+    ),
+    "friches_sites.gpkg": ("Les mêmes, points des sites", _GPKG),
+}
+
+
 def _telechargements(out: Path, commun: dict[str, Any], data: Path) -> None:
-    desc = {
-        "communes.csv": (
-            "Indicateurs des 250 communes du Bassin minier",
-            "CSV standard (UTF-8, "
-            "séparateur virgule, point décimal, codes INSEE en texte) ; sources dans "
-            "communes.sources.csv",
-        ),
-        "communes_tableur.csv": (
-            "Les mêmes, pour un tableur en français",
-            "CSV pour LibreOffice "
-            "Calc ou Excel en français (UTF-8 avec BOM, point-virgule, "
-            "virgule décimale, oui/non, valeurs arrondies)",
-        ),
-        "communes.xlsx": (
-            "Les mêmes, avec le dictionnaire des colonnes",
-            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
-        ),
-        "communes.gpkg": ("Les mêmes, avec les contours des communes", _GPKG),
-        "cites.csv": (
-            "Indicateurs des cités minières",
-            "CSV standard (UTF-8) ; sources dans cites.sources.csv",
-        ),
-        "cites_tableur.csv": (
-            "Les mêmes, pour un tableur en français",
-            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
-        ),
-        "cites.xlsx": (
-            "Les mêmes, avec le dictionnaire des colonnes",
-            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
-        ),
-        "cites.gpkg": ("Les mêmes, avec les contours des cités", _GPKG),
-        "populations.csv": (
-            "Populations de chaque millésime des 250 communes et leur évolution",
-            "CSV standard (UTF-8) : une ligne par commune, une colonne par millésime ; sources "
-            "dans populations.sources.csv",
-        ),
-        "populations_tableur.csv": (
-            "Les mêmes, pour un tableur en français",
-            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
-        ),
-        "populations.xlsx": (
-            "Les mêmes, avec le dictionnaire des colonnes (le millésime de chacune)",
-            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
-        ),
-        "populations_long.csv": (
-            "Populations de chaque millésime, une ligne par commune et par millésime",
-            "CSV standard (UTF-8) : colonnes annee, population_vintage, cog, en_vigueur",
-        ),
-        "populations_long_tableur.csv": (
-            "Les mêmes, pour un tableur en français",
-            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule)",
-        ),
-        "populations_long.xlsx": (
-            "Les mêmes, avec le dictionnaire des colonnes",
-            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
-        ),
-        "friches_sites.csv": (
-            "Les sites en friche du Bassin minier (Cartofriches, dernier extrait)",
-            "CSV standard (UTF-8) ; sources dans friches_sites.sources.csv",
-        ),
-        "friches_sites_tableur.csv": (
-            "Les mêmes, pour un tableur en français",
-            "CSV pour tableur en français (UTF-8 avec BOM, point-virgule, virgule décimale)",
-        ),
-        "friches_sites.xlsx": (
-            "Les mêmes, avec le dictionnaire des colonnes",
-            "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
-        ),
-        "friches_sites.gpkg": ("Les mêmes, points des sites", _GPKG),
-    }
+    desc = _FICHIERS
     files = []
     for name in desc:
         p = data / name

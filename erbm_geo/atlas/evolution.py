@@ -9,8 +9,8 @@ year shown comes from the history's vintages (the catalogue), never from a liter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,9 @@ class Temps:
     variation : pandas.DataFrame
         :func:`~erbm_geo.indicators.change.population_change` of the basin's communes, first
         to last vintage.
+    resumes : dict of str to dict
+        :func:`variations` of every commune (by INSEE code), EPCI (by SIREN) and of the basin
+        (``"bassin"``), computed at once from three tables of change.
 
     Examples
     --------
@@ -61,6 +64,7 @@ class Temps:
     epci: pd.DataFrame
     bassin: pd.Series
     variation: pd.DataFrame
+    resumes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def periode(self) -> str:
@@ -104,13 +108,13 @@ def temps(bassin: pd.Index, membres: pd.DataFrame) -> Temps:
     union = population_history(territory="bassin_minier_erbm")
     annees = [int(y) for y in union.columns]
     epci = union.loc[membres.index].groupby(membres["siren_epci"].astype(str).to_numpy()).sum()
-    return Temps(
-        annees,
-        union,
-        epci,
-        union.loc[bassin].sum(),
-        population_change(union.loc[bassin]),
-    )
+    total = union.loc[bassin].sum()
+    resumes: dict[str, dict[str, Any]] = {}
+    for table in (union, epci, total.to_frame("bassin").T):  # three vectorised changes
+        change = population_change(table)
+        for key, row in zip(change.index, change.to_dict("records"), strict=True):
+            resumes[str(key)] = _formate(row)
+    return Temps(annees, union, epci, total, population_change(union.loc[bassin]), resumes)
 
 
 def signe(x: float, decimales: int) -> str:
@@ -164,7 +168,11 @@ def variations(s: pd.Series) -> dict[str, Any]:
     >>> v["ecart"], v["pct"]
     ('-50', '-5,0\u202f%')
     """
-    row = population_change(s.to_frame().T, groups="all").iloc[0]
+    return _formate(population_change(s.to_frame().T, groups="all").iloc[0].to_dict())
+
+
+def _formate(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """Format one row of :func:`~erbm_geo.indicators.change.population_change` for the pages."""
     return {
         "debut": nombre(float(row["population_start"])),
         "fin": nombre(float(row["population_end"])),
@@ -177,7 +185,14 @@ def variations(s: pd.Series) -> dict[str, Any]:
     }
 
 
-def serie(t: Temps, series: Sequence[tuple[str, pd.Series]], *, ident: str, titre: str) -> dict[str, Any]:
+def serie(
+    t: Temps,
+    series: Sequence[tuple[str, pd.Series]],
+    *,
+    ident: str,
+    titre: str,
+    cles: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """Return an « Évolution » section: the indexed chart, its table and one line per series.
 
     Parameters
@@ -190,6 +205,9 @@ def serie(t: Temps, series: Sequence[tuple[str, pd.Series]], *, ident: str, titr
         The chart's id prefix in the page.
     titre : str
         The chart's title.
+    cles : sequence of str, optional
+        The keys of the series in ``t.resumes`` (their changes computed at once); otherwise
+        each change is computed here.
 
     Returns
     -------
@@ -212,24 +230,28 @@ def serie(t: Temps, series: Sequence[tuple[str, pd.Series]], *, ident: str, titr
     (['A', 'Tout'], '110,0')
     """
     years = t.annees
-    kept = [(n, s.reindex(years).astype("float64")) for n, s in series if float(s.iloc[0]) > 0]
+    keys = list(cles) if cles is not None else [None] * len(series)
+    kept = [
+        (n, s if list(s.index) == years else s.reindex(years), k)  # already in vintage order
+        for (n, s), k in zip(series, keys, strict=True)
+        if float(s.iloc[0]) > 0
+    ]
+    valeurs = [s.to_numpy(dtype="float64").tolist() for _, s, _ in kept]
     return {
-        "graphique": charts.evolution(years, [(n, s.tolist()) for n, s in kept], ident=ident, titre=titre),
-        "noms": [n for n, _ in kept],
+        "graphique": charts.evolution(
+            years, [(n, v) for (n, _, _), v in zip(kept, valeurs, strict=True)], ident=ident, titre=titre
+        ),
+        "noms": [n for n, _, _ in kept],
         "lignes": [
             {
                 "annee": y,
                 "valeurs": [
-                    {
-                        "habitants": nombre(float(s[y])),
-                        "indice": nombre(100 * float(s[y]) / float(s[years[0]]), 1),
-                    }
-                    for _, s in kept
+                    {"habitants": nombre(v[i]), "indice": nombre(100 * v[i] / v[0], 1)} for v in valeurs
                 ],
             }
-            for y in years
+            for i, y in enumerate(years)
         ],
-        "resumes": [{"nom": n, **variations(s)} for n, s in kept],
+        "resumes": [{"nom": n, **(t.resumes[k] if k is not None else variations(s))} for n, s, k in kept],
         "periode": t.periode,
         "base": years[0],
         "source": column("population_change").vintage,

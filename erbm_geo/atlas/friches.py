@@ -9,7 +9,7 @@ date shown is an extract date from the catalogue.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -57,6 +57,10 @@ class Friches:
         Names of the cités within :data:`PROCHE_M` of each site.
     extraits : tuple of str
         The previous and the latest extract dates compared.
+    fiches : list of dict
+        The table row of each site, in the order of *sites* (computed once; see :func:`lignes`).
+    par_commune : dict of str to dict
+        By commune: the number of sites of each kind of change (computed once).
 
     Examples
     --------
@@ -75,6 +79,8 @@ class Friches:
     changement: pd.DataFrame
     cites: dict[str, list[str]]
     extraits: tuple[str, str]
+    fiches: list[dict[str, Any]] = field(default_factory=list)
+    par_commune: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def friches(cites: gpd.GeoDataFrame) -> Friches:
@@ -128,7 +134,36 @@ def friches(cites: gpd.GeoDataFrame) -> Friches:
         changement,
         proches,
         (FRICHES_SITES_VINTAGES[-2], FRICHES_SITES_VINTAGES[-1]),
+        _fiches(sites, proches),
+        {
+            str(code): {str(k): int(v) for k, v in row.items() if v}
+            for code, row in pd.crosstab(changement["code_insee"], changement["change"]).iterrows()
+        },
     )
+
+
+def _fiches(sites: gpd.GeoDataFrame, proches: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Return the table row of every site (plain values, formatted once)."""
+    out = []
+    for sid, r in zip(sites.index, sites.drop(columns=sites.geometry.name).to_dict("records"), strict=True):
+        surface = float(r["site_surface_m2"]) if pd.notna(r["site_surface_m2"]) else float("nan")
+        activite = r["activite_libelle"]
+        out.append(
+            {
+                "id": str(sid),
+                "nom": str(r["site_nom"]) if pd.notna(r["site_nom"]) else "Site sans nom",
+                "statut": str(r["site_statut"]),
+                "type": str(r["site_type"]),
+                "surface": _hectares(surface),
+                "surface_tri": "" if np.isnan(surface) else f"{surface:.0f}",
+                "pollution": str(r["sol_pollution_existe"]),
+                "code_insee": str(r["code_insee"]),
+                "cites": proches.get(str(sid), []),
+                "url": site_url(r["site_url"]),
+                "activite": str(activite) if pd.notna(activite) else None,
+            }
+        )
+    return out
 
 
 def _hectares(m2: float) -> str:
@@ -161,22 +196,15 @@ def couche(spec: MapSpec, f: Friches, rows: np.ndarray) -> None:
     """
     if not len(rows):
         return
-    s = f.sites
     props = []
     for k in rows:
-        r = s.iloc[k]
-        t = [
-            str(r["site_nom"]) if pd.notna(r["site_nom"]) else "Site sans nom",
-            f"Statut : {r['site_statut']}",
-            f"Type : {r['site_type']}",
-            f"Surface : {_hectares(float(r['site_surface_m2']))}",
-        ]
-        if pd.notna(r["activite_libelle"]):
-            t.append(f"Activité passée : {r['activite_libelle']}")
+        r = f.fiches[k]
+        t = [r["nom"], f"Statut : {r['statut']}", f"Type : {r['type']}", f"Surface : {r['surface']}"]
+        if r["activite"] is not None:
+            t.append(f"Activité passée : {r['activite']}")
         p: dict[str, Any] = {"c": int(f.codes[k]), "t": t, "r": float(f.rayons[k])}
-        url = site_url(r["site_url"])
-        if url is not None:
-            p["h"] = url
+        if r["url"] is not None:
+            p["h"] = r["url"]
         props.append(p)
     spec.layer(
         "Sites en friche",
@@ -215,25 +243,7 @@ def lignes(f: Friches, positions: np.ndarray) -> list[dict[str, Any]]:
     >>> all(r["url"] is None or r["url"].startswith("http") for r in rows)  # doctest: +SKIP
     True
     """
-    s = f.sites
-    out = []
-    for k in positions:
-        r = s.iloc[k]
-        sid = str(s.index[k])
-        out.append(
-            {
-                "id": sid,
-                "nom": str(r["site_nom"]) if pd.notna(r["site_nom"]) else "Site sans nom",
-                "statut": str(r["site_statut"]),
-                "type": str(r["site_type"]),
-                "surface": _hectares(float(r["site_surface_m2"])),
-                "surface_tri": "" if pd.isna(r["site_surface_m2"]) else f"{float(r['site_surface_m2']):.0f}",
-                "pollution": str(r["sol_pollution_existe"]),
-                "code_insee": str(r["code_insee"]),
-                "cites": f.cites.get(sid, []),
-                "url": site_url(r["site_url"]),
-            }
-        )
+    out = [dict(f.fiches[k]) for k in positions]
     out.sort(key=lambda x: cle_tri(str(x["nom"])))
     return out
 
@@ -260,10 +270,13 @@ def resume_changement(f: Friches, codes: list[str] | None = None) -> dict[str, A
     >>> r["ajoutes"] >= 0 and r["retires"] >= 0  # doctest: +SKIP
     True
     """
-    ch = f.changement
-    if codes is not None:
-        ch = ch[ch["code_insee"].isin(codes).to_numpy()]
-    n = ch["change"].value_counts()
+    if codes is None:
+        n = f.changement["change"].value_counts().to_dict()
+    else:
+        n = {}
+        for c in codes:
+            for kind, count in f.par_commune.get(c, {}).items():
+                n[kind] = n.get(kind, 0) + count
     return {
         "ajoutes": int(n.get("ajouté", 0)),
         "retires": int(n.get("retiré", 0)),
