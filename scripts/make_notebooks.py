@@ -162,6 +162,28 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "md",
+            "Its friches, site by site: the Cartofriches sites within 500 m of the cité (latest "
+            "extract), the nearest one, and what changed between the last two extracts around it. "
+            "The counts come from one indexed query and are checked against brute force in the tests.",
+        ),
+        (
+            "code",
+            "import warnings\n\n"
+            "from erbm_geo.indicators.friche_sites import friche_sites_change, friche_sites_within, nearest_friche_site\n\n"
+            "with warnings.catch_warnings():\n"
+            "    warnings.simplefilter('ignore', eg.errors.DataQualityWarning)  # sites placed in another commune\n"
+            "    sites = eg.layers.friches_sites()\n"
+            "    before = eg.layers.friches_sites(vintage=eg.layers.FRICHES_SITES_VINTAGES[-2])\n"
+            "near = friche_sites_within(alouettes, sites, radius=500)\n"
+            "nearest = nearest_friche_site(alouettes, sites)\n"
+            "around = sites[sites.distance(alouettes.union_all()) <= 500]\n"
+            "assert len(around) == near.at[cite, 'friche_sites_n']\n"
+            "per_site, _ = friche_sites_change(before, sites)\n"
+            "print(sites.attrs['vintage'], near.T.to_dict()[cite], nearest.T.to_dict()[cite], sep='\\n')\n"
+            "around[['site_nom', 'site_statut', 'site_surface_m2']].join(per_site['change'])",
+        ),
+        (
+            "md",
             "The cité on an interactive map (offline: no background tiles needed), with the "
             "buffer zone it sits in:",
         ),
@@ -292,7 +314,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
             "code",
             "index = eg.atlas.build_atlas(out / 'atlas', basemap=None)\n"
             "pages = sorted(p.relative_to(out / 'atlas').as_posix() for p in (out / 'atlas').rglob('*.html'))\n"
-            "assert len(pages) == 278\n"
+            "assert len(pages) == 279\n"
             "len(pages), pages[:3], sorted(p.name for p in (out / 'atlas' / 'donnees').iterdir())[:6]",
         ),
     ],
