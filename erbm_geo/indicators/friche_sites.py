@@ -309,12 +309,9 @@ def friche_sites_change(
     before = old["site_statut"].astype("string").reindex(ids)
     after = new["site_statut"].astype("string").reindex(ids)
     known = before.notna() & (before != "inconnu")
+    in_old, in_new = ids.isin(old.index), ids.isin(new.index)  # presence, not a status, says it
     change = np.select(
-        [
-            before.isna().to_numpy(),
-            after.isna().to_numpy(),
-            (known & (before != after)).fillna(False).to_numpy(),
-        ],
+        [~in_old, ~in_new, (known & (before != after)).fillna(False).to_numpy()],
         ["ajouté", "retiré", "statut modifié"],
         "inchangé",
     )
