@@ -220,3 +220,26 @@ def test_change_table_names_types_and_messages() -> None:
     bare.attrs = {}
     with pytest.raises(UnknownOptionError):
         friche_sites_change(old, bare)
+
+
+def test_gaps_of_the_second_run() -> None:
+    """Survivors of the second run that could change a result (docs/mutation.md)."""
+    with pytest.raises(UnknownOptionError, match="before"):  # equal dates: no span
+        count_change(
+            pd.DataFrame({"2001-01-01": [1]}).assign(b=[2]).set_axis(["2001-01-01", "2001-01-01 "], axis=1),
+            start="2001-01-01",
+            end="2001-01-01",
+        )
+    assert status_column(" friche ") == "friche_sites_n_friche"  # separators at the ends removed
+    sites = gpd.GeoDataFrame(
+        {"code_insee": ["62001"], "site_surface_m2": [5.0]}, geometry=[shapely.Point(X0, Y0)], crs=2154
+    )
+    c = pd.DataFrame({"friches_n": [1, 0], "area_km2": [1.0, 1.0]}, index=["62001", "62002"])
+    assert friche_sites_by_commune(sites, c)["friche_sites_surface_m2"].tolist() == [5.0, 0.0]
+    old = _vintage("2001-06-01", ["a", "b"], ["friche sans projet", "friche sans projet"])
+    new = _vintage("2002-06-01", ["b"], ["friche avec projet"])
+    new["code_insee"] = ["62002"]
+    sites_, counts = friche_sites_change(old, new)
+    assert sites_.at["a", "code_insee"] == "62001"  # a removed site keeps the commune it had
+    assert counts.loc["62002", "friche_sites_status_changed"] == 1
+    assert counts.loc["62001", "friche_sites_removed"] == 1
