@@ -170,6 +170,13 @@ def layers() -> None:
     help="With --engine dask: the address of a running dask scheduler (e.g. tcp://10.0.0.5:8786); "
     "by default the work runs on this machine's cores.",
 )
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="With --of communes: the population of this INSEE vintage (column population_YEAR, on "
+    "today's communes) instead of the current one; the other indicators have one vintage each.",
+)
 def indicators(
     of: str,
     territory: str,
@@ -178,9 +185,19 @@ def indicators(
     dialect: str,
     engine: str,
     scheduler: str | None,
+    year: int | None,
 ) -> None:
     """Compute the indicator table and write it to OUT."""
     from erbm_geo.errors import UnknownOptionError
+    from erbm_geo.layers.population import POPULATION_YEARS
+
+    if year is not None and year not in POPULATION_YEARS:
+        raise UnknownOptionError(
+            f"--year {year}: no population vintage for that year; available: "
+            f"{', '.join(map(str, POPULATION_YEARS))}"
+        )
+    if year is not None and of != "communes":
+        raise UnknownOptionError("--year applies with --of communes (the population of each commune)")
 
     if scheduler is not None:
         _check_scheduler(scheduler)
@@ -195,7 +212,7 @@ def indicators(
         return
     if scheduler is not None:
         raise UnknownOptionError("--scheduler applies with --engine dask only")
-    _indicators_in_memory(of, perimeter or territory, out, dialect)
+    _indicators_in_memory(of, perimeter or territory, out, dialect, year)
 
 
 _SCHEDULER = re.compile(
@@ -216,7 +233,7 @@ def _check_scheduler(address: str) -> None:
         )
 
 
-def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str) -> None:
+def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str, year: int | None = None) -> None:
     import pandas as pd
 
     from erbm_geo.errors import UnknownOptionError
@@ -236,6 +253,13 @@ def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str) -> N
     if of in ("communes", "cites"):
         _progress(f"computing the {of} indicators for {territory}")
         table = indicator_table(territory=territory, of=of)  # type: ignore[arg-type]
+        if year is not None:  # the population of that vintage, said by its column name
+            from erbm_geo.layers import population_history
+
+            history = population_history(territory=territory)[year].reindex(table.index)
+            at = list(table.columns).index("population")
+            table = table.drop(columns="population")
+            table.insert(at, f"population_{year}", history.to_numpy())
     else:
         _progress(f"computing the indicators of {of}")
         table = indicator_table(user_layer(Path(of), name=Path(of).name))

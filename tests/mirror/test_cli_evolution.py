@@ -61,3 +61,21 @@ def test_map_of_a_change_is_diverging_and_says_its_period(tmp_path: Path) -> Non
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert f"de {FIRST} à {LAST}" in text and "symétriques autour de 0" in text
     assert "moins de" in text and "ou plus" in text and "populations municipales" in text
+
+
+def test_indicators_for_a_population_vintage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c.xlsx"
+    assert main(["-q", "indicators", "--year", str(FIRST), "--out", str(out)]) == 0
+    book = pd.read_excel(out, sheet_name=None, dtype={"code_insee": str})
+    data = book["donnees"].set_index("code_insee")
+    h = eg.layers.population_history()
+    assert "population" not in data.columns
+    assert (
+        data[f"population_{FIRST}"]
+        .astype("int64")
+        .equals(h[FIRST].reindex(data.index).rename(f"population_{FIRST}"))
+    )
+    dico = book["dictionnaire"].set_index("colonne")
+    assert dico.at[f"population_{FIRST}", "libellé"] == f"Population municipale {FIRST}"
+    assert main(["-q", "indicators", "--year", str(FIRST + 1), "--out", str(tmp_path / "x.csv")]) == 2
+    assert "available: " + ", ".join(map(str, POPULATION_YEARS)) in capsys.readouterr().err

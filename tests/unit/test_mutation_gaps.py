@@ -243,3 +243,12 @@ def test_gaps_of_the_second_run() -> None:
     assert sites_.at["a", "code_insee"] == "62001"  # a removed site keeps the commune it had
     assert counts.loc["62002", "friche_sites_status_changed"] == 1
     assert counts.loc["62001", "friche_sites_removed"] == 1
+
+
+def test_nearest_is_aligned_on_the_features_index() -> None:
+    feat = gpd.GeoDataFrame(
+        geometry=[shapely.Point(X0, Y0 + 10)], crs=2154, index=pd.Index(["L1"], name="cite_id")
+    )
+    sites = _sites(site_statut=["inconnu"], site_surface_m2=[1.0])
+    got = nearest_friche_site(feat, sites)
+    assert got.index.equals(feat.index)
