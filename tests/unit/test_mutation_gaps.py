@@ -252,3 +252,13 @@ def test_nearest_is_aligned_on_the_features_index() -> None:
     sites = _sites(site_statut=["inconnu"], site_surface_m2=[1.0])
     got = nearest_friche_site(feat, sites)
     assert got.index.equals(feat.index)
+
+
+def test_exceeds_means_larger_than_the_area_in_square_metres() -> None:
+    sites = gpd.GeoDataFrame(
+        {"code_insee": ["62001"], "site_surface_m2": [1_000_000.5]},
+        geometry=[shapely.Point(X0, Y0)],
+        crs=2154,
+    )
+    c = pd.DataFrame({"area_km2": [1.0]}, index=["62001"])  # 1 km² = 1,000,000 m² exactly
+    assert friche_sites_by_commune(sites, c)["friche_sites_surface_exceeds_commune"].tolist() == [True]
