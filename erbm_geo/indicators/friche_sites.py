@@ -26,6 +26,7 @@ __all__ = [
     "friche_sites_change",
     "friche_sites_within",
     "nearest_friche_site",
+    "sites_context",
     "status_column",
 ]
 
@@ -345,3 +346,75 @@ def friche_sites_change(
     counts = counts.join(change_n.drop(columns="friche_sites_growth_rate_pct"))
     counts.index.name = "code_insee" if groups is None else (groups.name or "groupe")
     return sites, counts
+
+
+def sites_context(
+    sites: gpd.GeoDataFrame,
+    *,
+    bien: gpd.GeoDataFrame,
+    zone_tampon: gpd.GeoDataFrame,
+    qpv: gpd.GeoDataFrame,
+    near: float = 300.0,
+) -> pd.DataFrame:
+    """Say of each friche site whether it lies in the UNESCO property, its buffer zone, a QPV.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Friche sites (:func:`erbm_geo.layers.friches_sites`), or any points.
+    bien, zone_tampon : geopandas.GeoDataFrame
+        The parts of the inscribed property and of its buffer zone
+        (:func:`erbm_geo.layers.bien_inscrit`, :func:`erbm_geo.layers.zone_tampon`).
+    qpv : geopandas.GeoDataFrame
+        QPV polygons indexed by their code (:func:`erbm_geo.indicators.builtin.qpv`).
+    near : float, default 300.0
+        Metres: a site this close to a QPV is « near » it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned on ``sites.index``: ``in_unesco_property``, ``in_unesco_buffer`` (booleans; a
+        point on a boundary is inside), ``qpv_code`` (the QPV the site lies in, else <NA>),
+        ``qpv_distance_m`` (to the nearest QPV, 0 inside) and ``near_qpv`` (within *near*).
+
+    Raises
+    ------
+    InvalidOptionError
+        If *near* is negative or not finite.
+    CRSError, EmptyInputError, InvalidGeometryError, OutOfAreaError
+        As the other indicators, for bad layers.
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> sites = gpd.GeoDataFrame(geometry=[Point(700050, 7000050), Point(700500, 7000050)], crs=2154)
+    >>> zone = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700100, 7000100)], crs=2154)
+    >>> q = gpd.GeoDataFrame(geometry=[box(700000, 7000000, 700100, 7000100)],
+    ...                      index=pd.Index(["QN06201M"], name="code_qpv"), crs=2154)
+    >>> sites_context(sites, bien=zone.iloc[:0], zone_tampon=zone, qpv=q)[["in_unesco_buffer", "qpv_code"]]
+       in_unesco_buffer  qpv_code
+    0              True  QN06201M
+    1             False      <NA>
+    """
+    if not np.isfinite(near) or near < 0:
+        raise InvalidOptionError(f"near must be a distance in metres ≥ 0, got {near!r}")
+    feats, geoms = prepare(sites)
+    n = len(feats)
+    out = pd.DataFrame(index=feats.index)
+    for col, layer, name in (
+        ("in_unesco_property", bien, "bien"),
+        ("in_unesco_buffer", zone_tampon, "zone_tampon"),
+    ):
+        inside = np.zeros(n, dtype=bool)
+        if len(layer):
+            _, tg = prepare_target(layer, sites, name=name)
+            f, _ = shapely.STRtree(tg).query(geoms, predicate="intersects")
+            inside[f] = True
+        out[col] = inside
+    _, qg = prepare_target(qpv, sites, name="qpv")
+    idx, dist = nearest(source_geoms(geoms, "edge"), qg)
+    codes = pd.Series(take_labels(qpv.index.to_numpy(dtype=object), idx), dtype="string")
+    out["qpv_code"] = codes.where(dist == 0).array  # by position, <NA> outside every QPV
+    out["qpv_distance_m"] = dist
+    out["near_qpv"] = dist <= near
+    return out

@@ -77,3 +77,17 @@ def test_change_between_the_last_two_vintages() -> None:
     assert int(counts["friche_sites_added"].sum()) == len(added)
     assert every(counts["friche_sites_end"] - counts["friche_sites_start"] == counts["friche_sites_change"])
     assert isinstance(counts, pd.DataFrame)
+
+
+def test_sites_in_the_buffer_zone_and_near_a_qpv() -> None:
+    from erbm_geo.indicators import builtin
+    from erbm_geo.indicators.friche_sites import sites_context
+
+    sites = eg.layers.friches_sites()
+    ctx = sites_context(
+        sites, bien=eg.layers.bien_inscrit(), zone_tampon=eg.layers.zone_tampon(), qpv=builtin.qpv()
+    )
+    assert ctx.index.equals(sites.index)
+    buffer = eg.layers.zone_tampon().union_all()
+    assert int(ctx["in_unesco_buffer"].sum()) == int(sites.intersects(buffer).sum()) > 0
+    assert every(ctx.loc[ctx["qpv_code"].notna(), "qpv_distance_m"] == 0)

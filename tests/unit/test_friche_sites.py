@@ -168,3 +168,23 @@ def test_by_commune_sets_the_sites_beside_the_aggregates() -> None:
 )
 def test_only_http_urls_become_links(value: object, kept: bool) -> None:
     assert (site_url(value) is not None) is kept
+
+
+@SETTINGS
+@given(layers())
+def test_sites_context_equals_brute_force(data: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> None:
+    from erbm_geo.indicators.friche_sites import sites_context
+
+    polys, sites = data
+    q = polys.set_axis(pd.Index([f"Q{i}" for i in range(len(polys))], name="code_qpv"))
+    got = sites_context(sites, bien=polys.iloc[:1], zone_tampon=polys, qpv=q, near=100)
+    for sid, pt in zip(sites.index, sites.geometry, strict=True):
+        d = [pt.distance(g) for g in polys.geometry]
+        assert got.at[sid, "in_unesco_buffer"] == (min(d) == 0)
+        assert got.at[sid, "in_unesco_property"] == (d[0] == 0)
+        assert got.at[sid, "qpv_distance_m"] == pytest.approx(min(d), abs=1e-6)
+        assert got.at[sid, "near_qpv"] == (min(d) <= 100)
+        if min(d) == 0:
+            assert got.at[sid, "qpv_code"] in {f"Q{i}" for i, x in enumerate(d) if x == 0}
+        else:
+            assert pd.isna(got.at[sid, "qpv_code"])
