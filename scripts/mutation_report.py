@@ -107,7 +107,7 @@ def _markdown(
     t, k, e = sum(total.values()), sum(killed.values()), len(equiv)
     print(
         f"**{k} of {t} mutants killed ({k / t:.1%}); {e} of the {t - k} survivors are equivalent "
-        f"(reviewed one by one, below), so the score over non-equivalent mutants is "
+        f"(reviewed one by one, listed above), so the score over non-equivalent mutants is "
         f"{k / max(t - e, 1):.1%}.**\n"
     )
     print("| module | mutants | killed | equivalent | score | score without equivalents |")
