@@ -839,6 +839,7 @@ def _epci_page(p: _Pages, s: str) -> dict[str, Any]:
         carte=spec.to_json(),
         legendes=spec.legendes,
         **_epci_evolution(p, s, mem),
+        **_epci_friches(p, mem),
     )
     return {
         "siren": s,
@@ -852,6 +853,17 @@ def _epci_page(p: _Pages, s: str) -> dict[str, Any]:
         "inscrites": int(ct["unesco_inscribed"].sum()),
         "erbm": int(ct["erbm_programme"].sum()),
     }
+
+
+def _epci_friches(p: _Pages, mem: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Return the EPCI's friche sites (in its communes of the basin) and their change."""
+    fr = p.ctx.friches
+    codes = [str(c) for c in mem.index]
+    rows = lignes(fr, np.flatnonzero(fr.sites["code_insee"].isin(codes).to_numpy()))
+    noms = {str(c): str(n) for c, n in zip(mem.index, mem["nom"], strict=True)}
+    for r in rows:
+        r["commune"] = noms.get(r["code_insee"], r["code_insee"])
+    return {"friches": rows, "friches_changement": resume_changement(fr, codes)}
 
 
 def _epci_evolution(p: _Pages, s: str, mem: gpd.GeoDataFrame) -> dict[str, Any]:

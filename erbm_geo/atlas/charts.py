@@ -300,7 +300,8 @@ def evolution(
     """Return an indexed line chart: each series as 100 at the first year.
 
     Up to three series (a commune, its EPCI, the basin), drawn with distinct colours *and*
-    dash patterns (readable without colour), named at the end of their line.
+    dash patterns (readable without colour), named at the end of their line; the last of several
+    series (the basin) is always the grey dotted line.
 
     Parameters
     ----------
@@ -353,7 +354,9 @@ def evolution(
             f'fill="{_MUTED}" {_FONT}>{int(yr)}</text>'
         )
     ends: list[float] = []
-    for (name, vals), (colour, width, dash) in zip(idx, _LIGNES, strict=False):
+    # the last of several series is the reference (the basin): always the grey dotted line
+    styles = (*_LIGNES[: len(idx) - 1], _LIGNES[2]) if len(idx) > 1 else _LIGNES[:1]
+    for (name, vals), (colour, width, dash) in zip(idx, styles, strict=False):
         pts = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in zip(years, vals, strict=True))
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(

@@ -49,3 +49,13 @@ def test_sites_download_holds_every_site_with_its_dictionary(atlas_dir: Path) ->
     dico = book["dictionnaire"].set_index("colonne")
     assert dico.at["site_statut", "libellé"] == "Statut du site"
     assert "source_producteur" not in book["donnees"].columns
+
+
+def test_epci_pages_list_the_sites_of_their_basin_communes(atlas_dir: Path) -> None:
+    sites = eg.layers.friches_sites()
+    members = eg.layers.communes(territory="erbm")
+    for siren in sorted(set(members["siren_epci"].astype(str)))[:3]:
+        codes = set(members.index[members["siren_epci"].astype(str) == siren])
+        src = (atlas_dir / "epci" / f"{siren}.html").read_text("utf-8")
+        section = src[src.index('id="h-friches"') : src.index('id="h-cites"')]
+        assert section.count('<tr><th scope="row">') == int(sites["code_insee"].isin(codes).sum()), siren
