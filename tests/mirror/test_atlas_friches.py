@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import erbm_geo as eg
 from erbm_geo.layers import site_url
@@ -59,3 +60,33 @@ def test_epci_pages_list_the_sites_of_their_basin_communes(atlas_dir: Path) -> N
         src = (atlas_dir / "epci" / f"{siren}.html").read_text("utf-8")
         section = src[src.index('id="h-friches"') : src.index('id="h-cites"')]
         assert section.count('<tr><th scope="row">') == int(sites["code_insee"].isin(codes).sum()), siren
+
+
+@pytest.mark.browser
+def test_the_filters_keep_the_rows_of_a_status_and_a_commune(atlas_dir: Path) -> None:
+    from tests import browser
+
+    sites = eg.layers.friches_sites()
+    status = "friche avec projet"
+    commune_code = sites.loc[sites["site_statut"] == status, "code_insee"].iloc[0]
+    commune = eg.layers.communes().at[commune_code, "nom"]
+    both = int(((sites["site_statut"] == status) & (sites["code_insee"] == commune_code)).sum())
+    script = (
+        '<script>window.addEventListener("load", function () { setTimeout(function () {'
+        ' var f = document.querySelector("form.filtres"), s = document.getElementById("filtre-statut");'
+        f" s.value = {json.dumps(status)}; f.dispatchEvent(new Event('change'));"
+        ' var shown1 = Array.prototype.filter.call(document.querySelectorAll("#tableau-friches tbody tr"),'
+        " function (r) { return !r.hidden; }).length;"
+        f' var c = document.getElementById("filtre-commune"); c.value = {json.dumps(commune)};'
+        " f.dispatchEvent(new Event('change'));"
+        ' var shown2 = Array.prototype.filter.call(document.querySelectorAll("#tableau-friches tbody tr"),'
+        " function (r) { return !r.hidden; }).length;"
+        ' var p = document.createElement("pre"); p.id = "__f";'
+        ' p.textContent = JSON.stringify([shown1, shown2, f.querySelector("output").textContent]);'
+        " document.body.appendChild(p); }, 500); });</script>"
+    )
+    shown1, shown2, said = browser._probe(
+        atlas_dir / "friches.html", script, ["--virtual-time-budget=5000"], "__f"
+    )
+    assert shown1 == int((sites["site_statut"] == status).sum()) and shown2 == both
+    assert said.startswith(f"{both} site")
