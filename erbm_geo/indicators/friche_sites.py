@@ -193,7 +193,9 @@ def nearest_friche_site(
     )
 
 
-def friche_sites_by_commune(sites: gpd.GeoDataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+def friche_sites_by_commune(
+    sites: gpd.GeoDataFrame, communes: pd.DataFrame, *, by: str | None = None
+) -> pd.DataFrame:
     """Return the number and surface of sites in each commune, beside Cartofriches' aggregates.
 
     Parameters
@@ -204,6 +206,10 @@ def friche_sites_by_commune(sites: gpd.GeoDataFrame, communes: pd.DataFrame) -> 
     communes : pandas.DataFrame
         The communes, indexed by INSEE code; with ``friches_n`` and ``friches_surface_m2``
         (:func:`erbm_geo.layers.friches_communes`) the aggregates are set beside the sites.
+    by : str, optional
+        A column of *communes* to sum the communes by (``"siren_epci"``: one row per EPCI);
+        the counts, surfaces and aggregates are summed, the flag of a surface larger than the
+        area is computed on the summed areas.
 
     Returns
     -------
@@ -217,7 +223,7 @@ def friche_sites_by_commune(sites: gpd.GeoDataFrame, communes: pd.DataFrame) -> 
     Raises
     ------
     MissingColumnError
-        If *sites* lack ``code_insee`` or ``site_surface_m2``.
+        If *sites* lack ``code_insee`` or ``site_surface_m2``, or *communes* the column *by*.
 
     Examples
     --------
@@ -244,10 +250,15 @@ def friche_sites_by_commune(sites: gpd.GeoDataFrame, communes: pd.DataFrame) -> 
     if "friches_n" in communes:
         out["friches_n"] = communes["friches_n"].astype("int64")
         out["friches_n_difference"] = out["friche_sites_n"] - out["friches_n"]
-    if "area_km2" in communes:
-        out["friche_sites_surface_exceeds_commune"] = (
-            out["friche_sites_surface_m2"] > communes["area_km2"].astype("float64") * 1e6
-        )
+    area = communes["area_km2"].astype("float64") if "area_km2" in communes else None
+    if by is not None:
+        if by not in communes:
+            raise MissingColumnError(f"communes lack the column {by!r} to sum them by")
+        out = out.groupby(communes[by].astype("string").to_numpy()).sum()
+        out.index.name = by
+        area = area.groupby(communes[by].astype("string").to_numpy()).sum() if area is not None else None
+    if area is not None:
+        out["friche_sites_surface_exceeds_commune"] = out["friche_sites_surface_m2"] > area.to_numpy() * 1e6
     return out
 
 

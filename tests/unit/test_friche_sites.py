@@ -188,3 +188,21 @@ def test_sites_context_equals_brute_force(data: tuple[gpd.GeoDataFrame, gpd.GeoD
             assert got.at[sid, "qpv_code"] in {f"Q{i}" for i, x in enumerate(d) if x == 0}
         else:
             assert pd.isna(got.at[sid, "qpv_code"])
+
+
+def test_by_commune_sums_by_epci_on_request() -> None:
+    sites = gpd.GeoDataFrame(
+        {"code_insee": ["62001", "62002", "62003"], "site_surface_m2": [1e6, 1.5e6, 1.0]},
+        geometry=[shapely.Point(X0, Y0)] * 3,
+        crs=2154,
+    )
+    c = pd.DataFrame(
+        {"friches_n": [1, 0, 4], "area_km2": [1.0, 1.0, 5.0], "siren_epci": ["E1", "E1", "E2"]},
+        index=["62001", "62002", "62003"],
+    )
+    got = friche_sites_by_commune(sites, c, by="siren_epci")
+    assert got.index.tolist() == ["E1", "E2"] and got.index.name == "siren_epci"
+    assert got["friche_sites_n"].tolist() == [2, 1] and got["friches_n_difference"].tolist() == [1, -3]
+    assert got["friche_sites_surface_exceeds_commune"].tolist() == [True, False]  # 2.5 km² in 2 km²
+    with pytest.raises(MissingColumnError, match="nom_epci"):
+        friche_sites_by_commune(sites, c, by="nom_epci")
