@@ -15,7 +15,7 @@ LAYERS = [
     ("data",),
     ("vocabulary",),
     ("layers",),
-    ("indicators",),
+    ("indicators", "lookup"),
     ("maps", "raster", "export", "examples", "synthetic"),
     ("atlas",),
     ("cli",),
