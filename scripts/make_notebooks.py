@@ -24,6 +24,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "notebooks"
+#: What a committed notebook shows in place of an interactive map (see :func:`clean`).
+MAP_NOT_STORED = "Interactive map: not stored in the repository (it would embed the layers' data); run the cell to draw it."
 EPOCH = "1767225600"  # 1 January 2026: the date the executed outputs show
 
 NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
@@ -411,6 +413,12 @@ def clean(nb: nbformat.NotebookNode) -> None:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html", "")
+            if isinstance(html, str) and "ERBM.layer(" in html:
+                # an interactive map embeds the layers' geometry (a copy of the mirror's data, which
+                # the repository never holds): it is not stored; running the notebook draws it
+                out["data"] = {"text/plain": MAP_NOT_STORED}
+                out.get("metadata", {}).clear()
             if "text" in out:
                 out["text"] = scrub(out["text"])
             for key, value in out.get("data", {}).items():
