@@ -10,6 +10,7 @@ data directory or downloads them (checksum verified) into the cache.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from erbm_geo.errors import UnknownOptionError
@@ -26,6 +27,10 @@ _ETALAB = "Licence Ouverte / Etalab 2.0"
 _ODBL = "ODbL 1.0"
 _DECOUPAGE = "https://cdn.jsdelivr.net/npm/@etalab/decoupage-administratif@6.0.0/data/"
 _FRANCE_GEOJSON = "https://raw.githubusercontent.com/gregoiredavid/france-geojson/master/departements/"
+
+
+#: A year as titles print it (checked against the entry's vintage fields).
+_YEAR = re.compile(r"(?<![\d.-])(?:19|20)\d{2}(?![\d.-])")
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,14 @@ class Dataset:
         if allowed and self.vintage not in allowed:
             raise ValueError(
                 f"catalogue entry {self.name!r}: vintage {self.vintage} but fields say {sorted(allowed)}"
+            )
+        # the years its title and attribution print are those of its fields, never typed apart
+        known = allowed | ({str(self.in_force)[:4]} if self.in_force else set()) | {self.vintage}
+        typed = set(_YEAR.findall(f"{self.title} {self.attribution}")) - known
+        if typed:
+            raise ValueError(
+                f"catalogue entry {self.name!r}: title or attribution prints {sorted(typed)}, "
+                f"which none of its vintage fields gives ({sorted(known)})"
             )
 
 

@@ -107,3 +107,24 @@ def test_readers_see_the_catalogue_vintages() -> None:
     assert millesimes()["population"] == "population municipale 2023, en vigueur au 1er janvier 2026"
     assert "Code officiel géographique 2026" in SOURCES_FR["cog_communes"]
     assert "15 avril 2026" in INDICATEURS["friches_per_km2"].millesime
+
+
+def test_a_catalogue_title_cannot_print_a_year_its_fields_do_not_give() -> None:
+    import pytest
+
+    from erbm_geo.data.catalogue import Dataset
+
+    ok = dict(
+        path="x.json",
+        sha256="0" * 64,
+        upstream="u",
+        licence="l",
+        vintage="2026",
+        cog=2026,
+        reference_year=2023,
+    )
+    Dataset("x", title="Communes of the COG 2026, populations 2023", attribution="INSEE COG 2026", **ok)
+    with pytest.raises(ValueError, match=r"prints \['2025'\]"):
+        Dataset("x", title="Communes of the COG 2025", attribution="INSEE", **ok)
+    with pytest.raises(ValueError, match=r"prints \['2021'\]"):
+        Dataset("x", title="Communes", attribution="INSEE Filosofi 2021", **ok)
