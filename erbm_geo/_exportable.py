@@ -39,7 +39,8 @@ def _rows(df: pd.DataFrame, mask: np.ndarray) -> list[object]:
 def _text_columns(df: pd.DataFrame) -> Iterable[tuple[str, pd.Series]]:
     for c, col in df.items():
         if col.dtype == object or pd.api.types.is_string_dtype(col):
-            yield str(c), col
+            # as objects: mapping a nullable (arrow) string column with missing values fails
+            yield str(c), col.astype(object)
 
 
 def _check_shape(df: pd.DataFrame) -> None:

@@ -629,6 +629,71 @@ def _commune_codes(text: str, table: Any) -> list[str]:
     return list(dict.fromkeys(codes))  # a commune named twice (by code and by name) gets one page
 
 
+@cli.command()
+@click.argument("point", required=False)
+@click.option("--lonlat", is_flag=True, help="POINT gives the longitude first (« 2.8319 50.4322 »).")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV file of places (one per line, with latitude and longitude columns).",
+)
+@click.option("--lat", "lat_col", help="The file's latitude column [default: lat, latitude…].")
+@click.option("--lon", "lon_col", help="The file's longitude column [default: lon, lng, longitude…].")
+@click.option("--sep", help="The file's separator [default: detected among ; , tab |].")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --csv: the answers, .csv, .xlsx or .gpkg (every input column and row kept, in order).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["standard", "fr"]),
+    default="standard",
+    show_default=True,
+    help="CSV only: 'fr' for French spreadsheets.",
+)
+def where(
+    point: str | None,
+    lonlat: bool,
+    csv_path: Path | None,
+    lat_col: str | None,
+    lon_col: str | None,
+    sep: str | None,
+    out: Path | None,
+    dialect: str,
+) -> None:
+    """Say what lies at POINT ("50.4322, 2.8319": latitude, longitude), or at every place of --csv.
+
+    The answer: commune, EPCI, IRIS, QPV, UNESCO status, cité minière, nearest station, main
+    centre and friche site (in French). With --csv and --out, every row of the file is answered
+    and kept; rows without usable coordinates are reported by line number.
+    """
+    from erbm_geo.cli_lookup import answer_file, answer_point
+    from erbm_geo.errors import UnknownOptionError
+
+    if (point is None) == (csv_path is None):
+        raise UnknownOptionError('give either a POINT ("50.4322, 2.8319") or --csv FILE --out FILE')
+    if point is not None:
+        if out is not None or lat_col or lon_col or sep:
+            raise UnknownOptionError("--out, --lat, --lon and --sep apply with --csv only")
+        click.echo(printable(answer_point(point, lonlat=lonlat)))
+        return
+    if out is None:
+        raise UnknownOptionError("--csv needs --out FILE (.csv, .xlsx or .gpkg)")
+    if lonlat:
+        raise UnknownOptionError(
+            "--lonlat applies to a POINT; with --csv, name the columns with --lat and --lon"
+        )
+    if csv_path is None:  # pragma: no cover - excluded by the first check
+        return
+    _announce_data()
+    report = answer_file(csv_path, out, lat=lat_col, lon=lon_col, sep=sep, dialect=dialect)
+    for line in report.lines():
+        click.echo(printable(f"warning: {line}"), err=True)
+    _echo(f"{report.rows} rows answered: {out}")
+
+
 @cli.group()
 def data() -> None:
     """Show where the data is, verify checksums, fetch missing files."""

@@ -37,7 +37,8 @@ def _refuse_nul(df: pd.DataFrame, fmt: str) -> None:
     for c, col in named:
         if col.dtype == object or pd.api.types.is_string_dtype(col):
             bad = (
-                col.map(lambda v: isinstance(v, str) and "\x00" in v, na_action="ignore")
+                col.astype(object)
+                .map(lambda v: isinstance(v, str) and "\x00" in v, na_action="ignore")
                 .fillna(False)
                 .astype(bool)
                 .to_numpy()
@@ -106,7 +107,7 @@ def _csv_frame(gdf: pd.DataFrame, geometry: Literal["drop", "wkt"]) -> pd.DataFr
     return df
 
 
-def write(
+def write(  # noqa: PLR0913 - one option per format concern, all keyword-only
     gdf: pd.DataFrame,
     path: str | Path,
     *,
@@ -116,6 +117,7 @@ def write(
     dialect: Literal["standard", "fr"] = "standard",
     decimals: Mapping[str, int] | None = None,
     dictionary: pd.DataFrame | None = None,
+    missing_geometry: Literal["refuse", "keep"] = "refuse",
 ) -> Path:
     """Write *gdf* to *path*; the format comes from the suffix (.csv, .gpkg, .parquet, .xlsx).
 
@@ -138,6 +140,10 @@ def write(
     dictionary : pandas.DataFrame, optional
         XLSX: the ``dictionnaire`` sheet (one row per column: colonne, libellé, définition,
         unité, source). Without it, the sheet lists the columns and their types.
+    missing_geometry : {"refuse", "keep"}, default "refuse"
+        ``"keep"`` writes rows without geometry (null geometry in a GeoPackage or GeoParquet,
+        an empty cell in CSV) instead of refusing them, e.g. the places of a file whose
+        coordinates are unusable, kept beside the others; empty geometries are still refused.
 
     Returns
     -------
@@ -187,14 +193,19 @@ def write(
         )
     if dialect not in ("standard", "fr"):
         raise UnknownOptionError(f"unknown CSV dialect {dialect!r}; choose 'standard' or 'fr'")
+    if missing_geometry not in ("refuse", "keep"):
+        raise UnknownOptionError(f"missing_geometry must be 'refuse' or 'keep', got {missing_geometry!r}")
     # duplicate columns, no CRS or coordinates that do not fit it would give a file that looks
     # right and is not
     check_unique_columns(gdf, name="the table to export")
     if isinstance(gdf, gpd.GeoDataFrame):
+        present = gdf[~gdf.geometry.isna()] if missing_geometry == "keep" else gdf
         check_geometries(
-            to_working_crs(gdf, name="the layer to export"), name="the layer to export", allow_invalid=True
+            to_working_crs(present, name="the layer to export"),
+            name="the layer to export",
+            allow_invalid=True,
         )
-        check_region(gdf, name="the layer to export")
+        check_region(present, name="the layer to export")
     if isinstance(gdf.index, pd.MultiIndex) and fmt != "parquet":
         check_exportable(gdf, fmt)  # refuses the MultiIndex by name
     frame = gdf.reset_index() if gdf.index.name is not None else gdf

@@ -20,7 +20,7 @@ import shapely
 
 from erbm_geo import export
 from erbm_geo._atomic import clean_stale, write_atomic
-from erbm_geo.errors import DataFormatError, UnknownOptionError
+from erbm_geo.errors import DataFormatError, InvalidGeometryError, UnknownOptionError
 
 FORMULAS = [
     '=HYPERLINK("http://x","clic")',
@@ -301,3 +301,26 @@ def test_every_file_says_when_it_was_built(tmp_path: Path, monkeypatch: pytest.M
         and export.build_date().date()
         == __import__("datetime").datetime.now(__import__("datetime").UTC).date()
     )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".gpkg", ".parquet"])
+def test_text_columns_with_no_value_and_rows_without_geometry(tmp_path: Path, suffix: str) -> None:
+    """An all-missing nullable text column is written (it once failed the NUL check), and rows
+    without geometry are kept with missing_geometry="keep", refused otherwise."""
+    gdf = gpd.GeoDataFrame(
+        {
+            "code": pd.array(["02691", None, "7"], dtype="string"),
+            "vide": pd.array([None] * 3, dtype="string"),
+        },
+        geometry=[shapely.Point(700_000, 7_050_000), None, shapely.Point(701_000, 7_050_000)],
+        crs=2154,
+    )
+    with pytest.raises(InvalidGeometryError, match="have no geometry"):
+        export.write(gdf, tmp_path / f"a{suffix}")
+    out = export.write(gdf, tmp_path / f"b{suffix}", missing_geometry="keep")
+    back = export.read(out)
+    assert len(back) == 3 and back["code"].tolist()[0] == "02691" and back["vide"].isna().sum() == 3
+    if suffix in (".gpkg", ".parquet"):
+        assert back.geometry.isna().tolist() == [False, True, False]
+    with pytest.raises(UnknownOptionError, match="missing_geometry"):
+        export.write(gdf, tmp_path / f"c{suffix}", missing_geometry="drop")  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ LAYERS = [
     ("indicators", "lookup"),
     ("maps", "raster", "export", "examples", "synthetic"),
     ("atlas",),
-    ("cli",),
+    ("cli", "cli_lookup"),
 ]
 
 
