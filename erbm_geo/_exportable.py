@@ -71,8 +71,9 @@ def _check_shape(df: pd.DataFrame) -> None:
 
 def _check_values(df: pd.DataFrame, fmt: str) -> None:
     for c, col in _text_columns(df):
-        nested = col.map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray), na_action="ignore")
-        mask = nested.fillna(False).astype(bool).to_numpy()
+        mask = np.fromiter(
+            (isinstance(v, list | tuple | dict | set | np.ndarray) for v in col), bool, len(col)
+        )
         if mask.any():
             raise DataFormatError(
                 f"column {c!r} holds lists or dictionaries (rows {_rows(df, mask)}), which {fmt} "
@@ -80,8 +81,7 @@ def _check_values(df: pd.DataFrame, fmt: str) -> None:
                 f"df[{c!r}] = df[{c!r}].map('; '.join), or write .parquet, which keeps them"
             )
         if fmt == "XLSX":
-            long = col.map(lambda v: isinstance(v, str) and len(v) > XLSX_MAX_TEXT, na_action="ignore")
-            mask = long.fillna(False).astype(bool).to_numpy()
+            mask = np.fromiter((isinstance(v, str) and len(v) > XLSX_MAX_TEXT for v in col), bool, len(col))
             if mask.any():
                 raise DataFormatError(
                     f"column {c!r} holds text longer than the {XLSX_MAX_TEXT:,} characters an XLSX "

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from erbm_geo._atomic import write_atomic
@@ -36,12 +37,8 @@ def _refuse_nul(df: pd.DataFrame, fmt: str) -> None:
     named = [(df.index.name or "index", pd.Series(df.index, index=df.index)), *df.items()]
     for c, col in named:
         if col.dtype == object or pd.api.types.is_string_dtype(col):
-            bad = (
-                col.astype(object)
-                .map(lambda v: isinstance(v, str) and "\x00" in v, na_action="ignore")
-                .fillna(False)
-                .astype(bool)
-                .to_numpy()
+            bad = np.fromiter(
+                (isinstance(v, str) and "\x00" in v for v in col.astype(object)), bool, len(col)
             )
             if bad.any():
                 raise DataFormatError(

@@ -303,6 +303,7 @@ def test_every_file_says_when_it_was_built(tmp_path: Path, monkeypatch: pytest.M
     )
 
 
+@pytest.mark.filterwarnings("error::FutureWarning")  # a NaN filled with False warned
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".gpkg", ".parquet"])
 def test_text_columns_with_no_value_and_rows_without_geometry(tmp_path: Path, suffix: str) -> None:
     """An all-missing nullable text column is written (it once failed the NUL check), and rows
