@@ -638,8 +638,8 @@ def _commune_codes(text: str, table: Any) -> list[str]:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A CSV file of places (one per line, with latitude and longitude columns).",
 )
-@click.option("--lat", "lat_col", help="The file's latitude column [default: lat, latitude…].")
-@click.option("--lon", "lon_col", help="The file's longitude column [default: lon, lng, longitude…].")
+@click.option("--lat", help="The file's latitude column [default: lat, latitude…].")
+@click.option("--lon", help="The file's longitude column [default: lon, lng, longitude…].")
 @click.option("--sep", help="The file's separator [default: detected among ; , tab |].")
 @click.option(
     "--out",
@@ -653,16 +653,22 @@ def _commune_codes(text: str, table: Any) -> list[str]:
     show_default=True,
     help="CSV only: 'fr' for French spreadsheets.",
 )
-def where(
-    point: str | None,
-    lonlat: bool,
-    csv_path: Path | None,
-    lat_col: str | None,
-    lon_col: str | None,
-    sep: str | None,
-    out: Path | None,
-    dialect: str,
-) -> None:
+@click.option(
+    "--geocode",
+    "address",
+    multiple=True,
+    metavar="COLUMN",
+    help="With --csv: find each row's point from its address in COLUMN (repeat for several columns, "
+    "joined by spaces) through the Géoplateforme's geocoding service (online; nothing is sent otherwise).",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="With --geocode: matches scoring below this are flagged and left unanswered.",
+)
+def where(point: str | None, lonlat: bool, csv_path: Path | None, **file_options: Any) -> None:
     """Say what lies at POINT ("50.4322, 2.8319": latitude, longitude), or at every place of --csv.
 
     The answer: commune, EPCI, IRIS, QPV, UNESCO status, cité minière, nearest station, main
@@ -672,23 +678,29 @@ def where(
     from erbm_geo.cli_lookup import answer_file, answer_point
     from erbm_geo.errors import UnknownOptionError
 
+    given = {k for k, v in file_options.items() if v and k not in ("dialect", "min_score")}
     if (point is None) == (csv_path is None):
         raise UnknownOptionError('give either a POINT ("50.4322, 2.8319") or --csv FILE --out FILE')
     if point is not None:
-        if out is not None or lat_col or lon_col or sep:
-            raise UnknownOptionError("--out, --lat, --lon and --sep apply with --csv only")
+        if given:
+            raise UnknownOptionError("--out, --lat, --lon, --sep and --geocode apply with --csv only")
         click.echo(printable(answer_point(point, lonlat=lonlat)))
         return
+    out = file_options.pop("out")
     if out is None:
         raise UnknownOptionError("--csv needs --out FILE (.csv, .xlsx or .gpkg)")
     if lonlat:
         raise UnknownOptionError(
             "--lonlat applies to a POINT; with --csv, name the columns with --lat and --lon"
         )
+    if file_options["address"] and (file_options["lat"] or file_options["lon"]):
+        raise UnknownOptionError("--geocode finds the points from addresses: leave out --lat and --lon")
     if csv_path is None:  # pragma: no cover - excluded by the first check
         return
     _announce_data()
-    report = answer_file(csv_path, out, lat=lat_col, lon=lon_col, sep=sep, dialect=dialect)
+    if file_options["address"]:
+        _progress(f"geocoding the addresses through {settings.geocoder_url}")
+    report = answer_file(csv_path, out, **file_options)
     for line in report.lines():
         click.echo(printable(f"warning: {line}"), err=True)
     _echo(f"{report.rows} rows answered: {out}")

@@ -7,10 +7,12 @@ order, with the report of the rows that could not be answered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from erbm_geo import settings
@@ -64,6 +66,8 @@ class FileReport:
     padded: list[int] = field(default_factory=list)
     extra: list[int] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)
+    not_found: list[int] = field(default_factory=list)
+    unreliable: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """Return the warnings to print, one per kind of problem, with line numbers."""
@@ -74,6 +78,12 @@ class FileReport:
                 "have no usable coordinates (kept with empty answers; see the column 'remarque')",
             ),
             (self.outside, "lie outside the Nord and the Pas-de-Calais (no commune, IRIS or friche site)"),
+            (self.not_found, "have an address the geocoding service did not find (kept without answers)"),
+            (
+                self.unreliable,
+                "have an address matched with a score under the threshold (kept without answers; "
+                "see geocode_label and geocode_score)",
+            ),
             (self.padded, "have fewer fields than the header (the missing ones left empty)"),
             (self.extra, "have more fields than the header (kept in the column 'champs_en_trop')"),
         ):
@@ -83,6 +93,27 @@ class FileReport:
         for mine, theirs in self.renamed.items():
             out.append(f"the file already has a column {mine!r}: the answer's is named {theirs!r}")
         return out
+
+
+def _geocoded(
+    places: pd.DataFrame, address: Sequence[str], min_score: float, report: FileReport
+) -> pd.DataFrame:
+    """Return the point of each row's address (its columns joined by spaces), its match and score."""
+    from erbm_geo.errors import MissingColumnError
+    from erbm_geo.lookup import geocode
+
+    missing = [c for c in address if c not in places.columns]
+    if missing:
+        raise MissingColumnError(
+            f"no column {missing} among {list(places.columns)[:20]}: name the address columns"
+        )
+    text = places[address[0]].astype(str)
+    for c in address[1:]:
+        text = text + " " + places[c].astype(str)
+    found = geocode(text, min_score=min_score)
+    report.not_found = [int(x) for x in found.attrs["not_found"]]
+    report.unreliable = [int(x) for x in found.attrs["unreliable"]]
+    return found
 
 
 def _joined(places: pd.DataFrame, answers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -102,6 +133,8 @@ def answer_file(
     lon: str | None = None,
     sep: str | None = None,
     dialect: str = "standard",
+    address: Sequence[str] = (),
+    min_score: float = 0.5,
 ) -> FileReport:
     """Answer every row of the CSV file *path* and write the table to *out* (.csv, .xlsx, .gpkg).
 
@@ -120,6 +153,12 @@ def answer_file(
         The CSV separator (default: detected).
     dialect : {"standard", "fr"}, default "standard"
         For a .csv *out*: ``"fr"`` for French spreadsheets.
+    address : sequence of str, optional
+        Geocode the address held in these columns (joined by spaces) through the
+        Géoplateforme's service (online, :func:`erbm_geo.lookup.geocode`) instead of reading
+        coordinates; the point found, the label matched and its score are kept beside each row.
+    min_score : float, default 0.5
+        With *address*: matches scoring below it are flagged and left unanswered.
 
     Returns
     -------
@@ -132,6 +171,8 @@ def answer_file(
         If *out* is not .csv, .xlsx or .gpkg, or the dialect does not apply.
     MissingColumnError, EmptyInputError, DataFormatError
         If the file has no usable coordinate columns, no row, or a broken header.
+    GeocodingError
+        With *address*, if the geocoding service cannot be reached (offline) or misanswers.
 
     Examples
     --------
@@ -147,18 +188,28 @@ def answer_file(
     if dialect == "fr" and fmt != "csv":
         raise UnknownOptionError("--dialect applies to .csv files only")
     places = read_places(path, sep=sep)
-    lat_col, lon_col = guess_coordinates(places, lat=lat, lon=lon)
-    pts = to_points(places, lat=lat_col, lon=lon_col)
-    answers = lookup(pts)
-    table, renamed = _joined(places, answers)
     report = FileReport(
-        rows=len(places),
-        unusable=[int(x) for x in answers.attrs["unusable"]],
-        outside=[int(x) for x in answers.attrs["outside"]],
-        padded=list(places.attrs["padded"]),
-        extra=list(places.attrs["extra"]),
-        renamed=renamed,
+        rows=len(places), padded=list(places.attrs["padded"]), extra=list(places.attrs["extra"])
     )
+    if address:
+        found = _geocoded(places, address, min_score, report)
+        pts = to_points(found, lat="geocode_lat", lon="geocode_lon")
+        places = pd.concat([places, found], axis=1)
+    else:
+        lat_col, lon_col = guess_coordinates(places, lat=lat, lon=lon)
+        pts = to_points(places, lat=lat_col, lon=lon_col)
+    answers = lookup(pts)
+    if address:  # a row left without a point says why: not found, or a score under the threshold
+        why = np.where(
+            places["geocode_score"].isna(),
+            "adresse non trouvée",
+            "adresse trouvée avec un score sous le seuil",
+        )
+        answers["remarque"] = answers["remarque"].mask(~places["geocode_fiable"].to_numpy(), why)
+    table, renamed = _joined(places, answers)
+    report.unusable = [] if address else [int(x) for x in answers.attrs["unusable"]]
+    report.outside = [int(x) for x in answers.attrs["outside"]]
+    report.renamed = renamed
     geometry = pts.geometry.copy()
     geometry[~pts.ok] = None  # no coordinates, no geometry (the row is kept)
     _write(

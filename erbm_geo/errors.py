@@ -20,6 +20,7 @@ __all__ = [
     "EmptyInputError",
     "ErbmGeoError",
     "ErbmGeoWarning",
+    "GeocodingError",
     "InvalidGeometryError",
     "InvalidOptionError",
     "MissingColumnError",
@@ -47,6 +48,10 @@ class ChecksumError(ErbmGeoError):
 
 class DownloadError(ErbmGeoError):
     """A dataset could not be downloaded (network error, HTTP error)."""
+
+
+class GeocodingError(ErbmGeoError):
+    """The address geocoding service could not be reached or gave an answer it does not document."""
 
 
 class DataFormatError(ErbmGeoError, ValueError):

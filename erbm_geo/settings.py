@@ -18,6 +18,11 @@ cache_dir : pathlib.Path
 mirror_url : str or None
     Base URL of an HTTP copy of the mirror tree (``ERBM_GEO_MIRROR_URL``), tried before each
     dataset's own download URL.
+geocoder_url : str
+    Base URL of the address geocoding service :func:`erbm_geo.lookup.geocode` calls (its
+    ``/search`` and ``/search/csv`` endpoints): the Géoplateforme's,
+    ``https://data.geopf.fr/geocodage``, unless ``ERBM_GEO_GEOCODER_URL`` names another (a
+    local copy of the service, say). Nothing is sent unless geocoding is asked for.
 use_cache : bool
     Cache prepared layers (Arrow IPC files) keyed by the source checksums (default True;
     ``ERBM_GEO_NO_CACHE=1`` turns it off).
@@ -53,6 +58,7 @@ __all__ = [
     "default_data_dir",
     "default_threads",
     "download_timeout",
+    "geocoder_url",
     "mirror_url",
     "threads",
     "use_cache",
@@ -142,6 +148,7 @@ def default_cache_dir() -> Path:
 data_dir: Path | None = default_data_dir()
 cache_dir: Path = default_cache_dir()
 mirror_url: str | None = os.environ.get("ERBM_GEO_MIRROR_URL") or None
+geocoder_url: str = os.environ.get("ERBM_GEO_GEOCODER_URL") or "https://data.geopf.fr/geocodage"
 use_cache: bool = os.environ.get("ERBM_GEO_NO_CACHE", "") not in ("1", "true", "yes")
 crs: str = "EPSG:2154"
 web_crs: str = "EPSG:4326"
@@ -178,6 +185,12 @@ def _url(v: object) -> str | None:
     raise TypeError("None or an http(s):// URL")
 
 
+def _http_url(v: object) -> str:
+    if isinstance(v, str) and v.startswith(("http://", "https://")) and len(v) > len("https://"):
+        return v.rstrip("/")
+    raise TypeError("an http(s):// URL")
+
+
 def _seconds(v: object) -> float:
     if isinstance(v, int | float) and not isinstance(v, bool) and 0 < float(v) < float("inf"):
         return float(v)
@@ -194,6 +207,7 @@ _CHECKS = {
     "data_dir": _optional_path,
     "cache_dir": _path,
     "mirror_url": _url,
+    "geocoder_url": _http_url,
     "use_cache": _flag,
     "crs": _crs,
     "web_crs": _crs,

@@ -9,10 +9,12 @@ Géoplateforme's geocoding service.
 
 from erbm_geo.lookup.answer import describe
 from erbm_geo.lookup.core import LOOKUP_COLUMNS, OUTSIDE, LookupLayers, builtin_layers, lookup
+from erbm_geo.lookup.geocoding import GEOCODE_COLUMNS, geocode, geocode_one
 from erbm_geo.lookup.points import FRANCE_BOUNDS, REASONS, Points, parse_point, to_points
 
 __all__ = [
     "FRANCE_BOUNDS",
+    "GEOCODE_COLUMNS",
     "LOOKUP_COLUMNS",
     "OUTSIDE",
     "REASONS",
@@ -20,6 +22,8 @@ __all__ = [
     "Points",
     "builtin_layers",
     "describe",
+    "geocode",
+    "geocode_one",
     "lookup",
     "parse_point",
     "to_points",

@@ -120,3 +120,43 @@ def test_bad_files_exit_2_naming_the_fix(
     out = ["--out", str(tmp_path / "o.csv")] if "--out" not in args else []
     assert main(["-q", "where", "--csv", str(src), *out, *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_addresses_geocoded_through_a_local_stand_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from erbm_geo import settings
+    from tests.geocoder import service
+
+    src = tmp_path / "adresses.csv"
+    src.write_text(
+        "id;numero;voie;commune\r\n"
+        "1;1;rue de l'Essai;62300 Lens\r\n"
+        "2;;nulle part;\r\n"
+        "3;;Rue incertaine;Lens\r\n"
+        "4;;=cmd|' /C calc'!A0;\r\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.xlsx"
+    with service() as (url, asked):
+        monkeypatch.setattr(settings, "geocoder_url", url)
+        args = ["-q", "where", "--csv", str(src), "--geocode", "numero", "--geocode", "voie"]
+        assert main([*args, "--geocode", "commune", "--out", str(out)]) == 0
+    assert asked["requests"] == ["/search/csv"]
+    err = capsys.readouterr().err
+    assert "1 of 4 rows have an address the geocoding service did not find" in err and "lines 3" in err
+    assert "score under the threshold" in err and "lines 4" in err
+    ws = openpyxl.load_workbook(out)["donnees"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0]["nom_commune"] == "Lens" and rows[0]["geocode_score"] == 0.93
+    assert rows[1]["remarque"] == "adresse non trouvée" and rows[1]["nom_commune"] is None
+    assert rows[2]["remarque"] == "adresse trouvée avec un score sous le seuil"
+    assert rows[2]["geocode_label"] == "Rue Incertaine 62300 Lens"
+    cell = ws.cell(row=5, column=head.index("geocode_label") + 1)  # text from the service stays text
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x","clic")'  # a string, not a formula
+    # offline: a clear error, exit 2, nothing written
+    monkeypatch.setattr(settings, "geocoder_url", "http://127.0.0.1:9")
+    assert main([*args, "--out", str(tmp_path / "x.csv")]) == 2
+    assert "cannot be reached" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
