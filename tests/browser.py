@@ -227,3 +227,52 @@ def home_search(html_path: Path, names: list[str]) -> list[str]:
     import html
 
     return [str(s) for s in json.loads(html.unescape(m.group(1)))]
+
+
+def ici(html_path: Path, points: list[tuple[float, float]]) -> list[str]:
+    """Open « Ici » on *html_path*'s first map at each (lat, lon) of *points*, through the page's
+    own ``ERBM.ici``, and return the text of each answer (the popup) — "" where none opened."""
+    script = (
+        "<script>window.addEventListener('load', function () { setTimeout(function () {"
+        f" var pts = {json.dumps(points)}, out = [];"
+        " function read() { var p = document.querySelectorAll('.leaflet-popup-content');"
+        "  return p.length ? p[p.length - 1].innerText : ''; }"
+        " window.ERBM.ici(pts[0][0], pts[0][1], false);"  # the first answer loads assets/ici.js
+        " setTimeout(function () {"
+        "  pts.forEach(function (p) { window.ERBM.ici(p[0], p[1], false); out.push(read()); });"
+        "  var pre = document.createElement('pre'); pre.id = '__ici';"
+        "  pre.textContent = JSON.stringify(out); document.body.appendChild(pre);"
+        " }, 1500); }, 300); });</script>"
+    )
+    return [str(s) for s in _probe(html_path, script, ["--virtual-time-budget=15000"], "__ici")]
+
+
+def search_from(html_path: Path, text: str) -> dict[str, str]:
+    """Type *text* into the search box of *html_path* (in a frame) and return the address the
+    frame shows afterwards and the text of any « Ici » answer open there."""
+    wrapper = html_path.with_name(f".searchfrom-{html_path.name}")
+    wrapper.write_text(
+        '<!doctype html><html><body><iframe id="f" style="width:1200px;height:800px"></iframe><script>'
+        "var f = document.getElementById('f'), done = false;"
+        "f.onload = function () { if (done) { return; } done = true;"
+        " var inp = f.contentDocument.querySelector('form.recherche input');"
+        f" inp.value = {json.dumps(text)}; inp.dispatchEvent(new Event('change'));"
+        " setTimeout(function () { var d = f.contentDocument, p = d.querySelector('.leaflet-popup-content');"
+        "  var pre = document.createElement('pre'); pre.id = '__from';"
+        "  pre.textContent = JSON.stringify({href: String(f.contentWindow.location.href),"
+        "   ici: p ? p.innerText : ''}); document.body.appendChild(pre); }, 3000); };"
+        f"f.src = {json.dumps(html_path.name)};</script></body></html>",
+        "utf-8",
+    )
+    try:
+        dom = _run(
+            ["--allow-file-access-from-files", "--virtual-time-budget=20000", "--dump-dom", wrapper.as_uri()],
+            timeout=120,
+        )
+    finally:
+        wrapper.unlink(missing_ok=True)
+    m = re.search(r'<pre id="__from">(.*?)</pre>', dom, re.S)
+    assert m, f"no report from the framed page (chromium output: {dom[:500]!r})"
+    import html
+
+    return {k: str(v) for k, v in json.loads(html.unescape(m.group(1))).items()}

@@ -14,6 +14,7 @@ Layout of the output folder::
     assets/atlas.css              the only stylesheet (Leaflet's rules included)
     assets/site.js                search box and sortable tables
     assets/carte.js, contexte.js  Leaflet, the map runtime and the offline context (shared)
+    assets/ici.js                 the layers « Ici » answers a click from (loaded on demand)
     donnees/*                     downloadable tables
 
 Pages are rendered by Jinja2 with autoescaping; data reaches the templates as values only.
@@ -42,6 +43,7 @@ from erbm_geo.atlas import charts
 from erbm_geo.atlas.evolution import Temps, carte_variation, classement, serie, temps
 from erbm_geo.atlas.friches import SOURCES as FRICHES_SOURCES
 from erbm_geo.atlas.friches import Friches, couche, friches, lignes, resume_changement
+from erbm_geo.atlas.ici import ici_js
 from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.data.facts import FACT_TABLES, read_fact_table
@@ -215,6 +217,17 @@ def _assets(ctx: _Context, out: Path) -> None:
             outline=features(layers.basin_outline(), tolerance=40.0),
             rail=features(layers.rail_lines(territory="bassin_minier"), tolerance=30.0),
             villes=villes,
+        ),
+    )
+    write_text_atomic(
+        out / "assets" / "ici.js",
+        ici_js(
+            bien=layers.bien_inscrit(),
+            zone_tampon=layers.zone_tampon(),
+            cites=ctx.cites,
+            qpv=ctx.qpv,
+            stations=builtin.stations(),
+            basin=ctx.communes,
         ),
     )
 

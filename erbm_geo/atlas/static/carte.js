@@ -77,7 +77,6 @@
         var p = props[f.properties.code] || {};
         var t = [f.properties.nom].concat(p.t || []);
         l.bindTooltip(function () { return lignes(t); }, { sticky: true });
-        l.on("click", function () { window.location.href = racine + "communes/" + f.properties.code + ".html"; });
       }
     }).addTo(map);
     enregistrer(communes, "Communes");
@@ -118,7 +117,7 @@
       onEachFeature: function (f, l) {
         var p = f.properties || {};
         if (p.t && o.tooltip !== false) { l.bindTooltip(function () { return lignes(p.t); }, { sticky: true }); }
-        if (p.h && /^https?:\/\/[^\s"'<>]+$/i.test(p.h)) { l.bindPopup(function () { return fiche(p); }); }
+        if (p.h && /^https?:\/\/[^\s"'<>]+$/i.test(p.h)) { l.options.bubblingMouseEvents = false; l.bindPopup(function () { return fiche(p); }); }
       }
     });
     enregistrer(layer, o.name);
@@ -126,6 +125,134 @@
     if (st.hachures) { hachurer(map, layer, st.color || "#3f007d"); }
     return layer;
   }
+
+
+  /* ---- « Ici » : ce qu'il y a à l'endroit cliqué, calculé dans la page (aucune requête) ----
+     Communes : le contexte partagé ; le reste : assets/ici.js, chargé au premier clic. Les
+     polygones sont triés par code : un point dans deux polygones prend le plus petit code. */
+  var ICI = null, attente = [];
+  function chargerIci(suite) {
+    if (window.ERBM_ICI) { suite(); return; }
+    attente.push(suite);
+    if (attente.length > 1) { return; }
+    var s = document.createElement("script");
+    s.src = racine + "assets/ici.js";
+    s.onload = function () { var a = attente; attente = []; a.forEach(function (f) { f(); }); };
+    s.onerror = function () { var a = attente; attente = []; a.forEach(function (f) { f(); }); };
+    document.head.appendChild(s);
+  }
+  function boite(g) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(v) {
+      if (typeof v[0] === "number") { b[0] = Math.min(b[0], v[0]); b[1] = Math.min(b[1], v[1]); b[2] = Math.max(b[2], v[0]); b[3] = Math.max(b[3], v[1]); return; }
+      v.forEach(walk);
+    })(g.coordinates);
+    return b;
+  }
+  function preparer(fc) {
+    ERBM.decode(fc);
+    fc.features.forEach(function (f) { f.boite = boite(f.geometry); });
+    return fc.features;
+  }
+  /* un point sur le bord compte dedans, comme dans erbm_geo.lookup */
+  function surSegment(x, y, a, b) {
+    var cross = (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]);
+    if (Math.abs(cross) > 1e-12) { return false; }
+    return x >= Math.min(a[0], b[0]) && x <= Math.max(a[0], b[0]) && y >= Math.min(a[1], b[1]) && y <= Math.max(a[1], b[1]);
+  }
+  function dansPolygone(x, y, anneaux) {
+    var dedans = false;
+    for (var r = 0; r < anneaux.length; r++) {
+      var a = anneaux[r];
+      for (var i = 0, j = a.length - 1; i < a.length; j = i++) {
+        if (surSegment(x, y, a[j], a[i])) { return true; }
+        if ((a[i][1] > y) !== (a[j][1] > y) && x < (a[j][0] - a[i][0]) * (y - a[i][1]) / (a[j][1] - a[i][1]) + a[i][0]) { dedans = !dedans; }
+      }
+    }
+    return dedans;
+  }
+  function contient(f, x, y) {
+    var b = f.boite, g = f.geometry;
+    if (x < b[0] || x > b[2] || y < b[1] || y > b[3]) { return false; }
+    if (g.type === "Polygon") { return dansPolygone(x, y, g.coordinates); }
+    if (g.type === "MultiPolygon") { return g.coordinates.some(function (p) { return dansPolygone(x, y, p); }); }
+    return false;
+  }
+  function premier(liste, x, y) {
+    var trouves = liste.filter(function (f) { return contient(f, x, y); });
+    return { f: trouves[0] || null, n: trouves.length };
+  }
+  function distance(lat1, lon1, lat2, lon2) {  /* haversine, en mètres */
+    var R = 6371008.8, r = Math.PI / 180;
+    var dp = (lat2 - lat1) * r, dl = (lon2 - lon1) * r;
+    var h = Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dl / 2) * Math.sin(dl / 2);
+    return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+  var nf = { c: new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+             p: new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 5, maximumFractionDigits: 5 }) };
+  function lignesIci(lat, lon, inverse) {
+    var x = lon, y = lat, t = [];
+    if (!ICI) { ICI = {}; }
+    if (!ICI.qpv && window.ERBM_ICI) {
+      var D = window.ERBM_ICI;
+      ICI.bien = preparer(D.bien); ICI.zone = preparer(D.zone); ICI.cites = preparer(D.cites);
+      ICI.qpv = preparer(D.qpv); ICI.stations = ERBM.decode(D.stations).features; ICI.rayon = D.rayon;
+    }
+    if (!ICI.communes && C) {
+      ICI.communes = preparer(C.communes).slice().sort(function (a, b) { return a.properties.code < b.properties.code ? -1 : 1; });
+    }
+    t.push(["Ici", "latitude " + nf.p.format(lat) + ", longitude " + nf.p.format(lon) + (inverse ? " (lues dans l'ordre longitude, latitude)" : "")]);
+    var c = ICI.communes ? premier(ICI.communes, x, y).f : null;
+    if (!c) {
+      t.push(["Commune", "hors des communes du Bassin minier"]);
+      return t;
+    }
+    t.push(["Commune", c.properties.nom, /^[0-9AB]{5}$/.test(c.properties.code) ? racine + "communes/" + c.properties.code + ".html" : null]);
+    if (!ICI.qpv) { t.push(["", "Les autres réponses n'ont pas pu être chargées (fichier assets/ici.js absent)."]); return t; }
+    var q = premier(ICI.qpv, x, y).f;
+    t.push(["Quartier prioritaire", q ? q.properties.n : "aucun"]);
+    var b = premier(ICI.bien, x, y).f, z = premier(ICI.zone, x, y).f;
+    t.push(["Patrimoine mondial", b ? "élément du bien inscrit (" + b.properties.n + ")" : z ? "zone tampon du bien inscrit" : "ni bien inscrit ni zone tampon"]);
+    var ct = premier(ICI.cites, x, y);
+    t.push(["Cité minière", ct.f ? ct.f.properties.n + " (" + ct.f.properties.t + ")" + (ct.f.properties.e ? ", programme ERBM" : "") + (ct.n > 1 ? " ; " + ct.n + " cités se chevauchent ici" : "") : "aucune"]);
+    var best = null, d = Infinity;
+    ICI.stations.forEach(function (s) {
+      var k = distance(lat, lon, s.geometry.coordinates[1], s.geometry.coordinates[0]);
+      if (k < d) { d = k; best = s; }
+    });
+    t.push(["Gare ou station la plus proche", best && d <= ICI.rayon ? best.properties.n + (best.properties.m ? " (" + best.properties.m + ")" : "") + ", à " + nf.c.format(d / 1000) + " km" : "aucune à moins de " + nf.c.format(ICI.rayon / 1000) + " km"]);
+    return t;
+  }
+  function panneauIci(lat, lon, inverse) {
+    var d = document.createElement("div"); d.className = "ici";
+    var h = document.createElement("p"); h.className = "ici-titre"; h.textContent = "Qu'y a-t-il ici ?"; d.appendChild(h);
+    var dl = document.createElement("dl");
+    lignesIci(lat, lon, inverse).forEach(function (l) {
+      var dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = l[0];
+      if (l[2]) { var a = document.createElement("a"); a.href = l[2]; a.textContent = l[1]; dd.appendChild(a); } else { dd.textContent = l[1]; }
+      dl.appendChild(dt); dl.appendChild(dd);
+    });
+    d.appendChild(dl);
+    var n = document.createElement("p"); n.className = "note";
+    n.textContent = "Calculé dans la page à partir des contours simplifiés de l'atlas : près d'une limite, la réponse peut différer.";
+    d.appendChild(n);
+    return d;
+  }
+  function ici(map, latlng, inverse) {
+    chargerIci(function () {
+      L.popup({ maxWidth: 320, autoPanPadding: [20, 20] }).setLatLng(latlng).setContent(panneauIci(latlng.lat, latlng.lng, inverse)).openOn(map);
+    });
+  }
+  ERBM.ici = function (lat, lon, inverse) {
+    var map = ERBM.maps[0];
+    if (!map) { return false; }
+    var ll = L.latLng(lat, lon);
+    map.setView(ll, Math.max(map.getZoom(), 14), { animate: false });
+    map.getContainer().scrollIntoView({ block: "center" });
+    ici(map, ll, inverse);
+    return true;
+  };
 
   function dessiner(el) {
     var src = document.getElementById(el.getAttribute("data-carte"));
@@ -160,9 +287,17 @@
     if (echelle) { echelle(); }
     ERBM.maps.push(map);
     el.addEventListener("focus", function () { map.scrollWheelZoom.enable(); });
+    map.on("click", function (e) { ici(map, e.latlng); });
+    /* au clavier : la carte sélectionnée, Entrée dit ce qu'il y a en son centre */
+    el.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && e.target === el) { e.preventDefault(); ici(map, map.getCenter()); }
+    });
   }
 
   document.querySelectorAll(".carte[data-carte]").forEach(dessiner);
+  /* #ici=lat,lon (depuis la recherche d'une autre page) : ouvrir « Ici » à ce point */
+  var m = /^#ici=(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(,inverse)?$/.exec(window.location.hash);
+  if (m && ERBM.maps.length) { ERBM.ici(parseFloat(m[1]), parseFloat(m[2]), !!m[3]); }
   /* Sur petit écran, la légende commence repliée. */
   if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
     document.querySelectorAll("details.legende").forEach(function (d) { d.removeAttribute("open"); });

@@ -10,13 +10,33 @@
     parNom.set(cle(c[0]), c[1]);
     if (liste) { var o = document.createElement("option"); o.value = c[0]; liste.appendChild(o); }
   });
+  /* « 50.4322, 2.8319 » (latitude, longitude, comme les cartes en ligne les donnent), aussi
+     « 50,4322 ; 2,8319 » ; une paire inversée (hors de France, en France dans l'autre ordre)
+     est lue dans l'autre ordre, et la réponse le dit */
+  function nombre(s) { s = s.replace("\u2212", "-").replace(",", "."); return /^-?\d+(\.\d+)?$/.test(s) ? parseFloat(s) : NaN; }
+  function enFrance(lat, lon) { return lat >= 41 && lat <= 51.5 && lon >= -5.5 && lon <= 10; }
+  function point(texte) {
+    var t = texte.trim().replace(/^\(|\)$/g, ""), parts;
+    if (t.indexOf(";") >= 0) { parts = t.split(";"); }
+    else if ((t.match(/,/g) || []).length === 1) { parts = t.split(","); }
+    else { parts = t.split(/,?\s+/); }
+    if (parts.length !== 2) { return null; }
+    var lat = nombre(parts[0].trim()), lon = nombre(parts[1].trim());
+    if (isNaN(lat) || isNaN(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) { return null; }
+    if (!enFrance(lat, lon) && enFrance(lon, lat)) { return [lon, lat, true]; }
+    return [lat, lon, false];
+  }
   var form = document.querySelector("form.recherche");
   if (form) {
     var champ = form.querySelector("input");
     function aller() {
       var code = parNom.get(cle(champ.value));
       if (typeof code === "string" && /^[0-9AB]{5}$/.test(code)) { window.location.href = racine + "communes/" + code + ".html"; return true; }
-      return false;
+      var p = point(champ.value);
+      if (!p) { return false; }
+      if (window.ERBM && window.ERBM.ici && window.ERBM.ici(p[0], p[1], p[2])) { return true; }
+      window.location.href = racine + "index.html#ici=" + p[0] + "," + p[1] + (p[2] ? ",inverse" : "");
+      return true;
     }
     champ.addEventListener("change", aller);
     form.addEventListener("submit", function (e) { if (aller()) { e.preventDefault(); } });
