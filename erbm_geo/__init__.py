@@ -12,6 +12,7 @@ Layers (data flows one way; nothing imports upward):
 ``erbm_geo.layers``      the model: territory, heritage, cités, QPV, centres, friches, socio, transport
 ``erbm_geo.indicators``  distance, overlap, access, context, aggregation; ``builtin`` targets;
                         the indicator table
+``erbm_geo.lookup``      « Qu'y a-t-il ici ? »: what lies at any point or file of places
 ``erbm_geo.maps``        Folium maps, static maps, class breaks
 ``erbm_geo.atlas``       the publishable French atlas (templates, charts, map data)
 ``erbm_geo.raster``      distance surfaces, densities, zonal statistics
@@ -30,10 +31,10 @@ from erbm_geo._version import __version__
 
 __all__ = ["__version__", "errors", "settings"]
 
-_LAZY = {"geom", "data", "layers", "indicators", "maps", "atlas", "raster", "export", "cli"}
+_LAZY = {"geom", "data", "layers", "indicators", "lookup", "maps", "atlas", "raster", "export", "cli"}
 
 if TYPE_CHECKING:  # pragma: no cover
-    from erbm_geo import atlas, data, export, geom, indicators, layers, maps, raster  # noqa: F401
+    from erbm_geo import atlas, data, export, geom, indicators, layers, lookup, maps, raster  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -362,6 +362,72 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
             "try:\n    eg.layers.user_layer(bhns.set_crs(None, allow_override=True), name='BHNS')\n"
             "except CRSError as e:\n    print(e)",
         ),
+        (
+            "md",
+            "## A social landlord's file: « Qu'y a-t-il ici ? » for every dwelling\n\n"
+            "A landlord holds thousands of dwellings with their coordinates, exported from a "
+            "spreadsheet: semicolons, decimal commas, codes with leading zeros, a few rows "
+            "without coordinates or with latitude and longitude swapped. The file here is "
+            "**invented**: 3,000 points drawn in the communes of the CA de Lens - Liévin by "
+            "`erbm_geo.synthetic` (weighted by population), written as such a spreadsheet would.",
+        ),
+        (
+            "code",
+            "import pandas as pd\n\nfrom erbm_geo.synthetic import synthetic_buildings\n\n"
+            "communes = eg.layers.communes()\n"
+            "lens_lievin = communes[communes['siren_epci'] == '246200364']\n"
+            "pts = synthetic_buildings(lens_lievin, 3000, seed=7).geometry.centroid.to_crs(4326)\n"
+            "logements = pd.DataFrame({\n"
+            "    'reference': [f'{i:06d}' for i in range(len(pts))],\n"
+            "    'latitude': [f'{y:.6f}'.replace('.', ',') for y in pts.y],\n"
+            "    'longitude': [f'{x:.6f}'.replace('.', ',') for x in pts.x],\n"
+            "})\n"
+            "logements.loc[[5, 50, 500], ['latitude', 'longitude']] = ''  # no coordinates\n"
+            "logements.loc[[7, 70], ['latitude', 'longitude']] = logements.loc[[7, 70], ['longitude', 'latitude']].to_numpy()  # swapped\n"
+            "fichier = pathlib.Path(tempfile.mkdtemp()) / 'logements.csv'\n"
+            "logements.to_csv(fichier, sep=';', index=False, encoding='utf-8-sig')\n"
+            "print(fichier.read_text('utf-8-sig').splitlines()[:3])",
+        ),
+        (
+            "md",
+            "`read_places` reads it as the spreadsheet wrote it (separator, encoding, every field as "
+            "text, indexed by line number) and `lookup` answers every row, keeping those it "
+            "cannot answer with the reason:",
+        ),
+        (
+            "code",
+            "places = eg.lookup.files.read_places(fichier)\n"
+            "reponses = eg.lookup.lookup(places, lat='latitude', lon='longitude')\n"
+            "assert len(reponses) == len(places) == 3000\n"
+            "print('lignes sans réponse :', reponses.attrs['unusable'])\n"
+            "reponses.loc[reponses.attrs['unusable'], ['remarque']]",
+        ),
+        ("md", "What the landlord asks, dwelling by dwelling, summed:"),
+        (
+            "code",
+            "usable = reponses[reponses['remarque'] == '']\n"
+            "pd.Series({\n"
+            "    'logements': len(usable),\n"
+            "    'dans un QPV': int(usable['qpv_code'].notna().sum()),\n"
+            "    'dans le bien inscrit UNESCO': int((usable['unesco_statut'] == 'bien inscrit').sum()),\n"
+            "    'dans la zone tampon': int((usable['unesco_statut'] == 'zone tampon').sum()),\n"
+            "    'dans une cité minière': int(usable['cite_id'].notna().sum()),\n"
+            "    'dont cité du programme ERBM': int(usable['erbm_programme'].fillna(False).sum()),\n"
+            "    'à moins de 800 m d\\'une gare ou station': int((usable['station_proche_distance_m'] < 800).sum()),\n"
+            "})",
+        ),
+        ("md", "By commune, the share of the dwellings in a QPV:"),
+        (
+            "code",
+            "in_qpv = usable['qpv_code'].notna().groupby(usable['nom_commune']).mean()\n"
+            "in_qpv.sort_values(ascending=False).head(8).round(2)",
+        ),
+        (
+            "md",
+            "The same from the command line, keeping every column of the file in its order, "
+            "the answers after them (`.xlsx` adds the French dictionary):\n\n"
+            "```bash\nerbm-geo where --csv logements.csv --out logements_ici.xlsx\n```",
+        ),
     ],
 }
 

@@ -9,6 +9,7 @@ Géoplateforme's geocoding service.
 
 from erbm_geo.lookup.answer import describe
 from erbm_geo.lookup.core import LOOKUP_COLUMNS, OUTSIDE, LookupLayers, builtin_layers, lookup
+from erbm_geo.lookup.files import guess_coordinates, read_places
 from erbm_geo.lookup.geocoding import GEOCODE_COLUMNS, geocode, geocode_one
 from erbm_geo.lookup.points import FRANCE_BOUNDS, REASONS, Points, parse_point, to_points
 
@@ -24,7 +25,9 @@ __all__ = [
     "describe",
     "geocode",
     "geocode_one",
+    "guess_coordinates",
     "lookup",
     "parse_point",
+    "read_places",
     "to_points",
 ]
