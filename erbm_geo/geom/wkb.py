@@ -158,8 +158,10 @@ def check_wkb(
         try:
             if _walk(bytes(blobs[int(i)])) > MAX_DEPTH:  # type: ignore[call-overload]
                 deep.append(int(i))
-        except (_Broken, struct.error) as exc:
-            broken.append((int(i), str(exc) or "truncated"))
+        except _Broken as exc:
+            broken.append((int(i), str(exc)))
+        except struct.error:  # a count or a header read past the end
+            broken.append((int(i), "truncated: a count runs past the end of the geometry"))
     label = (lambda i: labels[i]) if labels is not None else (lambda i: i)
     if deep:
         raise NestingError(

@@ -214,3 +214,17 @@ def test_nearest_to_mixed_targets() -> None:
     d = shapely.distance(src[:, None], tgt[None, :])
     np.testing.assert_allclose(dist, d.min(axis=1))
     assert every(idx == np.argmin(d, axis=1))
+
+
+def test_repair_keeps_a_place_for_geometries_that_vanish_and_takes_lists() -> None:
+    """A polygon collapsing to a line has no polygon left: None in its place, even last; a plain
+    list (even empty) is accepted."""
+    from erbm_geo.geom.spatial import repair_geometries
+
+    square = shapely.box(0, 0, 1, 1)
+    flat = shapely.Polygon([(0, 0), (1, 1), (2, 2), (0, 0)])
+    got = repair_geometries([square, flat])
+    assert len(got) == 2 and got[0].equals(square) and got[1] is None
+    got = repair_geometries([flat, square, flat])
+    assert got[0] is None and got[1].equals(square) and got[2] is None
+    assert len(repair_geometries([])) == 0

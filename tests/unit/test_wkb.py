@@ -1,0 +1,151 @@
+"""The WKB structure walk (erbm_geo.geom.wkb) against WKB written byte by byte: every flavour of
+type code (ISO Z/M/ZM, EWKB flags and SRID), both byte orders, exact depths, and each way a blob
+can be broken — named, never misread."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+import shapely
+from hypothesis import given
+from hypothesis import strategies as st
+
+from erbm_geo.errors import NestingError
+from erbm_geo.geom.wkb import MAX_DEPTH, _walk, check_wkb
+
+EWKB_Z, EWKB_M, EWKB_SRID = 0x80000000, 0x40000000, 0x20000000
+
+
+def head(code: int, order: str = "<", srid: int | None = None) -> bytes:
+    flag = bytes([1 if order == "<" else 0])
+    if srid is None:
+        return flag + struct.pack(order + "I", code)
+    return flag + struct.pack(order + "I", code | EWKB_SRID) + struct.pack(order + "I", srid)
+
+
+def point(dims: int, code: int, order: str = "<", srid: int | None = None) -> bytes:
+    return head(code, order, srid) + struct.pack(order + "d" * dims, *range(dims))
+
+
+def line(dims: int, code: int, n: int = 2, order: str = "<") -> bytes:
+    return (
+        head(code, order)
+        + struct.pack(order + "I", n)
+        + struct.pack(order + "d" * dims * n, *range(dims * n))
+    )
+
+
+def polygon(dims: int, code: int, rings: tuple[int, ...] = (4, 4), order: str = "<") -> bytes:
+    out = head(code, order) + struct.pack(order + "I", len(rings))
+    for k in rings:
+        out += struct.pack(order + "I", k) + struct.pack(order + "d" * dims * k, *range(dims * k))
+    return out
+
+
+def collection(parts: list[bytes], code: int = 7, order: str = "<", srid: int | None = None) -> bytes:
+    return head(code, order, srid) + struct.pack(order + "I", len(parts)) + b"".join(parts)
+
+
+# (dims, point code, line code, polygon code): 2D, ISO Z, ISO M, ISO ZM, EWKB Z, EWKB M, EWKB ZM
+FLAVOURS = [
+    (2, 1, 2, 3),
+    (3, 1001, 1002, 1003),
+    (3, 2001, 2002, 2003),
+    (4, 3001, 3002, 3003),
+    (3, 1 | EWKB_Z, 2 | EWKB_Z, 3 | EWKB_Z),
+    (3, 1 | EWKB_M, 2 | EWKB_M, 3 | EWKB_M),
+    (4, 1 | EWKB_Z | EWKB_M, 2 | EWKB_Z | EWKB_M, 3 | EWKB_Z | EWKB_M),
+]
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+@pytest.mark.parametrize(("dims", "p", "ln", "pg"), FLAVOURS)
+def test_every_flavour_is_walked_to_its_end(dims: int, p: int, ln: int, pg: int, order: str) -> None:
+    """A part misread by one coordinate or four bytes would leave the walk misaligned: the
+    collection's next part and its end must still be found exactly."""
+    parts = [
+        point(dims, p, order),
+        line(dims, ln, 3, order),
+        polygon(dims, pg, (4, 5), order),
+        point(dims, p, order),
+    ]
+    assert _walk(collection(parts, order=order)) == 2
+    assert _walk(collection([collection(parts, 7, order)], order=order)) == 3
+    check_wkb([collection(parts, order=order)])
+    with_srid = collection([point(dims, p, order, srid=2154), point(dims, p, order)], order=order, srid=2154)
+    assert _walk(with_srid) == 2
+
+
+def test_shapely_s_own_wkb_agrees() -> None:
+    g = shapely.from_wkt(
+        "GEOMETRYCOLLECTION (POINT Z (1 2 3), MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0))), "
+        "GEOMETRYCOLLECTION (LINESTRING (0 0, 1 1), "
+        "POLYGON ((0 0, 2 0, 2 2, 0 0), (0.5 0.5, 1 0.5, 1 1, 0.5 0.5))))"
+    )
+    for flavor in ("iso", "extended"):
+        assert _walk(shapely.to_wkb(g, flavor=flavor, output_dimension=3)) == 3
+    assert _walk(shapely.to_wkb(shapely.set_srid(g, 2154), flavor="extended", include_srid=True)) == 3
+    assert _walk(shapely.to_wkb(g, byte_order=0)) == 3
+
+
+@given(st.integers(0, MAX_DEPTH + 3))
+def test_depth_is_exact_and_the_limit_is_inclusive(extra: int) -> None:
+    blob = collection([point(2, 1)])
+    for _ in range(extra):
+        blob = collection([blob, point(2, 1)])
+    depth = extra + 2  # the collection is level 1, its point level 2
+    assert _walk(blob) == min(depth, MAX_DEPTH + 1)  # the walk stops one level past the limit
+    if depth <= MAX_DEPTH:
+        check_wkb([blob])
+    else:
+        with pytest.raises(NestingError, match=f"deeper than {MAX_DEPTH} levels"):
+            check_wkb([blob])
+
+
+def test_at_the_limit_the_rest_is_still_checked() -> None:
+    blob = collection([point(2, 1)])
+    for _ in range(MAX_DEPTH - 2):
+        blob = collection([blob])
+    assert _walk(blob) == MAX_DEPTH
+    with pytest.raises(NestingError, match="bytes after the geometry"):
+        check_wkb([blob + b"\x00"])
+
+
+@pytest.mark.parametrize(
+    ("blob", "message"),
+    [
+        (collection([point(2, 1)])[:-1], "truncated"),
+        (collection([point(2, 1)]) + b"\x00\x00", "2 bytes after the geometry"),
+        (collection([bytes([2]) + point(2, 1)[1:]]), "byte order 2 at byte 9"),
+        (collection([head(17) + b"\x00" * 8]), "geometry type 17"),
+        (head(7) + struct.pack("<I", 10**6), "1000000 parts announced in 9 bytes"),
+        (collection([head(2) + struct.pack("<I", 0xFFFFFFFF)]), "truncated coordinates"),
+        (
+            collection([head(3) + struct.pack("<I", 1) + struct.pack("<I", 0xFFFFFFFF)]),
+            "truncated coordinates",
+        ),
+        (collection([head(7) + struct.pack("<I", 0xFFFFFFFF)]), "parts announced"),
+        (collection([head(1)]), "truncated coordinates"),  # a header that ends the blob
+        (collection([head(3) + struct.pack("<I", 0xFFFFFFFF)]), "truncated"),  # rings: unsigned
+        (head(7) + struct.pack("<I", 9), "truncated header"),  # 9 parts in 9 bytes: none fits
+        (head(7)[:3], "truncated"),
+    ],
+)
+def test_each_broken_structure_is_named(blob: bytes, message: str) -> None:
+    with pytest.raises(NestingError, match="broken WKB structure") as err:
+        check_wkb([None, blob], labels=["a", "b"])
+    assert message in str(err.value) and "['b']" in str(err.value)
+
+
+def test_only_collections_are_walked_and_rows_are_named() -> None:
+    deep = collection([point(2, 1)])
+    for _ in range(MAX_DEPTH + 1):
+        deep = collection([deep])
+    broken = bytes([1]) + struct.pack("<I", 1) + b"\x00"  # a point cut short: GEOS's to judge
+    check_wkb([broken, None, b"", point(2, 1), line(2, 2)])
+    with pytest.raises(NestingError, match=r"1 geometry\(ies\) are nested deeper.*\[2\]"):
+        check_wkb([point(2, 1), None, deep])
+    for code in (4, 5, 6):  # multi-point, multi-line, multi-polygon are walked too
+        with pytest.raises(NestingError, match="broken"):
+            check_wkb([head(code, ">") + struct.pack(">I", 2) + point(2, 1, ">")])
