@@ -263,6 +263,10 @@ def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str, year
     else:
         _progress(f"computing the indicators of {of}")
         table = indicator_table(user_layer(Path(of), name=Path(of).name))
+    quoi = {"communes": "des communes", "cites": "des cités minières"}.get(of, f"de {Path(of).name}")
+    table.attrs["title"] = (
+        f"Indicateurs {quoi} ({territory})" if of in ("communes", "cites") else f"Indicateurs {quoi}"
+    )
     dico, decimals = dictionnaire([c for c in table.reset_index().columns if c != table.geometry.name])
     write(
         table,

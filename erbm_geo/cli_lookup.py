@@ -252,6 +252,7 @@ def _write(
     frame: pd.DataFrame = table
     if fmt == "gpkg":
         frame = gpd.GeoDataFrame(table, geometry=geometry, crs=settings.crs)
+        frame.attrs["title"] = f"Qu'y a-t-il ici ? Réponses pour {out.stem}"
     write(
         frame,
         out,

@@ -59,6 +59,7 @@ case "$job" in
   test)
     need_debian chromium chromium "the browser tests"
     need_debian pdftoppm poppler-utils "the printed-map tests (pdfinfo, pdftotext, pdftoppm)"
+    need_debian ogrinfo gdal-bin "the GeoPackage tests (ogrinfo, as GIS users read the files)"
     # axe-core (npm) for the accessibility tests of the atlas, pinned, into build/node
     [ -f build/node/node_modules/axe-core/axe.min.js ] || \
       npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null

@@ -7,11 +7,12 @@ import json
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from erbm_geo._atomic import write_atomic
 from erbm_geo._exportable import check_exportable, check_layer_name, infer_csv_column
@@ -308,31 +309,95 @@ def _write_gpkg(
     if sources is not None:
         meta[_META_SOURCES] = json.dumps(_sources_records(sources), ensure_ascii=False, default=str)
 
-    out: gpd.GeoDataFrame = frame
-    zoned = [c for c in cols if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
-    if zoned:  # the GeoPackage stores times in UTC (read() restores the zone from the schema)
-        out = cast("gpd.GeoDataFrame", frame.assign(**{c: frame[c].dt.tz_convert("UTC") for c in zoned}))
+    out: gpd.GeoDataFrame = frame.copy()
+    geometry_type, singles = _gpkg_geometry(frame.geometry.to_numpy())
+    if singles is not None:  # X and MultiX: one type, MultiX; read() gives the singles back
+        meta[_META_SCHEMA] = meta[_META_SCHEMA][:-1] + f', "singles": {json.dumps(_ranges(singles))}}}'
+        promoted = _promoted(frame.geometry.to_numpy(), singles)
+        out[frame.geometry.name] = gpd.GeoSeries(promoted, index=frame.index, crs=frame.crs)
+    for c in cols:  # the GeoPackage stores times in UTC (read() restores the zone from the schema)
+        if isinstance(frame[c].dtype, pd.DatetimeTZDtype):
+            out[c] = frame[c].dt.tz_convert("UTC")
     taken = {c.casefold() for c in cols}
     options = {  # a data column named fid or geom keeps its name: the file's own columns move
         "FID": next(n for n in ("fid", "ogc_fid", "erbm_fid") if n not in taken),
         "GEOMETRY_NAME": next(n for n in ("geom", "geometry", "erbm_geom") if n not in taken),
+        # gpkg_contents: the title and description QGIS and ogrinfo show
+        "IDENTIFIER": str(gdf.attrs.get("title") or layer),
+        "DESCRIPTION": _description(gdf, sources),
     }
 
     def gpkg(p: Path) -> None:
-        # mixed Polygon/MultiPolygon are kept as they are (no promotion to multi)
         out.to_file(
             p,
             layer=layer,
             driver="GPKG",
             engine="pyogrio",
             promote_to_multi=False,
-            geometry_type="Unknown",
+            geometry_type=geometry_type,
             layer_metadata=meta,
             layer_options=options,
+            # GeoPackage 1.3: the GDAL of Debian stable (3.6) and QGIS read it without a warning
+            dataset_options={"VERSION": "1.3"},
         )
 
     with _pinned_gpkg_date():
         write_atomic(path, gpkg)
+
+
+_TYPES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon"}
+_MAKERS = {0: (4, shapely.multipoints), 1: (5, shapely.multilinestrings), 3: (6, shapely.multipolygons)}
+
+
+def _gpkg_geometry(geoms: np.ndarray) -> tuple[str, np.ndarray | None]:
+    """Return the layer's one geometry type and, when X and MultiX mix, the rows of type X.
+
+    A GeoPackage layer declares one type: QGIS and ogrinfo show "Unknown" for a mix. X and
+    MultiX are written as MultiX (the single ones listed, so that :func:`read` gives them back);
+    other mixes stay "Unknown".
+    """
+    ids = shapely.get_type_id(geoms)
+    present = set(np.unique(ids[ids >= 0]).tolist())
+    if len(present) == 1 and present <= set(_TYPES):
+        return _TYPES[present.pop()], None
+    for single, (multi, _) in _MAKERS.items():
+        if present == {single, multi}:
+            return _TYPES[multi], np.flatnonzero(ids == single)
+    return "Unknown", None
+
+
+def _promoted(geoms: np.ndarray, singles: np.ndarray) -> np.ndarray:
+    """Return *geoms* with the single-part rows *singles* as one-part multi-geometries."""
+    out = geoms.copy()
+    kind = int(shapely.get_type_id(geoms[singles[0]]))
+    out[singles] = _MAKERS[kind][1](geoms[singles], indices=np.arange(len(singles)))
+    return out
+
+
+def _ranges(rows: np.ndarray) -> list[list[int]]:
+    """Return sorted positions as [start, stop) ranges: compact when they run on."""
+    if not len(rows):
+        return []
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    starts = np.r_[rows[0], rows[breaks]]
+    stops = np.r_[rows[breaks - 1], rows[-1]] + 1
+    return [[int(a), int(b)] for a, b in zip(starts, stops, strict=True)]
+
+
+def _description(gdf: pd.DataFrame, sources: pd.DataFrame | None) -> str:
+    """Return the layer's description for gpkg_contents: the caller's, or its sources."""
+    if gdf.attrs.get("description"):
+        return str(gdf.attrs["description"])
+    if sources is None or not len(sources):
+        return ""
+    recs = sources.reset_index(drop=sources.index.name is None).to_dict(orient="records")
+    parts = []
+    for r in recs:
+        what = r.get("description") or r.get("title") or r.get("jeu_de_donnees") or r.get("dataset") or ""
+        who = r.get("producteur") or r.get("attribution") or ""
+        lic = r.get("licence") or ""
+        parts.append(" — ".join(str(x) for x in (what, who, lic) if x and not pd.isna(x)))
+    return "Sources : " + " ; ".join(p for p in parts if p)
 
 
 def _write_parquet(gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None) -> None:
@@ -552,11 +617,33 @@ def _read_gpkg(path: Path, layer: str) -> pd.DataFrame:
         return cast("pd.DataFrame", gdf)
     gdf = _typed(gdf, schema, path)
     try:
-        index = json.loads(meta[_META_SCHEMA]).get("index")
+        written: dict[str, Any] = json.loads(meta[_META_SCHEMA])
+        index, singles = written.get("index"), written.get("singles") or []
     except (ValueError, AttributeError):
-        index = None
+        index, singles = None, []
+    if singles and isinstance(gdf, gpd.GeoDataFrame):
+        gdf = _demoted(gdf, singles, path)
     if isinstance(index, str) and index in gdf.columns:
         gdf = gdf.set_index(index)
+    return cast("pd.DataFrame", gdf)
+
+
+def _demoted(gdf: gpd.GeoDataFrame, singles: list[list[int]], path: Path) -> gpd.GeoDataFrame:
+    """Give back the single-part geometries :func:`write` promoted to one-part multi-geometries."""
+    try:
+        rows = np.concatenate([np.arange(int(a), int(b)) for a, b in singles])
+    except (TypeError, ValueError):
+        rows = np.zeros(0, dtype=np.int64)
+    geoms = gdf.geometry.to_numpy()
+    if len(rows) and rows.max() < len(geoms) and (shapely.get_num_geometries(geoms[rows]) == 1).all():
+        geoms = geoms.copy()
+        geoms[rows] = shapely.get_geometry(geoms[rows], 0)
+        gdf[gdf.geometry.name] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
+    elif len(rows):
+        warn(
+            f"{path.name}: the rows written as single parts no longer match (edited since?); kept as read",
+            DataQualityWarning,
+        )
     return gdf
 
 
