@@ -50,7 +50,7 @@ from erbm_geo.data.facts import FACT_TABLES, read_fact_table
 from erbm_geo.errors import UnknownOptionError
 from erbm_geo.export import write, write_text_atomic
 from erbm_geo.indicators import builtin
-from erbm_geo.indicators.table import indicator_table, sources_table
+from erbm_geo.indicators.table import TABLE_SOURCES, indicator_table, sources_table
 from erbm_geo.layers.population import population_table
 from erbm_geo.maps.classify import classify
 from erbm_geo.maps.interactive.webjson import js_json
@@ -380,10 +380,19 @@ def _near(a: np.ndarray, b: np.ndarray, distance: float = 0.0) -> tuple[np.ndarr
 # ---------------------------------------------------------------- the build
 
 
+#: The titles of the downloadable GeoPackages' layers (gpkg_contents, shown by QGIS).
+_GPKG_TITRES = {
+    "communes": "Communes du Bassin minier : indicateurs",
+    "cites": "Cités minières du Bassin minier : indicateurs",
+}
+
+
 @gc_paused
 def _write_downloads(ctx: _Context, data: Path) -> None:
     """Write the downloads: CSV, French CSV, XLSX and GeoPackage of the communes and cités."""
-    srcs = sources_table()
+    # every dataset a download comes from: the indicators', the friche sites' and the
+    # population vintages' (each download then keeps its own)
+    srcs = sources_table((*TABLE_SOURCES, *FRICHES_SOURCES, *(f"populations_{y}" for y in ctx.temps.annees)))
     sources_fr = pd.DataFrame(
         {
             "description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
@@ -395,13 +404,19 @@ def _write_downloads(ctx: _Context, data: Path) -> None:
         },
         index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"),
     )
+    indicateurs = sources_fr.loc[list(TABLE_SOURCES)]
     for name, table in (("communes", ctx.communes), ("cites", ctx.cites.drop(columns="categorie"))):
-        write(table, data / f"{name}.csv", sources=sources_fr)
-        write(table, data / f"{name}.gpkg", sources=sources_fr, layer=name)
+        write(table, data / f"{name}.csv", sources=indicateurs)
+        table.attrs["title"] = _GPKG_TITRES[name]
+        write(table, data / f"{name}.gpkg", sources=indicateurs, layer=name)
         dico, decimals = dictionnaire([c for c in table.reset_index().columns if c != table.geometry.name])
-        write(table, data / f"{name}_tableur.csv", sources=sources_fr, dialect="fr", decimals=decimals)
+        write(table, data / f"{name}_tableur.csv", sources=indicateurs, dialect="fr", decimals=decimals)
         write(
-            table, data / f"{name}.xlsx", sources=sources_fr, decimals=decimals, dictionary=pd.DataFrame(dico)
+            table,
+            data / f"{name}.xlsx",
+            sources=indicateurs,
+            decimals=decimals,
+            dictionary=pd.DataFrame(dico),
         )
     _write_populations(ctx, data, sources_fr)
     _write_friches(ctx, data, sources_fr)
@@ -419,6 +434,9 @@ def _write_friches(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> None:
     write(sites, data / "friches_sites.csv", sources=srcs)
     write(sites, data / "friches_sites_tableur.csv", sources=srcs, dialect="fr", decimals=decimals)
     write(sites, data / "friches_sites.xlsx", sources=srcs, decimals=decimals, dictionary=pd.DataFrame(dico))
+    sites.attrs["title"] = (
+        f"Sites en friche du Bassin minier (Cartofriches, extrait du {date_fr(ctx.friches.extraits[1])})"
+    )
     write(sites, data / "friches_sites.gpkg", sources=srcs, layer="friches_sites")
 
 
