@@ -60,6 +60,7 @@ case "$job" in
     need_debian chromium chromium "the browser tests"
     need_debian pdftoppm poppler-utils "the printed-map tests (pdfinfo, pdftotext, pdftoppm)"
     need_debian ogrinfo gdal-bin "the GeoPackage tests (ogrinfo, as GIS users read the files)"
+    need_debian soffice libreoffice-calc-nogui "the spreadsheet tests (Calc, as officials open the tables)"
     # axe-core (npm) for the accessibility tests of the atlas, pinned, into build/node
     [ -f build/node/node_modules/axe-core/axe.min.js ] || \
       npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null

@@ -587,6 +587,10 @@ def _as_dtype(col: pd.Series, dtype: str) -> pd.Series:
     if isinstance(target, pd.DatetimeTZDtype):  # with a time zone: stored as ISO text
         stamps = pd.to_datetime(col, utc=True, format="ISO8601").dt.tz_convert(target.tz)
         return stamps.astype(target)
+    if dtype in ("bool", "boolean"):  # XLSX holds yes/no as the words oui/non
+        words = {"oui": True, "non": False, True: True, False: False}
+        if col.dropna().isin(list(words)).all():
+            col = col.map(words, na_action="ignore")
     if dtype in ("int64", "Int64", "int32", "Int32"):  # from numbers, or from text beyond 2**53
         ints = pd.array([None if pd.isna(v) else int(v) for v in col], dtype="Int64")
         return pd.Series(ints, index=col.index, name=col.name).astype(target)

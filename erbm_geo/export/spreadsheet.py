@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from erbm_geo.export.metadata import _META_SCHEMA, _missing, build_date
@@ -101,9 +102,7 @@ def _xlsx(
         for cell in ws[1]:
             cell.data_type = "s"
         for row in df.itertuples(index=False, name=None):
-            ws.append(
-                [None if _missing(v) else _xlsx_text(v.item() if hasattr(v, "item") else v) for v in row]
-            )
+            ws.append([None if _missing(v) else _cell(v) for v in row])
         for col in ws.iter_cols(min_row=1):
             for cell in col:
                 if isinstance(cell.value, str):
@@ -111,6 +110,7 @@ def _xlsx(
         for i, c in enumerate(df.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(str(c)) + 2))
         ws.freeze_panes = "A2"
+        _print_setup(ws)
     when = build_date().replace(tzinfo=None)
     wb.properties.created = wb.properties.modified = when
     wb.properties.creator = "erbm_geo"
@@ -136,6 +136,26 @@ def _xlsx(
                 body,
                 compress_type=zipfile.ZIP_DEFLATED,
             )
+
+
+def _cell(v: object) -> object:
+    """Return a value as a cell holds it: a yes/no as the words the dictionary promises."""
+    if isinstance(v, bool | np.bool_):
+        return "oui" if v else "non"  # a spreadsheet's own booleans print VRAI/FAUX in French
+    return _xlsx_text(v.item() if hasattr(v, "item") else v)
+
+
+def _print_setup(ws: Any) -> None:
+    """Make a sheet print as a table: landscape, one page wide, the header on every page, filters."""
+    if ws.max_row < 1 or ws.max_column < 1:
+        return
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.auto_filter.ref = ws.dimensions
 
 
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")

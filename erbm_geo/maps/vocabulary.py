@@ -499,6 +499,20 @@ def _colonne_millesime(col: str) -> Column | None:
     )
 
 
+#: Said of every code column in the dictionary: a spreadsheet reads 02691 as the number 2691.
+_TEXTE = (
+    " Code à importer comme texte dans un tableur (colonne de type « Texte » à l'ouverture du CSV) :"
+    " sinon 02691 devient 2691."
+)
+
+
+def _definition(c: Column) -> str:
+    d = c.definition.rstrip()
+    if not c.code:
+        return d
+    return (d + ("" if not d or d.endswith(".") else ".") + _TEXTE).strip()
+
+
 def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Return the data dictionary of a downloadable table and the decimals per column.
 
@@ -532,7 +546,7 @@ def dictionnaire(colonnes: list[str]) -> tuple[list[dict[str, str]], dict[str, i
             {
                 "colonne": c,
                 "libellé": known.label if known else c,
-                "définition": known.definition if known else "",
+                "définition": _definition(known) if known else "",
                 "unité": known.stored_unit if known else "",
                 "source": known.vintage if known else "",
             }

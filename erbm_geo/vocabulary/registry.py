@@ -123,6 +123,9 @@ class Column:
         One of the atlas's indicators.
     unit_en, definition_en : str
         The stored value's unit and definition for the API reference (English).
+    code : bool
+        A code (INSEE, SIREN, IRIS, QPV, identifiers): text, whose leading zeros a spreadsheet
+        would drop if it read it as a number; the dictionary says to import it as text.
 
     Examples
     --------
@@ -152,6 +155,7 @@ class Column:
     atlas: bool = False
     unit_en: str = ""
     definition_en: str = ""
+    code: bool = False
 
     def nombre(self, v: Any) -> str:
         """Return stored value *v* for a reader, without its unit (legends, chart axes)."""
