@@ -182,7 +182,9 @@ def _assets(ctx: _Context, out: Path) -> None:
     write_text_atomic(
         out / "assets" / "carte.js",
         "/* Leaflet 1.9.4 (BSD-2-Clause), https://leafletjs.com */\n"
-        + (root / "leaflet.js").read_text("utf-8")
+        # without its source-map comment: the atlas ships no leaflet.js.map, a browser's
+        # developer tools would ask for it (a 404)
+        + re.sub(r"^//# sourceMappingURL=.*$", "", (root / "leaflet.js").read_text("utf-8"), flags=re.M)
         + "\n"
         + (maps_static / "erbm.js").read_text("utf-8")
         + "\n"

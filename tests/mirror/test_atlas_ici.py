@@ -94,3 +94,19 @@ def test_a_point_typed_in_the_search_box(atlas_dir: Path) -> None:
     assert "lues dans l'ordre longitude, latitude" in swapped["ici"] and "Lens" in swapped["ici"]
     elsewhere = browser.search_from(atlas_dir / "sources.html", "50.4322, 2.8319")  # no map there
     assert elsewhere["href"].endswith("index.html#ici=50.4322,2.8319") and "Lens" in elsewhere["ici"]
+
+
+def test_every_page_has_a_description_and_no_request_for_a_source_map(atlas_dir: Path) -> None:
+    """Lighthouse's SEO and best-practice findings: a meta description, a favicon without a
+    request, no comment asking for leaflet.js.map (the atlas does not ship it)."""
+    import re
+
+    pages = sorted(atlas_dir.rglob("*.html"))
+    assert len(pages) > 250
+    for page in pages:
+        text = page.read_text("utf-8")
+        m = re.search(r'<meta name="description" content="([^"]{40,})">', text)
+        assert m and "Atlas du Bassin minier" in m.group(1), page.name
+        assert '<link rel="icon" href="data:image/svg+xml,' in text, page.name
+    for asset in (atlas_dir / "assets").glob("*.js"):
+        assert "sourceMappingURL" not in asset.read_text("utf-8"), asset.name
