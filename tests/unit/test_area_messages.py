@@ -49,7 +49,8 @@ def test_elsewhere_names_ten_rows_and_the_other_cause() -> None:
 
 
 def test_contradiction_names_the_crs_the_distance_and_the_way_out() -> None:
-    for declared in ("EPSG:2154", pyproj.CRS.from_epsg(2154)):
+    from_wkt = pyproj.CRS.from_wkt(pyproj.CRS.from_epsg(2154).to_wkt())  # str() of it is the WKT
+    for declared in ("EPSG:2154", pyproj.CRS.from_epsg(2154), from_wkt):
         assert str(contradiction_error("cités", declared, ("EPSG:3857", 1_234_567.0), "the QPV")) == (
             "cités: read in the declared EPSG:2154 they lie 1,235 km from the QPV, but read in "
             "EPSG:3857 they fall on them: the coordinates were probably written in EPSG:3857. Declare "
