@@ -286,6 +286,11 @@
     }
     if (echelle) { echelle(); }
     ERBM.maps.push(map);
+    /* printed, the map is narrower than on screen: fit its whole territory again, and back */
+    function refaire() { map.invalidateSize({ animate: false }); if (spec.bounds) { map.fitBounds(spec.bounds, { animate: false }); } }
+    window.addEventListener("beforeprint", refaire);
+    window.addEventListener("afterprint", refaire);
+    if (window.matchMedia) { window.matchMedia("print").addEventListener("change", refaire); }
     el.addEventListener("focus", function () { map.scrollWheelZoom.enable(); });
     map.on("click", function (e) { ici(map, e.latlng); });
     /* au clavier : la carte sélectionnée, Entrée dit ce qu'il y a en son centre */
