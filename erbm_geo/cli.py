@@ -83,6 +83,17 @@ def _announce_data() -> None:
     _progress(f"data: {where}; prepared layers cached in {settings.cache_dir}")
 
 
+#: The --dialect option of the commands that write CSV.
+_DIALECT = click.option(
+    "--dialect",
+    type=click.Choice(["standard", "fr"]),
+    default="standard",
+    show_default=True,
+    help="CSV only: 'fr' for French spreadsheets (BOM, semicolons, decimal comma, oui/non, "
+    "values rounded per column).",
+)
+
+
 @cli.command()
 @click.option(
     "--out",
@@ -147,14 +158,7 @@ def layers() -> None:
     help="Output file: .csv, .gpkg, .parquet or .xlsx (with the data sources; .xlsx "
     "adds a French dictionary of the columns). With --engine dask: a folder of GeoParquet files.",
 )
-@click.option(
-    "--dialect",
-    type=click.Choice(["standard", "fr"]),
-    default="standard",
-    show_default=True,
-    help="CSV only: 'fr' for French spreadsheets (BOM, semicolons, decimal comma, "
-    "oui/non, values rounded per column).",
-)
+@_DIALECT
 @click.option(
     "--engine",
     type=click.Choice(["memory", "dask"]),
@@ -355,13 +359,7 @@ def _dask_runner(scheduler: str | None) -> Iterator[Callable[[Any], object]]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output file: .csv, .parquet or .xlsx (with a French dictionary saying each vintage).",
 )
-@click.option(
-    "--dialect",
-    type=click.Choice(["standard", "fr"]),
-    default="standard",
-    show_default=True,
-    help="CSV only: 'fr' for French spreadsheets.",
-)
+@_DIALECT
 def evolution(
     start: int | None, end: int | None, territory: str, by: str, long_form: bool, out: Path, dialect: str
 ) -> None:
@@ -650,13 +648,7 @@ def _commune_codes(text: str, table: Any) -> list[str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --csv: the answers, .csv, .xlsx or .gpkg (every input column and row kept, in order).",
 )
-@click.option(
-    "--dialect",
-    type=click.Choice(["standard", "fr"]),
-    default="standard",
-    show_default=True,
-    help="CSV only: 'fr' for French spreadsheets.",
-)
+@_DIALECT
 @click.option(
     "--geocode",
     "address",
