@@ -195,13 +195,36 @@ def phone(html_path: Path, *, width: int = 400, height: int = 860) -> dict[str, 
     return json.loads(html.unescape(m.group(1)))
 
 
+def _framed(html_path: Path, marker: str, script: str) -> Any:
+    """Run *script* in a page that frames *html_path* (so its navigations can be watched) and
+    return the JSON the script writes into ``<pre id=marker>``."""
+    wrapper = html_path.with_name(f".frame-{marker}-{html_path.name}")
+    wrapper.write_text(
+        '<!doctype html><html><body><iframe id="f" style="width:1200px;height:800px"></iframe>'
+        f"<script>{script}</script></body></html>",
+        "utf-8",
+    )
+    try:
+        dom = _run(
+            ["--allow-file-access-from-files", "--virtual-time-budget=20000", "--dump-dom", wrapper.as_uri()],
+            timeout=120,
+        )
+    finally:
+        wrapper.unlink(missing_ok=True)
+    m = re.search(rf'<pre id="{marker}">(.*?)</pre>', dom, re.S)
+    assert m, f"no report from the framed page (chromium output: {dom[:500]!r})"
+    import html
+
+    return json.loads(html.unescape(m.group(1)))
+
+
 def home_search(html_path: Path, names: list[str]) -> list[str]:
     """Type each of *names* into the atlas home page's commune search (in a frame) and return,
     for each, the page the frame shows afterwards (its file name; the home page's when the
     search led nowhere)."""
-    wrapper = html_path.with_name(f".search-{html_path.name}")
-    wrapper.write_text(
-        '<!doctype html><html><body><iframe id="f" style="width:1200px;height:800px"></iframe><script>'
+    report = _framed(
+        html_path,
+        "__search",
         f"var names = {json.dumps(names)}, seen = [], f = document.getElementById('f'), i = 0;"
         "function next() {"
         " if (i === names.length) { var pre = document.createElement('pre'); pre.id = '__search';"
@@ -212,21 +235,9 @@ def home_search(html_path: Path, names: list[str]) -> list[str]:
         "  setTimeout(function () { var h = String(f.contentWindow.location.href);"
         "   seen.push(h.slice(h.lastIndexOf('/') + 1)); i += 1; next(); }, 400); };"
         f" f.src = {json.dumps(html_path.name)} + '?' + i; }}"
-        "next();</script></body></html>",
-        "utf-8",
+        "next();",
     )
-    try:
-        dom = _run(
-            ["--allow-file-access-from-files", "--virtual-time-budget=20000", "--dump-dom", wrapper.as_uri()],
-            timeout=120,
-        )
-    finally:
-        wrapper.unlink(missing_ok=True)
-    m = re.search(r'<pre id="__search">(.*?)</pre>', dom, re.S)
-    assert m, f"no report from the framed home page (chromium output: {dom[:500]!r})"
-    import html
-
-    return [str(s) for s in json.loads(html.unescape(m.group(1)))]
+    return [str(s) for s in report]
 
 
 def ici(html_path: Path, points: list[tuple[float, float]]) -> list[str]:
@@ -250,9 +261,9 @@ def ici(html_path: Path, points: list[tuple[float, float]]) -> list[str]:
 def search_from(html_path: Path, text: str) -> dict[str, str]:
     """Type *text* into the search box of *html_path* (in a frame) and return the address the
     frame shows afterwards and the text of any « Ici » answer open there."""
-    wrapper = html_path.with_name(f".searchfrom-{html_path.name}")
-    wrapper.write_text(
-        '<!doctype html><html><body><iframe id="f" style="width:1200px;height:800px"></iframe><script>'
+    report = _framed(
+        html_path,
+        "__from",
         "var f = document.getElementById('f'), done = false;"
         "f.onload = function () { if (done) { return; } done = true;"
         " var inp = f.contentDocument.querySelector('form.recherche input');"
@@ -261,18 +272,6 @@ def search_from(html_path: Path, text: str) -> dict[str, str]:
         "  var pre = document.createElement('pre'); pre.id = '__from';"
         "  pre.textContent = JSON.stringify({href: String(f.contentWindow.location.href),"
         "   ici: p ? p.innerText : ''}); document.body.appendChild(pre); }, 3000); };"
-        f"f.src = {json.dumps(html_path.name)};</script></body></html>",
-        "utf-8",
+        f"f.src = {json.dumps(html_path.name)};",
     )
-    try:
-        dom = _run(
-            ["--allow-file-access-from-files", "--virtual-time-budget=20000", "--dump-dom", wrapper.as_uri()],
-            timeout=120,
-        )
-    finally:
-        wrapper.unlink(missing_ok=True)
-    m = re.search(r'<pre id="__from">(.*?)</pre>', dom, re.S)
-    assert m, f"no report from the framed page (chromium output: {dom[:500]!r})"
-    import html
-
-    return {k: str(v) for k, v in json.loads(html.unescape(m.group(1))).items()}
+    return {k: str(v) for k, v in report.items()}
