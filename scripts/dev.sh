@@ -52,6 +52,18 @@ need_debian() {  # need_debian COMMAND PACKAGE WHY
   fi
 }
 
+need_qgis() {  # QGIS's Python bindings belong to Debian's python3, not to the venv
+  if /usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian python3-qgis and qgis-providers for the QGIS tests…"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-qgis qgis-providers >/dev/null
+  else
+    echo "QGIS is missing: install Debian's 'python3-qgis' and 'qgis-providers' (the QGIS tests need them)" >&2
+    exit 1
+  fi
+}
+
 case "$job" in
   atlas)
     .venv/bin/erbm-geo atlas --out build/atlas
@@ -61,6 +73,7 @@ case "$job" in
     need_debian pdftoppm poppler-utils "the printed-map tests (pdfinfo, pdftotext, pdftoppm)"
     need_debian ogrinfo gdal-bin "the GeoPackage tests (ogrinfo, as GIS users read the files)"
     need_debian soffice libreoffice-calc-nogui "the spreadsheet tests (Calc, as officials open the tables)"
+    need_qgis
     # axe-core (npm) for the accessibility tests of the atlas, pinned, into build/node
     [ -f build/node/node_modules/axe-core/axe.min.js ] || \
       npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -19,6 +19,8 @@ from erbm_geo._exportable import check_exportable, check_layer_name, infer_csv_c
 from erbm_geo._warnings import warn
 from erbm_geo.errors import DataFormatError, DataQualityWarning, UnknownOptionError
 from erbm_geo.export.metadata import _META_BUILT, _META_SCHEMA, _META_SOURCES, build_date
+from erbm_geo.export.qgis.gpkg import embed_metadata, embed_styles
+from erbm_geo.export.qgis.style import LayerStyle, default_styles
 from erbm_geo.export.spreadsheet import (
     _restore,
     _xlsx,
@@ -116,6 +118,7 @@ def write(  # noqa: PLR0913 - one option per format concern, all keyword-only
     decimals: Mapping[str, int] | None = None,
     dictionary: pd.DataFrame | None = None,
     missing_geometry: Literal["refuse", "keep"] = "refuse",
+    styles: LayerStyle | Sequence[LayerStyle] | None = None,
 ) -> Path:
     """Write *gdf* to *path*; the format comes from the suffix (.csv, .gpkg, .parquet, .xlsx).
 
@@ -142,6 +145,12 @@ def write(  # noqa: PLR0913 - one option per format concern, all keyword-only
         ``"keep"`` writes rows without geometry (null geometry in a GeoPackage or GeoParquet,
         an empty cell in CSV) instead of refusing them, e.g. the places of a file whose
         coordinates are unusable, kept beside the others; empty geometries are still refused.
+    styles : LayerStyle or sequence of LayerStyle, optional
+        GeoPackage only: the QGIS styles written into the file's ``layer_styles`` table, the
+        first applied when QGIS opens the layer (:func:`erbm_geo.export.qgis.layer_style`). By
+        default one per indicator the table holds, in the atlas's classes and colours
+        (:func:`erbm_geo.export.qgis.default_styles`); ``()`` writes none (the file then holds
+        only the layer, which ``geopandas.read_file`` opens without naming it).
 
     Returns
     -------
@@ -180,7 +189,7 @@ def write(  # noqa: PLR0913 - one option per format concern, all keyword-only
     >>> import tempfile, pathlib
     >>> from erbm_geo.examples import example_communes  # invented: runs without the mirror
     >>> out = write(example_communes(), pathlib.Path(tempfile.mkdtemp()) / "communes.gpkg")
-    >>> gpd.read_file(out).shape[0]
+    >>> gpd.read_file(out, layer="communes").shape[0]
     12
     """
     path = Path(path)
@@ -217,7 +226,7 @@ def write(  # noqa: PLR0913 - one option per format concern, all keyword-only
     elif fmt == "xlsx":
         _write_xlsx(frame, gdf, path, sources, decimals=decimals or {}, dictionary=dictionary)
     elif fmt == "gpkg":
-        _write_gpkg(frame, gdf, path, sources, layer=layer or path.stem)
+        _write_gpkg(frame, gdf, path, sources, layer=layer or path.stem, styles=styles)
     else:
         _write_parquet(gdf, path, sources)
     return path
@@ -286,11 +295,21 @@ def _write_xlsx(
 
 
 def _write_gpkg(
-    frame: pd.DataFrame, gdf: pd.DataFrame, path: Path, sources: pd.DataFrame | None, *, layer: str
+    frame: pd.DataFrame,
+    gdf: pd.DataFrame,
+    path: Path,
+    sources: pd.DataFrame | None,
+    *,
+    layer: str,
+    styles: LayerStyle | Sequence[LayerStyle] | None,
 ) -> None:
-    """Write a one-layer GeoPackage with its schema, sources and date in ``gpkg_metadata``."""
+    """Write a GeoPackage layer with its schema, sources and date in ``gpkg_metadata``, and its styles."""
     if not isinstance(frame, gpd.GeoDataFrame):
         raise UnknownOptionError("GeoPackage export needs a GeoDataFrame; use .csv for tables")
+    if styles is None:
+        styles = default_styles(frame)
+    elif isinstance(styles, LayerStyle):
+        styles = [styles]
     _refuse_nul(gdf, "a GeoPackage")
     if sources is not None:
         _refuse_nul(sources.reset_index(), "a GeoPackage")
@@ -340,6 +359,9 @@ def _write_gpkg(
             # GeoPackage 1.3: the GDAL of Debian stable (3.6) and QGIS read it without a warning
             dataset_options={"VERSION": "1.3"},
         )
+        embed_metadata(p, layer, title=options["IDENTIFIER"], abstract=options["DESCRIPTION"])
+        if styles:
+            embed_styles(p, layer, styles, geometry_column=options["GEOMETRY_NAME"])
 
     with _pinned_gpkg_date():
         write_atomic(path, gpkg)

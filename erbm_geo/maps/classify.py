@@ -19,6 +19,7 @@ __all__ = [
     "Scheme",
     "breaks",
     "centred_classes",
+    "centred_edges",
     "class_labels",
     "classify",
     "fisher_jenks",
@@ -293,6 +294,34 @@ def _nice_step(x: float) -> float:
     return float(max(m * p for m in (1.0, 2.0, 2.5, 5.0) if m * p <= x * (1 + 1e-9)))
 
 
+def centred_edges(values: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
+    """Return the five bounds of :func:`centred_classes`: -2s, -s, 0, s and 2s.
+
+    A class holds the values from its lower bound (included) to its upper bound (excluded).
+
+    Parameters
+    ----------
+    values : numpy.ndarray of float
+        The values (NaN ignored).
+    scale : float, default 1.0
+        Multiplies stored values for display: *s* is round in the displayed unit.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The bounds, increasing.
+
+    Examples
+    --------
+    >>> centred_edges(np.array([-12.0, -6, -1, 0, 0.5, 3, 6, 15, np.nan])).tolist()
+    [-10.0, -5.0, 0.0, 5.0, 10.0]
+    """
+    v = np.asarray(values, dtype=float)
+    shown = np.abs(v[~np.isnan(v)]) * abs(scale)
+    s = _nice_step(float(np.quantile(shown, 0.9)) / 2 if len(shown) else 1.0) / abs(scale)
+    return np.array([-2 * s, -s, 0.0, s, 2 * s])
+
+
 def centred_classes(
     values: np.ndarray, fmt: Callable[[float], str], *, scale: float = 1.0
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -334,9 +363,7 @@ def centred_classes(
     """
     v = np.asarray(values, dtype=float)
     ok = ~np.isnan(v)
-    shown = np.abs(v[ok]) * abs(scale)
-    s = _nice_step(float(np.quantile(shown, 0.9)) / 2 if len(shown) else 1.0) / abs(scale)
-    edges = np.array([-2 * s, -s, 0.0, s, 2 * s])
+    edges = centred_edges(v, scale=scale)
     cls = np.full(len(v), -1)
     cls[ok] = np.searchsorted(edges, v[ok], side="right")
     f = [fmt(float(e)) for e in edges]

@@ -12,6 +12,7 @@ import pytest
 
 import erbm_geo as eg
 from erbm_geo.cli import main
+from erbm_geo.export.qgis import read_styles
 from tests.checks import every
 
 
@@ -48,7 +49,8 @@ def test_indicators(tmp_path: Path, ext: str) -> None:
     elif ext == "gpkg":
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            df = gpd.read_file(out)  # one layer: no "More than one layer found"
+            df = gpd.read_file(out, layer="t")  # named: the file also holds QGIS's layer_styles
+        assert read_styles(out)["default"].tolist()[0]  # styled for QGIS, the first style by default
     elif ext == "xlsx":
         book = pd.read_excel(out, sheet_name=None)
         assert list(book) == ["donnees", "dictionnaire", "sources"]

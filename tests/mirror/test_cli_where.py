@@ -93,7 +93,7 @@ def test_xlsx_and_geopackage_outputs(tmp_path: Path) -> None:
     labels = {r[0]: r[1] for r in wb["dictionnaire"].iter_rows(min_row=2, values_only=True)}
     assert labels["unesco_statut"] == "Patrimoine mondial UNESCO" and labels["code_insee_ici"] == "Code INSEE"
     assert main(["-q", "where", "--csv", str(src), "--out", str(tmp_path / "r.gpkg")]) == 0
-    g = gpd.read_file(tmp_path / "r.gpkg")
+    g = gpd.read_file(tmp_path / "r.gpkg", layer="r")
     assert len(g) == 5 and g.crs.to_epsg() == 2154
     assert g.geometry.isna().tolist() == [False, True, True, False, False]  # kept, without a point
     assert g["nom_commune"].tolist()[0] == "Lens"

@@ -191,19 +191,20 @@ def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_geopackage_has_one_layer_and_its_metadata(tmp_path: Path) -> None:
-    """QGIS and geopandas open the file without asking which layer; the dtypes, the index and
-    the sources travel in the GeoPackage metadata extension (gpkg_metadata)."""
+    """One layer, then QGIS's layer_styles table; the dtypes, the index and the sources travel
+    in the GeoPackage metadata extension (gpkg_metadata), with the layer's QGIS metadata."""
     import sqlite3
     import warnings
 
     t = _table()
     src = pd.DataFrame({"dataset": ["qpv", "cog"], "licence": ["Licence Ouverte", "=danger"]})
     p = export.write(t, tmp_path / "t.gpkg", sources=src)
-    assert [name for name, _ in pyogrio.list_layers(p)] == ["t"]
+    assert [(str(n), g) for n, g in pyogrio.list_layers(p)] == [("t", "Point"), ("layer_styles", None)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "More than one layer found" and the like fail here
-        plain = gpd.read_file(p)
-    assert len(plain) == len(t)
+        plain = gpd.read_file(p, layer="t")
+        bare = gpd.read_file(export.write(t, tmp_path / "bare.gpkg", styles=()))  # no styles: one table
+    assert len(plain) == len(t) == len(bare)
     back = export.read(p)
     assert back.index.name == "code" and back.index.tolist() == t.index.tolist()
     assert str(back["entier"].dtype) == "Int64" and back["nom"].tolist() == t["nom"].tolist()
@@ -211,7 +212,7 @@ def test_geopackage_has_one_layer_and_its_metadata(tmp_path: Path) -> None:
     with sqlite3.connect(p) as con:
         (n,) = con.execute("select count(*) from gpkg_metadata").fetchone()
         refs = con.execute("select reference_scope, table_name from gpkg_metadata_reference").fetchall()
-    assert n == 1 and refs == [("table", "t")]
+    assert n == 2 and refs == [("table", "t"), ("table", "t")]  # ours, and QGIS's title and abstract
     assert export.read_sources(export.write(t, tmp_path / "u.gpkg")).empty  # none given
 
 

@@ -101,6 +101,14 @@ class Symbology:
         Why values are missing, as the legend says it.
     notes : list of str
         Further lines for the legend (e.g. « Autres » grouping rare categories).
+    edges : tuple of float
+        Classes only: the bounds between consecutive classes (one fewer than the classes), so
+        that another program (a QGIS style) draws the same classes.
+    closed : {"right", "left"}, default "right"
+        Classes only: which end of a class its bound belongs to: ``"right"``, a class holds
+        the values above the bound below it up to its own bound (natural breaks, quantiles);
+        ``"left"``, from its lower bound (included) to its upper bound (excluded), as the
+        classes symmetric about 0.
 
     Examples
     --------
@@ -118,6 +126,8 @@ class Symbology:
     method: str = ""
     missing_reason: str = ""
     notes: list[str] = field(default_factory=list)
+    edges: tuple[float, ...] = ()
+    closed: Literal["right", "left"] = "right"
 
 
 def _sequential(name: str, k: int) -> list[str]:
@@ -135,7 +145,7 @@ def _sequential(name: str, k: int) -> list[str]:
 
 def _centred(v: np.ndarray, ind: Indicateur, classes: Classes) -> Symbology:
     """Six classes symmetric about 0 in the diverging palette (a change that can be negative)."""
-    from erbm_geo.maps.classify import centred_classes
+    from erbm_geo.maps.classify import centred_classes, centred_edges
 
     codes, labels, _ = centred_classes(v, ind.borne, scale=ind.echelle)
     return Symbology(
@@ -146,6 +156,8 @@ def _centred(v: np.ndarray, ind: Indicateur, classes: Classes) -> Symbology:
         "classes",
         "Classes symétriques autour de 0 (pertes en rouge, gains en bleu)",
         ind.manquant,
+        edges=tuple(float(e) for e in centred_edges(v, scale=ind.echelle)),
+        closed="left",
     )
 
 
@@ -184,7 +196,7 @@ def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: 
     """
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-    from erbm_geo.maps.classify import classify
+    from erbm_geo.maps.classify import breaks, class_labels
 
     if column is None:
         return Symbology(np.zeros(len(g), dtype="int64"), [title], ["#6a8fc7"], "", "single")
@@ -200,7 +212,8 @@ def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: 
         return _centred(s.astype("float64").to_numpy(), ind, classes)
     if is_numeric_dtype(s) and not is_bool_dtype(s):
         fmt = ind.nombre if ind is not None else (lambda x: fmt_number(float(x)))
-        codes, labels = classify(s.astype("float64").to_numpy(), fmt, scheme=classes.scheme, k=classes.k)
+        v = s.astype("float64").to_numpy()
+        bounds, codes, labels = class_labels(v, breaks(v, scheme=classes.scheme, k=classes.k), fmt)
         pal = classes.palette or (ind.palette if ind is not None else "YlOrRd")
         head = classes.legend_title or (ind.titre if ind is not None else label(column))
         method = f"Classes : {SCHEMES_FR[classes.scheme]}" + (
@@ -214,6 +227,7 @@ def symbology(g: gpd.GeoDataFrame, column: str | None, classes: Classes, title: 
             "classes",
             method,
             ind.manquant if ind is not None else "",
+            edges=tuple(float(b) for b in bounds[:-1]),
         )
     text = s.map({True: "oui", False: "non"}) if is_bool_dtype(s) else s.astype("string")
     present = text.dropna()
