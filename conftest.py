@@ -29,7 +29,11 @@ MIRROR_MODULES = (
     "erbm_geo/cli.py",
 )
 #: Single doctests that draw the real basin (the rest of their modules is synthetic).
-MIRROR_DOCTESTS = ("erbm_geo.maps.interactive.folium_map.basin_map", "erbm_geo.raster.surfaces.distance_to")
+MIRROR_DOCTESTS = (
+    "erbm_geo.maps.interactive.folium_map.basin_map",
+    "erbm_geo.raster.surfaces.distance_to",
+    "erbm_geo.atlas.qgis.write_reference_layers",
+)
 
 
 def mirror_present() -> bool:

@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from qgis.core import (
     QgsApplication,
+    QgsExpression,
     QgsExpressionContextUtils,
     QgsLayoutExporter,
     QgsMapRendererSequentialJob,
@@ -108,6 +109,18 @@ def layer(path: str, name: str, png: str, id_field: str | None) -> dict[str, obj
     return out
 
 
+def _legend(item: object) -> list[list[object]]:
+    """The legend's layer titles and entries as QGIS prints them (its expressions evaluated)."""
+    model = item.model()  # type: ignore[attr-defined]
+    ctx = item.createExpressionContext()  # type: ignore[attr-defined]
+    out: list[list[object]] = []
+    for node in model.rootGroup().findLayers():
+        title = node.customProperty("legend/title-label") or node.name()
+        entries = [n.evaluateLabel(ctx) for n in model.layerLegendNodes(node)]
+        out.append([QgsExpression.replaceExpressionText(title, ctx), entries])
+    return out
+
+
 def project(path: str, outdir: str) -> dict[str, object]:
     """What QGIS reads of a project: layers, themes, layouts; every layout exported to PNG."""
     prj = QgsProject.instance()
@@ -131,11 +144,11 @@ def project(path: str, outdir: str) -> dict[str, object]:
     out["layers"] = layers
     themes = prj.mapThemeCollection()
     out["themes"] = {
-        t: {
-            r.layer().name(): r.currentStyle
+        t: sorted(
+            [r.layer().name(), r.currentStyle]
             for r in themes.mapThemeState(t).layerRecords()
             if r.layer() is not None
-        }
+        )
         for t in themes.mapThemes()
     }
     layouts = []
@@ -145,7 +158,7 @@ def project(path: str, outdir: str) -> dict[str, object]:
             for i in lo.items()
             if hasattr(i, "uuid") and type(i).__name__ != "QgsLayoutItemPage"
         )
-        png = os.path.join(outdir, f"layout-{len(layouts)}.png")
+        png = os.path.join(outdir, f"{os.path.basename(path)}-layout-{len(layouts)}.png")
         settings = QgsLayoutExporter.ImageExportSettings()
         settings.dpi = 100
         status = QgsLayoutExporter(lo).exportToImage(png, settings)
@@ -160,6 +173,7 @@ def project(path: str, outdir: str) -> dict[str, object]:
                 "texts": sorted(
                     i.currentText() for i in lo.items() if type(i).__name__ == "QgsLayoutItemLabel"
                 ),
+                "legend": [_legend(i) for i in lo.items() if type(i).__name__ == "QgsLayoutItemLegend"],
             }
         )
     out["layouts"] = layouts

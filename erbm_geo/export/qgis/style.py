@@ -34,7 +34,9 @@ __all__ = [
     "StyleRule",
     "default_styles",
     "expression",
+    "inert",
     "layer_style",
+    "layout_text",
     "to_qml",
     "to_sld",
 ]
@@ -142,6 +144,9 @@ class LayerStyle:
         Points: the marker's diameter in millimetres.
     aliases : mapping of str to str
         French labels of the layer's columns (QGIS shows them in the attribute table and forms).
+    heading, subtitle : str, default ""
+        The title and subtitle of a printed page of this style (an indicator's label, and its
+        definition, unit and data), which a project's print layout shows.
 
     Examples
     --------
@@ -163,6 +168,8 @@ class LayerStyle:
     dashed: bool = False
     size: float = 2.6
     aliases: Mapping[str, str] = field(default_factory=dict)
+    heading: str = ""
+    subtitle: str = ""
 
 
 def _geometry_kind(gdf: gpd.GeoDataFrame) -> Literal["polygon", "line", "point"]:
@@ -245,7 +252,7 @@ def layer_style(
         Categories: the legend label of some values (by default the value itself).
     **drawing
         :class:`LayerStyle` fields: ``outline``, ``outline_width``, ``opacity``, ``hatched``,
-        ``dashed``, ``size``.
+        ``dashed``, ``size``, ``heading``, ``subtitle``.
 
     Returns
     -------
@@ -265,6 +272,7 @@ def layer_style(
     >>> [(r.label, expression(r.conditions)) for r in s.rules][:2]
     [('0', '"qpv_share" <= 0'), ('5,0 – 12,0', '"qpv_share" > 0 AND "qpv_share" <= 0.12')]
     """
+    from erbm_geo.maps.printed.sheet import sheet_texts
     from erbm_geo.maps.printed.symbology import Classes, symbology
     from erbm_geo.maps.style import css_color, label
 
@@ -297,6 +305,9 @@ def layer_style(
     known = registry()
     short = known[column].short if column in known else None
     cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    heading, subtitle = sheet_texts(column, title, None) if column in known else (sym.title or head, "")
+    drawing.setdefault("heading", heading)
+    drawing.setdefault("subtitle", subtitle)
     return LayerStyle(
         name=name or short or (label(column) if column else head),
         title=sym.title or head,
@@ -406,6 +417,61 @@ def expression(conditions: Sequence[Condition]) -> str:
     return " AND ".join(parts)
 
 
+# ---------------------------------------------------------------- text QGIS evaluates
+
+
+def layout_text(text: str) -> str:
+    """Return *text* as QGIS shows it verbatim where it evaluates ``[% … %]``: one string literal.
+
+    QGIS evaluates what stands between ``[%`` and ``%]`` in a layout's labels and in its
+    legends' titles and entries; a literal, its quotes doubled and any ``%]`` split across two
+    literals, evaluates to the text itself.
+
+    Parameters
+    ----------
+    text : str
+        Any text (a title, sources, a category from the data).
+
+    Returns
+    -------
+    str
+        The text as a QGIS expression template.
+
+    Examples
+    --------
+    >>> print(layout_text("Taux d'emploi [% 1+1 %]"))
+    [% 'Taux d''emploi [% 1+1 ' || '%' || ']' || '' %]
+    """
+    if not text:
+        return ""
+    parts = ["'" + p.replace("'", "''") + "'" for p in text.split("%]")]
+    return "[% " + " || '%' || ']' || ".join(parts) + " %]"
+
+
+def inert(text: str) -> str:
+    """Return *text* unchanged, or as :func:`layout_text` if QGIS would evaluate part of it.
+
+    For names and legend entries, which QGIS shows as they are in its panels and evaluates in
+    print layouts: only a text holding ``[%`` needs the literal.
+
+    Parameters
+    ----------
+    text : str
+        A label or a name.
+
+    Returns
+    -------
+    str
+        What to write in the style or the project.
+
+    Examples
+    --------
+    >>> inert("Cité des Alouettes"), inert("[% @project_path %]")
+    ('Cité des Alouettes', "[% '[% @project_path ' || '%' || ']' || '' %]")
+    """
+    return layout_text(text) if "[%" in text else text
+
+
 # ---------------------------------------------------------------- QML
 
 
@@ -492,7 +558,7 @@ def qml_element(style: LayerStyle) -> ET.Element:
     rules = ET.SubElement(renderer, "rules", {"key": _key(style, "root")})
     symbols = ET.SubElement(renderer, "symbols")
     for i, r in enumerate(style.rules):
-        attrs = {"key": _key(style, i, r.label), "symbol": str(i), "label": r.label}
+        attrs = {"key": _key(style, i, r.label), "symbol": str(i), "label": inert(r.label)}
         if r.otherwise:
             attrs["filter"] = "ELSE"
         elif r.conditions:
@@ -504,6 +570,10 @@ def qml_element(style: LayerStyle) -> ET.Element:
         for k, v in style.aliases.items():
             ET.SubElement(aliases, "alias", {"field": k, "name": v})
     ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_TYPE[style.geometry]
+    # what a printed page of this style says (read back by a project's print layouts)
+    props = ET.SubElement(ET.SubElement(root, "customproperties"), "Option", {"type": "Map"})
+    for key, value in (("heading", style.heading), ("subtitle", style.subtitle), ("method", style.method)):
+        ET.SubElement(props, "Option", {"name": f"erbm_geo/{key}", "value": value, "type": "QString"})
     return root
 
 

@@ -26,7 +26,7 @@ from erbm_geo.maps.printed.symbology import Symbology
 from erbm_geo.maps.style import fmt_number, label
 from erbm_geo.maps.vocabulary import INDICATEURS, producteur
 
-__all__ = ["Sheet", "check_sources", "draw_sheet", "sheet_texts", "summary_note"]
+__all__ = ["Sheet", "check_sources", "draw_sheet", "footer_text", "sheet_texts", "summary_note"]
 
 _GREY_FILL, _GREY_EDGE, _INK = "#efefef", "#cfcfcf", "#1a1a1a"
 _NA_EDGE = "#8c8c8c"
@@ -337,7 +337,31 @@ def check_sources(sources: Sequence[str]) -> None:
         )
 
 
-def _footer_text(sources: Sequence[str], extra: Sequence[str]) -> str:
+def footer_text(sources: Sequence[str], extra: Sequence[str] = ()) -> str:
+    """Return a printed map's footer: its sources and licences, *extra* lines, the edition.
+
+    Parameters
+    ----------
+    sources : sequence of str
+        Catalogue names, credited with their producer and vintage.
+    extra : sequence of str, default ()
+        Lines between the sources and the edition.
+
+    Returns
+    -------
+    str
+        The lines, joined by newlines.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a name is not in :data:`erbm_geo.data.CATALOGUE`.
+
+    Examples
+    --------
+    >>> footer_text(["qpv"]).startswith("Sources : ANCT")
+    True
+    """
     from erbm_geo._version import __version__  # the leaf: the maps do not import the package root
     from erbm_geo.export import build_date
     from erbm_geo.maps.vocabulary import date_fr
@@ -655,7 +679,7 @@ def draw_sheet(sheet: Sheet, page: Page, bg: Background | None) -> Any:
     extra = [*([sym.method] if sym.method else []), *sym.notes]
     footer = wrap_text(
         fig,
-        _footer_text([*sheet.sources, *(bg.sources if bg else ())], [" · ".join(extra)] if extra else []),
+        footer_text([*sheet.sources, *(bg.sources if bg else ())], [" · ".join(extra)] if extra else []),
         width_in=width,
         fontsize=6.8 * s,
     )
