@@ -45,10 +45,12 @@ from erbm_geo.atlas.friches import SOURCES as FRICHES_SOURCES
 from erbm_geo.atlas.friches import Friches, couche, friches, lignes, resume_changement
 from erbm_geo.atlas.ici import ici_js
 from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
+from erbm_geo.atlas.qgis import PROJECT, cites_style, write_project, write_reference_layers
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.data.facts import FACT_TABLES, read_fact_table
 from erbm_geo.errors import UnknownOptionError
 from erbm_geo.export import write, write_text_atomic
+from erbm_geo.export.qgis import default_styles, layer_style
 from erbm_geo.indicators import builtin
 from erbm_geo.indicators.table import TABLE_SOURCES, indicator_table, sources_table
 from erbm_geo.layers.population import population_table
@@ -394,7 +396,13 @@ def _write_downloads(ctx: _Context, data: Path) -> None:
     """Write the downloads: CSV, French CSV, XLSX and GeoPackage of the communes and cités."""
     # every dataset a download comes from: the indicators', the friche sites' and the
     # population vintages' (each download then keeps its own)
-    srcs = sources_table((*TABLE_SOURCES, *FRICHES_SOURCES, *(f"populations_{y}" for y in ctx.temps.annees)))
+    names = (
+        *TABLE_SOURCES,
+        *FRICHES_SOURCES,
+        *(f"populations_{y}" for y in ctx.temps.annees),
+        *_QGIS_SOURCES,
+    )
+    srcs = sources_table(tuple(dict.fromkeys(names)))
     sources_fr = pd.DataFrame(
         {
             "description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
@@ -410,7 +418,8 @@ def _write_downloads(ctx: _Context, data: Path) -> None:
     for name, table in (("communes", ctx.communes), ("cites", ctx.cites.drop(columns="categorie"))):
         write(table, data / f"{name}.csv", sources=indicateurs)
         table.attrs["title"] = _GPKG_TITRES[name]
-        write(table, data / f"{name}.gpkg", sources=indicateurs, layer=name)
+        styles = [cites_style(table), *default_styles(table)] if name == "cites" else None
+        write(table, data / f"{name}.gpkg", sources=indicateurs, layer=name, styles=styles)
         dico, decimals = dictionnaire([c for c in table.reset_index().columns if c != table.geometry.name])
         write(table, data / f"{name}_tableur.csv", sources=indicateurs, dialect="fr", decimals=decimals)
         write(
@@ -422,6 +431,9 @@ def _write_downloads(ctx: _Context, data: Path) -> None:
         )
     _write_populations(ctx, data, sources_fr)
     _write_friches(ctx, data, sources_fr)
+    # QGIS: the reference layers beside the indicators, and a project opening them all
+    write_reference_layers(data, ctx.qpv, sources_fr)
+    write_project(data, title="Bassin minier du Nord et du Pas-de-Calais", sources=TABLE_SOURCES)
 
 
 def _write_friches(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> None:
@@ -439,7 +451,10 @@ def _write_friches(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> None:
     sites.attrs["title"] = (
         f"Sites en friche du Bassin minier (Cartofriches, extrait du {date_fr(ctx.friches.extraits[1])})"
     )
-    write(sites, data / "friches_sites.gpkg", sources=srcs, layer="friches_sites")
+    statut = layer_style(
+        sites, "site_statut", name="Statut du site", title=sites.attrs["title"], outline="#333333"
+    )
+    write(sites, data / "friches_sites.gpkg", sources=srcs, layer="friches_sites", styles=statut)
 
 
 def _write_populations(ctx: _Context, data: Path, sources_fr: pd.DataFrame) -> None:
@@ -1246,7 +1261,10 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
     )
 
 
-_GPKG = "GeoPackage (Lambert-93), une seule couche ; sources dans les métadonnées du fichier"
+_GPKG = "GeoPackage (Lambert-93) : une couche et ses styles QGIS ; sources dans les métadonnées du fichier"
+
+#: Datasets of the reference layers published for QGIS (QPV, UNESCO property and buffer zone, stations).
+_QGIS_SOURCES = ("qpv", "bien_inscrit", "zone_tampon", "gares_voyageurs", "osm_stations")
 
 
 #: The downloads listed on the downloads page: file -> (title, format), in this order.
@@ -1315,6 +1333,15 @@ _FICHIERS: dict[str, tuple[str, str]] = {
         "Classeur Excel : feuilles « donnees », « dictionnaire » et « sources »",
     ),
     "friches_sites.gpkg": ("Les mêmes, points des sites", _GPKG),
+    "qpv.gpkg": ("Quartiers prioritaires de la politique de la ville (contours)", _GPKG),
+    "bien_inscrit.gpkg": ("Éléments du bien inscrit au patrimoine mondial (contours)", _GPKG),
+    "zone_tampon.gpkg": ("Zone tampon du bien inscrit (contours)", _GPKG),
+    "gares.gpkg": ("Gares et stations du Bassin minier (points)", _GPKG),
+    PROJECT: (
+        "Projet QGIS : les GeoPackages ci-dessus avec les styles de l'atlas, un thème et une mise en "
+        "page A4 par indicateur",
+        "Projet QGIS 3 ; à enregistrer dans le même dossier que les GeoPackages",
+    ),
 }
 
 
