@@ -74,9 +74,10 @@ case "$job" in
     need_debian ogrinfo gdal-bin "the GeoPackage tests (ogrinfo, as GIS users read the files)"
     need_debian soffice libreoffice-calc-nogui "the spreadsheet tests (Calc, as officials open the tables)"
     need_qgis
-    # axe-core (npm) for the accessibility tests of the atlas, pinned, into build/node
-    [ -f build/node/node_modules/axe-core/axe.min.js ] || \
-      npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 >/dev/null
+    # axe-core and Lighthouse (npm) for the accessibility and Lighthouse tests of the atlas,
+    # pinned, into build/node
+    [ -f build/node/node_modules/axe-core/axe.min.js ] && [ -x build/node/node_modules/.bin/lighthouse ] || \
+      npm install --silent --no-audit --no-fund --prefix build/node axe-core@4.10.2 lighthouse@12.8.2 >/dev/null
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     .venv/bin/python scripts/check_docstrings.py

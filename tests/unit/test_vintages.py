@@ -128,3 +128,13 @@ def test_a_catalogue_title_cannot_print_a_year_its_fields_do_not_give() -> None:
         Dataset("x", title="Communes of the COG 2025", attribution="INSEE", **ok)
     with pytest.raises(ValueError, match=r"prints \['2021'\]"):
         Dataset("x", title="Communes", attribution="INSEE Filosofi 2021", **ok)
+
+
+def test_every_dataset_has_a_french_description() -> None:
+    """The sources page describes every dataset in French (it fell back to the catalogue's English
+    titles for 13 of them, e.g. « Évéole BHNS lines A and B as stop sequences »)."""
+    from erbm_geo.data.catalogue import CATALOGUE
+    from erbm_geo.maps.vocabulary import SOURCES_FR
+
+    missing = [n for n in CATALOGUE if n not in SOURCES_FR]
+    assert not missing, f"add French descriptions to SOURCES_FR for {missing}"
