@@ -18,6 +18,9 @@ from erbm_geo import settings
 
 ROOT = Path(__file__).resolve().parent
 
+#: Run by Debian's python3 with QGIS's bindings (tests/qgis_tools.py), never imported by pytest.
+collect_ignore = ["tests/qgis_probe.py"]
+
 #: Modules whose doctests load layers from the mirror (all others are synthetic).
 MIRROR_MODULES = (
     "erbm_geo/layers/",

@@ -242,9 +242,9 @@ def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str, year
 
     from erbm_geo.errors import UnknownOptionError
     from erbm_geo.export import FORMATS, write
-    from erbm_geo.indicators import indicator_table, sources_table
+    from erbm_geo.indicators import indicator_table
     from erbm_geo.layers import user_layer
-    from erbm_geo.maps.vocabulary import dictionnaire
+    from erbm_geo.maps.vocabulary import dictionnaire, sources_fr
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -275,7 +275,7 @@ def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str, year
     write(
         table,
         out,
-        sources=sources_table(),
+        sources=sources_fr(),  # in French, as the atlas's downloads
         dialect=dialect,  # type: ignore[arg-type]
         decimals=decimals if (fmt == "xlsx" or dialect == "fr") else None,
         dictionary=pd.DataFrame(dico) if fmt == "xlsx" else None,
@@ -286,15 +286,16 @@ def _indicators_in_memory(of: str, territory: str, out: Path, dialect: str, year
 def _indicators_partitioned(path: Path, out: Path, scheduler: str | None) -> None:
     """Read *path* partition by partition, compute the table lazily, write it to the folder *out*."""
     from erbm_geo.export import write, write_partitioned
-    from erbm_geo.indicators import indicator_table, sources_table
+    from erbm_geo.indicators import indicator_table
     from erbm_geo.layers.partitioned import read_partitioned
+    from erbm_geo.maps.vocabulary import sources_fr
 
     layer = read_partitioned(path, name=path.name)
     _progress(f"{path}: {layer.npartitions} partition(s); computing the indicators partition by partition")
     table = indicator_table(layer)
     with _dask_runner(scheduler) as run:
         write_partitioned(table, out, spatial_order=None, run=run)
-    write(sources_table(), out / "_sources.csv")  # beside the parts (Parquet readers skip "_" files)
+    write(sources_fr(), out / "_sources.csv")  # beside the parts (Parquet readers skip "_" files)
     _echo(f"{table.npartitions} partition(s) written: {out}")
 
 
@@ -420,12 +421,11 @@ def _write_table(table: Any, out: Path, dialect: str) -> None:
     import pandas as pd
 
     from erbm_geo.export import write
-    from erbm_geo.indicators import sources_table
-    from erbm_geo.maps.vocabulary import dictionnaire
+    from erbm_geo.maps.vocabulary import dictionnaire, sources_fr
 
     dico, decimals = dictionnaire(list(table.reset_index().columns))
     fmt = out.suffix.lower().lstrip(".")
-    srcs = sources_table()
+    srcs = sources_fr()
     names = set(table.attrs.get("sources", []))
     write(
         table,

@@ -234,13 +234,12 @@ def _write(
     geometry: gpd.GeoSeries,
 ) -> None:
     from erbm_geo.export import write
-    from erbm_geo.indicators import sources_table
-    from erbm_geo.maps.vocabulary import dictionnaire
+    from erbm_geo.maps.vocabulary import dictionnaire, sources_fr
     from erbm_geo.vocabulary import registry
 
     reg = registry()
     names = sorted({s for c in answers.columns if c in reg for s in reg[c].sources})
-    sources = sources_table(tuple(names))
+    sources = sources_fr(names)
     dico, decimals = dictionnaire(list(table.columns))
     back = {v: k for k, v in renamed.items()}
     for row in dico:  # an answer renamed after a column of the file keeps its label

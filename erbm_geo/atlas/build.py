@@ -72,6 +72,7 @@ from erbm_geo.maps.vocabulary import (
     producteur,
     synthese,
 )
+from erbm_geo.maps.vocabulary import sources_fr as french_sources
 from erbm_geo.vocabulary import column
 
 __all__ = ["BASEMAPS", "build_atlas"]
@@ -131,7 +132,6 @@ def _prepare(step: Callable[[str], None]) -> _Context:
     communes = union[union["in_basin"].to_numpy(dtype=bool)].copy()
     membres = union[union["in_erbm_epci"].to_numpy(dtype=bool)].copy()
     cites = indicator_table(of="cites", targets=t)
-    cites["siren_epci"] = union["siren_epci"].reindex(cites["code_insee"].to_numpy()).to_numpy()
     cites["categorie"] = np.where(
         cites["unesco_inscribed"], "inscrite", np.where(cites["erbm_programme"], "erbm", "tampon")
     )
@@ -396,23 +396,8 @@ def _write_downloads(ctx: _Context, data: Path) -> None:
     """Write the downloads: CSV, French CSV, XLSX and GeoPackage of the communes and cités."""
     # every dataset a download comes from: the indicators', the friche sites' and the
     # population vintages' (each download then keeps its own)
-    names = (
-        *TABLE_SOURCES,
-        *FRICHES_SOURCES,
-        *(f"populations_{y}" for y in ctx.temps.annees),
-        *_QGIS_SOURCES,
-    )
-    srcs = sources_table(tuple(dict.fromkeys(names)))
-    sources_fr = pd.DataFrame(
-        {
-            "description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
-            "producteur": [producteur(str(a)) for a in srcs["attribution"]],
-            "licence": srcs["licence"].astype(str).to_numpy(),
-            "millesime": srcs["vintage"].astype(str).to_numpy(),
-            "origine": srcs["upstream"].astype(str).to_numpy(),
-            "sha256": srcs["sha256"].astype(str).to_numpy(),
-        },
-        index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"),
+    sources_fr = french_sources(
+        (*TABLE_SOURCES, *FRICHES_SOURCES, *(f"populations_{y}" for y in ctx.temps.annees), *_QGIS_SOURCES)
     )
     indicateurs = sources_fr.loc[list(TABLE_SOURCES)]
     for name, table in (("communes", ctx.communes), ("cites", ctx.cites.drop(columns="categorie"))):

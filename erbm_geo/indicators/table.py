@@ -29,6 +29,7 @@ from erbm_geo.layers.centres import centres as _centres
 from erbm_geo.layers.cites import cite_parts
 from erbm_geo.layers.cites import cites as _cites
 from erbm_geo.layers.territory import TERRITORIES, filter_to_territory, territory_communes
+from erbm_geo.layers.territory import communes as _communes
 from erbm_geo.vocabulary import columns
 
 __all__ = ["INDICATOR_DOC", "TABLE_SOURCES", "indicator_table", "sources_table"]
@@ -319,7 +320,12 @@ def _cites_table(territory: str | Sequence[str], t: Targets) -> gpd.GeoDataFrame
         raise EmptyInputError(
             f"no cité minière lies in the territory {territory!r}; use of='communes' for its communes"
         )
-    cols = [ct[_CITE_COLUMNS], _indicators(ct, t)]
+    who = ct[_CITE_COLUMNS].copy()
+    # the EPCI of the cité's commune (code_insee), as the atlas's tables show it
+    sirens = _communes(territory="nord_pas_de_calais")["siren_epci"]
+    at = _CITE_COLUMNS.index("code_insee") + 1
+    who.insert(at, "siren_epci", sirens.reindex(ct["code_insee"]).to_numpy())
+    cols = [who, _indicators(ct, t)]
     if t.qpv is not None:  # statistics about inscribed cités are measured on their inscribed parts
         parts = cite_parts("inscribed")
         parts = parts[parts.index.isin(ct.index)]

@@ -103,7 +103,9 @@ def user_layer(
             check_geoparquet(path, name=name)  # a crafted geometry must not crash the process
         try:
             gdf = (
-                gpd.read_parquet(path) if path.suffix == ".parquet" else gpd.read_file(path, engine="pyogrio")
+                gpd.read_parquet(path)
+                if path.suffix == ".parquet"
+                else gpd.read_file(path, engine="pyogrio", layer=_only_layer(path))
             )
         except Exception as exc:
             raise DataFormatError(f"{name}: cannot read {path}: {exc}") from exc
@@ -119,6 +121,20 @@ def user_layer(
             if gap > max_gap_m:
                 _far_from(gdf, out, name=name, near=near, gap=gap, limit=max_gap_m, area=area)
     return out
+
+
+def _only_layer(path: Path) -> str | None:
+    """Return the file's one layer with geometry, beside tables such as QGIS's ``layer_styles``.
+
+    ``None`` (GDAL's first layer) when the file has several layers with geometry, or is not a
+    GeoPackage.
+    """
+    import pyogrio
+
+    if path.suffix.lower() != ".gpkg" or not path.is_file():
+        return None
+    spatial = [str(n) for n, g in pyogrio.list_layers(path) if g is not None]
+    return spatial[0] if len(spatial) == 1 else None
 
 
 def _far_from(

@@ -23,6 +23,8 @@ from erbm_geo.vocabulary import MOIS, SUMMARIES, Column, columns, date_fr, regis
 from erbm_geo.vocabulary import nombre as _nombre
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "nombre",
     "population_millesime",
     "producteur",
+    "sources_fr",
     "synthese",
 ]
 
@@ -479,6 +482,48 @@ def producteur(attribution: str) -> str:
     "© les contributeurs d'OpenStreetMap, Waymarked Trails"
     """
     return attribution.replace("© OpenStreetMap contributors", "© les contributeurs d'OpenStreetMap")
+
+
+def sources_fr(names: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return the sources sheet of a download in French: one row per dataset of the catalogue.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Catalogue names (by default the indicator tables' datasets), each listed once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``jeu_de_donnees``: ``description`` (in French), ``producteur``, ``licence``,
+        ``millesime``, ``origine``, ``sha256``.
+
+    Raises
+    ------
+    UnknownOptionError
+        If a name is not in the catalogue.
+
+    Examples
+    --------
+    >>> sources_fr(["qpv"]).loc["qpv", "producteur"]
+    'ANCT'
+    """
+    import pandas as pd
+
+    from erbm_geo.indicators.table import TABLE_SOURCES, sources_table
+
+    srcs = sources_table(tuple(dict.fromkeys(TABLE_SOURCES if names is None else names)))
+    return pd.DataFrame(
+        {
+            "description": [SOURCES_FR.get(str(n), str(r["title"])) for n, r in srcs.iterrows()],
+            "producteur": [producteur(str(a)) for a in srcs["attribution"]],
+            "licence": srcs["licence"].astype(str).to_numpy(),
+            "millesime": srcs["vintage"].astype(str).to_numpy(),
+            "origine": srcs["upstream"].astype(str).to_numpy(),
+            "sha256": srcs["sha256"].astype(str).to_numpy(),
+        },
+        index=pd.Index(srcs.index.astype(str), name="jeu_de_donnees"),
+    )
 
 
 #: Every other column of the downloads: label, definition, unit of the stored value (from the one

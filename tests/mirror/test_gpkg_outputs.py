@@ -52,13 +52,20 @@ def test_the_atlas_downloads(atlas_dir: Path) -> None:
         assert desc.startswith("Sources : ") and ("Licence Ouverte" in desc or "ODbL" in desc)
 
 
-def test_the_command_line_s(tmp_path: Path) -> None:
+def test_the_command_line_s(tmp_path: Path, atlas_dir: Path) -> None:
+    """The CLI's GeoPackage: the atlas's columns and French sources (it had English titles and
+    no siren_epci)."""
     out = tmp_path / "cites.gpkg"
     assert main(["-q", "indicators", "--of", "cites", "--out", str(out)]) == 0
     text = _ogrinfo(out)
     assert "Warning" not in text and "Geometry: Multi Polygon" in text
     ident, desc, _ = _contents(out)
     assert ident.startswith("Indicateurs des cités minières (") and desc.startswith("Sources : ")
+    assert desc == _contents(atlas_dir / "donnees" / "cites.gpkg")[1]  # the atlas's French sources
+    import geopandas as gpd
+
+    cli = gpd.read_file(out, layer="cites").columns.tolist()
+    assert cli == gpd.read_file(atlas_dir / "donnees" / "cites.gpkg", layer="cites").columns.tolist()
     places = tmp_path / "lieux.csv"
     places.write_text("id;lat;lon\n1;50,4322;2,8319\n2;;\n", encoding="utf-8")
     assert main(["-q", "where", "--csv", str(places), "--out", str(tmp_path / "ici.gpkg")]) == 0

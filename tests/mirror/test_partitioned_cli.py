@@ -41,7 +41,7 @@ def test_cli_dask_engine_equals_in_memory(
     expected = indicator_table(synthetic_buildings(basin, 1_500, seed=11, partition_size=400))
     assert isinstance(got, gpd.GeoDataFrame) and len(got) == 1_500
     pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(expected), check_exact=True)
-    assert "qpv" in set(read(out / "_sources.csv")["dataset"])
+    assert "qpv" in set(read(out / "_sources.csv")["jeu_de_donnees"])  # the French sources sheet
 
 
 def test_cli_memory_engine_reads_a_path(folder: Path, tmp_path: Path) -> None:

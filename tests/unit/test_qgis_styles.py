@@ -191,3 +191,17 @@ def test_qgis_opens_the_layer_styled_with_the_atlas_classes(tmp_path: Path) -> N
             for c, k in zip(g.index, sym.codes, strict=True)
         }
         assert seen["classes"] == want, column
+
+
+def test_a_styled_geopackage_reads_back_as_a_user_layer_without_warning(tmp_path: Path) -> None:
+    """A partner's file written by the library (layer + layer_styles) is read without a warning."""
+    import warnings
+
+    from erbm_geo.layers import user_layer
+
+    g = _layer({"qpv_share": [0, 0.2, 0.3, 0.5]})
+    p = export.write(g, tmp_path / "renvoi.gpkg")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        back = user_layer(p, name="renvoi", near=None)
+    assert len(back) == len(g) and "qpv_share" in back.columns
