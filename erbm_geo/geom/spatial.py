@@ -37,7 +37,7 @@ def measure(geoms: np.ndarray) -> np.ndarray:
 
 
 def assign_communes(
-    gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *, max_distance: float = 1000.0
+    gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *, max_distance: float = 1000.0, codes: bool = True
 ) -> pd.DataFrame:
     """Return, for each feature, its main commune and every commune it lies in.
 
@@ -50,6 +50,10 @@ def assign_communes(
     national border) is given the nearest commune within *max_distance* metres; beyond that it
     gets ``<NA>`` and callers decide whether that is an error.
 
+    Only the features that cross a commune boundary pay for an exact intersection: a feature
+    met by one commune only is tested with ``contains_properly`` against the prepared commune
+    (true for almost every building), and a point needs no measure.
+
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
@@ -58,11 +62,13 @@ def assign_communes(
         The communes, indexed by INSEE code, in EPSG:2154.
     max_distance : float, default 1000.0
         How far (m) the nearest commune is looked for, for a feature in none.
+    codes : bool, default True
+        Also return ``codes_insee`` (``False``: the main commune only, which is faster).
 
     Returns
     -------
     pandas.DataFrame
-        Aligned on *gdf*'s index, with ``code_insee`` and ``codes_insee`` (strings).
+        Aligned on *gdf*'s index, with ``code_insee`` (and ``codes_insee``), strings.
 
     Raises
     ------
@@ -79,31 +85,75 @@ def assign_communes(
     >>> assign_communes(f, c).to_dict("list")
     {'code_insee': ['99001', '99001'], 'codes_insee': ['99001', '99001;99002']}
     """
-    geoms = gdf.geometry.values
-    cgeoms = communes.geometry.values
+    geoms = np.asarray(gdf.geometry.values)
+    cgeoms = np.asarray(communes.geometry.values)
+    n = len(geoms)
     tree = shapely.STRtree(cgeoms)
     fi, ci = tree.query(geoms, predicate="intersects")
     check_valid_subset(communes, np.unique(ci), name="communes")  # those met must be valid
-    inter = shapely.intersection(np.asarray(geoms)[fi], np.asarray(cgeoms)[ci])
-    fdim = shapely.get_dimensions(np.asarray(geoms)[fi])
-    # a part counts only in the feature's own dimension: a polygon merely touching a commune
-    # along its edge (a line of positive length) does not lie in it
-    m = np.where(shapely.get_dimensions(inter) == fdim, measure(inter), 0.0)
+    m = _part_measures(geoms, cgeoms, fi, ci)
     # a point on a shared edge intersects two communes: keep both, the first wins as main
-    keep = (m > 0) | (fdim == 0)
-    pairs = pd.DataFrame({"f": fi[keep], "code": communes.index.to_numpy()[ci[keep]], "m": m[keep]})
-    lost = np.setdiff1d(np.arange(len(gdf)), pairs["f"].to_numpy())
+    keep = (m > 0) | (shapely.get_dimensions(geoms[fi]) == 0)
+    fi, code, m = fi[keep], communes.index.to_numpy().astype(str)[ci[keep]], m[keep]
+    lost = np.setdiff1d(np.arange(n), fi)
     if lost.size:
-        li, lc = tree.query_nearest(np.asarray(geoms)[lost], max_distance=max_distance)
-        near = pd.DataFrame({"f": lost[li], "code": communes.index.to_numpy()[lc], "m": 0.0})
-        pairs = pd.concat([pairs, near.drop_duplicates("f")], ignore_index=True)
-    pairs = pairs.sort_values(["f", "m", "code"], ascending=[True, False, True], kind="stable")
-    main = pairs.drop_duplicates("f").set_index("f")["code"]
-    allc = pairs.groupby("f", sort=False)["code"].agg(";".join)
-    n = len(gdf)
+        li, lc = tree.query_nearest(geoms[lost], max_distance=max_distance)
+        first = np.r_[True, li[1:] != li[:-1]] if len(li) else np.zeros(0, dtype=bool)  # one per feature
+        fi = np.r_[fi, lost[li[first]]]
+        code = np.r_[code, communes.index.to_numpy().astype(str)[lc[first]]]
+        m = np.r_[m, np.zeros(int(first.sum()))]
+    order = np.lexsort((code, -m, fi))  # by feature; its largest part first, ties by code
+    fi, code = fi[order], code[order]
+    start = np.r_[True, fi[1:] != fi[:-1]] if len(fi) else np.zeros(0, dtype=bool)
+    main = np.full(n, None, dtype=object)
+    main[fi[start]] = code[start]
     out = pd.DataFrame(index=gdf.index)
-    out["code_insee"] = pd.array(main.reindex(range(n)).to_numpy(), dtype="string")
-    out["codes_insee"] = pd.array(allc.reindex(range(n)).to_numpy(), dtype="string")
+    out["code_insee"] = pd.array(main, dtype="string")
+    if codes:
+        out["codes_insee"] = pd.array(_joined(fi, code, start, n), dtype="string")
+    return out
+
+
+def _part_measures(geoms: np.ndarray, cgeoms: np.ndarray, fi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+    """Return the measure of each (feature, commune) part, 0 where it is not of the feature's dimension.
+
+    A part counts only in the feature's own dimension: a polygon merely touching a commune along
+    its edge (a line of positive length) does not lie in it.
+    """
+    fdim = shapely.get_dimensions(geoms[fi])
+    m = np.ones(len(fi))  # points: the commune holding them (measure 1)
+    solid = fdim > 0
+    alone = solid & (np.bincount(fi, minlength=len(geoms))[fi] == 1)
+    inside = np.zeros(len(fi), dtype=bool)
+    if alone.any():
+        shapely.prepare(cgeoms[np.unique(ci[alone])])  # left prepared, as the kernels leave them
+        inside[alone] = shapely.contains_properly(cgeoms[ci[alone]], geoms[fi[alone]])
+    m[inside] = measure(geoms[fi[inside]])
+    exact = solid & ~inside  # features on a boundary, or partly outside every commune
+    if exact.any():
+        inter = shapely.intersection(geoms[fi[exact]], cgeoms[ci[exact]])
+        m[exact] = np.where(shapely.get_dimensions(inter) == fdim[exact], measure(inter), 0.0)
+    return m
+
+
+def _joined(fi: np.ndarray, code: np.ndarray, start: np.ndarray, n: int) -> np.ndarray:
+    """Return each feature's codes joined by ``;`` in order (pairs sorted by feature).
+
+    Vectorised: one pass per rank within a feature (a feature lies in a handful of communes at
+    most), never one per feature.
+    """
+    out = np.full(n, None, dtype=object)
+    if not len(fi):
+        return out
+    group = np.cumsum(start) - 1
+    firsts = np.flatnonzero(start)
+    rank = np.arange(len(fi)) - firsts[group]
+    width = (max(len(c) for c in np.unique(code)) + 1) * (int(rank.max()) + 1)
+    joined = code[firsts].astype(f"<U{width}")
+    for k in range(1, int(rank.max()) + 1):
+        at = rank == k
+        joined[group[at]] = np.char.add(np.char.add(joined[group[at]], ";"), code[at])
+    out[fi[firsts]] = joined
     return out
 
 

@@ -98,7 +98,7 @@ def commune_of(gdf: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
         codes = gdf["code_insee"].astype("string").rename("code_insee")
         return _checked_codes(codes, known, "the code_insee column")
     feats, _ = prepare(gdf, validity=True)
-    codes = assign_communes(feats, _working(communes, gdf))["code_insee"]
+    codes = assign_communes(feats, _working(communes, gdf), codes=False)["code_insee"]
     return _checked_codes(codes.rename("code_insee"), known, "the spatial assignment")
 
 
@@ -358,24 +358,21 @@ def _feature_communes(
     if feats.index.name == "code_insee" or "code_insee" in feats.columns:
         main = commune_of(feats, communes)
         # every commune holding a part; where that list is missing, the main commune
-        lists = (
+        text = (
             feats["codes_insee"].astype("string").fillna(main.astype("string"))
             if feats.index.name != "code_insee" and "codes_insee" in feats.columns
             else main.astype("string")
-        ).str.split(";")
+        )
     else:
         a = assign_communes(feats, _working(communes, feats))
         main = _checked_codes(
             a["code_insee"].rename("code_insee"), communes.index.astype(str), "the spatial assignment"
         )
-        lists = a["codes_insee"].astype("string").fillna("").str.split(";")
-    pos = np.repeat(np.arange(len(feats)), lists.map(len).to_numpy(dtype=np.int64))
-    codes = (
-        np.concatenate([np.asarray(x, dtype=object) for x in lists])
-        if len(lists)
-        else np.array([], dtype=object)
-    )
-    return main, pos, codes.astype(str)
+        text = a["codes_insee"].astype("string")
+    # one (feature position, code) pair per commune listed: split and explode, not a loop per feature
+    listed = pd.Series(text.fillna("").to_numpy(dtype=object), index=pd.RangeIndex(len(feats)))
+    pairs = listed.str.split(";").explode()
+    return main, pairs.index.to_numpy(dtype=np.int64), pairs.to_numpy(dtype=object).astype(str)
 
 
 def count_within_radius(

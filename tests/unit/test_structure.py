@@ -88,3 +88,36 @@ def test_no_test_asserts_a_bare_all() -> None:
     ]
     assert not found, f"use tests.checks.every(…) instead of .all() in: {found}"
     assert _bare_all(ast.parse("assert (x > 0).all()")) == [1]  # the walk finds the pattern
+
+
+_BUILTIN_CALLABLES = {"len", "str", "sum", "max", "min", "list", "tuple", "set", "sorted", "any", "all"}
+
+
+def _python_per_row(call: ast.Call) -> bool:
+    """A pandas ``.apply``, or an ``.agg``/``.aggregate``/``.transform``/``.map`` given a Python
+    callable (a lambda, a builtin, a string method such as ``";".join``): Python run per row or
+    per group."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    if call.func.attr == "apply":
+        return True
+    if call.func.attr not in ("agg", "aggregate", "transform", "map") or not call.args:
+        return False
+    arg = call.args[0]
+    return (
+        isinstance(arg, ast.Lambda)
+        or (isinstance(arg, ast.Name) and arg.id in _BUILTIN_CALLABLES)
+        or (isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Constant))
+    )
+
+
+def test_no_python_callable_over_features_in_the_core_and_indicators() -> None:
+    """#31: the geometry core and the indicators never run Python per feature through pandas
+    (``.apply``, ``.agg(";".join)``…): a million features would spend most of their time there."""
+    found = []
+    for part in ("geom", "indicators"):
+        for p in sorted((ROOT / part).rglob("*.py")):
+            for node in ast.walk(ast.parse(p.read_text("utf-8"))):
+                if isinstance(node, ast.Call) and _python_per_row(node):
+                    found.append(f"{p.relative_to(ROOT)}:{node.lineno}")
+    assert not found, "Python callables over features: " + "; ".join(found)
