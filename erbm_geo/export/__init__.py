@@ -17,7 +17,8 @@ stay text (leading zeros kept).
   its pandas dtypes, index, sources sheet and build date travel in the GeoPackage metadata
   extension (``gpkg_metadata``, read back by :func:`read` and :func:`read_sources`). The file's
   timestamps are the build date (:func:`build_date`), so that the same table gives the same
-  bytes.
+  bytes. QGIS styles travel in its ``layer_styles`` table (:mod:`erbm_geo.export.qgis`), and
+  :func:`qgis_project` gathers such files into a QGIS project.
 * GeoParquet (1.1 metadata): the sources as JSON and the build date in the file's key-value
   metadata (``erbm_geo:sources``, ``erbm_geo:built``).
 * CSV for French spreadsheets (``dialect="fr"``): UTF-8 with a byte-order mark, ``;`` between
@@ -37,6 +38,7 @@ from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo.export.files import FORMATS, read, read_parquet_sources, read_sources, write
 from erbm_geo.export.metadata import build_date
 from erbm_geo.export.partitioned import write_partitioned
+from erbm_geo.export.qgis import qgis_project
 from erbm_geo.export.spreadsheet import FORMULA_TRIGGERS, neutralise_formulas
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "build_date",
     "neutralise_formulas",
+    "qgis_project",
     "read",
     "read_parquet_sources",
     "read_sources",
