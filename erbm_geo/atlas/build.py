@@ -61,6 +61,7 @@ from erbm_geo.maps.vocabulary import (
     DOCUMENTS,
     INDICATEURS,
     SOURCES_FR,
+    STATION_MODES,
     SYNTHESES,
     Indicateur,
     cle_tri,
@@ -482,11 +483,7 @@ def _stations_layer(spec: MapSpec, g: Any, rows: np.ndarray) -> None:
     if not len(rows):
         return
     st = g.stations_gdf.iloc[rows]
-    modes = {
-        "train": ("Gare SNCF", "#000000"),
-        "tram": ("Station de tramway", "#c51b7d"),
-        "metro": ("Station de métro", "#2166ac"),
-    }
+    modes = STATION_MODES
     mk = [m for m in modes if (st["mode"] == m).any()]
     props = [
         {"c": mk.index(m) if m in mk else 0, "t": [str(n), modes.get(m, ("", ""))[0]]}

@@ -18,7 +18,7 @@ import pandas as pd
 from erbm_geo import layers
 from erbm_geo.export import write
 from erbm_geo.export.qgis import Condition, LayerStyle, ProjectLayer, StyleRule, layer_style, qgis_project
-from erbm_geo.maps.vocabulary import CITE_CATEGORIES, millesimes
+from erbm_geo.maps.vocabulary import CITE_CATEGORIES, STATION_MODES, millesimes
 from erbm_geo.vocabulary import columns
 
 __all__ = ["PROJECT", "STATIONS", "cites_style", "write_project", "write_reference_layers"]
@@ -27,11 +27,7 @@ __all__ = ["PROJECT", "STATIONS", "cites_style", "write_project", "write_referen
 PROJECT = "bassin-minier.qgz"
 
 #: The stations' modes as the atlas's maps show them: label and colour.
-STATIONS: dict[str, tuple[str, str]] = {
-    "train": ("Gare SNCF", "#000000"),
-    "tram": ("Station de tramway", "#c51b7d"),
-    "metro": ("Station de métro", "#2166ac"),
-}
+STATIONS = STATION_MODES
 
 
 def cites_style(cites: gpd.GeoDataFrame) -> LayerStyle:

@@ -38,6 +38,7 @@ __all__ = [
     "PALETTES",
     "PORTRAIT_INDICATEURS",
     "SOURCES_FR",
+    "STATION_MODES",
     "SYNTHESES",
     "Indicateur",
     "cle_tri",
@@ -348,6 +349,13 @@ CITE_CATEGORIES: dict[str, tuple[str, str]] = {
     "inscrite": ("Cité inscrite au patrimoine mondial", "#b35806"),
     "erbm": ("Cité du programme ERBM (non inscrite)", "#542788"),
     "tampon": ("Cité de la zone tampon", "#2c7fb8"),
+}
+
+#: The stations' modes in legend order, with their French label and colour (atlas maps, QGIS).
+STATION_MODES: dict[str, tuple[str, str]] = {
+    "train": ("Gare SNCF", "#000000"),
+    "tram": ("Station de tramway", "#c51b7d"),
+    "metro": ("Station de métro", "#2166ac"),
 }
 
 #: French description of every dataset the atlas shows (sources page, attributions).
