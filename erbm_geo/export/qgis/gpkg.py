@@ -133,8 +133,8 @@ def read_styles(path: str | Path) -> pd.DataFrame:
     >>> from erbm_geo import export
     >>> from erbm_geo.examples import example_communes
     >>> p = export.write(example_communes(), pathlib.Path(tempfile.mkdtemp()) / "c.gpkg")
-    >>> read_styles(p)["qml"].str.contains("RuleRenderer").all()
-    np.True_
+    >>> bool(read_styles(p)["qml"].str.contains("RuleRenderer").all())
+    True
     """
     cols = ["layer", "name", "default", "description", "qml", "sld"]
     try:
