@@ -361,14 +361,18 @@ def _map(lo: ET.Element, page: _Page) -> tuple[str, float]:
     attrs = {"followPreset": "true" if page.theme else "false", "followPresetName": page.theme or ""}
     attrs |= {"keepLayerSet": "false", "frame": "true", "background": "true", "mapRotation": "0"}
     m = _item(lo, "65639", mid, (mx, my, mw, mh), drawCanvasItems="true", **attrs)
-    x0, y0, x1, y1 = page.extent  # fitted to the frame's proportions, centred, with a margin
-    w, h = (x1 - x0) * 1.04, (y1 - y0) * 1.04
-    if w / h < mw / mh:
-        w = h * mw / mh
-    else:
-        h = w * mh / mw
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    box = {"xmin": cx - w / 2, "ymin": cy - h / 2, "xmax": cx + w / 2, "ymax": cy + h / 2}
+    from erbm_geo.maps.printed.sheet import _fill  # the printed maps' fit of an extent to a frame
+
+    x0, y0, x1, y1 = page.extent  # with a 2 % margin, fitted to the frame's proportions, centred
+    dx, dy = (x1 - x0) * 0.02, (y1 - y0) * 0.02
+    box = dict(
+        zip(
+            ("xmin", "ymin", "xmax", "ymax"),
+            _fill(mw / mh, (x0 - dx, y0 - dy, x1 + dx, y1 + dy)),
+            strict=True,
+        )
+    )
+    w = box["xmax"] - box["xmin"]
     ET.SubElement(m, "Extent", {k: repr(v) for k, v in box.items()})
     _srs(ET.SubElement(m, "crs"), page.crs)
     ET.SubElement(m, "LayerSet")
