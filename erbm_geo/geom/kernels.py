@@ -534,9 +534,10 @@ def overlay(
 ) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Return covered area, ids touched and their count, in one pass (tobler's pattern).
 
-    Pair areas are summed per source; where the targets a source touches overlap each other,
-    that source's covered area is recomputed against their union, so a surface is counted once.
-    Which targets share area with another is computed once per target array.
+    Pair areas are summed per source; the sources that share area with targets overlapping one
+    another are measured again against the targets' dissolved parts (:func:`dissolve_parts`,
+    kept in the targets' memo), so a surface is counted once. Every piece counts in the area,
+    however small; only the ids and the count leave out the pairs sharing less than *min_area*.
 
     Parameters
     ----------
@@ -545,7 +546,8 @@ def overlay(
     ids : numpy.ndarray
         One identifier per target.
     min_area : float, default 1.0
-        Pairs sharing less than this area (a shared edge, a sliver) do not count.
+        Pairs sharing less than this area (a shared edge, a sliver) are not among the ids and
+        the count; their area counts.
     validate_targets : callable, optional
         Receives the positions of the targets that meet a source (only those need to be
         valid), and raises if one is not.
@@ -580,14 +582,15 @@ def overlay(
     if validate_targets is not None:
         validate_targets(np.unique(ti))
     a = pair_areas(src[si], tgt[ti]) if len(si) else np.zeros(0)
+    np.add.at(area, si, a)
+    # sources sharing area with targets that overlap one another (not merely touch): measured
+    # again against the dissolved targets, every surface once
+    m = memo_for(tgt)
+    overlapping = m.get("overlapping", lambda: overlapping_mask(tgt))
+    redo = np.unique(si[(a > 0) & overlapping[ti]])
+    if len(redo):
+        area[redo] = covered_area(src[redo], m.get("dissolved", lambda: dissolve_parts(tgt)))
     keep = a >= min_area
-    np.add.at(area, si[keep], a[keep])
-    # targets overlapping one another (not merely touching)
-    overlapping = memo_for(tgt).get("overlapping", lambda: overlapping_mask(tgt))
-    redo = np.unique(si[keep & overlapping[ti]])
-    for k in redo:  # rare: only sources touching mutually overlapping targets
-        parts = tgt[ti[(si == k) & keep]]
-        area[k] = shapely.area(shapely.intersection(src[k], shapely.union_all(parts)))
     s2, t2 = si[keep], ti[keep]
     counts = np.bincount(s2, minlength=n).astype(np.int64)
     return area, pd.Series(join_ids(s2, ids[t2], n), dtype=object), counts

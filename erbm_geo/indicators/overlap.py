@@ -110,9 +110,9 @@ def qpv_overlap(gdf: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> pd.DataFrame:
         Aligned on ``gdf.index``: ``qpv_share`` (0–1; NaN for non-polygons), ``qpv_area_m2``,
         ``qpv_codes`` (``;``-separated codes of the QPV overlapped by ≥ 1 m²) and ``n_qpv``.
         Where QPV overlap one another, their union is measured, so a surface is counted once.
-        A piece shared with one QPV under 1 m² (a shared edge, a sliver) counts neither in the
-        codes nor in the share and area: negligible for communes and cités, not for small
-        features such as buildings (a 27 m² footprint with 0.9 m² in a QPV gets 0).
+        Every piece counts in the share and the area, however small (a 27 m² footprint with
+        0.9 m² in a QPV gets 3.3 %); a QPV met on less than 1 m² (a shared edge, a sliver) is
+        left out of the codes and the count only.
 
     Raises
     ------

@@ -246,9 +246,10 @@ def test_qpv_overlap_min_area_and_overlapping_targets() -> None:
     )
     f = gpd.GeoDataFrame(geometry=[sq(0, 0, 1000, 1000)], crs=2154)
     got = qpv_overlap(f, q).iloc[0]
-    # QN1 ∪ QN2 = 150 × 100 m; QN3 meets the square on 0.5 m² only: not counted
-    assert got["qpv_area_m2"] == pytest.approx(15_000)
-    assert got["qpv_share"] == pytest.approx(0.015)
+    # QN1 ∪ QN2 = 150 × 100 m, counted once; QN3 meets the square on 0.5 m²: in the area, not
+    # among the codes
+    assert got["qpv_area_m2"] == 15_000.5
+    assert got["qpv_share"] == 0.0150005
     assert got["qpv_codes"] == "QN1;QN2" and got["n_qpv"] == 2
     none = qpv_overlap(f, q.iloc[:0]).iloc[0]
     assert none["qpv_share"] == 0 and none["n_qpv"] == 0 and none["qpv_codes"] == ""
