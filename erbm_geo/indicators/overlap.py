@@ -20,7 +20,7 @@ from erbm_geo.geom.kernels import (
     share_of,
     source_geoms,
 )
-from erbm_geo.geom.memo import memo_for
+from erbm_geo.geom.memo import memo_for, present
 from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.geom.prepare import check_valid_subset, left_out_noted, prepare, prepare_target
 from erbm_geo.indicators.distance import MeasureFrom, check_measure
@@ -85,7 +85,7 @@ def area_share(gdf: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, name: str = 
     feats, geoms = prepare(gdf, validity=True)
     t, tg = prepare_target(targets, gdf, name="targets", allow_empty=True, polygonal=True, reach=0.0)
     if len(tg):
-        _check_targets(t, np.unique(intersecting_pairs(geoms, tg)[1]), "targets")
+        _check_targets(t, present(intersecting_pairs(geoms, tg)[1], len(tg)), "targets")
     cov = covered_area(geoms, _parts(tg))
     out = pd.Series(share_of(cov, shapely.area(geoms)), index=feats.index, name=name)
     return left_out_noted(out, {"targets": t})
@@ -215,7 +215,7 @@ def unesco_overlap(
     b, bg = prepare_target(buffer_zone, gdf, name="buffer_zone", polygonal=True)
     area = shapely.area(geoms)
     for t, tg, label in ((p, pg, "property"), (b, bg, "buffer_zone")):
-        _check_targets(t, np.unique(intersecting_pairs(geoms, tg)[1]), label)
+        _check_targets(t, present(intersecting_pairs(geoms, tg)[1], len(tg)), label)
     idx, dist = nearest(source_geoms(geoms, measure_from), pg)
     return pd.DataFrame(
         {

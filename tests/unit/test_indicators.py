@@ -73,14 +73,32 @@ def test_distance_to_centres_brute_force(f: gpd.GeoDataFrame, c: gpd.GeoDataFram
 
 
 @SETTINGS
-@given(features(), points(min_size=2), st.sampled_from([300.0, 800.0]))
-def test_station_access_brute_force(f: gpd.GeoDataFrame, s: gpd.GeoDataFrame, radius: float) -> None:
-    s["mode"] = np.where(np.arange(len(s)) % 2 == 0, "train", "tram")
-    a = station_access(f, s, radius=radius)
+@given(
+    features(),
+    points(min_size=2),
+    st.sampled_from([300.0, 800.0]),
+    st.lists(st.sampled_from(["train", "tram", "bus", ""]), min_size=1),
+    st.sampled_from([None, ("train",), ("tram", "metro")]),
+)
+def test_station_access_brute_force(
+    f: gpd.GeoDataFrame,
+    s: gpd.GeoDataFrame,
+    radius: float,
+    kinds: list[str],
+    modes: tuple[str, ...] | None,
+) -> None:
+    s["mode"] = [kinds[i % len(kinds)] for i in range(len(s))]
+    s["nom"] = [f"Gare {i}" for i in range(len(s))]
+    a = station_access(f, s, radius=radius, modes=modes)
     dist = np.array([[g.distance(p) for p in s.geometry] for g in f.geometry])
     np.testing.assert_allclose(a["station_distance_m"], dist.min(axis=1))
-    np.testing.assert_allclose(a["train_distance_m"], dist[:, s["mode"] == "train"].min(axis=1))
-    np.testing.assert_allclose(a["tram_distance_m"], dist[:, s["mode"] == "tram"].min(axis=1))
+    # the nearest of any mode, ties to the first station, whichever modes are reported
+    first = np.argmax(dist <= dist.min(axis=1)[:, None], axis=1)
+    assert a["station_nom"].tolist() == s["nom"].to_numpy()[first].tolist()
+    for m in modes or sorted(set(s["mode"]) - {""}):
+        sel = (s["mode"] == m).to_numpy()
+        want = dist[:, sel].min(axis=1) if sel.any() else np.full(len(f), np.nan)
+        np.testing.assert_allclose(a[f"{m}_distance_m"], want)
     assert a["stations_within"].tolist() == (dist <= radius).sum(axis=1).tolist()
     walk = shapely.union_all(
         shapely.buffer(np.asarray(s.geometry.values, dtype=object), radius, quad_segs=16)

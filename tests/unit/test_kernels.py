@@ -92,6 +92,32 @@ def test_nearest_polygon_sources_to_points(src: np.ndarray, tgt: np.ndarray) -> 
     _check_nearest(src, tgt, exact_ties=False)
 
 
+few_points = st.lists(st.tuples(coord, coord), min_size=1, max_size=16).map(
+    lambda xy: shapely.points(np.array(xy))
+)
+
+
+@SETTINGS
+@given(st.one_of(points, far_points, boxes(max_size=60)), few_points)
+def test_nearest_few_point_targets_dense_path(src: np.ndarray, tgt: np.ndarray) -> None:
+    """At most DENSE_TARGETS points: every source set against every point, exactly as brute force."""
+    idx, dist = nearest(src, tgt)
+    d = _brute(src, tgt)
+    best = d.min(axis=1)
+    assert dist.tolist() == best.tolist()  # the same GEOS distance, not an approximation
+    assert idx.tolist() == np.argmax(d <= best[:, None], axis=1).tolist()  # ties: lowest index
+
+
+def test_nearest_multipoint_targets_are_not_taken_for_points() -> None:
+    """A MultiPoint target holds several coordinates: the coordinate's position is not the target's."""
+    tgt = np.array([shapely.MultiPoint([(0, 0), (500, 0)]), shapely.Point(100, 0)], dtype=object)
+    src = shapely.points(np.column_stack([np.linspace(0, 600, 61), np.full(61, 10.0)]))
+    idx, dist = nearest(src, tgt)
+    d = _brute(src, tgt)
+    np.testing.assert_allclose(dist, d.min(axis=1))
+    assert idx.tolist() == np.argmin(d, axis=1).tolist()
+
+
 @SETTINGS
 @given(far_points, boxes())
 def test_nearest_polygon_targets_measured_to_edges(src: np.ndarray, tgt: np.ndarray) -> None:
