@@ -34,7 +34,7 @@ from erbm_geo._memory import MEMORY
 from erbm_geo.errors import CRSError, OptionError
 from erbm_geo.geom.validate import check_not_empty, to_working_crs
 
-__all__ = ["is_partitioned", "map_features", "partition_scope", "require_dask"]
+__all__ = ["is_partitioned", "map_features", "own_copy", "partition_scope", "require_dask"]
 
 R = TypeVar("R")
 
@@ -108,13 +108,35 @@ _local = threading.local()
 _COPIES_PER_THREAD = 16
 
 
-def _own_copy(target: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def own_copy(target: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return this thread's copy of *target*, with geometry objects of its own (made once).
 
     GEOS prepared geometries build their indexes lazily, on first use: two threads testing the
-    same prepared geometry at once corrupt it. So each thread of a worker (the threaded scheduler,
-    or a distributed worker with several threads) gets its own geometry objects for a target —
-    prepared and indexed once per thread, then reused by every partition that thread runs.
+    same prepared geometry at once corrupt it (a segmentation fault). So each thread of a worker
+    (the threaded scheduler, or a distributed worker with several threads) gets its own geometry
+    objects for a target — prepared and indexed once per thread, then reused by every partition
+    that thread runs. Every function run on partitions that hands a target to the kernels must
+    hand this copy (:func:`map_features` does; so does the partitioned ``aggregate``).
+
+    Parameters
+    ----------
+    target : geopandas.GeoDataFrame
+        A target layer (communes, QPV, stations…) shared by the partitions.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows and values, with geometry objects of this thread's own.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> t = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)], crs=2154)
+    >>> mine = own_copy(t)
+    >>> mine.geometry.iloc[0] is t.geometry.iloc[0], mine.geometry.iloc[0].equals(t.geometry.iloc[0])
+    (False, True)
+    >>> own_copy(t) is mine  # made once per thread
+    True
     """
     copies: OrderedDict[int, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = _local.__dict__.setdefault(
         "copies", OrderedDict()
@@ -179,7 +201,7 @@ def _apply(
     if len(part) == 0:
         return empty.reindex(part.index)
     with partition_scope(max((len(t) for t in targets), default=0)):
-        return indicator(part, *(_own_copy(t) for t in targets), **options)
+        return indicator(part, *(own_copy(t) for t in targets), **options)
 
 
 def map_features(func: Callable[..., R], features: Any, *targets: gpd.GeoDataFrame, **options: Any) -> R:

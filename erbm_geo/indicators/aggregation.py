@@ -17,7 +17,7 @@ from erbm_geo.errors import (
     UnknownCodeError,
     UnknownOptionError,
 )
-from erbm_geo.geom.partitioned import is_partitioned, partition_scope, require_dask
+from erbm_geo.geom.partitioned import is_partitioned, own_copy, partition_scope, require_dask
 from erbm_geo.indicators.context import commune_of
 
 __all__ = ["aggregate"]
@@ -270,8 +270,8 @@ def _partial_of_partition(
     carried = [_VALUE.format(i) for i in range(len(columns))]
     values = part[carried].set_axis(columns, axis=1)
     features = gpd.GeoDataFrame(part.drop(columns=carried), geometry=geo.geometry.name, crs=geo.crs)
-    with partition_scope(len(communes)):
-        return _partial(values, features, communes, allc, rule)
+    with partition_scope(len(communes)):  # this thread's communes: prepared geometries are not shared
+        return _partial(values, features, own_copy(communes), allc, rule)
 
 
 def _aggregate_partitioned(

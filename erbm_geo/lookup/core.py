@@ -25,7 +25,7 @@ Rules
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import geopandas as gpd
@@ -36,7 +36,7 @@ from pandas.api.extensions import ExtensionArray
 
 from erbm_geo.errors import EmptyInputError, InvalidOptionError, MissingColumnError
 from erbm_geo.geom.kernels import nearest
-from erbm_geo.geom.partitioned import is_partitioned, require_dask
+from erbm_geo.geom.partitioned import is_partitioned, own_copy, require_dask
 from erbm_geo.lookup.points import REASONS, Points, to_points
 
 __all__ = ["LOOKUP_COLUMNS", "OUTSIDE", "LookupLayers", "builtin_layers", "lookup"]
@@ -356,7 +356,12 @@ def _lookup_partitioned(points: Any, lay: LookupLayers, chunk_size: int, lon: st
 
 
 def _partition(part: pd.DataFrame, lay: LookupLayers, chunk_size: int, lon: str, lat: str) -> pd.DataFrame:
-    return _lookup(to_points(part, lon=lon, lat=lat), lay, chunk_size)
+    # this thread's copies of the layers: the kernels prepare and index the targets they are
+    # given, and GEOS indexes shared by threads that look up at once are corrupted
+    mine = replace(
+        lay, **{f.name: own_copy(v) for f in fields(lay) if (v := getattr(lay, f.name)) is not None}
+    )
+    return _lookup(to_points(part, lon=lon, lat=lat), mine, chunk_size)
 
 
 def _table(

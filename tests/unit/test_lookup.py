@@ -287,3 +287,27 @@ def test_a_partitioned_layer_gives_the_same_answers_lazily() -> None:
     assert (
         got_table["qpv_code"].tolist()[0] == "QN2" and got_table["remarque"].tolist()[1] == REASONS["missing"]
     )
+
+
+def test_partitions_look_up_in_their_threads_layers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each partition hands the kernels its thread's own copies of the layers (GEOS indexes built
+    by two threads at once on the same geometries are corrupted), never the caller's objects."""
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    import erbm_geo.lookup.core as core
+
+    lay = _layers()
+    seen: list[set[int]] = []
+    real = core.nearest
+
+    def spy(src: np.ndarray, tgt: np.ndarray, **kw: object) -> tuple[np.ndarray, np.ndarray]:
+        seen.append({id(g) for g in tgt})
+        return real(src, tgt, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "nearest", spy)
+    xy = np.random.default_rng(8).uniform(-500, 3500, size=(60, 2))
+    pts = gpd.GeoDataFrame(geometry=[at(x, y) for x, y in xy], crs=2154)
+    lookup(dask_geopandas.from_geopandas(pts, npartitions=3), layers=lay).compute(scheduler="threads")
+    caller = {
+        id(g) for f in (lay.qpv, lay.stations, lay.centres, lay.sites) if f is not None for g in f.geometry
+    }
+    assert seen and not any(s & caller for s in seen)

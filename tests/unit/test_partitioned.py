@@ -150,6 +150,35 @@ def test_aggregate_partitioned(
     assert int(expected["n"].sum()) == N
 
 
+def test_aggregate_partitions_use_their_threads_communes(
+    buildings: gpd.GeoDataFrame,
+    parts: Any,
+    qpv: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The partitions of a lazy aggregate hand the kernels their thread's own communes.
+
+    Two threads preparing and testing the same GEOS geometries at once crash the process (the
+    partitioned benchmark did, at 1 M footprints): no partition may see the caller's objects.
+    """
+    import erbm_geo.indicators.context as context
+
+    seen: list[set[int]] = []
+    real = context.assign_communes
+
+    def spy(feats: gpd.GeoDataFrame, cs: gpd.GeoDataFrame, **kw: Any) -> pd.DataFrame:
+        seen.append({id(g) for g in cs.geometry.values})
+        return real(feats, cs, **kw)
+
+    monkeypatch.setattr(context, "assign_communes", spy)
+    values = ind.qpv_overlap(parts, qpv)["qpv_share"]
+    with dask.config.set(scheduler="threads", num_workers=2):
+        ind.aggregate(values, parts, communes, by="epci").compute()
+    caller = {id(g) for g in communes.geometry.values}
+    assert seen and not any(s & caller for s in seen)
+
+
 def test_aggregate_aligns_or_refuses(
     buildings: gpd.GeoDataFrame, parts: Any, qpv: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:
