@@ -188,27 +188,36 @@ def _partial(
         )
     _check_numeric(frame)
     frame = frame.astype("float64")
-    codes = commune_of(gdf, communes).to_numpy()  # every code checked: none is silently dropped
+    codes = commune_of(gdf, communes)  # every code checked: none is silently dropped
+    inv, uniq = pd.factorize(codes)  # a few hundred distinct communes: looked up once each
     key_col = _KEY[rule.by]
-    keys = codes if key_col is None else allc[key_col].reindex(codes).to_numpy()
-    if pd.isna(keys).any():
+    ukeys = np.asarray(uniq, dtype=object) if key_col is None else allc[key_col].reindex(uniq).to_numpy()
+    if pd.isna(ukeys).any():
         raise UnknownCodeError(
-            f"communes {sorted(set(codes[pd.isna(keys)]))[:10]} have no {key_col} in the communes layer"
+            f"communes {sorted(map(str, np.asarray(uniq)[pd.isna(ukeys)]))[:10]} have no {key_col} "
+            "in the communes layer"
         )
-    keys = keys.astype(str)
+    gk, names = pd.factorize(ukeys.astype(str))
+    group = gk[inv]  # each feature's group, as an integer: sums by counting, not by hashing text
+    ng = len(names)
     w = np.ones(len(frame)) if rule.weights is None or rule.how != "mean" else _weights(gdf, rule.weights)
-    out = {"n": pd.Series(keys).value_counts().astype("float64")}
+    out = {"n": np.bincount(group, minlength=ng).astype("float64")}
     for col in frame.columns:
         v = frame[col].to_numpy()
         ok = ~np.isnan(v) & ~np.isnan(w)
-        df = pd.DataFrame({"k": keys[ok], "v": v[ok], "w": w[ok]})
+        g, vo, wo = group[ok], v[ok], w[ok]
+        has = np.bincount(g, minlength=ng) > 0  # groups with a value of this column: else NaN
         if rule.how == "mean":
-            df["vw"] = df["v"] * df["w"]
-            sums = df.groupby("k")[["vw", "w"]].sum()
-            out[f"{col}|vw"], out[f"{col}|w"] = sums["vw"], sums["w"]
+            vw, ws = np.bincount(g, vo * wo, minlength=ng), np.bincount(g, wo, minlength=ng)
+            out[f"{col}|vw"], out[f"{col}|w"] = np.where(has, vw, np.nan), np.where(has, ws, np.nan)
+        elif rule.how == "sum":
+            out[f"{col}|sum"] = np.where(has, np.bincount(g, vo, minlength=ng), np.nan)
         else:
-            out[f"{col}|{rule.how}"] = df.groupby("k")["v"].agg(rule.how)
-    return pd.DataFrame(out)
+            fill = np.inf if rule.how == "min" else -np.inf
+            best = np.full(ng, fill)
+            (np.minimum if rule.how == "min" else np.maximum).at(best, g, vo)
+            out[f"{col}|{rule.how}"] = np.where(has, best, np.nan)
+    return pd.DataFrame(out, index=pd.Index(np.asarray(names, dtype=object)))
 
 
 def _finish(
