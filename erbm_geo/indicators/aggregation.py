@@ -41,8 +41,9 @@ def _check_numeric(frame: pd.DataFrame) -> None:
 
 def _weights(gdf: gpd.GeoDataFrame, weights: str) -> np.ndarray:
     """Return the weight of each feature: its area (``"area"``, m²) or a numeric column ≥ 0."""
-    if weights == "area":
-        geoms = gdf.to_crs(settings.crs).geometry.values if gdf.crs is not None else gdf.geometry.values
+    if weights == "area":  # measured in the working CRS (reprojected only if in another one)
+        other = gdf.crs is not None and not gdf.crs.equals(settings.crs)
+        geoms = gdf.to_crs(settings.crs).geometry.values if other else gdf.geometry.values
         return cast("np.ndarray", shapely.area(np.asarray(geoms, dtype=object)))
     if weights not in gdf.columns:
         raise MissingColumnError(
