@@ -7,10 +7,12 @@ For each size, in a fresh process (so that its peak memory is its own):
 2. the core indicators — the commune (``commune_of``), QPV overlap, distance to the 8 main
    centralities and station access — are computed from that folder partition by partition and
    written as partitioned GeoParquet (the dask path: read → compute → write, nothing gathered);
-   then the share of built area in QPV is aggregated by EPCI (lazy ``aggregate``);
+   then the share of built area in QPV is computed again and aggregated by EPCI (lazy
+   ``aggregate``);
 3. on the sizes that fit, the same indicators in memory (the whole layer read, then each
    function once), and plain geopandas for the distance to centres (``sjoin_nearest``); results
-   are asserted equal.
+   are asserted equal; then the EPCI aggregate of the table just computed (its ``code_insee``
+   known), against the indicators' time.
 
 Run: ``python -m benchmarks.bench_partitioned`` (sizes 1, 4 and 16 million; ``--sizes 1,4`` for
 fewer) — writes the ``partitioned`` section of docs/benchmarks.md.
@@ -117,6 +119,11 @@ def one(n: int, work: Path) -> dict[str, Any]:
         got = pd.read_parquet(work / "indicateurs").sort_index()
         pd.testing.assert_frame_equal(got, mem.sort_index(), check_exact=True)
         out["equal"] = True
+        # the EPCI aggregate of the table just computed (its communes known: code_insee)
+        t0 = time.perf_counter()
+        located = whole.assign(code_insee=mem["code_insee"].to_numpy())
+        ind.aggregate(mem["qpv_share"], located, t["communes"], by="epci")
+        out["aggregate_memory_s"] = time.perf_counter() - t0
         if n <= GEOPANDAS_UP_TO:
             t0 = time.perf_counter()
             ours = ind.distance_to_centres(whole, t["centres"])["distance_m"]
@@ -131,8 +138,9 @@ def one(n: int, work: Path) -> dict[str, Any]:
 
 HEADER = (
     "| footprints | partitions | input | generate + write | indicators, read → write | throughput "
-    "| peak memory | EPCI aggregate | in memory | in memory / partitioned | peak, in memory too |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|"
+    "| peak memory | QPV share again + EPCI aggregate | in memory | in memory / partitioned "
+    "| peak, in memory too | EPCI aggregate of the table, in memory | aggregate / indicators |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -141,10 +149,12 @@ def row(r: dict[str, Any]) -> str:
     mem = f"{r['memory_s']:.0f} s" if "memory_s" in r else "—"
     ratio = f"×{r['memory_s'] / r['dask_s']:.2f}" if "memory_s" in r else "—"
     total = f"{r['peak_total_mb'] / 1024:.1f} GB" if "peak_total_mb" in r else "—"
+    agg = f"{r['aggregate_memory_s']:.2f} s" if "aggregate_memory_s" in r else "—"
+    share = f"{r['aggregate_memory_s'] / r['memory_s']:.1%}" if "aggregate_memory_s" in r else "—"
     return (
         f"| {n / 1e6:.0f} M | {r['partitions']} | {r['input_mb']:.0f} MB | {r['generate_s']:.0f} s "
         f"| {r['dask_s']:.0f} s | {n / r['dask_s'] / 1e3:.0f} k/s | {r['peak_dask_mb'] / 1024:.2f} GB "
-        f"| {r['aggregate_s']:.0f} s | {mem} | {ratio} | {total} |"
+        f"| {r['aggregate_s']:.0f} s | {mem} | {ratio} | {total} | {agg} | {share} |"
     )
 
 
@@ -184,8 +194,11 @@ def main() -> None:
 Invented footprints over the basin's 250 communes (`erbm_geo.synthetic`, partitions of 250,000),
 read from partitioned GeoParquet, the core indicators computed partition by partition (commune,
 QPV overlap, distance to the 8 main centralities, station access) and written back as
-partitioned GeoParquet; then the share in QPV aggregated by EPCI. Threaded scheduler on the
-machine's cores; each size in its own process (peak memory is that process's).
+partitioned GeoParquet; then the share in QPV computed again and aggregated by EPCI, partition
+by partition. In memory: the same indicators on the whole layer, then the EPCI aggregate of that
+table (each footprint's commune known), whose time the last column sets against the
+indicators'. Threaded scheduler on the machine's cores; each size in its own process (peak memory
+is that process's).
 
 {HEADER}
 {chr(10).join(row(r) for r in results)}
