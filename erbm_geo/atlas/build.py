@@ -44,7 +44,7 @@ from erbm_geo.atlas.evolution import Temps, carte_variation, classement, serie, 
 from erbm_geo.atlas.friches import SOURCES as FRICHES_SOURCES
 from erbm_geo.atlas.friches import Friches, couche, friches, lignes, resume_changement
 from erbm_geo.atlas.ici import ici_js
-from erbm_geo.atlas.mapdata import Features, MapSpec, contexte_js, features
+from erbm_geo.atlas.mapdata import Features, MapSpec, carte_js, contexte_js, features
 from erbm_geo.atlas.qgis import PROJECT, cites_style, write_project, write_reference_layers
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.data.facts import FACT_TABLES, read_fact_table
@@ -242,6 +242,10 @@ def _assets(ctx: _Context, out: Path) -> None:
 
 def _render(out: Path, rel: str, template: str, **values: Any) -> None:
     depth = rel.count("/")
+    spec = values.pop("carte", None)
+    if isinstance(spec, MapSpec):  # the page's map in a script of its own, loaded last
+        values["carte_js"] = f"assets/cartes/{rel.removesuffix('.html').replace('/', '-')}.js"
+        write_text_atomic(out / values["carte_js"], carte_js(spec))
     html_ = _ENV.get_template(template).render(r="../" * depth, millesime=millesimes(), **values)
     write_text_atomic(out / rel, html_)
 
@@ -730,7 +734,7 @@ def _portrait(p: _Pages, pos: int) -> None:
         indicateurs=_ind_rows(ctx, r, siren, code),
         cites=_cite_rows(ctx.cites.iloc[_of(p, "cites", pos)], p.logements),
         qpv=qpv_list,
-        carte=spec.to_json(),
+        carte=spec,
         legendes=spec.legendes,
         voisins=voisins,
         evolution=_portrait_evolution(p, code, str(r["nom"]), siren),
@@ -866,7 +870,7 @@ def _epci_page(p: _Pages, s: str) -> dict[str, Any]:
         membres=_epci_members(mem),
         colonnes=[INDICATEURS[k] for k in _EPCI_COLS],
         cites=_cite_rows(ct, p.logements, noms_communes),
-        carte=spec.to_json(),
+        carte=spec,
         legendes=spec.legendes,
         **_epci_evolution(p, s, mem),
         **_epci_friches(p, mem),
@@ -954,7 +958,7 @@ def _evolution_page(p: _Pages) -> None:
             ident="evolution-bassin",
             titre=f"Population du Bassin minier, indice 100 en {t.annees[0]}",
         ),
-        carte=spec.to_json(),
+        carte=spec,
         legendes=spec.legendes,
         epcis=epci_rows,
         **classement(t, noms, epcis),
@@ -1082,7 +1086,7 @@ def _indicator_page(p: _Pages, col: str, ind: Indicateur) -> dict[str, Any]:
         histogramme=charts.histogramme(
             v, ind, repere=bassin, repere_label=f"Bassin : {ind.valeur(bassin)}", ident=f"hist-{col}"
         ),
-        carte=spec.to_json(),
+        carte=spec,
         legendes=spec.legendes,
         sources=_sources_for(ind.sources),
         **_indicator_rows(p, ind, v),
@@ -1237,7 +1241,7 @@ def _home(out: Path, ctx: _Context, g: _Geo, commun: dict[str, Any], epci_rows: 
         **_home_facts(),
         chiffres=chiffres,
         epcis=epci_rows,
-        carte=spec.to_json(),
+        carte=spec,
         legendes=spec.legendes,
         millesimes=[(SOURCES_FR.get(n, CATALOGUE[n].title), CATALOGUE[n].vintage) for n in _HOME_VINTAGES],
     )

@@ -2,10 +2,11 @@
 
 Geometries are simplified and quantised once per layer (:func:`features`), then each page's
 map takes the features it needs by position, so 250 portraits cost one simplification per
-layer. A page holds its map as ``<script type="application/json">`` (inert data, parsed with
-``JSON.parse``; ``<``, ``>``, ``&`` and braces are escaped); the shared runtime
-(``assets/carte.js``) draws it with Leaflet. Every label travels as a JSON string and is
-inserted with ``textContent``.
+layer. A page's map travels in a script of its own (``assets/cartes/<page>.js``, a JSON literal
+assigned to ``window.ERBM_CARTE``, like the shared context; ``<``, ``>``, ``&`` and braces are
+escaped), loaded at the end of the page: the page's text is not held back by its map's data
+(the home page's map alone weighs 142 KB). The shared runtime (``assets/carte.js``) draws it
+with Leaflet. Every label travels as a JSON string and is inserted with ``textContent``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import shapely
 from erbm_geo.maps.interactive.webjson import js_json
 from erbm_geo.maps.style import web_geometries
 
-__all__ = ["Features", "MapSpec", "contexte_js", "features"]
+__all__ = ["Features", "MapSpec", "carte_js", "contexte_js", "features"]
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class MapSpec:
         ]
 
     def to_json(self) -> str:
-        """Return the map as JSON text, safe inside ``<script type="application/json">``."""
+        """Return the map as JSON text, safe inside a script (see :func:`carte_js`)."""
         head = js_json(
             {
                 "titre": self.titre,
@@ -242,4 +243,29 @@ def contexte_js(
     return (
         "/* Contexte des cartes de l'atlas (données ouvertes, voir sources.html). */\n"
         "window.ERBM_CONTEXTE = " + js_json(data) + ";\n"
+    )
+
+
+def carte_js(spec: MapSpec) -> str:
+    r"""Return the script holding one page's map: its JSON (:meth:`MapSpec.to_json`) as ``window.ERBM_CARTE``.
+
+    Parameters
+    ----------
+    spec : MapSpec
+        The page's map.
+
+    Returns
+    -------
+    str
+        JavaScript: one assignment of a JSON literal (escaped as :meth:`MapSpec.to_json` does).
+
+    Examples
+    --------
+    >>> js = carte_js(MapSpec(titre="</script><b>Carte</b>"))
+    >>> js.splitlines()[1][:32], "</script>" in js
+    ('window.ERBM_CARTE = {"titre":"\\u', False)
+    """
+    return (
+        "/* Carte de la page (données ouvertes, voir sources.html). */\n"
+        "window.ERBM_CARTE = " + spec.to_json() + ";\n"
     )

@@ -36,9 +36,9 @@ def test_portrait_lists_the_sites_of_the_commune_and_draws_them(atlas_dir: Path)
     src = (atlas_dir / "communes" / "62498.html").read_text("utf-8")
     section = src[src.index('id="h-friches"') : src.index('id="h-qpv"')]
     assert section.count('<tr><th scope="row">') == len(lens) > 0
-    data = json.loads(
-        re.search(r'<script type="application/json" id="donnees-commune">(.*?)</script>', src, re.S).group(1)
-    )
+    assert 'data-scripts="../assets/cartes/communes-62498.js ' in src  # the map's data, loaded last
+    script = (atlas_dir / "assets" / "cartes" / "communes-62498.js").read_text("utf-8")
+    data = json.loads(re.search(r"^window\.ERBM_CARTE = (.*);$", script, re.M).group(1))
     layer = next(c for c in data["layers"] if c["opts"]["name"] == "Sites en friche")
     assert layer["opts"]["kind"] == "point"
 

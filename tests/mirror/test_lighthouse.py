@@ -1,5 +1,9 @@
 """Lighthouse on the atlas as a partner's browser loads it: accessibility and best practices 100,
-SEO at least 95, on the home page, a portrait, an EPCI page, an indicator page and the sources.
+SEO at least 95, on the home page, a portrait, an EPCI page, an indicator page and the sources;
+performance at least 90 on the first four (#31: each page's map and its half-megabyte of scripts
+load after the page's first paint). Performance is a simulation from one observed load: a page
+under 90 is audited again, up to twice, and its best run counts (the machine running the suite
+may be busy).
 
 The atlas is served on 127.0.0.1 (Lighthouse audits pages over HTTP), every other host refused;
 the scores of every category, performance included, are written to
@@ -30,6 +34,9 @@ PAGES = (
     "indicateurs/qpv_share.html",
     "sources.html",
 )
+FAST = PAGES[:4]  # the home page, a portrait, an EPCI page and an indicator page
+PERFORMANCE = 0.9
+
 pytestmark = pytest.mark.skipif(
     not LIGHTHOUSE.exists() or CHROMIUM is None,
     reason="Lighthouse (npm) or Chromium is missing (bash scripts/dev.sh test installs both)",
@@ -79,9 +86,14 @@ def test_lighthouse_scores(served: str, tmp_path: Path) -> None:
     scores: dict[str, dict[str, float]] = {}
     problems: dict[str, list[str]] = {}
     for page in PAGES:
-        report = _lighthouse(f"{served}/{page}", tmp_path / "report.json")
-        cats = report["categories"]
-        scores[page] = {k: float(v["score"]) for k, v in cats.items()}  # type: ignore[union-attr]
+        for _ in range(3):  # performance is simulated from one load: a busy machine skews it
+            report = _lighthouse(f"{served}/{page}", tmp_path / "report.json")
+            cats = report["categories"]
+            run = {k: float(v["score"]) for k, v in cats.items()}  # type: ignore[union-attr]
+            if page not in scores or run["performance"] > scores[page]["performance"]:
+                scores[page] = run
+            if scores[page]["performance"] >= PERFORMANCE or page not in FAST:
+                break
         refs = [r["id"] for k in ("accessibility", "best-practices", "seo") for r in cats[k]["auditRefs"]]  # type: ignore[index]
         audits = report["audits"]
         problems[page] = sorted(
@@ -96,3 +108,4 @@ def test_lighthouse_scores(served: str, tmp_path: Path) -> None:
     for page, s in scores.items():
         assert s["accessibility"] == 1 and s["best-practices"] == 1, (page, s, problems[page])
         assert s["seo"] >= 0.95, (page, s, problems[page])
+        assert page not in FAST or s["performance"] >= PERFORMANCE, (page, s)

@@ -255,9 +255,9 @@
   };
 
   function dessiner(el) {
-    var src = document.getElementById(el.getAttribute("data-carte"));
-    if (!src) { return; }
-    var spec = JSON.parse(src.textContent);
+    /* la carte de la page arrive dans son propre script (assets/cartes/…), chargé en dernier */
+    var spec = window.ERBM_CARTE;
+    if (!spec) { return; }
     var map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25, zoomControl: false });
     L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
     /* a view first: layers added to a map without one are drawn later (no path to hatch) */

@@ -26,6 +26,28 @@
     if (!enFrance(lat, lon) && enFrance(lon, lat)) { return [lon, lat, true]; }
     return [lat, lon, false];
   }
+  /* La carte de la page (ses données, le contexte partagé, Leaflet) se charge après le premier
+     affichage : le texte de la page n'attend pas un demi-mégaoctet de scripts. Insérés avant
+     l'événement « load », l'impression et les captures les attendent ; ce qui a besoin de la
+     carte (« Ici » depuis la recherche) attend qu'elle soit là. */
+  var carte = document.querySelector(".carte[data-scripts]"), carteLa = !carte, attente = [];
+  function apresCarte(fn) { if (carteLa) { fn(); } else { attente.push(fn); } }
+  function chargerCarte() {
+    var srcs = carte.getAttribute("data-scripts").split(" ");
+    srcs.forEach(function (src, i) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = false;  /* dans l'ordre : données, contexte, puis le dessin */
+      if (i === srcs.length - 1) {
+        s.onload = s.onerror = function () { carteLa = true; attente.splice(0).forEach(function (f) { f(); }); };
+      }
+      document.body.appendChild(s);
+    });
+  }
+  if (carte) {
+    if (window.requestAnimationFrame) { window.requestAnimationFrame(function () { setTimeout(chargerCarte, 0); }); }
+    else { chargerCarte(); }
+  }
   var form = document.querySelector("form.recherche");
   if (form) {
     var champ = form.querySelector("input");
@@ -34,8 +56,10 @@
       if (typeof code === "string" && /^[0-9AB]{5}$/.test(code)) { window.location.href = racine + "communes/" + code + ".html"; return true; }
       var p = point(champ.value);
       if (!p) { return false; }
-      if (window.ERBM && window.ERBM.ici && window.ERBM.ici(p[0], p[1], p[2])) { return true; }
-      window.location.href = racine + "index.html#ici=" + p[0] + "," + p[1] + (p[2] ? ",inverse" : "");
+      apresCarte(function () {
+        if (window.ERBM && window.ERBM.ici && window.ERBM.ici(p[0], p[1], p[2])) { return; }
+        window.location.href = racine + "index.html#ici=" + p[0] + "," + p[1] + (p[2] ? ",inverse" : "");
+      });
       return true;
     }
     champ.addEventListener("change", aller);
