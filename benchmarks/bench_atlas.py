@@ -47,7 +47,10 @@ def main() -> None:
         for k, v in pages.items()
         if k.startswith("communes/") and k[9:14].isalnum() and k != "communes/index.html"
     ]
-    assets = sum(v for k, v in sizes.items() if k.startswith("assets/"))
+    shared = [k for k in sizes if k.startswith("assets/") and not k.startswith("assets/cartes/")]
+    assets = sum(sizes[k] for k in shared)
+    maps = {k: v for k, v in sizes.items() if k.startswith("assets/cartes/")}  # one per page with a map
+    biggest_map = max(maps, key=maps.__getitem__)
     data = sum(v for k, v in sizes.items() if k.startswith("donnees/"))
     biggest = max(pages, key=pages.__getitem__)
     total = sum(sizes.values())
@@ -73,8 +76,11 @@ in a fresh process (imports included):
 | downloads (`donnees/`) | {_kb(data)} |
 | largest page (`{biggest}`) | {_kb(pages[biggest])} |
 | portraits: largest / mean | {_kb(max(portraits))} / {_kb(sum(portraits) / len(portraits))} |
+| maps' data (`assets/cartes/`, {len(maps)} scripts): all / largest (`{biggest_map}`) \
+| {_kb(sum(maps.values()))} / {_kb(maps[biggest_map])} |
 
-Leaflet and the map runtime are one shared file; each page carries only its own map data. The
+Leaflet and the map runtime are one shared file; each page's map data is a script of its own,
+loaded after the page's text is shown (the page weights above leave it out). The
 indicator table is computed once for the basin and the ERBM communes together, the EPCI are
 dissolved once, geometries are simplified once per layer and each portrait takes its features by
 position; class breaks are a numpy Fisher-Jenks (no mapclassify, no matplotlib).""",
