@@ -186,22 +186,19 @@ def _voronoi(
     return up, first, uniq, shapely.STRtree(cells)
 
 
-def _closest(
-    src: np.ndarray, si: np.ndarray, pts: np.ndarray, pi: np.ndarray, owner: np.ndarray, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exact distances of the candidate pairs (on threads), the closest kept per source.
+def _best(si: np.ndarray, d: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per source 0…n-1, the candidate pair with the smallest distance, ties to the lowest *owner*.
 
-    *si* must be sorted (tree queries and ``nonzero`` give it so): the smallest distance of each
-    source, then the lowest *owner* (the target's position) among the pairs at that distance,
-    are reduced over each source's run of pairs, with no sort. Returns, per source position
-    0…n-1, the owner found (-1 where a source had no candidate) and its distance.
+    Reduced over each source's run of pairs (sorted by source first, stably, if they are not),
+    with no sort by distance. Returns the owner (-1 where a source had no pair) and the distance.
     """
     idx = np.full(n, -1, dtype=np.int64)
     dist = np.full(n, np.nan)
     if len(si) == 0:
         return idx, dist
-    a = src[si]
-    d = chunked(shapely.distance, a, pts[pi], cost=shapely.get_num_coordinates(a) + 10)
+    if (si[1:] < si[:-1]).any():
+        order = np.argsort(si, kind="stable")
+        si, d, owner = si[order], d[order], owner[order]
     starts = np.flatnonzero(np.r_[True, si[1:] != si[:-1]])
     best = np.minimum.reduceat(d, starts)
     at_best = d == np.repeat(best, np.diff(np.r_[starts, len(si)]))
@@ -209,6 +206,15 @@ def _closest(
     idx[si[starts]] = lowest
     dist[si[starts]] = best
     return idx, dist
+
+
+def _closest(
+    src: np.ndarray, si: np.ndarray, pts: np.ndarray, pi: np.ndarray, owner: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact distances of the candidate pairs (on threads), the closest kept per source (:func:`_best`)."""
+    a = src[si]
+    d = chunked(shapely.distance, a, pts[pi], cost=shapely.get_num_coordinates(a) + 10)
+    return _best(si, d, owner, n)
 
 
 def _pruned(sb: np.ndarray, v: np.ndarray, px: np.ndarray, py: np.ndarray, si: np.ndarray) -> np.ndarray:
@@ -380,12 +386,7 @@ def nearest(
     if n == 0 or len(tgt) == 0:
         return idx, out
     si, ti = intersecting_pairs(src, tgt)
-    if len(si):
-        order = np.lexsort((ti, si))
-        si, ti = si[order], ti[order]
-        first = np.r_[True, si[1:] != si[:-1]]
-        idx[si[first]] = ti[first]
-        out[si[first]] = 0.0
+    idx, out = _best(si, np.zeros(len(si)), ti, n)  # touching: distance 0, the lowest target
     rest = np.flatnonzero(idx < 0)
     if max_distance == 0:  # only the sources touching a target
         return idx, out
@@ -414,13 +415,7 @@ def nearest(
         # a search costs about as much per source as per 50 of its coordinates
         chunks = run_chunks(search, chunk_edges(shapely.get_num_coordinates(q) + 50, min_cost=5_000))
         ri, gi, dist = (np.concatenate(x) for x in zip(*chunks, strict=True))
-        if len(ri):
-            oi = owner[gi]
-            order = np.lexsort((oi, dist, ri))
-            ri, oi, dist = ri[order], oi[order], dist[order]
-            first = np.r_[True, ri[1:] != ri[:-1]]
-            idx[rest[ri[first]]] = oi[first]
-            out[rest[ri[first]]] = dist[first]
+        idx[rest], out[rest] = _best(ri, dist, owner[gi], len(rest))
     return idx, out
 
 
