@@ -303,8 +303,4 @@
   /* #ici=lat,lon (depuis la recherche d'une autre page) : ouvrir « Ici » à ce point */
   var m = /^#ici=(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(,inverse)?$/.exec(window.location.hash);
   if (m && ERBM.maps.length) { ERBM.ici(parseFloat(m[1]), parseFloat(m[2]), !!m[3]); }
-  /* Sur petit écran, la légende commence repliée. */
-  if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
-    document.querySelectorAll("details.legende").forEach(function (d) { d.removeAttribute("open"); });
-  }
 })();

@@ -30,6 +30,10 @@
      affichage : le texte de la page n'attend pas un demi-mégaoctet de scripts. Insérés avant
      l'événement « load », l'impression et les captures les attendent ; ce qui a besoin de la
      carte (« Ici » depuis la recherche) attend qu'elle soit là. */
+  /* Sur petit écran, la légende commence repliée : dès le premier affichage, sans attendre la carte. */
+  if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
+    document.querySelectorAll("details.legende").forEach(function (d) { d.removeAttribute("open"); });
+  }
   var carte = document.querySelector(".carte[data-scripts]"), carteLa = !carte, attente = [];
   function apresCarte(fn) { if (carteLa) { fn(); } else { attente.push(fn); } }
   function chargerCarte() {
