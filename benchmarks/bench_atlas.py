@@ -14,18 +14,43 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._common import machine, write_section
+from benchmarks._common import ROOT, machine, write_section
+from erbm_geo import settings
 
 CODE = "import erbm_geo.atlas as a, sys; a.build_atlas(sys.argv[1])"
 
+#: The last commit before this round's new pages (population over time, friche sites: cfb9ef0):
+#: its warm build is the baseline the round's growth is measured against, in the same run.
+BASELINE = "8031279"
 
-def _build(out: Path, cache: str) -> float:
+
+def _build(out: Path, cache: str, code: Path | None = None) -> float:
+    """Build the atlas into *out* in a fresh process; *code*: another checkout of erbm_geo to run."""
     env = {**os.environ, "ERBM_GEO_CACHE": cache, "SOURCE_DATE_EPOCH": "1795996800"}
+    if code is not None:  # its package first on the path, the same data and interpreter
+        env["PYTHONPATH"] = str(code)
+        env["ERBM_GEO_DATA"] = str(settings.data_dir)
     t = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", CODE, str(out)], env=env, check=True, capture_output=True
+        [sys.executable, "-W", "ignore", "-c", CODE, str(out)],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=code,
     )
     return time.perf_counter() - t
+
+
+def _baseline(root: Path) -> tuple[float, int]:
+    """Return the warm build time (best of 3) and page count of the :data:`BASELINE` commit."""
+    code = root / "baseline"
+    code.mkdir()
+    archive = subprocess.run(["git", "archive", BASELINE], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    cache = str(root / "cache-baseline")
+    _build(root / "b0", cache, code)
+    warm = min(_build(root / f"b{i}", cache, code) for i in range(1, 4))
+    return warm, len(list((root / "b1").rglob("*.html")))
 
 
 def _kb(n: float) -> str:
@@ -38,6 +63,7 @@ def main() -> None:
         cache = str(root / "cache")
         cold = _build(root / "a0", cache)
         warm = min(_build(root / f"a{i}", cache) for i in range(1, 4))
+        base, base_pages = _baseline(root)
         out = root / "a1"
         files = [p for p in out.rglob("*") if p.is_file()]
         sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in files}
@@ -54,7 +80,11 @@ def main() -> None:
     data = sum(v for k, v in sizes.items() if k.startswith("donnees/"))
     biggest = max(pages, key=pages.__getitem__)
     total = sum(sizes.values())
-    print(f"atlas: cold {cold:.1f} s, warm {warm:.1f} s, {len(pages)} pages, {total / 1e6:.1f} MB")
+    growth = warm / base - 1
+    print(
+        f"atlas: cold {cold:.1f} s, warm {warm:.1f} s ({growth:+.0%} on {BASELINE}: {base:.1f} s), "
+        f"{len(pages)} pages, {total / 1e6:.1f} MB"
+    )
     n_ind = len([k for k in pages if k.startswith("indicateurs/")]) - 1  # less the index
     write_section(
         "atlas",
@@ -68,6 +98,8 @@ in a fresh process (imports included):
 |---|---|
 | cold (empty layer cache) | **{cold:.1f} s** |
 | warm (layer cache filled), best of 3 | **{warm:.1f} s** |
+| warm, before this round's new pages ({BASELINE}, {base_pages} pages), best of 3 | {base:.1f} s |
+| growth of the warm build with this round's pages | **{growth:+.0%}** |
 
 | weight | |
 |---|---|

@@ -128,11 +128,10 @@ class _Context:
 
 def _prepare(step: Callable[[str], None]) -> _Context:
     step("indicators of the communes and the cités")
-    t = builtin.targets(qpv_territory="nord_pas_de_calais")
-    union = indicator_table(territory="bassin_minier_erbm", of="communes", targets=t)
+    union = indicator_table(territory="bassin_minier_erbm", of="communes")  # stored once computed
     communes = union[union["in_basin"].to_numpy(dtype=bool)].copy()
     membres = union[union["in_erbm_epci"].to_numpy(dtype=bool)].copy()
-    cites = indicator_table(of="cites", targets=t)
+    cites = indicator_table(of="cites")
     cites["categorie"] = np.where(
         cites["unesco_inscribed"], "inscrite", np.where(cites["erbm_programme"], "erbm", "tampon")
     )

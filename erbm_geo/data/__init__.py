@@ -1,6 +1,6 @@
 """Data sources: the catalogue of third-party datasets, their resolution and the layer cache."""
 
-from erbm_geo.data.cache import CACHE, Cache, cached_layer, clear_memory, memo
+from erbm_geo.data.cache import CACHE, Cache, cached_layer, cached_table, clear_memory, memo
 from erbm_geo.data.catalogue import CATALOGUE, Dataset, get, names
 from erbm_geo.data.resolve import DatasetStatus, fetch, resolve, sha256_file, verify
 
@@ -11,6 +11,7 @@ __all__ = [
     "Dataset",
     "DatasetStatus",
     "cached_layer",
+    "cached_table",
     "clear_memory",
     "fetch",
     "get",

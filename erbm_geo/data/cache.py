@@ -33,6 +33,7 @@ import os
 import re
 import secrets
 import stat
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -44,9 +45,10 @@ from erbm_geo._atomic import write_atomic, write_text_atomic
 from erbm_geo._memory import MEMORY, Memory
 from erbm_geo._warnings import warn
 from erbm_geo.data.catalogue import get
-from erbm_geo.errors import CacheWarning
+from erbm_geo.data.reads import note, recording
+from erbm_geo.errors import CacheWarning, DataQualityWarning, ErbmGeoWarning
 
-__all__ = ["CACHE", "Cache", "cache_secret_path", "cached_layer", "clear_memory", "memo"]
+__all__ = ["CACHE", "Cache", "cache_secret_path", "cached_layer", "cached_table", "clear_memory", "memo"]
 
 _CACHE_VERSION = "6"  # 6: the entry's key inside its digest (5: Arrow IPC; 4: keyed digests)
 _SUFFIX = ".arrow"
@@ -61,6 +63,8 @@ MAX_ENTRY_BYTES = 2 << 30
 def _key(name: str, sources: Iterable[str], params: dict[str, Any]) -> str:
     from erbm_geo._version import __version__
 
+    sources = tuple(sources)
+    note(sources)
     payload = json.dumps(
         {
             "v": _CACHE_VERSION,
@@ -191,6 +195,32 @@ class Cache:
         held = self.memory.get(("layer", key), lambda: _load_or_build(name, key, sources, build))
         return held.copy()  # never the held object: a caller's edit cannot reach other callers
 
+    def table(
+        self,
+        name: str,
+        sources: Iterable[str],
+        build: Callable[[], gpd.GeoDataFrame],
+        params: dict[str, Any] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Return the computed table *name* (a copy), stored like a layer, its warnings said on every call.
+
+        The warnings of erbm_geo that *build* emits (data-quality notes, missing layers) are
+        recorded with the table — in its manifest, under the keyed digest — and emitted again,
+        the same class, message and ``columns``, each time the table is returned, from memory or
+        from disk, as a fresh computation would. :class:`~erbm_geo.errors.CacheWarning` (about
+        an entry read while building) and other libraries' warnings pass through once, unrecorded.
+
+        The table is stored on disk only if *build* read no dataset outside *sources* (see
+        :mod:`erbm_geo.data.reads`): a key that did not name all of them could serve a stale
+        table. Errors of *build* propagate unchanged.
+        """
+        sources = tuple(sources)
+        key = _key(name, sources, params or {})
+        held, said = self.memory.get(("table", key), lambda: _load_or_compute(key, sources, build))
+        for w in said:
+            warn(_warning(w))
+        return held.copy()
+
 
 #: The one cache of erbm_geo.
 CACHE = Cache(MEMORY)
@@ -276,6 +306,52 @@ def cached_layer(
     return CACHE.layer(name, sources, build, params)
 
 
+def cached_table(
+    name: str,
+    sources: Iterable[str],
+    build: Callable[[], gpd.GeoDataFrame],
+    params: dict[str, Any] | None = None,
+) -> gpd.GeoDataFrame:
+    """Return :meth:`Cache.table` of :data:`CACHE`: a computed table, stored, its warnings said again.
+
+    Parameters
+    ----------
+    name : str
+        The table's cache name.
+    sources : iterable of str
+        Every catalogue dataset it is computed from (their checksums key the entry; a table
+        that reads another one is not stored).
+    build : callable
+        Computes the table on a miss.
+    params : dict, optional
+        Options that change the table (part of the key).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The table, from memory, from a verified disk entry, or computed.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from erbm_geo.errors import DataQualityWarning
+    >>> from erbm_geo.examples import example_communes
+    >>> def compute():
+    ...     warnings.warn(DataQualityWarning("2 communes sans mairie", columns=("centre_distance_m",)))
+    ...     return example_communes()
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     a = cached_table("exemple_table", [], compute)
+    ...     b = cached_table("exemple_table", [], lambda: 1 / 0)  # not computed again…
+    >>> [(str(w.message), w.message.columns) for w in said]  # …but its warning said each time
+    [('2 communes sans mairie', ('centre_distance_m',)), ('2 communes sans mairie', ('centre_distance_m',))]
+    >>> len(b)
+    12
+    >>> clear_memory()
+    """
+    return CACHE.table(name, sources, build, params)
+
+
 def _load_or_build(
     name: str, key: str, sources: tuple[str, ...], build: Callable[[], gpd.GeoDataFrame]
 ) -> gpd.GeoDataFrame:
@@ -302,6 +378,67 @@ def _load_or_build(
         if settings.use_cache:
             _write(gdf, path)
     return gdf
+
+
+def _load_or_compute(
+    key: str, sources: tuple[str, ...], build: Callable[[], gpd.GeoDataFrame]
+) -> tuple[gpd.GeoDataFrame, tuple[dict[str, Any], ...]]:
+    """Return a computed table and the warnings its computation said (read back or computed)."""
+    path = CACHE.directory / f"{key}{_SUFFIX}"
+    if settings.use_cache and (os.path.lexists(path) or os.path.lexists(path.with_suffix(".json"))):
+        try:
+            gdf = _read_verified(path, key)
+            said = gdf.attrs.pop(_SAID)
+            if not isinstance(said, list):
+                raise _Untrusted("its recorded warnings are not a list")
+            for w in said:
+                _warning(w)  # each one must rebuild, or the entry is not used
+            return gdf, tuple(said)
+        except (_Untrusted, KeyError) as exc:
+            warn(f"cache entry {path.name} not used ({exc}); computed again", CacheWarning)
+    with recording() as seen, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gdf = build()
+    said_list: list[dict[str, Any]] = []
+    for m in caught:
+        if isinstance(m.message, ErbmGeoWarning) and not isinstance(m.message, CacheWarning):
+            said_list.append(_said(m.message))
+        else:  # not ours to replay: said once, now
+            warnings.warn_explicit(m.message, m.category, m.filename, m.lineno, source=m.source)
+    if settings.use_cache and seen <= set(sources) and _SAID not in gdf.attrs:
+        stored = gdf.copy()
+        stored.attrs[_SAID] = said_list
+        _write(stored, path)
+    return gdf, tuple(said_list)
+
+
+#: The ``attrs`` key under which a stored table keeps its warnings (in its manifest, never handed out).
+_SAID = "_erbm_geo_warnings"
+
+
+def _said(w: ErbmGeoWarning) -> dict[str, Any]:
+    """Return warning *w* as JSON: its class name, message and the columns it concerns."""
+    return {
+        "category": type(w).__name__,
+        "message": str(w),
+        "columns": [str(c) for c in getattr(w, "columns", ())],
+    }
+
+
+def _warning(d: Any) -> ErbmGeoWarning:
+    """Return the warning recorded as *d* by :func:`_said`; raise :class:`_Untrusted` if it is not one."""
+    from erbm_geo import errors
+
+    try:
+        cls = getattr(errors, d["category"])
+        message, columns = d["message"], tuple(d["columns"])
+    except (TypeError, KeyError, AttributeError):
+        raise _Untrusted("a recorded warning is not one erbm_geo wrote") from None
+    if not (isinstance(cls, type) and issubclass(cls, ErbmGeoWarning)) or not isinstance(message, str):
+        raise _Untrusted("a recorded warning is not one erbm_geo wrote")
+    if issubclass(cls, DataQualityWarning):
+        return cls(message, columns=tuple(str(c) for c in columns))
+    return cls(message)
 
 
 class _Untrusted(Exception):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from erbm_geo import settings
 from erbm_geo.data.catalogue import CATALOGUE, Dataset, get
+from erbm_geo.data.reads import note
 from erbm_geo.errors import ChecksumError, DataNotFoundError, DownloadError
 
 __all__ = ["DatasetStatus", "fetch", "resolve", "sha256_file", "verify"]
@@ -153,6 +154,7 @@ def resolve(name: str, *, download: bool = True) -> Path:
     'bassin-minier.geojson'
     """
     ds = get(name)
+    note([name])
     tried: list[str] = []
     if settings.data_dir is not None:
         local = Path(settings.data_dir) / ds.path

@@ -10,10 +10,11 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 
+from erbm_geo import settings
 from erbm_geo._deprecation import renamed_kwarg
 from erbm_geo._gc import gc_paused
 from erbm_geo._warnings import warn
-from erbm_geo.data import memo
+from erbm_geo.data import cached_table, memo
 from erbm_geo.data.catalogue import CATALOGUE
 from erbm_geo.errors import EmptyInputError, MissingLayerWarning, UnknownOptionError
 from erbm_geo.geom.partitioned import is_partitioned, map_features
@@ -41,6 +42,7 @@ TABLE_SOURCES = (
     "communes_62",
     "cog_communes",
     "cog_epci",
+    "cog_departements",
     "cites_minieres",
     "zt_cites_minieres",
     "cites_erbm",
@@ -52,6 +54,7 @@ TABLE_SOURCES = (
     "gares_voyageurs",
     "osm_stations",
     "rfn_regime",
+    "rfn_lignes",
     "eurovelo5",
     "cartofriches_communes",
     "filosofi_communes",
@@ -223,6 +226,8 @@ def indicator_table(
     """
     if of not in ("communes", "cites"):
         raise UnknownOptionError(f"unknown table {of!r}; choose 'communes' or 'cites'")
+    if features is None and targets is None:  # the built-in table: computed once, then stored
+        return _builtin_table(territory, of)
     t = targets if targets is not None else _builtin_targets(regional=features is None)
     _warn_missing(t)
     if features is not None:
@@ -237,6 +242,26 @@ def indicator_table(
     if of == "communes":
         return _communes_table(territory_communes(territory), t)
     return _cites_table(territory, t)
+
+
+def _builtin_table(territory: str | Sequence[str], of: Literal["communes", "cites"]) -> gpd.GeoDataFrame:
+    """Return the table of the built-in communes or cités with the built-in targets.
+
+    It depends only on :data:`TABLE_SOURCES`, the code and the fact tables, so it is stored in
+    the cache keyed by them (a warm call reads it back; its warnings are said again each call).
+    """
+
+    def compute() -> gpd.GeoDataFrame:
+        t = _builtin_targets(regional=True)
+        _warn_missing(t)
+        if of == "communes":
+            return _communes_table(territory_communes(territory), t)
+        return _cites_table(territory, t)
+
+    where = territory if isinstance(territory, str) else [str(c) for c in territory]
+    return cached_table(
+        f"indicator_table_{of}", TABLE_SOURCES, compute, params={"territory": where, "crs": settings.crs}
+    )
 
 
 def _features_table_in_memory(
