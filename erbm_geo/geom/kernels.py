@@ -160,8 +160,11 @@ def _first_vertex(geoms: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """
 
     def first(g: np.ndarray) -> np.ndarray:
-        coords, owner = shapely.get_coordinates(g, return_index=True)
-        return cast("np.ndarray", coords[np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]])
+        out = np.empty((len(g), 2))
+        for lo in range(0, len(g), BLOCK_ROWS):  # every coordinate of a block at a time
+            coords, owner = shapely.get_coordinates(g[lo : lo + BLOCK_ROWS], return_index=True)
+            out[lo : lo + BLOCK_ROWS] = coords[np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]]
+        return out
 
     if 4 * len(rows) < len(geoms):
         return first(geoms[rows])
@@ -251,29 +254,43 @@ def _nearest_points(
     None when the diagram cannot be built (the caller falls back to the segment tree).
     """
     q = src[rows]
-    sb = shapely.bounds(q)
-    s_lo, s_hi = sb[:, :2].min(axis=0), sb[:, 2:].max(axis=0)
+    s_lo, s_hi = np.full(2, np.inf), np.full(2, -np.inf)
+    for lo in range(0, len(q), BLOCK_ROWS):  # the sources' extent, without holding every box
+        sb = shapely.bounds(q[lo : lo + BLOCK_ROWS])
+        s_lo, s_hi = np.minimum(s_lo, sb[:, :2].min(axis=0)), np.maximum(s_hi, sb[:, 2:].max(axis=0))
     m = memo_for(pts)
     held = m.derived.get("voronoi")
     if held is None or not (np.all(held[0][:2] <= s_lo) and np.all(held[0][2:] >= s_hi)):
         tb = shapely.bounds(m.geoms)
-        lo = np.minimum(tb[:, :2].min(axis=0) - 3e5, s_lo - 1.0)
-        hi = np.maximum(tb[:, 2:].max(axis=0) + 3e5, s_hi + 1.0)
+        e_lo = np.minimum(tb[:, :2].min(axis=0) - 3e5, s_lo - 1.0)
+        e_hi = np.maximum(tb[:, 2:].max(axis=0) + 3e5, s_hi + 1.0)
         if held is not None:
-            lo, hi = np.minimum(lo, held[0][:2]), np.maximum(hi, held[0][2:])
-        ext = np.r_[lo, hi]
+            e_lo, e_hi = np.minimum(e_lo, held[0][:2]), np.maximum(e_hi, held[0][2:])
+        ext = np.r_[e_lo, e_hi]
         held = (ext, _voronoi(m.geoms, (ext[0], ext[1], ext[2], ext[3])))
         m.derived["voronoi"] = held
     vor = held[1]
     if vor is None:
         return None
     up, first, uniq, cell_tree = vor
-    si, ci = cell_tree.query(q)  # bounding boxes: a superset
-    keep = _pruned(sb, _first_vertex(src, rows), uniq[ci, 0], uniq[ci, 1], si)
-    idx, dist = _closest(q, si[keep], up, ci[keep], first[ci[keep]], len(rows))
-    if (idx < 0).any():
-        return None
+    idx, dist = np.empty(len(rows), dtype=np.int64), np.empty(len(rows))
+    v = _first_vertex(src, rows)
+    for lo in range(0, len(rows), BLOCK_ROWS):  # the candidate pairs of a block at a time
+        hi = min(lo + BLOCK_ROWS, len(rows))
+        si, ci = cell_tree.query(q[lo:hi])  # bounding boxes: a superset
+        keep = _pruned(shapely.bounds(q[lo:hi]), v[lo:hi], uniq[ci, 0], uniq[ci, 1], si)
+        si, ci = si[keep], ci[keep]
+        i, d = _closest(q[lo:hi], si, up, ci, first[ci], hi - lo)
+        if (i < 0).any():
+            return None
+        idx[lo:hi], dist[lo:hi] = i, d
     return idx, dist
+
+
+BLOCK_ROWS = 1 << 18
+"""Sources handled at once by the point searches of :func:`nearest`: their candidate pairs and
+bounds (a few hundred bytes per source) are held for one block only, so memory does not grow
+with the layer (a million footprints against 89 tram stops: 3 million candidate pairs)."""
 
 
 DENSE_TARGETS = 16
@@ -296,8 +313,8 @@ def _nearest_dense(src: np.ndarray, rows: np.ndarray, pts: np.ndarray) -> tuple[
     xy = shapely.get_coordinates(pts)
     px, py = xy[None, :, 0], xy[None, :, 1]
     found_s, found_p = [], []
-    for lo in range(0, len(q), 1 << 18):  # blocks of rows, each a vectorised step
-        b = sb[lo : lo + (1 << 18)]
+    for lo in range(0, len(q), BLOCK_ROWS):  # blocks of rows, each a vectorised step
+        b = sb[lo : lo + BLOCK_ROWS]
         x0, y0, x1, y1 = b[:, :1], b[:, 1:2], b[:, 2:3], b[:, 3:]
         far_x, far_y = (
             np.maximum(np.abs(px - x0), np.abs(px - x1)),

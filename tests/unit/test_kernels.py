@@ -8,12 +8,15 @@ and the radius counts and covered areas are compared with an all-pairs computati
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from erbm_geo.geom import kernels
 from erbm_geo.geom.kernels import count_within, covered_area, dissolve_parts, nearest, overlay
 from tests.checks import every
 
@@ -29,8 +32,8 @@ far_points = st.lists(st.tuples(st.floats(-1e5, 1e5), st.floats(-1e5, 1e5)), min
 
 
 @st.composite
-def boxes(draw: st.DrawFn, max_size: int = 12) -> np.ndarray:
-    n = draw(st.integers(1, max_size))
+def boxes(draw: st.DrawFn, max_size: int = 12, min_size: int = 1) -> np.ndarray:
+    n = draw(st.integers(min_size, max_size))
     out = []
     for _ in range(n):
         x, y = draw(coord), draw(coord)
@@ -106,6 +109,49 @@ def test_nearest_few_point_targets_dense_path(src: np.ndarray, tgt: np.ndarray) 
     best = d.min(axis=1)
     assert dist.tolist() == best.tolist()  # the same GEOS distance, not an approximation
     assert idx.tolist() == np.argmax(d <= best[:, None], axis=1).tolist()  # ties: lowest index
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        boxes(min_size=60, max_size=120),
+        st.lists(st.tuples(st.floats(-1e5, 1e5), st.floats(-1e5, 1e5)), min_size=60, max_size=120).map(
+            lambda xy: shapely.points(np.array(xy))
+        ),
+    ),
+    st.one_of(points, few_points),
+    st.integers(1, 40),
+)
+def test_nearest_in_blocks_of_sources_is_the_same(src: np.ndarray, tgt: np.ndarray, block: int) -> None:
+    """The point searches handle their sources a block at a time (memory): any block size, same answer."""
+    with mock.patch.object(kernels, "BLOCK_ROWS", block):
+        _check_nearest(src, tgt, exact_ties=False)
+        rows = np.flatnonzero(np.arange(len(src)) % 3 != 1)  # some of the sources, as `nearest` asks
+        search = kernels._nearest_dense if len(tgt) <= kernels.DENSE_TARGETS else kernels._nearest_points
+        found = search(src, rows, tgt)
+    d = _brute(src[rows], tgt)
+    if found is None:  # no diagram: all the targets coincide
+        assert len(np.unique(shapely.get_coordinates(tgt), axis=0)) < 2
+        return
+    idx, dist = found
+    np.testing.assert_allclose(dist, d.min(axis=1), rtol=1e-9, atol=1e-7)
+    np.testing.assert_allclose(d[np.arange(len(rows)), idx], d.min(axis=1), rtol=1e-9, atol=1e-7)
+
+
+def test_each_block_prunes_with_its_own_sources_bounds() -> None:
+    """Sources at a target, then sources between two: a block must not prune with another's vertices."""
+    at_a = [shapely.box(i / 100, 0, i / 100 + 0.5, 0.5) for i in range(60)]
+    between = [shapely.box(45 + i / 100, -1, 46 + i / 100, 1) for i in range(60)]
+    src = np.array(at_a + between, dtype=object)
+    tgt = shapely.points(
+        np.array([[0, 0], [100, 0]] + [[50, 1000 * k + 5000] for k in range(20)], dtype=float)
+    )
+    with mock.patch.object(kernels, "BLOCK_ROWS", 60):
+        found = kernels._nearest_points(src, np.arange(120), tgt)
+    assert found is not None  # answered by the diagram, not left to the fallback
+    d = _brute(src, tgt)
+    assert found[0].tolist() == d.argmin(axis=1).tolist()
+    np.testing.assert_allclose(found[1], d.min(axis=1))
 
 
 def test_nearest_multipoint_targets_are_not_taken_for_points() -> None:
