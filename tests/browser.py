@@ -59,8 +59,11 @@ function __exerciseSearch() {
     names.forEach(function (n) { inp.value = n; inp.dispatchEvent(new Event("change")); });
   });
 }
-window.addEventListener("load", function () { setTimeout(function () {
+window.addEventListener("load", function () {
+  var atLoad = !!(window.ERBM && window.ERBM.maps.length);  /* what a print at "load" gets */
+  setTimeout(function () {
   var r = { layers: window.ERBM ? window.ERBM.report() : null,
+            map_at_load: atLoad,
             legends: document.querySelectorAll(".erbm-legend").length,
             layer_control: !!document.querySelector(".leaflet-control-layers"),
             paths: document.querySelectorAll("path.leaflet-interactive").length,

@@ -26,14 +26,14 @@
     if (!enFrance(lat, lon) && enFrance(lon, lat)) { return [lon, lat, true]; }
     return [lat, lon, false];
   }
-  /* La carte de la page (ses données, le contexte partagé, Leaflet) se charge après le premier
-     affichage : le texte de la page n'attend pas un demi-mégaoctet de scripts. Insérés avant
-     l'événement « load », l'impression et les captures les attendent ; ce qui a besoin de la
-     carte (« Ici » depuis la recherche) attend qu'elle soit là. */
   /* Sur petit écran, la légende commence repliée : dès le premier affichage, sans attendre la carte. */
   if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
     document.querySelectorAll("details.legende").forEach(function (d) { d.removeAttribute("open"); });
   }
+  /* La carte de la page (ses données, le contexte partagé, Leaflet) vient de scripts insérés ici,
+     une fois la page lue : ils ne bloquent ni la lecture ni l'affichage du texte, et retiennent
+     l'événement « load » (insérés avant lui, toujours) : l'impression et les captures attendent
+     la carte. Ce qui a besoin d'elle (« Ici » depuis la recherche) attend qu'elle soit là. */
   var carte = document.querySelector(".carte[data-scripts]"), carteLa = !carte, attente = [];
   function apresCarte(fn) { if (carteLa) { fn(); } else { attente.push(fn); } }
   function chargerCarte() {
@@ -48,10 +48,7 @@
       document.body.appendChild(s);
     });
   }
-  if (carte) {
-    if (window.requestAnimationFrame) { window.requestAnimationFrame(function () { setTimeout(chargerCarte, 0); }); }
-    else { chargerCarte(); }
-  }
+  if (carte) { chargerCarte(); }
   var form = document.querySelector("form.recherche");
   if (form) {
     var champ = form.querySelector("input");
