@@ -307,6 +307,15 @@ def epci(*, territory: Literal["erbm", "bassin_minier_erbm"] = "erbm") -> gpd.Ge
         raise UnknownOptionError(
             f"unknown EPCI territory {territory!r}; choose 'erbm' or 'bassin_minier_erbm'"
         )
+    return cached_layer(
+        "epci_59_62",
+        (*_COMMUNE_SOURCES, "bassin_minier"),
+        lambda: _build_epci(territory),
+        params={"territory": territory},
+    )
+
+
+def _build_epci(territory: str) -> gpd.GeoDataFrame:
     allc = communes(territory="nord_pas_de_calais")
     sirens = set(erbm_epci_sirens())
     if territory == "bassin_minier_erbm":
@@ -370,6 +379,10 @@ def departements() -> gpd.GeoDataFrame:
     >>> d["nom"].tolist()
     ['Nord', 'Pas-de-Calais']
     """
+    return cached_layer("departements_59_62", (*_COMMUNE_SOURCES, "bassin_minier"), _build_departements)
+
+
+def _build_departements() -> gpd.GeoDataFrame:
     allc = communes(territory="nord_pas_de_calais")
     g = allc.dissolve(
         by="departement",

@@ -60,7 +60,7 @@ def test_warnings_are_one_clean_line(
     cache.clear_memory()
     try:
         assert main(["-q", "map", "--layer", "epci", "--out", str(tmp_path / "a.html")]) == 0
-        (entry,) = (tmp_path / "cache" / "layers").glob("communes_59_62-*.arrow")
+        (entry,) = (tmp_path / "cache" / "layers").glob("epci_59_62-*.arrow")  # the layer mapped
         entry.write_bytes(entry.read_bytes()[:-10])
         cache.clear_memory()
         assert main(["-q", "map", "--layer", "epci", "--out", str(tmp_path / "b.html")]) == 0

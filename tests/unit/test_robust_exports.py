@@ -326,3 +326,50 @@ def test_text_columns_with_no_value_and_rows_without_geometry(tmp_path: Path, su
         assert back.geometry.isna().tolist() == [False, True, False]
     with pytest.raises(UnknownOptionError, match="missing_geometry"):
         export.write(gdf, tmp_path / f"c{suffix}", missing_geometry="drop")  # type: ignore[arg-type]
+
+
+def test_bytes_written_atomically_like_a_plain_write(tmp_path: Path) -> None:
+    from erbm_geo._atomic import write_bytes_atomic
+
+    plain = tmp_path / "plain.js"
+    plain.write_bytes(b"x")
+    out = write_bytes_atomic(tmp_path / "carte.js", b"var a = 1;")
+    assert out.read_bytes() == b"var a = 1;"
+    assert out.stat().st_mode == plain.stat().st_mode  # the umask applies, not a private 0600
+    write_bytes_atomic(out, b"var a = 2;")  # replaced whole
+    assert out.read_bytes() == b"var a = 2;"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["carte.js", "plain.js"]
+
+
+def test_bytes_write_removes_a_dead_writers_temporary_file_and_keeps_a_live_ones(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from erbm_geo._atomic import _host, write_bytes_atomic
+
+    dead = int(
+        subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        ).stdout
+    )
+    stale = tmp_path / f".carte.js.{_host()}-{dead}.0a1b2c3d4e5f"
+    stale.write_bytes(b"var a = ")  # a write killed half-way
+    live = tmp_path / f".carte.js.{_host()}-{os.getpid()}.live"
+    live.write_bytes(b"")
+    other = tmp_path / f".carte.jsx.{_host()}-{dead}.0a1b2c3d4e5f"  # another file's: not this write's
+    other.write_bytes(b"")
+    write_bytes_atomic(tmp_path / "carte.js", b"var a = 1;")
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_a_failed_bytes_write_names_the_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    from erbm_geo._atomic import write_bytes_atomic
+
+    target = tmp_path / "page.html"
+    target.mkdir()  # a folder where the file should go: the rename fails
+    (target / "dedans.txt").write_text("à garder")
+    with pytest.raises(OSError) as info:
+        write_bytes_atomic(target, b"<p>Lens</p>")
+    assert info.value.filename == str(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+    assert (target / "dedans.txt").read_text() == "à garder"
