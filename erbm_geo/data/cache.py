@@ -388,13 +388,13 @@ def _load_or_compute(
     if settings.use_cache and (os.path.lexists(path) or os.path.lexists(path.with_suffix(".json"))):
         try:
             gdf = _read_verified(path, key)
-            said = gdf.attrs.pop(_SAID)
+            said = gdf.attrs.pop(_SAID, None)
             if not isinstance(said, list):
-                raise _Untrusted("its recorded warnings are not a list")
+                raise _Untrusted("it holds no list of the warnings of its computation")
             for w in said:
                 _warning(w)  # each one must rebuild, or the entry is not used
             return gdf, tuple(said)
-        except (_Untrusted, KeyError) as exc:
+        except _Untrusted as exc:
             warn(f"cache entry {path.name} not used ({exc}); computed again", CacheWarning)
     with recording() as seen, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -123,6 +123,7 @@ def test_errors_propagate_unchanged_and_nothing_is_stored(tmp_cache: Path) -> No
         [{"category": "DataQualityWarning", "message": 3, "columns": []}],
         [{"category": "DataQualityWarning"}],
         "DataQualityWarning",
+        None,  # no record at all: a layer's entry, say
     ],
 )
 def test_recorded_warnings_are_checked_like_the_rest_of_the_entry(tmp_cache: Path, forged: object) -> None:
@@ -130,7 +131,10 @@ def test_recorded_warnings_are_checked_like_the_rest_of_the_entry(tmp_cache: Pat
     (arrow,) = tmp_cache.glob("synthetic_table-*.arrow")
     mpath = arrow.with_suffix(".json")
     manifest = json.loads(mpath.read_text())
-    manifest["attrs"]["_erbm_geo_warnings"] = forged
+    if forged is None:
+        del manifest["attrs"]["_erbm_geo_warnings"]
+    else:
+        manifest["attrs"]["_erbm_geo_warnings"] = forged
     manifest["digest"] = cache._digest(arrow.read_bytes(), manifest)  # even signed with the user's key
     mpath.write_text(json.dumps(manifest))
     cache.clear_memory()
