@@ -301,20 +301,20 @@ blocks), with no tree and no diagram: the main centres (8) for a million footpri
 def _nearest_dense(src: np.ndarray, rows: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest of a few points (at most :data:`DENSE_TARGETS`) for the sources at *rows*.
 
-    Every source is set against every point by its bounding box, as matrices of blocks of rows
-    (memory stays small): the box's nearest location gives a lower bound of the distance to a
-    point, its farthest corner an upper bound (the geometry lies in its box); a point whose
-    lower bound exceeds the source's best upper bound is not the nearest. Squared distances,
-    with a relative margin that keeps rounding from dropping a tie; exact distances only for
-    the pairs left.
+    Every source is set against every point by its bounding box, a block of
+    :data:`BLOCK_ROWS` sources at a time (memory does not grow with the layer): the box's
+    nearest location gives a lower bound of the distance to a point, its farthest corner an
+    upper bound (the geometry lies in its box); a point whose lower bound exceeds the source's
+    best upper bound is not the nearest. Squared distances, with a relative margin that keeps
+    rounding from dropping a tie; exact distances only for the pairs left.
     """
-    q = src[rows]
-    sb = shapely.bounds(q)
     xy = shapely.get_coordinates(pts)
     px, py = xy[None, :, 0], xy[None, :, 1]
-    found_s, found_p = [], []
-    for lo in range(0, len(q), BLOCK_ROWS):  # blocks of rows, each a vectorised step
-        b = sb[lo : lo + BLOCK_ROWS]
+    idx, dist = np.empty(len(rows), dtype=np.int64), np.empty(len(rows))
+    for lo in range(0, len(rows), BLOCK_ROWS):  # a block of sources at a time, bounds to distances
+        hi = min(lo + BLOCK_ROWS, len(rows))
+        q = src[rows[lo:hi]]
+        b = shapely.bounds(q)
         x0, y0, x1, y1 = b[:, :1], b[:, 1:2], b[:, 2:3], b[:, 3:]
         far_x, far_y = (
             np.maximum(np.abs(px - x0), np.abs(px - x1)),
@@ -324,10 +324,8 @@ def _nearest_dense(src: np.ndarray, rows: np.ndarray, pts: np.ndarray) -> tuple[
         near_y = np.maximum(np.maximum(y0 - py, 0.0), py - y1)
         upper = (far_x * far_x + far_y * far_y).min(axis=1, keepdims=True)
         r, c = np.nonzero(near_x * near_x + near_y * near_y <= upper * (1 + 1e-9))
-        found_s.append(r + lo)
-        found_p.append(c)
-    si, pi = np.concatenate(found_s), np.concatenate(found_p)
-    return _closest(q, si, pts, pi, pi, len(rows))
+        idx[lo:hi], dist[lo:hi] = _closest(q, r, pts, c, c, hi - lo)
+    return idx, dist
 
 
 def _use_voronoi(n_sources: int, tgt: np.ndarray) -> bool:
