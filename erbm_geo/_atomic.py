@@ -81,6 +81,14 @@ def clean_stale(path: str | Path) -> list[Path]:
     return removed
 
 
+def _temporary_prefix(path: Path) -> str:
+    """Return how this process's temporaries for *path* begin: ``.<name>.<host>-<pid>.``.
+
+    :func:`clean_stale` reads the host and pid back to tell a dead writer's from a live one's.
+    """
+    return f".{path.name}.{_host()}-{os.getpid()}."
+
+
 def glob_escape(name: str) -> str:
     """*name* with glob's special characters escaped."""
     return re.sub(r"([*?\[])", r"[\1]", name)
@@ -119,7 +127,7 @@ def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         clean_stale(path)
-        work = Path(tempfile.mkdtemp(prefix=f".{path.name}.{_host()}-{os.getpid()}.", dir=path.parent))
+        work = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), dir=path.parent))
     except OSError as exc:  # name the file the caller asked for, not a temporary
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
     try:
@@ -204,7 +212,7 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         clean_stale(path)
         for _ in range(100):
-            tmp = path.parent / f".{path.name}.{_host()}-{os.getpid()}.{secrets.token_hex(6)}"
+            tmp = path.parent / f"{_temporary_prefix(path)}{secrets.token_hex(6)}"
             try:
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # never an existing path
                 break

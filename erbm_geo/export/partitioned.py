@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -13,7 +12,7 @@ from typing import Any, Literal
 import geopandas as gpd
 import pandas as pd
 
-from erbm_geo._atomic import _alive, _host, clean_stale, glob_escape
+from erbm_geo._atomic import _alive, _temporary_prefix, clean_stale, glob_escape
 from erbm_geo._outdir import claim_folder, inputs_read, mark_folder
 from erbm_geo.errors import CRSError, UnknownOptionError
 from erbm_geo.geom.partitioned import is_partitioned, require_dask
@@ -165,7 +164,7 @@ def write_partitioned(
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target)  # folders left by a writer killed mid-way (kill -9), never a live one's
     _clean_legacy(target)
-    stem = f".{target.name}.{_host()}-{os.getpid()}."
+    stem = _temporary_prefix(target)
     tmp = Path(tempfile.mkdtemp(prefix=stem, dir=target.parent))
     old = target.with_name(f"{stem}old")
     try:
