@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -103,15 +104,52 @@ def _walk(blob: bytes) -> int:
             raise _Broken("truncated coordinates")
 
 
+def _is_arrow_binary(blobs: object) -> bool:
+    """Whether *blobs* is a pyarrow binary array (read as buffers, no Python object per blob)."""
+    if not type(blobs).__module__.startswith("pyarrow"):
+        return False
+    import pyarrow as pa
+
+    return isinstance(blobs, pa.Array) and (
+        pa.types.is_binary(blobs.type) or pa.types.is_large_binary(blobs.type)
+    )
+
+
+def _heads(blobs: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Return which rows hold a blob, and the first 5 bytes of each (zeros past a short blob's end)."""
+    n = len(blobs)
+    heads = np.zeros((n, 5), dtype=np.uint8)
+    if _is_arrow_binary(blobs):  # offsets and data buffers: vectorised, whatever the layer's size
+        import pyarrow as pa
+
+        arr: Any = blobs
+        validity, offsets, data = arr.buffers()
+        wide = np.int64 if pa.types.is_large_binary(arr.type) else np.int32
+        off = np.frombuffer(offsets, dtype=wide)[arr.offset : arr.offset + n + 1].astype(np.int64)
+        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+        ok = ~arr.is_null().to_numpy(zero_copy_only=False) if validity is not None else np.ones(n, bool)
+        at = off[:-1, None] + np.arange(5)  # the first 5 bytes' positions, kept where they exist
+        has = ok[:, None] & (at < off[1:, None])
+        heads[has] = raw[at[has]]
+        return ok, heads
+    arr = np.asarray(blobs, dtype=object)
+    ok = np.fromiter((isinstance(b, bytes) for b in arr), dtype=bool, count=n)
+    if ok.any():  # the first 5 bytes of each blob, in C (shorter blobs are padded with zeros)
+        heads[ok] = np.asarray(arr[ok].astype("S5")).view(np.uint8).reshape(-1, 5)
+    return ok, heads
+
+
+def _blob(blobs: Sequence[object], i: int) -> bytes:
+    """Return the blob of row *i* as bytes (a pyarrow array's scalar or a sequence's item)."""
+    item: Any = blobs[i]
+    return bytes(item.as_py()) if _is_arrow_binary(blobs) else bytes(item)
+
+
 def _top_types(blobs: Sequence[object]) -> np.ndarray:
     """Return the base type of each WKB blob (0 where it cannot be read), vectorised."""
     if len(blobs) == 0:
         return np.zeros(0, dtype=np.int64)
-    arr = np.asarray(blobs, dtype=object)
-    ok = np.fromiter((isinstance(b, bytes) for b in arr), dtype=bool, count=len(arr))
-    heads = np.zeros((len(arr), 5), dtype=np.uint8)
-    if ok.any():  # the first 5 bytes of each blob, in C (shorter blobs are padded with zeros)
-        heads[ok] = np.asarray(arr[ok].astype("S5")).view(np.uint8).reshape(-1, 5)
+    ok, heads = _heads(blobs)
     le = heads[:, 1:].astype(np.uint32) @ np.array([1, 1 << 8, 1 << 16, 1 << 24], dtype=np.uint32)
     be = heads[:, 1:].astype(np.uint32) @ np.array([1 << 24, 1 << 16, 1 << 8, 1], dtype=np.uint32)
     code = np.where(heads[:, 0] == 1, le, be).astype(np.int64)
@@ -126,8 +164,9 @@ def check_wkb(
 
     Parameters
     ----------
-    blobs : sequence of bytes or None
-        WKB geometries (``None`` for a missing one).
+    blobs : sequence of bytes or None, or pyarrow.BinaryArray
+        WKB geometries (``None`` for a missing one); a pyarrow binary or large binary array (a
+        GeoParquet column) is read from its buffers, without a Python object per geometry.
     name : str, default "layer"
         The layer's name in the message.
     labels : sequence, optional
@@ -156,7 +195,7 @@ def check_wkb(
     broken: list[tuple[int, str]] = []
     for i in np.flatnonzero(np.isin(types, list(_COLLECTIONS))):
         try:
-            if _walk(bytes(blobs[int(i)])) > MAX_DEPTH:  # type: ignore[call-overload]
+            if _walk(_blob(blobs, int(i))) > MAX_DEPTH:
                 deep.append(int(i))
         except _Broken as exc:
             broken.append((int(i), str(exc)))

@@ -103,8 +103,7 @@ def check_geoparquet(path: Path, *, name: str = "layer") -> None:
             for c in columns:
                 col = batch.column(c)
                 if pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type):
-                    blobs = col.to_numpy(zero_copy_only=False)
-                    check_wkb(blobs, name=f"{name} ({c})", labels=range(start, start + len(blobs)))
+                    check_wkb(col, name=f"{name} ({c})", labels=range(start, start + len(col)))
             start += batch.num_rows
     except (OSError, pa.ArrowException) as exc:
         raise DataFormatError(f"{name}: cannot read {path} as Parquet ({exc})") from exc

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import struct
 
+import numpy as np
+import pyarrow as pa
 import pytest
 import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
 from erbm_geo.errors import NestingError
-from erbm_geo.geom.wkb import MAX_DEPTH, _walk, check_wkb
+from erbm_geo.geom.wkb import MAX_DEPTH, _top_types, _walk, check_wkb
 
 EWKB_Z, EWKB_M, EWKB_SRID = 0x80000000, 0x40000000, 0x20000000
 
@@ -45,6 +47,20 @@ def polygon(dims: int, code: int, rings: tuple[int, ...] = (4, 4), order: str = 
 
 def collection(parts: list[bytes], code: int = 7, order: str = "<", srid: int | None = None) -> bytes:
     return head(code, order, srid) + struct.pack(order + "I", len(parts)) + b"".join(parts)
+
+
+def as_form(blobs: list[bytes | None], form: str) -> object:
+    """The blobs as a list, or as the pyarrow column a GeoParquet file gives (binary, large
+    binary, or a slice of a longer array: its buffers start before the rows)."""
+    if form == "list":
+        return blobs
+    kind = pa.binary() if form != "large_binary" else pa.large_binary()
+    if form == "sliced":
+        return pa.array([point(2, 1), None, *blobs, b"\x01"], type=kind).slice(2, len(blobs))
+    return pa.array(blobs, type=kind)
+
+
+FORMS = ["list", "binary", "large_binary", "sliced"]
 
 
 # (dims, point code, line code, polygon code): 2D, ISO Z, ISO M, ISO ZM, EWKB Z, EWKB M, EWKB ZM
@@ -132,20 +148,45 @@ def test_at_the_limit_the_rest_is_still_checked() -> None:
         (head(7)[:3], "truncated"),
     ],
 )
-def test_each_broken_structure_is_named(blob: bytes, message: str) -> None:
+@pytest.mark.parametrize("form", FORMS)
+def test_each_broken_structure_is_named(blob: bytes, message: str, form: str) -> None:
     with pytest.raises(NestingError, match="broken WKB structure") as err:
-        check_wkb([None, blob], labels=["a", "b"])
+        check_wkb(as_form([None, blob], form), labels=["a", "b"])
     assert message in str(err.value) and "['b']" in str(err.value)
 
 
-def test_only_collections_are_walked_and_rows_are_named() -> None:
+@pytest.mark.parametrize("form", FORMS)
+def test_only_collections_are_walked_and_rows_are_named(form: str) -> None:
     deep = collection([point(2, 1)])
     for _ in range(MAX_DEPTH + 1):
         deep = collection([deep])
     broken = bytes([1]) + struct.pack("<I", 1) + b"\x00"  # a point cut short: GEOS's to judge
-    check_wkb([broken, None, b"", point(2, 1), line(2, 2)])
+    check_wkb(as_form([broken, None, b"", point(2, 1), line(2, 2)], form))
     with pytest.raises(NestingError, match=r"1 geometry\(ies\) are nested deeper.*\[2\]"):
-        check_wkb([point(2, 1), None, deep])
+        check_wkb(as_form([point(2, 1), None, deep], form))
     for code in (4, 5, 6):  # multi-point, multi-line, multi-polygon are walked too
         with pytest.raises(NestingError, match="broken"):
-            check_wkb([head(code, ">") + struct.pack(">I", 2) + point(2, 1, ">")])
+            check_wkb(as_form([head(code, ">") + struct.pack(">I", 2) + point(2, 1, ">")], form))
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.binary(max_size=12),
+            st.builds(
+                lambda o, c, t: bytes([o]) + struct.pack("<I", c) + t,
+                st.integers(0, 2),
+                st.sampled_from([1, 7, 1003, 3006, 7 | EWKB_SRID, 10**6]),
+                st.binary(max_size=4),
+            ),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(FORMS[1:]),
+)
+def test_a_pyarrow_column_is_typed_as_its_python_blobs(blobs: list[bytes | None], form: str) -> None:
+    """The type codes read from a GeoParquet column's buffers (offsets, data, validity) are
+    those read from the same blobs as Python bytes: short blobs, empty ones, missing ones, any
+    byte order byte, a slice whose buffers start before its rows."""
+    np.testing.assert_array_equal(_top_types(as_form(blobs, form)), _top_types(blobs))  # type: ignore[arg-type]
