@@ -22,6 +22,15 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 HISTORY = ROOT / "benchmarks" / "history"
 
 
+def checkout(commit: str, dest: Path) -> Path:
+    """Extract the tree of *commit* (``git archive``) into *dest*: an earlier erbm_geo, runnable
+    beside this one (its folder first on ``PYTHONPATH``) for a baseline measured in the same run."""
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
 def best_of(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
     """Best wall time of *repeat* runs (seconds) and the last result."""
     best, res = float("inf"), None

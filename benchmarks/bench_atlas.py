@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._common import ROOT, machine, write_section
+from benchmarks._common import checkout, machine, write_section
 from erbm_geo import settings
 
 CODE = "import erbm_geo.atlas as a, sys; a.build_atlas(sys.argv[1])"
@@ -43,10 +43,7 @@ def _build(out: Path, cache: str, code: Path | None = None) -> float:
 
 def _baseline(root: Path) -> tuple[float, int]:
     """Return the warm build time (best of 3) and page count of the :data:`BASELINE` commit."""
-    code = root / "baseline"
-    code.mkdir()
-    archive = subprocess.run(["git", "archive", BASELINE], cwd=ROOT, check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    code = checkout(BASELINE, root / "baseline")
     cache = str(root / "cache-baseline")
     _build(root / "b0", cache, code)
     warm = min(_build(root / f"b{i}", cache, code) for i in range(1, 4))

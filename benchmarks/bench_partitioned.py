@@ -14,15 +14,23 @@ For each size, in a fresh process (so that its peak memory is its own):
    are asserted equal; then the EPCI aggregate of the table just computed (its ``code_insee``
    known), against the indicators' time.
 
+4. on the sizes that fit in memory, this script's two paths (no aggregate, no geopandas) on the
+   package of :data:`BASELINE` (the code before the work on building scale, extracted with
+   ``git archive``), in the same run: how much faster each path got, in wall time and in CPU
+   time (every thread's), measured side by side.
+
 Run: ``python -m benchmarks.bench_partitioned`` (sizes 1, 4 and 16 million; ``--sizes 1,4`` for
-fewer) — writes the ``partitioned`` section of docs/benchmarks.md.
+fewer; ``--baseline none`` to skip step 4) — writes the ``partitioned`` section of
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,8 +44,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from benchmarks._common import ROOT, machine, write_section
+from benchmarks._common import ROOT, checkout, machine, write_section
 from erbm_geo import indicators as ind
+from erbm_geo import settings
 from erbm_geo.export import write_partitioned
 from erbm_geo.geom.partitioned import map_features
 from erbm_geo.indicators import builtin
@@ -46,6 +55,9 @@ from erbm_geo.synthetic import synthetic_buildings_partitioned
 
 IN_MEMORY_UP_TO = 4_000_000  # the in-memory comparison runs up to this size
 GEOPANDAS_UP_TO = 1_000_000
+#: The last commit before the work on building scale (issue 31: "faster than today"): its own
+#: benchmark script is run on the same sizes, in the same run, as the baseline of both paths.
+BASELINE = "f17fc91"
 
 
 def core(
@@ -82,8 +94,18 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def one(n: int, work: Path) -> dict[str, Any]:
-    """Run one size (in its own process) and return its figures."""
+def cpu_s() -> float:
+    """CPU time of this process so far, every thread's (user + system), in seconds."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def one(n: int, work: Path, *, paths_only: bool = False) -> dict[str, Any]:
+    """Run one size (in its own process) and return its figures.
+
+    *paths_only*: the two paths alone (partitioned, then in memory, asserted equal), no
+    aggregate and no geopandas — what the run of the baseline commit measures.
+    """
     warnings.simplefilter("ignore")
     t = targets()
     basin = t["communes"][t["communes"]["in_basin"]]
@@ -96,43 +118,54 @@ def one(n: int, work: Path) -> dict[str, Any]:
     out["partitions"] = lazy.npartitions
     out["input_mb"] = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_s()
     layer = read_partitioned(folder)
     table = map_features(core, layer, t["communes"], t["centres"], t["qpv"], t["stations"])
     write_partitioned(table, work / "indicateurs", spatial_order=None)
-    out["dask_s"] = time.perf_counter() - t0
+    out["dask_s"], out["dask_cpu_s"] = time.perf_counter() - t0, cpu_s() - c0
     out["peak_dask_mb"] = peak_mb()
 
-    t0 = time.perf_counter()
-    buildings = read_partitioned(folder)  # the QPV overlap again, aggregated as it is computed
-    share = ind.qpv_overlap(buildings, t["qpv"])["qpv_share"]
-    by_epci = ind.aggregate(share, buildings, t["communes"], by="epci").compute()
-    out["aggregate_s"] = time.perf_counter() - t0
-    out["epci"] = len(by_epci)
+    if not paths_only:
+        t0 = time.perf_counter()
+        buildings = read_partitioned(folder)  # the QPV overlap again, aggregated as it is computed
+        share = ind.qpv_overlap(buildings, t["qpv"])["qpv_share"]
+        by_epci = ind.aggregate(share, buildings, t["communes"], by="epci").compute()
+        out["aggregate_s"] = time.perf_counter() - t0
+        out["epci"] = len(by_epci)
 
     if n <= IN_MEMORY_UP_TO:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_s()
         whole = gpd.read_parquet(folder)
         mem = core(whole, t["communes"], t["centres"], t["qpv"], t["stations"])
-        out["memory_s"] = time.perf_counter() - t0
+        out["memory_s"], out["memory_cpu_s"] = time.perf_counter() - t0, cpu_s() - c0
         out["peak_total_mb"] = peak_mb()
         got = pd.read_parquet(work / "indicateurs").sort_index()
         pd.testing.assert_frame_equal(got, mem.sort_index(), check_exact=True)
         out["equal"] = True
-        # the EPCI aggregate of the table just computed (its communes known: code_insee)
+        if not paths_only:
+            out.update(_beside(n, whole, mem, t))
+    return out
+
+
+def _beside(
+    n: int, whole: gpd.GeoDataFrame, mem: pd.DataFrame, t: dict[str, gpd.GeoDataFrame]
+) -> dict[str, Any]:
+    """The EPCI aggregate of the in-memory table, and plain geopandas' nearest centre (1 M)."""
+    out: dict[str, Any] = {}
+    # the EPCI aggregate of the table just computed (its communes known: code_insee)
+    t0 = time.perf_counter()
+    located = whole.assign(code_insee=mem["code_insee"].to_numpy())
+    ind.aggregate(mem["qpv_share"], located, t["communes"], by="epci")
+    out["aggregate_memory_s"] = time.perf_counter() - t0
+    if n <= GEOPANDAS_UP_TO:
         t0 = time.perf_counter()
-        located = whole.assign(code_insee=mem["code_insee"].to_numpy())
-        ind.aggregate(mem["qpv_share"], located, t["communes"], by="epci")
-        out["aggregate_memory_s"] = time.perf_counter() - t0
-        if n <= GEOPANDAS_UP_TO:
-            t0 = time.perf_counter()
-            ours = ind.distance_to_centres(whole, t["centres"])["distance_m"]
-            out["ours_distance_s"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            joined = gpd.sjoin_nearest(whole, t["centres"][["geometry"]], distance_col="d")
-            plain = joined.groupby(level=0)["d"].min()
-            out["geopandas_distance_s"] = time.perf_counter() - t0
-            np.testing.assert_allclose(plain.reindex(ours.index).to_numpy(), ours.to_numpy(), atol=1e-6)
+        ours = ind.distance_to_centres(whole, t["centres"])["distance_m"]
+        out["ours_distance_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        joined = gpd.sjoin_nearest(whole, t["centres"][["geometry"]], distance_col="d")
+        plain = joined.groupby(level=0)["d"].min()
+        out["geopandas_distance_s"] = time.perf_counter() - t0
+        np.testing.assert_allclose(plain.reindex(ours.index).to_numpy(), ours.to_numpy(), atol=1e-6)
     return out
 
 
@@ -158,26 +191,64 @@ def row(r: dict[str, Any]) -> str:
     )
 
 
+def _child(n: int, code: Path | None = None, cache: Path | None = None) -> dict[str, Any]:
+    """Run one size in a fresh process: this code, or the package of the checkout *code* (with
+    this script, copied in: the same measures; its own cache, the same data and interpreter)."""
+    env, extra = dict(os.environ), []
+    if code is not None:
+        shutil.copytree(ROOT / "benchmarks", code / "benchmarks", dirs_exist_ok=True)
+        env.update(PYTHONPATH=str(code), ERBM_GEO_CACHE=str(cache), ERBM_GEO_DATA=str(settings.data_dir))
+        extra = ["--paths-only"]
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_partitioned", "--one", str(n), *extra],
+        cwd=code or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+GAIN_HEADER = (
+    "| footprints | path | time, baseline → now | faster by | CPU time, baseline → now | less CPU by "
+    "| cores busy, baseline → now |\n"
+    "|---|---|---|---|---|---|---|"
+)
+
+
+def gain_row(now: dict[str, Any], base: dict[str, Any]) -> str:
+    """How much faster each path got since the baseline, measured in the same run (two rows)."""
+    rows = []
+    for path, key in (("partitioned", "dask"), ("in memory", "memory")):
+        w0, w1, c0, c1 = base[f"{key}_s"], now[f"{key}_s"], base[f"{key}_cpu_s"], now[f"{key}_cpu_s"]
+        rows.append(
+            f"| {now['n'] / 1e6:.0f} M | {path} | {w0:.1f} s → {w1:.1f} s | ×{w0 / w1:.2f} "
+            f"| {c0:.1f} s → {c1:.1f} s | ×{c0 / c1:.2f} | {c0 / w0:.2f} → {c1 / w1:.2f} |"
+        )
+    return "\n".join(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,4,16", help="millions of footprints, comma-separated")
+    ap.add_argument("--baseline", default=BASELINE, help="commit measured beside this code ('none': skip)")
+    ap.add_argument("--paths-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one is not None:  # the child: one size, figures as JSON on the last line
         with tempfile.TemporaryDirectory() as d, dask.config.set(scheduler="threads"):
-            print(json.dumps(one(args.one, Path(d))))
+            print(json.dumps(one(args.one, Path(d), paths_only=args.paths_only)))
         return
-    results = []
-    for m in (int(s) for s in args.sizes.split(",")):
-        run = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_partitioned", "--one", str(m * 1_000_000)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results.append(json.loads(run.stdout.strip().splitlines()[-1]))
-        print(row(results[-1]), flush=True)
+    results, baselines = [], []
+    with tempfile.TemporaryDirectory() as d:
+        code = checkout(args.baseline, Path(d) / "code") if args.baseline != "none" else None
+        for m in (int(s) for s in args.sizes.split(",")):
+            results.append(_child(m * 1_000_000))
+            print(row(results[-1]), flush=True)
+            if code is not None and m * 1_000_000 <= IN_MEMORY_UP_TO:
+                baselines.append(_child(m * 1_000_000, code, Path(d) / "cache"))
+                print(gain_row(results[-1], baselines[-1]), flush=True)
     first = results[0]
     gpd_line = (
         f"Plain geopandas for the distance to the nearest centre (`sjoin_nearest`) on "
@@ -185,6 +256,18 @@ def main() -> None:
         f"{first['ours_distance_s']:.1f} s for `distance_to_centres` "
         f"(×{first['geopandas_distance_s'] / first['ours_distance_s']:.1f}), distances asserted equal."
         if "geopandas_distance_s" in first
+        else ""
+    )
+    gains = (
+        f"""
+How much faster each path got since {args.baseline} (the last commit before the work on building
+scale): its package, run in this run by this script on the same invented footprints (each size
+and each commit in a fresh process). CPU time is every thread's; « cores busy » is CPU time over
+wall time, out of {os.cpu_count()}.
+
+{GAIN_HEADER}
+{chr(10).join(gain_row(r, b) for r, b in zip(results, baselines, strict=False))}"""
+        if baselines
         else ""
     )
     write_section(
@@ -202,6 +285,7 @@ is that process's).
 
 {HEADER}
 {chr(10).join(row(r) for r in results)}
+{gains}
 
 The partitioned tables are asserted equal, value for value, to the in-memory ones on every size
 where those run (up to {IN_MEMORY_UP_TO / 1e6:.0f} M). {gpd_line}""",
