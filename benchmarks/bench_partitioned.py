@@ -31,6 +31,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -211,19 +212,34 @@ def _child(n: int, code: Path | None = None, cache: Path | None = None) -> dict[
 
 
 GAIN_HEADER = (
-    "| footprints | path | time, baseline → now | faster by | CPU time, baseline → now | less CPU by "
-    "| cores busy, baseline → now |\n"
-    "|---|---|---|---|---|---|---|"
+    "| footprints | path | time, baseline → now | faster by | faster by, each run | CPU time, baseline → now "
+    "| less CPU by | cores busy, baseline → now |\n"
+    "|---|---|---|---|---|---|---|---|"
 )
 
 
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median of each figure over *runs* (the same size and code, run in turn); the runs
+    themselves under ``"runs"``."""
+    out: dict[str, Any] = {}
+    for key, first in runs[0].items():
+        numeric = isinstance(first, int | float) and not isinstance(first, bool)
+        out[key] = statistics.median(r[key] for r in runs) if numeric else first
+    out["runs"] = runs
+    return out
+
+
 def gain_row(now: dict[str, Any], base: dict[str, Any]) -> str:
-    """How much faster each path got since the baseline, measured in the same run (two rows)."""
+    """How much faster each path got since the baseline, in the same run (two rows): medians,
+    then the gain of each repetition (this code's run i against the baseline's run i)."""
     rows = []
     for path, key in (("partitioned", "dask"), ("in memory", "memory")):
         w0, w1, c0, c1 = base[f"{key}_s"], now[f"{key}_s"], base[f"{key}_cpu_s"], now[f"{key}_cpu_s"]
+        each = " · ".join(
+            f"×{b[f'{key}_s'] / r[f'{key}_s']:.2f}" for r, b in zip(now["runs"], base["runs"], strict=True)
+        )
         rows.append(
-            f"| {now['n'] / 1e6:.0f} M | {path} | {w0:.1f} s → {w1:.1f} s | ×{w0 / w1:.2f} "
+            f"| {now['n'] / 1e6:.0f} M | {path} | {w0:.1f} s → {w1:.1f} s | ×{w0 / w1:.2f} | {each} "
             f"| {c0:.1f} s → {c1:.1f} s | ×{c0 / c1:.2f} | {c0 / w0:.2f} → {c1 / w1:.2f} |"
         )
     return "\n".join(rows)
@@ -233,6 +249,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,4,16", help="millions of footprints, comma-separated")
     ap.add_argument("--baseline", default=BASELINE, help="commit measured beside this code ('none': skip)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each size and commit (medians kept)")
     ap.add_argument("--paths-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -243,11 +260,16 @@ def main() -> None:
     results, baselines = [], []
     with tempfile.TemporaryDirectory() as d:
         code = checkout(args.baseline, Path(d) / "code") if args.baseline != "none" else None
-        for m in (int(s) for s in args.sizes.split(",")):
-            results.append(_child(m * 1_000_000))
+        for n in (int(s) * 1_000_000 for s in args.sizes.split(",")):
+            runs, bases = [], []
+            for _ in range(args.repeat):  # this code then the baseline, in turn: drifts hit both
+                runs.append(_child(n))
+                if code is not None and n <= IN_MEMORY_UP_TO:
+                    bases.append(_child(n, code, Path(d) / "cache"))
+            results.append(median_of(runs))
             print(row(results[-1]), flush=True)
-            if code is not None and m * 1_000_000 <= IN_MEMORY_UP_TO:
-                baselines.append(_child(m * 1_000_000, code, Path(d) / "cache"))
+            if bases:
+                baselines.append(median_of(bases))
                 print(gain_row(results[-1], baselines[-1]), flush=True)
     first = results[0]
     gpd_line = (
@@ -261,9 +283,10 @@ def main() -> None:
     gains = (
         f"""
 How much faster each path got since {args.baseline} (the last commit before the work on building
-scale): its package, run in this run by this script on the same invented footprints (each size
-and each commit in a fresh process). CPU time is every thread's; « cores busy » is CPU time over
-wall time, out of {os.cpu_count()}.
+scale): its package, run in this run by this script on the same invented footprints, each size
+{args.repeat} times in turn with this code (each run in a fresh process); medians, and the gain of
+each repetition. CPU time is every thread's; « cores busy » is CPU time over wall time, out of
+{os.cpu_count()}.
 
 {GAIN_HEADER}
 {chr(10).join(gain_row(r, b) for r, b in zip(results, baselines, strict=False))}"""
@@ -281,7 +304,7 @@ partitioned GeoParquet; then the share in QPV computed again and aggregated by E
 by partition. In memory: the same indicators on the whole layer, then the EPCI aggregate of that
 table (each footprint's commune known), whose time the last column sets against the
 indicators'. Threaded scheduler on the machine's cores; each size in its own process (peak memory
-is that process's).
+is that process's), {args.repeat} times: the medians.
 
 {HEADER}
 {chr(10).join(row(r) for r in results)}
