@@ -84,8 +84,7 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
         raise EmptyInputError(f"{name}: the folder {p} holds no .parquet file")
     if p.is_dir():
         _check_parts(p, name)
-    for f in sorted(p.glob("*.parquet")) if p.is_dir() else [p]:
-        check_geoparquet(f, name=name)  # a crafted geometry must not crash a worker
+    _check_files(sorted(p.glob("*.parquet")) if p.is_dir() else [p], name)
     try:
         ddf = dask_geopandas.read_parquet(str(p))
     except (ValueError, TypeError, OSError) as exc:
@@ -103,6 +102,26 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
 
 
 _PART = re.compile(r"part\.(\d+)\.parquet")
+#: Bytes of Parquet below which the parts are checked on the calling thread alone.
+_CHECK_SHARED_FROM = 1 << 24
+
+
+def _check_files(files: list[Path], name: str) -> None:
+    """Check every part's geometries before dask parses them (a crafted one must not crash a worker).
+
+    The parts are shared between the kernels' threads (Parquet decodes without the GIL); the
+    first part in order that fails is the one reported, whatever the threads' timing.
+    """
+    import numpy as np
+
+    from erbm_geo.geom.threads import chunk_edges, run_chunks
+
+    def check(lo: int, hi: int) -> None:
+        for f in files[lo:hi]:
+            check_geoparquet(f, name=f"{name}, {f.name}")
+
+    sizes = np.array([f.stat().st_size for f in files], dtype=np.float64)
+    run_chunks(check, chunk_edges(sizes, min_cost=_CHECK_SHARED_FROM))
 
 
 def _check_parts(folder: Path, name: str) -> None:

@@ -294,6 +294,27 @@ def test_a_geometry_nested_thousands_deep_is_refused_without_crashing(tmp_path: 
     assert r.stdout.count("refused: partenaire.parquet") + r.stdout.count("refused: user layer") == 2
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_first_crafted_part_of_a_folder_is_named_whatever_the_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    """The parts of a folder are checked by the kernels' threads: the part reported is the first
+    one in order that fails (not whichever thread finished first), named in the message."""
+    from erbm_geo import settings
+    from erbm_geo.layers import partitioned
+    from erbm_geo.layers.partitioned import read_partitioned
+
+    folder = tmp_path / "batiments"
+    folder.mkdir()
+    for i, depth in enumerate([1, 40, 1, 40, 1, 40]):
+        _deep_parquet(folder / f"part.{i}.parquet", depth)
+    monkeypatch.setattr(partitioned, "_CHECK_SHARED_FROM", 0)  # share even these small parts
+    monkeypatch.setattr(settings, "threads", threads)
+    for _ in range(5):
+        with pytest.raises(NestingError, match=r"^bâtiments, part\.1\.parquet \(geometry\): 1 geometry"):
+            read_partitioned(folder, name="bâtiments")
+
+
 def test_wkb_walker_accepts_real_geometries_and_measures_depth() -> None:
     from erbm_geo.geom.wkb import _walk, check_wkb
 
