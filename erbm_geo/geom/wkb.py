@@ -126,7 +126,7 @@ def _heads(blobs: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
         validity, offsets, data = arr.buffers()
         wide = np.int64 if pa.types.is_large_binary(arr.type) else np.int32
         off = np.frombuffer(offsets, dtype=wide)[arr.offset : arr.offset + n + 1].astype(np.int64)
-        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+        raw = np.frombuffer(data, dtype=np.uint8)  # never None: pyarrow refuses such an array
         ok = ~arr.is_null().to_numpy(zero_copy_only=False) if validity is not None else np.ones(n, bool)
         at = off[:-1, None] + np.arange(5)  # the first 5 bytes' positions, kept where they exist
         has = ok[:, None] & (at < off[1:, None])

@@ -190,3 +190,22 @@ def test_a_pyarrow_column_is_typed_as_its_python_blobs(blobs: list[bytes | None]
     those read from the same blobs as Python bytes: short blobs, empty ones, missing ones, any
     byte order byte, a slice whose buffers start before its rows."""
     np.testing.assert_array_equal(_top_types(as_form(blobs, form)), _top_types(blobs))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", [pa.binary(), pa.large_binary()])
+def test_a_pyarrow_column_built_from_buffers(kind: pa.DataType) -> None:
+    """Arrow lets a missing row's offsets span bytes (here a whole collection): a missing row
+    has no type, whatever lies under it; rows all empty or missing have an empty data buffer."""
+    wide = np.int64 if kind == pa.large_binary() else np.int32
+    blob = collection([point(2, 1)])
+    offsets = pa.py_buffer(np.array([0, len(blob), 2 * len(blob)], dtype=wide).tobytes())
+    validity = pa.py_buffer(np.packbits([0, 1], bitorder="little").tobytes())  # row 0 missing
+    masked = pa.Array.from_buffers(kind, 2, [validity, offsets, pa.py_buffer(blob + blob)])
+    masked.validate(full=True)
+    assert masked.to_pylist() == [None, blob]
+    assert _top_types(masked).tolist() == [0, 7]  # type: ignore[arg-type]
+    nothing = pa.py_buffer(np.zeros(3, dtype=wide).tobytes())
+    for valid in (None, pa.py_buffer(np.packbits([1, 0], bitorder="little").tobytes())):
+        empty = pa.Array.from_buffers(kind, 2, [valid, nothing, pa.py_buffer(b"")])
+        assert _top_types(empty).tolist() == [0, 0]  # type: ignore[arg-type]
+        check_wkb(empty)  # type: ignore[arg-type]
