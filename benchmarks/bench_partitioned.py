@@ -193,11 +193,11 @@ def row(r: dict[str, Any]) -> str:
 
 
 def _child(n: int, code: Path | None = None, cache: Path | None = None) -> dict[str, Any]:
-    """Run one size in a fresh process: this code, or the package of the checkout *code* (with
-    this script, copied in: the same measures; its own cache, the same data and interpreter)."""
+    """Run one size in a fresh process: this code, or the package of the checkout *code* (where
+    :func:`main` copied this script: the same measures; its own cache, the same data and
+    interpreter)."""
     env, extra = dict(os.environ), []
     if code is not None:
-        shutil.copytree(ROOT / "benchmarks", code / "benchmarks", dirs_exist_ok=True)
         env.update(PYTHONPATH=str(code), ERBM_GEO_CACHE=str(cache), ERBM_GEO_DATA=str(settings.data_dir))
         extra = ["--paths-only"]
     run = subprocess.run(
@@ -260,6 +260,8 @@ def main() -> None:
     results, baselines = [], []
     with tempfile.TemporaryDirectory() as d:
         code = checkout(args.baseline, Path(d) / "code") if args.baseline != "none" else None
+        if code is not None:  # the baseline's package measured by this script, copied in once
+            shutil.copytree(ROOT / "benchmarks", code / "benchmarks", dirs_exist_ok=True)
         for n in (int(s) * 1_000_000 for s in args.sizes.split(",")):
             runs, bases = [], []
             for _ in range(args.repeat):  # this code then the baseline, in turn: drifts hit both
