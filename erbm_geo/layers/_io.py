@@ -13,7 +13,15 @@ from erbm_geo import settings
 from erbm_geo.data import resolve
 from erbm_geo.errors import DataFormatError
 
-__all__ = ["check_geoparquet", "dataset_path", "read_csv", "read_geojson", "read_json"]
+__all__ = [
+    "check_geo_columns",
+    "check_geoparquet",
+    "dataset_path",
+    "read_csv",
+    "read_geojson",
+    "read_json",
+    "wkb_columns",
+]
 
 
 def dataset_path(name: str) -> Path:
@@ -66,6 +74,69 @@ def read_csv(name: str, **kwargs: Any) -> pd.DataFrame:
         raise DataFormatError(f"dataset {name!r}: cannot parse {path} as CSV: {exc}") from exc
 
 
+def wkb_columns(metadata: dict[bytes, bytes] | None) -> list[str]:
+    """Return the WKB-encoded geometry columns that a GeoParquet ``geo`` metadata entry declares.
+
+    Parameters
+    ----------
+    metadata : dict of bytes to bytes or None
+        An Arrow schema's metadata.
+
+    Returns
+    -------
+    list of str
+        The columns, in the metadata's order (none when there is no ``geo`` entry).
+
+    Raises
+    ------
+    ValueError
+        If the ``geo`` entry is not JSON.
+    """
+    geo = json.loads((metadata or {}).get(b"geo", b"{}"))
+    return [
+        c
+        for c, meta in (geo.get("columns") or {}).items()
+        if isinstance(meta, dict) and meta.get("encoding", "WKB").upper() == "WKB"
+    ]
+
+
+def check_geo_columns(table: Any, columns: list[str], *, name: str, labels: Any = None) -> None:
+    """Check the WKB geometry *columns* of a pyarrow table or record batch (see ``check_wkb``).
+
+    Parameters
+    ----------
+    table : pyarrow.Table or pyarrow.RecordBatch
+        Rows just read from Parquet.
+    columns : list of str
+        Its WKB geometry columns (:func:`wkb_columns`); those absent from *table* are skipped.
+    name : str
+        The layer (and part) in the message; the column is added.
+    labels : sequence, optional
+        The rows' labels in the message (default: positions in *table*).
+
+    Raises
+    ------
+    NestingError
+        If a geometry is nested too deep or broken.
+    """
+    import pyarrow as pa
+
+    from erbm_geo.geom.wkb import check_wkb
+
+    for c in columns:
+        if c not in table.column_names:
+            continue
+        col = table.column(c)
+        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+        start = 0
+        for chunk in chunks:
+            if pa.types.is_binary(chunk.type) or pa.types.is_large_binary(chunk.type):
+                end = start + len(chunk)
+                rows = range(start, end) if labels is None else labels[start:end]
+                check_wkb(chunk, name=f"{name} ({c})", labels=rows)
+            start += len(chunk)
+
+
 def check_geoparquet(path: Path, *, name: str = "layer") -> None:
     """Refuse a (Geo)Parquet file whose geometries would crash the WKB parser, before it runs.
 
@@ -82,28 +153,17 @@ def check_geoparquet(path: Path, *, name: str = "layer") -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from erbm_geo.geom.wkb import check_wkb
-
     try:
         f = pq.ParquetFile(path)
-        geo = json.loads((f.schema_arrow.metadata or {}).get(b"geo", b"{}"))
+        columns = [c for c in wkb_columns(f.schema_arrow.metadata) if c in f.schema_arrow.names]
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise DataFormatError(f"{name}: cannot read {path} as Parquet ({exc})") from exc
-    columns = [
-        c
-        for c, meta in (geo.get("columns") or {}).items()
-        if isinstance(meta, dict) and meta.get("encoding", "WKB").upper() == "WKB"
-    ]
-    columns = [c for c in columns if c in f.schema_arrow.names]
     if not columns:
         return
     start = 0
     try:
         for batch in f.iter_batches(batch_size=262_144, columns=columns):
-            for c in columns:
-                col = batch.column(c)
-                if pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type):
-                    check_wkb(col, name=f"{name} ({c})", labels=range(start, start + len(col)))
+            check_geo_columns(batch, columns, name=name, labels=range(start, start + batch.num_rows))
             start += batch.num_rows
     except (OSError, pa.ArrowException) as exc:
         raise DataFormatError(f"{name}: cannot read {path} as Parquet ({exc})") from exc

@@ -22,7 +22,7 @@ from erbm_geo.errors import (
     EmptyInputError,
 )
 from erbm_geo.geom.partitioned import require_dask
-from erbm_geo.layers._io import check_geoparquet
+from erbm_geo.layers._io import check_geo_columns, wkb_columns
 
 __all__ = ["read_partitioned"]
 
@@ -51,7 +51,8 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
     DuplicateIndexError
         If an index label appears in two parts (results could not be aligned on it).
     NestingError
-        If a geometry is nested too deep to parse safely (a crafted file).
+        When computed, not here: the task that reads a part refuses a geometry nested too deep
+        to parse safely (a crafted file) before parsing it, naming the part and the rows.
     DataFormatError
         If it is not GeoParquet (no geometry column).
     CRSError
@@ -75,8 +76,6 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
     (4, 2154, 2000)
     """
     require_dask()
-    import dask_geopandas
-
     p = Path(path)
     if not p.exists():
         raise DataNotFoundError(f"{name}: {p} does not exist; give a GeoParquet file or a folder of them")
@@ -84,9 +83,8 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
         raise EmptyInputError(f"{name}: the folder {p} holds no .parquet file")
     if p.is_dir():
         _check_parts(p, name)
-    _check_files(sorted(p.glob("*.parquet")) if p.is_dir() else [p], name)
     try:
-        ddf = dask_geopandas.read_parquet(str(p))
+        ddf = _read(p, name)
     except (ValueError, TypeError, OSError) as exc:
         raise DataFormatError(
             f"{name}: cannot read {p} as GeoParquet ({exc}); write it with "
@@ -102,26 +100,79 @@ def read_partitioned(path: str | Path, *, name: str = "layer") -> Any:
 
 
 _PART = re.compile(r"part\.(\d+)\.parquet")
-#: Bytes of Parquet below which the parts are checked on the calling thread alone.
-_CHECK_SHARED_FROM = 1 << 24
 
 
-def _check_files(files: list[Path], name: str) -> None:
-    """Check every part's geometries before dask parses them (a crafted one must not crash a worker).
+def _read(path: Path, name: str) -> Any:
+    """Open *path* lazily with dask-geopandas' Parquet engine, each part checked as it is read.
 
-    The parts are shared between the kernels' threads (Parquet decodes without the GIL); the
-    first part in order that fails is the one reported, whatever the threads' timing.
+    What ``dask_geopandas.read_parquet`` does, with an engine whose tasks check the WKB of the
+    rows they read (:func:`_checked_engine`) before turning them into geometries.
     """
-    import numpy as np
+    import dask.dataframe as dd
 
-    from erbm_geo.geom.threads import chunk_edges, run_chunks
+    raw = dd.read_parquet(str(path), engine=_checked_engine(name))
+    spatial = raw._meta.attrs.get("spatial_partitions", None)  # the parts' extents, when written
+    ddf = dd.from_graph(raw.dask, raw._meta, raw.divisions, raw.__dask_keys__(), "read_parquet")
+    ddf.spatial_partitions = spatial
+    return ddf
 
-    def check(lo: int, hi: int) -> None:
-        for f in files[lo:hi]:
-            check_geoparquet(f, name=f"{name}, {f.name}")
 
-    sizes = np.array([f.stat().st_size for f in files], dtype=np.float64)
-    run_chunks(check, chunk_edges(sizes, min_cost=_CHECK_SHARED_FROM))
+def _checked_engine(name: str) -> type:
+    """Return dask-geopandas' GeoParquet engine, refusing a crafted geometry in the task that reads it.
+
+    A geometry nested too deep would crash GEOS's WKB parser (the worker, and the process with
+    a local scheduler): each part's WKB is checked from the Arrow buffers just read, before
+    geopandas parses it — one decoding of the part, in the task that reads it, instead of a
+    pass over the whole folder before dask starts. The message names the layer, the part and the
+    rows (positions in the part's file).
+    """
+    from dask_geopandas.io.parquet import GeoArrowEngine
+
+    class CheckedGeoArrowEngine(GeoArrowEngine):  # type: ignore[misc]  # untyped library
+        layer = name
+
+        @classmethod
+        def _read_table(  # dask's signature
+            cls,
+            path_or_frag: Any,
+            fs: Any,
+            row_groups: Any,
+            columns: Any,
+            schema: Any,
+            filters: Any,
+            partitions: Any,
+            partition_keys: Any,
+            **kwargs: Any,
+        ) -> Any:
+            table = super()._read_table(
+                path_or_frag, fs, row_groups, columns, schema, filters, partitions, partition_keys, **kwargs
+            )
+            _check_read(table, path_or_frag, fs, row_groups, cls.layer)
+            return table
+
+    return CheckedGeoArrowEngine
+
+
+def _check_read(table: Any, path_or_frag: Any, fs: Any, row_groups: Any, name: str) -> None:
+    """Check the WKB columns of *table*, the rows of *row_groups* of one file (all when ``[None]``)."""
+    path = str(getattr(path_or_frag, "path", path_or_frag))
+    where = f"{name}, {path.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+    try:
+        columns = wkb_columns(table.schema.metadata)
+    except ValueError as exc:
+        raise DataFormatError(f"{where}: its GeoParquet metadata is not JSON ({exc})") from exc
+    groups = [g for g in (row_groups or []) if g is not None]
+    labels = None
+    if groups and columns:  # rows of some row groups: named by their position in the file
+        import numpy as np
+        import pyarrow.parquet as pq
+
+        with fs.open(path, "rb") as f:
+            meta = pq.ParquetFile(f).metadata
+        sizes = np.array([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+        starts = np.r_[0, np.cumsum(sizes)]
+        labels = np.concatenate([np.arange(starts[g], starts[g + 1]) for g in groups]).tolist()
+    check_geo_columns(table, columns, name=where, labels=labels)
 
 
 def _check_parts(folder: Path, name: str) -> None:

@@ -257,20 +257,25 @@ def test_clearing_the_cache_deletes_only_its_own_entries(cache_dir: Path, tmp_pa
 # ----------------------------------------------------------------- crafted geometries, memos
 
 
-def _deep_parquet(path: Path, depth: int) -> None:
+def _deep_parquet(path: Path, depth: int, *, crs: object = None, rows: int = 1, **write: object) -> None:
+    """Write a GeoParquet file whose last row is a collection nested *depth* deep (the others 1)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    wkb = bytes([1]) + (7).to_bytes(4, "little") + (0).to_bytes(4, "little")
-    for _ in range(depth):
-        wkb = bytes([1]) + (7).to_bytes(4, "little") + (1).to_bytes(4, "little") + wkb
+    def nested(d: int) -> bytes:
+        wkb = bytes([1]) + (7).to_bytes(4, "little") + (0).to_bytes(4, "little")
+        for _ in range(d):
+            wkb = bytes([1]) + (7).to_bytes(4, "little") + (1).to_bytes(4, "little") + wkb
+        return wkb
+
     geo = {
         "version": "1.0.0",
         "primary_column": "geometry",
-        "columns": {"geometry": {"encoding": "WKB", "geometry_types": [], "crs": None}},
+        "columns": {"geometry": {"encoding": "WKB", "geometry_types": [], "crs": crs}},
     }
-    table = pa.table({"id": [1], "geometry": pa.array([wkb], pa.binary())})
-    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path)
+    blobs = [nested(1)] * (rows - 1) + [nested(depth)]
+    table = pa.table({"id": list(range(rows)), "geometry": pa.array(blobs, pa.binary())})
+    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path, **write)
 
 
 def test_a_geometry_nested_thousands_deep_is_refused_without_crashing(tmp_path: Path) -> None:
@@ -295,24 +300,67 @@ def test_a_geometry_nested_thousands_deep_is_refused_without_crashing(tmp_path: 
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_the_first_crafted_part_of_a_folder_is_named_whatever_the_threads(
+def test_a_crafted_part_is_refused_by_the_task_that_reads_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
 ) -> None:
-    """The parts of a folder are checked by the kernels' threads: the part reported is the first
-    one in order that fails (not whichever thread finished first), named in the message."""
-    from erbm_geo import settings
-    from erbm_geo.layers import partitioned
+    """The folder opens lazily; computing it refuses the crafted part, named, before GEOS parses it."""
+    import dask
+    import pyproj
+
     from erbm_geo.layers.partitioned import read_partitioned
 
     folder = tmp_path / "batiments"
     folder.mkdir()
-    for i, depth in enumerate([1, 40, 1, 40, 1, 40]):
-        _deep_parquet(folder / f"part.{i}.parquet", depth)
-    monkeypatch.setattr(partitioned, "_CHECK_SHARED_FROM", 0)  # share even these small parts
+    for i, depth in enumerate([1, 1, 40, 1]):
+        _deep_parquet(folder / f"part.{i}.parquet", depth, crs=pyproj.CRS(2154).to_json_dict(), rows=3)
     monkeypatch.setattr(settings, "threads", threads)
-    for _ in range(5):
-        with pytest.raises(NestingError, match=r"^bâtiments, part\.1\.parquet \(geometry\): 1 geometry"):
-            read_partitioned(folder, name="bâtiments")
+    lazy = read_partitioned(folder, name="bâtiments")
+    assert lazy.npartitions == 4
+    assert len(lazy.partitions[0].compute()) == 3  # the other parts read as they are
+    bad = r"^bâtiments, part\.2\.parquet \(geometry\): 1 geometry.*\(rows \[2\]\)"
+    with dask.config.set(scheduler="threads", num_workers=threads), pytest.raises(NestingError, match=bad):
+        lazy.compute()
+
+
+def test_a_crafted_row_is_named_by_its_position_in_the_file_when_row_groups_are_read(tmp_path: Path) -> None:
+    """A task reading some row groups of a file names the row by its place in the file."""
+    import fsspec
+    import pyarrow.parquet as pq
+
+    from erbm_geo.layers.partitioned import _check_read
+
+    path = tmp_path / "part.0.parquet"
+    _deep_parquet(path, 40, rows=5, row_group_size=2)  # row groups [0, 1], [2, 3], [4]
+    fs = fsspec.filesystem("file")
+    _check_read(pq.ParquetFile(path).read_row_groups([0, 1]), str(path), fs, [0, 1], "t")  # fine
+    with pytest.raises(NestingError, match=r"^t, part\.0\.parquet \(geometry\): 1 geometry.*\(rows \[4\]\)"):
+        _check_read(pq.ParquetFile(path).read_row_groups([2]), str(path), fs, [2], "t")
+    with pytest.raises(NestingError, match=r"\(rows \[4\]\)"):
+        _check_read(pq.ParquetFile(path).read_row_groups([0, 2]), str(path), fs, [0, 2], "t")
+
+
+def test_a_geometry_nested_thousands_deep_in_a_partitioned_folder_is_refused_by_its_task(
+    tmp_path: Path,
+) -> None:
+    """Nested 5,000 deep, GEOS would overflow the C stack (exit 139) in the worker thread."""
+    import pyproj
+
+    folder = tmp_path / "batiments"
+    folder.mkdir()
+    for i, depth in enumerate([1, 5000]):
+        _deep_parquet(folder / f"part.{i}.parquet", depth, crs=pyproj.CRS(2154).to_json_dict())
+    code = (
+        "from erbm_geo.layers.partitioned import read_partitioned\n"
+        "from erbm_geo.errors import NestingError\n"
+        f"lazy = read_partitioned({str(folder)!r}, name='bâtiments')\n"
+        "try:\n"
+        "    lazy.compute(scheduler='threads')\n"
+        "except NestingError as e:\n"
+        "    print('refused:', str(e)[:40])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.startswith("refused: bâtiments, part.1.parquet (geometry)"), r.stdout
 
 
 def test_wkb_walker_accepts_real_geometries_and_measures_depth() -> None:
