@@ -454,10 +454,10 @@ def take_labels(labels: np.ndarray, idx: np.ndarray) -> pd.api.extensions.Extens
     >>> take_labels(np.array(["Lens", "Douai"]), np.array([1, -1, 0])).tolist()
     ['Douai', <NA>, 'Lens']
     """
-    found = idx >= 0
-    out = np.full(len(idx), None, dtype=object)
-    out[found] = np.asarray(labels, dtype=object)[idx[found]]
-    return pd.array(out, dtype="string")  # only the labels taken are converted to text
+    # the labels are converted to text once, then taken (by pyarrow, without a Python object per
+    # feature, when pandas stores strings in Arrow)
+    text = pd.array(np.asarray(labels, dtype=object), dtype="string")
+    return text.take(np.asarray(idx, dtype=np.intp), allow_fill=True)
 
 
 def dissolve_parts(geoms: np.ndarray) -> np.ndarray:

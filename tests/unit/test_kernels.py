@@ -11,6 +11,7 @@ from __future__ import annotations
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -391,3 +392,19 @@ def test_voronoi_only_for_as_many_sources_as_targets_or_once_built(monkeypatch: 
     lines = np.array([shapely.LineString([(0, 0), (1, 1)])] * 10, dtype=object)
     nearest(shapely.points(rng.uniform(0, 1000, (100, 2))), lines)
     assert calls["n"] == 2  # never for lines
+
+
+label = st.one_of(st.text(max_size=6), st.integers(-5, 5), st.none(), st.just(float("nan")))
+
+
+@SETTINGS
+@given(st.lists(label, max_size=8), st.data())
+def test_take_labels_is_each_label_taken_as_text(labels: list[object], data: st.DataObject) -> None:
+    """Labels of any kind (text, numbers, missing) taken by position, -1 giving <NA>, as text."""
+    arr = np.array([*labels, None], dtype=object)[:-1]  # an object array even of one kind
+    idx = np.array(data.draw(st.lists(st.integers(-1, len(labels) - 1), max_size=20)), dtype=np.int64)
+    got = kernels.take_labels(arr, idx)
+    assert str(got.dtype) == "string" and len(got) == len(idx)
+    for i, v in zip(idx, got, strict=True):
+        missing = i < 0 or arr[i] is None or (isinstance(arr[i], float) and np.isnan(arr[i]))
+        assert (v is pd.NA) if missing else (v == str(arr[i]))
