@@ -76,6 +76,55 @@ class GeometryMemo:
         """Return the STRtree of the array."""
         return self.get("tree", lambda: shapely.STRtree(self.geoms))
 
+    def learn_from(self, other: GeometryMemo) -> int:
+        """Take what *other* knows that this memo's thread may use: *other* describes equal geometries.
+
+        A partition's thread works on its own copy of each target
+        (:func:`~erbm_geo.geom.partitioned.own_copy`: GEOS prepares geometries in place, so
+        threads cannot share them); what was learnt about the
+        original — by the metadata run, before the threads start — need not be learnt again by each
+        copy. Taken: the basic checks, the validity known, and derived values that are plain data
+        (numbers, masks, bounds, read-only here) or geometry arrays (given as new objects, so that
+        no geometry is shared). Left to be built again: anything holding geometries otherwise (trees,
+        Voronoi diagrams, segment trees).
+
+        Parameters
+        ----------
+        other : GeometryMemo
+            The memo of an array of the same geometries, in the same order (other objects).
+
+        Returns
+        -------
+        int
+            How many derived values were taken.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> a = np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+        >>> first = GeometryMemo(a)
+        >>> _ = first.get("area", lambda: shapely.area(a)), first.get_tree()
+        >>> copy = GeometryMemo(shapely.from_wkb(shapely.to_wkb(a)))
+        >>> copy.learn_from(first), sorted(copy.derived)
+        (1, ['area'])
+        """
+        if len(other.geoms) != len(self.geoms):
+            return 0
+        try:  # another thread could add to the original's memo meanwhile: then nothing is taken
+            items = list(other.derived.items())
+        except RuntimeError:
+            return 0
+        self.basic_ok = self.basic_ok or other.basic_ok
+        known = other.valid >= 0
+        self.valid[known] = other.valid[known]
+        taken = 0
+        for key, value in items:
+            mine = _for_another_thread(value)
+            if mine is not None and key not in self.derived:
+                self.derived[key] = mine
+                taken += 1
+        return taken
+
     def invalid_rows(self, rows: np.ndarray) -> np.ndarray:
         """Positions among *rows* whose geometry is invalid (validity computed once per row)."""
         rows = present(rows, len(self.geoms))
@@ -86,6 +135,22 @@ class GeometryMemo:
                 np.int8
             )
         return cast("np.ndarray", rows[self.valid[rows] == 0])
+
+
+_PLAIN = (bool, int, float, str, bytes, np.generic, type(None))
+
+
+def _for_another_thread(value: Any) -> Any:
+    """Return *value* as another thread may hold it (read-only data, new geometries), or None."""
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        shared = value.view()
+        shared.flags.writeable = False  # an in-place change would reach the other threads: refused
+        return shared
+    if isinstance(value, np.ndarray) and len(value) and shapely.is_geometry(value).all():
+        return shapely.from_wkb(shapely.to_wkb(value))  # the same geometries, objects of its own
+    if isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(isinstance(v, _PLAIN) for v in value)):
+        return value
+    return None
 
 
 def present(positions: np.ndarray, n: int) -> np.ndarray:

@@ -8,7 +8,9 @@ stations, communes) are small: they are reprojected once, put in the task graph 
 key, and every partition task refers to that key — a scheduler sends them to each worker once.
 There each thread works on its own copy of the target geometries (GEOS prepared geometries are
 not safe to share between threads), whose memos (trees, prepared geometries, dissolved parts)
-are built once and reused by every partition the thread runs.
+are built once and reused by every partition the thread runs; what the metadata run already
+learnt about a target (checks, masks, bounds, dissolved parts) is taken by each copy, not
+computed again (:meth:`~erbm_geo.geom.memo.GeometryMemo.learn_from`).
 
 dask is an optional dependency (``pip install erbm_geo[dask]``): this module imports it only when
 a partitioned input is met, so the in-memory path never pays for it. Nothing is computed when a
@@ -26,12 +28,14 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
 from erbm_geo import settings
 from erbm_geo._memory import MEMORY
 from erbm_geo.errors import CRSError, OptionError
+from erbm_geo.geom.memo import memo_for
 from erbm_geo.geom.validate import check_not_empty, to_working_crs
 
 __all__ = ["is_partitioned", "map_features", "own_copy", "partition_scope", "require_dask"]
@@ -144,9 +148,11 @@ def own_copy(target: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     held = copies.get(id(target))
     if held is None or held[0] is not target:
         own = target.copy()
-        own[own.geometry.name] = gpd.GeoSeries(
-            shapely.from_wkb(shapely.to_wkb(target.geometry.values)), index=target.index, crs=target.crs
-        )
+        geoms = shapely.from_wkb(shapely.to_wkb(target.geometry.values))
+        own[own.geometry.name] = gpd.GeoSeries(geoms, index=target.index, crs=target.crs)
+        # what the metadata run learnt about the target (checks, masks, dissolved parts) serves the
+        # copy: each thread builds again only what holds prepared geometries (trees, diagrams)
+        memo_for(geoms).learn_from(memo_for(np.asarray(target.geometry.values, dtype=object)))
         held = copies[id(target)] = (target, own)  # the target is held: its id is not reused
         while len(copies) > _COPIES_PER_THREAD:  # the targets of earlier computations go
             copies.popitem(last=False)

@@ -360,6 +360,46 @@ def test_threads_share_targets_safely(communes: gpd.GeoDataFrame) -> None:
         pd.testing.assert_series_equal(got, ind.area_share(many, fresh), check_exact=True)
 
 
+def test_a_threads_copy_of_a_target_learns_what_was_learnt_without_sharing_a_geometry(
+    communes: gpd.GeoDataFrame,
+) -> None:
+    """The metadata run learns about the targets on the calling thread; each thread's copy takes
+    the plain data (masks, bounds, validity) read-only and the dissolved parts as new objects, and
+    builds again what holds prepared geometries (trees)."""
+    import threading
+
+    from erbm_geo.geom.memo import memo_for
+    from erbm_geo.geom.partitioned import own_copy
+
+    c = communes.geometry.centroid
+    pts = shapely.points(np.c_[c.x.to_numpy()[:6], c.y.to_numpy()[:6]])
+    target = gpd.GeoDataFrame(geometry=shapely.buffer(np.r_[pts, pts], 900), crs=2154)  # overlapping
+    feats = gpd.GeoDataFrame(geometry=shapely.buffer(pts, 1_200), crs=2154)
+    expected = ind.qpv_overlap(feats, target)  # learns: checks, validity, overlaps, dissolved parts
+    original = memo_for(np.asarray(target.geometry.values, dtype=object))
+    assert {"overlapping", "dissolved", "tree"} <= set(original.derived)
+    seen: dict[str, Any] = {}
+
+    def on_a_thread() -> None:
+        mine = own_copy(target)
+        m = memo_for(np.asarray(mine.geometry.values, dtype=object))
+        seen.update(keys=set(m.derived), memo=m, got=ind.qpv_overlap(feats, mine))
+
+    worker = threading.Thread(target=on_a_thread)
+    worker.start()
+    worker.join()
+    m = seen["memo"]
+    assert {"overlapping", "dissolved"} <= seen["keys"] and "tree" not in seen["keys"]
+    assert m.basic_ok and (m.valid >= 0).any()
+    np.testing.assert_array_equal(m.valid, original.valid)
+    assert not m.derived["overlapping"].flags.writeable
+    np.testing.assert_array_equal(m.derived["overlapping"], original.derived["overlapping"])
+    mine, theirs = m.derived["dissolved"], original.derived["dissolved"]
+    assert len(mine) == len(theirs) and every(shapely.equals_exact(mine, theirs, 0))
+    assert not any(a is b for a, b in zip(mine, theirs, strict=True))
+    pd.testing.assert_frame_equal(seen["got"], expected, check_exact=True)
+
+
 def test_partitions_are_not_remembered(parts: Any, qpv: gpd.GeoDataFrame, stations: gpd.GeoDataFrame) -> None:
     """The process keeps what it learnt about the targets, not about every partition it ran:
     its memory does not grow with the number of partitions."""
