@@ -147,16 +147,22 @@ def _checked_engine(name: str) -> type:
             table = super()._read_table(
                 path_or_frag, fs, row_groups, columns, schema, filters, partitions, partition_keys, **kwargs
             )
-            _check_read(table, path_or_frag, fs, row_groups, cls.layer)
+            _check_read(table, path_or_frag, fs, row_groups if not filters else None, cls.layer)
             return table
 
     return CheckedGeoArrowEngine
 
 
 def _check_read(table: Any, path_or_frag: Any, fs: Any, row_groups: Any, name: str) -> None:
-    """Check the WKB columns of *table*, the rows of *row_groups* of one file (all when ``[None]``)."""
+    """Check the WKB columns of *table*, the rows of *row_groups* of one file (all when ``[None]``).
+
+    *row_groups* None: rows read through a filter (dask pushes a selection down to Parquet), named
+    by their position among the rows read.
+    """
     path = str(getattr(path_or_frag, "path", path_or_frag))
     where = f"{name}, {path.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+    if row_groups is None:
+        where += ", rows read through a filter"
     try:
         columns = wkb_columns(table.schema.metadata)
     except ValueError as exc:

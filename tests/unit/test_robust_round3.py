@@ -337,6 +337,10 @@ def test_a_crafted_row_is_named_by_its_position_in_the_file_when_row_groups_are_
         _check_read(pq.ParquetFile(path).read_row_groups([2]), str(path), fs, [2], "t")
     with pytest.raises(NestingError, match=r"\(rows \[4\]\)"):
         _check_read(pq.ParquetFile(path).read_row_groups([0, 2]), str(path), fs, [0, 2], "t")
+    filtered = pq.ParquetFile(path).read_row_groups([1, 2])  # as if a filter had kept rows 2, 3, 4
+    through = r"^t, part\.0\.parquet, rows read through a filter .*\(rows \[2\]\)"
+    with pytest.raises(NestingError, match=through):
+        _check_read(filtered, str(path), fs, None, "t")
 
 
 def test_a_geometry_nested_thousands_deep_in_a_partitioned_folder_is_refused_by_its_task(
