@@ -413,3 +413,57 @@ def test_aggregate_weights_summing_to_one_or_less() -> None:
     got = aggregate(v, COMMUNES.assign(w=[0.25, 0.75, 0, 0, 0, 0]), COMMUNES, weights="w")
     assert got.loc["200000001", "x"] == pytest.approx(0.5)
     assert np.isnan(got.loc["200000002", "x"]) and got["n"].tolist() == [3, 3]
+
+
+def test_a_memo_learns_plain_data_and_new_geometries_and_keeps_what_it_knew() -> None:
+    """``learn_from`` (a thread's copy of a target, from the metadata run's memo): checks,
+    validity, plain values read-only and geometry arrays as new objects; not trees, not values
+    holding anything else; nothing the copy knew is forgotten or replaced."""
+    from erbm_geo.geom.memo import GeometryMemo
+
+    bow = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    geoms = np.array([box(0, 0, 1, 1), bow, box(2, 0, 3, 1)])
+    other = GeometryMemo(geoms)
+    other.basic_ok = True
+    other.valid[:] = [1, 0, -1]
+    other.get_tree()
+    parts = np.array([box(0, 0, 3, 1)])
+    other.derived.update(
+        mask=np.array([True, False, True]),
+        parts=parts,
+        bounds=(0.0, 0.0, 3.0, 2.0),
+        ok=True,
+        crs="EPSG:2154",
+        pair=(np.array([1.0]), "x"),  # holds an array: not taken
+        empty=np.array([], dtype=object),  # no geometry to give: not taken
+    )
+    mine = GeometryMemo(shapely.from_wkb(shapely.to_wkb(geoms)))
+    mine.valid[2] = 1  # learnt by the copy itself
+    assert mine.learn_from(other) == 5
+    assert set(mine.derived) == {"mask", "parts", "bounds", "ok", "crs"}
+    assert mine.basic_ok is True
+    assert mine.valid.tolist() == [1, 0, 1]
+    assert mine.derived["bounds"] == (0.0, 0.0, 3.0, 2.0) and mine.derived["crs"] == "EPSG:2154"
+    with pytest.raises(ValueError, match="read-only"):
+        mine.derived["mask"][0] = False
+    assert other.derived["mask"].flags.writeable  # the original's own array is untouched
+    assert mine.derived["parts"][0] is not parts[0] and mine.derived["parts"][0].equals(parts[0])
+
+    knew = GeometryMemo(mine.geoms)
+    knew.derived["mask"] = np.array([False, False, False])
+    knew.learn_from(other)
+    assert knew.derived["mask"].tolist() == [False, False, False]  # its own, kept
+
+    short = GeometryMemo(geoms[:2])  # other geometries: nothing taken
+    assert short.learn_from(other) == 0 and not short.derived and not short.basic_ok
+    assert short.valid.tolist() == [-1, -1]
+
+    class Changing(dict[str, object]):
+        def items(self) -> object:  # another thread adding to the original's memo meanwhile
+            raise RuntimeError("dictionary changed size during iteration")
+
+    busy = GeometryMemo(geoms)
+    busy.basic_ok = True
+    busy.derived = Changing(ok=True)
+    late = GeometryMemo(mine.geoms)
+    assert late.learn_from(busy) == 0 and not late.derived and not late.basic_ok
