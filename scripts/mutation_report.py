@@ -75,10 +75,16 @@ def _survivor(key: str, module: str, funcs: dict[str, str]) -> Survivor:
     return Survivor(key, module, base.removeprefix("x_").removeprefix("x"), diff)
 
 
-def collect(root: Path) -> tuple[Counter[str], Counter[str], list[Survivor]]:
-    """Return mutants and killed mutants per module, and the survivors, from mutmut's folder."""
+def collect(root: Path) -> tuple[Counter[str], Counter[str], list[Survivor], Counter[str]]:
+    """Return mutants, killed mutants, the survivors and the stopped (timed out) mutants per module.
+
+    A mutant stopped by mutmut's timeout counts as killed (it loops or gives up), but is also
+    counted apart: mutmut's timeout is in wall-clock time, so a loaded machine stops mutants
+    that a test would not have caught — rerun them on an idle machine before trusting a score.
+    """
     total: Counter[str] = Counter()
     killed: Counter[str] = Counter()
+    stopped: Counter[str] = Counter()
     survivors: list[Survivor] = []
     # mutmut's exit codes: 0 survived, 33 no test reaches the mutant (a survivor too),
     # anything else (1 a test failed, -24 timeout…) killed
@@ -92,9 +98,10 @@ def collect(root: Path) -> tuple[Counter[str], Counter[str], list[Survivor]]:
             total[module] += 1
             if code not in (0, 33):
                 killed[module] += 1
+                stopped[module] += code in (-24, 24)
             else:
                 survivors.append(_survivor(key, module, funcs))
-    return total, killed, survivors
+    return total, killed, survivors, stopped
 
 
 def _cell(text: str) -> str:
@@ -102,7 +109,11 @@ def _cell(text: str) -> str:
 
 
 def _markdown(
-    total: Counter[str], killed: Counter[str], gaps: list[Survivor], equiv: list[tuple[Survivor, str]]
+    total: Counter[str],
+    killed: Counter[str],
+    gaps: list[Survivor],
+    equiv: list[tuple[Survivor, str]],
+    stopped: Counter[str],
 ) -> None:
     t, k, e = sum(total.values()), sum(killed.values()), len(equiv)
     print(
@@ -110,13 +121,14 @@ def _markdown(
         f"(reviewed one by one, listed above), so the score over non-equivalent mutants is "
         f"{k / max(t - e, 1):.1%}.**\n"
     )
-    print("| module | mutants | killed | equivalent | score | score without equivalents |")
-    print("|---|---|---|---|---|---|")
+    head = ["module", "mutants", "killed", "of which stopped by the timeout", "equivalent", "score"]
+    print("| " + " | ".join([*head, "score without equivalents"]) + " |")
+    print("|---|---|---|---|---|---|---|")
     eq_by = Counter(s.module for s, _ in equiv)
     for m in sorted(total):
         rest = total[m] - eq_by[m]
         print(
-            f"| `{m}` | {total[m]} | {killed[m]} | {eq_by[m]} | {killed[m] / total[m]:.1%} "
+            f"| `{m}` | {total[m]} | {killed[m]} | {stopped[m]} | {eq_by[m]} | {killed[m] / total[m]:.1%} "
             f"| {killed[m] / max(rest, 1):.1%} |"
         )
     print(f"\n### Test gaps ({len(gaps)} survivors)\n")
@@ -133,13 +145,13 @@ def main() -> None:
     ap.add_argument("--stale", action="store_true", help="records of equivalents that match no survivor")
     ap.add_argument("--rows", action="store_true", help="gaps as rows to review for the list")
     args = ap.parse_args()
-    total, killed, survivors = collect(Path(args.root))
+    total, killed, survivors, stopped = collect(Path(args.root))
     record = equivalents()
     equiv = [(s, record[s.id][1]) for s in survivors if s.id in record and record[s.id][0] == s.change]
     seen = {s.id for s, _ in equiv}
     gaps = [s for s in survivors if s.id not in seen]
     if args.markdown:
-        _markdown(total, killed, gaps, equiv)
+        _markdown(total, killed, gaps, equiv, stopped)
         return
     if args.stale:
         current = {s.id: s.change for s in survivors}
@@ -151,12 +163,12 @@ def main() -> None:
         for s in gaps:
             print(f"| `{s.id}` | `{_cell(s.change)}` | |")
         return
-    print(f"{'module':42s} {'mutants':>7s} {'killed':>7s} {'equiv.':>7s} {'score':>6s}")
+    print(f"{'module':42s} {'mutants':>7s} {'killed':>7s} {'stopped':>7s} {'equiv.':>7s} {'score':>6s}")
     for m in sorted(total):
         eq = sum(1 for s, _ in equiv if s.module == m)
-        print(f"{m:42s} {total[m]:7d} {killed[m]:7d} {eq:7d} {killed[m] / total[m]:6.1%}")
-    t, k = sum(total.values()), sum(killed.values())
-    print(f"{'all':42s} {t:7d} {k:7d} {len(equiv):7d} {k / max(t, 1):6.1%}  gaps: {len(gaps)}")
+        print(f"{m:42s} {total[m]:7d} {killed[m]:7d} {stopped[m]:7d} {eq:7d} {killed[m] / total[m]:6.1%}")
+    t, k, st = sum(total.values()), sum(killed.values()), sum(stopped.values())
+    print(f"{'all':42s} {t:7d} {k:7d} {st:7d} {len(equiv):7d} {k / max(t, 1):6.1%}  gaps: {len(gaps)}")
     if args.survivors:
         for s in gaps:
             print(f"\n## {s.id}")
