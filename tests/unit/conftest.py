@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,20 @@ from erbm_geo.data import CACHE
 hypothesis_settings.register_profile("default", max_examples=50)
 hypothesis_settings.register_profile("mutation", max_examples=12)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def _fresh_dask_pool() -> None:
+    """Forget dask's default thread pool in a forked child: its threads stayed in the parent.
+
+    mutmut runs each mutant in a process forked from one that may have computed with dask's
+    threaded scheduler; the child would hand its tasks to a pool without threads and hang.
+    """
+    threaded = sys.modules.get("dask.threaded")
+    if threaded is not None:
+        threaded.default_pool = None  # type: ignore[attr-defined]
+
+
+os.register_at_fork(after_in_child=_fresh_dask_pool)
 
 
 @pytest.fixture(autouse=True)

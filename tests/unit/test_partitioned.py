@@ -411,3 +411,19 @@ def test_partitions_are_not_remembered(parts: Any, qpv: gpd.GeoDataFrame, statio
     ind.aggregate(ind.qpv_overlap(parts, qpv)["qpv_share"], parts, example_communes()).compute()
     sizes = [len(m.geoms) for m in (MEMORY.geometry(k, lambda: None) for k in MEMORY.geometry_keys())]
     assert sizes and max(sizes) <= max(len(qpv), len(stations), 12), sizes  # 12 communes; partitions ~600
+
+
+def test_a_process_forked_after_a_threaded_computation_computes(parts: Any, qpv: gpd.GeoDataFrame) -> None:
+    """mutmut forks each mutant's process from one that has computed (tests/unit/conftest.py):
+    dask's default thread pool, inherited without its threads, must not hang the child."""
+    import os
+    import signal
+
+    expected = ind.qpv_overlap(parts, qpv).compute(scheduler="threads")
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if it computes the same figures within 20 s
+        signal.alarm(20)
+        got = ind.qpv_overlap(parts, qpv).compute(scheduler="threads")
+        os._exit(0 if got.equals(expected) else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
