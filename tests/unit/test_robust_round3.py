@@ -257,6 +257,13 @@ def test_clearing_the_cache_deletes_only_its_own_entries(cache_dir: Path, tmp_pa
 # ----------------------------------------------------------------- crafted geometries, memos
 
 
+def _alive_after(code: str) -> str:
+    """Run *code* in a fresh Python; return what it printed, asserting the process exited normally."""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout
+
+
 def _deep_parquet(path: Path, depth: int, *, crs: object = None, rows: int = 1, **write: object) -> None:
     """Write a GeoParquet file whose last row is a collection nested *depth* deep (the others 1)."""
     import pyarrow as pa
@@ -294,9 +301,8 @@ def test_a_geometry_nested_thousands_deep_is_refused_without_crashing(tmp_path: 
         "    except NestingError as e:\n"
         "        print('refused:', str(e)[:60])\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert r.stdout.count("refused: partenaire.parquet") + r.stdout.count("refused: user layer") == 2
+    out = _alive_after(code)
+    assert out.count("refused: partenaire.parquet") + out.count("refused: user layer") == 2
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -362,9 +368,8 @@ def test_a_geometry_nested_thousands_deep_in_a_partitioned_folder_is_refused_by_
         "except NestingError as e:\n"
         "    print('refused:', str(e)[:40])\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert r.stdout.startswith("refused: bâtiments, part.1.parquet (geometry)"), r.stdout
+    out = _alive_after(code)
+    assert out.startswith("refused: bâtiments, part.1.parquet (geometry)"), out
 
 
 def test_wkb_walker_accepts_real_geometries_and_measures_depth() -> None:
