@@ -145,11 +145,8 @@ def intersecting_pairs(
 
 def _segment_tree(tgt: np.ndarray) -> tuple[np.ndarray, shapely.STRtree]:
     segs, owner = _segments(tgt)
-    tree = shapely.STRtree(segs)
-    # GEOS builds a tree on its first query, without a lock: build it here, on this thread,
-    # before threads search it concurrently (see nearest)
-    tree.query(segs[:1])
-    return owner, tree
+    # shapely (≥ 2.0) builds the GEOS tree when it creates it, so threads may search it at once
+    return owner, shapely.STRtree(segs)
 
 
 def _first_vertex(geoms: np.ndarray, rows: np.ndarray) -> np.ndarray:
