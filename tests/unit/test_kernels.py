@@ -8,6 +8,7 @@ and the radius counts and covered areas are compared with an all-pairs computati
 
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -236,7 +237,9 @@ def test_empty_inputs() -> None:
     idx, dist = nearest(p, e)
     assert idx.tolist() == [-1] and every(np.isnan(dist))
     assert count_within(p, e, 10.0).tolist() == [0]
+    assert count_within(p, e, 10.0).dtype == np.int64  # counts, also when there is nothing to count
     assert covered_area(p, e).tolist() == [0.0]
+    assert dissolve_parts(e).dtype == object  # geometries, also when there are none
 
 
 @pytest.mark.parametrize("dup", [2, 5])
@@ -408,3 +411,136 @@ def test_take_labels_is_each_label_taken_as_text(labels: list[object], data: st.
     for i, v in zip(idx, got, strict=True):
         missing = i < 0 or arr[i] is None or (isinstance(arr[i], float) and np.isnan(arr[i]))
         assert (v is pd.NA) if missing else (v == str(arr[i]))
+
+
+def test_segments_are_each_targets_edges_two_points_at_a_time() -> None:
+    """Lines and polygons (their boundaries, holes included) become 2-point segments that
+    cover each target's edges exactly; points stay whole."""
+    hole = shapely.Polygon(
+        [(0, 0), (10, 0), (10, 10), (6, 10), (6, 3), (4, 3), (4, 10), (0, 10)],  # a U: not convex
+        holes=[[(1, 1), (2, 1), (2, 2), (1, 2)]],
+    )
+    multi = shapely.MultiLineString([[(20, 0), (21, 1), (22, 0)], [(30, 0), (31, 0)]])
+    for tgt in (
+        np.array([hole, multi], dtype=object),
+        np.array([multi, shapely.LineString([(0, 50), (5, 55)])], dtype=object),  # lines only
+        np.array([shapely.Point(9, 9), hole], dtype=object),  # a point among polygons
+    ):
+        segs, owner = kernels._segments(tgt)
+        lines = shapely.get_dimensions(segs) == 1
+        assert every(shapely.get_num_coordinates(segs[lines]) == 2)
+        for k, g in enumerate(tgt):
+            mine = segs[owner == k]
+            if shapely.get_dimensions(g) == 0:
+                assert len(mine) == 1 and mine[0].equals(g)
+                continue
+            edges = shapely.boundary(g) if shapely.get_dimensions(g) == 2 else g
+            assert shapely.union_all(mine).equals(edges), k
+            assert len(mine) == len(shapely.get_coordinates(edges)) - len(shapely.get_parts(edges))
+    pts = shapely.points(np.array([[0.0, 0.0], [1.0, 1.0]]))
+    segs, owner = kernels._segments(pts)
+    assert segs is pts and owner.tolist() == [0, 1]
+
+
+def test_first_vertices_a_block_at_a_time_kept_when_most_are_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each geometry's vertices are read once, a block at a time; the whole array's first
+    vertices are kept when a quarter or more of it is asked for, not otherwise."""
+    geoms = shapely.linestrings(np.arange(80.0).reshape(20, 2, 2))
+    expect = np.arange(80.0).reshape(20, 2, 2)[:, 0]
+    sizes: list[int] = []
+    real = shapely.get_coordinates
+
+    def spy(g: np.ndarray, *args: Any, **kwargs: Any) -> Any:
+        sizes.append(len(g))
+        return real(g, *args, **kwargs)
+
+    monkeypatch.setattr(kernels, "BLOCK_ROWS", 3)
+    monkeypatch.setattr(shapely, "get_coordinates", spy)
+    few = np.array([2, 7, 19, 0])  # 4 of 20: computed for them alone, each time
+    for _ in range(2):
+        np.testing.assert_array_equal(kernels._first_vertex(geoms, few), expect[few])
+        assert sizes == [3, 1]
+        sizes.clear()
+    most = np.array([5, 4, 3, 2, 1])  # 5 of 20: every geometry's, once, then kept
+    np.testing.assert_array_equal(kernels._first_vertex(geoms, most), expect[most])
+    assert sizes == [3] * 6 + [2]
+    sizes.clear()
+    np.testing.assert_array_equal(kernels._first_vertex(geoms, np.arange(19, 3, -1)), expect[19:3:-1])
+    assert sizes == []  # kept
+    np.testing.assert_array_equal(kernels._first_vertex(geoms, few), expect[few])
+    assert sizes == [3, 1]  # a few rows: theirs alone (no memo is made or looked up for them)
+
+
+L93 = np.array([700_000.0, 7_000_000.0])  # Lambert-93-like: x and y of different magnitude
+
+
+def test_voronoi_diagram_reaches_300_km_beyond_the_points_or_the_sources() -> None:
+    """The diagram's extent: the points' bounds 300 km wider, and 1 m beyond sources outside
+    them; a search within the extent held (its edges included) keeps the diagram."""
+    from erbm_geo.geom.memo import memo_for
+
+    rng = np.random.default_rng(7)
+    tgt = shapely.points(L93 + rng.uniform(0, 1000, (30, 2)))
+    tb = shapely.total_bounds(tgt)
+    src = shapely.points(L93 + rng.uniform(0, 1000, (40, 2)))
+
+    def searched(s: np.ndarray) -> np.ndarray:
+        found = kernels._nearest_points(s, np.arange(len(s)), tgt)
+        assert found is not None  # the diagram answered
+        idx, dist = found
+        assert idx.dtype == np.int64
+        d = _brute(s, tgt)
+        np.testing.assert_allclose(dist, d.min(axis=1))
+        np.testing.assert_allclose(d[np.arange(len(s)), idx], d.min(axis=1))
+        return memo_for(tgt).derived["voronoi"]  # type: ignore[no-any-return]
+
+    held = searched(src)
+    np.testing.assert_array_equal(held[0], tb + np.array([-3e5, -3e5, 3e5, 3e5]))
+    west = shapely.points(np.array([[tb[0] - 150_000, tb[1]]]))  # inside the extent, far from the points
+    assert searched(np.concatenate([west, src])) is held
+    edges = shapely.points(np.array([held[0][:2], held[0][2:]]))  # exactly on the extent's corners
+    assert searched(np.concatenate([edges, src])) is held
+    far = shapely.points(np.array([[tb[2] + 5e5, tb[1]], [tb[0], tb[1] - 4e5]]))
+    grown = searched(np.concatenate([far, src]))  # the first sources lie beyond: a larger diagram
+    np.testing.assert_array_equal(grown[0], [tb[0] - 3e5, tb[1] - 4e5 - 1, tb[2] + 5e5 + 1, tb[3] + 3e5])
+
+
+def test_voronoi_of_two_points_and_of_one() -> None:
+    two = shapely.points(np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 0.0]]))
+    vor = kernels._voronoi(two, (-100.0, -100.0, 100.0, 100.0))
+    assert vor is not None and len(vor[0]) == 2 and vor[1].tolist() == [0, 1]
+    assert kernels._voronoi(two[[0, 2]], (-100.0, -100.0, 100.0, 100.0)) is None
+
+
+def test_point_searches_read_each_source_once_a_block_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sources' bounds are read twice in all (their extent, then their candidates), a block
+    of BLOCK_ROWS at a time."""
+    rng = np.random.default_rng(8)
+    tgt = shapely.points(rng.uniform(0, 1000, (25, 2)))
+    src = shapely.points(rng.uniform(0, 1000, (40, 2)))
+    rows = np.arange(3, 33)
+    assert kernels._nearest_points(src, rows, tgt) is not None  # the diagram, built once
+    sizes: list[int] = []
+    real = shapely.bounds
+
+    def spy(g: np.ndarray, *args: Any, **kwargs: Any) -> Any:
+        sizes.append(len(g))
+        return real(g, *args, **kwargs)
+
+    monkeypatch.setattr(kernels, "BLOCK_ROWS", 7)
+    monkeypatch.setattr(shapely, "bounds", spy)
+    found = kernels._nearest_points(src, rows, tgt)
+    assert found is not None
+    assert sizes == [7, 7, 7, 7, 2] * 2
+
+
+def test_pruning_keeps_exact_ties_and_drops_what_cannot_be_nearest() -> None:
+    """A candidate at distance 0 is kept (no margin to spare there); one whose lower bound is
+    1.5 times the source's best upper bound is dropped."""
+    point = np.array([[0.0, 0.0, 0.0, 0.0]])  # a point source's bounds
+    keep = kernels._pruned(point, np.array([[0.0, 0.0]]), np.array([0.0, 1.0]), np.zeros(2), np.zeros(2, int))
+    assert keep.tolist() == [True, False]
+    box = np.array([[0.0, 0.0, 2.0, 2.0]])  # vertex (0, 0): best upper bound 1, from (0, -1)
+    px, py = np.array([0.0, 1.0]), np.array([-1.0, -1.5])
+    keep = kernels._pruned(box, np.array([[0.0, 0.0]]), px, py, np.zeros(2, int))
+    assert keep.tolist() == [True, False]

@@ -91,14 +91,24 @@ def test_run_chunks_in_order_on_pool_threads(two_threads: None) -> None:
     assert one == (0, 7, threading.current_thread().name)  # one chunk: the calling thread
 
 
-def test_pool_rebuilt_in_a_forked_child_and_for_another_size(two_threads: None) -> None:
+def test_pool_rebuilt_in_a_forked_child_and_for_another_size(
+    two_threads: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(threads, "_pool", None)  # the process's first pool
     pool = threads._executor(2)
-    assert threads._executor(2) is pool
+    assert threads._executor(2) is pool and pool._max_workers == 2
     threads._pool = (-1, 2, pool)  # as seen from a forked child: another pid
     child = threads._executor(2)
-    assert child is not pool
+    assert child is not pool and child._max_workers == 2
+    assert not pool._shutdown  # the parent's pool is not the child's to shut down
     settings.threads = 3
-    assert threads._executor(3) is not child
+    assert run_chunks(lambda lo, hi: hi - lo, np.array([0, 1, 2, 3])) == [1, 1, 1]
+    assert threads._pool is not None
+    bigger = threads._pool[2]
+    assert bigger is not child and bigger._max_workers == 3  # the size set
+    assert child._shutdown  # this process's pool of the old size is shut down
+    pool.shutdown()
+    bigger.shutdown()
 
 
 def test_chunked_equals_one_call(two_threads: None) -> None:

@@ -199,3 +199,15 @@ def test_check_geometries_each_problem() -> None:
     with pytest.raises(InvalidGeometryError, match="are invalid.*make_valid"):
         check_geometries(layer([bowtie]))
     check_geometries(layer([bowtie]), allow_invalid=True)
+
+
+def test_degrees_are_within_180_and_90_limits_included() -> None:
+    """Bounds (xmin, ymin, xmax, ymax) look like degrees when every x is within ±180 and every y
+    within ±90, the limits included; one coordinate beyond, on any side, and they do not."""
+    from erbm_geo.geom.validate import _looks_like_degrees
+
+    assert _looks_like_degrees(np.array([[-180.0, -90.0, 180.0, 90.0]]))
+    for side in range(4):
+        b = np.array([[-180.0, -90.0, 180.0, 90.0]])
+        b[0, side] *= 1.001
+        assert not _looks_like_degrees(b), side
