@@ -22,14 +22,16 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 
 def _fresh_dask_pool() -> None:
-    """Forget dask's default thread pool in a forked child: its threads stayed in the parent.
+    """Forget dask's thread pools in a forked child: their threads stayed in the parent.
 
     mutmut runs each mutant in a process forked from one that may have computed with dask's
-    threaded scheduler; the child would hand its tasks to a pool without threads and hang.
+    threaded scheduler; the child would hand its tasks to a pool without threads and hang —
+    the default pool, or the one kept per ``num_workers``.
     """
     threaded = sys.modules.get("dask.threaded")
     if threaded is not None:
-        threaded.default_pool = None  # type: ignore[attr-defined]
+        threaded.default_pool = None
+        threaded.pools.clear()
 
 
 os.register_at_fork(after_in_child=_fresh_dask_pool)

@@ -415,15 +415,17 @@ def test_partitions_are_not_remembered(parts: Any, qpv: gpd.GeoDataFrame, statio
 
 def test_a_process_forked_after_a_threaded_computation_computes(parts: Any, qpv: gpd.GeoDataFrame) -> None:
     """mutmut forks each mutant's process from one that has computed (tests/unit/conftest.py):
-    dask's default thread pool, inherited without its threads, must not hang the child."""
+    dask's thread pools (the default one, and one per ``num_workers``), inherited without their
+    threads, must not hang the child."""
     import os
     import signal
 
-    expected = ind.qpv_overlap(parts, qpv).compute(scheduler="threads")
+    ways: list[dict[str, Any]] = [{}, {"num_workers": 2}]
+    expected = [ind.qpv_overlap(parts, qpv).compute(scheduler="threads", **way) for way in ways]
     pid = os.fork()
     if pid == 0:  # the child: exit 0 only if it computes the same figures within 20 s
         signal.alarm(20)
-        got = ind.qpv_overlap(parts, qpv).compute(scheduler="threads")
-        os._exit(0 if got.equals(expected) else 1)
+        got = [ind.qpv_overlap(parts, qpv).compute(scheduler="threads", **way) for way in ways]
+        os._exit(0 if all(g.equals(e) for g, e in zip(got, expected, strict=True)) else 1)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
