@@ -667,7 +667,7 @@ def overlay(
     n = len(src)
     area = np.zeros(n)
     if n == 0 or len(tgt) == 0:
-        return area, pd.Series([""] * n), np.zeros(n, dtype=np.int64)
+        return area, pd.Series(np.full(n, "", dtype=object), dtype=object), np.zeros(n, dtype=np.int64)
     si, ti = intersecting_pairs(src, tgt)
     if validate_targets is not None:
         validate_targets(present(ti, len(tgt)))

@@ -544,3 +544,16 @@ def test_pruning_keeps_exact_ties_and_drops_what_cannot_be_nearest() -> None:
     px, py = np.array([0.0, 1.0]), np.array([-1.0, -1.5])
     keep = kernels._pruned(box, np.array([[0.0, 0.0]]), px, py, np.zeros(2, int))
     assert keep.tolist() == [True, False]
+
+
+def test_overlay_ids_are_one_kind_of_series_whatever_the_targets() -> None:
+    """The ids come as an object Series of text with no target, with no hit and with hits
+    (pandas 3 would otherwise infer its own string type for some of them)."""
+    src = np.array([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 6, 6)], dtype=object)
+    for tgt, ids, expected in (
+        (np.array([], dtype=object), np.array([], dtype=object), ["", ""]),
+        (np.array([shapely.box(10, 10, 11, 11)]), np.array(["a"]), ["", ""]),
+        (np.array([shapely.box(0, 0, 2, 2)]), np.array(["a"]), ["a", ""]),
+    ):
+        _, got, _ = overlay(src, tgt, ids)
+        assert got.dtype == object and got.tolist() == expected
