@@ -546,6 +546,70 @@ def test_pruning_keeps_exact_ties_and_drops_what_cannot_be_nearest() -> None:
     assert keep.tolist() == [True, False]
 
 
+def test_nearest_gives_integer_positions_on_every_path() -> None:
+    """Positions are int64 whether nothing is searched, sources touch targets or are searched."""
+    p = shapely.points(np.array([[0.0, 0.0], [5.0, 5.0]]))
+    e = np.array([], dtype=object)
+    line = shapely.points(np.c_[np.arange(60.0), np.zeros(60)])
+    for src, tgt in ((e, p), (p, e), (p, p), (p, p[[1]]), (line, p), (line, line[::7])):
+        assert nearest(src, tgt)[0].dtype == np.int64
+
+
+def test_best_pair_per_source_from_pairs_in_any_order() -> None:
+    """Pairs not sorted by source (candidates of several blocks) give each source its closest
+    target, ties to the lowest; a source with no pair gets -1 and NaN."""
+    si = np.array([2, 0, 2, 0, 3, 2])
+    d = np.array([5.0, 1.0, 4.0, 1.0, 7.0, 4.0])
+    owner = np.array([10, 8, 12, 6, 9, 11])
+    idx, dist = kernels._best(si, d, owner, 5)
+    assert idx.tolist() == [6, -1, 11, 9, -1] and idx.dtype == np.int64
+    np.testing.assert_array_equal(dist, [1.0, np.nan, 4.0, 7.0, np.nan])
+    # source 2 in two runs, none before the first source: its better pair is in the first run
+    si, d, owner = np.array([0, 2, 1, 2]), np.array([1.0, 1.0, 2.0, 3.0]), np.array([0, 5, 7, 4])
+    idx, dist = kernels._best(si, d, owner, 3)
+    assert idx.tolist() == [0, 7, 5] and dist.tolist() == [1.0, 2.0, 1.0]
+
+
+@pytest.mark.parametrize("md", [1.0, 5.0])
+def test_nearest_max_distance_includes_targets_at_exactly_that_distance(md: float) -> None:
+    """Targets *farther* than max_distance are left out: one at exactly that distance is found."""
+    tgt = shapely.points(np.array([[0.0, 0.0], [100.0, 0.0]]))
+    src = shapely.points(np.array([[0.6 * md, 0.8 * md], [0.5 * md, 0.0], [30.0, 0.0]]))  # md, md/2, 30
+    idx, dist = nearest(src, tgt, max_distance=md)
+    assert idx.tolist() == [0, 0, -1]
+    np.testing.assert_allclose(dist[:2], [md, md / 2])
+
+
+def test_dense_path_for_up_to_16_point_targets(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_calls(monkeypatch, "_nearest_dense")
+    rng = np.random.default_rng(9)
+    src = shapely.points(rng.uniform(0, 1000, (70, 2)))
+    for n, used in ((kernels.DENSE_TARGETS, 1), (kernels.DENSE_TARGETS + 1, 1)):
+        tgt = shapely.points(rng.uniform(0, 1000, (n, 2)))
+        _check_nearest(src, tgt, exact_ties=False)
+        assert calls["n"] == used  # 16 points: every source against every point; 17: not
+
+
+def test_dense_search_measures_only_the_points_that_may_be_nearest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source's box bounds its distance to each point: the farthest corner from the best point
+    above, the box's nearest location below; exact distances only where the lower bound does not
+    exceed the best upper bound (here one point of three)."""
+    src = np.array([shapely.box(100, 100, 101, 101)], dtype=object)
+    # A: upper bound sqrt(4.25); B: lower bound 2.5 (between 1x and 2x the best); C: far in x and y
+    pts = shapely.points(np.array([[102.0, 100.5], [103.5, 100.5], [110.0, 200.0]]))
+    measured: list[int] = []
+    real = kernels._closest
+
+    def spy(q: np.ndarray, si: np.ndarray, *args: Any) -> Any:
+        measured.append(len(si))
+        return real(q, si, *args)
+
+    monkeypatch.setattr(kernels, "_closest", spy)
+    idx, dist = kernels._nearest_dense(src, np.array([0]), pts)
+    assert measured == [1] and idx.tolist() == [0]
+    np.testing.assert_allclose(dist, [1.0])
+
+
 def test_overlay_ids_are_one_kind_of_series_whatever_the_targets() -> None:
     """The ids come as an object Series of text with no target, with no hit and with hits
     (pandas 3 would otherwise infer its own string type for some of them)."""
@@ -557,3 +621,30 @@ def test_overlay_ids_are_one_kind_of_series_whatever_the_targets() -> None:
     ):
         _, got, _ = overlay(src, tgt, ids)
         assert got.dtype == object and got.tolist() == expected
+
+
+def test_overlay_measures_again_only_sources_sharing_area_with_overlapping_targets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Overlapping targets would count a surface twice: the sources sharing area with them, and
+    only those, are measured again against the dissolved targets."""
+    tgt = np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 0, 3, 2), shapely.box(10, 0, 11, 1)])
+    src = np.array(
+        [
+            shapely.box(0.5, 0.5, 1.5, 1.5),  # inside both overlapping targets
+            shapely.box(10.2, 0.2, 10.8, 0.8),  # inside the target that overlaps nothing
+            shapely.box(3, 0, 4, 1),  # touching an overlapping target along an edge: no area
+        ]
+    )
+    measured: list[int] = []
+    real = kernels.covered_area
+
+    def spy(s: np.ndarray, parts: np.ndarray) -> np.ndarray:
+        measured.append(len(s))
+        return real(s, parts)
+
+    monkeypatch.setattr(kernels, "covered_area", spy)
+    area, ids, counts = overlay(src, tgt, np.array(["a", "b", "c"]), min_area=0.0)
+    assert measured == [1]
+    np.testing.assert_allclose(area, [1.0, 0.36, 0.0])
+    assert ids.tolist() == ["a;b", "c", "b"] and counts.tolist() == [2, 1, 1]  # min_area=0: a touch counts
