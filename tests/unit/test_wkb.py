@@ -143,7 +143,10 @@ def test_at_the_limit_the_rest_is_still_checked() -> None:
         ),
         (collection([head(7) + struct.pack("<I", 0xFFFFFFFF)]), "parts announced"),
         (collection([head(1)]), "truncated coordinates"),  # a header that ends the blob
-        (collection([head(3) + struct.pack("<I", 0xFFFFFFFF)]), "truncated"),  # rings: unsigned
+        (  # rings: unsigned
+            collection([head(3) + struct.pack("<I", 0xFFFFFFFF)]),
+            "rows ['b']: truncated: a count runs past the end of the geometry)",
+        ),
         (head(7) + struct.pack("<I", 9), "truncated header"),  # 9 parts in 9 bytes: none fits
         (head(7)[:3], "truncated"),
     ],
@@ -209,3 +212,8 @@ def test_a_pyarrow_column_built_from_buffers(kind: pa.DataType) -> None:
         empty = pa.Array.from_buffers(kind, 2, [valid, nothing, pa.py_buffer(b"")])
         assert _top_types(empty).tolist() == [0, 0]  # type: ignore[arg-type]
         check_wkb(empty)  # type: ignore[arg-type]
+
+
+def test_the_layer_is_named_layer_by_default() -> None:
+    with pytest.raises(NestingError, match=r"^layer: 1 geometry\(ies\) have a broken WKB structure"):
+        check_wkb([head(7)[:3]])
