@@ -648,3 +648,35 @@ def test_overlay_measures_again_only_sources_sharing_area_with_overlapping_targe
     assert measured == [1]
     np.testing.assert_allclose(area, [1.0, 0.36, 0.0])
     assert ids.tolist() == ["a;b", "c", "b"] and counts.tolist() == [2, 1, 1]  # min_area=0: a touch counts
+
+
+def test_segment_search_keeps_max_distance_and_the_lowest_of_tied_targets() -> None:
+    """Line and polygon targets (the segment tree): a source beyond max_distance gets -1 and NaN;
+    among targets at the same distance (copies of one line, in any order) the lowest wins."""
+    line = shapely.LineString([(0, 10), (100, 10)])
+    other = shapely.LineString([(0, 50), (100, 50)])
+    src = shapely.points(np.array([[50.0, 0.0], [50.0, 25.0], [50.0, 200.0]]))
+    for tgt, nearest_of_each in (
+        (np.array([other, line, line, line], dtype=object), [1, 1, 0]),
+        (np.array([line, line, other, line], dtype=object), [0, 0, 2]),
+    ):
+        idx, dist = nearest(src, tgt)
+        assert idx.tolist() == nearest_of_each
+        np.testing.assert_allclose(dist, [10.0, 15.0, 150.0])
+        idx, dist = nearest(src, tgt, max_distance=25.0)
+        assert idx.tolist() == [*nearest_of_each[:2], -1]
+        np.testing.assert_allclose(dist, [10.0, 15.0, np.nan])
+
+
+def test_segment_search_takes_the_lowest_of_many_tied_targets() -> None:
+    """Copies of one line scattered among other lines: GEOS's tree meets them in its own order;
+    the nearest is the lowest copy, as for every other path."""
+    rng = np.random.default_rng(0)
+    line = shapely.LineString([(0, 10), (100, 10)])
+    others = [shapely.LineString([(x, y), (x + 5, y)]) for x, y in rng.uniform(200, 1000, (38, 2))]
+    tgt = np.array([line] * 34 + others, dtype=object)[rng.permutation(72)]
+    src = shapely.points(np.array([[50.0, 0.0], [20.0, 5.0]]))
+    idx, dist = nearest(src, tgt)
+    copies = np.flatnonzero(shapely.equals(tgt, line))
+    assert idx.tolist() == [copies.min()] * 2
+    np.testing.assert_allclose(dist, [10.0, 5.0])

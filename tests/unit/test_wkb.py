@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 import shapely
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from erbm_geo.errors import NestingError
@@ -106,6 +106,8 @@ def test_shapely_s_own_wkb_agrees() -> None:
 
 
 @given(st.integers(0, MAX_DEPTH + 3))
+@example(MAX_DEPTH - 2)  # exactly at the limit: accepted
+@example(MAX_DEPTH - 1)  # one level past it: refused
 def test_depth_is_exact_and_the_limit_is_inclusive(extra: int) -> None:
     blob = collection([point(2, 1)])
     for _ in range(extra):
