@@ -146,15 +146,17 @@ def _blob(blobs: Sequence[object], i: int) -> bytes:
 
 
 def _top_types(blobs: Sequence[object]) -> np.ndarray:
-    """Return the base type of each WKB blob (0 where it cannot be read), vectorised.
+    """Return the base type of each WKB blob, vectorised: -1 where its first byte is no byte order.
 
     The type is the 4 bytes after the byte order (1: little-endian, 0: big-endian); EWKB's flags
     are its top 4 bits, ISO's dimensions its thousands. A missing blob's head is zeros: type 0.
+    GEOS reads a blob whatever its first byte (2 is read as little-endian), so those are walked
+    too — and refused.
     """
     _, heads = _heads(blobs)
     word = np.ascontiguousarray(heads[:, 1:])
     code = np.where(heads[:, 0] == 1, word.view("<u4")[:, 0], word.view(">u4")[:, 0]).astype(np.int64)
-    return np.where(heads[:, 0] <= 1, (code & 0x0FFFFFFF) % 1000, 0)
+    return np.where(heads[:, 0] <= 1, (code & 0x0FFFFFFF) % 1000, -1)
 
 
 def check_wkb(
@@ -193,7 +195,7 @@ def check_wkb(
     types = _top_types(blobs)
     deep: list[int] = []
     broken: list[tuple[int, str]] = []
-    for i in np.flatnonzero(np.isin(types, list(_COLLECTIONS))):
+    for i in np.flatnonzero(np.isin(types, [*_COLLECTIONS, -1])):  # no byte order: refused by the walk
         try:
             if _walk(_blob(blobs, int(i))) > MAX_DEPTH:
                 deep.append(int(i))

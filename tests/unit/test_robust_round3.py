@@ -264,8 +264,11 @@ def _alive_after(code: str) -> str:
     return r.stdout
 
 
-def _deep_parquet(path: Path, depth: int, *, crs: object = None, rows: int = 1, **write: object) -> None:
-    """Write a GeoParquet file whose last row is a collection nested *depth* deep (the others 1)."""
+def _deep_parquet(
+    path: Path, depth: int, *, crs: object = None, rows: int = 1, order: int = 1, **write: object
+) -> None:
+    """Write a GeoParquet file whose last row is a collection nested *depth* deep (the others 1),
+    its first byte *order* (1: little-endian; GEOS reads 2 as well)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -280,15 +283,17 @@ def _deep_parquet(path: Path, depth: int, *, crs: object = None, rows: int = 1, 
         "primary_column": "geometry",
         "columns": {"geometry": {"encoding": "WKB", "geometry_types": [], "crs": crs}},
     }
-    blobs = [nested(1)] * (rows - 1) + [nested(depth)]
+    blobs = [nested(1)] * (rows - 1) + [bytes([order]) + nested(depth)[1:]]
     table = pa.table({"id": list(range(rows)), "geometry": pa.array(blobs, pa.binary())})
     pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path, **write)
 
 
-def test_a_geometry_nested_thousands_deep_is_refused_without_crashing(tmp_path: Path) -> None:
-    """GEOS would overflow the C stack (exit 139): the file is refused before parsing."""
+@pytest.mark.parametrize("order", [1, 2])
+def test_a_geometry_nested_thousands_deep_is_refused_without_crashing(tmp_path: Path, order: int) -> None:
+    """GEOS would overflow the C stack (exit 139): the file is refused before parsing — also when
+    its first byte is no byte order (GEOS reads it anyway)."""
     path = tmp_path / "partenaire.parquet"
-    _deep_parquet(path, 5000)
+    _deep_parquet(path, 5000, order=order)
     code = (
         "import sys\n"
         "from erbm_geo.layers import user_layer\n"

@@ -219,3 +219,28 @@ def test_a_pyarrow_column_built_from_buffers(kind: pa.DataType) -> None:
 def test_the_layer_is_named_layer_by_default() -> None:
     with pytest.raises(NestingError, match=r"^layer: 1 geometry\(ies\) have a broken WKB structure"):
         check_wkb([head(7)[:3]])
+
+
+@pytest.mark.parametrize("order", [2, 7, 255])
+@pytest.mark.parametrize("form", FORMS)
+def test_a_first_byte_that_is_no_byte_order_is_refused(order: int, form: str) -> None:
+    """GEOS reads a blob whatever its first byte (a collection starting with 2 parses), so a
+    deep collection behind such a byte would crash the process: any blob whose first byte is no
+    byte order is refused, a point as a collection."""
+    deep = collection([point(2, 1)])
+    for _ in range(MAX_DEPTH):
+        deep = collection([deep])
+    for blob in (deep, point(2, 1), collection([point(2, 1)])):
+        bad = bytes([order]) + blob[1:]
+        with pytest.raises(NestingError, match=rf"\['b'\]: byte order {order} at byte 0\)"):
+            check_wkb(as_form([None, bad], form), labels=["a", "b"])
+
+
+def test_an_iso_multipoint_z_is_walked_like_any_collection() -> None:
+    """ISO codes carry the dimensions in their thousands (1004: MultiPoint Z): a broken one is
+    named before GEOS reads it."""
+    mp = shapely.to_wkb(shapely.MultiPoint([(0, 0, 1), (1, 1, 2)]), flavor="iso", output_dimension=3)
+    assert struct.unpack("<I", mp[1:5])[0] == 1004
+    check_wkb([mp])
+    with pytest.raises(NestingError, match="broken WKB structure"):
+        check_wkb([mp[:-3]])
