@@ -36,7 +36,7 @@ from erbm_geo import settings
 from erbm_geo._memory import MEMORY
 from erbm_geo.errors import CRSError, OptionError
 from erbm_geo.geom.memo import memo_for
-from erbm_geo.geom.validate import check_not_empty, to_working_crs
+from erbm_geo.geom.validate import AREA_BOUNDS, check_not_empty, to_working_crs
 
 __all__ = ["is_partitioned", "map_features", "own_copy", "partition_scope", "require_dask"]
 
@@ -102,8 +102,17 @@ def require_dask() -> Any:
 
 
 def _sample(targets: list[gpd.GeoDataFrame], index: pd.Index) -> gpd.GeoDataFrame:
-    """Return one 1 m² square feature lying on the first target: the input of the metadata run."""
-    g = shapely.buffer(shapely.point_on_surface(targets[0].geometry.values[:1]), 0.5, cap_style="square")
+    """Return one 1 m² square feature lying on the first target: the input of the metadata run.
+
+    With no target (a function of the features alone), at the centre of the area the library
+    accepts (:data:`~erbm_geo.geom.validate.AREA_BOUNDS`).
+    """
+    if targets:
+        at = shapely.point_on_surface(targets[0].geometry.values[:1])
+    else:
+        x0, y0, x1, y1 = AREA_BOUNDS
+        at = shapely.points(np.array([[(x0 + x1) / 2, (y0 + y1) / 2]]))
+    g = shapely.buffer(at, 0.5, cap_style="square")
     return gpd.GeoDataFrame(geometry=g, crs=settings.crs, index=index[:1])
 
 
@@ -221,7 +230,8 @@ def map_features(func: Callable[..., R], features: Any, *targets: gpd.GeoDataFra
     features : dask_geopandas.GeoDataFrame
         The features, in any CRS (reprojected to EPSG:2154 partition by partition).
     *targets : geopandas.GeoDataFrame
-        In-memory target layers, in the features' CRS or any other (reprojected once).
+        In-memory target layers, in the features' CRS or any other (reprojected once); none for
+        a function of the features alone.
     **options
         Keyword options of *func*.
 

@@ -429,3 +429,14 @@ def test_a_process_forked_after_a_threaded_computation_computes(parts: Any, qpv:
         os._exit(0 if all(g.equals(e) for g, e in zip(got, expected, strict=True)) else 1)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+
+
+def test_map_features_with_no_target_layer(parts: Any, buildings: gpd.GeoDataFrame) -> None:
+    """A caller's function of the features alone runs partition by partition too (an empty
+    partition included), with the same figures as in memory."""
+
+    def area_m2(gdf: gpd.GeoDataFrame) -> pd.Series:
+        return pd.Series(shapely.area(gdf.geometry.values._data), index=gdf.index, name="area_m2")
+
+    got = map_features(area_m2, parts).compute().sort_index()
+    pd.testing.assert_series_equal(got, area_m2(buildings.to_crs(2154)).sort_index())
