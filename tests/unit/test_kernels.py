@@ -680,3 +680,9 @@ def test_segment_search_takes_the_lowest_of_many_tied_targets() -> None:
     copies = np.flatnonzero(shapely.equals(tgt, line))
     assert idx.tolist() == [copies.min()] * 2
     np.testing.assert_allclose(dist, [10.0, 5.0])
+
+
+def test_shares_never_exceed_one() -> None:
+    """A part measured a hair larger than its whole (rounding) is a share of 1, not more."""
+    got = kernels.share_of(np.array([2.0000001, 1.0, 0.0]), np.array([2.0, 4.0, 0.0]))
+    np.testing.assert_array_equal(got, [1.0, 0.25, np.nan])

@@ -228,3 +228,31 @@ def test_repair_keeps_a_place_for_geometries_that_vanish_and_takes_lists() -> No
     got = repair_geometries([flat, square, flat])
     assert got[0] is None and got[1].equals(square) and got[2] is None
     assert len(repair_geometries([])) == 0
+
+
+def test_targets_beyond_reach_are_counted_side_by_side_limits_included() -> None:
+    """A target whose envelope lies farther than *reach* from the features' box, on any side,
+    is counted as left out; one exactly at reach is not. The layer itself is not cut."""
+    from erbm_geo.geom.prepare import _within_reach
+
+    fbox = (0.0, 0.0, 10.0, 30.0)  # wider than high: each side's own bound matters
+    reach = 5.0
+    at_reach = [box(15, 1, 16, 2), box(-6, 1, -5, 2), box(1, 35, 2, 36), box(1, -6, 2, -5)]
+    beyond = [box(15.5, 1, 16, 2), box(-6, 1, -5.5, 2), box(1, 35.5, 2, 36), box(1, -6, 2, -5.5)]
+    for sides in range(16):  # every combination of the sides beyond
+        chosen = [beyond[k] if sides >> k & 1 else at_reach[k] for k in range(4)]
+        t = gpd.GeoDataFrame(geometry=chosen, crs=2154)
+        out, _ = _within_reach(t, memo_for(t.geometry.values._data), fbox, reach)
+        assert out.attrs.get("left_out", 0) == bin(sides).count("1"), sides
+        assert len(out) == 4 and "left_out" not in t.attrs
+
+
+def test_an_invalid_commune_met_by_a_feature_is_named_as_a_commune() -> None:
+    from erbm_geo.examples import example_communes
+
+    c = example_communes().copy()
+    x0, y0, x1, y1 = c.geometry.iloc[0].bounds
+    c.loc[c.index[0], "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])  # a bow-tie
+    f = gpd.GeoDataFrame(geometry=[Point(x0 + 10, (y0 + y1) / 2)], crs=c.crs)  # in its left triangle
+    with pytest.raises(InvalidGeometryError, match=r"^communes: 1 feature\(s\) are invalid"):
+        assign_communes(f, c)
