@@ -3,9 +3,12 @@ against a brute force over every commune."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,3 +74,101 @@ def test_assign_communes_matches_brute_force(feats: list[shapely.Geometry]) -> N
     main_only = assign_communes(gdf, communes, max_distance=200.0, codes=False)
     assert main_only.columns.tolist() == ["code_insee"]
     assert main_only["code_insee"].equals(got["code_insee"])
+
+
+def _squares() -> gpd.GeoDataFrame:
+    """Three 100 m communes side by side (A, B, C); B and C overlap by 10 m."""
+    return gpd.GeoDataFrame(
+        {"code_insee": ["A", "B", "C"]},
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100), shapely.box(190, 0, 290, 100)],
+        crs=2154,
+    ).set_index("code_insee")
+
+
+def test_features_wholly_inside_a_commune_are_never_intersected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A polygon or line properly inside a commune that overlaps no other is measured whole and
+    tested against no other commune; points are never intersected."""
+    import erbm_geo.geom.spatial as spatial
+
+    cut: list[int] = []
+    tested: list[int] = []
+    real_cut, real_test = shapely.intersection, shapely.intersects
+
+    def spy_cut(x: Any, y: Any, *args: Any, **kwargs: Any) -> Any:
+        cut.append(len(x))
+        return real_cut(x, y, *args, **kwargs)
+
+    def spy_test(x: Any, y: Any, *args: Any, **kwargs: Any) -> Any:
+        tested.append(len(np.atleast_1d(x)))
+        return real_test(x, y, *args, **kwargs)
+
+    monkeypatch.setattr(spatial.shapely, "intersection", spy_cut)
+    monkeypatch.setattr(spatial.shapely, "intersects", spy_test)
+    f = gpd.GeoDataFrame(
+        geometry=[
+            shapely.box(10, 10, 98, 20),  # inside A
+            shapely.LineString([(60, 50), (99, 50)]),  # a line inside A
+            shapely.Point(50, 50),  # a point inside A
+            shapely.box(90, 40, 110, 60),  # across A and B: intersected with both
+        ],
+        crs=2154,
+    )
+    got = assign_communes(f, _squares())
+    assert got["code_insee"].tolist() == ["A", "A", "A", "A"]
+    assert got["codes_insee"].tolist() == ["A", "A", "A", "A;B"]
+    assert sum(cut) == 2  # the feature across A and B, once per commune
+    assert sum(tested) == 3  # the point (in A), the feature across (A and B): the pairs left open
+
+
+def test_a_feature_inside_a_commune_that_overlaps_another_meets_both() -> None:
+    """B and C overlap: a feature properly inside C may lie in B too (its other candidates are
+    kept); its main commune is the one holding its largest part."""
+    f = gpd.GeoDataFrame(geometry=[shapely.box(192, 10, 260, 20), shapely.box(150, 10, 195, 20)], crs=2154)
+    got = assign_communes(f, _squares())
+    assert got["code_insee"].tolist() == ["C", "B"]
+    assert got["codes_insee"].tolist() == ["C;B", "B;C"]  # the largest part first
+
+
+def test_a_feature_near_a_commune_but_outside_it_takes_the_nearest_within_reach() -> None:
+    """A feature whose box meets one commune's box only, without touching the commune, is not
+    taken for lying in it: the nearest commune within max_distance is its commune."""
+    tri = gpd.GeoDataFrame(
+        {"code_insee": ["T"]}, geometry=[shapely.Polygon([(0, 0), (100, 0), (0, 100)])], crs=2154
+    ).set_index("code_insee")
+    f = gpd.GeoDataFrame(geometry=[shapely.box(80, 80, 90, 90)], crs=2154)  # in T's box, not in T
+    assert assign_communes(f, tri, max_distance=1.0)["code_insee"].isna().tolist() == [True]
+    assert assign_communes(f, tri, max_distance=100.0)["code_insee"].tolist() == ["T"]
+
+
+def test_overlapping_mask_counts_shared_area_not_a_shared_edge() -> None:
+    from erbm_geo.geom.spatial import overlapping_mask
+
+    geoms = np.array([shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3), shapely.box(2, 0, 3, 1)])
+    assert overlapping_mask(geoms).tolist() == [True, True, False]  # the third only touches
+
+
+def test_a_feature_inside_a_commune_is_tested_against_no_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two triangles halving a square: a feature properly inside one has both in its box's
+    reach, yet the other is dropped untested (the first overlaps no commune)."""
+    import erbm_geo.geom.spatial as spatial
+
+    tested: list[int] = []
+    real = shapely.intersects
+
+    def spy(x: Any, y: Any, *args: Any, **kwargs: Any) -> Any:
+        tested.append(len(np.atleast_1d(x)))
+        return real(x, y, *args, **kwargs)
+
+    monkeypatch.setattr(spatial.shapely, "intersects", spy)
+    halves = gpd.GeoDataFrame(
+        {"code_insee": ["A", "B"]},
+        geometry=[
+            shapely.Polygon([(0, 0), (100, 0), (0, 100)]),
+            shapely.Polygon([(100, 0), (100, 100), (0, 100)]),
+        ],
+        crs=2154,
+    ).set_index("code_insee")
+    f = gpd.GeoDataFrame(geometry=[shapely.box(10, 10, 40, 40), shapely.box(70, 70, 90, 90)], crs=2154)
+    got = assign_communes(f, halves)
+    assert got["codes_insee"].tolist() == ["A", "B"]
+    assert sum(tested) == 0

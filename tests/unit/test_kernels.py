@@ -686,3 +686,32 @@ def test_shares_never_exceed_one() -> None:
     """A part measured a hair larger than its whole (rounding) is a share of 1, not more."""
     got = kernels.share_of(np.array([2.0000001, 1.0, 0.0]), np.array([2.0, 4.0, 0.0]))
     np.testing.assert_array_equal(got, [1.0, 0.25, np.nan])
+
+
+@pytest.mark.parametrize("shift", [(1e6, 0.0), (0.0, 1e6)])  # x larger than y, then y larger than x
+def test_pair_areas_intersect_only_pairs_neither_of_which_holds_the_other(
+    monkeypatch: pytest.MonkeyPatch, shift: tuple[float, float]
+) -> None:
+    """A feature wholly inside its target (or holding it) is measured, never intersected: only
+    the pairs that cross, or whose boxes nest without their shapes nesting, are."""
+    ell = shapely.Polygon([(0, 0), (10, 0), (10, 2), (2, 2), (2, 10), (0, 10)])  # an L
+    pairs = [
+        (shapely.box(0, 0, 10, 10), shapely.box(2, 2, 3, 3)),  # b inside a
+        (shapely.box(2, 2, 3, 3), shapely.box(0, 0, 10, 10)),  # a inside b
+        (shapely.box(0, 0, 4, 4), shapely.box(3, 3, 6, 6)),  # crossing
+        (ell, shapely.box(5, 5, 6, 6)),  # b in a's box, outside the L
+        (shapely.box(5, 5, 6, 6), ell),  # a in b's box, outside the L
+    ]
+    a = shapely.transform(np.array([p[0] for p in pairs], dtype=object), lambda xy: xy + shift)
+    b = shapely.transform(np.array([p[1] for p in pairs], dtype=object), lambda xy: xy + shift)
+    exact: list[int] = []
+    real = kernels._intersection_area
+
+    def spy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        exact.append(len(x))
+        return real(x, y)
+
+    monkeypatch.setattr(kernels, "_intersection_area", spy)
+    got = kernels.pair_areas(a, b)
+    assert sum(exact) == 3  # the crossing pair and the two boxes that nest without their shapes
+    np.testing.assert_allclose(got, [1.0, 1.0, 1.0, 0.0, 0.0], atol=1e-6)
