@@ -96,8 +96,9 @@ def assign_communes(
     fi, ci, inside = _candidates(geoms, cgeoms, tree)
     check_valid_subset(communes, present(ci, len(cgeoms)), name="communes")  # those met must be valid
     m = _part_measures(geoms, cgeoms, fi, ci, inside)
-    # a point on a shared edge intersects two communes: keep both, the first wins as main
-    keep = (m > 0) | (shapely.get_dimensions(geoms[fi]) == 0)
+    # parts of the feature's own dimension (a point's measure is 1: a point on a shared edge keeps
+    # both communes, the first winning as main)
+    keep = m > 0
     fi, code, m = fi[keep], communes.index.to_numpy().astype(str)[ci[keep]], m[keep]
     found = np.zeros(n, dtype=bool)
     found[fi] = True
