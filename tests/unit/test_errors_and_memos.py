@@ -467,3 +467,22 @@ def test_a_memo_learns_plain_data_and_new_geometries_and_keeps_what_it_knew() ->
     busy.derived = Changing(ok=True)
     late = GeometryMemo(mine.geoms)
     assert late.learn_from(busy) == 0 and not late.derived and not late.basic_ok
+
+
+def test_validity_is_computed_once_per_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """invalid_rows finds the invalid rows asked for, and tests each row's validity once: rows
+    already known (valid or not) are not tested again."""
+    from erbm_geo.geom.memo import GeometryMemo
+
+    memo = GeometryMemo(np.array([sq(0, 0, 1, 1), bowtie(), sq(2, 2, 3, 3)], dtype=object))
+    tested: list[int] = []
+    real = shapely.is_valid
+
+    def spy(g: np.ndarray, *args: object, **kwargs: object) -> np.ndarray:
+        tested.append(len(g))
+        return real(g)
+
+    monkeypatch.setattr(shapely, "is_valid", spy)
+    assert memo.invalid_rows(np.array([0, 1])).tolist() == [1]
+    assert memo.invalid_rows(np.array([1, 0, 2])).tolist() == [1]
+    assert tested == [2, 1]  # rows 0 and 1, then row 2 alone

@@ -440,3 +440,33 @@ def test_map_features_with_no_target_layer(parts: Any, buildings: gpd.GeoDataFra
 
     got = map_features(area_m2, parts).compute().sort_index()
     pd.testing.assert_series_equal(got, area_m2(buildings.to_crs(2154)).sort_index())
+
+
+def test_own_copy_is_made_once_per_target_and_keeps_the_last_16(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread copies a target once (same geometries, objects and CRS of its own) and keeps the
+    copies of the 16 targets it used last."""
+    import threading
+
+    from erbm_geo.geom import partitioned
+
+    monkeypatch.setattr(partitioned, "_local", threading.local())  # this test's thread starts afresh
+    targets = [gpd.GeoDataFrame(geometry=[shapely.box(k, 0, k + 1, 1)], crs=2154) for k in range(17)]
+    first = [partitioned.own_copy(t) for t in targets[:16]]
+    for t, mine in zip(targets[:16], first, strict=True):
+        assert partitioned.own_copy(t) is mine and mine.crs == t.crs
+        assert mine.geometry.iloc[0] is not t.geometry.iloc[0] and mine.geometry.iloc[0].equals(
+            t.geometry.iloc[0]
+        )
+    partitioned.own_copy(targets[0])  # used again: now the most recent
+    partitioned.own_copy(targets[16])  # a 17th: the least recently used (the second) goes
+    assert partitioned.own_copy(targets[0]) is first[0]
+    assert partitioned.own_copy(targets[1]) is not first[1]
+
+
+def test_map_features_names_the_target_at_fault(
+    parts: Any, qpv: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+) -> None:
+    with pytest.raises(EmptyInputError, match=r"^target 1 of qpv_overlap is empty"):
+        ind.qpv_overlap(parts, qpv.iloc[:0])
+    with pytest.raises(CRSError, match=r"^target 2 of income_context has no CRS"):
+        map_features(ind.income_context, parts, communes, communes.set_crs(None, allow_override=True))

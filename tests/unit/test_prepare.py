@@ -45,8 +45,10 @@ def test_prepare_checks_and_returns_working_arrays() -> None:
     with pytest.raises(OutOfAreaError):
         prepare(layer([Point(3, 50)]))
     prepare(layer([BOWTIE]))  # validity only when asked
-    with pytest.raises(InvalidGeometryError, match=r"1 feature\(s\) are invalid.*make_valid"):
+    with pytest.raises(InvalidGeometryError, match=r"^features: 1 feature\(s\) are invalid.*make_valid"):
         prepare(layer([BOWTIE]), validity=True)
+    with pytest.raises(InvalidGeometryError, match=r"^parcelles: 1 feature\(s\) are invalid"):
+        prepare(layer([BOWTIE]), validity=True, name="parcelles")
 
 
 def test_basic_checks_remembered_but_never_skipped_for_new_geometries() -> None:
@@ -64,6 +66,8 @@ def test_check_valid_subset_and_memo() -> None:
     g = layer([box(X0, Y0, X0 + 1, Y0 + 1), BOWTIE, box(X0, Y0, X0 + 2, Y0 + 2)])
     check_valid_subset(g, np.array([0, 2]))
     check_valid_subset(g, np.array([], dtype=np.int64))
+    with pytest.raises(InvalidGeometryError, match=r"^features: 1 feature\(s\) are invalid"):
+        check_valid_subset(g, np.array([1]))  # named "features" by default
     with pytest.raises(InvalidGeometryError, match=r"q: 1 feature\(s\) are invalid \(index \[1\]\)"):
         check_valid_subset(g, np.array([2, 1, 1]), name="q")
     m = memo_for(np.asarray(g.geometry.values, dtype=object))
@@ -256,3 +260,17 @@ def test_an_invalid_commune_met_by_a_feature_is_named_as_a_commune() -> None:
     f = gpd.GeoDataFrame(geometry=[Point(x0 + 10, (y0 + y1) / 2)], crs=c.crs)  # in its left triangle
     with pytest.raises(InvalidGeometryError, match=r"^communes: 1 feature\(s\) are invalid"):
         assign_communes(f, c)
+
+
+def test_a_feature_across_a_border_keeps_both_communes_however_small() -> None:
+    """Parts of less than 1 m² (or 1 m) still count: a 50 cm square across the border of A and B
+    lies in both."""
+    communes = gpd.GeoDataFrame(
+        {"code_insee": ["A", "B"]}, geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)], crs=2154
+    ).set_index("code_insee")
+    f = gpd.GeoDataFrame(
+        geometry=[box(99.8, 10, 100.3, 10.5), LineString([(99.6, 50), (100.2, 50)])], crs=2154
+    )
+    got = assign_communes(f, communes)
+    assert got["code_insee"].tolist() == ["B", "A"]  # the largest part first
+    assert got["codes_insee"].tolist() == ["B;A", "A;B"]

@@ -13,6 +13,7 @@ from erbm_geo.errors import (
     CRSError,
     DataFormatError,
     EmptyInputError,
+    ErbmGeoError,
     InvalidGeometryError,
     MissingColumnError,
     OutOfAreaError,
@@ -211,3 +212,25 @@ def test_degrees_are_within_180_and_90_limits_included() -> None:
         b = np.array([[-180.0, -90.0, 180.0, 90.0]])
         b[0, side] *= 1.001
         assert not _looks_like_degrees(b), side
+
+
+@pytest.mark.parametrize(
+    "problem", ["empty", "duplicate columns", "no CRS", "CRS contradicted", "empty geometry"]
+)
+@pytest.mark.parametrize("name", ["mairies", None])
+def test_check_layer_names_the_layer_in_every_refusal(problem: str, name: str | None) -> None:
+    """Whatever the first problem, the message starts with the layer's name ("layer" by default)."""
+    ok = gpd.GeoDataFrame({"a": [1]}, geometry=[Point(700_000, 7_000_000)], crs=2154)
+    lens = gpd.GeoDataFrame({"a": [1]}, geometry=[Point(2.83, 50.43)], crs=4326)
+    bad = {
+        "empty": ok.iloc[:0],
+        "duplicate columns": gpd.GeoDataFrame(
+            pd.concat([ok[["a"]], ok[["a"]]], axis=1), geometry=ok.geometry, crs=2154
+        ),
+        "no CRS": ok.set_crs(None, allow_override=True),
+        "CRS contradicted": lens.to_crs(3857).set_crs(2154, allow_override=True),  # Web Mercator as L93
+        "empty geometry": gpd.GeoDataFrame({"a": [1]}, geometry=[Point()], crs=2154),
+    }[problem]
+    with pytest.raises(ErbmGeoError) as err:
+        check_layer(bad) if name is None else check_layer(bad, name=name)
+    assert str(err.value).startswith(name or "layer"), str(err.value)
