@@ -715,3 +715,11 @@ def test_pair_areas_intersect_only_pairs_neither_of_which_holds_the_other(
     got = kernels.pair_areas(a, b)
     assert sum(exact) == 3  # the crossing pair and the two boxes that nest without their shapes
     np.testing.assert_allclose(got, [1.0, 1.0, 1.0, 0.0, 0.0], atol=1e-6)
+
+
+def test_intersecting_pairs_of_nothing_are_two_empty_position_arrays() -> None:
+    p = shapely.points(np.array([[0.0, 0.0], [1.0, 1.0]]))
+    e = np.array([], dtype=object)
+    for src, tgt in ((e, p), (p, e), (e, e)):
+        si, ti = kernels.intersecting_pairs(src, tgt)
+        assert si.shape == ti.shape == (0,) and si.dtype == ti.dtype == np.int64

@@ -274,3 +274,9 @@ def test_a_feature_across_a_border_keeps_both_communes_however_small() -> None:
     got = assign_communes(f, communes)
     assert got["code_insee"].tolist() == ["B", "A"]  # the largest part first
     assert got["codes_insee"].tolist() == ["B;A", "A;B"]
+
+
+def test_prepare_names_a_layer_whose_crs_its_coordinates_contradict() -> None:
+    lens = gpd.GeoDataFrame(geometry=[Point(2.83, 50.43)], crs=4326).to_crs(3857)
+    with pytest.raises(OutOfAreaError, match="^logements: read in the declared EPSG:2154"):
+        prepare(lens.set_crs(2154, allow_override=True), name="logements")

@@ -196,3 +196,32 @@ def test_gc_paused_restores_the_state() -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, "2", 1.5])
+def test_the_kernels_refuse_a_thread_count_that_is_no_positive_integer(bad: object) -> None:
+    """Assignments are checked by the settings; a value that got past them (0 from a malformed
+    ERBM_GEO_THREADS at import) is refused by the kernels themselves."""
+    import types
+
+    saved = settings.threads
+    types.ModuleType.__setattr__(settings, "threads", bad)  # past the settings' own check
+    try:
+        with pytest.raises(InvalidOptionError, match="must be a positive integer"):
+            n_threads()
+    finally:
+        settings.threads = saved
+
+
+def test_two_costly_elements_are_cut_in_two_and_min_cost_is_the_callers(two_threads: None) -> None:
+    import threading
+
+    assert chunk_edges(np.array([5e4, 5e4])).tolist() == [0, 1, 2]
+    names: list[str] = []
+
+    def where(x: np.ndarray) -> np.ndarray:
+        names.append(threading.current_thread().name)
+        return x * 2
+
+    got = chunked(where, np.arange(4.0), cost=np.ones(4), min_cost=0)  # tiny, but asked to share
+    assert got.tolist() == [0.0, 2.0, 4.0, 6.0] and len(names) == 2

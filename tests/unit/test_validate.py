@@ -234,3 +234,18 @@ def test_check_layer_names_the_layer_in_every_refusal(problem: str, name: str | 
     with pytest.raises(ErbmGeoError) as err:
         check_layer(bad) if name is None else check_layer(bad, name=name)
     assert str(err.value).startswith(name or "layer"), str(err.value)
+
+
+def test_each_check_names_the_layer_layer_by_default() -> None:
+    from erbm_geo.geom.validate import check_region
+
+    ok = gpd.GeoDataFrame({"a": [1]}, geometry=[Point(700_000, 7_000_000)], crs=2154)
+    lens = gpd.GeoDataFrame(geometry=[Point(2.83, 50.43)], crs=4326)
+    with pytest.raises(EmptyInputError, match="^layer is empty"):
+        check_not_empty(ok.iloc[:0])
+    with pytest.raises(DataFormatError, match="^layer has duplicate column names"):
+        check_unique_columns(
+            gpd.GeoDataFrame(pd.concat([ok[["a"]], ok[["a"]]], axis=1), geometry=ok.geometry)
+        )
+    with pytest.raises(OutOfAreaError, match="^layer: read in the declared EPSG:2154"):
+        check_region(lens.to_crs(3857).set_crs(2154, allow_override=True))
