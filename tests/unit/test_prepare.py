@@ -280,3 +280,30 @@ def test_prepare_names_a_layer_whose_crs_its_coordinates_contradict() -> None:
     lens = gpd.GeoDataFrame(geometry=[Point(2.83, 50.43)], crs=4326).to_crs(3857)
     with pytest.raises(OutOfAreaError, match="^logements: read in the declared EPSG:2154"):
         prepare(lens.set_crs(2154, allow_override=True), name="logements")
+
+
+def test_features_and_target_contradicting_their_crs_against_each_other_are_named() -> None:
+    """Read in the declared CRS, one layer lies far from the other but falls on it in another
+    common CRS: the layer at fault is named (the features or the target), unless its CRS was
+    confirmed (``attrs["crs_confirmed"]``), which exempts that layer only."""
+    lens = gpd.GeoDataFrame(geometry=[Point(2.83, 50.43), Point(2.85, 50.45)], crs=4326)
+    good = lens.to_crs(2154)
+    bad = lens.to_crs(3857).set_crs(2154, allow_override=True)  # Web-Mercator metres declared as L93
+    good_poly = gpd.GeoDataFrame(geometry=good.buffer(500), crs=2154)
+    bad_poly = gpd.GeoDataFrame(geometry=bad.buffer(500), crs=2154)
+    with pytest.raises(
+        OutOfAreaError, match="^qpv: read in the declared EPSG:2154 they lie .* from the features"
+    ):
+        prepare_target(bad_poly, good, name="qpv")
+    with pytest.raises(
+        OutOfAreaError, match="^the features: read in the declared EPSG:2154 they lie .* from qpv"
+    ):
+        prepare_target(good_poly, bad, name="qpv")
+    confirmed_features = good.copy()
+    confirmed_features.attrs["crs_confirmed"] = (
+        True  # the features' CRS confirmed: the target is still checked
+    )
+    with pytest.raises(OutOfAreaError, match="^qpv: "):
+        prepare_target(bad_poly, confirmed_features, name="qpv")
+    bad_poly.attrs["crs_confirmed"] = True
+    prepare_target(bad_poly, good, name="qpv")  # the target really lies there: no error
