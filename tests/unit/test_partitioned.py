@@ -470,3 +470,26 @@ def test_map_features_names_the_target_at_fault(
         ind.qpv_overlap(parts, qpv.iloc[:0])
     with pytest.raises(CRSError, match=r"^target 2 of income_context has no CRS"):
         map_features(ind.income_context, parts, communes, communes.set_crs(None, allow_override=True))
+
+
+def test_only_dasks_own_inplace_warning_is_silenced() -> None:
+    """dask's Parquet engine passes pandas' deprecated inplace keywords: that warning, raised in
+    dask, is not the user's; the same words from the user's code, or another dask warning, are."""
+    import warnings
+
+    from erbm_geo.geom.partitioned import require_dask
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.resetwarnings()
+        warnings.simplefilter("always")
+        require_dask()  # puts its filter in front
+        for text, module in (
+            ("The inplace keyword is deprecated", "dask.dataframe.io.parquet"),
+            ("The inplace keyword is deprecated", "mine"),
+            ("Something else", "dask.dataframe.io.parquet"),
+        ):
+            warnings.warn_explicit(text, FutureWarning, f"{module}.py", 1, module=module, registry={})
+    assert [(str(w.message), w.filename) for w in seen] == [
+        ("The inplace keyword is deprecated", "mine.py"),
+        ("Something else", "dask.dataframe.io.parquet.py"),
+    ]
