@@ -36,7 +36,7 @@ from erbm_geo import settings
 from erbm_geo._memory import MEMORY
 from erbm_geo.errors import CRSError, OptionError
 from erbm_geo.geom.memo import memo_for
-from erbm_geo.geom.validate import AREA_BOUNDS, check_not_empty, to_working_crs
+from erbm_geo.geom.validate import REGION_BOUNDS, check_not_empty, to_working_crs
 
 __all__ = ["is_partitioned", "map_features", "own_copy", "partition_scope", "require_dask"]
 
@@ -104,13 +104,13 @@ def require_dask() -> Any:
 def _sample(targets: list[gpd.GeoDataFrame], index: pd.Index) -> gpd.GeoDataFrame:
     """Return one 1 m² square feature lying on the first target: the input of the metadata run.
 
-    With no target (a function of the features alone), at the centre of the area the library
-    accepts (:data:`~erbm_geo.geom.validate.AREA_BOUNDS`).
+    With no target (a function of the features alone), at the centre of the Nord and the
+    Pas-de-Calais (:data:`~erbm_geo.geom.validate.REGION_BOUNDS`), which every check accepts.
     """
     if targets:
         at = shapely.point_on_surface(targets[0].geometry.values[:1])
     else:
-        x0, y0, x1, y1 = AREA_BOUNDS
+        x0, y0, x1, y1 = REGION_BOUNDS
         at = shapely.points(np.array([[(x0 + x1) / 2, (y0 + y1) / 2]]))
     g = shapely.buffer(at, 0.5, cap_style="square")
     return gpd.GeoDataFrame(geometry=g, crs=settings.crs, index=index[:1])

@@ -435,8 +435,11 @@ def test_map_features_with_no_target_layer(parts: Any, buildings: gpd.GeoDataFra
     """A caller's function of the features alone runs partition by partition too (an empty
     partition included), with the same figures as in memory."""
 
+    from erbm_geo.geom.prepare import prepare
+
     def area_m2(gdf: gpd.GeoDataFrame) -> pd.Series:
-        return pd.Series(shapely.area(gdf.geometry.values._data), index=gdf.index, name="area_m2")
+        feats, geoms = prepare(gdf)  # checked as any indicator checks its features (in France…)
+        return pd.Series(shapely.area(geoms), index=feats.index, name="area_m2")
 
     got = map_features(area_m2, parts).compute().sort_index()
     pd.testing.assert_series_equal(got, area_m2(buildings.to_crs(2154)).sort_index())
