@@ -442,20 +442,26 @@ def test_segments_are_each_targets_edges_two_points_at_a_time() -> None:
     assert segs is pts and owner.tolist() == [0, 1]
 
 
-def test_first_vertices_a_block_at_a_time_kept_when_most_are_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each geometry's vertices are read once, a block at a time; the whole array's first
-    vertices are kept when a quarter or more of it is asked for, not otherwise."""
-    geoms = shapely.linestrings(np.arange(80.0).reshape(20, 2, 2))
-    expect = np.arange(80.0).reshape(20, 2, 2)[:, 0]
+def _sizes_passed_to(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Record the length of the geometries passed to each call of ``shapely.<name>``."""
     sizes: list[int] = []
-    real = shapely.get_coordinates
+    real = getattr(shapely, name)
 
     def spy(g: np.ndarray, *args: Any, **kwargs: Any) -> Any:
         sizes.append(len(g))
         return real(g, *args, **kwargs)
 
+    monkeypatch.setattr(shapely, name, spy)
+    return sizes
+
+
+def test_first_vertices_a_block_at_a_time_kept_when_most_are_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each geometry's vertices are read once, a block at a time; the whole array's first
+    vertices are kept when a quarter or more of it is asked for, not otherwise."""
+    geoms = shapely.linestrings(np.arange(80.0).reshape(20, 2, 2))
+    expect = np.arange(80.0).reshape(20, 2, 2)[:, 0]
     monkeypatch.setattr(kernels, "BLOCK_ROWS", 3)
-    monkeypatch.setattr(shapely, "get_coordinates", spy)
+    sizes = _sizes_passed_to(monkeypatch, "get_coordinates")
     few = np.array([2, 7, 19, 0])  # 4 of 20: computed for them alone, each time
     for _ in range(2):
         np.testing.assert_array_equal(kernels._first_vertex(geoms, few), expect[few])
@@ -520,15 +526,8 @@ def test_point_searches_read_each_source_once_a_block_at_a_time(monkeypatch: pyt
     src = shapely.points(rng.uniform(0, 1000, (40, 2)))
     rows = np.arange(3, 33)
     assert kernels._nearest_points(src, rows, tgt) is not None  # the diagram, built once
-    sizes: list[int] = []
-    real = shapely.bounds
-
-    def spy(g: np.ndarray, *args: Any, **kwargs: Any) -> Any:
-        sizes.append(len(g))
-        return real(g, *args, **kwargs)
-
     monkeypatch.setattr(kernels, "BLOCK_ROWS", 7)
-    monkeypatch.setattr(shapely, "bounds", spy)
+    sizes = _sizes_passed_to(monkeypatch, "bounds")
     found = kernels._nearest_points(src, rows, tgt)
     assert found is not None
     assert sizes == [7, 7, 7, 7, 2] * 2
