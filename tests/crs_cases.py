@@ -30,6 +30,15 @@ def huge() -> gpd.GeoDataFrame:
     )
 
 
+def beyond_the_pole() -> gpd.GeoDataFrame:
+    """A square at y = 28,194 km in Lambert-93: beyond the projection's pole, no point on the Earth."""
+    return gpd.GeoDataFrame(
+        {"nom": ["x"], "v": [1.0]},
+        geometry=[shapely.box(700_000, 28_194_000, 700_001, 28_194_001)],
+        crs="EPSG:2154",
+    )
+
+
 def one_bad_among_good() -> gpd.GeoDataFrame:
     g = [shapely.Point(687_000, 7_037_000).buffer(50), shapely.Point(2.83, 50.43).buffer(0.001)]
     return gpd.GeoDataFrame(
@@ -41,5 +50,6 @@ CASES = {
     "lonlat declared 2154": (lonlat_as_l93, "look like degrees"),
     "lambert declared 4326": (l93_as_lonlat, "cannot be degrees"),
     "1e15": (huge, "larger than the Earth"),
+    "beyond the pole": (beyond_the_pole, "no point on the Earth has in EPSG:2154"),
     "one bad feature": (one_bad_among_good, r"1 of 2 feature\(s\).*index \['bad'\]"),
 }

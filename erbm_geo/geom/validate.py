@@ -343,6 +343,15 @@ def _check_fits_crs(gdf: gpd.GeoDataFrame, *, name: str, bounds: np.ndarray | No
                 f"{name}: {int(mask.sum())} of {len(gdf)} feature(s) (index {list(gdf.index[mask][:10])}) "
                 f"have coordinates {cause}."
             )
+    beyond = _beyond_domain(crs.to_wkt(), b, finite)
+    if beyond.any():
+        raise OutOfAreaError(
+            f"{name}: {int(beyond.sum())} of {len(gdf)} feature(s) (index {list(gdf.index[beyond][:10])}) "
+            f"have coordinates (first: {np.round(b[beyond][0], 1).tolist()}) that no point on the Earth "
+            f"has in {declared}: turned into longitude/latitude and back they land elsewhere (beyond "
+            "the projection's pole or edge). The CRS is not the one the coordinates were written in, "
+            "or the file is damaged."
+        )
     fb = b[finite]
     box = (fb[:, 0].min(), fb[:, 1].min(), fb[:, 2].max(), fb[:, 3].max())
     try:
@@ -355,6 +364,50 @@ def _check_fits_crs(gdf: gpd.GeoDataFrame, *, name: str, bounds: np.ndarray | No
             f"declared {declared} (they cannot be turned into longitude/latitude): the CRS "
             "is not the one the coordinates were written in."
         )
+
+
+#: How far (m) a corner may land from where it started after a round trip through
+#: longitude/latitude: PROJ's projections of France bring points back within millimetres.
+_ROUND_TRIP_M = 1.0
+
+
+@functools.lru_cache(maxsize=64)
+def _area_of_use(wkt: str) -> tuple[float, float, float, float] | None:
+    """Return the bounds of *wkt*'s area of use in its own coordinates, or None when it has none."""
+    crs = pyproj.CRS.from_wkt(wkt)
+    area = crs.area_of_use
+    if area is None:
+        return None
+    x0, y0, x1, y1 = _transformer("EPSG:4326", wkt).transform_bounds(
+        *area.bounds, densify_pts=21, errcheck=False
+    )
+    return (x0, y0, x1, y1) if np.all(np.isfinite((x0, y0, x1, y1))) else None
+
+
+def _beyond_domain(wkt: str, b: np.ndarray, finite: np.ndarray) -> np.ndarray:
+    """Return the rows whose bounds' corners do not survive a round trip through longitude/latitude.
+
+    Inside the CRS's area of use every point does (one comparison per row); only rows outside it
+    (or every row, for a CRS without one) are sent through the projection and back: a Lambert-93
+    y of 28,000 km lies beyond the pole and comes back 15,000 km away.
+    """
+    cand = finite.copy()
+    near = _area_of_use(wkt)
+    if near is not None:
+        x0, y0, x1, y1 = near
+        cand &= (b[:, 0] < x0) | (b[:, 1] < y0) | (b[:, 2] > x1) | (b[:, 3] > y1)
+    if not cand.any():
+        return cand
+    c = b[cand]
+    x = np.concatenate([c[:, 0], c[:, 2], c[:, 0], c[:, 2]])
+    y = np.concatenate([c[:, 1], c[:, 3], c[:, 3], c[:, 1]])
+    lon, lat = _transformer(wkt, "EPSG:4326").transform(x, y, errcheck=False)
+    x2, y2 = _transformer("EPSG:4326", wkt).transform(lon, lat, errcheck=False)
+    with np.errstate(invalid="ignore"):
+        ok = np.hypot(np.asarray(x2) - x, np.asarray(y2) - y) <= _ROUND_TRIP_M
+    out = np.zeros(len(b), dtype=bool)
+    out[cand] = ~ok.reshape(4, -1).all(axis=0)
+    return out
 
 
 @functools.lru_cache(maxsize=64)

@@ -445,6 +445,29 @@ def test_map_features_with_no_target_layer(parts: Any, buildings: gpd.GeoDataFra
     pd.testing.assert_series_equal(got, area_m2(buildings.to_crs(2154)).sort_index())
 
 
+def test_the_metadata_sample_is_one_square_metre_where_the_docstring_says() -> None:
+    """The input of map_features' metadata run: one 1 m² square with the features' first index
+    label, in the working CRS — at the centre of REGION_BOUNDS with no target, on the first
+    target's first feature otherwise (never on a later one)."""
+    from erbm_geo.geom.partitioned import _sample
+    from erbm_geo.geom.validate import REGION_BOUNDS
+
+    x0, y0, x1, y1 = REGION_BOUNDS
+    s = _sample([], pd.Index([7, 8]))
+    assert list(s.index) == [7] and s.crs.to_epsg() == 2154
+    g = s.geometry.iloc[0]
+    assert g.area == pytest.approx(1.0) and g.equals(shapely.box(*g.bounds))
+    assert (g.centroid.x, g.centroid.y) == pytest.approx(((x0 + x1) / 2, (y0 + y1) / 2))
+    first = gpd.GeoDataFrame(
+        geometry=[shapely.box(650_000, 7_000_000, 650_010, 7_000_010), shapely.box(0, 0, 1, 1)], crs=2154
+    )
+    later = gpd.GeoDataFrame(geometry=[shapely.box(700_000, 7_050_000, 700_010, 7_050_010)], crs=2154)
+    on_first = _sample([first, later], pd.Index(["a"]))
+    assert len(on_first) == 1
+    on = on_first.geometry.iloc[0]
+    assert on.area == pytest.approx(1.0) and first.geometry.iloc[0].contains(on.centroid)
+
+
 def test_own_copy_is_made_once_per_target_and_keeps_the_last_16(monkeypatch: pytest.MonkeyPatch) -> None:
     """A thread copies a target once (same geometries, objects and CRS of its own) and keeps the
     copies of the 16 targets it used last."""

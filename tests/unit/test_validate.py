@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import pytest
 import shapely
 from shapely import Point, box
@@ -249,3 +250,57 @@ def test_each_check_names_the_layer_layer_by_default() -> None:
         )
     with pytest.raises(OutOfAreaError, match="^layer: read in the declared EPSG:2154"):
         check_region(lens.to_crs(3857).set_crs(2154, allow_override=True))
+
+
+def test_coordinates_no_point_on_the_earth_has_are_refused() -> None:
+    """A Lambert-93 y of 28,194 km lies beyond the projection's pole: turned into longitude/latitude
+    and back it lands 15,000 km away. Such rows are refused and named, on any corner of their box;
+    points beyond the pole that are the image of a real place (84° N, 109° W), overseas places
+    (La Réunion) and Lens pass."""
+    with pytest.raises(
+        OutOfAreaError, match=r"1 of 3 feature\(s\) \(index \['r1'\]\).*no point on the Earth"
+    ):
+        to_working_crs(layer([LENS, Point(700_000, 28_194_000), Point(10_216_072, 516_875)]))
+    # only the box's upper corner is beyond the pole
+    with pytest.raises(OutOfAreaError, match="no point on the Earth has in EPSG:2154"):
+        to_working_crs(layer([box(700_000, 7_000_000, 700_010, 28_194_000)]))
+    for far in (Point(-628_630, 12_450_375), Point(10_216_072, 516_875), Point(700_000, 12_000_000)):
+        assert to_working_crs(layer([far, LENS])).crs.to_epsg() == 2154
+    # projected CRSs other than Lambert-93: UTM 31N at (20,000 km, 20,000 km) is nowhere
+    with pytest.raises(OutOfAreaError, match="EPSG:32631"):
+        to_working_crs(layer([Point(2e7, 2e7)], crs=32631))
+    assert len(to_working_crs(layer([Point(500_000, 5_600_000)], crs=32631))) == 1
+
+
+def test_only_rows_outside_the_area_of_use_make_the_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside the CRS's area of use (metropolitan France for Lambert-93) no point is projected:
+    a building-scale layer costs one comparison per row. A CRS without an area of use (a PROJ
+    string) sends every row's four corners."""
+    from erbm_geo.geom import validate
+
+    sizes: list[int] = []
+    real = validate._transformer
+
+    class Spy:
+        def __init__(self, t: object) -> None:
+            self.t = t
+
+        def transform(self, x: np.ndarray, y: np.ndarray, **kw: object) -> object:
+            sizes.append(len(x))
+            return self.t.transform(x, y, **kw)  # type: ignore[attr-defined]
+
+        def transform_bounds(self, *a: object, **kw: object) -> object:
+            return self.t.transform_bounds(*a, **kw)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(validate, "_transformer", lambda s, d: Spy(real(s, d)))
+    inside = [Point(600_000 + i, 7_000_000) for i in range(5)]
+    to_working_crs(layer(inside))
+    assert sizes == []
+    to_working_crs(layer([*inside, Point(10_216_072, 516_875)]))  # La Réunion: one row, 4 corners
+    assert sizes == [4, 4]
+    sizes.clear()
+    lcc = "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +units=m"
+    assert pyproj.CRS(lcc).area_of_use is None
+    with pytest.raises(OutOfAreaError, match=r"index \['r5'\]"):
+        to_working_crs(layer([*inside, Point(700_000, 28_194_000)], crs=lcc))
+    assert sizes[:2] == [24, 24]
