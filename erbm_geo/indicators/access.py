@@ -187,7 +187,8 @@ def _nearest_by_mode(
     best_i, best_d = np.full(n, -1, dtype=np.int64), np.full(n, np.inf)
     by_mode: dict[str, np.ndarray] = {}
     others = ~np.isin(mode_col, np.array(wanted, dtype=object))
-    for m, sel in [(m, mode_col == m) for m in wanted] + [("", others)]:
+    # the stations of no wanted mode first: a wanted mode "" (stations with no mode) overwrites them
+    for m, sel in [("", others)] + [(m, mode_col == m) for m in wanted]:
         if not sel.any():
             by_mode[m] = np.full(n, np.nan)
             continue

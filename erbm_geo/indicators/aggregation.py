@@ -245,7 +245,7 @@ def _finish(
         res[f"{col}|present"] = present
     flags = [f"{c}|present" for c in columns]
     res = res[res[flags].any(axis=1)].drop(columns=flags).astype("float64")
-    res["n"] = merged["n"].reindex(res.index).fillna(0).astype("int64")
+    res["n"] = merged.loc[res.index, "n"].astype("int64")  # res keeps some of merged's rows
     if rule.by == "commune":
         res["nom"] = allc["nom"].reindex(res.index).to_numpy()
     else:

@@ -117,6 +117,27 @@ def test_station_access_modes_and_points() -> None:
     assert list(station_access(f, s).columns)[2:4] == ["bus_distance_m", "train_distance_m"]
 
 
+def test_station_access_breaks_ties_between_modes_by_position() -> None:
+    """Two stations of different modes at the same distance: the nearest of any mode is the one
+    listed first in the station layer, whichever mode is searched first."""
+    f = gdf([shapely.Point(X0, Y0)])
+    for modes, first in ((["bus", "tram"], "Gare 0"), (["tram", "bus"], "Gare 0")):
+        s = gdf(
+            [shapely.Point(X0 + 300, Y0), shapely.Point(X0 - 300, Y0)], mode=modes, nom=["Gare 0", "Gare 1"]
+        )
+        a = station_access(f, s, radius=100)
+        assert a.loc[0, "station_nom"] == first and a.loc[0, "station_distance_m"] == 300.0
+
+
+def test_station_access_mode_of_stations_with_no_mode() -> None:
+    """Stations with no mode can be asked for as the mode "": their own distance, not that of
+    the stations of the other modes."""
+    f = gdf([shapely.Point(X0, Y0)])
+    s = gdf([shapely.Point(X0 + 300, Y0), shapely.Point(X0 + 2000, Y0)], mode=["bus", None])
+    a = station_access(f, s, radius=100, modes=("",))
+    assert a.loc[0, "_distance_m"] == 2000.0 and a.loc[0, "station_distance_m"] == 300.0
+
+
 def test_distance_to_lines_measures_edges_and_names_only_the_output() -> None:
     f = gdf([shapely.Point(X0 + 500, Y0 + 100)])
     # the segment's vertices are 510 m away, its edge 100 m: edges count
@@ -226,6 +247,24 @@ def test_income_context_own_commune_iris_only() -> None:
     # a feature in a commune without IRIS figures gets NA, not a neighbour's value
     g = gdf([shapely.box(X0 + 2000, Y0, X0 + 2100, Y0 + 100)])
     assert np.isnan(income_context(g, COMMUNES, iris).loc[0, "revenu_median_iris"])
+
+
+def test_aggregate_area_weights_are_square_metres_in_lambert_93() -> None:
+    """Features in longitude/latitude are weighted by their area in Lambert-93 (m²), not in
+    square degrees (whose ratio between two features is not the ratio on the ground)."""
+    g = gpd.GeoDataFrame(
+        geometry=[
+            shapely.box(X0, Y0, X0 + 100, Y0 + 100),
+            shapely.box(X0 + 1500, Y0 + 200, X0 + 1900, Y0 + 300),
+        ],
+        crs=2154,
+    )
+    v = pd.Series([0.0, 1.0], index=g.index, name="x")
+    lonlat = g.to_crs(4326)
+    got = aggregate(v, lonlat, COMMUNES, by="epci", weights="area").loc["200000001", "x"]
+    assert got == pytest.approx(40_000 / 50_000, rel=1e-9)  # the areas measured in EPSG:2154
+    degrees = shapely.area(np.asarray(lonlat.geometry.values, dtype=object))
+    assert got != pytest.approx(degrees[1] / degrees.sum(), rel=1e-9)
 
 
 def test_aggregate_with_caller_communes() -> None:

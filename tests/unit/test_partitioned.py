@@ -27,6 +27,7 @@ from erbm_geo.geom.partitioned import is_partitioned, map_features
 from erbm_geo.layers.partitioned import read_partitioned
 from erbm_geo.synthetic import synthetic_buildings, synthetic_buildings_partitioned
 from tests.checks import every
+from tests.unit import layers as GRID
 
 N, SIZE = 3_000, 700  # 5 partitions, the last one short
 
@@ -79,6 +80,11 @@ CASES: dict[str, Callable[..., Any]] = {
     # many stations whose walking areas overlap: each partition meets only some of them
     "station_access_many": lambda f, t: ind.station_access(f, t["many_stations"], radius=800),
     "distance_to_lines": lambda f, t: ind.distance_to_lines(f, t["lines"], name="rail"),
+    # options other than the defaults reach every partition
+    "station_access_options": lambda f, t: ind.station_access(
+        f, t["stations"], radius=600, modes=("tram",), measure_from="point"
+    ),
+    "distance_to_lines_point": lambda f, t: ind.distance_to_lines(f, t["lines"], measure_from="point"),
     "commune_of": lambda f, t: ind.commune_of(f, t["communes"]),
     "count_within_radius": lambda f, t: ind.count_within_radius(f, t["centres"], radius=2000),
     "heritage_within": lambda f, t: ind.heritage_within(f, t["centres"], t["qpv"]),
@@ -519,3 +525,79 @@ def test_only_dasks_own_inplace_warning_is_silenced() -> None:
         ("The inplace keyword is deprecated", "mine.py"),
         ("Something else", "dask.dataframe.io.parquet.py"),
     ]
+
+
+#: Every indicator on the 3 × 2 grid of tests.unit.layers, with options other than the defaults:
+#: whatever a caller passes reaches every partition.
+GRID_CASES: dict[str, Callable[[Any], Any]] = {
+    "friches_context": lambda f: ind.friches_context(f, GRID.COMMUNES),
+    "income_context": lambda f: ind.income_context(f, GRID.COMMUNES, GRID.IRIS),
+    "count_within_radius": lambda f: ind.count_within_radius(f, GRID.STATIONS, radius=700, name="gares"),
+    "heritage_within": lambda f: ind.heritage_within(f, GRID.STATIONS, GRID.IRIS, radius=300),
+    "unesco_overlap": lambda f: ind.unesco_overlap(f, GRID.IRIS, GRID.COMMUNES, measure_from="point"),
+    "area_share": lambda f: ind.area_share(f, GRID.IRIS, name="iris"),
+    "aggregate_area_mean": lambda f: ind.aggregate(
+        ind.area_share(f, GRID.IRIS, name="iris"), f, GRID.COMMUNES, by="epci", how="mean", weights="area"
+    ),
+}
+
+
+@pytest.mark.filterwarnings("ignore:friches. 1 commune:erbm_geo.errors.DataQualityWarning")
+@pytest.mark.parametrize("case", sorted(GRID_CASES))
+def test_every_indicator_passes_its_options_to_the_partitions(case: str) -> None:
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 2900, 40), rng.uniform(0, 1900, 40)
+    feats = gpd.GeoDataFrame(
+        geometry=[
+            shapely.box(GRID.X0 + a, GRID.Y0 + b, GRID.X0 + a + 80, GRID.Y0 + b + 60)
+            for a, b in zip(x, y, strict=True)
+        ],
+        index=pd.RangeIndex(100, 140),
+        crs=2154,
+    )
+    expected = GRID_CASES[case](feats)
+    got = GRID_CASES[case](dask_geopandas.from_geopandas(feats, npartitions=3)).compute()
+    if isinstance(expected, pd.Series):
+        pd.testing.assert_series_equal(got, expected, check_exact=True)
+    else:
+        pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+
+
+def test_a_partition_handed_over_as_a_plain_frame_keeps_its_geometry_column_and_crs() -> None:
+    """An alignment of differently partitioned inputs may hand a partition to the aggregate as a
+    plain DataFrame: its features are rebuilt with the layer's geometry column (whatever its
+    name) and CRS, and give the figures of the layer in memory."""
+    from erbm_geo.indicators.aggregation import _commune_table, _partial_of_partition, _Rule
+
+    feats = GRID.COMMUNES[["geometry"]].rename_geometry("footprint").to_crs(4326)
+    values = pd.Series(np.arange(6.0), index=feats.index, name="x")
+    part = pd.DataFrame(feats.assign(__erbm_value_0=values))
+    rule = _Rule("epci", "area", "mean")
+    got = _partial_of_partition(
+        part, ["x"], feats.iloc[:0], GRID.COMMUNES, _commune_table(GRID.COMMUNES, "epci"), rule
+    )
+    assert list(got.index) == ["200000001", "200000002"] and list(got["n"]) == [3.0, 3.0]
+    np.testing.assert_allclose(got["x|vw"] / got["x|w"], [1.0, 4.0], rtol=1e-9)
+
+
+def test_the_partitioned_aggregate_computes_nothing_until_asked(
+    monkeypatch: pytest.MonkeyPatch, parts: Any, qpv: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+) -> None:
+    """The partitioned aggregate is lazy: building it runs no partition (its metadata is known
+    without computing), and a mismatch of partitions says how to fix it."""
+    from erbm_geo.indicators import aggregation
+
+    calls: list[int] = []
+    real = aggregation._partial_of_partition
+    monkeypatch.setattr(
+        aggregation, "_partial_of_partition", lambda part, *a: calls.append(1) or real(part, *a)
+    )
+    lazy = ind.aggregate(ind.qpv_overlap(parts, qpv)["qpv_share"], parts, communes, by="epci")
+    assert calls == [] and list(lazy.columns) == ["qpv_share", "n", "nom_epci"]
+    assert len(lazy.compute()) > 0 and len(calls) == parts.npartitions
+    with pytest.raises(
+        AlignmentError,
+        match=r"^values and gdf must be partitioned the same way: compute values from gdf, e\.g\. "
+        r"values = qpv_overlap\(gdf, qpv\)\['qpv_share'\]$",
+    ):
+        ind.aggregate(pd.Series(0.0, index=range(3)), parts, communes)
