@@ -379,6 +379,62 @@ def test_code_insee_index_wins_over_space_and_na_lists() -> None:
     assert got["revenu_median_iris"].iloc[1] == pytest.approx(20_000)
 
 
+def test_an_insee_index_ignores_a_codes_insee_column() -> None:
+    """Indexed by INSEE code, a feature belongs to that commune only: a ``codes_insee`` column
+    beside the index lists nothing more (it counts where the code is a column)."""
+    f = gpd.GeoDataFrame(
+        {"codes_insee": ["62001;62002"]},
+        geometry=[sq(900, 0, 1100, 1000)],
+        index=pd.Index(["62001"], name="code_insee"),
+        crs=2154,
+    )
+    assert income_context(f, COMMUNES, IRIS)["revenu_median_iris"].iloc[0] == pytest.approx(20_000)
+
+
+def test_context_refusals_name_the_layer_and_the_builtin_to_pass() -> None:
+    from erbm_geo.errors import MissingColumnError
+
+    f = gpd.GeoDataFrame(geometry=[sq(100, 100, 200, 200)], crs=2154)
+    with pytest.raises(
+        MissingColumnError,
+        match=r"^communes lacks column\(s\) \['friches_n'.*, e\.g\. "
+        r"erbm_geo\.indicators\.builtin\.friches_communes\(\)$",
+    ):
+        friches_context(f, COMMUNES.drop(columns=["friches_n"]))
+    with pytest.raises(
+        MissingColumnError,
+        match=r"^communes lacks column\(s\) \['revenu_median_uc'\].*builtin\.income_communes\(\)$",
+    ):
+        income_context(f, COMMUNES.drop(columns=["revenu_median_uc"]), IRIS)
+    with pytest.raises(
+        MissingColumnError,
+        match=r"^iris lacks column\(s\) \['taux_pauvrete_pct'\].*builtin\.income_iris\(\)$",
+    ):
+        income_context(f, COMMUNES, IRIS.drop(columns=["taux_pauvrete_pct"]))
+    far = gpd.GeoDataFrame(geometry=[sq(5000, 5000, 5100, 5100)], crs=2154)
+    with pytest.raises(UnknownCodeError, match="lie in no commune of the communes layer"):
+        income_context(far, COMMUNES, IRIS)
+
+
+def test_targets_beyond_the_radius_are_counted_as_left_out() -> None:
+    """count_within_radius notes the targets that lie beyond the radius of every feature."""
+    t = gpd.GeoDataFrame(
+        geometry=[sq(0, 0, 1, 1), sq(5000, 0, 5001, 1), sq(400_000, 0, 400_001, 1)], crs=2154
+    )
+    got = count_within_radius(layer([sq(0, 0, 10, 10)]), t, radius=1000)
+    assert got.tolist() == [1] and got.attrs["targets_left_out"] == {"targets": 2}
+
+
+def test_area_share_leaves_out_a_target_half_a_metre_away() -> None:
+    """Shares need an overlap: a target whose envelope lies half a metre beyond the features' is
+    left out (and counted), one touching them is kept."""
+    f = layer([sq(0, 0, 10, 10)])
+    t = layer([sq(10.5, 0, 20, 10), sq(10, 0, 20, 10)])
+    got = area_share(f, t.iloc[[0]])
+    assert got.tolist() == [0.0] and got.attrs["targets_left_out"] == {"targets": 1}
+    assert "targets_left_out" not in area_share(f, t.iloc[[1]]).attrs
+
+
 def test_income_points_only_in_the_iris_holding_them_and_nan_rates() -> None:
     l_shape = shapely.Polygon(
         [

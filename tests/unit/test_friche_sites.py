@@ -206,3 +206,48 @@ def test_by_commune_sums_by_epci_on_request() -> None:
     assert got["friche_sites_surface_exceeds_commune"].tolist() == [True, False]  # 2.5 km² in 2 km²
     with pytest.raises(MissingColumnError, match="nom_epci"):
         friche_sites_by_commune(sites, c, by="nom_epci")
+    # without the communes' areas, nothing to compare the surfaces with: no such column
+    for by in (None, "siren_epci"):
+        bare = friche_sites_by_commune(sites, c.drop(columns=["area_km2"]), by=by)
+        assert "friche_sites_surface_exceeds_commune" not in bare and bare["friche_sites_n"].sum() == 3
+
+
+def test_sites_context_shapes_limits_and_names() -> None:
+    """In and near an L-shaped QPV: a site in the empty corner of its bounding box is outside it;
+    distances go from a site's nearest edge (polygons too); ``near`` (300 m by default) includes
+    its limit; flags are booleans and codes text; each refusal names the layer at fault."""
+    from erbm_geo.errors import CRSError
+    from erbm_geo.indicators.friche_sites import sites_context
+
+    ell = shapely.union(shapely.box(X0, Y0, X0 + 1000, Y0 + 200), shapely.box(X0, Y0, X0 + 200, Y0 + 1000))
+    zone = gpd.GeoDataFrame(geometry=[ell], crs=2154)
+    qpv = gpd.GeoDataFrame(geometry=[ell], index=pd.Index(["QN1"], name="code_qpv"), crs=2154)
+    sites = gpd.GeoDataFrame(
+        geometry=[
+            shapely.Point(X0 + 600, Y0 + 600),  # in the corner of the bounding box, 400 m away
+            shapely.Point(X0 + 1300, Y0 + 100),  # 300 m from the edge: near
+            shapely.Point(X0 + 1300.5, Y0 + 100),  # 300.5 m: not near by default
+            shapely.box(X0 + 1050, Y0, X0 + 1250, Y0 + 100),  # its edge 50 m away, its middle 150 m
+            shapely.Point(X0 + 100, Y0 + 100),  # inside
+        ],
+        index=pd.Index(list("abcde"), name="site_id"),
+        crs=2154,
+    )
+    got = sites_context(sites, bien=zone, zone_tampon=zone, qpv=qpv)
+    assert got["in_unesco_property"].tolist() == [False, False, False, False, True]
+    assert got["in_unesco_buffer"].dtype == bool and got["near_qpv"].dtype == bool
+    assert got["qpv_distance_m"].tolist() == pytest.approx([400.0, 300.0, 300.5, 50.0, 0.0])
+    assert got["near_qpv"].tolist() == [False, True, False, True, True]
+    assert got["qpv_code"].dtype == "string" and got["qpv_code"].isna().tolist() == [True] * 4 + [False]
+    assert sites_context(sites, bien=zone, zone_tampon=zone, qpv=qpv, near=0)["near_qpv"].sum() == 1
+    for bad in (-1.0, float("inf"), float("nan")):
+        with pytest.raises(InvalidOptionError, match="near must be a distance"):
+            sites_context(sites, bien=zone, zone_tampon=zone, qpv=qpv, near=bad)
+    nocrs = zone.set_crs(None, allow_override=True)
+    for kw, name in (
+        ({"bien": nocrs, "zone_tampon": zone, "qpv": qpv}, "bien"),
+        ({"bien": zone, "zone_tampon": nocrs, "qpv": qpv}, "zone_tampon"),
+        ({"bien": zone, "zone_tampon": zone, "qpv": qpv.set_crs(None, allow_override=True)}, "qpv"),
+    ):
+        with pytest.raises(CRSError, match=f"^{name} "):
+            sites_context(sites, **kw)  # type: ignore[arg-type]
