@@ -307,3 +307,21 @@ def test_features_and_target_contradicting_their_crs_against_each_other_are_name
         prepare_target(bad_poly, confirmed_features, name="qpv")
     bad_poly.attrs["crs_confirmed"] = True
     prepare_target(bad_poly, good, name="qpv")  # the target really lies there: no error
+
+
+def test_prepare_names_the_layer_and_ten_duplicate_labels() -> None:
+    """Refusals name the layer as the caller named it — the CRS checks too — and list the
+    first ten duplicate labels."""
+    from erbm_geo.errors import CRSError, DuplicateIndexError, OutOfAreaError
+
+    sq = [shapely.box(700_000 + i, 7_000_000, 700_001 + i, 7_000_001) for i in range(24)]
+    dup = gpd.GeoDataFrame(geometry=sq, index=list(range(12)) * 2, crs=2154)
+    with pytest.raises(
+        DuplicateIndexError,
+        match=r"^mairies: the index has duplicate labels \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\], so",
+    ):
+        prepare(dup, name="mairies")
+    with pytest.raises(CRSError, match="^mairies has no CRS"):
+        prepare(gpd.GeoDataFrame(geometry=sq[:1]), name="mairies")
+    with pytest.raises(OutOfAreaError, match="^mairies: 1 of 1 feature"):
+        prepare(gpd.GeoDataFrame(geometry=[shapely.Point(2.8, 50.4)], crs=2154), name="mairies")

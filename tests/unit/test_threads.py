@@ -52,6 +52,10 @@ def test_chunk_edges_balance_the_cost(two_threads: None) -> None:
     # one heavy element then light ones: the heavy one alone in the first chunk
     assert chunk_edges(np.array([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), min_cost=0).tolist() == [0, 1, 11]
     assert chunk_edges(np.ones(10), min_cost=0).tolist() == [0, 5, 10]
+    assert chunk_edges(np.array([], dtype=np.int64), min_cost=0).tolist() == [
+        0,
+        0,
+    ]  # nothing: one empty chunk
     settings.threads = 3
     assert chunk_edges(np.ones(9), min_cost=0).tolist() == [0, 3, 6, 9]
 

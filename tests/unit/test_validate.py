@@ -264,11 +264,22 @@ def test_coordinates_no_point_on_the_earth_has_are_refused() -> None:
     # only the box's upper corner is beyond the pole
     with pytest.raises(OutOfAreaError, match="no point on the Earth has in EPSG:2154"):
         to_working_crs(layer([box(700_000, 7_000_000, 700_010, 28_194_000)]))
+    # only its upper left corner, or none of its corners, beyond the pole: each corner is itself
+    with pytest.raises(OutOfAreaError, match="no point on the Earth has in EPSG:2154"):
+        to_working_crs(layer([box(700_000, 7_000_000, 20_700_000, 14_000_000)]))
+    assert len(to_working_crs(layer([box(700_000, 7_000_000, 13_000_000, 7_000_100)]))) == 1
+    # only its upper right corner (x on the pole's meridian): the other three are real places
+    with pytest.raises(OutOfAreaError, match="no point on the Earth has in EPSG:2154"):
+        to_working_crs(layer([box(-19_300_000, 7_000_000, 700_000, 28_000_000)]))
     for far in (Point(-628_630, 12_450_375), Point(10_216_072, 516_875), Point(700_000, 12_000_000)):
         assert to_working_crs(layer([far, LENS])).crs.to_epsg() == 2154
     # projected CRSs other than Lambert-93: UTM 31N at (20,000 km, 20,000 km) is nowhere
     with pytest.raises(OutOfAreaError, match="EPSG:32631"):
         to_working_crs(layer([Point(2e7, 2e7)], crs=32631))
+    # beyond the area of use on one side only (east, west, south): each row is sent through
+    for far in (Point(2e7, 5e6), Point(-2e7, 5e6), Point(5e5, -2e7)):
+        with pytest.raises(OutOfAreaError, match=r"index \['r1'\].*no point on the Earth has in EPSG:32631"):
+            to_working_crs(layer([Point(500_000, 5_600_000), far], crs=32631))
     assert len(to_working_crs(layer([Point(500_000, 5_600_000)], crs=32631))) == 1
 
 
@@ -304,3 +315,57 @@ def test_only_rows_outside_the_area_of_use_make_the_round_trip(monkeypatch: pyte
     with pytest.raises(OutOfAreaError, match=r"index \['r5'\]"):
         to_working_crs(layer([*inside, Point(700_000, 28_194_000)], crs=lcc))
     assert sizes[:2] == [24, 24]
+
+
+def test_box_distance_on_every_side() -> None:
+    """The gap between two boxes, on each side and diagonally; 0 when they touch or overlap."""
+    from erbm_geo.geom.validate import _box_distance
+
+    a = (0.0, 0.0, 10.0, 20.0)
+    assert _box_distance(a, (13.0, 5.0, 14.0, 6.0)) == 3.0  # right
+    assert _box_distance(a, (-9.0, 5.0, -4.0, 6.0)) == 4.0  # left
+    assert _box_distance(a, (2.0, 25.0, 3.0, 30.0)) == 5.0  # above
+    assert _box_distance(a, (2.0, -30.0, 3.0, -6.0)) == 6.0  # below
+    assert _box_distance(a, (13.0, 24.0, 15.0, 30.0)) == 5.0  # diagonal: 3, 4, 5
+    assert _box_distance(a, (-30.0, -40.0, -3.0, -4.0)) == 5.0
+    assert _box_distance(a, (10.0, 20.0, 11.0, 21.0)) == 0.0  # touching corners
+    assert _box_distance(a, (5.0, 5.0, 30.0, 6.0)) == 0.0  # overlapping
+    # a tall box beside a wide one: each axis reads its own coordinates
+    assert _box_distance((0.0, 0.0, 1.0, 100.0), (3.0, 0.0, 4.0, 1.0)) == 2.0
+    assert _box_distance((0.0, 0.0, 100.0, 1.0), (0.0, 4.0, 1.0, 5.0)) == 3.0
+
+
+def test_check_region_needs_a_crs_and_remembers_per_crs() -> None:
+    """A layer without CRS is left to the CRS checks; the verdict is remembered per geometry
+    array *and* CRS: the same geometries declared in another CRS are judged again."""
+    from erbm_geo.geom.validate import check_region
+
+    g = layer([LENS])
+    check_region(g.set_crs(None, allow_override=True))
+    check_region(g)  # Lens in Lambert-93: fine, and remembered
+    with pytest.raises(OutOfAreaError, match="probably written in EPSG:2154"):
+        check_region(g.set_crs(3857, allow_override=True))
+
+
+def test_crs_contradiction_limits_candidates_and_spans() -> None:
+    """The 50 km gap is inclusive; a declared CRS given as text works; degrees are tried as
+    WGS84; a candidate reading wider than 1,000 km is no match."""
+    from erbm_geo.geom.validate import REGION_BOUNDS, crs_contradiction
+
+    web = (315_000.0, 6_518_000.0, 316_000.0, 6_519_000.0)  # Lens in Web-Mercator metres
+    ref = (web[2] + 50_000.0, 6_500_000.0, 800_000.0, 7_100_000.0)  # 50 km east of it as L93
+    assert crs_contradiction(web, pyproj.CRS(2154), ref) is None  # at the gap: near enough
+    ref_beyond = (web[2] + 50_000.5, *ref[1:])
+    assert crs_contradiction(web, pyproj.CRS(2154), ref_beyond) == ("EPSG:3857", 50_000.5)
+    assert crs_contradiction(web, "EPSG:2154", REGION_BOUNDS)[0] == "EPSG:3857"  # type: ignore[index]
+    assert crs_contradiction((2.8, 50.4, 2.9, 50.5), "EPSG:2154", REGION_BOUNDS)[0] == "EPSG:4326"  # type: ignore[index]
+    # metres declared as degrees cannot even be placed: infinitely far, but Lambert-93 puts them there
+    lens = (687_000.0, 7_037_000.0, 688_000.0, 7_038_000.0)
+    assert crs_contradiction(lens, "EPSG:4326", REGION_BOUNDS) == ("EPSG:2154", float("inf"))
+    wide = (315_000.0 - 1_000_000.0, 6_518_000.0, 315_000.0 + 1_000_000.0, 6_519_000.0)  # 1,290 km wide
+    assert crs_contradiction(wide, "EPSG:2154", REGION_BOUNDS) is None
+
+
+def test_check_geometries_names_the_layer_layer_by_default() -> None:
+    with pytest.raises(InvalidGeometryError, match="^layer: 1 feature"):
+        check_geometries(layer([Point()]))
