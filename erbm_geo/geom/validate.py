@@ -310,8 +310,9 @@ def _check_fits_crs(gdf: gpd.GeoDataFrame, *, name: str, bounds: np.ndarray | No
 
     Only what the coordinates themselves contradict is refused: features within ±180 / ±90 of a
     projected CRS's origin (degrees declared as metres: that origin lies at sea for every CRS of
-    France), coordinates larger than the Earth, or a layer the projection cannot turn into
-    longitude/latitude. A layer valid in its CRS but far away (overseas QPV in Lambert-93)
+    France), coordinates larger than the Earth, or coordinates no point on the Earth has in the
+    projection (turned into longitude/latitude and back, they land elsewhere or nowhere: see
+    :func:`_beyond_domain`). A layer valid in its CRS but far away (overseas QPV in Lambert-93)
     passes: whether it lies where it should is judged against the layer it is used with
     (:func:`crs_contradiction`).
     """
@@ -343,26 +344,17 @@ def _check_fits_crs(gdf: gpd.GeoDataFrame, *, name: str, bounds: np.ndarray | No
                 f"{name}: {int(mask.sum())} of {len(gdf)} feature(s) (index {list(gdf.index[mask][:10])}) "
                 f"have coordinates {cause}."
             )
-    beyond = _beyond_domain(crs.to_wkt(), b, finite)
+    try:
+        beyond = _beyond_domain(crs.to_wkt(), b, finite)
+    except ProjError as exc:
+        raise CRSError(f"{name}: cannot place {declared[:120]} on the Earth ({exc})") from exc
     if beyond.any():
         raise OutOfAreaError(
             f"{name}: {int(beyond.sum())} of {len(gdf)} feature(s) (index {list(gdf.index[beyond][:10])}) "
             f"have coordinates (first: {np.round(b[beyond][0], 1).tolist()}) that no point on the Earth "
             f"has in {declared}: turned into longitude/latitude and back they land elsewhere (beyond "
-            "the projection's pole or edge). The CRS is not the one the coordinates were written in, "
-            "or the file is damaged."
-        )
-    fb = b[finite]
-    box = (fb[:, 0].min(), fb[:, 1].min(), fb[:, 2].max(), fb[:, 3].max())
-    try:
-        lonlat = _transformer(crs.to_wkt(), "EPSG:4326").transform_bounds(*box, errcheck=False)
-    except ProjError as exc:
-        raise CRSError(f"{name}: cannot place {declared[:120]} on the Earth ({exc})") from exc
-    if not np.all(np.isfinite(lonlat)):
-        raise OutOfAreaError(
-            f"{name}: coordinates {np.round(box, 1).tolist()} lie outside the domain of the "
-            f"declared {declared} (they cannot be turned into longitude/latitude): the CRS "
-            "is not the one the coordinates were written in."
+            "the projection's pole or edge), or nowhere. The CRS is not the one the coordinates were "
+            "written in, or the file is damaged."
         )
 
 

@@ -369,3 +369,79 @@ def test_crs_contradiction_limits_candidates_and_spans() -> None:
 def test_check_geometries_names_the_layer_layer_by_default() -> None:
     with pytest.raises(InvalidGeometryError, match="^layer: 1 feature"):
         check_geometries(layer([Point()]))
+
+
+def test_working_crs_comparison_is_remembered_per_object_and_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyproj's comparison runs once per CRS object and working CRS; an entry left by another
+    object that had the same id is not trusted."""
+    import types
+
+    from erbm_geo import settings
+    from erbm_geo.geom import validate
+
+    monkeypatch.setattr(validate, "_WORKING", {})
+    calls: list[int] = []
+    real = pyproj.CRS.equals
+    monkeypatch.setattr(pyproj.CRS, "equals", lambda s, o, *a, **k: calls.append(1) or real(s, o, *a, **k))
+    l93, wgs = pyproj.CRS(2154), pyproj.CRS(4326)
+    assert [validate._is_working_crs(c) for c in (l93, wgs, l93, wgs)] == [True, False, True, False]
+    assert len(calls) == 2
+    validate._WORKING[(id(wgs), str(settings.crs))] = (object(), True)  # another object, same id
+    assert validate._is_working_crs(wgs) is False
+    saved = settings.crs
+    try:
+        types.ModuleType.__setattr__(settings, "crs", "EPSG:3857")
+        assert validate._is_working_crs(l93) is False
+    finally:
+        types.ModuleType.__setattr__(settings, "crs", saved)
+
+
+def test_crs_checks_run_once_per_geometry_array_and_name_the_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from erbm_geo.geom import validate
+
+    calls: list[str] = []
+    real = validate._check_fits_crs
+    monkeypatch.setattr(validate, "_check_fits_crs", lambda g, **k: calls.append(k["name"]) or real(g, **k))
+    g = layer([LENS, Point(LENS.x + 10, LENS.y)])
+    to_working_crs(g, name="mairies")
+    to_working_crs(g, name="mairies")  # the same geometries, already checked
+    assert calls == ["mairies"]
+    with pytest.raises(CRSError, match="^layer has no CRS"):
+        to_working_crs(layer([LENS], crs=None))
+    degrees = layer([Point(2.83, 50.43)])
+    with pytest.raises(
+        OutOfAreaError,
+        match=r"^mairies: 1 of 1 feature\(s\) \(index \['r0'\]\) have coordinates within ±180 / ±90, "
+        r"which in EPSG:2154 \(metres\) is a few hundred metres around the projection's origin, at sea: "
+        r"they look like degrees \(longitude/latitude\)\. Declare the right CRS, e\.g\. "
+        r"gdf\.set_crs\('EPSG:4326', allow_override=True\)\.$",
+    ):
+        to_working_crs(degrees, name="mairies")
+    with pytest.raises(OutOfAreaError, match="^mairies: 1 of 1 feature.*EPSG:3857"):
+        to_working_crs(degrees.set_crs(3857, allow_override=True), name="mairies")
+    with pytest.raises(
+        OutOfAreaError,
+        match=r"have coordinates larger than the Earth \(40,100 km\): no CRS places them; the file is "
+        r"damaged or its coordinates are not in metres\.$",
+    ):
+        to_working_crs(layer([Point(4.02e7, 0)]))
+    assert len(to_working_crs(layer([Point(4.01e7, 0)]))) == 1  # at the limit: the image of a real place
+
+
+def test_degrees_as_metres_are_told_by_each_bound() -> None:
+    """A projected layer « looks like degrees » when every x bound is within ±180 and every y bound
+    within ±90, limits included — each of the four bounds counts."""
+    for b in [(-180, -90, 180, 90), (180, 0, 180, 0), (0, 90, 0, 90), (0, -90, 0, -90)]:
+        with pytest.raises(OutOfAreaError, match="look like degrees"):
+            to_working_crs(layer([box(*b)]))
+    for b in [
+        (-500, 0, 100, 50),
+        (100, 0, 500, 50),
+        (0, -100, 10, 10),
+        (0, 0, 10, 100),
+        (180.5, 0, 180.5, 0),
+        (0, 90.5, 0, 90.5),
+    ]:
+        assert len(to_working_crs(layer([box(*b)]))) == 1, b
+    # near the equator on UTM 31N's central meridian: y is small but x is not
+    assert len(to_working_crs(layer([Point(500_000, 50)], crs=32631))) == 1
