@@ -601,3 +601,6 @@ def test_the_partitioned_aggregate_computes_nothing_until_asked(
         r"values = qpv_overlap\(gdf, qpv\)\['qpv_share'\]$",
     ):
         ind.aggregate(pd.Series(0.0, index=range(3)), parts, communes)
+    in_memory = parts.compute()  # partitioned values against features in memory: refused too
+    with pytest.raises(AlignmentError, match="^values and gdf must be partitioned the same way"):
+        ind.aggregate(ind.qpv_overlap(parts, qpv)["qpv_share"], in_memory, communes)
