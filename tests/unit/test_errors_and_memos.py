@@ -542,3 +542,50 @@ def test_validity_is_computed_once_per_row(monkeypatch: pytest.MonkeyPatch) -> N
     assert memo.invalid_rows(np.array([0, 1])).tolist() == [1]
     assert memo.invalid_rows(np.array([1, 0, 2])).tolist() == [1]
     assert tested == [2, 1]  # rows 0 and 1, then row 2 alone
+
+
+def test_commune_of_builds_no_lists_checks_the_communes_and_names_its_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """commune_of needs the main code only: the joined lists of codes are not built (#31). The
+    communes are checked as a polygon layer with a CRS, named in refusals; the result is named
+    code_insee on every path."""
+    from erbm_geo.errors import CRSError
+    from erbm_geo.indicators import context
+
+    seen: list[object] = []
+    real = context.assign_communes
+    monkeypatch.setattr(
+        context, "assign_communes", lambda *a, **k: seen.append(k.get("codes")) or real(*a, **k)
+    )
+    f = layer([sq(100, 100, 200, 200)])
+    assert commune_of(f, COMMUNES).tolist() == ["62001"] and seen == [False]
+    indexed = gpd.GeoDataFrame(
+        geometry=[sq(100, 100, 200, 200)], index=pd.Index(["62001"], name="code_insee"), crs=2154
+    )
+    assert commune_of(indexed, COMMUNES).name == "code_insee"
+    with pytest.raises(CRSError, match="^communes"):
+        commune_of(f, COMMUNES.set_crs(None, allow_override=True))
+    points = COMMUNES.assign(geometry=COMMUNES.geometry.centroid)
+    with pytest.raises(InvalidGeometryError, match="^communes"):
+        commune_of(f, points)
+    lonlat = COMMUNES.to_crs(4326)  # communes in another CRS than the features: reprojected
+    assert commune_of(f, lonlat).tolist() == ["62001"]
+
+
+def test_qpv_overlap_leaves_out_a_qpv_half_a_metre_away() -> None:
+    f = layer([sq(0, 0, 10, 10)])
+    q = gpd.GeoDataFrame(geometry=[sq(10.5, 0, 20, 10)], index=pd.Index(["QN1"], name="code_qpv"), crs=2154)
+    got = qpv_overlap(f, q)
+    assert got["qpv_share"].tolist() == [0.0] and got.attrs["targets_left_out"] == {"qpv": 1}
+
+
+def test_aggregate_sum_where_the_last_group_has_no_value() -> None:
+    """A group whose features all lack a value has no sum (the row is left out), also when it is
+    the last group met."""
+    f = gpd.GeoDataFrame(
+        geometry=[sq(100, 100, 200, 200), sq(1100, 100, 1200, 200), sq(2100, 100, 2200, 200)], crs=2154
+    )
+    v = pd.Series([2.0, 3.0, np.nan], index=f.index, name="x")
+    got = aggregate(v, f, COMMUNES, by="commune", how="sum")
+    assert got.index.tolist() == ["62001", "62002"] and got["x"].tolist() == [2.0, 3.0]

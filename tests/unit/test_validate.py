@@ -445,3 +445,12 @@ def test_degrees_as_metres_are_told_by_each_bound() -> None:
         assert len(to_working_crs(layer([box(*b)]))) == 1, b
     # near the equator on UTM 31N's central meridian: y is small but x is not
     assert len(to_working_crs(layer([Point(500_000, 50)], crs=32631))) == 1
+
+
+def test_only_the_features_lambert_93_cannot_express_are_named() -> None:
+    """The South Pole is a real place in longitude/latitude, but Lambert-93 puts it at infinity:
+    that feature alone is refused, by its label."""
+    with pytest.raises(
+        OutOfAreaError, match=r"^layer: 1 feature\(s\) \(index \['r1'\]\) cannot be expressed in Lambert-93"
+    ):
+        to_working_crs(layer([Point(2.83, 50.43), Point(0.0, -90.0)], crs=4326))
