@@ -533,6 +533,22 @@ def test_point_searches_read_each_source_once_a_block_at_a_time(monkeypatch: pyt
     assert sizes == [7, 7, 7, 7, 2] * 2
 
 
+def test_the_dense_search_reads_each_source_once_a_block_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against a few points (the main centres), each source's bounds are read once, a block of
+    BLOCK_ROWS at a time."""
+    rng = np.random.default_rng(9)
+    src = shapely.points(rng.uniform(0, 1000, (40, 2)))
+    pts = shapely.points(rng.uniform(0, 1000, (5, 2)))
+    rows = np.arange(3, 33)
+    monkeypatch.setattr(kernels, "BLOCK_ROWS", 7)
+    sizes = _sizes_passed_to(monkeypatch, "bounds")
+    idx, dist = kernels._nearest_dense(src, rows, pts)
+    assert sizes == [7, 7, 7, 7, 2]
+    brute = shapely.distance(src[rows][:, None], pts[None, :])
+    np.testing.assert_allclose(dist, brute.min(axis=1))
+    assert idx.tolist() == brute.argmin(axis=1).tolist()
+
+
 def test_pruning_keeps_exact_ties_and_drops_what_cannot_be_nearest() -> None:
     """A candidate at distance 0 is kept (no margin to spare there); one whose lower bound is
     1.5 times the source's best upper bound is dropped."""
