@@ -6,7 +6,7 @@
 #   bash scripts/dev.sh lowest  -> the unit tests against the lowest versions pyproject.toml allows
 #                                  (ci/lowest.txt), in .venv-lowest: the declared ranges are tested
 #   bash scripts/dev.sh mutation -> mutation testing of the geometry core and the indicators
-#                                  (mutmut, more than four hours on 2 cores; not part of CI)
+#                                  (mutmut, about 80 minutes on 2 idle cores; not part of CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 job="${1:-test}"
