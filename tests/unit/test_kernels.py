@@ -442,16 +442,16 @@ def test_segments_are_each_targets_edges_two_points_at_a_time() -> None:
     assert segs is pts and owner.tolist() == [0, 1]
 
 
-def _sizes_passed_to(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
-    """Record the length of the geometries passed to each call of ``shapely.<name>``."""
+def _sizes_passed_to(monkeypatch: pytest.MonkeyPatch, name: str, module: Any = shapely) -> list[int]:
+    """Record the length of the geometries passed to each call of ``<module>.<name>``."""
     sizes: list[int] = []
-    real = getattr(shapely, name)
+    real = getattr(module, name)
 
     def spy(g: np.ndarray, *args: Any, **kwargs: Any) -> Any:
         sizes.append(len(g))
         return real(g, *args, **kwargs)
 
-    monkeypatch.setattr(shapely, name, spy)
+    monkeypatch.setattr(module, name, spy)
     return sizes
 
 
@@ -651,14 +651,7 @@ def test_overlay_measures_again_only_sources_sharing_area_with_overlapping_targe
             shapely.box(3, 0, 4, 1),  # touching an overlapping target along an edge: no area
         ]
     )
-    measured: list[int] = []
-    real = kernels.covered_area
-
-    def spy(s: np.ndarray, parts: np.ndarray) -> np.ndarray:
-        measured.append(len(s))
-        return real(s, parts)
-
-    monkeypatch.setattr(kernels, "covered_area", spy)
+    measured = _sizes_passed_to(monkeypatch, "covered_area", kernels)
     area, ids, counts = overlay(src, tgt, np.array(["a", "b", "c"]), min_area=0.0)
     assert measured == [1]
     np.testing.assert_allclose(area, [1.0, 0.36, 0.0])
@@ -719,14 +712,7 @@ def test_pair_areas_intersect_only_pairs_neither_of_which_holds_the_other(
     ]
     a = shapely.transform(np.array([p[0] for p in pairs], dtype=object), lambda xy: xy + shift)
     b = shapely.transform(np.array([p[1] for p in pairs], dtype=object), lambda xy: xy + shift)
-    exact: list[int] = []
-    real = kernels._intersection_area
-
-    def spy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        exact.append(len(x))
-        return real(x, y)
-
-    monkeypatch.setattr(kernels, "_intersection_area", spy)
+    exact = _sizes_passed_to(monkeypatch, "_intersection_area", kernels)
     got = kernels.pair_areas(a, b)
     assert sum(exact) == 3  # the crossing pair and the two boxes that nest without their shapes
     np.testing.assert_allclose(got, [1.0, 1.0, 1.0, 0.0, 0.0], atol=1e-6)
