@@ -59,11 +59,20 @@ function __exerciseSearch() {
     names.forEach(function (n) { inp.value = n; inp.dispatchEvent(new Event("change")); });
   });
 }
+/* was the page's text painted when the map's data (its first script) ran? null: no map */
+window.__dataAfterPaint = null;
+(function () {
+  var v;
+  Object.defineProperty(window, "ERBM_CARTE", { configurable: true, get: function () { return v; },
+    set: function (x) { v = x;
+      window.__dataAfterPaint = performance.getEntriesByName("first-contentful-paint").length > 0; } });
+})();
 window.addEventListener("load", function () {
   var atLoad = !!(window.ERBM && window.ERBM.maps.length);  /* what a print at "load" gets */
   setTimeout(function () {
   var r = { layers: window.ERBM ? window.ERBM.report() : null,
             map_at_load: atLoad,
+            map_after_paint: window.__dataAfterPaint,
             legends: document.querySelectorAll(".erbm-legend").length,
             layer_control: !!document.querySelector(".leaflet-control-layers"),
             paths: document.querySelectorAll("path.leaflet-interactive").length,

@@ -1,9 +1,9 @@
 """Lighthouse on the atlas as a partner's browser loads it: accessibility and best practices 100,
 SEO at least 95, on the home page, a portrait, an EPCI page, an indicator page and the sources;
 performance at least 90 on the first four (#31: each page's map and its half-megabyte of scripts
-load after the page's first paint). Performance is a simulation from one observed load: a page
-under 90 is audited again, up to twice, and its best run counts (the machine running the suite
-may be busy).
+are asked for once the page's text is painted, and the map is drawn in short steps). Performance
+is a simulation from one observed load: a page under 90 is audited again, up to twice, and its
+best run counts (the machine running the suite may be busy).
 
 The atlas is served on 127.0.0.1 (Lighthouse audits pages over HTTP), every other host refused;
 the scores of every category, performance included, are written to

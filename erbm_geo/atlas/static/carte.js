@@ -61,11 +61,23 @@
     });
   }
 
-  function contexte(map, spec, controle) {
+  /* a layer's features are added in packets, one step each (see dessiner) */
+  var PAQUET = 50;
+  function paquets(layer, fc, etapes) {
+    var fs = fc.features;
+    for (var i = 0; i < fs.length; i += PAQUET) {
+      (function (lot) {
+        etapes.push(function () { layer.addData({ type: "FeatureCollection", features: lot }); });
+      })(fs.slice(i, i + PAQUET));
+    }
+  }
+
+  /* the shared context: the communes, in packets, then the outlines, the rail and the towns */
+  function contexte(map, spec, etapes) {
     if (!C) { return; }
     var props = spec.base_props || {}, pal = spec.palette || [];
     var cls = classe();
-    var communes = L.geoJSON(ERBM.decode(C.communes), {
+    var communes = L.geoJSON(null, {
       style: function (f) {
         var p = props[f.properties.code] || {}, s = { color: "#6b6b6b", weight: 0.6, fillOpacity: 0, className: cls };
         if (p.c !== undefined) { s.fillColor = p.c >= 0 ? pal[p.c] : NA; s.fillOpacity = 0.85; s.color = "#ffffff"; s.weight = 0.7; if (p.c < 0) { s.color = "#8c8c8c"; } }
@@ -80,9 +92,15 @@
       }
     }).addTo(map);
     enregistrer(communes, "Communes");
+    paquets(communes, ERBM.decode(C.communes), etapes);
     /* données manquantes : hachures grises sur fond blanc, comme dans la légende */
-    hachurer(map, communes, "#8c8c8c", function (l) {
-      var p = props[l.feature.properties.code] || {}; return p.c !== undefined && p.c < 0; });
+    etapes.push(function () {
+      hachurer(map, communes, "#8c8c8c", function (l) {
+        var p = props[l.feature.properties.code] || {}; return p.c !== undefined && p.c < 0; });
+    });
+  }
+  function contexteSuite(map, controle) {
+    if (!C) { return null; }
     L.geoJSON(ERBM.decode(C.departements), { style: { color: "#3d3d3d", weight: 2, dashArray: "8 4", fill: false }, interactive: false }).addTo(map);
     L.geoJSON(ERBM.decode(C.epci), { style: { color: "#1f1f1f", weight: 1.6, fill: false }, interactive: false }).addTo(map);
     L.geoJSON(ERBM.decode(C.bassin), { style: { color: "#000000", weight: 3, fill: false }, interactive: false }).addTo(map);
@@ -100,10 +118,10 @@
     return echelle;
   }
 
-  function couche(map, c) {
+  function couche(map, c, etapes) {
     var o = c.opts, st = o.style || {}, pal = o.palette || [];
     var cls = classe();
-    var layer = L.geoJSON(ERBM.decode(c.data), {
+    var layer = L.geoJSON(null, {
       style: function (f) {
         var s = Object.assign({}, st, { className: cls });
         var p = f.properties || {};
@@ -122,7 +140,8 @@
     });
     enregistrer(layer, o.name);
     if (o.show !== false) { layer.addTo(map); }
-    if (st.hachures) { hachurer(map, layer, st.color || "#3f007d"); }
+    paquets(layer, ERBM.decode(c.data), etapes);
+    if (st.hachures) { etapes.push(function () { hachurer(map, layer, st.color || "#3f007d"); }); }
     return layer;
   }
 
@@ -254,24 +273,41 @@
     return true;
   };
 
-  function dessiner(el) {
-    /* la carte de la page arrive dans son propre script (assets/cartes/…), chargé en dernier */
+  /* A map is drawn in steps, each a task of its own (the view; each packet of features; the
+     outlines; the controls), so that the page answers while it is drawn. site.js
+     holds the « load » event until the last step (ERBM_PLUS_TARD); without it, every step runs
+     at once. */
+  var plusTard = window.ERBM_PLUS_TARD || function (fn) { fn(); };
+  function enEtapes(etapes, fin) {
+    var i = 0;
+    plusTard(function suivante() { if (i < etapes.length) { etapes[i++](); plusTard(suivante); } else { fin(); } });
+  }
+
+  function dessiner(el, fin) {
+    /* la carte de la page arrive dans son propre script (assets/cartes/…), chargé avant celui-ci */
     var spec = window.ERBM_CARTE;
-    if (!spec) { return; }
-    var map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25, zoomControl: false });
-    L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
-    /* a view first: layers added to a map without one are drawn later (no path to hatch) */
-    if (spec.bounds) { map.fitBounds(spec.bounds); } else { map.setView([50.45, 2.9], 10); }
-    map.attributionControl.setPrefix(false);
-    var f = fonds(), choix = el.getAttribute("data-fond") || "aucun";
-    if (!f[choix]) { choix = "aucun"; }
-    f[choix][1].addTo(map);
-    var bases = {};
-    ["ign", "carto", "aucun"].forEach(function (k) { bases[f[k][0]] = f[k][1]; });
-    var ctl = {};
-    var echelle = contexte(map, spec, ctl);
-    var surcouches = {};
-    (spec.layers || []).forEach(function (c) { surcouches[c.opts.name] = couche(map, c); });
+    if (!spec) { fin(); return; }
+    var map, bases = {}, ctl = {}, echelle = null, surcouches = {};
+    var etapes = [function () {
+      map = L.map(el, { scrollWheelZoom: false, zoomSnap: 0.25, zoomControl: false });
+      L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
+      /* a view first: layers added to a map without one are drawn later (no path to hatch) */
+      if (spec.bounds) { map.fitBounds(spec.bounds); } else { map.setView([50.45, 2.9], 10); }
+      map.attributionControl.setPrefix(false);
+      var f = fonds(), choix = el.getAttribute("data-fond") || "aucun";
+      if (!f[choix]) { choix = "aucun"; }
+      f[choix][1].addTo(map);
+      ["ign", "carto", "aucun"].forEach(function (k) { bases[f[k][0]] = f[k][1]; });
+      /* each step adds the steps that follow it: the layers come in the order of the spec */
+      contexte(map, spec, etapes);
+      etapes.push(function () { echelle = contexteSuite(map, ctl); });
+      (spec.layers || []).forEach(function (c) { surcouches[c.opts.name] = couche(map, c, etapes); });
+      etapes.push(function () { controles(el, map, spec, bases, surcouches, ctl, echelle); });
+    }];
+    enEtapes(etapes, fin);
+  }
+
+  function controles(el, map, spec, bases, surcouches, ctl, echelle) {
     if (ctl.voies) { surcouches["Voies ferrées"] = ctl.voies; surcouches["Noms des villes"] = ctl.villes; }
     var couches = L.control.layers(bases, surcouches, { collapsed: true }).addTo(map);
     var bouton = couches.getContainer().querySelector(".leaflet-control-layers-toggle");
@@ -299,8 +335,11 @@
     });
   }
 
-  document.querySelectorAll(".carte[data-carte]").forEach(dessiner);
-  /* #ici=lat,lon (depuis la recherche d'une autre page) : ouvrir « Ici » à ce point */
-  var m = /^#ici=(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(,inverse)?$/.exec(window.location.hash);
-  if (m && ERBM.maps.length) { ERBM.ici(parseFloat(m[1]), parseFloat(m[2]), !!m[3]); }
+  var cartes = Array.prototype.slice.call(document.querySelectorAll(".carte[data-carte]"));
+  (function suivante() {
+    if (cartes.length) { dessiner(cartes.shift(), suivante); return; }
+    /* #ici=lat,lon (depuis la recherche d'une autre page) : ouvrir « Ici » à ce point */
+    var m = /^#ici=(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(,inverse)?$/.exec(window.location.hash);
+    if (m && ERBM.maps.length) { ERBM.ici(parseFloat(m[1]), parseFloat(m[2]), !!m[3]); }
+  })();
 })();

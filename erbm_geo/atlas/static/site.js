@@ -30,25 +30,44 @@
   if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
     document.querySelectorAll("details.legende").forEach(function (d) { d.removeAttribute("open"); });
   }
-  /* La carte de la page (ses données, le contexte partagé, Leaflet) vient de scripts insérés ici,
-     une fois la page lue : ils ne bloquent ni la lecture ni l'affichage du texte, et retiennent
-     l'événement « load » (insérés avant lui, toujours) : l'impression et les captures attendent
-     la carte. Ce qui a besoin d'elle (« Ici » depuis la recherche) attend qu'elle soit là. */
+  /* La carte de la page (ses données, le contexte partagé, Leaflet) vient de scripts insérés ici
+     une fois le texte de la page peint (« first-contentful-paint ») : ils ne retardent ni ne
+     disputent son premier affichage. L'événement « load » attend pourtant la carte dessinée
+     (l'impression et les captures faites à « load » l'ont) : en attendant la peinture, il est
+     retenu par de petits scripts vides (data:), chacun une tâche, l'un après l'autre ; puis par
+     les scripts de la carte, insérés avant lui ; puis par les étapes du dessin (carte.js), chacune
+     après un de ces scripts vides. On n'attend pas la peinture dans un onglet caché (il ne peint
+     pas), ni là où le navigateur ne la mesure pas, ni plus d'une seconde ou de 2 000 tours (le
+     temps virtuel d'un navigateur sans écran peut ne pas avancer). Ce qui a besoin de la carte
+     (« Ici » depuis la recherche) attend « load ». */
   var carte = document.querySelector(".carte[data-scripts]"), carteLa = !carte, attente = [];
   function apresCarte(fn) { if (carteLa) { fn(); } else { attente.push(fn); } }
+  window.addEventListener("load", function () { carteLa = true; attente.splice(0).forEach(function (f) { f(); }); });
+  function plusTard(fn) {  /* fn dans une tâche suivante, « load » retenu jusque-là */
+    var s = document.createElement("script");
+    s.src = "data:text/javascript,";
+    s.onload = s.onerror = function () { s.remove(); fn(); };
+    document.head.appendChild(s);
+  }
+  window.ERBM_PLUS_TARD = plusTard;
+  var mesure = window.PerformanceObserver && PerformanceObserver.supportedEntryTypes &&
+    PerformanceObserver.supportedEntryTypes.indexOf("paint") >= 0;
+  function peint() { return performance.getEntriesByName("first-contentful-paint").length > 0; }
+  function apresPeinture(fn, debut, tours) {
+    if (!mesure || document.visibilityState !== "visible" || peint() || tours > 2000 ||
+        performance.now() - debut > 1000) { fn(); return; }
+    plusTard(function () { apresPeinture(fn, debut, tours + 1); });
+  }
   function chargerCarte() {
     var srcs = carte.getAttribute("data-scripts").split(" ");
-    srcs.forEach(function (src, i) {
+    srcs.forEach(function (src) {
       var s = document.createElement("script");
       s.src = src;
       s.async = false;  /* dans l'ordre : données, contexte, puis le dessin */
-      if (i === srcs.length - 1) {
-        s.onload = s.onerror = function () { carteLa = true; attente.splice(0).forEach(function (f) { f(); }); };
-      }
       document.body.appendChild(s);
     });
   }
-  if (carte) { chargerCarte(); }
+  if (carte) { apresPeinture(chargerCarte, performance.now(), 0); }
   var form = document.querySelector("form.recherche");
   if (form) {
     var champ = form.querySelector("input");
