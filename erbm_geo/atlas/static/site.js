@@ -40,9 +40,10 @@
      pas), ni là où le navigateur ne la mesure pas, ni plus d'une seconde ou de 2 000 tours (le
      temps virtuel d'un navigateur sans écran peut ne pas avancer). Ce qui a besoin de la carte
      (« Ici » depuis la recherche) attend « load ». */
-  var carte = document.querySelector(".carte[data-scripts]"), carteLa = !carte, attente = [];
-  function apresCarte(fn) { if (carteLa) { fn(); } else { attente.push(fn); } }
-  window.addEventListener("load", function () { carteLa = true; attente.splice(0).forEach(function (f) { f(); }); });
+  var carte = document.querySelector(".carte[data-scripts]");
+  function apresCarte(fn) {
+    if (!carte || document.readyState === "complete") { fn(); } else { window.addEventListener("load", fn); }
+  }
   function plusTard(fn) {  /* fn dans une tâche suivante, « load » retenu jusque-là */
     var s = document.createElement("script");
     s.src = "data:text/javascript,";
