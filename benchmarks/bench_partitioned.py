@@ -151,12 +151,17 @@ def one(n: int, work: Path, *, paths_only: bool = False) -> dict[str, Any]:
         # path wrote fit: the EPCI aggregate of that table, against the partitioned indicators
         whole = gpd.read_parquet(folder)
         got = pd.read_parquet(work / "indicateurs").reindex(whole.index)
-        t0 = time.perf_counter()
-        located = whole.assign(code_insee=got["code_insee"].to_numpy())
-        ind.aggregate(got["qpv_share"], located, t["communes"], by="epci")
-        out["aggregate_memory_s"] = time.perf_counter() - t0
+        out["aggregate_memory_s"] = _epci_aggregate_s(whole, got, t["communes"])
         out["peak_total_mb"] = peak_mb()
     return out
+
+
+def _epci_aggregate_s(whole: gpd.GeoDataFrame, table: pd.DataFrame, communes: gpd.GeoDataFrame) -> float:
+    """Seconds to aggregate *table*'s QPV share by EPCI, each footprint's commune known (``code_insee``)."""
+    t0 = time.perf_counter()
+    located = whole.assign(code_insee=table["code_insee"].to_numpy())
+    ind.aggregate(table["qpv_share"], located, communes, by="epci")
+    return time.perf_counter() - t0
 
 
 def _beside(
@@ -165,10 +170,7 @@ def _beside(
     """The EPCI aggregate of the in-memory table, and plain geopandas' nearest centre (1 M)."""
     out: dict[str, Any] = {}
     # the EPCI aggregate of the table just computed (its communes known: code_insee)
-    t0 = time.perf_counter()
-    located = whole.assign(code_insee=mem["code_insee"].to_numpy())
-    ind.aggregate(mem["qpv_share"], located, t["communes"], by="epci")
-    out["aggregate_memory_s"] = time.perf_counter() - t0
+    out["aggregate_memory_s"] = _epci_aggregate_s(whole, mem, t["communes"])
     if n <= GEOPANDAS_UP_TO:
         t0 = time.perf_counter()
         ours = ind.distance_to_centres(whole, t["centres"])["distance_m"]
